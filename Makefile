@@ -1,0 +1,178 @@
+# resource_image: build, test, install.
+#
+#   make deps      install the Debian packages the build and tests need
+#   make run       deps + build + start the tool system-wide
+#   make           build build/resource_image
+#   make test      every test (unit, probe against ground truth, TUI in tmux)
+#   make bench     probe cost and per-refresh cost next to top and pidstat
+#   make install   to $(DESTDIR)$(PREFIX) (default /usr/local)
+#
+# The pipeline: bpf/*.bpf.c -> build/*.bpf.o (clang -target bpf, CO-RE)
+# -> build/*.skel.h (bpftool gen skeleton) -> user objects -> binary.
+# V=1 shows the commands.
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+PREFIX ?= /usr/local
+bindir = $(PREFIX)/bin
+datadir = $(PREFIX)/share/resource_image
+mandir = $(PREFIX)/share/man
+INSTALL ?= install
+
+CC ?= cc
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+BTF ?= /sys/kernel/btf/vmlinux
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+
+OUT := build
+SRCDIR := $(abspath .)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+NCURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf \
+	-DRI_DATADIR='"$(datadir)"' -DRI_SRCDIR='"$(SRCDIR)"' $(NCURSES_CFLAGS)
+LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) -lm
+
+# The test build: sanitizers and warnings as errors.
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -Werror
+
+CORE_SRC := $(wildcard core/*.c)
+TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c))
+APP_SRC := $(CORE_SRC) $(TUI_SRC) tui/main.c
+# Pure core/ (no libbpf, no curses) for unit tests and fuzzers.
+PURE_SRC := core/model.c core/format.c core/cli.c core/taskbuf.c
+
+APP_OBJ := $(patsubst %.c,$(OUT)/%.o,$(APP_SRC))
+SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(APP_SRC))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
+
+.PHONY: all deps run test check unit bench install uninstall setcap clean \
+	screenshots workloads san
+
+all: $(OUT)/resource_image
+
+$(OUT):
+	$(Q)mkdir -p $@
+
+$(OUT)/vmlinux.h: | $(OUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(BTF) format c > $@
+
+$(OUT)/resource_image.bpf.o: bpf/resource_image.bpf.c bpf/resource_image.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-I$(OUT) -Ibpf -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/resource_image.skel.h: $(OUT)/resource_image.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name resource_image_bpf > $@
+
+$(OUT)/%.o: %.c $(OUT)/resource_image.skel.h $(wildcard core/*.h tui/*.h bpf/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(OUT)/san/%.o: %.c $(OUT)/resource_image.skel.h $(wildcard core/*.h tui/*.h bpf/*.h)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -c $< -o $@
+
+$(OUT)/resource_image: $(APP_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LIBS) -o $@
+
+$(OUT)/san/resource_image: $(SAN_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) $^ $(LIBS) -o $@
+
+san: $(OUT)/san/resource_image
+
+$(OUT)/unit/%: tests/unit/%.c $(patsubst %.c,$(OUT)/san/%.o,$(PURE_SRC)) $(wildcard tui/theme.c)
+	$(call msg,UNIT,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui $^ -lm -o $@
+
+workloads:
+	$(Q)$(MAKE) -s -C tests/workloads O=$(abspath $(OUT))/tests/workloads
+
+# Debian packages for building, testing and benchmarking. Idempotent and
+# quiet when everything is there.
+DEPS_PKGS := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
+	pkg-config bpftool gcc make tmux python3 procps sysstat util-linux \
+	libclang-rt-14-dev
+deps:
+	@missing=$$(for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		sudo= ; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+run: deps
+	$(Q)$(MAKE) -s all
+	$(OUT)/resource_image $(ARGS)
+
+unit: $(UNIT_BIN)
+
+test check: deps
+	$(Q)$(MAKE) -s all san unit workloads
+	$(Q)RI_BIN=$(abspath $(OUT))/san/resource_image \
+		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
+		RI_UNIT=$(abspath $(OUT))/unit \
+		bash tests/run.sh
+
+bench: deps
+	$(Q)$(MAKE) -s all workloads
+	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
+		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
+		python3 tests/bench/bench.py
+
+screenshots: deps
+	$(Q)$(MAKE) -s all workloads
+	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
+		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
+		bash tests/tui/screenshots.sh
+
+install: $(OUT)/resource_image
+	$(INSTALL) -m 0755 -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/themes \
+		$(DESTDIR)$(mandir)/man8
+	$(INSTALL) -m 0755 $(OUT)/resource_image $(DESTDIR)$(bindir)/resource_image
+	$(INSTALL) -m 0644 themes/*.theme $(DESTDIR)$(datadir)/themes/
+	$(INSTALL) -m 0644 tui/resource_image.8 $(DESTDIR)$(mandir)/man8/resource_image.8
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/resource_image \
+		$(DESTDIR)$(mandir)/man8/resource_image.8
+	rm -rf $(DESTDIR)$(datadir)
+
+# Opt-in. WARNING: lets every user who can run the installed binary see
+# the activity of every process on the machine.
+setcap:
+	setcap cap_bpf,cap_perfmon,cap_sys_resource+ep $(DESTDIR)$(bindir)/resource_image
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The kernel side of resource_image.
+ *
+ * Three programs share one job, "tell user space the kernel's own per-task
+ * accounting, losing nothing":
+ *
+ *  - ri_switch_* (tp_btf, raw_tp or kprobe on finish_task_switch; the same
+ *    handler behind each): per switch, note which task now runs on this CPU
+ *    and since when, so a task that never leaves its CPU still shows its
+ *    run time; and when the task switched out is dead, push its final
+ *    counters to the "exits" ring buffer. That last switch-out is the only
+ *    moment that sees *all* of a task's CPU time: sched_process_exit fires
+ *    before the task's last run.
+ *  - ri_iter (iter/task): once per tick, user space reads one snapshot of
+ *    every live task's cumulative counters. Counters are only ever read,
+ *    never reset, so nothing is lost between ticks.
+ *
+ * Every kernel difference is handled with CO-RE (field existence, struct
+ * flavours), never with version macros, so one object loads everywhere.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "resource_image.h"
+
+#define PF_KTHREAD 0x00200000
+#define TASK_DEAD 0x80
+#define barrier() asm volatile("" ::: "memory")
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by user space before load (rodata) or at run time (bss). */
+volatile __u32 filter_on; /* only chosen tgids are reported */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* resized to the number of possible CPUs */
+	__type(key, __u32);
+	__type(value, struct ri_oncpu);
+} oncpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* resizable: --exit-buffer */
+} exits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RI_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} chosen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, char[RI_COMM_LEN]); /* process name, NUL-padded */
+	__type(value, __u8);
+} chosen_comm SEC(".maps");
+
+/* Kernel layouts that changed over the years (CO-RE flavours). */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+struct task_struct___pre516 {
+	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
+static __always_inline void stat_add(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline long task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
+
+static __always_inline __s32 task_cpu(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->thread_info.cpu))
+		return BPF_CORE_READ(t, thread_info.cpu);
+	return BPF_CORE_READ((struct task_struct___pre516 *)t, cpu);
+}
+
+static __always_inline __u64 mm_rss_pages(struct mm_struct *mm)
+{
+	__s64 file, anon, shmem;
+
+	if (!mm)
+		return 0;
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
+		struct mm_struct___pre62 *old = (void *)mm;
+
+		file = BPF_CORE_READ(old, rss_stat.count[MM_FILEPAGES].counter);
+		anon = BPF_CORE_READ(old, rss_stat.count[MM_ANONPAGES].counter);
+		shmem = BPF_CORE_READ(old, rss_stat.count[MM_SHMEMPAGES].counter);
+	} else {
+		/*
+		 * percpu_counter.count is the folded value that /proc's
+		 * statm and status report (percpu_counter_read_positive).
+		 */
+		file = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count);
+		anon = BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count);
+		shmem = BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+	}
+	file = file < 0 ? 0 : file;
+	anon = anon < 0 ? 0 : anon;
+	shmem = shmem < 0 ? 0 : shmem;
+	return file + anon + shmem;
+}
+
+/* Cumulative counters of @t, as the kernel accounts them. */
+static __always_inline void fill_task(struct ri_task *r, struct task_struct *t)
+{
+	r->cpu_ns = BPF_CORE_READ(t, se.sum_exec_runtime);
+	r->start_ns = BPF_CORE_READ(t, start_time);
+	r->pstart_ns = BPF_CORE_READ(t, group_leader, start_time);
+	r->nvcsw = BPF_CORE_READ(t, nvcsw);
+	r->nivcsw = BPF_CORE_READ(t, nivcsw);
+	r->pid = BPF_CORE_READ(t, pid);
+	r->tgid = BPF_CORE_READ(t, tgid);
+	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
+		r->flags |= RI_F_KTHREAD;
+	if (bpf_core_field_exists(t->ioac)) {
+		r->rchar = BPF_CORE_READ(t, ioac.rchar);
+		r->wchar = BPF_CORE_READ(t, ioac.wchar);
+		r->read_bytes = BPF_CORE_READ(t, ioac.read_bytes);
+		r->write_bytes = BPF_CORE_READ(t, ioac.write_bytes);
+	} else {
+		r->flags |= RI_F_NO_DISK;
+	}
+	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
+}
+
+/*
+ * With a choice made, a task is reported when its process is chosen by PID
+ * or by name. The name is the group leader's, so a process chosen by name
+ * is caught even when it is born and dies between two ticks.
+ */
+static __always_inline bool reported(struct task_struct *t, __u32 tgid)
+{
+	char comm[RI_COMM_LEN] = {};
+
+	if (!filter_on || bpf_map_lookup_elem(&chosen, &tgid))
+		return true;
+	BPF_CORE_READ_STR_INTO(&comm, t, group_leader, comm);
+	return bpf_map_lookup_elem(&chosen_comm, comm) != NULL;
+}
+
+/*
+ * The hot path: runs on every context switch of the machine. Per switch it
+ * makes one write to this CPU's own slot; the ring buffer is touched only
+ * when a task dies.
+ */
+static __always_inline int on_switch(struct task_struct *prev,
+				     struct task_struct *next)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ri_oncpu *o = bpf_map_lookup_elem(&oncpu, &cpu);
+	struct ri_task *r;
+	__u32 tgid;
+
+	if (o) {
+		/*
+		 * A seqcount: the iterator reads this slot from another CPU
+		 * and must never pair one task's pid with another's times.
+		 */
+		o->seq++;
+		barrier();
+		o->since_ns = bpf_ktime_get_ns();
+		o->base_ns = BPF_CORE_READ(next, se.sum_exec_runtime);
+		o->pid = BPF_CORE_READ(next, pid);
+		o->switches++;
+		barrier();
+		o->seq++;
+	}
+
+	if (task_state(prev) != TASK_DEAD)
+		return 0;
+
+	tgid = BPF_CORE_READ(prev, tgid);
+	if (!reported(prev, tgid))
+		return 0;
+	r = bpf_ringbuf_reserve(&exits, sizeof(*r), 0);
+	if (!r) {
+		/* A silent drop would be a lie in the numbers: count it. */
+		stat_add(RI_STAT_EXIT_DROPPED);
+		return 0;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	fill_task(r, prev);
+	r->cpu = cpu;
+	r->flags |= RI_F_EXITED;
+	r->exit_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(r, 0);
+	stat_add(RI_STAT_EXITS);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(ri_switch_raw, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+/*
+ * finish_task_switch(prev) runs on the new task's stack, so "next" is the
+ * current task. The symbol is resolved at run time (it is often a clone
+ * such as finish_task_switch.isra.0), hence no target in the section name.
+ */
+SEC("kprobe")
+int BPF_KPROBE(ri_switch_kp, struct task_struct *prev)
+{
+	return on_switch(prev, (struct task_struct *)bpf_get_current_task());
+}
+
+SEC("iter/task")
+int ri_iter(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *t = ctx->task;
+	struct ri_oncpu *o;
+	struct ri_task r = {};
+	__u32 cpu;
+
+	if (!t)
+		return 0;
+	/* Dead or zombie: its final snapshot travels through "exits". */
+	if (t->exit_state)
+		return 0;
+	if (!reported(t, t->tgid))
+		return 0;
+
+	fill_task(&r, t);
+	r.rss_pages = mm_rss_pages(t->mm);
+	r.cpu = task_cpu(t);
+
+	/*
+	 * sum_exec_runtime of a running task is only brought up to date at
+	 * scheduler ticks; its CPU's switch-in record gives the exact run in
+	 * progress.
+	 */
+	cpu = r.cpu;
+	o = bpf_map_lookup_elem(&oncpu, &cpu);
+	if (o) {
+		__u32 seq = o->seq, pid;
+		__u64 since, base, now;
+
+		barrier();
+		pid = o->pid;
+		since = o->since_ns;
+		base = o->base_ns;
+		barrier();
+		now = bpf_ktime_get_ns();
+		if (!(seq & 1) && seq == o->seq && pid == r.pid && pid &&
+		    now > since && base + (now - since) > r.cpu_ns) {
+			r.cpu_ns = base + (now - since);
+			r.flags |= RI_F_ONCPU;
+		}
+	}
+	bpf_seq_write(seq, &r, sizeof(r));
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The ABI between the BPF program (resource_image.bpf.c) and core/.
+ *
+ * Plain structs of fixed-width integers only: the same bytes are written by
+ * the kernel side and read by user space, so no pointers, no bools, no
+ * padding left to the compiler's taste.
+ */
+#ifndef RI_BPF_ABI_H
+#define RI_BPF_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define RI_COMM_LEN 16
+
+/* ri_task.flags */
+#define RI_F_EXITED 0x1u  /* final snapshot, taken at the task's last switch-out */
+#define RI_F_NO_DISK 0x2u /* kernel has no storage I/O accounting: show n/a */
+#define RI_F_ONCPU 0x4u   /* cpu_ns includes the run in progress on its CPU */
+#define RI_F_KTHREAD 0x8u /* kernel thread (no mm) */
+
+/*
+ * Cumulative counters of one task, straight from the kernel's own
+ * accounting. User space turns two snapshots into a rate; it never needs
+ * the kernel to reset anything, which is why nothing is lost between ticks.
+ */
+struct ri_task {
+	__u64 cpu_ns;      /* se.sum_exec_runtime (+ run in progress) */
+	__u64 start_ns;    /* task->start_time: tells a reused PID apart */
+	__u64 pstart_ns;   /* start_time of the group leader (the process) */
+	__u64 rchar;       /* ioac.rchar: bytes asked of read-like syscalls */
+	__u64 wchar;       /* ioac.wchar */
+	__u64 read_bytes;  /* ioac.read_bytes: bytes fetched from storage */
+	__u64 write_bytes; /* ioac.write_bytes: bytes sent towards storage */
+	__u64 nvcsw;       /* voluntary context switches */
+	__u64 nivcsw;      /* involuntary context switches */
+	__u64 rss_pages;   /* file + anon + shmem pages of the task's mm */
+	__u64 exit_ns;     /* CLOCK_MONOTONIC of the final switch, 0 if alive */
+	__u32 pid;         /* kernel pid = thread id */
+	__u32 tgid;        /* kernel tgid = process id */
+	__s32 cpu;         /* last CPU the task ran on */
+	__u32 flags;       /* RI_F_* */
+	__u32 ppid;        /* tgid of the real parent */
+	__u32 uid;         /* real uid (init namespace) */
+	char comm[RI_COMM_LEN];
+};
+
+/*
+ * What each CPU is running now. Written at every switch-in so that a task
+ * that never leaves its CPU (a lone hog) still shows its run time at drain:
+ * cpu_ns = base_ns + (now - since_ns). Padded to a cache line: every CPU
+ * writes only its own slot.
+ */
+struct ri_oncpu {
+	__u32 seq;      /* odd while the slot is being written */
+	__u32 pid;
+	__u64 since_ns; /* bpf_ktime_get_ns() at switch-in */
+	__u64 base_ns;  /* sum_exec_runtime of that task at switch-in */
+	__u64 switches; /* context switches seen on this CPU (events) */
+	__u64 pad[4];
+};
+
+/* Indexes of the per-CPU "stats" array. */
+enum ri_stat {
+	RI_STAT_EXIT_DROPPED = 0, /* exit snapshot lost: ring buffer full */
+	RI_STAT_EXITS = 1,        /* exit snapshots recorded */
+	RI_STAT_MAX = 4,
+};
+
+#endif /* RI_BPF_ABI_H */

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Command-line parsing. Strict on purpose: a bad flag or value prints what
+ * is wrong and the usage, and nothing is started (exit 2).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_JSON = 256,
+	OPT_SOURCE,
+	OPT_PROBE,
+	OPT_EXIT_BUFFER,
+	OPT_BTF,
+};
+
+static const struct option longopts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "threads", no_argument, NULL, 'H' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "theme", required_argument, NULL, 't' },
+	{ "no-color", no_argument, NULL, 'C' },
+	{ "no-colour", no_argument, NULL, 'C' },
+	{ "no-unicode", no_argument, NULL, 'U' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void ri_cli_usage(FILE *f)
+{
+	fputs("Usage: resource_image [OPTION]...\n"
+	      "Per-process and per-thread CPU, memory and I/O, measured in the kernel\n"
+	      "at every context switch. Interactive unless -b is given.\n"
+	      "\n"
+	      "  -b, --batch            plain text (or --json) to stdout, no screen\n"
+	      "  -d, --delay SECS       refresh interval, fractions allowed (default 1)\n"
+	      "  -n, --iterations N     exit after N refreshes\n"
+	      "  -p, --pid PID[,PID..]  show only these processes (repeatable)\n"
+	      "  -c, --command NAME     show only processes named NAME, including ones\n"
+	      "                         that start later (repeatable; 15 chars max)\n"
+	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n"
+	      "  -s, --sort KEY         cpu mem time pid io comm read write disk-read\n"
+	      "                         disk-write csw threads rss user (default cpu)\n"
+	      "      --json             batch output as JSON Lines, one object per tick\n"
+	      "  -t, --theme NAME|PATH  colour theme (interactive)\n"
+	      "  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
+	      "  -U, --no-unicode       ASCII sparklines and tree\n"
+	      "      --source KIND      auto, bpf or procfs (default auto: bpf, or procfs\n"
+	      "                         with a warning when BPF is unavailable)\n"
+	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
+	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
+	      "  -v, --verbose          show libbpf's messages\n"
+	      "  -h, --help             this text\n"
+	      "  -V, --version          version\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
+	      f);
+}
+
+static long pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	long v = 4194304; /* the kernel's own limit for 64-bit */
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 4194304;
+		fclose(f);
+	}
+	return v;
+}
+
+static int bad(FILE *err, const char *fmt, const char *arg)
+{
+	fputs("resource_image: ", err);
+	fprintf(err, fmt, arg);
+	fputs("\n\n", err);
+	ri_cli_usage(err);
+	return RI_CLI_USAGE;
+}
+
+static int parse_pids(struct ri_opts *o, const char *arg, FILE *err)
+{
+	char buf[4096], *save = NULL, *tok, *end;
+	long max = pid_max(), v;
+
+	if (strlen(arg) >= sizeof(buf))
+		return bad(err, "-p: list too long: %.40s...", arg);
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		errno = 0;
+		v = strtol(tok, &end, 10);
+		if (errno || end == tok || *end)
+			return bad(err, "-p: '%s' is not a PID", tok);
+		if (v < 1 || v > max)
+			return bad(err, "-p: %s is out of the range of PIDs", tok);
+		if (o->npids >= RI_MAX_CHOICE)
+			return bad(err, "-p: too many PIDs (at %s)", tok);
+		o->pids[o->npids++] = (pid_t)v;
+	}
+	if (!o->npids)
+		return bad(err, "-p: '%s' names no PID", arg);
+	return 0;
+}
+
+static int parse_size(const char *arg, size_t *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || !(v > 0))
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end || v > (double)(1u << 30))
+		return -EINVAL;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
+		     FILE *err)
+{
+	char *end;
+	double d;
+	long n;
+
+	switch (c) {
+	case 'b':
+		o->batch = true;
+		return 0;
+	case 'd':
+		errno = 0;
+		d = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(d))
+			return bad(err, "-d: '%s' is not a number of seconds", arg);
+		if (d < 0.01 || d > 86400)
+			return bad(err, "-d: %s is out of range (0.01 to 86400 seconds)", arg);
+		o->delay = d;
+		return 0;
+	case 'n':
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < 1)
+			return bad(err, "-n: '%s' is not a count of 1 or more", arg);
+		o->count = n;
+		return 0;
+	case 'p':
+		return parse_pids(o, arg, err);
+	case 'c':
+		if (!*arg)
+			return bad(err, "-c: empty name%s", "");
+		if (strlen(arg) >= RI_COMM_LEN)
+			return bad(err, "-c: '%.64s' is longer than the 15 characters the kernel keeps of a name", arg);
+		if (o->nnames >= RI_MAX_CHOICE)
+			return bad(err, "-c: too many names (at %s)", arg);
+		strncpy(o->names[o->nnames++], arg, RI_COMM_LEN - 1);
+		return 0;
+	case 'H':
+		o->threads = true;
+		return 0;
+	case 's':
+		if (ri_sort_parse(arg, &o->sort))
+			return bad(err, "-s: unknown sort key '%.64s'", arg);
+		return 0;
+	case 't':
+		o->theme = arg;
+		return 0;
+	case 'C':
+		o->no_color = true;
+		return 0;
+	case 'U':
+		o->no_unicode = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_SOURCE:
+		if (!strcmp(arg, "auto"))
+			o->source = RI_SRC_AUTO;
+		else if (!strcmp(arg, "bpf"))
+			o->source = RI_SRC_BPF;
+		else if (!strcmp(arg, "procfs"))
+			o->source = RI_SRC_PROCFS;
+		else
+			return bad(err, "--source: '%.64s' is not auto, bpf or procfs", arg);
+		return 0;
+	case OPT_PROBE:
+		if (!strcmp(arg, "auto"))
+			o->probe = RI_PROBE_AUTO;
+		else if (!strcmp(arg, "tp_btf"))
+			o->probe = RI_PROBE_TP_BTF;
+		else if (!strcmp(arg, "raw_tp"))
+			o->probe = RI_PROBE_RAW_TP;
+		else if (!strcmp(arg, "kprobe"))
+			o->probe = RI_PROBE_KPROBE;
+		else
+			return bad(err, "--probe: '%.64s' is not auto, tp_btf, raw_tp or kprobe", arg);
+		return 0;
+	case OPT_EXIT_BUFFER:
+		if (parse_size(arg, &o->exit_buffer))
+			return bad(err, "--exit-buffer: '%.64s' is not a size (e.g. 4096, 64K, 1M)", arg);
+		return 0;
+	case OPT_BTF:
+		o->btf_path = arg;
+		return 0;
+	case 'h':
+		ri_cli_usage(out);
+		return RI_CLI_EXIT;
+	case 'V':
+		fprintf(out, "resource_image %s\n", RI_VERSION);
+		return RI_CLI_EXIT;
+	default:
+		/* getopt has already said what was wrong. */
+		fputc('\n', err);
+		ri_cli_usage(err);
+		return RI_CLI_USAGE;
+	}
+}
+
+enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
+				FILE *out, FILE *err)
+{
+	const char *nc = getenv("NO_COLOR");
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->delay = 1.0;
+	o->sort = RI_SORT_CPU;
+	o->no_color = nc && *nc;
+	opterr = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhV", longopts, NULL)) != -1) {
+		r = parse_one(o, c, optarg, out, err);
+		if (r)
+			return (enum ri_cli_result)r;
+	}
+	if (optind < argc)
+		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
+	if (o->json && !o->batch)
+		o->batch = true; /* JSON only makes sense as a stream */
+	return RI_CLI_RUN;
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Units and escaping shared by every front end. The unit functions always
+ * produce at most @width columns so tables never jitter from tick to tick.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "format.h"
+
+static const char units[] = "BKMGTPE";
+
+static char *scaled(char *buf, size_t len, double v, int width)
+{
+	int u;
+
+	if (v < 0 || v != v)
+		v = 0;
+	if (width < 4)
+		width = 4;
+	snprintf(buf, len, "%.0f", v);
+	/* Scale by 1024 until the figure and its unit fit the column. */
+	for (u = 1; (int)strlen(buf) > width && u < 7; u++) {
+		v /= 1024.0;
+		if (v < 9.95)
+			snprintf(buf, len, "%.1f%c", v, units[u]);
+		else
+			snprintf(buf, len, "%.0f%c", v, units[u]);
+	}
+	return buf;
+}
+
+char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width)
+{
+	return scaled(buf, len, bytes, width);
+}
+
+char *ri_fmt_rate(char *buf, size_t len, double bps, int width)
+{
+	return scaled(buf, len, bps, width);
+}
+
+char *ri_fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t cs = ns / 10000000ULL; /* hundredths */
+	uint64_t s = cs / 100, m = s / 60, h = m / 60;
+
+	if (h)
+		snprintf(buf, len, "%llu:%02llu:%02llu", (unsigned long long)h,
+			 (unsigned long long)(m % 60), (unsigned long long)(s % 60));
+	else
+		snprintf(buf, len, "%llu:%02llu.%02llu", (unsigned long long)m,
+			 (unsigned long long)(s % 60), (unsigned long long)(cs % 100));
+	return buf;
+}
+
+char *ri_fmt_pct(char *buf, size_t len, double pct, int width)
+{
+	if (pct < 0)
+		pct = 0;
+	if (pct < 99.95 || (width >= 5 && pct < 999.95))
+		snprintf(buf, len, "%.1f", pct);
+	else if (pct < 9999.5 && width >= 4)
+		snprintf(buf, len, "%.0f", pct);
+	else
+		snprintf(buf, len, "%.1fk", pct / 1000.0);
+	return buf;
+}
+
+/* Length of the valid UTF-8 sequence at @s (at most @n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t need, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		need = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (need > n)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not text. */
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return need;
+}
+
+void ri_json_str(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	fputc('"', f);
+	while (i < n && p[i]) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+		} else if ((k = utf8_len(p + i, n - i)) > 0) {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		} else {
+			/*
+			 * Not UTF-8: JSON cannot carry raw bytes, so show the
+			 * byte's value as the Latin-1 character of that code
+			 * (lossless to anyone who wants the byte back).
+			 */
+			fprintf(f, "\\u%04x", c);
+			i++;
+		}
+	}
+	fputc('"', f);
+}
+
+char *ri_printable(char *out, size_t outlen, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0, k;
+
+	if (!outlen)
+		return out;
+	while (i < n && p[i] && o + 1 < outlen) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			out[o++] = '?';
+			i++;
+		} else if ((k = utf8_len(p + i, n - i)) > 0) {
+			if (o + k >= outlen)
+				break;
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		} else {
+			out[o++] = '?';
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Text for humans and machines: unit scaling shared by every front end,
+ * and JSON string escaping that holds whatever bytes a comm contains.
+ */
+#ifndef RI_FORMAT_H
+#define RI_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Human-readable bytes in at most @width columns (K/M/G/T, 1024-based),
+ * e.g. "812", "4.0K", "12M", "1.2G". Returns @buf.
+ */
+char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width);
+/* Same, for a rate: no unit suffix for seconds (the column says /s). */
+char *ri_fmt_rate(char *buf, size_t len, double bps, int width);
+/* CPU time as [H:]MM:SS.hh like top's TIME+. */
+char *ri_fmt_time(char *buf, size_t len, uint64_t ns);
+/* A percentage in @width columns: "0.0", "12.3", "150" (>= 1000: "1.2k"). */
+char *ri_fmt_pct(char *buf, size_t len, double pct, int width);
+
+/* Writes @s (at most @n bytes, stops at NUL) as a quoted JSON string. */
+void ri_json_str(FILE *f, const char *s, size_t n);
+/*
+ * Copies @s (at most @n bytes) into @out as printable text: control bytes
+ * become '?' and invalid UTF-8 becomes '?', so a comm can never break a
+ * table's layout. Returns @out.
+ */
+char *ri_printable(char *out, size_t outlen, const char *s, size_t n);
+
+#endif /* RI_FORMAT_H */

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The BPF source: loads the context-switch probe and the task iterator,
+ * and drains them once per tick.
+ *
+ * Lifecycle, always in this order: open -> size maps -> choose the switch
+ * program (the others do not load) -> load -> attach -> drain ... ->
+ * destroy. Every link is held by a file descriptor of this process and
+ * nothing is pinned, so whatever way the process ends, the kernel detaches
+ * and unloads everything.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "source.h"
+#include "resource_image.skel.h"
+
+#define DEFAULT_EXIT_BUFFER (1u << 20) /* ~8,000 exits per tick */
+#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+
+struct bpf_source {
+	struct ri_source base;
+	struct resource_image_bpf *skel;
+	struct ring_buffer *rb;
+	struct ri_taskbuf *exited; /* where the ring buffer callback writes */
+	int ncpu;
+	int oom; /* a callback could not store a record */
+	/*
+	 * Some kernels' task iterator never visits the init process (6.18
+	 * here skips every thread of tgid 1); procfs fills that gap.
+	 */
+	struct ri_source *procfs;
+	bool init_from_procfs;
+	long hz;
+};
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	/* Quiet unless -v: what failed is folded into our one line. */
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* The real name of finish_task_switch: often a compiler clone (.isra.0). */
+static int find_switch_symbol(char *sym, size_t len)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	int found = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+			continue;
+		if (type != 't' && type != 'T')
+			continue;
+		/* Exact name wins; a "__pfx_" padding entry is never it. */
+		if (!strcmp(name, "finish_task_switch")) {
+			snprintf(sym, len, "%s", name);
+			found = 0;
+			break;
+		}
+		if (!strncmp(name, "finish_task_switch.", 19) && found) {
+			snprintf(sym, len, "%s", name);
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static int on_exit_record(void *ctx, void *data, size_t size)
+{
+	struct bpf_source *s = ctx;
+	struct ri_task *t;
+
+	if (size < sizeof(*t))
+		return 0;
+	t = ri_taskbuf_push(s->exited);
+	if (!t) {
+		s->oom++;
+		return 0;
+	}
+	memcpy(t, data, sizeof(*t));
+	return 0;
+}
+
+static void sum_counters(struct bpf_source *s)
+{
+	__u64 vals[512], dropped = 0, events = 0;
+	__u32 key = RI_STAT_EXIT_DROPPED, cpu;
+	struct ri_oncpu o;
+	int i, n = s->ncpu < 512 ? s->ncpu : 512;
+
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &key, vals))
+		for (i = 0; i < n; i++)
+			dropped += vals[i];
+	for (cpu = 0; cpu < (__u32)s->ncpu; cpu++)
+		if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.oncpu), &cpu, &o))
+			events += o.switches;
+	s->base.dropped = dropped + (uint64_t)s->oom;
+	s->base.events = events;
+}
+
+static int init_gap(struct bpf_source *s, struct ri_taskbuf *live)
+{
+	size_t i;
+
+	for (i = 0; i < live->n; i++)
+		if (live->v[i].tgid == 1)
+			return 0;
+	s->init_from_procfs = true;
+	return ri_procfs_read_tgid(s->procfs, 1, live);
+}
+
+/*
+ * procfs gives start times in clock ticks: give the exit snapshots of the
+ * init process the same precision, or the model would take them for
+ * other tasks that reuse the PIDs.
+ */
+static void quantize_init_exits(struct bpf_source *s, struct ri_taskbuf *ex)
+{
+	uint64_t q = 1000000000ULL / (uint64_t)s->hz;
+	size_t i;
+
+	for (i = 0; i < ex->n; i++) {
+		if (ex->v[i].tgid != 1)
+			continue;
+		ex->v[i].start_ns -= ex->v[i].start_ns % q;
+		ex->v[i].pstart_ns -= ex->v[i].pstart_ns % q;
+	}
+}
+
+static int bpf_drain(struct ri_source *base, struct ri_taskbuf *live,
+		     struct ri_taskbuf *exited)
+{
+	struct bpf_source *s = (struct bpf_source *)base;
+	size_t off = 0;
+	ssize_t r;
+	int fd;
+
+	live->n = 0;
+	exited->n = 0;
+	fd = bpf_iter_create(bpf_link__fd(s->skel->links.ri_iter));
+	if (fd < 0)
+		return -errno;
+	/* Records are fixed-size and contiguous: read straight into the buffer. */
+	for (;;) {
+		size_t cap = live->cap * sizeof(struct ri_task);
+
+		if (cap - off < sizeof(struct ri_task)) {
+			size_t n = live->n;
+
+			live->n = live->cap;
+			if (!ri_taskbuf_push(live)) {
+				close(fd);
+				return -ENOMEM;
+			}
+			live->n = n;
+			continue;
+		}
+		r = read(fd, (char *)live->v + off, cap - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+	}
+	close(fd);
+	if (r < 0)
+		return -errno;
+	live->n = off / sizeof(struct ri_task);
+	if ((r = init_gap(s, live)))
+		return (int)r;
+
+	s->exited = exited;
+	r = ring_buffer__consume(s->rb);
+	if (r < 0)
+		return (int)r;
+	if (s->init_from_procfs)
+		quantize_init_exits(s, exited);
+	sum_counters(s);
+	return 0;
+}
+
+static int map_clear(int fd, size_t keysz)
+{
+	char key[64], next[64];
+
+	/* Deleting while walking restarts from the first key each time. */
+	while (!bpf_map_get_next_key(fd, NULL, next)) {
+		memcpy(key, next, keysz);
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	}
+	return 0;
+}
+
+static int bpf_set_filter(struct ri_source *base, const struct ri_filter *f)
+{
+	struct bpf_source *s = (struct bpf_source *)base;
+	int pfd = bpf_map__fd(s->skel->maps.chosen);
+	int nfd = bpf_map__fd(s->skel->maps.chosen_comm);
+	__u8 one = 1;
+	size_t i;
+	int err;
+
+	if (!f || (!f->ntgids && !f->nnames)) {
+		s->skel->bss->filter_on = 0;
+		map_clear(pfd, sizeof(__u32));
+		map_clear(nfd, RI_COMM_LEN);
+		return ri_source_set_filter(s->procfs, f);
+	}
+	/* Widen first, then narrow, so a chosen task is never missed. */
+	s->skel->bss->filter_on = 0;
+	if ((err = map_clear(pfd, sizeof(__u32))) || (err = map_clear(nfd, RI_COMM_LEN)))
+		return err;
+	for (i = 0; i < f->ntgids; i++) {
+		__u32 k = (__u32)f->tgids[i];
+
+		if (bpf_map_update_elem(pfd, &k, &one, BPF_ANY))
+			return -errno;
+	}
+	for (i = 0; i < f->nnames; i++) {
+		char k[RI_COMM_LEN] = { 0 };
+
+		strncpy(k, f->names[i], RI_COMM_LEN - 1);
+		if (bpf_map_update_elem(nfd, k, &one, BPF_ANY))
+			return -errno;
+	}
+	s->skel->bss->filter_on = 1;
+	return ri_source_set_filter(s->procfs, f);
+}
+
+static void bpf_close(struct ri_source *base)
+{
+	struct bpf_source *s = (struct bpf_source *)base;
+
+	ring_buffer__free(s->rb);
+	resource_image_bpf__destroy(s->skel); /* detaches every link */
+	ri_source_close(s->procfs);
+	free(s);
+}
+
+static const struct ri_source_ops bpf_ops = {
+	.name = "bpf",
+	.drain = bpf_drain,
+	.set_filter = bpf_set_filter,
+	.close = bpf_close,
+};
+
+static size_t ring_size(size_t want)
+{
+	size_t sz = 4096;
+
+	/* The kernel wants a power of two, a multiple of the page size. */
+	while (sz < want && sz < (1u << 30))
+		sz <<= 1;
+	return sz;
+}
+
+/*
+ * One attempt with one switch program. Returns 0, or a negative errno with
+ * what went wrong in @why.
+ */
+static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
+		     enum ri_probe p, char *why, size_t whylen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct bpf_program *sw = NULL;
+	struct bpf_link *link;
+	char sym[256];
+	int err;
+
+	if (o->btf_path)
+		oo.btf_custom_path = o->btf_path;
+	s->skel = resource_image_bpf__open_opts(&oo);
+	if (!s->skel) {
+		err = -errno;
+		snprintf(why, whylen, "open failed: %s", strerror(-err));
+		return err;
+	}
+	bpf_map__set_max_entries(s->skel->maps.oncpu, (__u32)s->ncpu);
+	bpf_map__set_max_entries(s->skel->maps.exits,
+				 (__u32)ring_size(o->exit_buffer ? o->exit_buffer :
+								   DEFAULT_EXIT_BUFFER));
+	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
+	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
+	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
+	if (p == RI_PROBE_KPROBE) {
+		err = find_switch_symbol(sym, sizeof(sym));
+		if (err) {
+			snprintf(why, whylen,
+				 "no finish_task_switch symbol in /proc/kallsyms");
+			return err;
+		}
+	}
+
+	err = resource_image_bpf__load(s->skel);
+	if (err) {
+		snprintf(why, whylen, "load failed: %s", strerror(-err));
+		return err;
+	}
+	switch (p) {
+	case RI_PROBE_TP_BTF:
+		sw = s->skel->progs.ri_switch_btf;
+		link = bpf_program__attach(sw);
+		s->skel->links.ri_switch_btf = link;
+		break;
+	case RI_PROBE_RAW_TP:
+		sw = s->skel->progs.ri_switch_raw;
+		link = bpf_program__attach_raw_tracepoint(sw, "sched_switch");
+		s->skel->links.ri_switch_raw = link;
+		break;
+	default:
+		sw = s->skel->progs.ri_switch_kp;
+		link = bpf_program__attach_kprobe(sw, false, sym);
+		s->skel->links.ri_switch_kp = link;
+		break;
+	}
+	if (!link) {
+		err = -errno;
+		if (p == RI_PROBE_KPROBE &&
+		    access("/sys/bus/event_source/devices/kprobe", F_OK))
+			snprintf(why, whylen, "this kernel has no kprobe support (%s)",
+				 strerror(-err));
+		else
+			snprintf(why, whylen, "attach failed: %s", strerror(-err));
+		return err;
+	}
+	s->skel->links.ri_iter = bpf_program__attach_iter(s->skel->progs.ri_iter, NULL);
+	if (!s->skel->links.ri_iter) {
+		err = -errno;
+		snprintf(why, whylen, "task iterator failed: %s", strerror(-err));
+		return err;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s,
+				 NULL);
+	if (!s->rb) {
+		err = -errno;
+		snprintf(why, whylen, "ring buffer failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static void undo(struct bpf_source *s)
+{
+	ring_buffer__free(s->rb);
+	s->rb = NULL;
+	resource_image_bpf__destroy(s->skel);
+	s->skel = NULL;
+}
+
+int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
+		       char *err, size_t errlen)
+{
+	static const enum ri_probe order[] = { RI_PROBE_TP_BTF, RI_PROBE_RAW_TP,
+					       RI_PROBE_KPROBE };
+	const char *btf = o->btf_path ? o->btf_path : DEFAULT_BTF;
+	struct bpf_source *s;
+	char why[256];
+	size_t used = 0, i;
+	int ret = -ENOENT;
+
+	verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (access(btf, R_OK)) {
+		ret = -errno;
+		snprintf(err, errlen,
+			 "kernel BTF not readable at %s (%s): this kernel lacks "
+			 "CONFIG_DEBUG_INFO_BTF; use --source procfs",
+			 btf, strerror(-ret));
+		return ret;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &bpf_ops;
+	s->base.sees_short_lived = true;
+	s->ncpu = libbpf_num_possible_cpus();
+	if (s->ncpu <= 0) {
+		ret = s->ncpu;
+		free(s);
+		snprintf(err, errlen, "cannot count the CPUs: %s", strerror(-ret));
+		return -EINVAL;
+	}
+
+	s->hz = sysconf(_SC_CLK_TCK);
+	if (s->hz <= 0)
+		s->hz = 100;
+	ret = ri_source_procfs_open(o, &s->procfs, err, errlen);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+
+	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (o->probe != RI_PROBE_AUTO && o->probe != order[i])
+			continue;
+		ret = try_probe(s, o, order[i], why, sizeof(why));
+		if (!ret) {
+			s->base.probe = ri_probe_name(order[i]);
+			*out = &s->base;
+			return 0;
+		}
+		undo(s);
+		if (used < errlen)
+			used += (size_t)snprintf(err + used, errlen - used, " %s: %s;",
+						 ri_probe_name(order[i]), why);
+		if (ret == -EPERM || ret == -EACCES)
+			break; /* no privilege: the other probes fail alike */
+	}
+	if (ret == -EPERM || ret == -EACCES)
+		snprintf(err, errlen,
+			 "BPF denied (%s): run as root or grant CAP_BPF and "
+			 "CAP_PERFMON; or use --source procfs",
+			 strerror(-ret));
+	else if (used && used < errlen && err[used - 1] == ';')
+		err[used - 1] = '\0';
+	ri_source_close(s->procfs);
+	free(s);
+	return ret;
+}
