@@ -92,13 +92,6 @@ static __always_inline void stat_add(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline long task_state(struct task_struct *t)
-{
-	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
-}
-
 static __always_inline __s32 task_cpu(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->thread_info.cpu))
@@ -174,37 +167,25 @@ static __always_inline bool reported(struct task_struct *t, __u32 tgid)
 }
 
 /*
- * The hot path: runs on every context switch of the machine. Per switch it
- * makes one write to this CPU's own slot; the ring buffer is touched only
- * when a task dies.
+ * Reads a field of a task: a plain load where the verifier trusts the
+ * pointer (tp_btf), a probe read elsewhere. @btf is a constant, so each
+ * program keeps only one of the two.
  */
-static __always_inline int on_switch(struct task_struct *prev,
-				     struct task_struct *next)
+#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+
+static __always_inline bool task_dead(struct task_struct *t, bool btf)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct ri_oncpu *o = bpf_map_lookup_elem(&oncpu, &cpu);
+	if (bpf_core_field_exists(t->__state))
+		return TASK_READ(btf, t, __state) == TASK_DEAD;
+	return TASK_READ(btf, (struct task_struct___pre514 *)t, state) == TASK_DEAD;
+}
+
+/* The rare path: a task's last switch-out. */
+static __noinline int record_exit(struct task_struct *prev, __u32 cpu)
+{
+	__u32 tgid = BPF_CORE_READ(prev, tgid);
 	struct ri_task *r;
-	__u32 tgid;
 
-	if (o) {
-		/*
-		 * A seqcount: the iterator reads this slot from another CPU
-		 * and must never pair one task's pid with another's times.
-		 */
-		o->seq++;
-		barrier();
-		o->since_ns = bpf_ktime_get_ns();
-		o->base_ns = BPF_CORE_READ(next, se.sum_exec_runtime);
-		o->pid = BPF_CORE_READ(next, pid);
-		o->switches++;
-		barrier();
-		o->seq++;
-	}
-
-	if (task_state(prev) != TASK_DEAD)
-		return 0;
-
-	tgid = BPF_CORE_READ(prev, tgid);
 	if (!reported(prev, tgid))
 		return 0;
 	r = bpf_ringbuf_reserve(&exits, sizeof(*r), 0);
@@ -223,18 +204,48 @@ static __always_inline int on_switch(struct task_struct *prev,
 	return 0;
 }
 
+/*
+ * The hot path: runs on every context switch of the machine. Per switch it
+ * makes one write to this CPU's own slot; the ring buffer is touched only
+ * when a task dies.
+ */
+static __always_inline int on_switch(struct task_struct *prev,
+				     struct task_struct *next, bool btf)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ri_oncpu *o = bpf_map_lookup_elem(&oncpu, &cpu);
+
+	if (o) {
+		/*
+		 * A seqcount: the iterator reads this slot from another CPU
+		 * and must never pair one task's pid with another's times.
+		 */
+		o->seq++;
+		barrier();
+		o->since_ns = bpf_ktime_get_ns();
+		o->base_ns = TASK_READ(btf, next, se.sum_exec_runtime);
+		o->pid = TASK_READ(btf, next, pid);
+		o->switches++;
+		barrier();
+		o->seq++;
+	}
+	if (task_dead(prev, btf))
+		return record_exit(prev, cpu);
+	return 0;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(ri_switch_raw, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev, next, false);
 }
 
 /*
@@ -245,7 +256,7 @@ int BPF_PROG(ri_switch_raw, bool preempt, struct task_struct *prev,
 SEC("kprobe")
 int BPF_KPROBE(ri_switch_kp, struct task_struct *prev)
 {
-	return on_switch(prev, (struct task_struct *)bpf_get_current_task());
+	return on_switch(prev, (struct task_struct *)bpf_get_current_task(), false);
 }
 
 SEC("iter/task")

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests of core/, probe tests against ground
+# truth (BPF and procfs sources), TUI tests in tmux. Each test is a program
+# that exits 0 (pass), 77 (skip, reason on its last line) or anything else
+# (fail). Ends with one line: "N passed, N failed, N skipped".
+#
+# Environment (set by `make test`): RI_BIN, RI_WORKLOADS, RI_UNIT.
+# RI_TESTS=pattern runs only the tests whose name contains the pattern.
+set -u
+cd "$(dirname "$0")/.."
+root=$PWD
+: "${RI_BIN:=$root/build/san/resource_image}"
+: "${RI_WORKLOADS:=$root/build/tests/workloads}"
+: "${RI_UNIT:=$root/build/unit}"
+export RI_BIN RI_WORKLOADS RI_UNIT
+
+logdir=$root/build/test-logs
+rm -rf "$logdir"
+mkdir -p "$logdir/san"
+# Sanitizer reports go to files: a report anywhere fails the suite.
+export ASAN_OPTIONS="log_path=$logdir/san/asan:detect_leaks=1:abort_on_error=0"
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="log_path=$logdir/san/ubsan:print_stacktrace=1:halt_on_error=1"
+
+pass=0 fail=0 skip=0
+failed=()
+
+run_one() { # name, command...
+	local name=$1 log rc t0 t1
+	shift
+	[ -n "${RI_TESTS:-}" ] && [[ $name != *"$RI_TESTS"* ]] && return
+	log=$logdir/${name//\//_}.log
+	t0=$(date +%s.%N)
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	t1=$(date +%s.%N)
+	local dt
+	dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	case $rc in
+	0)
+		pass=$((pass + 1))
+		printf 'PASS %-44s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
+		;;
+	77)
+		skip=$((skip + 1))
+		printf 'SKIP %-44s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
+		;;
+	*)
+		fail=$((fail + 1))
+		failed+=("$name")
+		printf 'FAIL %-44s %5ss  (exit %d)\n' "$name" "$dt" "$rc"
+		sed 's/^/    | /' "$log" | tail -n 30
+		;;
+	esac
+}
+
+echo "== unit tests (core/, no root needed)"
+for t in "$RI_UNIT"/test_*; do
+	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+done
+
+echo "== probe tests against ground truth (source: bpf)"
+for t in tests/bpf/test_*.py; do
+	[ -e "$t" ] && run_one "bpf/$(basename "$t" .py)" env RI_SOURCE=bpf python3 "$t"
+done
+
+echo "== the same truth, procfs source"
+for n in cpu_duty threads io memory short_lived; do
+	t=tests/bpf/test_$n.py
+	[ -e "$t" ] && run_one "procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
+done
+
+echo "== TUI tests (real binary in tmux)"
+for t in tests/tui/test_*; do
+	case $t in
+	*.sh) run_one "tui/$(basename "$t" .sh)" bash "$t" ;;
+	*.py) run_one "tui/$(basename "$t" .py)" python3 "$t" ;;
+	esac
+done
+
+if ls "$logdir"/san/* >/dev/null 2>&1; then
+	fail=$((fail + 1))
+	failed+=("sanitizers")
+	echo "FAIL sanitizer reports:"
+	cat "$logdir"/san/* | head -n 60 | sed 's/^/    | /'
+fi
+
+# Nothing of ours may stay loaded, whatever the tests did.
+if command -v bpftool >/dev/null; then
+	left=$(bpftool prog show 2>/dev/null | grep -cE 'name ri_(switch|iter)' || true)
+	if [ "${left:-0}" -gt 0 ] && ! pgrep -x resource_image >/dev/null; then
+		fail=$((fail + 1))
+		failed+=("leftover-bpf")
+		echo "FAIL $left BPF program(s) of ours still loaded after the suite"
+	fi
+fi
+
+[ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
