@@ -10,23 +10,28 @@
 
 static const char units[] = "BKMGTPE";
 
+/*
+ * At most three significant digits and a unit, 1024-based: "812", "4.0K",
+ * "60.3M", "600M", "1.2G". Never wider than 5 columns, so a column does not
+ * jitter as the figure changes.
+ */
 static char *scaled(char *buf, size_t len, double v, int width)
 {
-	int u;
+	int u = 0;
 
+	(void)width;
 	if (v < 0 || v != v)
 		v = 0;
-	if (width < 4)
-		width = 4;
-	snprintf(buf, len, "%.0f", v);
-	/* Scale by 1024 until the figure and its unit fit the column. */
-	for (u = 1; (int)strlen(buf) > width && u < 7; u++) {
+	while (v >= 999.5 && u < 6) {
 		v /= 1024.0;
-		if (v < 9.95)
-			snprintf(buf, len, "%.1f%c", v, units[u]);
-		else
-			snprintf(buf, len, "%.0f%c", v, units[u]);
+		u++;
 	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 99.95)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
 	return buf;
 }
 

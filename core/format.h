@@ -11,8 +11,9 @@
 #include <stdio.h>
 
 /*
- * Human-readable bytes in at most @width columns (K/M/G/T, 1024-based),
- * e.g. "812", "4.0K", "12M", "1.2G". Returns @buf.
+ * Human-readable bytes, 1024-based, at most 5 columns whatever the value:
+ * "812", "4.0K", "60.3M", "600M", "1.2G". @width is kept for callers that
+ * size columns. Returns @buf.
  */
 char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width);
 /* Same, for a rate: no unit suffix for seconds (the column says /s). */

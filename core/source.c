@@ -29,7 +29,8 @@ int ri_source_open(struct ri_source_opts *o, struct ri_source **out, char *err,
 
 	if (o->kind == RI_SRC_PROCFS)
 		return ri_source_procfs_open(o, out, err, errlen);
-	if (o->kind == RI_SRC_BPF)
+	/* A probe asked for by name is a request for BPF, not a hint. */
+	if (o->kind == RI_SRC_BPF || o->probe != RI_PROBE_AUTO)
 		return ri_source_bpf_open(o, out, err, errlen);
 
 	ret = ri_source_bpf_open(o, out, why, sizeof(why));
