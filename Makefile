@@ -119,7 +119,7 @@ workloads:
 # quiet when everything is there.
 DEPS_PKGS := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config bpftool gcc make tmux python3 procps sysstat util-linux \
-	libclang-rt-14-dev
+	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -139,7 +139,7 @@ run: deps
 unit: $(UNIT_BIN)
 
 test check: deps
-	$(Q)$(MAKE) -s all san unit workloads
+	$(Q)$(MAKE) -s all san unit workloads fuzzers static
 	$(Q)RI_BIN=$(abspath $(OUT))/san/resource_image \
 		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
 		RI_UNIT=$(abspath $(OUT))/unit \
@@ -176,3 +176,42 @@ setcap:
 
 clean:
 	rm -rf $(OUT)
+
+# A statically linked binary, for kernels booted under qemu with nothing
+# but a busybox initramfs (make test-kernels).
+STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a \
+	-l:libncursesw.a -l:libtinfo.a -lm
+$(OUT)/static/resource_image: $(APP_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
+
+static: $(OUT)/static/resource_image
+
+test-kernels: deps
+	$(Q)$(MAKE) -s static workloads
+	$(Q)bash tests/kernels/run.sh
+.PHONY: static test-kernels
+
+# libFuzzer harnesses for every parser of outside input (theme files, the
+# command line). `make fuzz` runs each for FUZZ_TIME seconds; `make test`
+# runs a short round of each.
+FUZZ_TIME ?= 60
+FUZZERS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_SRC) tui/theme.c $(wildcard core/*.h tui/*.h)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-Icore -Itui -Ibpf -I$(OUT) $< $(PURE_SRC) tui/theme.c -lm -o $@
+
+fuzzers: $(FUZZERS)
+
+fuzz: deps
+	$(Q)$(MAKE) -s fuzzers
+	$(Q)for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
+		mkdir -p $(OUT)/fuzz/corpus-$$n && \
+		echo "fuzzing $$n for $(FUZZ_TIME)s" && \
+		$$f -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(OUT)/fuzz/ \
+			$(OUT)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 1 || exit 1; \
+	done
+.PHONY: fuzz fuzzers

@@ -254,7 +254,8 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	o->sort = RI_SORT_CPU;
 	o->no_color = nc && *nc;
 	opterr = 1;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhV", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)

@@ -12,7 +12,8 @@ root=$PWD
 : "${RI_BIN:=$root/build/san/resource_image}"
 : "${RI_WORKLOADS:=$root/build/tests/workloads}"
 : "${RI_UNIT:=$root/build/unit}"
-export RI_BIN RI_WORKLOADS RI_UNIT
+: "${RI_FUZZ:=$root/build/fuzz}"
+export RI_BIN RI_WORKLOADS RI_UNIT RI_FUZZ
 
 logdir=$root/build/test-logs
 rm -rf "$logdir"
@@ -68,6 +69,12 @@ echo "== the same truth, procfs source"
 for n in cpu_duty threads io memory short_lived; do
 	t=tests/bpf/test_$n.py
 	[ -e "$t" ] && run_one "procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
+done
+
+echo "== fuzzers (short round of each parser)"
+for t in tests/fuzz/fuzz_*.c; do
+	n=$(basename "$t" .c)
+	run_one "fuzz/${n#fuzz_}" bash tests/fuzz/run_short.sh "${n#fuzz_}"
 done
 
 echo "== TUI tests (real binary in tmux)"
