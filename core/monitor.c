@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "monitor.h"
+#include "privs.h"
 
 static uint64_t mono_ns(void)
 {
@@ -91,6 +92,12 @@ int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	/*
+	 * Attached: from here on the tool only reads file descriptors and
+	 * /proc, so the rest of root's power goes.
+	 */
+	if (o->drop_privileges)
+		ri_drop_privileges();
 	/* The first drain only sets every task's starting point. */
 	ret = ri_monitor_tick(mon);
 	if (ret) {

@@ -13,6 +13,8 @@
 struct ri_monitor_opts {
 	struct ri_source_opts src;
 	struct ri_model_opts model;
+	/* After attach, keep only what reading /proc needs (privs.h). */
+	bool drop_privileges;
 };
 
 struct ri_monitor {

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Giving up privileges once the probe is attached: loading BPF needs root
+ * (or CAP_BPF + CAP_PERFMON), but reading the attached programs' output,
+ * /proc and drawing the screen need almost none of it.
+ */
+#ifndef RI_PRIVS_H
+#define RI_PRIVS_H
+
+/*
+ * Keeps only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (to read other users'
+ * /proc/PID/io and cmdline) and drops every other capability for good,
+ * including from the bounding set; sets no_new_privs. Returns 0, or a
+ * negative errno (the caller carries on: this is hardening, not a need).
+ */
+int ri_drop_privileges(void);
+
+#endif /* RI_PRIVS_H */

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The front door: parse the command line once, check what can be checked
+ * before anything is loaded, then hand over to the batch or the
+ * interactive front end.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/batch.h"
+#include "../core/cli.h"
+#include "tui.h"
+
+/* A PID that names no process is a usage error: nothing is started. */
+static int check_pids(const struct ri_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->npids; i++) {
+		if (kill(o->pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "resource_image: -p: no process with PID %d\n\n",
+				o->pids[i]);
+			ri_cli_usage(stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ri_opts o;
+	struct ri_monitor_opts mo = { 0 };
+	int r;
+
+	setlocale(LC_ALL, "");
+	r = ri_cli_parse(argc, argv, &o, stdout, stderr);
+	if (r == RI_CLI_EXIT)
+		return 0;
+	if (r != RI_CLI_RUN)
+		return 2;
+	if ((r = check_pids(&o)))
+		return r;
+	if (o.batch) {
+		mo.src.kind = o.source;
+		mo.src.probe = o.probe;
+		mo.src.exit_buffer = o.exit_buffer;
+		mo.src.btf_path = o.btf_path;
+		mo.src.verbose = o.verbose;
+		mo.model.linger_ticks = 0;
+		mo.model.keep_chosen = false;
+		mo.drop_privileges = true;
+		return ri_batch_run(&o, &mo);
+	}
+	return ri_tui_run(&o);
+}
