@@ -99,6 +99,7 @@ static int parse_pids(struct ri_opts *o, const char *arg, FILE *err)
 {
 	char buf[4096], *save = NULL, *tok, *end;
 	long max = pid_max(), v;
+	size_t before = o->npids;
 
 	if (strlen(arg) >= sizeof(buf))
 		return bad(err, "-p: list too long: %.40s...", arg);
@@ -114,7 +115,7 @@ static int parse_pids(struct ri_opts *o, const char *arg, FILE *err)
 			return bad(err, "-p: too many PIDs (at %s)", tok);
 		o->pids[o->npids++] = (pid_t)v;
 	}
-	if (!o->npids)
+	if (o->npids == before)
 		return bad(err, "-p: '%s' names no PID", arg);
 	return 0;
 }

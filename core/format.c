@@ -61,8 +61,8 @@ char *ri_fmt_time(char *buf, size_t len, uint64_t ns)
 
 char *ri_fmt_pct(char *buf, size_t len, double pct, int width)
 {
-	if (pct < 0)
-		pct = 0;
+	if (!(pct > 0))
+		pct = 0; /* negative and NaN alike */
 	if (pct < 99.95 || (width >= 5 && pct < 999.95))
 		snprintf(buf, len, "%.1f", pct);
 	else if (pct < 9999.5 && width >= 4)
@@ -149,6 +149,11 @@ char *ri_printable(char *out, size_t outlen, const char *s, size_t n)
 		if (p[i] < 0x20 || p[i] == 0x7f) {
 			out[o++] = '?';
 			i++;
+		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+			   p[i + 1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F, CSI among them). */
+			out[o++] = '?';
+			i += 2;
 		} else if ((k = utf8_len(p + i, n - i)) > 0) {
 			if (o + k >= outlen)
 				break;

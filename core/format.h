@@ -20,7 +20,10 @@ char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width);
 char *ri_fmt_rate(char *buf, size_t len, double bps, int width);
 /* CPU time as [H:]MM:SS.hh like top's TIME+. */
 char *ri_fmt_time(char *buf, size_t len, uint64_t ns);
-/* A percentage in @width columns: "0.0", "12.3", "150" (>= 1000: "1.2k"). */
+/*
+ * A percentage: "0.0".."99.9", then "150.0" where @width >= 5 allows it,
+ * else "150"; past 9999 in thousands, "12.3k".
+ */
 char *ri_fmt_pct(char *buf, size_t len, double pct, int width);
 
 /* Writes @s (at most @n bytes, stops at NUL) as a quoted JSON string. */

@@ -138,8 +138,12 @@ static void ptab_free(struct ptab *t)
 
 /* --- history ------------------------------------------------------------ */
 
-/* log2(1 + x) * 1000 fits 16 bits for any x below 2^65. */
-#define HIST_SCALE 1000.0
+/*
+ * 0 is zero; 1..65535 map log2(x) from -20 to +64 in steps of 1/780:
+ * 0.05% relative precision from 1e-6 to 2^64.
+ */
+#define HIST_SCALE 780.0
+#define HIST_BIAS 20.0
 
 uint16_t ri_hist_encode(double x)
 {
@@ -147,13 +151,15 @@ uint16_t ri_hist_encode(double x)
 
 	if (!(x > 0))
 		return 0;
-	e = log2(1.0 + x) * HIST_SCALE + 0.5;
+	e = (log2(x) + HIST_BIAS) * HIST_SCALE + 1.5;
+	if (e < 1.0)
+		return 1;
 	return e >= 65535.0 ? 65535 : (uint16_t)e;
 }
 
 double ri_hist_decode(uint16_t e)
 {
-	return e ? exp2(e / HIST_SCALE) - 1.0 : 0.0;
+	return e ? exp2((e - 1) / HIST_SCALE - HIST_BIAS) : 0.0;
 }
 
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT])
@@ -470,19 +476,27 @@ struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid)
 
 /* --- one tick ------------------------------------------------------------ */
 
-static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
+/*
+ * A process whose PID was taken over in this very interval is out of the
+ * table already; a late snapshot of it must still find it.
+ */
+static struct ri_proc *find_displaced_proc(struct ri_model *m, pid_t pid,
+					   uint64_t start)
+{
+	struct ri_proc *pr;
+
+	for (pr = m->priv->all; pr; pr = pr->all_next)
+		if (pr->pid == pid && pr->start_ns == start && !pr->in_table)
+			return pr;
+	return NULL;
+}
+
+static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
+				bool in_table)
 {
 	struct ri_model_priv *p = m->priv;
-	struct ri_proc *pr = ptab_get(&p->procs, r->tgid);
+	struct ri_proc *pr = proc_alloc(p);
 
-	if (pr && pr->start_ns == r->pstart_ns)
-		return pr;
-	if (pr) {
-		/* The PID now names another process: the old one is gone. */
-		ptab_del(&p->procs, r->tgid);
-		pr->in_table = false;
-	}
-	pr = proc_alloc(p);
 	if (!pr)
 		return NULL;
 	pr->pid = (pid_t)r->tgid;
@@ -492,17 +506,42 @@ static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
 	pr->kthread = r->flags & RI_F_KTHREAD;
 	memcpy(pr->comm, r->comm, RI_COMM_LEN);
 	pr->comm[RI_COMM_LEN - 1] = '\0';
-	if (ptab_put(&p->procs, r->tgid, pr)) {
-		proc_release(p, pr);
-		return NULL;
+	if (in_table) {
+		if (ptab_put(&p->procs, r->tgid, pr)) {
+			proc_release(p, pr);
+			return NULL;
+		}
+		pr->in_table = true;
 	}
-	pr->in_table = true;
 	pr->all_next = p->all;
 	if (p->all)
 		p->all->all_prev = pr;
 	p->all = pr;
 	pr->chosen = proc_is_chosen(m, pr);
 	return pr;
+}
+
+static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
+{
+	struct ri_model_priv *p = m->priv;
+	struct ri_proc *pr = ptab_get(&p->procs, r->tgid);
+
+	if (pr && pr->start_ns == r->pstart_ns)
+		return pr;
+	if (pr && r->pstart_ns < pr->start_ns) {
+		/* An older process's snapshot: it must not displace the new. */
+		struct ri_proc *old = find_displaced_proc(m, (pid_t)r->tgid,
+							  r->pstart_ns);
+
+		return old ? old : proc_new(m, r, false);
+	}
+	if (pr) {
+		/* The PID now names another process: the old one is gone. */
+		ptab_del(&p->procs, r->tgid);
+		pr->in_table = false;
+	}
+	pr = find_displaced_proc(m, (pid_t)r->tgid, r->pstart_ns);
+	return pr ? pr : proc_new(m, r, true);
 }
 
 static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
@@ -523,21 +562,29 @@ static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
 		t->proc->nthreads--;
 }
 
-static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r,
-				    bool *fresh)
+static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
+					      const struct ri_task *r)
+{
+	struct ri_thread *t;
+
+	for (t = pr->threads; t; t = t->next)
+		if (t->tid == (pid_t)r->pid && t->start_ns == r->start_ns)
+			return t;
+	return NULL;
+}
+
+static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
+				    bool in_table)
 {
 	struct ri_model_priv *p = m->priv;
-	struct ri_thread *t = ptab_get(&p->threads, r->pid);
-	struct ri_proc *pr;
+	struct ri_proc *pr = proc_get(m, r);
+	struct ri_thread *t;
 
-	*fresh = false;
-	if (t && t->start_ns == r->start_ns && t->proc->pid == (pid_t)r->tgid)
-		return t;
-	if (t)
-		thread_mark_exited(m, t, m->time);
-	pr = proc_get(m, r);
 	if (!pr)
 		return NULL;
+	t = find_displaced_thread(pr, r);
+	if (t)
+		return t;
 	t = thread_alloc(p);
 	if (!t)
 		return NULL;
@@ -549,7 +596,7 @@ static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r,
 		pr->threads->prev = t;
 	pr->threads = t;
 	pr->nthreads++;
-	if (ptab_put(&p->threads, r->pid, t) == 0)
+	if (in_table && ptab_put(&p->threads, r->pid, t) == 0)
 		t->in_table = true;
 	/*
 	 * Born since the last drain (or since the tool started): all of its
@@ -560,8 +607,24 @@ static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r,
 		memset(&t->last, 0, sizeof(t->last));
 	else
 		t->last = *r;
-	*fresh = true;
 	return t;
+}
+
+static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r)
+{
+	struct ri_thread *t = ptab_get(&m->priv->threads, r->pid);
+
+	if (t && t->start_ns == r->start_ns && t->proc->pid == (pid_t)r->tgid)
+		return t;
+	/*
+	 * The exit snapshot of a task whose PID a newer task took in the same
+	 * interval: account it to the old task, leave the new one alone.
+	 */
+	if (t && r->start_ns < t->start_ns)
+		return thread_new(m, r, false);
+	if (t)
+		thread_mark_exited(m, t, m->time);
+	return thread_new(m, r, true);
 }
 
 static uint64_t delta(__u64 *last, __u64 now)
@@ -712,6 +775,15 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 	memset(f, 0, sizeof(*f));
 	for (t = pr->threads; t; t = t->next) {
 		total += t->last.cpu_ns;
+		if (!t->exited) {
+			/* Missing for a tick or two still counts as alive. */
+			alive = true;
+			/* Threads share one mm: take it once, leader first. */
+			if (!leader || t->tid == pr->pid) {
+				leader = t;
+				rss = t->last.rss_pages;
+			}
+		}
 		if (!t->counted)
 			continue;
 		any = true;
@@ -723,14 +795,6 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		f->vcsw += t->fig.vcsw;
 		f->ivcsw += t->fig.ivcsw;
 		f->disk_na |= t->fig.disk_na;
-		if (!t->exited) {
-			alive = true;
-			/* Threads share one mm: take it once, leader first. */
-			if (!leader || t->tid == pr->pid) {
-				leader = t;
-				rss = t->last.rss_pages;
-			}
-		}
 	}
 	f->cpu_total_ns = total;
 	f->rss_bytes = rss * (uint64_t)m->page_size;
@@ -809,7 +873,6 @@ int ri_model_update(struct ri_model *m, const struct ri_taskbuf *live,
 			    0.0;
 	struct ri_proc *pr;
 	struct ri_thread *t;
-	bool fresh;
 	size_t i;
 
 	m->tick++;
@@ -818,14 +881,14 @@ int ri_model_update(struct ri_model *m, const struct ri_taskbuf *live,
 	tick_begin(m);
 
 	for (i = 0; live && i < live->n; i++) {
-		t = thread_get(m, &live->v[i], &fresh);
+		t = thread_get(m, &live->v[i]);
 		if (t)
 			thread_account(m, t, &live->v[i]);
 	}
 	for (i = 0; exited && i < exited->n; i++) {
 		const struct ri_task *r = &exited->v[i];
 
-		t = thread_get(m, r, &fresh);
+		t = thread_get(m, r);
 		if (!t)
 			continue;
 		thread_account(m, t, r);

@@ -32,9 +32,9 @@ enum ri_metric {
 };
 
 /*
- * A fixed ring of samples. Values are stored as 16-bit logarithms (0.07%
- * relative precision, range 0..2^64): 2.4 KiB per task instead of 9.6, which
- * matters with tens of thousands of threads.
+ * A fixed ring of samples. Values are stored as 16-bit logarithms (0.05%
+ * relative precision from 1e-6 to 2^64, and exact 0): 2.4 KiB per task
+ * instead of 9.6, which matters with tens of thousands of threads.
  */
 struct ri_hist {
 	uint16_t v[RI_M_COUNT][RI_HIST_LEN];
