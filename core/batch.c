@@ -139,8 +139,10 @@ static int sorted_procs(struct batch *b)
 		b->procs = v;
 		b->procs_cap = m->nprocs * 2;
 	}
-	memcpy(b->procs, m->procs, m->nprocs * sizeof(*b->procs));
-	ri_sort_procs(b->procs, m->nprocs, b->o->sort, false);
+	if (m->nprocs) {
+		memcpy(b->procs, m->procs, m->nprocs * sizeof(*b->procs));
+		ri_sort_procs(b->procs, m->nprocs, b->o->sort, false);
+	}
 	return 0;
 }
 

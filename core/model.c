@@ -798,10 +798,14 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 	}
 	f->cpu_total_ns = total;
 	f->rss_bytes = rss * (uint64_t)m->page_size;
-	if (leader) {
+	if (leader)
 		f->cpu = leader->fig.cpu;
-		if (leader->tid == pr->pid)
-			memcpy(pr->comm, leader->comm, RI_COMM_LEN);
+	/* The process is called what its leader was last called, even at exit. */
+	for (t = pr->threads; t; t = t->next) {
+		if (t->tid == pr->pid && t->counted) {
+			memcpy(pr->comm, t->comm, RI_COMM_LEN);
+			break;
+		}
 	}
 	fig_rates(f, dt, m->mem_total);
 	for (t = pr->threads; t; t = t->next) {
@@ -1028,6 +1032,8 @@ static int cmp_thread(const void *a, const void *b)
 void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
 		   bool reverse)
 {
+	if (n < 2)
+		return; /* qsort's pointer must not be NULL, even for nothing */
 	sort_key = k;
 	sort_dir = reverse ? -1 : 1;
 	qsort(v, n, sizeof(*v), cmp_proc);
@@ -1036,6 +1042,8 @@ void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
 void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,
 		     bool reverse)
 {
+	if (n < 2)
+		return;
 	sort_key = k;
 	sort_dir = reverse ? -1 : 1;
 	qsort(v, n, sizeof(*v), cmp_thread);
