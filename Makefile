@@ -215,3 +215,12 @@ fuzz: deps
 			$(OUT)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 1 || exit 1; \
 	done
 .PHONY: fuzz fuzzers
+
+# Ten minutes of mixed churn with the TUI and batch mode side by side;
+# fails on memory or CPU growth and on any dropped event. SOAK_SECONDS=...
+soak: deps
+	$(Q)$(MAKE) -s all workloads
+	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
+		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
+		python3 tests/soak/soak.py
+.PHONY: soak
