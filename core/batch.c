@@ -78,15 +78,16 @@ static void text_header(FILE *f, const struct ri_model *m, const struct ri_sourc
 static void text_row(FILE *f, const char *ts, pid_t pid, const char *tid,
 		     const char *comm, const struct ri_fig *g, bool exited)
 {
-	char name[RI_COMM_LEN * 4], pct[16], mem[16], rss[16], rd[16], wr[16],
+	char name[RI_COMM_LEN * 4 + 16], pct[16], mem[16], rss[16], rd[16], wr[16],
 		drd[16] = "n/a", dwr[16] = "n/a";
 
-	ri_printable(name, sizeof(name), comm, RI_COMM_LEN);
+	/* Screen columns, not bytes: a name never shifts the columns after it. */
+	ri_fit(name, sizeof(name), comm, RI_COMM_LEN, 15);
 	if (!g->disk_na) {
 		ri_fmt_rate(drd, sizeof(drd), g->disk_rd_bps, 8);
 		ri_fmt_rate(dwr, sizeof(dwr), g->disk_wr_bps, 8);
 	}
-	fprintf(f, "%-8s %7d %s%-15.15s %3d %6s %5s %6s %7s %7s %8s %8s %6.0f%s\n", ts,
+	fprintf(f, "%-8s %7d %s%s %3d %6s %5s %6s %7s %7s %8s %8s %6.0f%s\n", ts,
 		pid, tid, name, g->cpu, ri_fmt_pct(pct, sizeof(pct), g->cpu_pct, 6),
 		ri_fmt_pct(mem, sizeof(mem), g->mem_pct, 5),
 		ri_fmt_bytes(rss, sizeof(rss), (double)g->rss_bytes, 6),

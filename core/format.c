@@ -5,6 +5,7 @@
  */
 #include <stdbool.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "format.h"
 
@@ -149,11 +150,16 @@ char *ri_printable(char *out, size_t outlen, const char *s, size_t n)
 		if (p[i] < 0x20 || p[i] == 0x7f) {
 			out[o++] = '?';
 			i++;
-		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-			   p[i + 1] < 0xa0) {
-			/* C1 controls (U+0080..U+009F, CSI among them). */
+		} else if ((p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+			    p[i + 1] < 0xa0) ||
+			   (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+			    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))) {
+			/*
+			 * C1 controls (U+0080..U+009F, CSI among them) and the
+			 * line and paragraph separators: they move the cursor.
+			 */
 			out[o++] = '?';
-			i += 2;
+			i += p[i] == 0xc2 ? 2 : 3;
 		} else if ((k = utf8_len(p + i, n - i)) > 0) {
 			if (o + k >= outlen)
 				break;
@@ -164,6 +170,53 @@ char *ri_printable(char *out, size_t outlen, const char *s, size_t n)
 			out[o++] = '?';
 			i++;
 		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static unsigned int utf8_decode(const unsigned char *p, size_t k)
+{
+	unsigned int cp = k == 1 ? p[0] : k == 2 ? p[0] & 0x1f : k == 3 ? p[0] & 0x0f : p[0] & 0x07;
+	size_t i;
+
+	for (i = 1; i < k; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	return cp;
+}
+
+char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0, k;
+	int used = 0, w;
+
+	if (!outlen)
+		return out;
+	while (i < n && p[i] && used < cols) {
+		k = utf8_len(p + i, n - i);
+		w = k ? wcwidth((wchar_t)utf8_decode(p + i, k)) : -1;
+		if (k && w == 0)
+			w = -1; /* combining marks would merge with the padding */
+		if (w < 0 || p[i] < 0x20) {
+			k = k ? k : 1;
+			if (o + 2 > outlen)
+				break;
+			out[o++] = '?';
+			used++;
+			i += k;
+			continue;
+		}
+		if (used + w > cols || o + k + 1 > outlen)
+			break;
+		memcpy(out + o, p + i, k);
+		o += k;
+		used += w;
+		i += k;
+	}
+	while (used < cols && o + 2 <= outlen) {
+		out[o++] = ' ';
+		used++;
 	}
 	out[o] = '\0';
 	return out;

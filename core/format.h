@@ -35,4 +35,13 @@ void ri_json_str(FILE *f, const char *s, size_t n);
  */
 char *ri_printable(char *out, size_t outlen, const char *s, size_t n);
 
+/*
+ * Writes @s (at most @n bytes) as exactly @cols screen columns into @out:
+ * characters the terminal would not print as one glyph (controls, line
+ * separators, invalid UTF-8, anything wcwidth() calls unprintable) become
+ * '?', wide characters count two columns, and the rest is cut or padded
+ * with spaces. Needs setlocale() for UTF-8 widths. Returns @out.
+ */
+char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols);
+
 #endif /* RI_FORMAT_H */

@@ -381,10 +381,16 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	libbpf_set_print(libbpf_print);
 	if (access(btf, R_OK)) {
 		ret = -errno;
-		snprintf(err, errlen,
-			 "kernel BTF not readable at %s (%s): this kernel lacks "
-			 "CONFIG_DEBUG_INFO_BTF; use --source procfs",
-			 btf, strerror(-ret));
+		if (o->btf_path)
+			snprintf(err, errlen,
+				 "kernel BTF not readable at %s (%s): give the "
+				 "kernel's BTF file, or use --source procfs",
+				 btf, strerror(-ret));
+		else
+			snprintf(err, errlen,
+				 "kernel BTF not readable at %s (%s): this kernel "
+				 "lacks CONFIG_DEBUG_INFO_BTF; use --source procfs",
+				 btf, strerror(-ret));
 		return ret;
 	}
 	s = calloc(1, sizeof(*s));

@@ -71,6 +71,11 @@ for n in cpu_duty threads io memory short_lived; do
 	[ -e "$t" ] && run_one "procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
 done
 
+echo "== faults and bad input (what the user sees, in each test's name)"
+for t in tests/faults/test_*.py; do
+	[ -e "$t" ] && run_one "faults/$(basename "$t" .py)" python3 "$t"
+done
+
 echo "== fuzzers (short round of each parser)"
 for t in tests/fuzz/fuzz_*.c; do
 	n=$(basename "$t" .c)
@@ -85,6 +90,9 @@ for t in tests/tui/test_*; do
 	esac
 done
 
+# Some runtimes ignore log_path and print to stderr: look in the logs too.
+grep -lE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$logdir"/*.log 2>/dev/null |
+	while read -r l; do cp "$l" "$logdir/san/from-$(basename "$l")"; done
 if ls "$logdir"/san/* >/dev/null 2>&1; then
 	fail=$((fail + 1))
 	failed+=("sanitizers")

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0
+"""stormrun - the tool, system-wide, through a storm of short-lived tasks.
+
+Shared by the thread-storm and process-storm tests: starts the tool
+(--json -d 1, system-wide), then the storm workload; counts the exits the
+tool reported for the storm against what the workload created; watches
+the tool's memory high-water mark (VmHWM) and the sizes of its BPF maps.
+"""
+
+import json
+import os
+import signal
+import sys
+import time
+
+import faultlib as fl
+
+RSS_BOUND_KIB = 64 * 1024       # a plain build
+SAN_RSS_BOUND_KIB = 160 * 1024  # AddressSanitizer: shadow memory and quarantine
+GROWTH_BOUND_KIB = 16 * 1024    # what the storm may add to the high-water mark
+
+
+def sanitized(path):
+    with open(path, "rb") as f:
+        return b"__asan_init" in f.read()
+RECORD_BYTES = 8 + 128  # ring buffer header + struct ri_task
+
+
+def map_info(ids):
+    out = []
+    for m in fl.bpftool("map", "show"):
+        if m["id"] in ids:
+            out.append((m.get("name"), m.get("type"), m.get("max_entries"),
+                        m.get("bytes_memlock")))
+    return sorted(out, key=str)
+
+
+def run(kind, full):
+    fl.preflight()
+    if kind == "threads":
+        n, secs, alive = (100000, 100, 300) if full else (20000, 20, 300)
+        count_key = "tid"
+    else:
+        n, secs, alive = (100000, 100, 64) if full else (20000, 20, 64)
+        count_key = "pid"
+    scale = "%d %s over %d s, at most %d alive%s" % (n, kind, secs, alive,
+                                                   " (--full)" if full else " (scaled; --full: 100000)")
+    fl.say("scale: " + scale)
+    name = fl.unique_name("storm")
+    san = fl.SanDir()
+    watch = fl.BpfWatch()
+    c = fl.Checks()
+    args = ["-b", "--json", "-d", "1"] + (["-H"] if kind == "threads" else [])
+    maps_seen = {}
+
+    def sample(t):
+        o = watch.note(t.pid)
+        if o["map"] and "start" not in maps_seen:
+            maps_seen["start"] = map_info(o["map"])
+
+    bound = SAN_RSS_BOUND_KIB if sanitized(fl.RI_BIN) else RSS_BOUND_KIB
+    t = fl.Tool(args, san, sample=sample)
+    if not t.wait_ticks(2, 30):
+        t.kill()
+        fl.fail("tool gave no 2 ticks: %s" % " | ".join(t.err[-3:]))
+    time.sleep(0.5)
+    hwm0 = t.hwm_kib
+    w = fl.Workload("storm", ["--%s" % kind, str(n), "--seconds", str(secs),
+                              "--alive", str(alive), "--name", name])
+    truth = w.wait(secs * 3 + 30)
+    # Two more ticks so the last exits are drained.
+    t.wait_ticks(len(t.ticks) + 2, 10)
+    maps_seen["end"] = map_info(watch.ids["map"])
+    hwm = t.hwm_kib
+    t.signal(signal.SIGINT)
+    rc = t.wait(20)
+
+    c.true("the storm ran", truth.get("created") == n and not truth.get("failed"),
+           "created %s, failed %s, max alive %s, %.1f s" % (
+               truth.get("created"), truth.get("failed"), truth.get("max_alive"),
+               truth.get("wall_ns", 0) / 1e9))
+    c.true("the tool kept running and exited 0 on SIGINT", rc == 0,
+           "%s after %d ticks" % (fl.rc_text(rc), len(t.ticks)))
+    c.true("every line is valid JSON", not t.bad and t.ticks,
+           "%d ticks, %d bad" % (len(t.ticks), len(t.bad)))
+    spid = truth["pid"]
+    seen = {}
+    per_tick = []
+    for x in t.ticks:
+        k = 0
+        if kind == "threads":
+            p = fl.find_proc(x, spid)
+            for th in (p or {}).get("threads") or []:
+                if th.get("exited") and th["tid"] != spid:
+                    seen[th["tid"]] = seen.get(th["tid"], 0) + 1
+                    k += 1
+        else:
+            for p in x.get("processes") or []:
+                if p.get("ppid") == spid and p.get("exited"):
+                    key = (p["pid"], p.get("start_ns"))
+                    seen[key] = seen.get(key, 0) + 1
+                    k += 1
+        per_tick.append(k)
+    dropped = max([x.get("dropped", 0) for x in t.ticks] or [0])
+    reported = len(seen)
+    dup = sum(1 for v in seen.values() if v > 1)
+    created = truth.get("created", 0)
+    c.true("every exit reported once, or every loss counted in dropped",
+           (reported == created or (reported < created and created - reported <= dropped))
+           and not dup,
+           "%d exited %s reported of %d created, %d reported twice, dropped %d"
+           % (reported, count_key + "s", created, dup, dropped))
+    if dropped:
+        # System-wide, "dropped" also counts exits of every other task on
+        # the machine; the check above is the one about the storm.
+        fl.say("note: dropped %d (exits of other tasks: %d of %d storm exits reported)"
+               % (dropped, reported, created))
+    c.true("tool memory high-water mark under %d MiB (%s build)" % (
+        bound // 1024, "sanitizer" if bound == SAN_RSS_BOUND_KIB else "plain"),
+           0 < hwm < bound, "VmHWM %.1f MiB" % (hwm / 1024.0))
+    c.true("the storm adds under %d MiB to it" % (GROWTH_BOUND_KIB // 1024),
+           hwm - hwm0 < GROWTH_BOUND_KIB, "%.1f MiB before the storm, %.1f MiB after"
+           % (hwm0 / 1024.0, hwm / 1024.0))
+    ring = [m for m in maps_seen.get("end", []) if m[1] == "ringbuf"]
+    ring_records = (ring[0][2] // RECORD_BYTES) if ring else 0
+    c.true("BPF maps the same size before and after the storm (no per-task map)",
+           maps_seen.get("start") and maps_seen.get("start") == maps_seen.get("end"),
+           "maps %s" % maps_seen.get("end"))
+    c.true("most exits in one tick fit the exit ring buffer",
+           ring and max(per_tick) < ring_records,
+           "max %d exits in a tick, ring holds ~%d records" % (max(per_tick or [0]), ring_records))
+    reps = san.reports(t)
+    c.true("no sanitizer report", not reps, " | ".join(reps)[:600])
+    ok, detail = watch.left()
+    c.true("nothing of ours loaded afterwards", ok, detail)
+    san.cleanup()
+    c.finish("%s: %d/%d exits reported, dropped %d, max %d exits/tick (ring ~%d records), "
+             "VmHWM %.1f MiB (%.1f before the storm; bound %d MiB), maps %s, %s" % (
+                 scale, reported, created, dropped, max(per_tick or [0]), ring_records,
+                 hwm / 1024.0, hwm0 / 1024.0, bound // 1024,
+                 ", ".join("%s:%s/%sB" % (m[0], m[2], m[3]) for m in maps_seen.get("end", [])),
+                 fl.rc_text(rc)))
+
+
+def main(kind):
+    full = "--full" in sys.argv[1:]
+    run(kind, full)

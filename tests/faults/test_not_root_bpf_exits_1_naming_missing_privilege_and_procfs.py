@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Not root, no CAP_BPF/CAP_PERFMON, --source bpf: the tool refuses.
+
+What the user sees: exit status 1, nothing on stdout, and exactly one line
+on stderr that names the missing privilege (root, or CAP_BPF and
+CAP_PERFMON) and the way out (--source procfs). No sanitizer report, and
+no program of ours left loaded.
+"""
+
+import faultlib as fl
+import unpriv
+
+
+def main():
+    fl.preflight()
+    san = fl.SanDir()
+    watch = fl.BpfWatch()
+    c = fl.Checks()
+    t, rc = unpriv.run(["-b", "--source", "bpf", "-n", "2", "-d", "0.2"], san)
+    lines = [l for l in t.err if l.strip()]
+    c.true("exit status 1", rc == 1, fl.rc_text(rc))
+    c.true("nothing on stdout", not t.raw, "%d bytes" % sum(map(len, t.raw)))
+    c.true("exactly one line on stderr", len(lines) == 1, repr(lines[:3]))
+    msg = lines[0] if lines else ""
+    c.true("the line names the missing privilege",
+           "root" in msg and "CAP_BPF" in msg and "CAP_PERFMON" in msg, repr(msg))
+    c.true("the line names the procfs alternative", "--source procfs" in msg, repr(msg))
+    reps = san.reports(t)
+    c.true("no sanitizer report", not reps, " | ".join(reps)[:600])
+    ok, detail = watch.left()
+    c.true("nothing of ours loaded afterwards", ok, detail)
+    san.cleanup()
+    c.finish("as uid 65534 without capabilities: %s, stderr %r" % (fl.rc_text(rc), msg))
+
+
+if __name__ == "__main__":
+    main()
