@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# What the screen looks like: ? shows the help, t changes the colours,
+# NO_COLOR and -C give a monochrome screen that still marks the selection
+# and the sort column, and a broken theme file is reported by file and
+# line while the tool starts with the default theme.
+. "$(dirname "$0")/lib.sh"
+need_basics
+
+burn_workload ridisp a:20
+start_tool 140 40 -- -d 0.5
+wait_for 'ridisp' 15 || fail "tool did not start"
+
+keys '?'
+wait_for 'help' 3 || fail "? did not open the help"
+for k in 'move up' 'expand / collapse' 'picker' 'sort by CPU%' 'sort by MEM%'; do
+	cap | grep -qF -- "$k" || fail "help lacks '$k'"
+done
+keys NPage
+wait_for 'In the picker' 5 || fail "help did not scroll"
+for k in 'quit' 'In the picker' 'refresh slower / faster'; do
+	cap | grep -qF -- "$k" || fail "help (scrolled) lacks '$k'"
+done
+keys x
+wait_for 'PID USER' 3 || fail "a key did not close the help"
+
+before=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
+keys t
+wait_for 'theme: ' 3 || fail "t gave no feedback"
+sleep 0.3
+after=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
+[ "$before" != "$after" ] || fail "t did not change the colours"
+cap_e | grep -qE '\[[0-9;]*(38;5;|3[0-7]|9[0-7])[0-9;]*m' || fail "no colour in colour mode"
+
+for mode in NO_COLOR -C; do
+
+	if [ $mode = NO_COLOR ]; then
+		start_tool 140 30 NO_COLOR=1 -- -d 0.5
+	else
+		start_tool 140 30 -- -d 0.5 -C
+	fi
+	wait_for 'PID USER' 10 || fail "$mode: tool did not start"
+	sleep 1.2
+	screen=$(cap_e)
+	grep -qE $'\e\\[[0-9;]*(38;5;|38;2;|48;5;|3[0-7]m|4[0-7]m)' <<<"$screen" &&
+		fail "$mode: colour escapes on a monochrome screen"
+	grep -q $'\e\\[[0-9;]*7m' <<<"$screen" || fail "$mode: no reverse video for selection/title"
+	grep -qE $'\e\\[[0-9;]*1;4m|\e\\[[0-9;]*4;1m|\e\\[1m\e\\[4m' <<<"$screen" ||
+		fail "$mode: sort column not marked by bold underline"
+done
+
+# A theme by name from $XDG_CONFIG_HOME/resource_image/themes.
+mkdir -p "$scratch/xdg/resource_image/themes"
+printf '# mine\nheader = "#ff0000"\n' >"$scratch/xdg/resource_image/themes/mine.theme"
+start_tool 140 30 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5 -t mine
+wait_for 'PID USER' 10 || fail "tool did not start with -t mine"
+sleep 0.5
+cap | grep -q "not found" && fail "theme 'mine' not found in XDG_CONFIG_HOME"
+cap_e | head -n 2 | grep -qE '(38;5;(196|9)|\[91)m' || fail "theme 'mine' (header #ff0000) not applied"
+
+# A broken theme file: one clear message naming the file and line.
+
+printf 'header = "#ffffff"\ncpu_low = "#zzzzzz"\n' >"$scratch/broken.theme"
+start_tool 160 30 -- -d 0.5 -t "$scratch/broken.theme"
+wait_for 'PID USER' 10 || fail "tool did not start with a broken theme"
+cap | grep -qE "broken.theme: line 2: bad colour" || fail "theme error does not name file and line"
+keys q
+wait_for 'EXIT=0' 10 || fail "q did not exit"
+cap | grep -qE "broken.theme: line 2" || fail "theme error not left on the terminal"
+pass "help, theme cycling, monochrome modes, broken theme"

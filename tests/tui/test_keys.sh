@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The other keys of the main view: d sets the delay and ] [ nudge it, Z
+# pauses (the clock stops), \ filters rows and Esc clears, s cycles the
+# sparkline metric, H shows every process's threads, I inverts the sort,
+# > moves the sort column, Ctrl-L redraws.
+. "$(dirname "$0")/lib.sh"
+need_basics
+
+burn_workload rikeys t1:20 t2:10
+start_tool 160 40 -- -d 1
+wait_for 'rikeys' 15 || fail "tool did not start"
+
+keys d
+wait_for 'Delay \(seconds\):' 3 || fail "d opened no prompt"
+keys 0 . 5 Enter
+wait_for 'every 0.5s' 3 || fail "delay not set to 0.5"
+keys ']'
+wait_for 'every 1s' 3 || fail "] did not slow down to 1 s"
+keys '['
+wait_for 'every 0.5s' 3 || fail "[ did not speed up to 0.5 s"
+
+keys Z
+wait_for 'PAUSED' 3 || fail "Z did not pause"
+t1=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+sleep 2.2
+t2=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+[ "$t1" = "$t2" ] || fail "clock moved while paused ($t1 -> $t2)"
+keys Z
+wait_gone PAUSED 5 || fail "Z did not resume"
+
+keys '\' r i k e y s Enter
+wait_for 'filter: rikeys' 5 || fail "active filter not shown"
+wait_gone 'Filter: ' 5 || fail "filter prompt did not close"
+n=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } END { print n + 0 }')
+[ "$n" -eq 1 ] || fail "filter rikeys left $n rows"
+cap | grep -q 'filter: rikeys' || fail "active filter not shown"
+keys Escape
+wait_gone 'filter: rikeys' 5 || fail "Esc did not clear the filter"
+n=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } END { print n + 0 }')
+[ "$n" -gt 1 ] || fail "Esc did not clear the filter"
+
+for m in MEM READ/s WRITE/s 'CPU%'; do
+	keys s
+	wait_for "$m history" 3 || fail "s did not switch the sparkline to $m"
+done
+
+keys H
+wait_for '(├─|└─) t1' 3 || fail "H did not show all threads"
+keys H
+wait_gone '(├─|└─) t1' 5 || fail "H did not hide the threads again"
+
+keys N
+wait_for 'sorted by pid$' 5 || fail "N did not sort by PID"
+first=$(table_row 1 | awk '{ print $1 }')
+keys I
+wait_for 'sorted by pid \(inverted\)' 5 || fail "I did not invert"
+last=$(table_row 1 | awk '{ print $1 }')
+[ "$first" -lt "$last" ] || fail "I did not invert the PID sort ($first, $last)"
+keys '>'
+wait_for 'sorted by' 3 || fail "> gave no feedback"
+keys C-l
+sleep 0.3
+cap | grep -q 'PID' || fail "Ctrl-L lost the screen"
+pass "d ] [ Z \\ Esc s H N I > Ctrl-L"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Terminal sizes and locales: 60x15 and 200x50 still render a table,
+# columns drop in order on narrow screens, below 40x10 a clear message;
+# an ASCII locale (and -U) draws ASCII sparklines; an unknown TERM gives
+# one clear error and exit 1.
+. "$(dirname "$0")/lib.sh"
+need_basics
+
+burn_workload riterm a:60
+start_tool 120 30 -- -d 0.5
+wait_for 'riterm' 15 || fail "tool did not start"
+sleep 1.5
+cap | grep -qE '[▁▂▃▄▅▆▇█]' || fail "no block sparklines in a UTF-8 locale"
+
+"${TM[@]}" resize-window -t ri -x 60 -y 15
+sleep 1
+wait_for '^ +PID +COMM .*CPU%' 3 || fail "60x15: no table header"
+[ "$(cap | wc -L)" -le 60 ] ||
+	fail "60x15: lines wider than the screen"
+cap | grep -q 'USER' && fail "60x15: USER should have dropped out"
+cap | grep -q 'riterm' || fail "60x15: workload row missing"
+
+"${TM[@]}" resize-window -t ri -x 200 -y 50
+sleep 1
+for c in PID USER COMM THR CPU% MEM% RSS READ/s WRITE/s DISK-R/s DISK-W/s CSW/s history; do
+	cap | grep -q -- "$c" || fail "200x50: column $c missing"
+done
+[ "$(cap | grep -cE '^ +[0-9]+ ')" -ge 20 ] || fail "200x50: table does not fill the screen"
+
+"${TM[@]}" resize-window -t ri -x 30 -y 8
+wait_for 'terminal too small' 3 || fail "30x8: no 'too small' message"
+"${TM[@]}" resize-window -t ri -x 100 -y 30
+wait_for '^ +PID +USER' 3 || fail "screen did not come back after growing"
+
+for how in locale -U; do
+
+	if [ $how = locale ]; then
+		start_tool 120 30 LANG=C LC_ALL=C -- -d 0.5
+	else
+		start_tool 120 30 -- -d 0.5 -U
+	fi
+	wait_for 'riterm' 15 || fail "$how: tool did not start"
+	sleep 2
+	cap | grep -qE '[▁▂▃▄▅▆▇█├└]' && fail "$how: Unicode glyphs in ASCII mode"
+	table_row 1 >/dev/null
+	cap | grep -E 'riterm' | grep -qE '[.:=+*#@-]{2,} *$' ||
+		fail "$how: no ASCII sparkline on the workload row"
+done
+
+
+start_tool 100 20 TERM=no-such-terminal -- -d 0.5
+wait_for 'EXIT=' 10 || fail "unknown TERM: tool did not exit"
+cap | grep -q 'EXIT=1' || fail "unknown TERM: exit code is not 1"
+cap | grep -q "unknown terminal type 'no-such-terminal'" || fail "unknown TERM: no clear message"
+# Hostile names (escapes, bad UTF-8, wide emoji, empty) cannot break rows.
+if [ -x "$RI_WORKLOADS/weird" ]; then
+	"$RI_WORKLOADS/weird" --seconds 60 >/dev/null 2>&1 &
+	WL_PIDS+=($!)
+	wpid=$!
+	start_tool 120 40 -- -d 0.5
+	wait_for 'PID USER' 10 || fail "weird: tool did not start"
+	sleep 1.5
+	keys / "$wpid" Enter
+	sleep 0.3
+	keys Enter
+	wait_for '└─ ' 5 || fail "weird: threads of the hostile process not shown"
+	[ "$(cap | wc -L)" -le 120 ] || fail "weird: a line is wider than the screen"
+	n=$(cap | grep -cE '^ +[0-9]+ +root +(├─|└─) ')
+	[ "$n" -ge 10 ] || fail "weird: only $n thread rows laid out as rows"
+	cap_e | grep -q $'\e\[31mred' && fail "weird: an escape in a name reached the terminal"
+fi
+pass "sizes 60x15, 200x50, too small, ASCII sparklines, unknown TERM, hostile names"

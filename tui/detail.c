@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Detail panels, shown under the table when the user has chosen
+ * processes: one sparkline per metric over the whole history window, with
+ * the current, min and max values, the time span covered, and the memory
+ * growth rate so a leak is visible at a glance.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/format.h"
+#include "view.h"
+
+#define PANEL_H 5 /* title + one line per metric, the least a panel takes */
+#define MAX_GRAPH_H 4 /* rows per metric when the screen has room */
+#define LABEL_W 8
+#define STATS_W 50 /* " now X min Y max Z" and the growth rate */
+
+static const enum ri_metric order[] = { RI_M_CPU, RI_M_MEM, RI_M_READ,
+					RI_M_WRITE };
+
+/* Lines all the chosen processes' panels would take. */
+int detail_height(const struct tui *v)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < v->nrows; i++)
+		n += !v->rows[i].t;
+	return n * PANEL_H;
+}
+
+static void fmt_value(char *b, size_t n, enum ri_metric m, double x)
+{
+	if (m == RI_M_CPU)
+		snprintf(b, n, "%.1f%%", x);
+	else if (m == RI_M_MEM)
+		ri_fmt_bytes(b, n, x, 6);
+	else
+		ri_fmt_rate(b, n, x, 6);
+}
+
+/* Least-squares slope of RSS, in bytes per sample, over @n samples. */
+static double mem_slope(const struct ri_hist *h, size_t n)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	size_t i;
+
+	if (n < 3)
+		return 0;
+	for (i = 0; i < n; i++) {
+		double x = -(double)i, y = ri_hist_get(h, RI_M_MEM, i);
+
+		sx += x;
+		sy += y;
+		sxx += x * x;
+		sxy += x * y;
+	}
+	return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+static void fmt_growth(char *b, size_t n, double per_min)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double a = fabs(per_min);
+	int u = 0;
+
+	if (a < 1) {
+		snprintf(b, n, "flat");
+		return;
+	}
+	while (a >= 1024 && u < 4) {
+		a /= 1024;
+		u++;
+	}
+	snprintf(b, n, "%c%.1f %s/min", per_min < 0 ? '-' : '+', a, unit[u]);
+}
+
+static void scale(enum ri_metric m, double mn, double mx, double *lo,
+		  double *hi)
+{
+	*lo = 0;
+	*hi = mx;
+	if (m == RI_M_CPU && *hi < 100)
+		*hi = 100;
+	if (m != RI_M_MEM)
+		return;
+	/* Memory: zoom on the window's range so slow growth shows. */
+	if (mx > mn) {
+		*lo = mn - (mx - mn) / 8;
+	} else {
+		*hi = 2 * mx;
+	}
+}
+
+static int metric_role(enum ri_metric m)
+{
+	static const int roles[RI_M_COUNT] = {
+		[RI_M_CPU] = R_CPU_LOW, [RI_M_MEM] = R_MEMORY,
+		[RI_M_READ] = R_IO_READ, [RI_M_WRITE] = R_IO_WRITE,
+	};
+	return roles[m];
+}
+
+static void metric_line(struct tui *v, const struct ri_proc *p,
+			enum ri_metric m, size_t n, int y, int gh)
+{
+	char now[16], mnb[16], mxb[16], st[96], g[32];
+	double mn, mx, lo, hi;
+	int w = COLS - LABEL_W - STATS_W - 1;
+	int role = metric_role(m);
+
+	if (w < 10)
+		w = 10;
+	spark_range(&p->hist, m, n, &mn, &mx);
+	scale(m, mn, mx, &lo, &hi);
+	put_str(y, 0, LABEL_W, spark_metric_name(m), v->attr[role] | A_BOLD,
+		false);
+	spark_draw_tall(v, &p->hist, m, n, y, LABEL_W, w, gh, lo, hi);
+	fmt_value(now, sizeof(now), m, n ? ri_hist_get(&p->hist, m, 0) : 0);
+	fmt_value(mnb, sizeof(mnb), m, mn);
+	fmt_value(mxb, sizeof(mxb), m, mx);
+	snprintf(st, sizeof(st), " now %6s min %6s max %6s", now, mnb, mxb);
+	put_str(y, LABEL_W + w, COLS - LABEL_W - w, st, v->attr[R_NORMAL],
+		false);
+	if (m == RI_M_MEM && n >= 3 && v->m->interval_s > 0) {
+		double per_min = mem_slope(&p->hist, n) * 60 / v->m->interval_s;
+
+		int x = LABEL_W + w + 35;
+
+		fmt_growth(g, sizeof(g), per_min);
+		/* Over 1 MiB/min is worth a warning colour in a live triage. */
+		put_str(y, x, COLS - x, g,
+			v->attr[per_min > 1024 * 1024 ? R_WARNING : R_MEMORY] |
+				A_BOLD,
+			false);
+	}
+}
+
+static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
+{
+	size_t n = p->hist.len;
+	double span = n * (v->m->interval_s > 0 ? v->m->interval_s : v->delay);
+	char title[160], name[64];
+	int i;
+
+	ri_printable(name, sizeof(name), p->comm, RI_COMM_LEN);
+	snprintf(title, sizeof(title),
+		 "%s %d %s (%s)  last %d:%02d, %zu samples%s", v->utf8 ? "▶" : ">",
+		 p->pid, name, user_name(p->uid), (int)span / 60, (int)span % 60,
+		 n, p->exited ? "  <exited>" : "");
+	put_str(y, 0, COLS, title,
+		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
+	for (i = 0; i < 4; i++)
+		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
+}
+
+/*
+ * The selected process first, then the others in table order. With room
+ * to spare the graphs grow taller (up to MAX_GRAPH_H rows) rather than
+ * leaving the screen empty.
+ */
+void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
+{
+	int npanels = detail_height(v) / PANEL_H, gh, ph;
+	size_t i;
+
+	if (h < PANEL_H || npanels < 1)
+		return;
+	if (npanels > h / PANEL_H)
+		npanels = h / PANEL_H;
+	gh = (h / npanels - 1) / 4;
+	if (gh > MAX_GRAPH_H)
+		gh = MAX_GRAPH_H;
+	if (gh < 1)
+		gh = 1;
+	ph = 1 + 4 * gh;
+	panel(v, sel, y, gh);
+	y += ph;
+	h -= ph;
+	for (i = 0; i < v->nrows && h >= ph; i++) {
+		if (v->rows[i].t || v->rows[i].p == sel)
+			continue;
+		panel(v, v->rows[i].p, y, gh);
+		y += ph;
+		h -= ph;
+	}
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Finding theme files: by path, or by name in the user's config dir, the
+ * installed share dir, then the source tree (so a fresh build finds its
+ * themes without installing). Reading and listing them; parsing is
+ * theme.c's.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "view.h"
+
+#ifndef RI_DATADIR
+#define RI_DATADIR "/usr/local/share/resource_image"
+#endif
+
+#define MAX_THEME_BYTES (1 << 20)
+#define NDIRS 4
+
+/* The search path, most personal first. Empty entries are skipped. */
+static void theme_dirs(char dirs[NDIRS][PATH_MAX])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	memset(dirs, 0, NDIRS * PATH_MAX);
+	if (xdg && *xdg)
+		snprintf(dirs[0], PATH_MAX, "%s/resource_image/themes", xdg);
+	else if (home && *home)
+		snprintf(dirs[0], PATH_MAX, "%s/.config/resource_image/themes",
+			 home);
+	snprintf(dirs[1], PATH_MAX, "%s/themes", RI_DATADIR);
+#ifdef RI_SRCDIR
+	snprintf(dirs[2], PATH_MAX, "%s/themes", RI_SRCDIR);
+#endif
+	/* build/resource_image -> build/../themes, for a moved source tree. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(dirs[3], PATH_MAX, "%s/../themes", dirname(exe));
+	}
+}
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	*buf = malloc(MAX_THEME_BYTES);
+	if (!*buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(*buf, 1, MAX_THEME_BYTES, f);
+	fclose(f);
+	if (n == MAX_THEME_BYTES) {
+		free(*buf);
+		return -EFBIG;
+	}
+	*len = n;
+	return 0;
+}
+
+static int find_theme(const char *name, char *path, size_t len)
+{
+	char dirs[NDIRS][PATH_MAX];
+	int i;
+
+	if (strchr(name, '/')) {
+		snprintf(path, len, "%s", name);
+		return access(path, R_OK) ? -errno : 0;
+	}
+	theme_dirs(dirs);
+	for (i = 0; i < NDIRS; i++) {
+		if (!dirs[i][0])
+			continue;
+		if (snprintf(path, len, "%s/%s.theme", dirs[i], name) >= (int)len)
+			continue;
+		if (!access(path, R_OK))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int theme_load(const char *name, struct ri_theme *t, char *err, size_t errlen)
+{
+	char path[PATH_MAX], perr[160], base[64];
+	struct ri_theme tmp;
+	char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	ri_theme_default(t);
+	ret = find_theme(name, path, sizeof(path));
+	if (ret == -ENOENT && !strcmp(name, "default"))
+		return 0; /* the built-in one */
+	if (ret) {
+		snprintf(err, errlen, "theme '%s' not found (%s); using the default",
+			 name, strerror(-ret));
+		return ret;
+	}
+	ret = read_file(path, &buf, &len);
+	if (ret) {
+		snprintf(err, errlen, "cannot read theme %s: %s; using the default",
+			 path, strerror(-ret));
+		return ret;
+	}
+	tmp = *t;
+	ret = ri_theme_parse(buf, len, &tmp, perr, sizeof(perr));
+	free(buf);
+	if (ret) {
+		snprintf(err, errlen, "theme %s: %s; using the default", path, perr);
+		return ret;
+	}
+	*t = tmp;
+	snprintf(base, sizeof(base), "%s", basename(path));
+	if (strlen(base) > 6 && !strcmp(base + strlen(base) - 6, ".theme"))
+		base[strlen(base) - 6] = '\0';
+	snprintf(t->name, sizeof(t->name), "%s", base);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+static void add_name(char names[][64], int *n, int max, const char *s)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(names[i], s))
+			return;
+	if (*n < max)
+		snprintf(names[(*n)++], 64, "%s", s);
+}
+
+/* Every theme name found, "default" first, the rest sorted. */
+int theme_list(char names[][64], int max)
+{
+	char dirs[NDIRS][PATH_MAX], name[64];
+	struct dirent *e;
+	int n = 0, i;
+	DIR *d;
+
+	add_name(names, &n, max, "default");
+	theme_dirs(dirs);
+	for (i = 0; i < NDIRS; i++) {
+		if (!dirs[i][0] || !(d = opendir(dirs[i])))
+			continue;
+		while ((e = readdir(d))) {
+			size_t l = strlen(e->d_name);
+
+			if (l <= 6 || l - 6 >= sizeof(name) ||
+			    strcmp(e->d_name + l - 6, ".theme"))
+				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(l - 6),
+				 e->d_name);
+			add_name(names, &n, max, name);
+		}
+		closedir(d);
+	}
+	if (n > 1)
+		qsort(names + 1, n - 1, 64, cmp_name);
+	return n;
+}

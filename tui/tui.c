@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The interactive front end's lifecycle: open the monitor, set up the
+ * terminal, then one loop that sleeps in poll() on the keyboard until
+ * the next tick, and the teardown that every exit path goes through
+ * (endwin, then ri_monitor_close, which detaches the BPF programs).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "view.h"
+
+/* Exited tasks stay listed this many ticks, dimmed, before they go. */
+#define LINGER_TICKS 3
+
+static volatile sig_atomic_t got_stop;
+static SCREEN *screen;
+
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	got_stop = 1;
+}
+
+/*
+ * A crash must not leave the terminal raw. endwin() is not
+ * async-signal-safe, but the process is dying anyway and a usable shell
+ * is worth the risk (htop does the same). BPF links are file
+ * descriptors: the kernel detaches them when the process dies.
+ */
+static void on_crash(int sig)
+{
+	if (screen)
+		endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: poll() must return at once to notice the stop. */
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_crash;
+	for (i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		sigaction(crash[i], &sa, NULL);
+}
+
+static void restore_terminal(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+static int setup_terminal(struct tui *v)
+{
+	const char *term = getenv("TERM");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "resource_image: the interactive view needs a "
+				"terminal; use -b for batch output\n");
+		return -ENOTTY;
+	}
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		fprintf(stderr,
+			"resource_image: unknown terminal type '%s': set TERM to "
+			"one this system knows (e.g. xterm-256color), or use -b\n",
+			term ? term : "");
+		return -EINVAL;
+	}
+	set_term(screen);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	colors_init(v);
+	return 0;
+}
+
+/*
+ * A broken theme is reported (file and line) and the default is used:
+ * colours are never a reason not to start during an incident.
+ */
+static void load_theme(struct tui *v)
+{
+	const char *name = v->opts->theme ? v->opts->theme : "default";
+	char err[512];
+	int i;
+
+	v->ntheme_names = theme_list(v->theme_names, 32);
+	if (theme_load(name, &v->theme, err, sizeof(err))) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		tui_message(v, "%s", err);
+		v->msg_until += 6;
+	}
+	for (i = 0; i < v->ntheme_names; i++)
+		if (!strcmp(v->theme_names[i], v->theme.name))
+			v->theme_idx = i;
+}
+
+static int open_monitor(struct tui *v, char *err, size_t errlen)
+{
+	const struct ri_opts *o = v->opts;
+	struct ri_monitor_opts mo;
+	char warn[256] = "";
+	int ret;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.src.kind = o->source;
+	mo.src.probe = o->probe;
+	mo.src.exit_buffer = o->exit_buffer;
+	mo.src.btf_path = o->btf_path;
+	mo.src.verbose = o->verbose;
+	mo.src.warning = warn;
+	mo.src.warning_len = sizeof(warn);
+	mo.model.linger_ticks = LINGER_TICKS;
+	mo.model.keep_chosen = true;
+	err[0] = '\0';
+	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
+	if (ret < 0) {
+		if (!err[0])
+			snprintf(err, errlen, "%s", strerror(-ret));
+		return ret;
+	}
+	v->m = v->mon->model;
+	if (warn[0])
+		tui_message(v, "%s", warn);
+	if (o->npids || o->nnames)
+		tui_apply_choice(v, o->pids, o->npids,
+				 (const char(*)[RI_COMM_LEN])o->names, o->nnames);
+	return 0;
+}
+
+/*
+ * With a choice, the table shrinks to its rows and the detail panels of
+ * the chosen processes fill the rest of the screen.
+ */
+static void draw_main(struct tui *v)
+{
+	int y = header_draw(v), avail = LINES - 1 - y, th, dh;
+
+	if (!ri_model_has_choice(v->m)) {
+		table_draw(v, y, avail);
+		return;
+	}
+	dh = detail_height(v);
+	th = (int)v->nrows + 2; /* title, rows, a blank line */
+	if (th > avail - dh)
+		th = avail - dh;
+	if (th < 4)
+		th = 4 < avail ? 4 : avail;
+	table_draw(v, y, th - 1);
+	if (v->sel < v->nrows)
+		detail_draw(v, v->rows[v->sel].p, y + th, avail - th);
+}
+
+static void draw(struct tui *v)
+{
+	if (v->need_full_redraw) {
+		clearok(curscr, TRUE);
+		v->need_full_redraw = false;
+	}
+	erase();
+	if (COLS < 40 || LINES < 10) {
+		mvprintw(LINES / 2, 0, "%.*s", COLS,
+			 "terminal too small (need 40x10)");
+		refresh();
+		return;
+	}
+	if (v->help)
+		help_draw(v);
+	else if (v->pk.open)
+		picker_draw(v);
+	else
+		draw_main(v);
+	if (!v->help && !v->pk.open)
+		footer_draw(v);
+	refresh();
+}
+
+static void tick(struct tui *v)
+{
+	int ret = ri_monitor_tick(v->mon);
+
+	if (ret < 0)
+		tui_message(v, "refresh failed: %s", strerror(-ret));
+	rows_rebuild(v);
+}
+
+static void read_keys(struct tui *v)
+{
+	int ch;
+
+	while (!v->quit && (ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE) {
+			v->need_full_redraw = true;
+			continue;
+		}
+		keys_dispatch(v, ch);
+	}
+}
+
+/* Milliseconds until @deadline, for poll(); -1 while paused. */
+static int wait_ms(const struct tui *v, double deadline)
+{
+	double left;
+
+	if (v->paused)
+		return -1;
+	left = deadline - now_mono();
+	if (left <= 0)
+		return 0;
+	return (int)ceil(left * 1000);
+}
+
+static void loop(struct tui *v)
+{
+	/*
+	 * The monitor was primed at open; a first tick after a short wait
+	 * fills the screen quickly without a meaningless millisecond interval.
+	 */
+	double next = now_mono() + (v->delay < 0.5 ? v->delay : 0.5);
+	long ticks = 0;
+
+	draw(v);
+	while (!v->quit && !got_stop) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&pfd, 1, wait_ms(v, next));
+
+		if (n < 0 && errno != EINTR)
+			break;
+		/* EINTR is how SIGWINCH arrives: ncurses queues KEY_RESIZE. */
+		read_keys(v);
+		if (!v->paused && now_mono() >= next) {
+			tick(v);
+			next += v->delay;
+			/* After a long stall, do not fire a burst of ticks. */
+			if (next < now_mono())
+				next = now_mono() + v->delay;
+			if (v->opts->count && ++ticks >= v->opts->count)
+				v->quit = true;
+		} else if (v->paused) {
+			next = now_mono() + v->delay;
+		}
+		draw(v);
+	}
+}
+
+int ri_tui_run(const struct ri_opts *o)
+{
+	struct tui *v = calloc(1, sizeof(*v));
+	char err[512] = "";
+	int ret;
+
+	if (!v)
+		return 1;
+	v->opts = o;
+	v->delay = o->delay > 0 ? o->delay : 1.0;
+	v->sort = o->sort;
+	v->all_threads = o->threads;
+	v->spark_metric = RI_M_CPU;
+	v->utf8 = locale_is_utf8() && !o->no_unicode;
+
+	install_signals();
+	load_theme(v);
+	/* The terminal first: a bad TERM should not cost a BPF load. */
+	ret = setup_terminal(v);
+	if (!ret) {
+		mvaddstr(0, 0, "resource_image: loading the probe...");
+		refresh();
+		ret = open_monitor(v, err, sizeof(err));
+	}
+	if (!ret)
+		loop(v);
+	restore_terminal();
+	/* Printed after endwin so the message stays on the user's screen. */
+	if (err[0])
+		fprintf(stderr, "resource_image: %s\n", err);
+	if (v->mon)
+		ri_monitor_close(v->mon);
+	rows_free(v);
+	picker_free(&v->pk);
+	free(v);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The interactive front end: what main() calls when -b is not given.
+ */
+#ifndef RI_TUI_H
+#define RI_TUI_H
+
+#include "../core/cli.h"
+
+/* Runs the interactive monitor until quit; returns the exit code. */
+int ri_tui_run(const struct ri_opts *o);
+
+#endif /* RI_TUI_H */
