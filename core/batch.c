@@ -230,6 +230,7 @@ static void json_tick(FILE *f, struct batch *b)
 	json_u64(f, "mem_total", m->totals.mem_total);
 	json_u64(f, "mem_used", m->totals.mem_used);
 	json_num(f, "cpu_pct_total", m->totals.cpu_pct);
+	json_num(f, "cpu_pct_tracked", m->totals.tracked_cpu_pct);
 	json_u64(f, "ntasks", m->totals.ntasks);
 	fprintf(f, ",\"sees_short_lived\":%s", src->sees_short_lived ? "true" : "false");
 	fputs(",\"waiting\":[", f);

@@ -38,6 +38,7 @@ struct ri_model_priv {
 	size_t procs_cap;
 	uint64_t baseline_ns; /* tasks born after this are counted from zero */
 	uint64_t events;      /* cumulative events at the last update */
+	uint64_t stat_busy, stat_total; /* /proc/stat at the last update */
 	bool primed;
 };
 
@@ -832,6 +833,34 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 	}
 }
 
+/* The machine's busy CPU since the last call, from /proc/stat's cpu line. */
+static double machine_cpu_pct(struct ri_model *m)
+{
+	unsigned long long v[10] = { 0 }, busy, total;
+	struct ri_model_priv *p = m->priv;
+	double pct = 0;
+	FILE *f = fopen("/proc/stat", "re");
+	int n;
+
+	if (!f)
+		return 0;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+		   &v[9]);
+	fclose(f);
+	if (n < 5)
+		return 0;
+	/* user nice system idle iowait irq softirq steal (guest is in user) */
+	total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	busy = total - v[3] - v[4];
+	if (p->stat_total && total > p->stat_total && busy >= p->stat_busy)
+		pct = (double)(busy - p->stat_busy) / (double)(total - p->stat_total) *
+		      100.0 * m->ncpu;
+	p->stat_busy = busy;
+	p->stat_total = total;
+	return pct;
+}
+
 static int build_view(struct ri_model *m)
 {
 	struct ri_model_priv *p = m->priv;
@@ -856,12 +885,13 @@ static int build_view(struct ri_model *m)
 			m->totals.ntasks += (size_t)pr->nthreads;
 		}
 		if (!pr->exited || pr->gone_ticks == 0)
-			m->totals.cpu_pct += pr->fig.cpu_pct;
+			m->totals.tracked_cpu_pct += pr->fig.cpu_pct;
 		pr->chosen = proc_is_chosen(m, pr);
 		if (pr->chosen)
 			m->procs[n++] = pr;
 	}
 	m->nprocs = n;
+	m->totals.cpu_pct = machine_cpu_pct(m);
 	m->totals.mem_total = m->mem_total;
 	m->totals.mem_used = m->mem_total - meminfo_kb("MemAvailable") * 1024;
 	return 0;

@@ -128,12 +128,14 @@ struct ri_model_opts {
 	int missing_grace;
 };
 
-/* Aggregates over every task seen (not only the chosen ones). */
+/* Aggregates for the header: the machine's, whatever the choice. */
 struct ri_totals {
-	double cpu_pct;      /* sum of all tasks' CPU%, of one CPU */
+	double cpu_pct;      /* CPU busy on the whole machine, of one CPU
+				(200 = two CPUs busy), from /proc/stat */
+	double tracked_cpu_pct; /* sum of the tracked tasks' CPU% */
 	uint64_t mem_used;   /* MemTotal - MemAvailable */
 	uint64_t mem_total;
-	size_t ntasks, nprocs;
+	size_t ntasks, nprocs; /* tracked (all, or the chosen ones) */
 };
 
 struct ri_model {
@@ -208,7 +210,7 @@ enum ri_sort_key {
 	RI_SORT_COUNT
 };
 
-/* Descending by key unless @reverse (PID and COMM ascend); ties by PID. */
+/* Descending by key unless @reverse (PID, COMM and USER ascend); ties by PID. */
 void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
 		   bool reverse);
 void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,

@@ -9,7 +9,8 @@
 
 /*
  * Keeps only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (to read other users'
- * /proc/PID/io and cmdline) and drops every other capability for good,
+ * /proc/PID/io and cmdline), plus CAP_BPF on kernels that still ask it of
+ * every bpf() call, and drops every other capability for good,
  * including from the bounding set; sets no_new_privs. Returns 0, or a
  * negative errno (the caller carries on: this is hardening, not a need).
  */

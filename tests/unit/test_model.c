@@ -303,7 +303,7 @@ static void test_rates(void)
 	CHECK_NEAR(pr->fig.csw_ps, 50.0, 1e-9);
 	CHECK_U64(pr->fig.rss_bytes, rss);
 	CHECK_NEAR(pr->fig.mem_pct, mem_pct, mem_pct * 1e-12);
-	CHECK_NEAR(w.m->totals.cpu_pct, 50.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 50.0, 1e-6);
 	CHECK_EQ(w.m->totals.ntasks, 1);
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	/* The interval went into the history too (16-bit log: 0.1%). */
@@ -383,7 +383,7 @@ static void test_aggregation(void)
 	CHECK_EQ(w.m->totals.ntasks, 3);
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	CHECK_EQ(w.m->nprocs, 1);
-	CHECK_NEAR(w.m->totals.cpu_pct, 60.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 60.0, 1e-6);
 
 	/* Thread 202 runs 0.1 s more and exits 0.25 s before the drain. */
 	th[0].cpu_ns += SEC / 5;
@@ -486,7 +486,7 @@ static void test_short_lived(void)
 		CHECK_U64(pr->fig.io_rd, 100);
 		CHECK_EQ(pr->nthreads, 1);
 	}
-	CHECK_NEAR(w.m->totals.cpu_pct, 40.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 40.0, 1e-6);
 
 	/*
 	 * First seen now but started before the tool: its past is not ours,
@@ -518,7 +518,7 @@ static void test_short_lived(void)
 		CHECK(pr->exited);
 		CHECK_U64(pr->fig.cpu_ns, 0);
 	}
-	CHECK_NEAR(w.m->totals.cpu_pct, 10.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 10.0, 1e-6);
 	pre.cpu_ns += SEC / 4;
 	live(&w, &pre);
 	live(&w, &old);
@@ -779,7 +779,7 @@ static void test_pid_reuse_same_interval(void)
 		CHECK_U64(pa->fig.cpu_ns, SEC / 10);
 	}
 	CHECK_EQ(view_count(w.m, 600), 2);
-	CHECK_NEAR(w.m->totals.cpu_pct, 30.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 30.0, 1e-6);
 
 	/* And the next tick the new one is not counted from its birth again. */
 	b.cpu_ns += SEC / 10;
@@ -789,7 +789,7 @@ static void test_pid_reuse_same_interval(void)
 	CHECK(pb != NULL && pb->start_ns == sb);
 	if (pb)
 		CHECK_U64(pb->fig.cpu_ns, SEC / 10);
-	CHECK_NEAR(w.m->totals.cpu_pct, 10.0, 1e-6);
+	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 10.0, 1e-6);
 	CHECK_EQ(view_count(w.m, 600), 1);
 	world_free(&w);
 }
