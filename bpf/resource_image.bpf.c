@@ -92,14 +92,23 @@ static __always_inline void stat_add(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline __s32 task_cpu(struct task_struct *t)
+/*
+ * Reads a field of a task: a plain load where the verifier trusts the
+ * pointer (tp_btf, the task iterator), a probe read elsewhere. @btf is a
+ * constant, so each program keeps only one of the two. Plain loads are
+ * what keeps the per-switch and per-task costs low.
+ */
+#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+#define TASK_READ2(btf, t, a, b) ((btf) ? (t)->a->b : BPF_CORE_READ(t, a, b))
+
+static __always_inline __s32 task_cpu(struct task_struct *t, bool btf)
 {
 	if (bpf_core_field_exists(t->thread_info.cpu))
-		return BPF_CORE_READ(t, thread_info.cpu);
-	return BPF_CORE_READ((struct task_struct___pre516 *)t, cpu);
+		return TASK_READ(btf, t, thread_info.cpu);
+	return TASK_READ(btf, (struct task_struct___pre516 *)t, cpu);
 }
 
-static __always_inline __u64 mm_rss_pages(struct mm_struct *mm)
+static __always_inline __u64 mm_rss_pages(struct mm_struct *mm, bool btf)
 {
 	__s64 file, anon, shmem;
 
@@ -108,17 +117,17 @@ static __always_inline __u64 mm_rss_pages(struct mm_struct *mm)
 	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
 		struct mm_struct___pre62 *old = (void *)mm;
 
-		file = BPF_CORE_READ(old, rss_stat.count[MM_FILEPAGES].counter);
-		anon = BPF_CORE_READ(old, rss_stat.count[MM_ANONPAGES].counter);
-		shmem = BPF_CORE_READ(old, rss_stat.count[MM_SHMEMPAGES].counter);
+		file = TASK_READ(btf, old, rss_stat.count[MM_FILEPAGES].counter);
+		anon = TASK_READ(btf, old, rss_stat.count[MM_ANONPAGES].counter);
+		shmem = TASK_READ(btf, old, rss_stat.count[MM_SHMEMPAGES].counter);
 	} else {
 		/*
 		 * percpu_counter.count is the folded value that /proc's
 		 * statm and status report (percpu_counter_read_positive).
 		 */
-		file = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count);
-		anon = BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count);
-		shmem = BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+		file = TASK_READ(btf, mm, rss_stat[MM_FILEPAGES].count);
+		anon = TASK_READ(btf, mm, rss_stat[MM_ANONPAGES].count);
+		shmem = TASK_READ(btf, mm, rss_stat[MM_SHMEMPAGES].count);
 	}
 	file = file < 0 ? 0 : file;
 	anon = anon < 0 ? 0 : anon;
@@ -127,28 +136,39 @@ static __always_inline __u64 mm_rss_pages(struct mm_struct *mm)
 }
 
 /* Cumulative counters of @t, as the kernel accounts them. */
-static __always_inline void fill_task(struct ri_task *r, struct task_struct *t)
+static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
+				      bool btf)
 {
-	r->cpu_ns = BPF_CORE_READ(t, se.sum_exec_runtime);
-	r->start_ns = BPF_CORE_READ(t, start_time);
-	r->pstart_ns = BPF_CORE_READ(t, group_leader, start_time);
-	r->nvcsw = BPF_CORE_READ(t, nvcsw);
-	r->nivcsw = BPF_CORE_READ(t, nivcsw);
-	r->pid = BPF_CORE_READ(t, pid);
-	r->tgid = BPF_CORE_READ(t, tgid);
-	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	r->uid = BPF_CORE_READ(t, real_cred, uid.val);
-	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
+	r->cpu_ns = TASK_READ(btf, t, se.sum_exec_runtime);
+	r->start_ns = TASK_READ(btf, t, start_time);
+	r->pstart_ns = TASK_READ2(btf, t, group_leader, start_time);
+	r->nvcsw = TASK_READ(btf, t, nvcsw);
+	r->nivcsw = TASK_READ(btf, t, nivcsw);
+	r->pid = TASK_READ(btf, t, pid);
+	r->tgid = TASK_READ(btf, t, tgid);
+	/*
+	 * Parent and owner are the process's: read them from the leader only,
+	 * saving two cache misses per thread with ten thousand threads.
+	 */
+	if (r->pid == r->tgid) {
+		r->ppid = TASK_READ2(btf, t, real_parent, tgid);
+		r->uid = btf ? t->real_cred->uid.val :
+			       BPF_CORE_READ(t, real_cred, uid.val);
+	}
+	if (TASK_READ(btf, t, flags) & PF_KTHREAD)
 		r->flags |= RI_F_KTHREAD;
 	if (bpf_core_field_exists(t->ioac)) {
-		r->rchar = BPF_CORE_READ(t, ioac.rchar);
-		r->wchar = BPF_CORE_READ(t, ioac.wchar);
-		r->read_bytes = BPF_CORE_READ(t, ioac.read_bytes);
-		r->write_bytes = BPF_CORE_READ(t, ioac.write_bytes);
+		r->rchar = TASK_READ(btf, t, ioac.rchar);
+		r->wchar = TASK_READ(btf, t, ioac.wchar);
+		r->read_bytes = TASK_READ(btf, t, ioac.read_bytes);
+		r->write_bytes = TASK_READ(btf, t, ioac.write_bytes);
 	} else {
 		r->flags |= RI_F_NO_DISK;
 	}
-	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
+	if (btf)
+		__builtin_memcpy(r->comm, t->comm, RI_COMM_LEN);
+	else
+		BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
 }
 
 /*
@@ -166,12 +186,6 @@ static __always_inline bool reported(struct task_struct *t, __u32 tgid)
 	return bpf_map_lookup_elem(&chosen_comm, comm) != NULL;
 }
 
-/*
- * Reads a field of a task: a plain load where the verifier trusts the
- * pointer (tp_btf), a probe read elsewhere. @btf is a constant, so each
- * program keeps only one of the two.
- */
-#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
 
 static __always_inline bool task_dead(struct task_struct *t, bool btf)
 {
@@ -195,7 +209,7 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu)
 		return 0;
 	}
 	__builtin_memset(r, 0, sizeof(*r));
-	fill_task(r, prev);
+	fill_task(r, prev, false);
 	r->cpu = cpu;
 	r->flags |= RI_F_EXITED;
 	r->exit_ns = bpf_ktime_get_ns();
@@ -276,9 +290,9 @@ int ri_iter(struct bpf_iter__task *ctx)
 	if (!reported(t, t->tgid))
 		return 0;
 
-	fill_task(&r, t);
-	r.rss_pages = mm_rss_pages(t->mm);
-	r.cpu = task_cpu(t);
+	fill_task(&r, t, true);
+	r.rss_pages = mm_rss_pages(t->mm, true);
+	r.cpu = task_cpu(t, true);
 
 	/*
 	 * sum_exec_runtime of a running task is only brought up to date at
@@ -296,11 +310,13 @@ int ri_iter(struct bpf_iter__task *ctx)
 		since = o->since_ns;
 		base = o->base_ns;
 		barrier();
-		now = bpf_ktime_get_ns();
-		if (!(seq & 1) && seq == o->seq && pid == r.pid && pid &&
-		    now > since && base + (now - since) > r.cpu_ns) {
-			r.cpu_ns = base + (now - since);
-			r.flags |= RI_F_ONCPU;
+		if (!(seq & 1) && seq == o->seq && pid == r.pid && pid) {
+			/* Only for the few tasks running right now. */
+			now = bpf_ktime_get_ns();
+			if (now > since && base + (now - since) > r.cpu_ns) {
+				r.cpu_ns = base + (now - since);
+				r.flags |= RI_F_ONCPU;
+			}
 		}
 	}
 	bpf_seq_write(seq, &r, sizeof(r));

@@ -42,8 +42,8 @@ struct ri_task {
 	__u32 tgid;        /* kernel tgid = process id */
 	__s32 cpu;         /* last CPU the task ran on */
 	__u32 flags;       /* RI_F_* */
-	__u32 ppid;        /* tgid of the real parent */
-	__u32 uid;         /* real uid (init namespace) */
+	__u32 ppid;        /* tgid of the real parent (leader only; 0 in threads) */
+	__u32 uid;         /* real uid, init namespace (leader only) */
 	char comm[RI_COMM_LEN];
 };
 

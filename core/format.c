@@ -11,6 +11,79 @@
 
 static const char units[] = "BKMGTPE";
 
+char *ri_fmt_u64(char *buf, size_t len, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (n + 1 > len)
+		n = len ? len - 1 : 0;
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	if (len)
+		buf[n] = '\0';
+	return buf;
+}
+
+char *ri_fmt_fixed(char *buf, size_t len, double v, int dec)
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	uint64_t x, scale, ip, fp;
+	size_t n = 0;
+	char ibuf[24];
+	int i;
+
+	if (dec < 0)
+		dec = 0;
+	if (dec > 6)
+		dec = 6;
+	if (v != v)
+		v = 0;
+	if (v < 0) {
+		if (len > 1)
+			buf[n++] = '-';
+		v = -v;
+	}
+	if (v * p10[dec] >= 9e15) {
+		snprintf(buf + n, len - n, "%.*f", dec, v);
+		return buf;
+	}
+	scale = (uint64_t)p10[dec];
+	x = (uint64_t)(v * p10[dec] + 0.5);
+	ip = x / scale;
+	fp = x % scale;
+	ri_fmt_u64(ibuf, sizeof(ibuf), ip);
+	for (i = 0; ibuf[i] && n + 1 < len; i++)
+		buf[n++] = ibuf[i];
+	if (dec && n + 1 < len) {
+		buf[n++] = '.';
+		for (i = dec - 1; i >= 0 && n + 1 < len; i--) {
+			uint64_t d = fp / (uint64_t)p10[i];
+
+			buf[n++] = (char)('0' + d % 10);
+		}
+	}
+	buf[n < len ? n : len - 1] = '\0';
+	return buf;
+}
+
+static char *with_unit(char *buf, size_t len, double v, int dec, char unit)
+{
+	size_t n;
+
+	ri_fmt_fixed(buf, len, v, dec);
+	n = strlen(buf);
+	if (unit && n + 1 < len) {
+		buf[n] = unit;
+		buf[n + 1] = '\0';
+	}
+	return buf;
+}
+
 /*
  * At most three significant digits and a unit, 1024-based: "812", "4.0K",
  * "60.3M", "600M", "1.2G". Never wider than 5 columns, so a column does not
@@ -28,12 +101,8 @@ static char *scaled(char *buf, size_t len, double v, int width)
 		u++;
 	}
 	if (u == 0)
-		snprintf(buf, len, "%.0f", v);
-	else if (v < 99.95)
-		snprintf(buf, len, "%.1f%c", v, units[u]);
-	else
-		snprintf(buf, len, "%.0f%c", v, units[u]);
-	return buf;
+		return ri_fmt_fixed(buf, len, v, 0);
+	return with_unit(buf, len, v, v < 99.95 ? 1 : 0, units[u]);
 }
 
 char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width)
@@ -65,12 +134,10 @@ char *ri_fmt_pct(char *buf, size_t len, double pct, int width)
 	if (!(pct > 0))
 		pct = 0; /* negative and NaN alike */
 	if (pct < 99.95 || (width >= 5 && pct < 999.95))
-		snprintf(buf, len, "%.1f", pct);
-	else if (pct < 9999.5 && width >= 4)
-		snprintf(buf, len, "%.0f", pct);
-	else
-		snprintf(buf, len, "%.1fk", pct / 1000.0);
-	return buf;
+		return ri_fmt_fixed(buf, len, pct, 1);
+	if (pct < 9999.5 && width >= 4)
+		return ri_fmt_fixed(buf, len, pct, 0);
+	return with_unit(buf, len, pct / 1000.0, 1, 'k');
 }
 
 /* Length of the valid UTF-8 sequence at @s (at most @n bytes), 0 if invalid. */
@@ -112,19 +179,19 @@ void ri_json_str(FILE *f, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
 
-	fputc('"', f);
+	fputc_unlocked('"', f);
 	while (i < n && p[i]) {
 		unsigned char c = p[i];
 
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
+			fputc_unlocked('\\', f);
+			fputc_unlocked(c, f);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(f, "\\u%04x", c);
 			i++;
 		} else if ((k = utf8_len(p + i, n - i)) > 0) {
-			fwrite(p + i, 1, k, f);
+			fwrite_unlocked(p + i, 1, k, f);
 			i += k;
 		} else {
 			/*
@@ -136,7 +203,7 @@ void ri_json_str(FILE *f, const char *s, size_t n)
 			i++;
 		}
 	}
-	fputc('"', f);
+	fputc_unlocked('"', f);
 }
 
 char *ri_printable(char *out, size_t outlen, const char *s, size_t n)

@@ -541,8 +541,7 @@ static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
 		ptab_del(&p->procs, r->tgid);
 		pr->in_table = false;
 	}
-	pr = find_displaced_proc(m, (pid_t)r->tgid, r->pstart_ns);
-	return pr ? pr : proc_new(m, r, true);
+	return proc_new(m, r, true);
 }
 
 static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
@@ -583,8 +582,8 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 
 	if (!pr)
 		return NULL;
-	t = find_displaced_thread(pr, r);
-	if (t)
+	/* Only an older snapshot can belong to a thread out of the table. */
+	if (!in_table && (t = find_displaced_thread(pr, r)))
 		return t;
 	t = thread_alloc(p);
 	if (!t)
@@ -658,6 +657,11 @@ static void thread_account(struct ri_model *m, struct ri_thread *t,
 	f->cpu_total_ns = t->last.cpu_ns;
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
+	if (r->pid == r->tgid) {
+		/* Only the leader's snapshot carries the process's owner. */
+		t->proc->uid = r->uid;
+		t->proc->ppid = (pid_t)r->ppid;
+	}
 	memcpy(t->comm, r->comm, RI_COMM_LEN);
 	t->comm[RI_COMM_LEN - 1] = '\0';
 	t->last.rss_pages = r->rss_pages;
@@ -814,7 +818,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			continue;
 		t->fig.rss_bytes = f->rss_bytes;
 		fig_rates(&t->fig, dt, m->mem_total);
-		if (dt > 0)
+		if (dt > 0 && m->opts.thread_history)
 			hist_sample(&t->hist, &t->fig);
 	}
 	if (dt > 0 && (any || alive))

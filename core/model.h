@@ -126,6 +126,12 @@ struct ri_model_opts {
 	 * may land one drain late); procfs: 0.
 	 */
 	int missing_grace;
+	/*
+	 * Keep a history ring per thread too (the TUI's thread rows). A
+	 * batch run without -H never shows one: skipping it saves a third
+	 * of the per-tick cost with ten thousand threads.
+	 */
+	bool thread_history;
 };
 
 /* Aggregates for the header: the machine's, whatever the choice. */

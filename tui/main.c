@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 		mo.src.verbose = o.verbose;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
+		mo.model.thread_history = o.threads;
 		mo.drop_privileges = true;
 		return ri_batch_run(&o, &mo);
 	}

@@ -162,6 +162,7 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.src.warning_len = sizeof(warn);
 	mo.model.linger_ticks = LINGER_TICKS;
 	mo.model.keep_chosen = true;
+	mo.model.thread_history = true;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {

@@ -702,8 +702,48 @@ static void test_printable(void)
 	CHECK_STR(ri_printable(out, sizeof(out), "x\xc2\x9b" "2J", 16), "x?2J");
 }
 
+/*
+ * ri_fmt_fixed replaces printf's "%.Nf" on the hot path: it must read back
+ * as the same number within half a unit of the last decimal, keep the
+ * sign, print NaN as 0, and never overflow its buffer.
+ */
+static void test_fixed(void)
+{
+	char buf[64], small[4];
+	unsigned long bad = 0, n;
+	int dec;
+
+	srand(7);
+	for (n = 0; n < 200000; n++) {
+		double mag = pow(10.0, (double)(rand() % 17) - 2.0);
+		double v = (double)rand() / RAND_MAX * mag * (rand() % 5 ? 1 : -1);
+
+		dec = rand() % 7;
+		ri_fmt_fixed(buf, sizeof(buf), v, dec);
+		if (fabs(strtod(buf, NULL) - v) > 0.5 * pow(10.0, -dec) * 1.000001 +
+							  fabs(v) * 1e-15)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), 0.0, 1), "0.0"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), 12.34, 1), "12.3"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), 0.05, 3), "0.050"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), -1.5, 0), "-2"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), NAN, 2), "0.00"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), 1795762595.642258, 6),
+		      "1795762595.642258"));
+	CHECK(!strcmp(ri_fmt_fixed(buf, sizeof(buf), 1e20, 0),
+		      "100000000000000000000"));
+	ri_fmt_fixed(small, sizeof(small), 123456.0, 2);
+	CHECK(strlen(small) == 3);
+	CHECK(!strcmp(ri_fmt_u64(buf, sizeof(buf), 18446744073709551615ULL),
+		      "18446744073709551615"));
+	CHECK(!strcmp(ri_fmt_u64(buf, sizeof(buf), 0), "0"));
+}
+
 int main(void)
 {
+	test_fixed();
 	test_units();
 	test_time();
 	test_pct();

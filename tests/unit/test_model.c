@@ -103,6 +103,7 @@ static void world_init(struct world *w, int linger, bool keep_chosen,
 		.linger_ticks = linger,
 		.keep_chosen = keep_chosen,
 		.missing_grace = grace,
+		.thread_history = true,
 	};
 
 	memset(w, 0, sizeof(*w));
