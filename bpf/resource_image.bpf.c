@@ -117,9 +117,14 @@ static __always_inline __u64 mm_rss_pages(struct mm_struct *mm, bool btf)
 	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
 		struct mm_struct___pre62 *old = (void *)mm;
 
-		file = TASK_READ(btf, old, rss_stat.count[MM_FILEPAGES].counter);
-		anon = TASK_READ(btf, old, rss_stat.count[MM_ANONPAGES].counter);
-		shmem = TASK_READ(btf, old, rss_stat.count[MM_SHMEMPAGES].counter);
+		/*
+		 * Probe reads even where @btf: the verifiers of these kernels
+		 * (5.10, 6.1) cannot walk an array of atomic_long_t, a typedef
+		 * ("Type 'atomic_long_t' is not a struct"), and refuse the load.
+		 */
+		file = BPF_CORE_READ(old, rss_stat.count[MM_FILEPAGES].counter);
+		anon = BPF_CORE_READ(old, rss_stat.count[MM_ANONPAGES].counter);
+		shmem = BPF_CORE_READ(old, rss_stat.count[MM_SHMEMPAGES].counter);
 	} else {
 		/*
 		 * percpu_counter.count is the folded value that /proc's

@@ -93,6 +93,11 @@ done
 # Some runtimes ignore log_path and print to stderr: look in the logs too.
 grep -lE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$logdir"/*.log 2>/dev/null |
 	while read -r l; do cp "$l" "$logdir/san/from-$(basename "$l")"; done
+echo "== every kernel, every probe path (qemu; the host's own kernel directly)"
+for t in tests/kernels/test_*.sh; do
+	[ -e "$t" ] && run_one "kernels/$(basename "$t" .sh)" bash "$t"
+done
+
 if ls "$logdir"/san/* >/dev/null 2>&1; then
 	fail=$((fail + 1))
 	failed+=("sanitizers")
