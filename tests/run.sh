@@ -40,16 +40,16 @@ run_one() { # name, command...
 	case $rc in
 	0)
 		pass=$((pass + 1))
-		printf 'PASS %-44s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
+		printf 'PASS %-60s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
 		;;
 	77)
 		skip=$((skip + 1))
-		printf 'SKIP %-44s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
+		printf 'SKIP %-60s %5ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
 		;;
 	*)
 		fail=$((fail + 1))
 		failed+=("$name")
-		printf 'FAIL %-44s %5ss  (exit %d)\n' "$name" "$dt" "$rc"
+		printf 'FAIL %-60s %5ss  (exit %d)\n' "$name" "$dt" "$rc"
 		sed 's/^/    | /' "$log" | tail -n 30
 		;;
 	esac
@@ -108,7 +108,9 @@ fi
 # Nothing of ours may stay loaded, whatever the tests did.
 if command -v bpftool >/dev/null; then
 	left=$(bpftool prog show 2>/dev/null | grep -cE 'name ri_(switch|iter)' || true)
-	if [ "${left:-0}" -gt 0 ] && ! pgrep -x resource_image >/dev/null; then
+	# A live (not zombie) resource_image may legitimately hold programs.
+	alive=$(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "resource_image"' | wc -l)
+	if [ "${left:-0}" -gt 0 ] && [ "$alive" -eq 0 ]; then
 		fail=$((fail + 1))
 		failed+=("leftover-bpf")
 		echo "FAIL $left BPF program(s) of ours still loaded after the suite"

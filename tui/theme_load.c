@@ -10,12 +10,15 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "view.h"
 
@@ -52,26 +55,59 @@ static void theme_dirs(char dirs[NDIRS][PATH_MAX])
 	}
 }
 
+/*
+ * Only a regular file: a directory would read as empty and a FIFO
+ * would block the start-up (O_NONBLOCK keeps the open from waiting).
+ * Anything else (FIFO, device, socket) returns 1: no errno says so.
+ */
 static int read_file(const char *path, char **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = 0;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = 1;
+		goto out;
+	}
 	*buf = malloc(MAX_THEME_BYTES);
 	if (!*buf) {
-		fclose(f);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
-	n = fread(*buf, 1, MAX_THEME_BYTES, f);
-	fclose(f);
-	if (n == MAX_THEME_BYTES) {
+	while (got < MAX_THEME_BYTES) {
+		n = read(fd, *buf + got, MAX_THEME_BYTES - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	if (!ret && got == MAX_THEME_BYTES)
+		ret = -EFBIG;
+	if (ret) {
 		free(*buf);
-		return -EFBIG;
+		*buf = NULL;
 	}
-	*len = n;
-	return 0;
+	*len = got;
+out:
+	close(fd);
+	return ret;
 }
 
 static int find_theme(const char *name, char *path, size_t len)
@@ -107,16 +143,24 @@ int theme_load(const char *name, struct ri_theme *t, char *err, size_t errlen)
 	ret = find_theme(name, path, sizeof(path));
 	if (ret == -ENOENT && !strcmp(name, "default"))
 		return 0; /* the built-in one */
-	if (ret) {
+	if (ret == -ENOENT) {
 		snprintf(err, errlen, "theme '%s' not found (%s); using the default",
 			 name, strerror(-ret));
 		return ret;
 	}
-	ret = read_file(path, &buf, &len);
+	if (!ret)
+		ret = read_file(path, &buf, &len);
 	if (ret) {
 		snprintf(err, errlen, "cannot read theme %s: %s; using the default",
-			 path, strerror(-ret));
-		return ret;
+			 path, ret > 0 ? "not a regular file" : strerror(-ret));
+		return ret > 0 ? -EINVAL : ret;
+	}
+	if (!len) {
+		/* A theme that sets nothing is a mistake (truncated, wrong file). */
+		free(buf);
+		snprintf(err, errlen, "theme %s: empty file; using the default",
+			 path);
+		return -EINVAL;
 	}
 	tmp = *t;
 	ret = ri_theme_parse(buf, len, &tmp, perr, sizeof(perr));

@@ -72,6 +72,8 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Ctrl-\ too: its default (core dump) would leave the tty raw. */
+	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = on_crash;
 	for (i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
 		sigaction(crash[i], &sa, NULL);
@@ -261,6 +263,16 @@ static int wait_ms(const struct tui *v, double deadline)
 	return (int)ceil(left * 1000);
 }
 
+/*
+ * How long the tool outlives its terminal when no SIGHUP comes. The
+ * SIGHUP usually follows the hang-up within milliseconds, when the
+ * session's leader exits, and comes with a SIGCONT: leaving before it
+ * lands would let it land in the middle of the exit (where the
+ * sanitizer build's leak check stops the process, and then waits
+ * forever for a stop the SIGCONT has undone).
+ */
+#define HANGUP_GRACE_S 1.0
+
 static void loop(struct tui *v)
 {
 	/*
@@ -268,15 +280,36 @@ static void loop(struct tui *v)
 	 * fills the screen quickly without a meaningless millisecond interval.
 	 */
 	double next = now_mono() + (v->delay < 0.5 ? v->delay : 0.5);
+	double hung_up = 0; /* when the terminal went away */
 	long ticks = 0;
 
 	draw(v);
 	while (!v->quit && !got_stop) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int n = poll(&pfd, 1, wait_ms(v, next));
+		/* A negative fd is not polled: a dead tty would wake us at once. */
+		struct pollfd pfd = { .fd = hung_up ? -1 : STDIN_FILENO,
+				      .events = POLLIN };
+		int ms = wait_ms(v, next), n;
 
+		if (hung_up) {
+			double left = hung_up + HANGUP_GRACE_S - now_mono();
+
+			if (left <= 0)
+				break;
+			if (ms < 0 || ms > (int)ceil(left * 1000))
+				ms = (int)ceil(left * 1000);
+		}
+		n = poll(&pfd, 1, ms);
 		if (n < 0 && errno != EINTR)
 			break;
+		/*
+		 * The terminal is gone (hung up, closed). SIGHUP usually says
+		 * so too, but not to a process outside the tty's session:
+		 * without this, poll() would return at once, forever.
+		 */
+		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			hung_up = now_mono();
+		if (hung_up)
+			continue;
 		/* EINTR is how SIGWINCH arrives: ncurses queues KEY_RESIZE. */
 		read_keys(v);
 		if (!v->paused && now_mono() >= next) {

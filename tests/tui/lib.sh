@@ -56,7 +56,7 @@ start_tool() {
 	SOCK=ri-test-$$-$nstarts
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x "$cols" -y "$rows" \
-		"env TERM=tmux-256color LANG=C.UTF-8 ${envs[*]} $RI_BIN ${args[*]}; echo EXIT=\$?; sleep 600"
+		"env TERM=tmux-256color LANG=C.UTF-8 ${envs[*]} $RI_BIN ${args[*]}; echo EXIT=\$?; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null 2>&1
 }
 
