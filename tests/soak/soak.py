@@ -48,22 +48,39 @@ def cpu_seconds(pid):
         return None
 
 
+def map_ids(pid):
+    """BPF map ids the process holds, from its fds (bpftool may not say)."""
+    ids = set()
+    try:
+        for fd in os.listdir("/proc/%d/fdinfo" % pid):
+            try:
+                with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+                    for line in f:
+                        if line.startswith("map_id:"):
+                            ids.add(int(line.split()[1]))
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return ids
+
+
 def map_entries(pid):
     """Entries of each BPF map the process holds, by map name."""
     out = {}
-    try:
-        maps = json.loads(subprocess.run(["bpftool", "map", "show", "--json"],
-                                         capture_output=True, text=True).stdout or "[]")
-    except (OSError, ValueError):
-        return out
-    for m in maps:
-        if not any(p.get("pid") == pid for p in m.get("pids", [])):
+    for mid in sorted(map_ids(pid)):
+        try:
+            m = json.loads(subprocess.run(["bpftool", "map", "show", "id", str(mid), "--json"],
+                                          capture_output=True, text=True).stdout)
+        except (OSError, ValueError):
             continue
         name = m.get("name", "?")
         if m.get("type") == "ringbuf":
-            out[name] = "%dB ring" % m.get("max_entries", 0)
+            out[name] = "%dK ring" % (m.get("max_entries", 0) // 1024)
             continue
-        dump = subprocess.run(["bpftool", "map", "dump", "id", str(m["id"]), "--json"],
+        if m.get("type") in ("array", "percpu_array") or name.endswith(".bss"):
+            continue  # fixed size by construction
+        dump = subprocess.run(["bpftool", "map", "dump", "id", str(mid), "--json"],
                               capture_output=True, text=True).stdout
         try:
             out[name] = len(json.loads(dump or "[]"))
