@@ -107,10 +107,10 @@ $(OUT)/san/resource_image: $(SAN_OBJ)
 
 san: $(OUT)/san/resource_image
 
-$(OUT)/unit/%: tests/unit/%.c $(patsubst %.c,$(OUT)/san/%.o,$(PURE_SRC)) $(wildcard tui/theme.c)
+$(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(patsubst %.c,$(OUT)/san/%.o,$(PURE_SRC)) $(wildcard tui/theme.c)
 	$(call msg,UNIT,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui $^ -lm -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui $(filter-out %.h,$^) -lm -o $@
 
 workloads:
 	$(Q)$(MAKE) -s -C tests/workloads O=$(abspath $(OUT))/tests/workloads

@@ -19,55 +19,7 @@
 #include <unistd.h>
 
 #include "../../core/cli.h"
-
-/* --- checks -------------------------------------------------------------- */
-
-static unsigned long passed, failed;
-
-static void fail(const char *file, int line, const char *expr,
-		 const char *fmt, ...)
-{
-	va_list ap;
-
-	failed++;
-	fprintf(stderr, "%s:%d: FAIL: %s", file, line, expr);
-	if (fmt) {
-		fputs(" [", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc(']', stderr);
-	}
-	fputc('\n', stderr);
-}
-
-#define CHECK(c)                                                          \
-	do {                                                              \
-		if (c)                                                    \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #c, NULL);               \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		long long a_ = (long long)(a), b_ = (long long)(b);       \
-		if (a_ == b_)                                             \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "%lld vs %lld", a_, b_);                     \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                   \
-	do {                                                              \
-		const char *a_ = (a), *b_ = (b);                          \
-		if (!strcmp(a_, b_))                                      \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "\"%s\" vs \"%s\"", a_, b_);                 \
-	} while (0)
+#include "check.h"
 
 /* --- running the parser ------------------------------------------------------ */
 
@@ -450,12 +402,5 @@ int main(void)
 	test_help_version();
 	test_no_color();
 	parse_v(&run, &o, -1, NULL);
-	fflush(stderr);
-	if (failed) {
-		printf("test_cli: %lu of %lu checks failed\n", failed,
-		       passed + failed);
-		return 1;
-	}
-	printf("test_cli: %lu checks passed\n", passed);
-	return 0;
+	return check_report("test_cli");
 }

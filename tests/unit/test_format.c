@@ -20,75 +20,7 @@
 #include <string.h>
 
 #include "../../core/format.h"
-
-/* --- checks -------------------------------------------------------------- */
-
-static unsigned long passed, failed;
-
-static void fail(const char *file, int line, const char *expr,
-		 const char *fmt, ...)
-{
-	va_list ap;
-
-	failed++;
-	fprintf(stderr, "%s:%d: FAIL: %s", file, line, expr);
-	if (fmt) {
-		fputs(" [", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc(']', stderr);
-	}
-	fputc('\n', stderr);
-}
-
-#define CHECK(c)                                                          \
-	do {                                                              \
-		if (c)                                                    \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #c, NULL);               \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		long long a_ = (long long)(a), b_ = (long long)(b);       \
-		if (a_ == b_)                                             \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "%lld vs %lld", a_, b_);                     \
-	} while (0)
-
-/* @s with anything but printable ASCII as \xNN: failures print safely. */
-static const char *esc(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	for (; *s && o + 5 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-#define CHECK_STR(a, b)                                                   \
-	do {                                                              \
-		const char *a_ = (a), *b_ = (b);                          \
-		char ea_[128], eb_[128];                                  \
-		if (!strcmp(a_, b_))                                      \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "\"%s\" vs \"%s\"",                          \
-			     esc(a_, ea_, sizeof(ea_)),                   \
-			     esc(b_, eb_, sizeof(eb_)));                  \
-	} while (0)
+#include "check.h"
 
 /*
  * A loop of many cases is one check: it counts once, and on failure says
@@ -749,12 +681,5 @@ int main(void)
 	test_pct();
 	test_json();
 	test_printable();
-	fflush(stderr);
-	if (failed) {
-		printf("test_format: %lu of %lu checks failed\n", failed,
-		       passed + failed);
-		return 1;
-	}
-	printf("test_format: %lu checks passed\n", passed);
-	return 0;
+	return check_report("test_format");
 }

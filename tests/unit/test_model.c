@@ -19,67 +19,7 @@
 #include <string.h>
 
 #include "../../core/model.h"
-
-/* --- checks -------------------------------------------------------------- */
-
-static unsigned long passed, failed;
-
-static void fail(const char *file, int line, const char *expr,
-		 const char *fmt, ...)
-{
-	va_list ap;
-
-	failed++;
-	fprintf(stderr, "%s:%d: FAIL: %s", file, line, expr);
-	if (fmt) {
-		fputs(" [", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc(']', stderr);
-	}
-	fputc('\n', stderr);
-}
-
-#define CHECK(c)                                                          \
-	do {                                                              \
-		if (c)                                                    \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #c, NULL);               \
-	} while (0)
-
-/* Integers of any width, compared and printed as 64-bit. */
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		long long a_ = (long long)(a), b_ = (long long)(b);       \
-		if (a_ == b_)                                             \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "%lld vs %lld", a_, b_);                     \
-	} while (0)
-
-#define CHECK_U64(a, b)                                                   \
-	do {                                                              \
-		uint64_t a_ = (a), b_ = (b);                              \
-		if (a_ == b_)                                             \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " == " #b,            \
-			     "%" PRIu64 " vs %" PRIu64, a_, b_);          \
-	} while (0)
-
-/* |a - b| <= eps, and never NaN. */
-#define CHECK_NEAR(a, b, eps)                                             \
-	do {                                                              \
-		double a_ = (a), b_ = (b);                                \
-		if (fabs(a_ - b_) <= (eps))                               \
-			passed++;                                         \
-		else                                                      \
-			fail(__FILE__, __LINE__, #a " ~= " #b,            \
-			     "%.15g vs %.15g", a_, b_);                   \
-	} while (0)
+#include "check.h"
 
 /* --- a fake source --------------------------------------------------------- */
 
@@ -1560,12 +1500,5 @@ int main(void)
 	test_churn();
 	test_hist();
 	test_sort();
-	fflush(stderr);
-	if (failed) {
-		printf("test_model: %lu of %lu checks failed\n", failed,
-		       passed + failed);
-		return 1;
-	}
-	printf("test_model: %lu checks passed\n", passed);
-	return 0;
+	return check_report("test_model");
 }
