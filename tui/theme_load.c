@@ -27,7 +27,7 @@
 #endif
 
 #define MAX_THEME_BYTES (1 << 20)
-#define NDIRS 4
+#define NDIRS 5
 
 /* The search path, most personal first. Empty entries are skipped. */
 static void theme_dirs(char dirs[NDIRS][PATH_MAX])
@@ -47,11 +47,19 @@ static void theme_dirs(char dirs[NDIRS][PATH_MAX])
 #ifdef RI_SRCDIR
 	snprintf(dirs[2], PATH_MAX, "%s/themes", RI_SRCDIR);
 #endif
-	/* build/resource_image -> build/../themes, for a moved source tree. */
+	/*
+	 * Next to the binary: PREFIX/bin -> PREFIX/share/... (installed with
+	 * another PREFIX than it was built with), and build/ -> themes/ (a
+	 * moved source tree).
+	 */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
+		char *dir;
+
 		exe[n] = '\0';
-		snprintf(dirs[3], PATH_MAX, "%s/../themes", dirname(exe));
+		dir = dirname(exe);
+		snprintf(dirs[3], PATH_MAX, "%s/../share/resource_image/themes", dir);
+		snprintf(dirs[4], PATH_MAX, "%s/../themes", dir);
 	}
 }
 
