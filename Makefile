@@ -65,7 +65,7 @@ SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(APP_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps run test check unit bench install uninstall setcap clean \
+.PHONY: all deps deps-build run test check unit bench install uninstall setcap clean \
 	screenshots workloads san
 
 all: $(OUT)/resource_image
@@ -115,15 +115,17 @@ $(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(patsubst %.c,$(OUT)/s
 workloads:
 	$(Q)$(MAKE) -s -C tests/workloads O=$(abspath $(OUT))/tests/workloads
 
-# Debian packages for building, testing and benchmarking. Idempotent and
-# quiet when everything is there.
-DEPS_PKGS := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
-	pkg-config bpftool gcc make tmux python3 procps sysstat util-linux \
+# Debian packages: what building and running need (make run), and what
+# the tests, benchmarks and kernel matrix need on top (make test). Idempotent
+# and quiet when everything is there.
+DEPS_BUILD := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
+	pkg-config bpftool gcc make
+DEPS_PKGS := $(DEPS_BUILD) tmux python3 procps sysstat util-linux strace \
 	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio \
-	python3-pil fonts-dejavu-core \
-	debian-archive-keyring
-deps:
-	@missing=$$(for p in $(DEPS_PKGS); do \
+	python3-pil fonts-dejavu-core debian-archive-keyring
+
+define install_missing
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -133,8 +135,15 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 			--no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+endef
 
-run: deps
+deps:
+	$(call install_missing,$(DEPS_PKGS))
+
+deps-build:
+	$(call install_missing,$(DEPS_BUILD))
+
+run: deps-build
 	$(Q)$(MAKE) -s all
 	$(OUT)/resource_image $(ARGS)
 
