@@ -18,7 +18,6 @@
 /* ri_task.flags */
 #define RI_F_EXITED 0x1u  /* final snapshot, taken at the task's last switch-out */
 #define RI_F_NO_DISK 0x2u /* kernel has no storage I/O accounting: show n/a */
-#define RI_F_ONCPU 0x4u   /* cpu_ns includes the run in progress on its CPU */
 #define RI_F_KTHREAD 0x8u /* kernel thread (no mm) */
 
 /*
@@ -27,7 +26,7 @@
  * the kernel to reset anything, which is why nothing is lost between ticks.
  */
 struct ri_task {
-	__u64 cpu_ns;      /* se.sum_exec_runtime (+ run in progress) */
+	__u64 cpu_ns;      /* se.sum_exec_runtime */
 	__u64 start_ns;    /* task->start_time: tells a reused PID apart */
 	__u64 pstart_ns;   /* start_time of the group leader (the process) */
 	__u64 rchar;       /* ioac.rchar: bytes asked of read-like syscalls */
@@ -47,25 +46,11 @@ struct ri_task {
 	char comm[RI_COMM_LEN];
 };
 
-/*
- * What each CPU is running now. Written at every switch-in so that a task
- * that never leaves its CPU (a lone hog) still shows its run time at drain:
- * cpu_ns = base_ns + (now - since_ns). Padded to a cache line: every CPU
- * writes only its own slot.
- */
-struct ri_oncpu {
-	__u32 seq;      /* odd while the slot is being written */
-	__u32 pid;
-	__u64 since_ns; /* bpf_ktime_get_ns() at switch-in */
-	__u64 base_ns;  /* sum_exec_runtime of that task at switch-in */
-	__u64 switches; /* context switches seen on this CPU (events) */
-	__u64 pad[4];
-};
-
 /* Indexes of the per-CPU "stats" array. */
 enum ri_stat {
 	RI_STAT_EXIT_DROPPED = 0, /* exit snapshot lost: ring buffer full */
 	RI_STAT_EXITS = 1,        /* exit snapshots recorded */
+	RI_STAT_SWITCHES = 2,     /* context switches seen (events) */
 	RI_STAT_MAX = 4,
 };
 

@@ -32,6 +32,7 @@ struct bpf_source {
 	struct ring_buffer *rb;
 	struct ri_taskbuf *exited; /* where the ring buffer callback writes */
 	int ncpu;
+	__u64 *pcpu; /* one value per possible CPU, for per-CPU map reads */
 	int oom; /* a callback could not store a record */
 	/*
 	 * Some kernels' task iterator never visits the init process (6.18
@@ -99,21 +100,22 @@ static int on_exit_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static uint64_t stat_sum(struct bpf_source *s, __u32 key)
+{
+	uint64_t sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &key, s->pcpu))
+		return 0;
+	for (i = 0; i < s->ncpu; i++)
+		sum += s->pcpu[i];
+	return sum;
+}
+
 static void sum_counters(struct bpf_source *s)
 {
-	__u64 vals[512], dropped = 0, events = 0;
-	__u32 key = RI_STAT_EXIT_DROPPED, cpu;
-	struct ri_oncpu o;
-	int i, n = s->ncpu < 512 ? s->ncpu : 512;
-
-	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &key, vals))
-		for (i = 0; i < n; i++)
-			dropped += vals[i];
-	for (cpu = 0; cpu < (__u32)s->ncpu; cpu++)
-		if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.oncpu), &cpu, &o))
-			events += o.switches;
-	s->base.dropped = dropped + (uint64_t)s->oom;
-	s->base.events = events;
+	s->base.dropped = stat_sum(s, RI_STAT_EXIT_DROPPED) + (uint64_t)s->oom;
+	s->base.events = stat_sum(s, RI_STAT_SWITCHES);
 }
 
 static int init_gap(struct bpf_source *s, struct ri_taskbuf *live)
@@ -253,6 +255,7 @@ static void bpf_close(struct ri_source *base)
 	ring_buffer__free(s->rb);
 	resource_image_bpf__destroy(s->skel); /* detaches every link */
 	ri_source_close(s->procfs);
+	free(s->pcpu);
 	free(s);
 }
 
@@ -294,7 +297,6 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "open failed: %s", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(s->skel->maps.oncpu, (__u32)s->ncpu);
 	bpf_map__set_max_entries(s->skel->maps.exits,
 				 (__u32)ring_size(o->exit_buffer ? o->exit_buffer :
 								   DEFAULT_EXIT_BUFFER));
@@ -406,11 +408,17 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		return -EINVAL;
 	}
 
+	s->pcpu = calloc((size_t)s->ncpu, sizeof(*s->pcpu));
+	if (!s->pcpu) {
+		free(s);
+		return -ENOMEM;
+	}
 	s->hz = sysconf(_SC_CLK_TCK);
 	if (s->hz <= 0)
 		s->hz = 100;
 	ret = ri_source_procfs_open(o, &s->procfs, err, errlen);
 	if (ret) {
+		free(s->pcpu);
 		free(s);
 		return ret;
 	}
@@ -440,6 +448,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	else if (used && used < errlen && err[used - 1] == ';')
 		err[used - 1] = '\0';
 	ri_source_close(s->procfs);
+	free(s->pcpu);
 	free(s);
 	return ret;
 }
