@@ -30,8 +30,11 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by user space before load (rodata) or at run time (bss). */
-volatile __u32 filter_on; /* only chosen tgids are reported */
+/* Set by user space before load (rodata): see ri_switch_raw. */
+const volatile __u32 raw_state_arg;
+
+/* Set by user space at run time (bss): only chosen tgids are reported. */
+volatile __u32 filter_on;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -240,11 +243,26 @@ int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	return on_switch(prev, true);
 }
 
+/*
+ * Since 5.18 the tracepoint passes prev's state as a fourth argument: a
+ * raw_tp program can take it from its context instead of a probe read,
+ * which costs as much as the rest of the program. User space says whether
+ * the argument exists (from the kernel's BTF); on older kernels the
+ * verifier drops that branch, and with it the access to ctx[3], which
+ * would otherwise refuse the attach.
+ */
 SEC("raw_tp/sched_switch")
-int BPF_PROG(ri_switch_raw, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+int ri_switch_raw(__u64 *ctx)
 {
-	return on_switch(prev, false);
+	struct task_struct *prev = (struct task_struct *)ctx[1];
+	bool dead;
+
+	stat_add(RI_STAT_SWITCHES);
+	if (raw_state_arg)
+		dead = (__u32)ctx[3] == TASK_DEAD;
+	else
+		dead = task_dead(prev, false);
+	return dead ? record_exit(prev, bpf_get_smp_processor_id()) : 0;
 }
 
 /*

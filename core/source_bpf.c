@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "source.h"
@@ -52,6 +53,31 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+/*
+ * Whether the sched_switch tracepoint passes prev's state (5.18+): its
+ * btf_trace_ typedef then points to a prototype of five parameters
+ * (void *, preempt, prev, next, prev_state).
+ */
+static bool switch_has_state_arg(const char *btf_path)
+{
+	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	bool has = false;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "btf_trace_sched_switch", BTF_KIND_TYPEDEF);
+	if (id > 0) {
+		t = btf__type_by_id(btf, (__u32)id);
+		t = t ? btf__type_by_id(btf, t->type) : NULL; /* the pointer */
+		t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+		has = t && btf_is_func_proto(t) && btf_vlen(t) == 5;
+	}
+	btf__free(btf);
+	return has;
 }
 
 /* The real name of finish_task_switch: often a compiler clone (.isra.0). */
@@ -300,6 +326,8 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	bpf_map__set_max_entries(s->skel->maps.exits,
 				 (__u32)ring_size(o->exit_buffer ? o->exit_buffer :
 								   DEFAULT_EXIT_BUFFER));
+	if (p == RI_PROBE_RAW_TP)
+		s->skel->rodata->raw_state_arg = switch_has_state_arg(o->btf_path);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
