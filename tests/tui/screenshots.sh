@@ -39,15 +39,22 @@ die() { echo "screenshots: $*" >&2; exit 1; }
 	die "python3-pil is missing (apt-get install python3-pil fonts-dejavu-core)"
 mkdir -p "$out"
 
-wl() { "$@" >/dev/null 2>&1 & pids+=($!); }
+# wl NAME PROGRAM ARGS...: the picker shows NAME as the command, not
+# the build directory's path.
+wl() {
+	local name=$1
+	shift
+	(exec -a "$name" "$@" >/dev/null 2>&1) &
+	pids+=($!)
+}
 
 # Demo: a web server with busy workers, a leaking cache, a backup writer.
 W=$RI_WORKLOADS
-wl "$W/burn" --name webserver --seconds 600 --thread worker-1:55 \
+wl webserver "$W/burn" --name webserver --seconds 600 --thread worker-1:55 \
 	--thread worker-2:35 --thread worker-3:20 --thread acceptor:5
-wl "$W/grow" --rate 3000000 --seconds 600 --name cache-leak
-wl "$W/writer" --rate 4000000 --seconds 600 --dir "$tmp" --name backup
-wl "$W/burn" --name indexer --seconds 600 --thread idx:15
+wl cache-leak "$W/grow" --rate 3000000 --seconds 600 --name cache-leak
+wl backup "$W/writer" --rate 4000000 --seconds 600 --dir "$tmp" --name backup
+wl indexer "$W/burn" --name indexer --seconds 600 --thread idx:15
 
 start() { # theme
 	"${TM[@]}" kill-server 2>/dev/null
