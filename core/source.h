@@ -81,6 +81,12 @@ int ri_source_procfs_open(const struct ri_source_opts *o,
 			  struct ri_source **out, char *err, size_t errlen);
 
 /*
+ * Reads the small /proc file @name under directory @dirfd into @buf, NUL
+ * terminated; returns its length, or -1 (the task may have gone).
+ */
+ssize_t ri_procfs_read_at(int dirfd, const char *name, char *buf, size_t len);
+
+/*
  * Appends the threads of process @tgid as procfs shows them (if @s's
  * filter takes it). For what another source cannot see. @s must be a
  * procfs source.

@@ -29,8 +29,7 @@ struct procfs_source {
 	long page_size;
 };
 
-/* Reads a small file relative to @dirfd into @buf; returns its length or -1. */
-static ssize_t slurp(int dirfd, const char *name, char *buf, size_t len)
+ssize_t ri_procfs_read_at(int dirfd, const char *name, char *buf, size_t len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -110,9 +109,9 @@ static void read_thread(struct procfs_source *s, int tdir, struct ri_task *t)
 {
 	char buf[4096];
 
-	if (slurp(tdir, "schedstat", buf, sizeof(buf)) > 0)
+	if (ri_procfs_read_at(tdir, "schedstat", buf, sizeof(buf)) > 0)
 		t->cpu_ns = strtoull(buf, NULL, 10);
-	if (slurp(tdir, "io", buf, sizeof(buf)) > 0) {
+	if (ri_procfs_read_at(tdir, "io", buf, sizeof(buf)) > 0) {
 		t->rchar = field_after(buf, "rchar: ");
 		t->wchar = field_after(buf, "wchar: ");
 		t->read_bytes = field_after(buf, "\nread_bytes: ");
@@ -120,7 +119,7 @@ static void read_thread(struct procfs_source *s, int tdir, struct ri_task *t)
 	} else {
 		t->flags |= RI_F_NO_DISK;
 	}
-	if (slurp(tdir, "status", buf, sizeof(buf)) > 0) {
+	if (ri_procfs_read_at(tdir, "status", buf, sizeof(buf)) > 0) {
 		t->nvcsw = field_after(buf, "\nvoluntary_ctxt_switches:");
 		t->nivcsw = field_after(buf, "\nnonvoluntary_ctxt_switches:");
 		t->uid = (__u32)field_after(buf, "\nUid:");
@@ -144,13 +143,13 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 	pdir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pdir < 0)
 		return 0; /* exited meanwhile */
-	if (slurp(pdir, "stat", buf, sizeof(buf)) < 0 ||
+	if (ri_procfs_read_at(pdir, "stat", buf, sizeof(buf)) < 0 ||
 	    parse_stat(buf, &lead, &pstart, &pflags) ||
 	    !chosen(s, tgid, lead.comm)) {
 		close(pdir);
 		return 0;
 	}
-	if (slurp(pdir, "statm", buf, sizeof(buf)) > 0)
+	if (ri_procfs_read_at(pdir, "statm", buf, sizeof(buf)) > 0)
 		sscanf(buf, "%*u %llu", (unsigned long long *)&rss);
 	tasks = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(pdir);
@@ -176,7 +175,7 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 			closedir(td);
 			return -ENOMEM;
 		}
-		if (slurp(tdir, "stat", buf, sizeof(buf)) < 0 ||
+		if (ri_procfs_read_at(tdir, "stat", buf, sizeof(buf)) < 0 ||
 		    parse_stat(buf, t, &start, &tflags)) {
 			live->n--; /* gone between readdir and read */
 			close(tdir);

@@ -19,31 +19,17 @@
 #include <unistd.h>
 
 #include "../core/format.h"
+#include "../core/source.h"
 #include "view.h"
 
 #define CMDLINE_MAX 512
-
-static ssize_t read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
 
 /* NULs between arguments become spaces; bytes that could break the
  * screen become '?'. */
 static char *cmdline_text(int dirfd)
 {
 	char raw[CMDLINE_MAX], out[CMDLINE_MAX * 2];
-	ssize_t n = read_small(dirfd, "cmdline", raw, sizeof(raw));
+	ssize_t n = ri_procfs_read_at(dirfd, "cmdline", raw, sizeof(raw));
 	ssize_t i;
 
 	if (n <= 0)
@@ -66,7 +52,7 @@ static int read_one(int procfd, const char *name, struct pick_item *it)
 
 	if (fd < 0)
 		return -1;
-	n = read_small(fd, "comm", comm, sizeof(comm));
+	n = ri_procfs_read_at(fd, "comm", comm, sizeof(comm));
 	if (n <= 0 || fstat(fd, &st)) {
 		close(fd);
 		return -1;
