@@ -186,7 +186,6 @@ static __always_inline bool reported(struct task_struct *t, __u32 tgid)
 	return bpf_map_lookup_elem(&chosen_comm, comm) != NULL;
 }
 
-
 static __always_inline bool task_dead(struct task_struct *t, bool btf)
 {
 	if (bpf_core_field_exists(t->__state))

@@ -378,18 +378,8 @@ def num(v):
 
 def task_cpu_ns(pid):
     """Sum of on-CPU ns over all live threads of pid (schedstat field 1)."""
-    total = 0
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return None
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
-                total += int(f.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            pass
-    return total
+    per_thread = task_cpu_map(pid)
+    return None if per_thread is None else sum(per_thread.values())
 
 
 def mem_total_bytes():
