@@ -3,13 +3,17 @@
 #   make deps      install the Debian packages the build and tests need
 #   make run       deps + build + start the tool system-wide
 #   make           build build/resource_image
+#   make unit      build and run the unit tests of core/ (no root, clang,
+#                  bpftool or kernel BTF needed)
 #   make test      every test (unit, probe against ground truth, TUI in tmux)
 #   make bench     probe cost and per-refresh cost next to top and pidstat
 #   make install   to $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # The pipeline: bpf/*.bpf.c -> build/*.bpf.o (clang -target bpf, CO-RE)
-# -> build/*.skel.h (bpftool gen skeleton) -> user objects -> binary.
-# V=1 shows the commands.
+# -> build/*.skel.h (bpftool gen skeleton) -> core/source_bpf.o; core/'s
+# other files -> build/libricore.a (no libbpf, no curses); tui/ objects;
+# all linked into the binary. The unit tests and the fuzzers link the same
+# library, built with their own flags. V=1 shows the commands.
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -31,7 +35,6 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 OUT := build
-SRCDIR := $(abspath .)
 
 ifeq ($(V),1)
 Q =
@@ -47,26 +50,34 @@ NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncur
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf \
-	-DRI_DATADIR='"$(datadir)"' -DRI_SRCDIR='"$(SRCDIR)"' $(NCURSES_CFLAGS)
+	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
 LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) -lm
 
 # The test build: sanitizers and warnings as errors.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Werror
 
-CORE_SRC := $(wildcard core/*.c)
-TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c))
-APP_SRC := $(CORE_SRC) $(TUI_SRC) tui/main.c
-# Pure core/ (no libbpf, no curses) for unit tests and fuzzers.
-PURE_SRC := core/model.c core/format.c core/cli.c core/taskbuf.c
+# core/ as a library: everything but the BPF source, which needs the
+# generated skeleton (and so clang and bpftool).
+BPF_SRC := core/source_bpf.c
+LIB_SRC := $(filter-out $(BPF_SRC),$(wildcard core/*.c))
+TUI_SRC := $(wildcard tui/*.c)
+HDRS := $(wildcard core/*.h tui/*.h bpf/*.h)
 
-APP_OBJ := $(patsubst %.c,$(OUT)/%.o,$(APP_SRC))
-SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(APP_SRC))
+LIB_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIB_SRC))
+SAN_LIB_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRC))
+APP_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TUI_SRC) $(BPF_SRC))
+SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(TUI_SRC) $(BPF_SRC))
+LIB := $(OUT)/libricore.a
+SAN_LIB := $(OUT)/san/libricore.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
+# What the unit tests link besides the library: the theme parser (pure C,
+# from tui/) and a stand-in for the BPF source.
+UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o
 
-.PHONY: all deps deps-build run test check unit bench install uninstall setcap clean \
-	screenshots workloads san
+.PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
+	setcap clean screenshots workloads san lib
 
 all: $(OUT)/resource_image
 
@@ -87,30 +98,50 @@ $(OUT)/resource_image.skel.h: $(OUT)/resource_image.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name resource_image_bpf > $@
 
-$(OUT)/%.o: %.c $(OUT)/resource_image.skel.h $(wildcard core/*.h tui/*.h bpf/*.h)
+# Only the BPF source includes the skeleton.
+$(OUT)/core/source_bpf.o $(OUT)/san/core/source_bpf.o: $(OUT)/resource_image.skel.h
+
+$(OUT)/%.o: %.c $(HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
-$(OUT)/san/%.o: %.c $(OUT)/resource_image.skel.h $(wildcard core/*.h tui/*.h bpf/*.h)
+$(OUT)/san/%.o: %.c $(HDRS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -c $< -o $@
 
-$(OUT)/resource_image: $(APP_OBJ)
+$(LIB): $(LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(SAN_LIB): $(SAN_LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+lib: $(LIB)
+
+$(OUT)/resource_image: $(APP_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LIBS) -o $@
 
-$(OUT)/san/resource_image: $(SAN_OBJ)
+$(OUT)/san/resource_image: $(SAN_OBJ) $(SAN_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) $^ $(LIBS) -o $@
 
 san: $(OUT)/san/resource_image
 
-$(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(patsubst %.c,$(OUT)/san/%.o,$(PURE_SRC)) $(wildcard tui/theme.c)
+$(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_LIB) $(UNIT_EXTRA)
 	$(call msg,UNIT,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui $(filter-out %.h,$^) -lm -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui -DRI_TEST_TREE='"$(abspath .)"' \
+		$< $(UNIT_EXTRA) $(SAN_LIB) -lm -o $@
+
+unit-bins: $(UNIT_BIN)
+
+# Builds and runs the unit tests alone: plain C, no root, no BPF toolchain.
+unit: unit-bins
+	$(Q)RI_UNIT=$(abspath $(OUT))/unit bash tests/run.sh --unit
 
 workloads:
 	$(Q)$(MAKE) -s -C tests/workloads O=$(abspath $(OUT))/tests/workloads
@@ -150,7 +181,7 @@ run: deps-build
 unit: $(UNIT_BIN)
 
 test check: deps
-	$(Q)$(MAKE) -s all san unit workloads fuzzers static
+	$(Q)$(MAKE) -s all san unit-bins workloads fuzzers static
 	$(Q)RI_BIN=$(abspath $(OUT))/san/resource_image \
 		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
 		RI_UNIT=$(abspath $(OUT))/unit \
@@ -192,7 +223,7 @@ clean:
 # but a busybox initramfs (make test-kernels).
 STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a \
 	-l:libncursesw.a -l:libtinfo.a -lm
-$(OUT)/static/resource_image: $(APP_OBJ)
+$(OUT)/static/resource_image: $(APP_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
@@ -212,11 +243,21 @@ test-kernels: deps
 # runs a short round of each.
 FUZZ_TIME ?= 60
 FUZZERS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_SRC) tui/theme.c $(wildcard core/*.h tui/*.h)
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Icore -Itui -Ibpf -I$(OUT)
+FUZZ_LIB := $(OUT)/fuzz/libricore.a
+FUZZ_LIB_OBJ := $(patsubst %.c,$(OUT)/fuzz/obj/%.o,$(LIB_SRC) tui/theme.c)
+$(OUT)/fuzz/obj/%.o: %.c $(HDRS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(OUT)/fuzz/obj/tests/unit/no_bpf.o
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Icore -Itui -Ibpf -I$(OUT) $< $(PURE_SRC) tui/theme.c -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< \
+		$(OUT)/fuzz/obj/tests/unit/no_bpf.o $(FUZZ_LIB) -lm -o $@
 
 fuzzers: $(FUZZERS)
 

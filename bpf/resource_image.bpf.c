@@ -2,19 +2,21 @@
 /*
  * The kernel side of resource_image.
  *
- * Three programs share one job, "tell user space the kernel's own per-task
+ * Two programs share one job, "tell user space the kernel's own per-task
  * accounting, losing nothing":
  *
- *  - ri_switch_* (tp_btf, raw_tp or kprobe on finish_task_switch; the same
- *    handler behind each): per switch, note which task now runs on this CPU
- *    and since when, so a task that never leaves its CPU still shows its
- *    run time; and when the task switched out is dead, push its final
+ *  - ri_switch_* (tp_btf, raw_tp or kprobe on finish_task_switch; one
+ *    handler behind each, and only one of them is loaded): per switch,
+ *    count it, and when the task switched out is dead, push its final
  *    counters to the "exits" ring buffer. That last switch-out is the only
  *    moment that sees *all* of a task's CPU time: sched_process_exit fires
- *    before the task's last run.
+ *    before the task's last run. It reads no clock on the way: a running
+ *    task's time is in its se.sum_exec_runtime, which the scheduler keeps
+ *    up to date at every tick, and the iterator reads it live.
  *  - ri_iter (iter/task): once per tick, user space reads one snapshot of
- *    every live task's cumulative counters. Counters are only ever read,
- *    never reset, so nothing is lost between ticks.
+ *    every live task's cumulative counters, and the machine's task counts.
+ *    Counters are only ever read, never reset, so nothing is lost between
+ *    ticks.
  *
  * Every kernel difference is handled with CO-RE (field existence, struct
  * flavours), never with version macros, so one object loads everywhere.
@@ -36,6 +38,9 @@ const volatile __u32 raw_state_arg;
 /* Set by user space at run time (bss): only chosen tgids are reported. */
 volatile __u32 filter_on;
 
+/* Task counts of the last walk, before the filter (bss, reset by user space). */
+struct ri_iter_counts counts;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20); /* resizable: --exit-buffer */
@@ -50,14 +55,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, RI_MAX_CHOSEN_PIDS);
 	__type(key, __u32); /* tgid */
 	__type(value, __u8);
 } chosen SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
+	__uint(max_entries, RI_MAX_CHOSEN_NAMES);
 	__type(key, char[RI_COMM_LEN]); /* process name, NUL-padded */
 	__type(value, __u8);
 } chosen_comm SEC(".maps");
@@ -69,6 +74,11 @@ struct task_struct___pre514 {
 
 struct task_struct___pre516 {
 	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
+/* Before 5.5 the boot-based start time had another name. */
+struct task_struct___pre55 {
+	u64 real_start_time;
 } __attribute__((preserve_access_index));
 
 struct mm_rss_stat___pre62 {
@@ -135,13 +145,52 @@ static __always_inline __u64 mm_rss_pages(struct mm_struct *mm, bool btf)
 	return file + anon + shmem;
 }
 
+static __always_inline __u64 task_start(struct task_struct *t, bool btf)
+{
+	if (bpf_core_field_exists(t->start_boottime))
+		return TASK_READ(btf, t, start_boottime);
+	return TASK_READ(btf, (struct task_struct___pre55 *)t, real_start_time);
+}
+
+static __always_inline unsigned int task_state(struct task_struct *t, bool btf)
+{
+	if (bpf_core_field_exists(t->__state))
+		return TASK_READ(btf, t, __state);
+	return TASK_READ(btf, (struct task_struct___pre514 *)t, state);
+}
+
+/*
+ * ps's letter for a state, as the kernel's task_state_index() picks it:
+ * TASK_IDLE is 'I', else the highest reportable bit of "RSDTtXZP".
+ */
+static __always_inline __u32 state_letter(unsigned int st, unsigned int exit_state)
+{
+	unsigned int s = (st | exit_state) & 0x7f;
+
+	if (st == 0x402) /* TASK_IDLE: TASK_UNINTERRUPTIBLE | TASK_NOLOAD */
+		return 'I';
+	if (s & 0x40)
+		return 'P';
+	if (s & 0x20)
+		return 'Z';
+	if (s & 0x10)
+		return 'X';
+	if (s & 0x08)
+		return 't';
+	if (s & 0x04)
+		return 'T';
+	if (s & 0x02)
+		return 'D';
+	return s & 0x01 ? 'S' : 'R';
+}
+
 /* Cumulative counters of @t, as the kernel accounts them. */
 static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 				      bool btf)
 {
 	r->cpu_ns = TASK_READ(btf, t, se.sum_exec_runtime);
-	r->start_ns = TASK_READ(btf, t, start_time);
-	r->pstart_ns = TASK_READ2(btf, t, group_leader, start_time);
+	r->start_ns = task_start(t, btf);
+	r->pstart_ns = task_start(TASK_READ(btf, t, group_leader), btf);
 	r->nvcsw = TASK_READ(btf, t, nvcsw);
 	r->nivcsw = TASK_READ(btf, t, nivcsw);
 	r->pid = TASK_READ(btf, t, pid);
@@ -154,6 +203,15 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 		r->ppid = TASK_READ2(btf, t, real_parent, tgid);
 		r->uid = btf ? t->real_cred->uid.val :
 			       BPF_CORE_READ(t, real_cred, uid.val);
+		r->cgroup_id = btf ? t->cgroups->dfl_cgrp->kn->id :
+				     BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	}
+	r->nice = (__s32)TASK_READ(btf, t, static_prio) - 120;
+	if (bpf_core_field_exists(t->sched_info)) {
+		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
+		r->pcount = TASK_READ(btf, t, sched_info.pcount);
+	} else {
+		r->flags |= RI_F_NO_SCHED;
 	}
 	if (TASK_READ(btf, t, flags) & PF_KTHREAD)
 		r->flags |= RI_F_KTHREAD;
@@ -188,9 +246,7 @@ static __always_inline bool reported(struct task_struct *t, __u32 tgid)
 
 static __always_inline bool task_dead(struct task_struct *t, bool btf)
 {
-	if (bpf_core_field_exists(t->__state))
-		return TASK_READ(btf, t, __state) == TASK_DEAD;
-	return TASK_READ(btf, (struct task_struct___pre514 *)t, state) == TASK_DEAD;
+	return task_state(t, btf) == TASK_DEAD;
 }
 
 /* The rare path: a task's last switch-out. */
@@ -210,8 +266,10 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu)
 	__builtin_memset(r, 0, sizeof(*r));
 	fill_task(r, prev, false);
 	r->cpu = cpu;
+	r->state = 'X';
 	r->flags |= RI_F_EXITED;
-	r->exit_ns = bpf_ktime_get_ns();
+	/* The rare path may read a clock: the one start times are on. */
+	r->exit_ns = bpf_ktime_get_boot_ns();
 	bpf_ringbuf_submit(r, 0);
 	stat_add(RI_STAT_EXITS);
 	return 0;
@@ -283,17 +341,34 @@ int ri_iter(struct bpf_iter__task *ctx)
 	struct task_struct *t = ctx->task;
 	struct ri_task r = {};
 
+	struct mm_struct *mm;
+	unsigned int flags;
+
 	if (!t)
 		return 0;
 	/* Dead or zombie: its final snapshot travels through "exits". */
 	if (t->exit_state)
 		return 0;
+	flags = t->flags;
+	if (flags & PF_KTHREAD) {
+		counts.kthreads++;
+	} else {
+		counts.threads++;
+		if (t->pid == t->tgid)
+			counts.procs++;
+	}
+	if (t->tgid == 1)
+		counts.init_seen = 1;
 	if (!reported(t, t->tgid))
 		return 0;
 
 	fill_task(&r, t, true);
-	r.rss_pages = mm_rss_pages(t->mm, true);
+	mm = t->mm;
+	r.rss_pages = mm_rss_pages(mm, true);
+	if (mm && r.pid == r.tgid)
+		r.vm_pages = mm->total_vm;
 	r.cpu = task_cpu(t, true);
+	r.state = state_letter(task_state(t, true), 0);
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;
 }

@@ -15,20 +15,33 @@
 
 #define RI_COMM_LEN 16
 
+/*
+ * What the kernel-side filter can hold: the chosen tgids and the chosen
+ * process names (the "chosen" and "chosen_comm" maps). The command line
+ * and the picker refuse more, so a choice never half-fills the maps.
+ */
+#define RI_MAX_CHOSEN_PIDS 4096
+#define RI_MAX_CHOSEN_NAMES 256
+
 /* ri_task.flags */
 #define RI_F_EXITED 0x1u  /* final snapshot, taken at the task's last switch-out */
 #define RI_F_NO_DISK 0x2u /* kernel has no storage I/O accounting: show n/a */
 #define RI_F_KTHREAD 0x8u /* kernel thread (no mm) */
+#define RI_F_NO_SCHED 0x10u /* no sched_info accounting: run_delay/pcount n/a */
 
 /*
  * Cumulative counters of one task, straight from the kernel's own
  * accounting. User space turns two snapshots into a rate; it never needs
  * the kernel to reset anything, which is why nothing is lost between ticks.
+ *
+ * Every time in here is on the boot-time clock (CLOCK_BOOTTIME, suspend
+ * included), the clock /proc/PID/stat counts start times on: both sources
+ * then agree, and a task that predates a suspend never looks newborn.
  */
 struct ri_task {
 	__u64 cpu_ns;      /* se.sum_exec_runtime */
-	__u64 start_ns;    /* task->start_time: tells a reused PID apart */
-	__u64 pstart_ns;   /* start_time of the group leader (the process) */
+	__u64 start_ns;    /* task->start_boottime: tells a reused PID apart */
+	__u64 pstart_ns;   /* start_boottime of the group leader (the process) */
 	__u64 rchar;       /* ioac.rchar: bytes asked of read-like syscalls */
 	__u64 wchar;       /* ioac.wchar */
 	__u64 read_bytes;  /* ioac.read_bytes: bytes fetched from storage */
@@ -36,13 +49,19 @@ struct ri_task {
 	__u64 nvcsw;       /* voluntary context switches */
 	__u64 nivcsw;      /* involuntary context switches */
 	__u64 rss_pages;   /* file + anon + shmem pages of the task's mm */
-	__u64 exit_ns;     /* CLOCK_MONOTONIC of the final switch, 0 if alive */
+	__u64 exit_ns;     /* CLOCK_BOOTTIME of the final switch, 0 if alive */
+	__u64 run_delay_ns; /* sched_info.run_delay: runnable, waiting for a CPU */
+	__u64 pcount;      /* sched_info.pcount: times scheduled in */
+	__u64 vm_pages;    /* mm->total_vm (leader only; 0 in threads) */
+	__u64 cgroup_id;   /* id of the cgroup v2 the process is in (leader only) */
 	__u32 pid;         /* kernel pid = thread id */
 	__u32 tgid;        /* kernel tgid = process id */
 	__s32 cpu;         /* last CPU the task ran on */
 	__u32 flags;       /* RI_F_* */
 	__u32 ppid;        /* tgid of the real parent (leader only; 0 in threads) */
 	__u32 uid;         /* real uid, init namespace (leader only) */
+	__s32 nice;        /* static_prio - 120 */
+	__u32 state;       /* ps's letter: 'R', 'S', 'D', 'T', 't', 'I', ... */
 	char comm[RI_COMM_LEN];
 };
 
@@ -52,6 +71,17 @@ enum ri_stat {
 	RI_STAT_EXITS = 1,        /* exit snapshots recorded */
 	RI_STAT_SWITCHES = 2,     /* context switches seen (events) */
 	RI_STAT_MAX = 4,
+};
+
+/*
+ * What the task iterator saw on its last walk, before any filter: the
+ * machine's task counts for the header (bss, reset before each walk).
+ */
+struct ri_iter_counts {
+	__u32 procs;    /* user-space processes (thread group leaders) */
+	__u32 threads;  /* user-space tasks, leaders included */
+	__u32 kthreads; /* kernel threads */
+	__u32 init_seen; /* a task of tgid 1 was visited (see source_bpf.c) */
 };
 
 #endif /* RI_BPF_ABI_H */

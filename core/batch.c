@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The batch front end: plain text or JSON Lines on stdout, one block per
- * tick, for scripts, logs and tests. Never touches curses. It reads only
- * the model, like the TUI, so both always agree.
+ * tick, for scripts, logs and tests. Never touches curses. It reads the
+ * model through the same rows as the TUI, so both always agree on what is
+ * listed and in which order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "batch.h"
 #include "format.h"
 #include "monitor.h"
+#include "rows.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -48,8 +50,8 @@ static void print_ts(FILE *f, double t, char *buf, size_t len)
 
 /* ---- text ---- */
 
-static void text_header(FILE *f, const struct ri_model *m, const struct ri_source *src,
-			bool threads)
+static void text_header(FILE *f, const struct ri_model *m,
+			const struct ri_monitor_info *src, bool threads)
 {
 	char ts[64], used[16], total[16];
 	const char *waiting[16];
@@ -61,7 +63,7 @@ static void text_header(FILE *f, const struct ri_model *m, const struct ri_sourc
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(f, "resource_image %s  interval %.2fs  source %s  probe %s  "
 		   "tasks %zu  procs %zu  cpu %.1f%%  mem %s/%s  events %.0f/s  dropped %llu",
-		ts, m->interval_s, src->ops->name, src->probe, m->totals.ntasks,
+		ts, m->interval_s, src->source, src->probe, m->totals.ntasks,
 		m->totals.nprocs, m->totals.cpu_pct,
 		ri_fmt_bytes(used, sizeof(used), (double)m->totals.mem_used, 5),
 		ri_fmt_bytes(total, sizeof(total), (double)m->totals.mem_total, 5),
@@ -143,79 +145,37 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	put(f, exited ? "  [exited]\n" : "\n");
 }
 
-/* Threads of @p sorted like the processes; @buf grows as needed. */
-static size_t sorted_threads(const struct ri_proc *p, struct ri_thread ***buf,
-			     size_t *cap, const struct ri_opts *o)
-{
-	struct ri_thread *t;
-	size_t n = 0;
-
-	for (t = p->threads; t; t = t->next) {
-		if (n == *cap) {
-			size_t c = *cap ? *cap * 2 : 64;
-			struct ri_thread **v = realloc(*buf, c * sizeof(*v));
-
-			if (!v)
-				break;
-			*buf = v;
-			*cap = c;
-		}
-		(*buf)[n++] = t;
-	}
-	ri_sort_threads(*buf, n, o->sort, false);
-	return n;
-}
-
 struct batch {
 	const struct ri_opts *o;
 	struct ri_monitor *mon;
-	struct ri_proc **procs;
-	size_t procs_cap;
-	struct ri_thread **threads;
-	size_t threads_cap;
+	struct ri_monitor_info info;
+	struct ri_rows rows;
 };
 
-static int sorted_procs(struct batch *b)
+static int build_rows(struct batch *b)
 {
-	const struct ri_model *m = b->mon->model;
+	struct ri_rows_opts ro = { .sort = b->o->sort, .all_threads = b->o->threads };
 
-	if (m->nprocs > b->procs_cap) {
-		struct ri_proc **v = realloc(b->procs, m->nprocs * 2 * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		b->procs = v;
-		b->procs_cap = m->nprocs * 2;
-	}
-	if (m->nprocs) {
-		memcpy(b->procs, m->procs, m->nprocs * sizeof(*b->procs));
-		ri_sort_procs(b->procs, m->nprocs, b->o->sort, false);
-	}
-	return 0;
+	return ri_rows_build(&b->rows, ri_monitor_model(b->mon), &ro);
 }
 
 static void text_tick(FILE *f, struct batch *b)
 {
-	const struct ri_model *m = b->mon->model;
+	const struct ri_model *m = ri_monitor_model(b->mon);
 	char ts[32];
-	size_t i, j, nt;
+	size_t i;
 
 	print_ts(f, m->time, ts, sizeof(ts));
-	text_header(f, m, b->mon->src, b->o->threads);
-	for (i = 0; i < m->nprocs; i++) {
-		const struct ri_proc *p = b->procs[i];
+	text_header(f, m, &b->info, b->o->threads);
+	for (i = 0; i < b->rows.n; i++) {
+		const struct ri_row *r = &b->rows.v[i];
 
-		text_row(f, ts, p->pid, 0, b->o->threads, p->comm, &p->fig,
-			 p->exited);
-		if (!b->o->threads)
-			continue;
-		nt = sorted_threads(p, &b->threads, &b->threads_cap, b->o);
-		for (j = 0; j < nt; j++) {
-			const struct ri_thread *t = b->threads[j];
-
-			text_row(f, ts, p->pid, t->tid, true, t->comm, &t->fig,
-				 t->exited);
-		}
+		if (r->t)
+			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
+				 &r->t->fig, r->t->exited);
+		else
+			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
+				 &r->p->fig, r->p->exited);
 	}
 	fputc('\n', f);
 }
@@ -297,18 +257,45 @@ static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exi
 	json_int(f, "cpu", g->cpu);
 }
 
+static void json_thread(FILE *f, const struct ri_thread *t, bool first)
+{
+	char num[24];
+
+	put(f, first ? "{\"tid\":" : ",{\"tid\":");
+	put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->tid));
+	put(f, ",\"comm\":");
+	ri_json_str(f, t->comm, RI_COMM_LEN);
+	json_fig(f, &t->fig, t->exit_time, t->exited);
+	fputc('}', f);
+}
+
+static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
+{
+	char num[24];
+
+	put(f, first ? "{\"pid\":" : ",{\"pid\":");
+	put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)p->pid));
+	json_int(f, "ppid", p->ppid);
+	json_u64(f, "uid", p->uid);
+	put(f, ",\"comm\":");
+	ri_json_str(f, p->comm, RI_COMM_LEN);
+	json_int(f, "nthreads", p->nthreads);
+	json_u64(f, "start_ns", p->start_ns);
+	json_fig(f, &p->fig, p->exit_time, p->exited);
+}
+
 static void json_tick(FILE *f, struct batch *b)
 {
-	const struct ri_model *m = b->mon->model;
-	const struct ri_source *src = b->mon->src;
-	const char *waiting[64];
+	const struct ri_model *m = ri_monitor_model(b->mon);
+	const struct ri_monitor_info *src = &b->info;
+	const char *waiting[RI_MAX_CHOSEN_NAMES];
 	char num[48];
-	size_t i, j, nt, nw;
+	size_t i, nw, nprocs = 0, nthreads = 0;
 
 	put(f, "{\"time\":");
 	put(f, ri_fmt_fixed(num, sizeof(num), m->time, 6));
 	json_fixed(f, "interval_s", m->interval_s, 6);
-	fprintf(f, ",\"source\":\"%s\",\"probe\":\"%s\"", src->ops->name, src->probe);
+	fprintf(f, ",\"source\":\"%s\",\"probe\":\"%s\"", src->source, src->probe);
 	json_u64(f, "dropped", m->dropped);
 	json_u64(f, "dropped_delta", m->dropped_delta);
 	json_num(f, "events_ps", m->events_ps);
@@ -320,42 +307,31 @@ static void json_tick(FILE *f, struct batch *b)
 	json_u64(f, "ntasks", m->totals.ntasks);
 	json_bool(f, "sees_short_lived", src->sees_short_lived);
 	fputs(",\"waiting\":[", f);
-	nw = ri_model_waiting(m, waiting, 64);
+	nw = ri_model_waiting(m, waiting, RI_MAX_CHOSEN_NAMES);
 	for (i = 0; i < nw; i++) {
 		if (i)
 			fputc(',', f);
 		ri_json_str(f, waiting[i], RI_COMM_LEN);
 	}
 	fputs("],\"processes\":[", f);
-	for (i = 0; i < m->nprocs; i++) {
-		const struct ri_proc *p = b->procs[i];
+	for (i = 0; i < b->rows.n; i++) {
+		const struct ri_row *r = &b->rows.v[i];
 
-		put(f, i ? ",{\"pid\":" : "{\"pid\":");
-		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)p->pid));
-		json_int(f, "ppid", p->ppid);
-		json_u64(f, "uid", p->uid);
-		put(f, ",\"comm\":");
-		ri_json_str(f, p->comm, RI_COMM_LEN);
-		json_int(f, "nthreads", p->nthreads);
-		json_u64(f, "start_ns", p->start_ns);
-		json_fig(f, &p->fig, p->exit_time, p->exited);
-		if (b->o->threads) {
-			fputs(",\"threads\":[", f);
-			nt = sorted_threads(p, &b->threads, &b->threads_cap, b->o);
-			for (j = 0; j < nt; j++) {
-				const struct ri_thread *t = b->threads[j];
-
-				put(f, j ? ",{\"tid\":" : "{\"tid\":");
-				put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->tid));
-				put(f, ",\"comm\":");
-				ri_json_str(f, t->comm, RI_COMM_LEN);
-				json_fig(f, &t->fig, t->exit_time, t->exited);
-				fputc('}', f);
-			}
-			fputc(']', f);
+		if (r->t) {
+			json_thread(f, r->t, nthreads++ == 0);
+			continue;
 		}
-		fputc('}', f);
+		if (nprocs && b->o->threads)
+			fputs("]}", f);
+		else if (nprocs)
+			fputc('}', f);
+		json_proc_open(f, r->p, nprocs++ == 0);
+		nthreads = 0;
+		if (b->o->threads)
+			fputs(",\"threads\":[", f);
 	}
+	if (nprocs)
+		fputs(b->o->threads ? "]}" : "}", f);
 	fputs("]}\n", f);
 }
 
@@ -400,6 +376,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		fprintf(stderr, "resource_image: %s\n", err);
 		return 1;
 	}
+	ri_monitor_info(b.mon, &b.info);
 	if (warn[0])
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
 	if ((o->npids || o->nnames) &&
@@ -417,11 +394,12 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		e = ri_monitor_tick(b.mon);
 		if (e) {
 			fprintf(stderr, "resource_image: reading the %s source failed: %s\n",
-				b.mon->src->ops->name, strerror(-e));
+				b.info.source, strerror(-e));
 			ret = 1;
 			break;
 		}
-		if (sorted_procs(&b)) {
+		if (build_rows(&b)) {
+			fprintf(stderr, "resource_image: out of memory\n");
 			ret = 1;
 			break;
 		}
@@ -436,7 +414,6 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		}
 	}
 	ri_monitor_close(b.mon);
-	free(b.procs);
-	free(b.threads);
+	ri_rows_free(&b.rows);
 	return ret;
 }

@@ -42,6 +42,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 void ri_cli_usage(FILE *f)
 {
 	fputs("Usage: resource_image [OPTION]...\n"
@@ -51,12 +54,15 @@ void ri_cli_usage(FILE *f)
 	      "  -b, --batch            plain text (or --json) to stdout, no screen\n"
 	      "  -d, --delay SECS       refresh interval, fractions allowed (default 1)\n"
 	      "  -n, --iterations N     exit after N refreshes\n"
-	      "  -p, --pid PID[,PID..]  show only these processes (repeatable)\n"
+	      "  -p, --pid PID[,PID..]  show only these processes (repeatable; at most\n"
+	      "                         " XSTR(RI_MAX_CHOSEN_PIDS) ")\n"
 	      "  -c, --command NAME     show only processes named NAME, including ones\n"
-	      "                         that start later (repeatable; 15 chars max)\n"
+	      "                         that start later (repeatable; 15 chars max;\n"
+	      "                         at most " XSTR(RI_MAX_CHOSEN_NAMES) " names)\n"
 	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n"
 	      "  -s, --sort KEY         cpu mem time pid io comm read write disk-read\n"
-	      "                         disk-write csw threads rss user (default cpu)\n"
+	      "                         disk-write csw threads rss user wait growth\n"
+	      "                         (default cpu)\n"
 	      "      --json             batch output as JSON Lines, one object per tick\n"
 	      "  -t, --theme NAME|PATH  colour theme (interactive)\n"
 	      "  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
@@ -95,29 +101,56 @@ static int bad(FILE *err, const char *fmt, const char *arg)
 	return RI_CLI_USAGE;
 }
 
+static bool have_pid(const struct ri_opts *o, pid_t p)
+{
+	size_t i;
+
+	for (i = 0; i < o->npids; i++)
+		if (o->pids[i] == p)
+			return true;
+	return false;
+}
+
+static bool have_name(const struct ri_opts *o, const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < o->nnames; i++)
+		if (!strncmp(o->names[i], n, RI_COMM_LEN))
+			return true;
+	return false;
+}
+
 static int parse_pids(struct ri_opts *o, const char *arg, FILE *err)
 {
-	char buf[4096], *save = NULL, *tok, *end;
+	char *buf, *save = NULL, *tok, *end;
 	long max = pid_max(), v;
-	size_t before = o->npids;
+	int ret = 0;
+	bool any = false;
 
-	if (strlen(arg) >= sizeof(buf))
-		return bad(err, "-p: list too long: %.40s...", arg);
-	strcpy(buf, arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	buf = strdup(arg);
+	if (!buf)
+		return bad(err, "-p: out of memory%s", "");
+	for (tok = strtok_r(buf, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
 		errno = 0;
 		v = strtol(tok, &end, 10);
 		if (errno || end == tok || *end)
-			return bad(err, "-p: '%s' is not a PID", tok);
-		if (v < 1 || v > max)
-			return bad(err, "-p: %s is out of the range of PIDs", tok);
-		if (o->npids >= RI_MAX_CHOICE)
-			return bad(err, "-p: too many PIDs (at %s)", tok);
-		o->pids[o->npids++] = (pid_t)v;
+			ret = bad(err, "-p: '%.64s' is not a PID", tok);
+		else if (v < 1 || v > max)
+			ret = bad(err, "-p: %.64s is out of the range of PIDs", tok);
+		else if (!have_pid(o, (pid_t)v) && o->npids >= RI_MAX_CHOSEN_PIDS)
+			ret = bad(err, "-p: more than " XSTR(RI_MAX_CHOSEN_PIDS)
+				       " PIDs, the most the kernel filter holds (at %.64s)",
+				  tok);
+		else if (!have_pid(o, (pid_t)v))
+			o->pids[o->npids++] = (pid_t)v;
+		any = true;
 	}
-	if (o->npids == before)
-		return bad(err, "-p: '%s' names no PID", arg);
-	return 0;
+	free(buf);
+	if (!ret && !any)
+		ret = bad(err, "-p: '%.64s' names no PID", arg);
+	return ret;
 }
 
 static int parse_size(const char *arg, size_t *out)
@@ -175,8 +208,12 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "-c: empty name%s", "");
 		if (strlen(arg) >= RI_COMM_LEN)
 			return bad(err, "-c: '%.64s' is longer than the 15 characters the kernel keeps of a name", arg);
-		if (o->nnames >= RI_MAX_CHOICE)
-			return bad(err, "-c: too many names (at %s)", arg);
+		if (have_name(o, arg))
+			return 0;
+		if (o->nnames >= RI_MAX_CHOSEN_NAMES)
+			return bad(err, "-c: more than " XSTR(RI_MAX_CHOSEN_NAMES)
+				       " names, the most the kernel filter holds (at %.64s)",
+				   arg);
 		strncpy(o->names[o->nnames++], arg, RI_COMM_LEN - 1);
 		return 0;
 	case 'H':

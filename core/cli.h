@@ -11,10 +11,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "model.h"
+#include "sort.h"
 #include "source.h"
 
-#define RI_MAX_CHOICE 1024
 #define RI_VERSION "0.1.0"
 
 struct ri_opts {
@@ -26,9 +25,10 @@ struct ri_opts {
 	bool verbose;     /* -v: libbpf's messages on stderr */
 	double delay;     /* -d seconds, > 0 */
 	long count;       /* -n ticks, 0 = until interrupted */
-	pid_t pids[RI_MAX_CHOICE];
+	/* At most what the kernel-side filter holds (bpf/resource_image.h). */
+	pid_t pids[RI_MAX_CHOSEN_PIDS];
 	size_t npids;
-	char names[RI_MAX_CHOICE][RI_COMM_LEN];
+	char names[RI_MAX_CHOSEN_NAMES][RI_COMM_LEN];
 	size_t nnames;
 	enum ri_source_kind source;
 	enum ri_probe probe;

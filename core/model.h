@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The model: turns each tick's cumulative task snapshots into per-interval
- * figures for every thread and every process, and keeps their history.
+ * The model: turns each drain's cumulative snapshots (struct ri_drain)
+ * into per-interval figures for every thread, every process and the
+ * machine, and keeps their history. It does no I/O at all: whatever it
+ * shows came through the source, so a recording played back gives the
+ * same figures as the live run did.
  *
  * Tasks are keyed by pid and told apart from a later task that reuses the
  * pid by their start time. Process figures are sums over threads,
@@ -9,6 +12,11 @@
  * per process. Storage is pooled: in steady state a tick allocates nothing.
  *
  * Front ends (batch, TUI) only read this; they never see the source.
+ *
+ * The parts, one file each: model.c (lifetime, lookups, one update),
+ * tick.c (snapshots -> thread and process figures), choice.c (the
+ * user's choice), pool.c (node pools), machine.c (the machine's figures),
+ * growth.c (the trend of memory), pidtab.c, hist.c and sort.c.
  */
 #ifndef RI_MODEL_H
 #define RI_MODEL_H
@@ -18,35 +26,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hist.h"
 #include "source.h"
-
-/* Samples kept per process and per thread: 300 ticks, 5 minutes at -d 1. */
-#define RI_HIST_LEN 300
-
-enum ri_metric {
-	RI_M_CPU,   /* CPU% */
-	RI_M_MEM,   /* RSS bytes (MEM% = RSS / MemTotal) */
-	RI_M_READ,  /* logical read bytes/s */
-	RI_M_WRITE, /* logical write bytes/s */
-	RI_M_COUNT
-};
-
-/*
- * A fixed ring of samples. Values are stored as 16-bit logarithms (0.05%
- * relative precision from 1e-6 to 2^64, and exact 0): 2.4 KiB per task
- * instead of 9.6, which matters with tens of thousands of threads.
- */
-struct ri_hist {
-	uint16_t v[RI_M_COUNT][RI_HIST_LEN];
-	uint32_t head; /* next slot to write */
-	uint32_t len;  /* valid samples, <= RI_HIST_LEN */
-};
-
-/* Sample @ago ticks back (0 = newest). @ago must be < h->len. */
-double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago);
-void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT]);
-uint16_t ri_hist_encode(double x);
-double ri_hist_decode(uint16_t e);
 
 /* Figures of one thread or one process over the last interval. */
 struct ri_fig {
@@ -60,9 +41,30 @@ struct ri_fig {
 	double io_rd_bps, io_wr_bps, disk_rd_bps, disk_wr_bps;
 	uint64_t vcsw, ivcsw;   /* switches in the interval */
 	double csw_ps;          /* (vcsw + ivcsw) per second */
+	uint64_t wait_ns;       /* run-queue wait in the interval (run_delay) */
+	uint64_t nsched;        /* times scheduled in, in the interval (pcount) */
+	double wait_pct;        /* wait_ns over the interval, of one CPU like CPU% */
+	double wait_avg_ns;     /* mean wait per scheduling; 0 when not scheduled */
 	int cpu;                /* last CPU */
 	bool disk_na;           /* storage I/O not measurable: show n/a */
+	bool wait_na;           /* no run-queue accounting in this kernel: n/a */
 };
+
+/*
+ * The trend of a process's RSS over the growth window: a least-squares
+ * line through the history samples (growth.c). "growing" asks for a
+ * steady climb, not a cache that fills and empties.
+ */
+struct ri_growth {
+	bool valid;    /* the window holds enough samples for a figure */
+	bool growing;  /* slope above zero and a good fit (R^2 >= RI_GROWTH_R2) */
+	double bps;    /* slope, bytes per second (signed) */
+	double r2;     /* coefficient of determination of the fit, 0..1 */
+	double span_s; /* time the fit covers */
+};
+
+#define RI_GROWTH_R2 0.9
+#define RI_GROWTH_WINDOW_S 60.0
 
 struct ri_proc;
 
@@ -70,6 +72,8 @@ struct ri_thread {
 	pid_t tid;
 	uint64_t start_ns;
 	char comm[RI_COMM_LEN];
+	char state;        /* ps's letter, as of the last snapshot */
+	int nice;
 	struct ri_fig fig;
 	struct ri_hist hist;
 	bool exited;
@@ -89,13 +93,18 @@ struct ri_thread {
 
 struct ri_proc {
 	pid_t pid;
-	uint64_t start_ns;
+	uint64_t start_ns; /* boot-time clock */
 	uid_t uid;
 	pid_t ppid;
 	char comm[RI_COMM_LEN];
+	char state;        /* the leader's letter */
+	int nice;          /* the leader's */
+	uint64_t vm_bytes; /* virtual size of the address space */
+	uint64_t cgroup_id; /* cgroup v2 id, 0 when unknown */
 	int nthreads;      /* live threads */
 	struct ri_fig fig;
 	struct ri_hist hist;
+	struct ri_growth growth; /* of RSS, over the growth window */
 	bool exited;
 	double exit_time;
 	int gone_ticks;
@@ -105,10 +114,10 @@ struct ri_proc {
 
 	/* private to the model */
 	uint64_t cpu_total_base; /* CPU of threads already dropped */
-	uint64_t rss_pages;
+	uint64_t last_rss;       /* RSS bytes of the last sample */
+	uint32_t rss_still;      /* samples in a row with the same RSS */
 	bool by_name;            /* chosen once by name: stays chosen */
 	bool in_table;
-	int choice_slot;         /* index into choice_pids, -1 if none */
 	struct ri_proc *all_prev, *all_next;
 };
 
@@ -132,6 +141,8 @@ struct ri_model_opts {
 	 * of the per-tick cost with ten thousand threads.
 	 */
 	bool thread_history;
+	/* Seconds of RSS history the growth fit covers; 0: RI_GROWTH_WINDOW_S. */
+	double growth_window_s;
 };
 
 /* Aggregates for the header: the machine's, whatever the choice. */
@@ -144,12 +155,42 @@ struct ri_totals {
 	size_t ntasks, nprocs; /* tracked (all, or the chosen ones) */
 };
 
+/* Share of one CPU's time (or the machine's) in the interval, in %. */
+struct ri_cpu_fig {
+	double busy;    /* everything but idle and iowait */
+	double user;    /* user + nice */
+	double system;  /* system + irq + softirq */
+	double iowait;
+	double steal;
+};
+
+/* The machine over the last interval, from its own counters. */
+struct ri_machine_fig {
+	int ncpu;                  /* online */
+	struct ri_cpu_fig all;     /* of all CPUs together: 0..100 */
+	struct ri_cpu_fig *cpu;    /* ncpu_slots entries, by CPU id */
+	const uint8_t *cpu_online; /* ncpu_slots flags */
+	uint32_t ncpu_slots;
+	uint64_t mem_total, mem_used, mem_available, mem_free;
+	uint64_t buffers, cached; /* cached includes SReclaimable, as htop does */
+	uint64_t swap_total, swap_used;
+	double load[3];
+	double uptime_s;
+	double ctxt_ps, forks_ps;
+	bool tasks_known;          /* the source counted them */
+	uint32_t nr_running, nr_blocked, nr_procs, nr_threads, nr_kthreads;
+	bool has_psi;
+	double psi_some[RI_PSI_COUNT]; /* % of the interval stalled, some tasks */
+	double psi_full[RI_PSI_COUNT]; /* all non-idle tasks */
+	float psi_some_avg10[RI_PSI_COUNT]; /* the kernel's own 10 s averages */
+};
+
 struct ri_model {
 	struct ri_model_opts opts;
 	uint64_t tick;        /* number of updates so far */
 	double time;          /* Unix time of the last update */
 	double interval_s;    /* length of the last interval */
-	uint64_t mono_ns;     /* CLOCK_MONOTONIC of the last update */
+	uint64_t clock_ns;    /* CLOCK_BOOTTIME of the last update */
 	uint64_t mem_total;   /* bytes */
 	long page_size;
 	int ncpu;
@@ -157,6 +198,7 @@ struct ri_model {
 	uint64_t dropped_delta;
 	double events_ps;     /* events recorded per second */
 	struct ri_totals totals;
+	struct ri_machine_fig machine;
 
 	/* The processes to show: chosen (or all), including lingering exits. */
 	struct ri_proc **procs;
@@ -175,21 +217,35 @@ struct ri_model {
 struct ri_model *ri_model_new(const struct ri_model_opts *o);
 void ri_model_free(struct ri_model *m);
 
-/*
- * One tick. @live and @exited as drained from a source; @mono_ns and
- * @unix_time when they were drained.
- */
-int ri_model_update(struct ri_model *m, const struct ri_taskbuf *live,
-		    const struct ri_taskbuf *exited, uint64_t mono_ns,
-		    double unix_time, uint64_t dropped, uint64_t events);
+/* One tick, from what a source drained. */
+int ri_model_update(struct ri_model *m, const struct ri_drain *d);
 
 /* Replaces the choice (copies). Both empty: every process. */
 int ri_model_choose(struct ri_model *m, const pid_t *pids, size_t npids,
 		    const char (*names)[RI_COMM_LEN], size_t nnames);
 bool ri_model_has_choice(const struct ri_model *m);
+/* Whether @comm is one of the chosen names. */
+bool ri_model_name_chosen(const struct ri_model *m, const char *comm);
+/* Whether @pid is one of the chosen PIDs. */
+bool ri_model_pid_chosen(const struct ri_model *m, pid_t pid);
 /* Names of the choice that match no process yet ("waiting for NAME"). */
 size_t ri_model_waiting(const struct ri_model *m, const char **names,
 			size_t max);
+
+/*
+ * The growth fit over the newest samples of @h that cover @window_s, the
+ * samples being @dt seconds apart (growth.c: one place for every figure
+ * of growth, the table's, the detail panel's and the alerts').
+ */
+void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
+		   struct ri_growth *g);
+/*
+ * The same, knowing the newest @still samples are all equal: a window
+ * that lies within them is flat without a fit (most processes, most of
+ * the time), so the cost per tick stays flat too.
+ */
+void ri_growth_update(const struct ri_hist *h, uint32_t still, double window_s,
+		      double dt, struct ri_growth *g);
 
 struct ri_proc *ri_model_find_proc(const struct ri_model *m, pid_t pid);
 struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid);
@@ -197,31 +253,5 @@ struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid);
 /* The current kernel-side filter implied by the choice (for the source). */
 void ri_model_filter(const struct ri_model *m, struct ri_filter *f,
 		     pid_t *buf, size_t bufn);
-
-enum ri_sort_key {
-	RI_SORT_CPU,
-	RI_SORT_MEM,
-	RI_SORT_TIME,
-	RI_SORT_PID,
-	RI_SORT_IO,    /* logical read + write rate */
-	RI_SORT_COMM,
-	RI_SORT_READ,
-	RI_SORT_WRITE,
-	RI_SORT_DISK_READ,
-	RI_SORT_DISK_WRITE,
-	RI_SORT_CSW,
-	RI_SORT_THREADS,
-	RI_SORT_RSS,
-	RI_SORT_USER,
-	RI_SORT_COUNT
-};
-
-/* Descending by key unless @reverse (PID, COMM and USER ascend); ties by PID. */
-void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
-		   bool reverse);
-void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,
-		     bool reverse);
-const char *ri_sort_name(enum ri_sort_key k);
-int ri_sort_parse(const char *name, enum ri_sort_key *k);
 
 #endif /* RI_MODEL_H */

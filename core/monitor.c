@@ -1,50 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Source + model, ticked together; the choice kept in step with the
- * kernel-side filter.
+ * kernel-side filter; privileges given up once attached.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "monitor.h"
 #include "privs.h"
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static double unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+struct ri_monitor {
+	struct ri_source *src;
+	struct ri_model *model;
+	struct ri_drain drain;
+	const char *proc_root;
+	pid_t *filter_buf;
+	size_t filter_cap;
+	struct ri_sink *sinks;
+};
 
 int ri_monitor_tick(struct ri_monitor *mon)
 {
-	uint64_t now;
-	double wall;
+	struct ri_sink *s;
 	int err;
 
-	err = ri_source_drain(mon->src, &mon->live, &mon->exited);
+	err = ri_source_drain(mon->src, &mon->drain);
 	if (err)
 		return err;
-	/*
-	 * Taken after the drain: the iterator's own estimate of a running
-	 * task's time is as of now, give or take the read itself.
-	 */
-	now = mono_ns();
-	wall = unix_now();
-	return ri_model_update(mon->model, &mon->live, &mon->exited, now, wall,
-			       mon->src->dropped, mon->src->events);
+	err = ri_model_update(mon->model, &mon->drain);
+	if (err)
+		return err;
+	for (s = mon->sinks; s; s = s->next)
+		s->tick(s, mon);
+	return 0;
 }
 
 static int push_filter(struct ri_monitor *mon)
@@ -72,20 +62,20 @@ int ri_monitor_choose(struct ri_monitor *mon, const pid_t *pids, size_t npids,
 	return err ? err : push_filter(mon);
 }
 
-int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
-		    char *err, size_t errlen)
+int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
+		      struct ri_monitor **out, char *err, size_t errlen)
 {
 	struct ri_monitor *mon = calloc(1, sizeof(*mon));
 	int ret;
 
-	if (!mon)
+	if (!mon) {
+		ri_source_close(src);
+		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
-	ret = ri_source_open(&o->src, &mon->src, err, errlen);
-	if (ret) {
-		free(mon);
-		return ret;
 	}
-	o->model.missing_grace = mon->src->sees_short_lived ? 1 : 0;
+	mon->src = src;
+	mon->proc_root = o->src.proc_root;
+	o->model.missing_grace = src->sees_short_lived ? 1 : 0;
 	mon->model = ri_model_new(&o->model);
 	if (!mon->model) {
 		ri_monitor_close(mon);
@@ -93,10 +83,10 @@ int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
 		return -ENOMEM;
 	}
 	/*
-	 * Attached: from here on the tool only reads file descriptors and
-	 * /proc, so the rest of root's power goes.
+	 * Attached: from here on the tool only reads file descriptors it
+	 * holds and /proc, so the rest of root's power goes, in every mode.
 	 */
-	if (o->drop_privileges)
+	if (!o->keep_privileges)
 		ri_drop_privileges();
 	/* The first drain only sets every task's starting point. */
 	ret = ri_monitor_tick(mon);
@@ -110,14 +100,61 @@ int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
 	return 0;
 }
 
+int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
+		    char *err, size_t errlen)
+{
+	struct ri_source *src;
+	int ret = ri_source_open(&o->src, &src, err, errlen);
+
+	if (ret)
+		return ret;
+	return ri_monitor_attach(o, src, out, err, errlen);
+}
+
 void ri_monitor_close(struct ri_monitor *mon)
 {
 	if (!mon)
 		return;
 	ri_source_close(mon->src);
 	ri_model_free(mon->model);
-	ri_taskbuf_free(&mon->live);
-	ri_taskbuf_free(&mon->exited);
+	ri_drain_free(&mon->drain);
 	free(mon->filter_buf);
 	free(mon);
+}
+
+const struct ri_model *ri_monitor_model(const struct ri_monitor *mon)
+{
+	return mon->model;
+}
+
+void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out)
+{
+	const struct ri_source *s = mon->src;
+
+	out->source = s->ops->name;
+	out->probe = s->probe ? s->probe : "none";
+	out->sees_short_lived = s->sees_short_lived;
+	out->degraded = !strcmp(out->probe, "none");
+}
+
+const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon)
+{
+	return &mon->drain;
+}
+
+int ri_monitor_proc_list(const struct ri_monitor *mon, struct ri_proc_list *out)
+{
+	if (mon->src->ops->proc_list)
+		return mon->src->ops->proc_list(mon->src, out);
+	return ri_proc_list_read(out, mon->proc_root);
+}
+
+void ri_monitor_add_sink(struct ri_monitor *mon, struct ri_sink *s)
+{
+	struct ri_sink **p = &mon->sinks;
+
+	while (*p)
+		p = &(*p)->next;
+	s->next = NULL;
+	*p = s;
 }

@@ -1,28 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The one object a front end holds: a source and a model, ticked together.
- * Keeps the kernel-side filter in step with the model's choice, so a front
- * end never touches the source (nor libbpf) itself.
+ * Keeps the kernel-side filter in step with the model's choice and gives
+ * up privileges once the source is attached. A front end never touches
+ * the source (nor libbpf) itself: what it wants to know of it, it asks
+ * here (ri_monitor_info), and what it lists, it lists through here.
  */
 #ifndef RI_MONITOR_H
 #define RI_MONITOR_H
 
 #include "model.h"
+#include "procfs.h"
 #include "source.h"
 
 struct ri_monitor_opts {
 	struct ri_source_opts src;
 	struct ri_model_opts model;
-	/* After attach, keep only what reading /proc needs (privs.h). */
-	bool drop_privileges;
+	/*
+	 * Keep every privilege after attach. Only for tests that feed a
+	 * source of their own; every mode of the tool drops them.
+	 */
+	bool keep_privileges;
 };
 
-struct ri_monitor {
-	struct ri_source *src;
-	struct ri_model *model;
-	struct ri_taskbuf live, exited;
-	pid_t *filter_buf;
-	size_t filter_cap;
+struct ri_monitor;
+
+/* What a front end may know of the source. */
+struct ri_monitor_info {
+	const char *source;     /* "bpf", "procfs", ... */
+	const char *probe;      /* "tp_btf", "raw_tp", "kprobe" or "none" */
+	bool sees_short_lived;  /* tasks born and dead between ticks counted */
+	bool degraded;          /* a fallback source: say so on screen */
+};
+
+/*
+ * Something fed after every tick, in the order added: a recorder, an
+ * exporter, alerts. It must not slow the tick: append, render a buffer,
+ * hand off, and return.
+ */
+struct ri_sink {
+	void (*tick)(struct ri_sink *s, const struct ri_monitor *mon);
+	struct ri_sink *next;
 };
 
 /*
@@ -32,16 +50,25 @@ struct ri_monitor {
  */
 int ri_monitor_open(struct ri_monitor_opts *o, struct ri_monitor **out,
 		    char *err, size_t errlen);
-/* Drain the source and update the model: call once per refresh tick. */
+/* The same over a source already opened (the monitor then owns it). */
+int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
+		      struct ri_monitor **out, char *err, size_t errlen);
+/* Drain the source, update the model, feed the sinks: once per tick. */
 int ri_monitor_tick(struct ri_monitor *mon);
-/* Replace the process choice, in the model and in the kernel filter. */
+/*
+ * Replace the process choice, in the model and in the kernel filter.
+ * More than RI_MAX_CHOSEN_PIDS PIDs or RI_MAX_CHOSEN_NAMES names: -E2BIG.
+ */
 int ri_monitor_choose(struct ri_monitor *mon, const pid_t *pids, size_t npids,
 		      const char (*names)[RI_COMM_LEN], size_t nnames);
 void ri_monitor_close(struct ri_monitor *mon);
 
-static inline const struct ri_model *ri_monitor_model(const struct ri_monitor *m)
-{
-	return m->model;
-}
+const struct ri_model *ri_monitor_model(const struct ri_monitor *mon);
+void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out);
+/* What the last tick drained (for sinks that store or serve it). */
+const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon);
+/* Every process there is now, to choose from (not only the chosen ones). */
+int ri_monitor_proc_list(const struct ri_monitor *mon, struct ri_proc_list *out);
+void ri_monitor_add_sink(struct ri_monitor *mon, struct ri_sink *s);
 
 #endif /* RI_MONITOR_H */

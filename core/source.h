@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Where the numbers come from. A source fills two task buffers per tick
- * with *cumulative* per-task counters (struct ri_task, the BPF ABI): the
- * tasks alive now, and the tasks that died since the last drain with their
- * final counters. Rates are the model's business, not the source's.
+ * Where the numbers come from. Once per tick a source fills one drain
+ * (struct ri_drain) with *cumulative* counters only: the tasks alive now,
+ * the tasks that died since the last drain with their final counters
+ * (struct ri_task, the BPF ABI), the machine's own counters (/proc/stat,
+ * meminfo, load, PSI), its event and drop counters, and the clocks of the
+ * moment it was drained. Rates, history and alerts are the model's
+ * business, so they come out the same whatever the source.
  *
  * Implementations: BPF (source_bpf.c: context-switch probe + task
- * iterator) and procfs (source_procfs.c: for machines where BPF is denied;
- * it cannot see tasks that live and die between two ticks).
+ * iterator), procfs (source_procfs.c: for machines where BPF is denied;
+ * it cannot see tasks that live and die between two ticks), and a
+ * recording played back (the replay source).
  */
 #ifndef RI_SOURCE_H
 #define RI_SOURCE_H
@@ -20,6 +24,17 @@
 #include "../bpf/resource_image.h"
 
 enum ri_source_kind { RI_SRC_AUTO, RI_SRC_BPF, RI_SRC_PROCFS };
+
+/*
+ * The clocks a live source stamps its drains with. Every time a source
+ * delivers is on the boot-time clock (see bpf/resource_image.h); tests
+ * put a machine that was suspended in place of the real one.
+ */
+struct ri_clocks {
+	uint64_t (*boot_ns)(void *ctx); /* CLOCK_BOOTTIME */
+	double (*unix_time)(void *ctx); /* CLOCK_REALTIME */
+	void *ctx;
+};
 enum ri_probe { RI_PROBE_AUTO, RI_PROBE_TP_BTF, RI_PROBE_RAW_TP, RI_PROBE_KPROBE };
 
 struct ri_source_opts {
@@ -27,6 +42,8 @@ struct ri_source_opts {
 	enum ri_probe probe;
 	size_t exit_buffer;  /* bytes of the BPF exit ring buffer, 0 = default */
 	const char *btf_path; /* kernel BTF to require; NULL = /sys/kernel/btf/vmlinux */
+	const char *proc_root; /* procfs mount; NULL = /proc (tests use a fake tree) */
+	const struct ri_clocks *clocks; /* NULL = the system's (tests set others) */
 	bool verbose;         /* let libbpf talk */
 	/* Set when auto fell back to procfs: one line for stderr. */
 	char *warning;
@@ -42,6 +59,69 @@ struct ri_taskbuf {
 struct ri_task *ri_taskbuf_push(struct ri_taskbuf *b);
 void ri_taskbuf_free(struct ri_taskbuf *b);
 
+/* CPU time of one CPU, or of all, by kind (ns, from /proc/stat's ticks). */
+struct ri_cpu_times {
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+	uint64_t guest, guest_nice; /* already included in user and nice */
+};
+
+/* Pressure stall information of one resource (/proc/pressure/NAME). */
+struct ri_psi {
+	uint64_t some_us, full_us; /* cumulative stall time */
+	float some_avg10, some_avg60, some_avg300; /* the kernel's own averages, % */
+	float full_avg10, full_avg60, full_avg300;
+};
+
+enum ri_psi_res { RI_PSI_CPU, RI_PSI_MEM, RI_PSI_IO, RI_PSI_COUNT };
+
+/* ri_machine.flags */
+#define RI_MACH_PSI 0x1u   /* psi[] is valid: the kernel has pressure accounting */
+#define RI_MACH_TASKS 0x2u /* nr_procs/nr_threads/nr_kthreads were counted */
+
+/* Most CPUs a machine snapshot describes one by one. */
+#define RI_MAX_CPUS 1024
+
+/*
+ * The machine's own counters at one drain. Cumulative where the kernel
+ * keeps them cumulative (CPU times, PSI totals, switches, forks), the
+ * kernel's instantaneous values otherwise (memory, load, task counts).
+ */
+struct ri_machine {
+	uint32_t flags;          /* RI_MACH_* */
+	uint32_t ncpu;           /* CPUs online ("cpuN" lines in /proc/stat) */
+	uint32_t ncpu_slots;     /* entries in cpu[]: highest CPU id + 1 */
+	uint32_t page_size;      /* bytes of a page (ri_task.rss_pages) */
+	struct ri_cpu_times total;
+	struct ri_cpu_times *cpu; /* ncpu_slots entries, by CPU id; owned by the drain */
+	uint8_t *cpu_online;      /* ncpu_slots flags: 1 where cpu[i] is listed */
+	uint64_t mem_total, mem_free, mem_available, buffers, cached, shmem,
+		sreclaimable, swap_total, swap_free; /* bytes */
+	double load1, load5, load15;
+	uint64_t uptime_ns;      /* /proc/uptime: boot time clock, suspend included */
+	uint64_t ctxt, forks;    /* /proc/stat: context switches, processes created */
+	uint32_t nr_running, nr_blocked; /* /proc/stat: procs_running, procs_blocked */
+	uint32_t nr_procs, nr_threads, nr_kthreads; /* as the source counted them */
+	struct ri_psi psi[RI_PSI_COUNT];
+};
+
+/*
+ * Everything one drain delivers. The buffers are reused tick after tick:
+ * the source overwrites them, the model reads them, nobody keeps pointers.
+ */
+struct ri_drain {
+	struct ri_taskbuf live, exited;
+	struct ri_machine machine;
+	uint64_t dropped;  /* cumulative events that could not be recorded */
+	uint64_t events;   /* cumulative events recorded (context switches) */
+	uint64_t clock_ns; /* CLOCK_BOOTTIME at the drain: the clock of every
+			      start and exit time in the task snapshots */
+	double unix_time;  /* CLOCK_REALTIME at the drain */
+};
+
+void ri_drain_free(struct ri_drain *d);
+/* Makes room for @slots per-CPU entries in d->machine; 0 or -ENOMEM. */
+int ri_machine_reserve(struct ri_machine *m, uint32_t slots);
+
 /* A process choice as the kernel-side filter sees it. */
 struct ri_filter {
 	const pid_t *tgids;
@@ -51,21 +131,24 @@ struct ri_filter {
 };
 
 struct ri_source;
+struct ri_proc_list;
 
 struct ri_source_ops {
 	const char *name;
-	int (*drain)(struct ri_source *s, struct ri_taskbuf *live,
-		     struct ri_taskbuf *exited);
+	int (*drain)(struct ri_source *s, struct ri_drain *d);
 	/* NULL filter or empty: every task. */
 	int (*set_filter)(struct ri_source *s, const struct ri_filter *f);
 	void (*close)(struct ri_source *s);
+	/*
+	 * Every process there is to choose from (struct ri_proc_list, in
+	 * procfs.h); NULL: the live system's, from /proc.
+	 */
+	int (*proc_list)(struct ri_source *s, struct ri_proc_list *out);
 };
 
 struct ri_source {
 	const struct ri_source_ops *ops;
 	const char *probe;   /* "tp_btf", "raw_tp", "kprobe" or "none" */
-	uint64_t dropped;    /* cumulative events that could not be recorded */
-	uint64_t events;     /* cumulative events recorded (context switches) */
 	bool sees_short_lived; /* tasks born and dead between ticks are counted */
 };
 
@@ -81,23 +164,16 @@ int ri_source_procfs_open(const struct ri_source_opts *o,
 			  struct ri_source **out, char *err, size_t errlen);
 
 /*
- * Reads the small /proc file @name under directory @dirfd into @buf, NUL
- * terminated; returns its length, or -1 (the task may have gone).
- */
-ssize_t ri_procfs_read_at(int dirfd, const char *name, char *buf, size_t len);
-
-/*
  * Appends the threads of process @tgid as procfs shows them (if @s's
- * filter takes it). For what another source cannot see. @s must be a
- * procfs source.
+ * filter takes it), and counts them into @m's task counts. For what
+ * another source cannot see. @s must be a procfs source.
  */
 int ri_procfs_read_tgid(struct ri_source *s, pid_t tgid,
-			struct ri_taskbuf *live);
+			struct ri_taskbuf *live, struct ri_machine *m);
 
-static inline int ri_source_drain(struct ri_source *s, struct ri_taskbuf *live,
-				  struct ri_taskbuf *exited)
+static inline int ri_source_drain(struct ri_source *s, struct ri_drain *d)
 {
-	return s->ops->drain(s, live, exited);
+	return s->ops->drain(s, d);
 }
 
 static inline int ri_source_set_filter(struct ri_source *s,

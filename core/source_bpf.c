@@ -21,6 +21,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "procfs.h"
 #include "source.h"
 #include "resource_image.skel.h"
 
@@ -35,6 +36,7 @@ struct bpf_source {
 	int ncpu;
 	__u64 *pcpu; /* one value per possible CPU, for per-CPU map reads */
 	int oom; /* a callback could not store a record */
+	struct ri_machine_reader *mr;
 	/*
 	 * Some kernels' task iterator never visits the init process (6.18
 	 * here skips every thread of tgid 1); procfs fills that gap.
@@ -138,21 +140,19 @@ static uint64_t stat_sum(struct bpf_source *s, __u32 key)
 	return sum;
 }
 
-static void sum_counters(struct bpf_source *s)
+static void sum_counters(struct bpf_source *s, struct ri_drain *d)
 {
-	s->base.dropped = stat_sum(s, RI_STAT_EXIT_DROPPED) + (uint64_t)s->oom;
-	s->base.events = stat_sum(s, RI_STAT_SWITCHES);
+	d->dropped = stat_sum(s, RI_STAT_EXIT_DROPPED) + (uint64_t)s->oom;
+	d->events = stat_sum(s, RI_STAT_SWITCHES);
 }
 
-static int init_gap(struct bpf_source *s, struct ri_taskbuf *live)
+static int init_gap(struct bpf_source *s, const struct ri_iter_counts *c,
+		    struct ri_taskbuf *live, struct ri_machine *m)
 {
-	size_t i;
-
-	for (i = 0; i < live->n; i++)
-		if (live->v[i].tgid == 1)
-			return 0;
+	if (c->init_seen)
+		return 0;
 	s->init_from_procfs = true;
-	return ri_procfs_read_tgid(s->procfs, 1, live);
+	return ri_procfs_read_tgid(s->procfs, 1, live, m);
 }
 
 /*
@@ -173,16 +173,18 @@ static void quantize_init_exits(struct bpf_source *s, struct ri_taskbuf *ex)
 	}
 }
 
-static int bpf_drain(struct ri_source *base, struct ri_taskbuf *live,
-		     struct ri_taskbuf *exited)
+static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
+	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
+	struct ri_iter_counts *c = &s->skel->bss->counts;
 	size_t off = 0;
 	ssize_t r;
 	int fd;
 
 	live->n = 0;
 	exited->n = 0;
+	memset(c, 0, sizeof(*c));
 	fd = bpf_iter_create(bpf_link__fd(s->skel->links.ri_iter));
 	if (fd < 0)
 		return -errno;
@@ -212,7 +214,16 @@ static int bpf_drain(struct ri_source *base, struct ri_taskbuf *live,
 	if (r < 0)
 		return -errno;
 	live->n = off / sizeof(struct ri_task);
-	if ((r = init_gap(s, live)))
+	/*
+	 * The clocks of the snapshot: the iterator's estimate of a running
+	 * task's time is as of now, give or take the walk itself.
+	 */
+	ri_drain_stamp(d, NULL);
+	d->machine.nr_procs = c->procs;
+	d->machine.nr_threads = c->threads;
+	d->machine.nr_kthreads = c->kthreads;
+	d->machine.flags |= RI_MACH_TASKS;
+	if ((r = init_gap(s, c, live, &d->machine)))
 		return (int)r;
 
 	s->exited = exited;
@@ -221,8 +232,8 @@ static int bpf_drain(struct ri_source *base, struct ri_taskbuf *live,
 		return (int)r;
 	if (s->init_from_procfs)
 		quantize_init_exits(s, exited);
-	sum_counters(s);
-	return 0;
+	sum_counters(s, d);
+	return ri_machine_read(s->mr, &d->machine);
 }
 
 static int map_clear(int fd, size_t keysz)
@@ -281,6 +292,7 @@ static void bpf_close(struct ri_source *base)
 	ring_buffer__free(s->rb);
 	resource_image_bpf__destroy(s->skel); /* detaches every link */
 	ri_source_close(s->procfs);
+	ri_machine_reader_close(s->mr);
 	free(s->pcpu);
 	free(s);
 }
@@ -450,6 +462,14 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		free(s);
 		return ret;
 	}
+	ret = ri_machine_reader_open(&s->mr, o->proc_root);
+	if (ret) {
+		snprintf(err, errlen, "/proc/stat unreadable: %s", strerror(-ret));
+		ri_source_close(s->procfs);
+		free(s->pcpu);
+		free(s);
+		return ret;
+	}
 
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -476,6 +496,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	else if (used && used < errlen && err[used - 1] == ';')
 		err[used - 1] = '\0';
 	ri_source_close(s->procfs);
+	ri_machine_reader_close(s->mr);
 	free(s->pcpu);
 	free(s);
 	return ret;

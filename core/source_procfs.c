@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The procfs source, for machines where BPF is denied. It reads the same
- * kernel counters as the probe (schedstat's sum_exec_runtime, io, status,
- * statm) for every thread at each tick. What it cannot do: see a task that
- * is born and dies between two ticks, or the last slice of one that exits.
+ * kernel counters as the probe (schedstat's sum_exec_runtime, run delay and
+ * pcount, io, status, statm) for every thread at each tick. What it cannot
+ * do: see a task that is born and dies between two ticks, or the last
+ * slice of one that exits.
+ *
+ * Start times come from /proc/PID/stat in clock ticks of the boot-time
+ * clock, the clock the BPF source reads too (task->start_boottime).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "source.h"
 
 #define PF_KTHREAD 0x00200000u
@@ -26,23 +31,10 @@ struct procfs_source {
 	size_t nnames;
 	bool filter_on;
 	long hz;
-	long page_size;
+	int rootfd;
+	struct ri_machine_reader *mr;
+	const struct ri_clocks *clocks;
 };
-
-ssize_t ri_procfs_read_at(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
 
 static unsigned long long field_after(const char *buf, const char *key)
 {
@@ -51,9 +43,15 @@ static unsigned long long field_after(const char *buf, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
 }
 
+/* What /proc/.../stat says beyond the task snapshot's own fields. */
+struct stat_extra {
+	unsigned long long start; /* field 22: start time in clock ticks */
+	unsigned int flags;       /* field 9: PF_* */
+	unsigned int nthreads;    /* field 20 */
+};
+
 /* /proc/.../stat: the comm is between the first '(' and the last ')'. */
-static int parse_stat(const char *buf, struct ri_task *t, unsigned long long *start,
-		      unsigned int *pflags)
+static int parse_stat(const char *buf, struct ri_task *t, struct stat_extra *x)
 {
 	const char *l = strchr(buf, '('), *r = strrchr(buf, ')');
 	unsigned long long f[64];
@@ -73,6 +71,7 @@ static int parse_stat(const char *buf, struct ri_task *t, unsigned long long *st
 			r++;
 		if (n == 0) {
 			f[n] = 0;
+			t->state = (unsigned char)*r;
 			r++;
 			continue;
 		}
@@ -84,8 +83,10 @@ static int parse_stat(const char *buf, struct ri_task *t, unsigned long long *st
 	if (n < 37)
 		return -EINVAL;
 	t->ppid = (__u32)f[1];  /* field 4 */
-	*pflags = (unsigned int)f[6]; /* field 9 */
-	*start = f[19];         /* field 22: start time in clock ticks */
+	x->flags = (unsigned int)f[6]; /* field 9 */
+	t->nice = (__s32)(long long)f[16]; /* field 19 (strtoull keeps the sign bits) */
+	x->nthreads = (unsigned int)f[17]; /* field 20 */
+	x->start = f[19];       /* field 22: start time in clock ticks */
 	t->cpu = (__s32)f[36];  /* field 39: processor */
 	return 0;
 }
@@ -107,10 +108,18 @@ static bool chosen(struct procfs_source *s, pid_t tgid, const char *comm)
 
 static void read_thread(struct procfs_source *s, int tdir, struct ri_task *t)
 {
+	unsigned long long v[3];
 	char buf[4096];
 
-	if (ri_procfs_read_at(tdir, "schedstat", buf, sizeof(buf)) > 0)
-		t->cpu_ns = strtoull(buf, NULL, 10);
+	/* sum_exec_runtime, run_delay, pcount: the scheduler's own figures. */
+	if (ri_procfs_read_at(tdir, "schedstat", buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%llu %llu %llu", &v[0], &v[1], &v[2]) == 3) {
+		t->cpu_ns = v[0];
+		t->run_delay_ns = v[1];
+		t->pcount = v[2];
+	} else {
+		t->flags |= RI_F_NO_SCHED;
+	}
 	if (ri_procfs_read_at(tdir, "io", buf, sizeof(buf)) > 0) {
 		t->rchar = field_after(buf, "rchar: ");
 		t->wchar = field_after(buf, "wchar: ");
@@ -127,14 +136,26 @@ static void read_thread(struct procfs_source *s, int tdir, struct ri_task *t)
 	(void)s;
 }
 
+static void count_task(struct ri_machine *m, const struct stat_extra *x)
+{
+	if (!m)
+		return;
+	if (x->flags & PF_KTHREAD) {
+		m->nr_kthreads++;
+	} else {
+		m->nr_procs++;
+		m->nr_threads += x->nthreads ? x->nthreads : 1;
+	}
+}
+
 static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
-			struct ri_taskbuf *live)
+			struct ri_taskbuf *live, struct ri_machine *m)
 {
 	char buf[4096], name[32];
-	unsigned long long pstart, start;
-	unsigned int pflags, tflags;
+	unsigned long long size = 0, rss = 0;
+	uint64_t tick_ns = 1000000000ULL / (uint64_t)s->hz;
+	struct stat_extra px, tx;
 	struct ri_task lead = { 0 };
-	__u64 rss = 0;
 	struct dirent *de;
 	DIR *td;
 	int pdir, tasks;
@@ -144,13 +165,18 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 	if (pdir < 0)
 		return 0; /* exited meanwhile */
 	if (ri_procfs_read_at(pdir, "stat", buf, sizeof(buf)) < 0 ||
-	    parse_stat(buf, &lead, &pstart, &pflags) ||
-	    !chosen(s, tgid, lead.comm)) {
+	    parse_stat(buf, &lead, &px)) {
+		close(pdir);
+		return 0;
+	}
+	/* Counted before the filter: the header shows the machine's tasks. */
+	count_task(m, &px);
+	if (!chosen(s, tgid, lead.comm)) {
 		close(pdir);
 		return 0;
 	}
 	if (ri_procfs_read_at(pdir, "statm", buf, sizeof(buf)) > 0)
-		sscanf(buf, "%*u %llu", (unsigned long long *)&rss);
+		sscanf(buf, "%llu %llu", &size, &rss);
 	tasks = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(pdir);
 	if (tasks < 0)
@@ -176,7 +202,7 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 			return -ENOMEM;
 		}
 		if (ri_procfs_read_at(tdir, "stat", buf, sizeof(buf)) < 0 ||
-		    parse_stat(buf, t, &start, &tflags)) {
+		    parse_stat(buf, t, &tx)) {
 			live->n--; /* gone between readdir and read */
 			close(tdir);
 			continue;
@@ -184,10 +210,12 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 		t->pid = (__u32)atoi(de->d_name);
 		t->tgid = (__u32)tgid;
 		t->ppid = lead.ppid;
-		t->start_ns = start * (1000000000ULL / (unsigned long long)s->hz);
-		t->pstart_ns = pstart * (1000000000ULL / (unsigned long long)s->hz);
+		t->start_ns = tx.start * tick_ns;
+		t->pstart_ns = px.start * tick_ns;
 		t->rss_pages = rss;
-		if (pflags & PF_KTHREAD)
+		if (t->pid == t->tgid)
+			t->vm_pages = size;
+		if (px.flags & PF_KTHREAD)
 			t->flags |= RI_F_KTHREAD;
 		read_thread(s, tdir, t);
 		close(tdir);
@@ -196,38 +224,45 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 	return 0;
 }
 
-static int procfs_drain(struct ri_source *base, struct ri_taskbuf *live,
-			struct ri_taskbuf *exited)
+static int procfs_drain(struct ri_source *base, struct ri_drain *dr)
 {
 	struct procfs_source *s = (struct procfs_source *)base;
+	struct ri_machine *m = &dr->machine;
 	struct dirent *de;
-	DIR *d = opendir("/proc");
-	int err = 0;
+	int err = 0, fd;
+	DIR *d;
 
-	live->n = 0;
-	exited->n = 0; /* procfs never sees an exit: the model notices absence */
-	if (!d)
-		return -errno;
+	dr->live.n = 0;
+	dr->exited.n = 0; /* procfs never sees an exit: the model notices absence */
+	fd = openat(s->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	m->nr_procs = m->nr_threads = m->nr_kthreads = 0;
 	while ((de = readdir(d)) && !err) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		err = read_process(s, dirfd(d), (pid_t)atoi(de->d_name), live);
+		err = read_process(s, dirfd(d), (pid_t)atoi(de->d_name), &dr->live, m);
 	}
 	closedir(d);
-	return err;
+	if (err)
+		return err;
+	m->flags |= RI_MACH_TASKS;
+	if ((err = ri_machine_read(s->mr, m)))
+		return err;
+	ri_drain_stamp(dr, s->clocks);
+	return 0;
 }
 
 int ri_procfs_read_tgid(struct ri_source *base, pid_t tgid,
-			struct ri_taskbuf *live)
+			struct ri_taskbuf *live, struct ri_machine *m)
 {
 	struct procfs_source *s = (struct procfs_source *)base;
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
 
-	if (procfd < 0)
-		return -errno;
-	err = read_process(s, procfd, tgid, live);
-	close(procfd);
-	return err;
+	return read_process(s, s->rootfd, tgid, live, m);
 }
 
 static int procfs_set_filter(struct ri_source *base, const struct ri_filter *f)
@@ -266,6 +301,9 @@ static void procfs_close(struct ri_source *base)
 
 	free(s->tgids);
 	free(s->names);
+	ri_machine_reader_close(s->mr);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
 	free(s);
 }
 
@@ -279,16 +317,10 @@ static const struct ri_source_ops procfs_ops = {
 int ri_source_procfs_open(const struct ri_source_opts *o, struct ri_source **out,
 			  char *err, size_t errlen)
 {
+	const char *root = o->proc_root ? o->proc_root : "/proc";
 	struct procfs_source *s;
+	int ret;
 
-	(void)o;
-	if (access("/proc/self/schedstat", R_OK)) {
-		snprintf(err, errlen,
-			 "/proc/self/schedstat unreadable (%s): is /proc mounted, "
-			 "with CONFIG_SCHED_INFO?",
-			 strerror(errno));
-		return -ENOENT;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -298,7 +330,23 @@ int ri_source_procfs_open(const struct ri_source_opts *o, struct ri_source **out
 	s->hz = sysconf(_SC_CLK_TCK);
 	if (s->hz <= 0)
 		s->hz = 100;
-	s->page_size = sysconf(_SC_PAGESIZE);
+	s->clocks = o->clocks;
+	s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0 || faccessat(s->rootfd, "self/schedstat", R_OK, 0)) {
+		snprintf(err, errlen,
+			 "%s/self/schedstat unreadable (%s): is /proc mounted, "
+			 "with CONFIG_SCHED_INFO?",
+			 root, strerror(errno));
+		procfs_close(&s->base);
+		return -ENOENT;
+	}
+	ret = ri_machine_reader_open(&s->mr, root);
+	if (ret) {
+		snprintf(err, errlen, "%s/stat unreadable (%s): is /proc mounted?",
+			 root, strerror(-ret));
+		procfs_close(&s->base);
+		return ret;
+	}
 	*out = &s->base;
 	return 0;
 }

@@ -6,7 +6,10 @@
 #
 # Environment (set by `make test`): RI_BIN, RI_WORKLOADS, RI_UNIT.
 # RI_TESTS=pattern runs only the tests whose name contains the pattern.
+# --unit runs only the unit tests (make unit: no root, no BPF toolchain).
 set -u
+only_unit=false
+[ "${1:-}" = --unit ] && only_unit=true
 cd "$(dirname "$0")/.."
 root=$PWD
 : "${RI_BIN:=$root/build/san/resource_image}"
@@ -59,6 +62,25 @@ echo "== unit tests (core/, no root needed)"
 for t in "$RI_UNIT"/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
+san_reports() {
+	# Some runtimes ignore log_path and print to stderr: look in the logs too.
+	grep -lE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$logdir"/*.log 2>/dev/null |
+		while read -r l; do cp "$l" "$logdir/san/from-$(basename "$l")"; done
+	if ls "$logdir"/san/* >/dev/null 2>&1; then
+		fail=$((fail + 1))
+		failed+=("sanitizers")
+		echo "FAIL sanitizer reports:"
+		cat "$logdir"/san/* | head -n 60 | sed 's/^/    | /'
+	fi
+}
+
+if $only_unit; then
+	san_reports
+	[ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+	exit
+fi
 
 echo "== probe tests against ground truth (source: bpf)"
 for t in tests/bpf/test_*.py; do
@@ -90,20 +112,12 @@ for t in tests/tui/test_*; do
 	esac
 done
 
-# Some runtimes ignore log_path and print to stderr: look in the logs too.
-grep -lE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$logdir"/*.log 2>/dev/null |
-	while read -r l; do cp "$l" "$logdir/san/from-$(basename "$l")"; done
 echo "== every kernel, every probe path (qemu; the host's own kernel directly)"
 for t in tests/kernels/test_*.sh; do
 	[ -e "$t" ] && run_one "kernels/$(basename "$t" .sh)" bash "$t"
 done
 
-if ls "$logdir"/san/* >/dev/null 2>&1; then
-	fail=$((fail + 1))
-	failed+=("sanitizers")
-	echo "FAIL sanitizer reports:"
-	cat "$logdir"/san/* | head -n 60 | sed 's/^/    | /'
-fi
+san_reports
 
 # Nothing of ours may stay loaded, whatever the tests did.
 if command -v bpftool >/dev/null; then

@@ -30,8 +30,8 @@ int detail_height(const struct tui *v)
 	int n = 0;
 	size_t i;
 
-	for (i = 0; i < v->nrows; i++)
-		n += !v->rows[i].t;
+	for (i = 0; i < v->rows.n; i++)
+		n += !v->rows.v[i].t;
 	return n * PANEL_H;
 }
 
@@ -43,25 +43,6 @@ static void fmt_value(char *b, size_t n, enum ri_metric m, double x)
 		ri_fmt_bytes(b, n, x, 6);
 	else
 		ri_fmt_rate(b, n, x, 6);
-}
-
-/* Least-squares slope of RSS, in bytes per sample, over @n samples. */
-static double mem_slope(const struct ri_hist *h, size_t n)
-{
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	size_t i;
-
-	if (n < 3)
-		return 0;
-	for (i = 0; i < n; i++) {
-		double x = -(double)i, y = ri_hist_get(h, RI_M_MEM, i);
-
-		sx += x;
-		sy += y;
-		sxx += x * x;
-		sxy += x * y;
-	}
-	return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 static void fmt_growth(char *b, size_t n, double per_min)
@@ -128,15 +109,31 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 	snprintf(st, sizeof(st), " now %6s min %6s max %6s", now, mnb, mxb);
 	put_str(y, LABEL_W + w, COLS - LABEL_W - w, st, v->attr[R_NORMAL],
 		false);
-	if (m == RI_M_MEM && n >= 3 && v->m->interval_s > 0) {
-		double per_min = mem_slope(&p->hist, n) * 60 / v->m->interval_s;
-
+	if (m == RI_M_MEM) {
+		/*
+		 * The process's own growth figure (core/growth.c), the one the
+		 * GROWTH column, JSON and the alerts show; "steady" when the
+		 * line fits well, so a cache that breathes is not called a leak.
+		 */
+		const struct ri_growth *gr = &p->growth;
+		double per_min = gr->bps * 60;
 		int x = LABEL_W + w + 35;
 
-		fmt_growth(g, sizeof(g), per_min);
-		/* Over 1 MiB/min is worth a warning colour in a live triage. */
+		if (p->hist.len >= 3) {
+			fmt_growth(g, sizeof(g), per_min);
+			if (gr->growing)
+				snprintf(g + strlen(g), sizeof(g) - strlen(g), " steady");
+			else if (!gr->valid)
+				/* The window is not full yet: say what the fit covers. */
+				snprintf(g + strlen(g), sizeof(g) - strlen(g), " (%.0fs)",
+					 gr->span_s);
+		} else {
+			snprintf(g, sizeof(g), "growth: gathering");
+		}
+		/* A steady climb over 1 MiB/min is worth a warning colour. */
 		put_str(y, x, COLS - x, g,
-			v->attr[per_min > 1024 * 1024 ? R_WARNING : R_MEMORY] |
+			v->attr[gr->growing && per_min > 1024 * 1024 ? R_WARNING :
+								       R_MEMORY] |
 				A_BOLD,
 			false);
 	}
@@ -183,10 +180,10 @@ void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 	panel(v, sel, y, gh);
 	y += ph;
 	h -= ph;
-	for (i = 0; i < v->nrows && h >= ph; i++) {
-		if (v->rows[i].t || v->rows[i].p == sel)
+	for (i = 0; i < v->rows.n && h >= ph; i++) {
+		if (v->rows.v[i].t || v->rows.v[i].p == sel)
 			continue;
-		panel(v, v->rows[i].p, y, gh);
+		panel(v, v->rows.v[i].p, y, gh);
 		y += ph;
 		h -= ph;
 	}

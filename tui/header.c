@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #endif
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -24,20 +23,10 @@ static double now_real(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void tui_message(struct tui *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
-	va_end(ap);
-	v->msg_until = now_real() + 4;
-}
-
 static void line1(struct tui *v)
 {
 	const struct ri_model *m = v->m;
-	const struct ri_source *src = v->mon->src;
+	const struct ri_monitor_info *src = &v->info;
 	char clock[16], d[16];
 	time_t t = (time_t)(m->tick ? m->time : now_real());
 	struct tm tm;
@@ -49,12 +38,12 @@ static void line1(struct tui *v)
 	mvprintw(0, 0, "resource_image");
 	attrset(v->attr[R_HEADER]);
 	printw(" %s  every %ss  source ", clock, d);
-	if (src->probe && strcmp(src->probe, "none")) {
-		printw("%s/%s", src->ops->name, src->probe);
+	if (!src->degraded) {
+		printw("%s/%s", src->source, src->probe);
 	} else {
 		/* A degraded source is said so, in the warning colour. */
 		attrset(v->attr[R_WARNING] | A_BOLD);
-		printw("%s", src->ops->name);
+		printw("%s", src->source);
 		attrset(v->attr[R_HEADER]);
 	}
 	if (!src->sees_short_lived) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Keys of the main view, as a table of key -> action (htop's Action.c
- * idea): easy to read, and the help screen lists the same bindings.
- * Modal screens (prompt, picker, help) take keys before this table.
+ * idea): easy to read, and the help screen lists the same bindings. Each
+ * action returns what must happen next; the loop does it once. Modal
+ * screens (prompt, picker, help) take keys before this table.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -15,23 +16,7 @@
 /* Steps for ] and [, in seconds. */
 static const double delays[] = { 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60 };
 
-void tui_set_delay(struct tui *v, double d)
-{
-	v->delay = d;
-	tui_message(v, "refresh every %g s", d);
-}
-
-void tui_apply_choice(struct tui *v, const pid_t *pids, size_t n,
-		      const char (*names)[RI_COMM_LEN], size_t nnames)
-{
-	int ret = ri_monitor_choose(v->mon, pids, n, names, nnames);
-
-	if (ret < 0)
-		tui_message(v, "could not apply the choice: %s", strerror(-ret));
-	rows_rebuild(v);
-}
-
-static void nudge_delay(struct tui *v, int dir)
+static enum ri_next nudge_delay(struct tui *v, int dir)
 {
 	int n = sizeof(delays) / sizeof(delays[0]), i;
 
@@ -43,48 +28,49 @@ static void nudge_delay(struct tui *v, int dir)
 			;
 	}
 	tui_set_delay(v, delays[i]);
+	return NEXT_REDRAW;
 }
 
-static void set_sort(struct tui *v, enum ri_sort_key k)
+static enum ri_next set_sort(struct tui *v, enum ri_sort_key k)
 {
 	v->sort = k;
-	rows_rebuild(v);
 	tui_message(v, "sorted by %s%s", ri_sort_name(k),
 		    v->reverse ? " (inverted)" : "");
+	return NEXT_REBUILD;
 }
 
-static void toggle_row(struct tui *v, int want) /* 1 on, 0 off, -1 toggle */
+/* @want: 1 expand, 0 collapse, -1 toggle. */
+static enum ri_next toggle_row(struct tui *v, int want)
 {
-	const struct row *r;
+	const struct ri_row *r = ri_rows_selected(&v->rows);
 	bool on;
 
-	if (v->sel >= v->nrows)
-		return;
-	r = &v->rows[v->sel];
+	if (!r)
+		return NEXT_NONE;
 	/* Acting on a row pins the cursor to its task from now on. */
-	v->user_moved = true;
+	v->rows.pinned = true;
 	if (r->t && want != 1) {
 		/* On a thread: collapse its process and land on it. */
-		v->sel_tid = 0;
-		rows_set_expanded(v, r->p->pid, false);
-		rows_rebuild(v);
-		return;
+		v->rows.sel_tid = 0;
+		ri_rows_set_expanded(&v->rows, r->p->pid, false);
+		return NEXT_REBUILD;
 	}
 	if (r->t)
-		return;
-	on = want < 0 ? !rows_is_expanded(v, r->p->pid) : want;
-	rows_set_expanded(v, r->p->pid, on);
+		return NEXT_NONE;
+	on = want < 0 ? !ri_rows_is_expanded(&v->rows, r->p->pid) : want;
+	if (ri_rows_set_expanded(&v->rows, r->p->pid, on))
+		tui_message(v, "out of memory");
 	v->reveal = on;
-	rows_rebuild(v);
+	return NEXT_REBUILD;
 }
 
-static void next_theme(struct tui *v)
+static enum ri_next next_theme(struct tui *v)
 {
 	char err[256];
 
 	if (!v->color) {
 		tui_message(v, "colours are off (-C or NO_COLOR)");
-		return;
+		return NEXT_REDRAW;
 	}
 	v->ntheme_names = theme_list(v->theme_names, 32);
 	v->theme_idx = (v->theme_idx + 1) % v->ntheme_names;
@@ -94,89 +80,108 @@ static void next_theme(struct tui *v)
 	else
 		tui_message(v, "theme: %s", v->theme.name);
 	colors_apply(v);
-	v->need_full_redraw = true;
+	return NEXT_FULL_REDRAW;
 }
 
-static void all_processes(struct tui *v)
+static enum ri_next all_processes(struct tui *v)
 {
 	if (!ri_model_has_choice(v->m))
-		return;
-	tui_apply_choice(v, NULL, 0, NULL, 0);
+		return NEXT_NONE;
 	tui_message(v, "showing all processes");
+	return tui_apply_choice(v, NULL, 0, NULL, 0);
 }
 
-static void escape(struct tui *v)
+static enum ri_next escape(struct tui *v)
 {
 	if (v->filter[0]) {
 		v->filter[0] = '\0';
-		rows_rebuild(v);
-	} else {
-		all_processes(v);
+		return NEXT_REBUILD;
 	}
+	return all_processes(v);
 }
 
-static void page(struct tui *v, int dir)
+static enum ri_next page(struct tui *v, int dir)
 {
 	long h = v->table_rows > 1 ? v->table_rows - 1 : 1;
 
-	rows_move(v, dir * h);
+	ri_rows_move(&v->rows, dir * h);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next move_by(struct tui *v, long d)
+{
+	ri_rows_move(&v->rows, d);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next pick_row(struct tui *v, size_t i)
+{
+	ri_rows_pick(&v->rows, i);
+	return NEXT_REDRAW;
 }
 
 /* One-line actions, so the table below stays a table. */
-static void a_quit(struct tui *v) { v->quit = true; }
-static void a_help(struct tui *v) { v->help = true; v->help_top = 0; }
-static void a_up(struct tui *v) { rows_move(v, -1); }
-static void a_down(struct tui *v) { rows_move(v, 1); }
-static void a_pgup(struct tui *v) { page(v, -1); }
-static void a_pgdn(struct tui *v) { page(v, 1); }
-static void a_home(struct tui *v) { rows_pick(v, 0); }
-static void a_end(struct tui *v) { rows_pick(v, v->nrows ? v->nrows - 1 : 0); }
-static void a_toggle(struct tui *v) { toggle_row(v, -1); }
-static void a_expand(struct tui *v) { toggle_row(v, 1); }
-static void a_collapse(struct tui *v) { toggle_row(v, 0); }
-static void a_sort_cpu(struct tui *v) { set_sort(v, RI_SORT_CPU); }
-static void a_sort_mem(struct tui *v) { set_sort(v, RI_SORT_MEM); }
-static void a_sort_time(struct tui *v) { set_sort(v, RI_SORT_TIME); }
-static void a_sort_pid(struct tui *v) { set_sort(v, RI_SORT_PID); }
-static void a_sort_io(struct tui *v) { set_sort(v, RI_SORT_IO); }
-static void a_sort_next(struct tui *v) { set_sort(v, table_next_sort(v->sort, 1)); }
-static void a_sort_prev(struct tui *v) { set_sort(v, table_next_sort(v->sort, -1)); }
-static void a_search(struct tui *v) { prompt_start(v, PROMPT_SEARCH); }
-static void a_filter(struct tui *v) { prompt_start(v, PROMPT_FILTER); }
-static void a_delay(struct tui *v) { prompt_start(v, PROMPT_DELAY); }
-static void a_slower(struct tui *v) { nudge_delay(v, 1); }
-static void a_faster(struct tui *v) { nudge_delay(v, -1); }
-static void a_redraw(struct tui *v) { v->need_full_redraw = true; }
+static enum ri_next a_quit(struct tui *v) { (void)v; return NEXT_QUIT; }
+static enum ri_next a_up(struct tui *v) { return move_by(v, -1); }
+static enum ri_next a_down(struct tui *v) { return move_by(v, 1); }
+static enum ri_next a_pgup(struct tui *v) { return page(v, -1); }
+static enum ri_next a_pgdn(struct tui *v) { return page(v, 1); }
+static enum ri_next a_home(struct tui *v) { return pick_row(v, 0); }
+static enum ri_next a_end(struct tui *v) { return pick_row(v, v->rows.n ? v->rows.n - 1 : 0); }
+static enum ri_next a_toggle(struct tui *v) { return toggle_row(v, -1); }
+static enum ri_next a_expand(struct tui *v) { return toggle_row(v, 1); }
+static enum ri_next a_collapse(struct tui *v) { return toggle_row(v, 0); }
+static enum ri_next a_sort_cpu(struct tui *v) { return set_sort(v, RI_SORT_CPU); }
+static enum ri_next a_sort_mem(struct tui *v) { return set_sort(v, RI_SORT_MEM); }
+static enum ri_next a_sort_time(struct tui *v) { return set_sort(v, RI_SORT_TIME); }
+static enum ri_next a_sort_pid(struct tui *v) { return set_sort(v, RI_SORT_PID); }
+static enum ri_next a_sort_io(struct tui *v) { return set_sort(v, RI_SORT_IO); }
+static enum ri_next a_sort_next(struct tui *v) { return set_sort(v, table_next_sort(v->sort, 1)); }
+static enum ri_next a_sort_prev(struct tui *v) { return set_sort(v, table_next_sort(v->sort, -1)); }
+static enum ri_next a_search(struct tui *v) { return prompt_start(v, PROMPT_SEARCH); }
+static enum ri_next a_filter(struct tui *v) { return prompt_start(v, PROMPT_FILTER); }
+static enum ri_next a_delay(struct tui *v) { return prompt_start(v, PROMPT_DELAY); }
+static enum ri_next a_slower(struct tui *v) { return nudge_delay(v, 1); }
+static enum ri_next a_faster(struct tui *v) { return nudge_delay(v, -1); }
+static enum ri_next a_redraw(struct tui *v) { (void)v; return NEXT_FULL_REDRAW; }
 
-static void a_threads(struct tui *v)
+static enum ri_next a_help(struct tui *v)
+{
+	v->help = true;
+	v->help_top = 0;
+	return NEXT_REDRAW;
+}
+
+static enum ri_next a_threads(struct tui *v)
 {
 	v->all_threads = !v->all_threads;
-	rows_rebuild(v);
+	return NEXT_REBUILD;
 }
 
-static void a_invert(struct tui *v)
+static enum ri_next a_invert(struct tui *v)
 {
 	v->reverse = !v->reverse;
-	set_sort(v, v->sort);
+	return set_sort(v, v->sort);
 }
 
-static void a_spark(struct tui *v)
+static enum ri_next a_spark(struct tui *v)
 {
 	v->spark_metric = (v->spark_metric + 1) % RI_M_COUNT;
+	return NEXT_REDRAW;
 }
 
 /* F3 repeats the last search, or starts one. */
-static void a_next(struct tui *v)
+static enum ri_next a_next(struct tui *v)
 {
 	if (v->search[0])
-		search_next(v);
-	else
-		prompt_start(v, PROMPT_SEARCH);
+		return search_next(v);
+	return prompt_start(v, PROMPT_SEARCH);
 }
 
-static void a_pause(struct tui *v)
+static enum ri_next a_pause(struct tui *v)
 {
 	v->paused = !v->paused;
+	return NEXT_REDRAW;
 }
 
 /*
@@ -237,36 +242,29 @@ const struct action *keys_actions(size_t *n)
 }
 
 /* Unknown keys are ignored, like iotop. */
-static void act(struct tui *v, int ch)
+static enum ri_next act(struct tui *v, int ch)
 {
 	size_t i, k;
 
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		for (k = 0; k < MAX_ACTION_KEYS && actions[i].codes[k]; k++)
-			if (actions[i].codes[k] == ch) {
-				actions[i].fn(v);
-				return;
-			}
+			if (actions[i].codes[k] == ch)
+				return actions[i].fn(v);
+	return NEXT_NONE;
 }
 
-void keys_dispatch(struct tui *v, int ch)
+enum ri_next keys_dispatch(struct tui *v, int ch)
 {
 	if (v->help) {
 		/* Any other key closes help; q still quits from there. */
 		if (help_key(v, ch))
-			return;
+			return NEXT_REDRAW;
 		v->help = false;
-		if (ch == 'q')
-			v->quit = true;
-		return;
+		return ch == 'q' ? NEXT_QUIT : NEXT_REDRAW;
 	}
-	if (v->pk.open) {
-		picker_key(v, ch);
-		return;
-	}
-	if (v->prompt != PROMPT_NONE) {
-		prompt_key(v, ch);
-		return;
-	}
-	act(v, ch);
+	if (v->pk.open)
+		return picker_key(v, ch);
+	if (v->prompt != PROMPT_NONE)
+		return prompt_key(v, ch);
+	return act(v, ch);
 }

@@ -53,7 +53,6 @@ int main(int argc, char **argv)
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
 		mo.model.thread_history = o.threads;
-		mo.drop_privileges = true;
 		return ri_batch_run(&o, &mo);
 	}
 	return ri_tui_run(&o);

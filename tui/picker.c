@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The picker (p): a full-screen list of every process with an
- * incremental filter on name, PID or command line. Space marks, Enter
- * applies the marked set as the choice, Esc cancels. Processes already
- * chosen (by PID, or by a name given with -c) start marked.
+ * The picker (p): a full-screen list of every process (as the monitor
+ * lists them when it opens) with an incremental filter on name, PID or
+ * command line. Space marks, Enter applies the marked set as the choice,
+ * Esc cancels. Processes already chosen (by PID, or by a name given with
+ * -c) start marked. Marks stop at what the kernel filter can hold.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -25,26 +26,6 @@ void picker_free(struct picker *pk)
 	free(pk->items);
 	free(pk->shown);
 	memset(pk, 0, sizeof(*pk));
-}
-
-static bool chosen_name(const struct ri_model *m, const char *comm)
-{
-	size_t i;
-
-	for (i = 0; i < m->nchoice_names; i++)
-		if (!strncmp(m->choice_names[i], comm, RI_COMM_LEN))
-			return true;
-	return false;
-}
-
-static bool chosen_pid(const struct ri_model *m, pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < m->nchoice_pids; i++)
-		if (m->choice_pids[i] == pid)
-			return true;
-	return false;
 }
 
 /* Marked first (what is chosen stays in view), then busiest, then PID. */
@@ -82,17 +63,43 @@ static void refilter(struct picker *pk)
 	pk->top = 0;
 }
 
-void picker_open(struct tui *v)
+/* Takes the entries of @l (their command lines move to the items). */
+static int items_from(struct picker *pk, struct ri_proc_list *l)
+{
+	size_t i;
+
+	pk->items = calloc(l->n ? l->n : 1, sizeof(*pk->items));
+	if (!pk->items)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		struct pick_item *it = &pk->items[i];
+
+		it->pid = l->v[i].pid;
+		it->uid = l->v[i].uid;
+		memcpy(it->comm, l->v[i].comm, RI_COMM_LEN);
+		it->cmdline = l->v[i].cmdline;
+		it->cpu_pct = -1;
+		l->v[i].cmdline = NULL;
+	}
+	pk->nitems = l->n;
+	return 0;
+}
+
+enum ri_next picker_open(struct tui *v)
 {
 	struct picker *pk = &v->pk;
 	const struct ri_model *m = v->m;
+	struct ri_proc_list l;
 	size_t i;
 
 	picker_free(pk);
-	if (proclist_read(&pk->items, &pk->nitems) < 0 || !pk->nitems) {
-		tui_message(v, "cannot list processes from /proc");
-		return;
+	if (ri_monitor_proc_list(v->mon, &l) < 0 || !l.n || items_from(pk, &l)) {
+		ri_proc_list_free(&l);
+		picker_free(pk);
+		tui_message(v, "cannot list the processes");
+		return NEXT_REDRAW;
 	}
+	ri_proc_list_free(&l);
 	for (i = 0; i < pk->nitems; i++) {
 		struct pick_item *it = &pk->items[i];
 		const struct ri_proc *p = ri_model_find_proc(m, it->pid);
@@ -104,36 +111,48 @@ void picker_open(struct tui *v)
 		if (p && !p->exited && (p->chosen || !ri_model_has_choice(m)))
 			it->cpu_pct = p->fig.cpu_pct;
 		it->marked = ri_model_has_choice(m) &&
-			     (chosen_pid(m, it->pid) || chosen_name(m, it->comm));
+			     (ri_model_pid_chosen(m, it->pid) ||
+			      ri_model_name_chosen(m, it->comm));
 	}
 	qsort(pk->items, pk->nitems, sizeof(*pk->items), by_cpu_then_pid);
 	pk->shown = calloc(pk->nitems, sizeof(*pk->shown));
 	if (!pk->shown) {
 		picker_free(pk);
-		return;
+		return NEXT_REDRAW;
 	}
 	refilter(pk);
 	pk->open = true;
+	return NEXT_REDRAW;
+}
+
+static size_t marked_count(const struct picker *pk)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < pk->nitems; i++)
+		n += pk->items[i].marked;
+	return n;
 }
 
 /*
  * Applies the marks. A name chosen with -c stays chosen (and keeps taking
  * new processes of that name) unless every process of it was unmarked.
  */
-static void apply(struct tui *v)
+static enum ri_next apply(struct tui *v)
 {
 	struct picker *pk = &v->pk;
 	const struct ri_model *m = v->m;
-	char names[RI_MAX_CHOICE][RI_COMM_LEN];
+	static char names[RI_MAX_CHOSEN_NAMES][RI_COMM_LEN];
 	pid_t *pids = calloc(pk->nitems + 1, sizeof(pid_t));
 	size_t np = 0, nn = 0, i, j;
+	enum ri_next next;
 
 	if (!pids)
-		return;
-	for (i = 0; i < pk->nitems; i++)
+		return NEXT_REDRAW;
+	for (i = 0; i < pk->nitems && np < RI_MAX_CHOSEN_PIDS; i++)
 		if (pk->items[i].marked)
 			pids[np++] = pk->items[i].pid;
-	for (i = 0; i < m->nchoice_names && nn < RI_MAX_CHOICE; i++) {
+	for (i = 0; i < m->nchoice_names && nn < RI_MAX_CHOSEN_NAMES; i++) {
 		bool seen = false, kept = false;
 
 		for (j = 0; j < pk->nitems; j++) {
@@ -146,14 +165,15 @@ static void apply(struct tui *v)
 		if (kept || !seen)
 			memcpy(names[nn++], m->choice_names[i], RI_COMM_LEN);
 	}
-	tui_apply_choice(v, pids, np, (const char(*)[RI_COMM_LEN])names, nn);
 	if (np || nn)
 		tui_message(v, "showing %zu chosen process%s; a returns to all",
 			    np, np == 1 ? "" : "es");
 	else
 		tui_message(v, "showing all processes");
+	next = tui_apply_choice(v, pids, np, (const char(*)[RI_COMM_LEN])names, nn);
 	free(pids);
 	picker_free(pk);
+	return next;
 }
 
 static void move_sel(struct picker *pk, long d)
@@ -167,26 +187,42 @@ static void move_sel(struct picker *pk, long d)
 	pk->sel = (size_t)s;
 }
 
-void picker_key(struct tui *v, int ch)
+/* Space: mark or unmark, within what the kernel filter can hold. */
+static void toggle_mark(struct tui *v)
+{
+	struct picker *pk = &v->pk;
+	struct pick_item *it;
+
+	if (!pk->nshown)
+		return;
+	it = &pk->items[pk->shown[pk->sel]];
+	if (!it->marked && marked_count(pk) >= RI_MAX_CHOSEN_PIDS) {
+		tui_message(v, "at most %d processes can be chosen (the kernel "
+			       "filter's size)", RI_MAX_CHOSEN_PIDS);
+		return;
+	}
+	it->marked = !it->marked;
+	move_sel(pk, 1);
+}
+
+enum ri_next picker_key(struct tui *v, int ch)
 {
 	struct picker *pk = &v->pk;
 	size_t n = strlen(pk->filter);
 	long page = LINES > 6 ? LINES - 5 : 1;
 
 	switch (ch) {
-	case 27: picker_free(pk); return;
-	case '\n': case '\r': case KEY_ENTER: apply(v); return;
-	case KEY_UP: move_sel(pk, -1); return;
-	case KEY_DOWN: move_sel(pk, 1); return;
-	case KEY_PPAGE: move_sel(pk, -page); return;
-	case KEY_NPAGE: move_sel(pk, page); return;
-	case KEY_HOME: pk->sel = 0; return;
-	case KEY_END: move_sel(pk, (long)pk->nshown); return;
+	case 27: picker_free(pk); return NEXT_REDRAW;
+	case '\n': case '\r': case KEY_ENTER: return apply(v);
+	case KEY_UP: move_sel(pk, -1); return NEXT_REDRAW;
+	case KEY_DOWN: move_sel(pk, 1); return NEXT_REDRAW;
+	case KEY_PPAGE: move_sel(pk, -page); return NEXT_REDRAW;
+	case KEY_NPAGE: move_sel(pk, page); return NEXT_REDRAW;
+	case KEY_HOME: pk->sel = 0; return NEXT_REDRAW;
+	case KEY_END: move_sel(pk, (long)pk->nshown); return NEXT_REDRAW;
 	case ' ':
-		if (pk->nshown)
-			pk->items[pk->shown[pk->sel]].marked ^= true;
-		move_sel(pk, 1);
-		return;
+		toggle_mark(v);
+		return NEXT_REDRAW;
 	case KEY_BACKSPACE: case 127: case 8:
 		if (n)
 			pk->filter[n - 1] = '\0';
@@ -196,11 +232,12 @@ void picker_key(struct tui *v, int ch)
 		break;
 	default:
 		if (ch < 33 || ch > 126 || n + 1 >= sizeof(pk->filter))
-			return;
+			return NEXT_NONE;
 		pk->filter[n] = (char)ch;
 		pk->filter[n + 1] = '\0';
 	}
 	refilter(pk);
+	return NEXT_REDRAW;
 }
 
 static void draw_item(struct tui *v, const struct pick_item *it, int y,
@@ -226,11 +263,9 @@ void picker_draw(struct tui *v)
 {
 	struct picker *pk = &v->pk;
 	int rows = LINES - 4, i;
-	size_t marked = 0, k;
+	size_t marked = marked_count(pk);
 	char head[160];
 
-	for (k = 0; k < pk->nitems; k++)
-		marked += pk->items[k].marked;
 	snprintf(head, sizeof(head),
 		 "Pick processes: %zu shown, %zu marked   type to filter, "
 		 "Space mark, Enter apply, Esc cancel",

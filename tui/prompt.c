@@ -18,46 +18,50 @@ static const char *const labels[] = {
 };
 
 /* Moves the selection to the next row matching the search from @from. */
-static void search_from(struct tui *v, size_t from)
+static enum ri_next search_from(struct tui *v, size_t from)
 {
-	size_t i, n = v->nrows;
+	size_t i, n = v->rows.n;
 
 	if (!v->search[0] || !n)
-		return;
+		return NEXT_REDRAW;
 	for (i = 0; i < n; i++) {
 		size_t r = (from + i) % n;
 
-		if (rows_match(&v->rows[r], v->search)) {
-			rows_pick(v, r);
-			return;
+		if (ri_row_matches(&v->rows.v[r], v->search)) {
+			ri_rows_pick(&v->rows, r);
+			return NEXT_REDRAW;
 		}
 	}
 	tui_message(v, "no match for '%s'", v->search);
+	return NEXT_REDRAW;
 }
 
-void search_next(struct tui *v)
+enum ri_next search_next(struct tui *v)
 {
-	search_from(v, v->sel + 1);
+	return search_from(v, v->rows.sel + 1);
 }
 
-void prompt_start(struct tui *v, enum prompt_kind k)
+enum ri_next prompt_start(struct tui *v, enum prompt_kind k)
 {
 	v->prompt = k;
 	v->input[0] = '\0';
 	if (k == PROMPT_FILTER)
 		snprintf(v->input, sizeof(v->input), "%s", v->filter);
+	return NEXT_REDRAW;
 }
 
 /* Live effect of the text typed so far. */
-static void prompt_changed(struct tui *v)
+static enum ri_next prompt_changed(struct tui *v)
 {
 	if (v->prompt == PROMPT_SEARCH) {
 		snprintf(v->search, sizeof(v->search), "%s", v->input);
-		search_from(v, v->sel);
-	} else if (v->prompt == PROMPT_FILTER) {
-		snprintf(v->filter, sizeof(v->filter), "%s", v->input);
-		rows_rebuild(v);
+		return search_from(v, v->rows.sel);
 	}
+	if (v->prompt == PROMPT_FILTER) {
+		snprintf(v->filter, sizeof(v->filter), "%s", v->input);
+		return NEXT_REBUILD;
+	}
+	return NEXT_REDRAW;
 }
 
 static void prompt_done(struct tui *v)
@@ -75,23 +79,24 @@ static void prompt_done(struct tui *v)
 	v->prompt = PROMPT_NONE;
 }
 
-void prompt_key(struct tui *v, int ch)
+enum ri_next prompt_key(struct tui *v, int ch)
 {
+	enum ri_next next = NEXT_REDRAW;
 	size_t n = strlen(v->input);
 
 	switch (ch) {
 	case 27: /* Esc: cancel; a filter is cleared */
 		if (v->prompt == PROMPT_FILTER) {
 			v->input[0] = '\0';
-			prompt_changed(v);
+			next = prompt_changed(v);
 		}
 		v->prompt = PROMPT_NONE;
-		return;
+		return next;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
 		prompt_done(v);
-		return;
+		return NEXT_REDRAW;
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:
@@ -103,11 +108,11 @@ void prompt_key(struct tui *v, int ch)
 		break;
 	default:
 		if (ch < 32 || ch > 126 || n + 1 >= sizeof(v->input))
-			return;
+			return NEXT_NONE;
 		v->input[n] = (char)ch;
 		v->input[n + 1] = '\0';
 	}
-	prompt_changed(v);
+	return prompt_changed(v);
 }
 
 void prompt_draw(struct tui *v, int y)

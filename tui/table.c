@@ -170,7 +170,7 @@ static int cpu_role(double pct)
 }
 
 static void comm_text(char *buf, size_t len, const struct tui *v,
-		      const struct row *r, int w)
+		      const struct ri_row *r, int w)
 {
 	const char *comm = r->t ? r->t->comm : r->p->comm;
 	bool exited = r->t ? r->t->exited : r->p->exited;
@@ -183,7 +183,7 @@ static void comm_text(char *buf, size_t len, const struct tui *v,
 		glyph = v->utf8 ? (r->last ? " └─ " : " ├─ ") :
 				  (r->last ? " `- " : " |- ");
 		gw = 4;
-	} else if (!v->all_threads && rows_is_expanded(v, r->p->pid)) {
+	} else if (!v->all_threads && r->expanded) {
 		glyph = v->utf8 ? "▾" : "-";
 		gw = 1;
 	}
@@ -201,7 +201,7 @@ static void comm_text(char *buf, size_t len, const struct tui *v,
 }
 
 /* Formats one cell; returns its role (colour). */
-static int cell(char *b, size_t n, const struct tui *v, const struct row *r,
+static int cell(char *b, size_t n, const struct tui *v, const struct ri_row *r,
 		int c, int w)
 {
 	const struct ri_fig *f = r->t ? &r->t->fig : &r->p->fig;
@@ -268,8 +268,7 @@ static int cell(char *b, size_t n, const struct tui *v, const struct row *r,
 /* PID, COMM and USER ascend by default (as the model sorts), the rest descend. */
 static const char *sort_arrow(const struct tui *v)
 {
-	bool up = v->sort == RI_SORT_PID || v->sort == RI_SORT_COMM ||
-		  v->sort == RI_SORT_USER;
+	bool up = ri_sort_ascends(v->sort);
 
 	if (v->reverse)
 		up = !up;
@@ -320,7 +319,7 @@ static void draw_title(struct tui *v, const struct layout *l, int y)
 	}
 }
 
-static void spark_cell(struct tui *v, const struct row *r, int y, int x,
+static void spark_cell(struct tui *v, const struct ri_row *r, int y, int x,
 		       int w, int attr)
 {
 	const struct ri_hist *h = r->t ? &r->t->hist : &r->p->hist;
@@ -337,8 +336,8 @@ static void spark_cell(struct tui *v, const struct row *r, int y, int x,
 
 static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 {
-	const struct row *r = &v->rows[i];
-	bool sel = i == v->sel;
+	const struct ri_row *r = &v->rows.v[i];
+	bool sel = i == v->rows.sel;
 	bool exited = r->t ? r->t->exited : r->p->exited;
 	char b[128];
 	int x = 0, c, role, a;
@@ -391,16 +390,17 @@ static void draw_empty(struct tui *v, int y)
  */
 static void reveal_children(struct tui *v, size_t rows)
 {
-	size_t last = v->sel;
+	const struct ri_rows *r = &v->rows;
+	size_t last = r->sel;
 
 	v->reveal = false;
-	while (last + 1 < v->nrows && v->rows[last + 1].t &&
-	       v->rows[last + 1].p == v->rows[v->sel].p)
+	while (last + 1 < r->n && r->v[last + 1].t &&
+	       r->v[last + 1].p == r->v[r->sel].p)
 		last++;
 	if (last >= v->top + rows)
 		v->top = last - rows + 1;
-	if (v->top > v->sel)
-		v->top = v->sel;
+	if (v->top > r->sel)
+		v->top = r->sel;
 }
 
 void table_draw(struct tui *v, int y, int h)
@@ -414,18 +414,18 @@ void table_draw(struct tui *v, int y, int h)
 	layout(&l, COLS);
 	draw_title(v, &l, y);
 	v->table_rows = rows;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + (size_t)rows)
-		v->top = v->sel - (size_t)rows + 1;
-	if (v->top && v->top + (size_t)rows > v->nrows)
-		v->top = v->nrows > (size_t)rows ? v->nrows - (size_t)rows : 0;
+	if (v->rows.sel < v->top)
+		v->top = v->rows.sel;
+	if (v->rows.sel >= v->top + (size_t)rows)
+		v->top = v->rows.sel - (size_t)rows + 1;
+	if (v->top && v->top + (size_t)rows > v->rows.n)
+		v->top = v->rows.n > (size_t)rows ? v->rows.n - (size_t)rows : 0;
 	if (v->reveal)
 		reveal_children(v, (size_t)rows);
-	if (!v->nrows) {
+	if (!v->rows.n) {
 		draw_empty(v, y + 1);
 		return;
 	}
-	for (i = v->top; i < v->nrows && i < v->top + (size_t)rows; i++)
+	for (i = v->top; i < v->rows.n && i < v->top + (size_t)rows; i++)
 		draw_row(v, &l, i, y + 1 + (int)(i - v->top));
 }

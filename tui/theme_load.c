@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Finding theme files: by path, or by name in the user's config dir, the
- * installed share dir, then the source tree (so a fresh build finds its
- * themes without installing). Reading and listing them; parsing is
- * theme.c's.
+ * installed share dir, then beside the binary: PREFIX/share of the prefix
+ * it is installed in, or the source checkout it was built in (found at run
+ * time from the binary's own path, so a fresh build finds its themes
+ * without installing, and an installed binary carries no build path).
+ * Reading and listing them; parsing is theme.c's.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +30,36 @@
 #endif
 
 #define MAX_THEME_BYTES (1 << 20)
-#define NDIRS 5
+#define NDIRS 4
+/* build/resource_image and build/san/resource_image sit this deep. */
+#define CHECKOUT_DEPTH 3
+
+/*
+ * The source checkout @dir lies in, if any: the first parent (up to
+ * CHECKOUT_DEPTH levels) that holds themes/default.theme and this
+ * tool's man page source. Writes its themes directory into @out.
+ */
+static bool checkout_themes(const char *dir, char *out, size_t len)
+{
+	char d[PATH_MAX], probe[PATH_MAX + 64];
+	int i;
+
+	snprintf(d, sizeof(d), "%s", dir);
+	for (i = 0; i < CHECKOUT_DEPTH && strcmp(d, "/"); i++) {
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "%s", "/..");
+		snprintf(probe, sizeof(probe), "%s/tui/resource_image.8", d);
+		if (access(probe, R_OK))
+			continue;
+		snprintf(probe, sizeof(probe), "%s/themes/default.theme", d);
+		if (access(probe, R_OK))
+			continue;
+		/* The probe path fitted, so this one does (it is shorter). */
+		if (snprintf(out, len, "%.*s/themes", (int)(len - 8), d) >= (int)len)
+			return false;
+		return true;
+	}
+	return false;
+}
 
 /* The search path, most personal first. Empty entries are skipped. */
 static void theme_dirs(char dirs[NDIRS][PATH_MAX])
@@ -44,13 +76,10 @@ static void theme_dirs(char dirs[NDIRS][PATH_MAX])
 		snprintf(dirs[0], PATH_MAX, "%s/.config/resource_image/themes",
 			 home);
 	snprintf(dirs[1], PATH_MAX, "%s/themes", RI_DATADIR);
-#ifdef RI_SRCDIR
-	snprintf(dirs[2], PATH_MAX, "%s/themes", RI_SRCDIR);
-#endif
 	/*
-	 * Next to the binary: PREFIX/bin -> PREFIX/share/... (installed with
-	 * another PREFIX than it was built with), and build/ -> themes/ (a
-	 * moved source tree).
+	 * Beside the binary: PREFIX/bin -> PREFIX/share/... (installed with
+	 * another PREFIX than it was built with), or the source checkout it
+	 * runs from.
 	 */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
@@ -58,8 +87,8 @@ static void theme_dirs(char dirs[NDIRS][PATH_MAX])
 
 		exe[n] = '\0';
 		dir = dirname(exe);
-		snprintf(dirs[3], PATH_MAX, "%s/../share/resource_image/themes", dir);
-		snprintf(dirs[4], PATH_MAX, "%s/../themes", dir);
+		snprintf(dirs[2], PATH_MAX, "%s/../share/resource_image/themes", dir);
+		checkout_themes(dir, dirs[3], PATH_MAX);
 	}
 }
 

@@ -172,12 +172,14 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
-	v->m = v->mon->model;
+	v->m = ri_monitor_model(v->mon);
+	ri_monitor_info(v->mon, &v->info);
 	if (warn[0])
 		tui_message(v, "%s", warn);
 	if (o->npids || o->nnames)
 		tui_apply_choice(v, o->pids, o->npids,
 				 (const char(*)[RI_COMM_LEN])o->names, o->nnames);
+	tui_rebuild_rows(v);
 	return 0;
 }
 
@@ -194,22 +196,20 @@ static void draw_main(struct tui *v)
 		return;
 	}
 	dh = detail_height(v);
-	th = (int)v->nrows + 2; /* title, rows, a blank line */
+	th = (int)v->rows.n + 2; /* title, rows, a blank line */
 	if (th > avail - dh)
 		th = avail - dh;
 	if (th < 4)
 		th = 4 < avail ? 4 : avail;
 	table_draw(v, y, th - 1);
-	if (v->sel < v->nrows)
-		detail_draw(v, v->rows[v->sel].p, y + th, avail - th);
+	if (ri_rows_selected(&v->rows))
+		detail_draw(v, ri_rows_selected(&v->rows)->p, y + th, avail - th);
 }
 
-static void draw(struct tui *v)
+static void draw(struct tui *v, bool full)
 {
-	if (v->need_full_redraw) {
+	if (full)
 		clearok(curscr, TRUE);
-		v->need_full_redraw = false;
-	}
 	erase();
 	if (COLS < 40 || LINES < 10) {
 		mvprintw(LINES / 2, 0, "%.*s", COLS,
@@ -234,20 +234,28 @@ static void tick(struct tui *v)
 
 	if (ret < 0)
 		tui_message(v, "refresh failed: %s", strerror(-ret));
-	rows_rebuild(v);
 }
 
-static void read_keys(struct tui *v)
+/* Every key waiting, each handled; what they ask for is or-ed together. */
+static enum ri_next read_keys(struct tui *v)
 {
+	enum ri_next next = NEXT_NONE;
 	int ch;
 
-	while (!v->quit && (ch = getch()) != ERR) {
+	while (!(next & NEXT_QUIT) && (ch = getch()) != ERR) {
 		if (ch == KEY_RESIZE) {
-			v->need_full_redraw = true;
+			next |= NEXT_FULL_REDRAW;
 			continue;
 		}
-		keys_dispatch(v, ch);
+		next |= keys_dispatch(v, ch);
+		/* Later keys (a search after a sort) must see the new rows. */
+		if (next & NEXT_REBUILD) {
+			tui_rebuild_rows(v);
+			next &= ~NEXT_REBUILD;
+			next |= NEXT_REDRAW;
+		}
 	}
+	return next;
 }
 
 /* Milliseconds until @deadline, for poll(); -1 while paused. */
@@ -279,16 +287,17 @@ static void loop(struct tui *v)
 	 * The monitor was primed at open; a first tick after a short wait
 	 * fills the screen quickly without a meaningless millisecond interval.
 	 */
-	double next = now_mono() + (v->delay < 0.5 ? v->delay : 0.5);
+	double deadline = now_mono() + (v->delay < 0.5 ? v->delay : 0.5);
 	double hung_up = 0; /* when the terminal went away */
 	long ticks = 0;
+	enum ri_next next = NEXT_NONE;
 
-	draw(v);
-	while (!v->quit && !got_stop) {
+	draw(v, false);
+	while (!(next & NEXT_QUIT) && !got_stop) {
 		/* A negative fd is not polled: a dead tty would wake us at once. */
 		struct pollfd pfd = { .fd = hung_up ? -1 : STDIN_FILENO,
 				      .events = POLLIN };
-		int ms = wait_ms(v, next), n;
+		int ms = wait_ms(v, deadline), n;
 
 		if (hung_up) {
 			double left = hung_up + HANGUP_GRACE_S - now_mono();
@@ -311,19 +320,22 @@ static void loop(struct tui *v)
 		if (hung_up)
 			continue;
 		/* EINTR is how SIGWINCH arrives: ncurses queues KEY_RESIZE. */
-		read_keys(v);
-		if (!v->paused && now_mono() >= next) {
+		next = read_keys(v);
+		if (next & NEXT_QUIT)
+			break;
+		if (!v->paused && now_mono() >= deadline) {
 			tick(v);
-			next += v->delay;
+			tui_rebuild_rows(v);
+			deadline += v->delay;
 			/* After a long stall, do not fire a burst of ticks. */
-			if (next < now_mono())
-				next = now_mono() + v->delay;
+			if (deadline < now_mono())
+				deadline = now_mono() + v->delay;
 			if (v->opts->count && ++ticks >= v->opts->count)
-				v->quit = true;
+				break;
 		} else if (v->paused) {
-			next = now_mono() + v->delay;
+			deadline = now_mono() + v->delay;
 		}
-		draw(v);
+		draw(v, next & NEXT_FULL_REDRAW);
 	}
 }
 
@@ -359,7 +371,7 @@ int ri_tui_run(const struct ri_opts *o)
 		fprintf(stderr, "resource_image: %s\n", err);
 	if (v->mon)
 		ri_monitor_close(v->mon);
-	rows_free(v);
+	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
 	free(v);
 	return ret ? 1 : 0;

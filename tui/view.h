@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * State shared by the files of tui/: what is shown (rows, selection,
- * sort, expansion), how (theme, glyphs) and the modal overlays (prompt,
- * picker, help). Each tui/ file owns one concern over this state.
+ * State shared by the files of tui/: what is shown (the rows, with their
+ * selection and expansion, from core/rows.h), how (theme, glyphs) and the
+ * modal overlays (prompt, picker, help). Each tui/ file owns one concern
+ * over this state.
+ *
+ * Layers, each calling only those below it: tui.c (lifecycle and the
+ * loop) -> keys.c, picker.c, prompt.c, help.c (input) and table.c,
+ * header.c, detail.c (drawing) -> shell.c (what every screen may ask of
+ * the shell: a message, a delay, a choice, rebuilt rows) -> core/.
+ * A key handler returns what must happen next (enum ri_next); the loop
+ * does it, once.
  */
 #ifndef RI_TUI_VIEW_H
 #define RI_TUI_VIEW_H
@@ -14,6 +22,7 @@
 #include "../core/cli.h"
 #include "../core/model.h"
 #include "../core/monitor.h"
+#include "../core/rows.h"
 #include "theme.h"
 
 /* Screen roles, each an attribute built from the theme (colors.c). */
@@ -37,16 +46,18 @@ enum ri_role {
 	R_COUNT = R_SPARK0 + 8
 };
 
-/* One line of the table: a process, or one of its threads under it. */
-struct row {
-	struct ri_proc *p;
-	struct ri_thread *t; /* NULL for a process row */
-	bool last;           /* last thread of its process (tree glyph) */
+/* What a key asks of the loop, or-ed together. */
+enum ri_next {
+	NEXT_NONE = 0,
+	NEXT_REDRAW = 1,       /* draw the screen again */
+	NEXT_REBUILD = 2,      /* rebuild the rows (sort, filter, expansion) */
+	NEXT_FULL_REDRAW = 4,  /* repaint every cell (Ctrl-L, a new theme) */
+	NEXT_QUIT = 8,
 };
 
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY };
 
-/* A process as the picker lists it (read from /proc at picker open). */
+/* A process as the picker lists it (listed when the picker opens). */
 struct pick_item {
 	pid_t pid;
 	uid_t uid;
@@ -69,11 +80,12 @@ struct picker {
 struct tui {
 	const struct ri_opts *opts;
 	struct ri_monitor *mon;
-	struct ri_model *m;
+	const struct ri_model *m;
+	struct ri_monitor_info info;
 
 	double delay;
 	int help_top;
-	bool paused, quit, all_threads, reverse, help, need_full_redraw;
+	bool paused, all_threads, reverse, help;
 	enum ri_sort_key sort;
 	enum ri_metric spark_metric;
 
@@ -84,19 +96,10 @@ struct tui {
 	char theme_names[32][64];
 	int ntheme_names, theme_idx;
 
-	/* The table. */
-	struct row *rows;
-	size_t nrows, rows_cap;
-	size_t sel, top;
-	pid_t sel_pid, sel_tid; /* follows the task, not the row number */
-	bool user_moved;        /* until then the cursor stays on row 0 */
-	bool reveal;            /* scroll so a just-expanded process's threads show */
-	pid_t *expanded;
-	size_t nexpanded, expanded_cap;
-	struct ri_thread **tbuf; /* scratch for sorting threads */
-	size_t tbuf_cap;
-	struct ri_proc **pbuf; /* sorted copy of the model's processes */
-	size_t pbuf_cap;
+	/* The table: rows, selection and expansion live in core/rows. */
+	struct ri_rows rows;
+	size_t top;     /* first row on screen */
+	bool reveal;    /* scroll so a just-expanded process's threads show */
 	int table_rows; /* visible lines in the last draw */
 
 	/* Prompt line (search, filter, delay). */
@@ -110,15 +113,14 @@ struct tui {
 	struct picker pk;
 };
 
-/* rows.c */
-void rows_rebuild(struct tui *v);
-bool rows_is_expanded(const struct tui *v, pid_t pid);
-void rows_set_expanded(struct tui *v, pid_t pid, bool on);
-void rows_select(struct tui *v, size_t i);
-void rows_pick(struct tui *v, size_t i);
-void rows_move(struct tui *v, long delta);
-bool rows_match(const struct row *r, const char *needle);
-void rows_free(struct tui *v);
+/* shell.c: what every screen may ask of the shell. */
+void tui_message(struct tui *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tui_set_delay(struct tui *v, double d);
+/* Applies a choice; the rows must be rebuilt after (NEXT_REBUILD). */
+enum ri_next tui_apply_choice(struct tui *v, const pid_t *pids, size_t n,
+			      const char (*names)[RI_COMM_LEN], size_t nnames);
+void tui_rebuild_rows(struct tui *v);
 
 /* table.c */
 void table_draw(struct tui *v, int y, int h);
@@ -127,8 +129,6 @@ enum ri_sort_key table_next_sort(enum ri_sort_key k, int dir);
 /* header.c */
 int header_draw(struct tui *v);
 void footer_draw(struct tui *v);
-void tui_message(struct tui *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* detail.c */
 int detail_height(const struct tui *v);
@@ -145,23 +145,20 @@ void spark_range(const struct ri_hist *h, enum ri_metric m, size_t samples,
 const char *spark_metric_name(enum ri_metric m);
 
 /* picker.c */
-void picker_open(struct tui *v);
+enum ri_next picker_open(struct tui *v);
 void picker_draw(struct tui *v);
-void picker_key(struct tui *v, int ch);
+enum ri_next picker_key(struct tui *v, int ch);
 void picker_free(struct picker *pk);
-
-/* proclist.c */
-int proclist_read(struct pick_item **out, size_t *n);
 
 /* help.c */
 void help_draw(struct tui *v);
 bool help_key(struct tui *v, int ch);
 
 /* prompt.c */
-void prompt_start(struct tui *v, enum prompt_kind k);
-void prompt_key(struct tui *v, int ch);
+enum ri_next prompt_start(struct tui *v, enum prompt_kind k);
+enum ri_next prompt_key(struct tui *v, int ch);
 void prompt_draw(struct tui *v, int y);
-void search_next(struct tui *v);
+enum ri_next search_next(struct tui *v);
 
 /* keys.c: a binding of the main view; the help screen lists the table. */
 #define MAX_ACTION_KEYS 4
@@ -169,15 +166,12 @@ struct action {
 	const char *group; /* starts a help section when set */
 	const char *keys;  /* as shown in help; NULL: shares the line above */
 	const char *help;
-	void (*fn)(struct tui *v);
+	enum ri_next (*fn)(struct tui *v);
 	int codes[MAX_ACTION_KEYS]; /* 0-terminated unless full */
 };
 const struct action *keys_actions(size_t *n);
 
-void keys_dispatch(struct tui *v, int ch);
-void tui_set_delay(struct tui *v, double d);
-void tui_apply_choice(struct tui *v, const pid_t *pids, size_t n,
-		      const char (*names)[RI_COMM_LEN], size_t nnames);
+enum ri_next keys_dispatch(struct tui *v, int ch);
 
 /* colors.c */
 void colors_init(struct tui *v);

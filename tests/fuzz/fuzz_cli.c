@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r != RI_CLI_RUN && r != RI_CLI_EXIT && r != RI_CLI_USAGE)
 		abort();
 	if (r == RI_CLI_RUN) {
-		if (o.npids > RI_MAX_CHOICE || o.nnames > RI_MAX_CHOICE)
+		if (o.npids > RI_MAX_CHOSEN_PIDS || o.nnames > RI_MAX_CHOSEN_NAMES)
 			abort();
 		if (!(o.delay >= 0.01 && o.delay <= 86400))
 			abort();

@@ -283,49 +283,47 @@ static void test_bad_values(void)
 static void test_limits(void)
 {
 	static const char *args[MAXARGS];
-	static char lists[2][4096], names[1100][RI_COMM_LEN], big[5001];
+	static char lists[2][32768], names[300][RI_COMM_LEN];
 	size_t len;
 	int i, n;
 
-	/* 1200 PIDs in two lists: past RI_MAX_CHOICE. */
+	/* One more PID than the kernel filter holds, over two lists. */
 	for (i = 0; i < 2; i++) {
 		len = 0;
-		for (n = 1; n <= 600; n++)
+		for (n = 1; n <= 2049; n++)
 			len += (size_t)snprintf(lists[i] + len, sizeof(lists[i]) - len,
-						"%s%d", n > 1 ? "," : "", n + i * 600);
+						"%s%d", n > 1 ? "," : "", n + i * 2049);
 		args[2 * i] = "-p";
 		args[2 * i + 1] = lists[i];
 	}
-	refused(__LINE__, "-p: too many PIDs", 4, args);
-	/* Exactly RI_MAX_CHOICE is fine. */
+	refused(__LINE__, "-p: more than 4096 PIDs", 4, args);
+	/* Exactly RI_MAX_CHOSEN_PIDS is fine, and a PID given twice counts once. */
 	len = 0;
-	lists[1][0] = '\0';
-	for (n = 601; n <= RI_MAX_CHOICE; n++)
+	for (n = 2050; n <= RI_MAX_CHOSEN_PIDS; n++)
 		len += (size_t)snprintf(lists[1] + len, sizeof(lists[1]) - len,
-					"%s%d", n > 601 ? "," : "", n);
+					"%s%d", n > 2050 ? "," : "", n);
+	snprintf(lists[1] + len, sizeof(lists[1]) - len, ",1,2,3");
 	parse_v(&run, &o, 4, args);
 	CHECK_EQ(run.r, RI_CLI_RUN);
-	CHECK_EQ(o.npids, RI_MAX_CHOICE);
-	CHECK_EQ(o.pids[RI_MAX_CHOICE - 1], RI_MAX_CHOICE);
+	CHECK_EQ(o.npids, RI_MAX_CHOSEN_PIDS);
+	CHECK_EQ(o.pids[RI_MAX_CHOSEN_PIDS - 1], RI_MAX_CHOSEN_PIDS);
 
-	for (i = 0; i < 1100; i++) {
-		snprintf(names[i], sizeof(names[i]), "n%u", (unsigned int)i % 10000);
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%u", (unsigned int)i);
 		args[2 * i] = "-c";
 		args[2 * i + 1] = names[i];
 	}
-	refused(__LINE__, "-c: too many names", 2 * 1100, args);
-	parse_v(&run, &o, 2 * RI_MAX_CHOICE, args);
+	refused(__LINE__, "-c: more than 256 names", 2 * 257, args);
+	refused(__LINE__, "-c: more than 256 names", 2 * 300, args);
+	parse_v(&run, &o, 2 * RI_MAX_CHOSEN_NAMES, args);
 	CHECK_EQ(run.r, RI_CLI_RUN);
-	CHECK_EQ(o.nnames, RI_MAX_CHOICE);
-
-	/* A PID list longer than the parser's buffer is refused, not cut. */
-	memset(big, '1', sizeof(big) - 1);
-	for (i = 1; i < (int)sizeof(big) - 1; i += 2)
-		big[i] = ',';
-	big[sizeof(big) - 1] = '\0';
-	args[0] = "-p";
-	args[1] = big;
-	refused(__LINE__, "-p: list too long", 2, args);
+	CHECK_EQ(o.nnames, RI_MAX_CHOSEN_NAMES);
+	/* The same name again is no new name. */
+	args[2 * RI_MAX_CHOSEN_NAMES] = "-c";
+	args[2 * RI_MAX_CHOSEN_NAMES + 1] = names[0];
+	parse_v(&run, &o, 2 * RI_MAX_CHOSEN_NAMES + 2, args);
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK_EQ(o.nnames, RI_MAX_CHOSEN_NAMES);
 }
 
 static void test_help_version(void)

@@ -19,22 +19,26 @@
 #include <string.h>
 
 #include "../../core/model.h"
+#include "../../core/sort.h"
 #include "check.h"
 
 /* --- a fake source --------------------------------------------------------- */
 
 #define SEC 1000000000ULL
 #define MS 1000000ULL
-/* CLOCK_MONOTONIC of the first update; tasks older than this predate us. */
+/* CLOCK_BOOTTIME of the first update; tasks older than this predate us. */
 #define T0 (10000 * SEC)
 #define EPOCH 1700000000.0
 
 struct world {
 	struct ri_model *m;
-	struct ri_taskbuf live, exited;
-	uint64_t mono;  /* of the last update */
+	struct ri_drain d;
+	uint64_t mono;  /* boot-time clock of the last update */
 	double unix_t;
 };
+
+#define PAGE 4096
+#define MEM_TOTAL (8ULL << 30)
 
 static void world_init(struct world *w, int linger, bool keep_chosen,
 		       int grace)
@@ -54,13 +58,17 @@ static void world_init(struct world *w, int linger, bool keep_chosen,
 	}
 	w->mono = T0;
 	w->unix_t = EPOCH;
+	/* The machine as a source would describe it. */
+	w->d.machine.page_size = PAGE;
+	w->d.machine.mem_total = MEM_TOTAL;
+	w->d.machine.mem_available = MEM_TOTAL / 2;
+	w->d.machine.ncpu = 2;
 }
 
 static void world_free(struct world *w)
 {
 	ri_model_free(w->m);
-	ri_taskbuf_free(&w->live);
-	ri_taskbuf_free(&w->exited);
+	ri_drain_free(&w->d);
 }
 
 static struct ri_task mk(pid_t pid, pid_t tgid, uint64_t start, uint64_t pstart,
@@ -93,17 +101,17 @@ static void push(struct ri_taskbuf *b, const struct ri_task *t)
 
 static void live(struct world *w, const struct ri_task *t)
 {
-	push(&w->live, t);
+	push(&w->d.live, t);
 }
 
-/* The final snapshot of @t, which exited at CLOCK_MONOTONIC @at_ns. */
+/* The final snapshot of @t, which exited at boot-time clock @at_ns. */
 static void died(struct world *w, const struct ri_task *t, uint64_t at_ns)
 {
 	struct ri_task d = *t;
 
 	d.flags |= RI_F_EXITED;
 	d.exit_ns = at_ns;
-	push(&w->exited, &d);
+	push(&w->d.exited, &d);
 }
 
 /* One update @dt_ns after the previous one; the first call primes. */
@@ -113,10 +121,11 @@ static int tick(struct world *w, uint64_t dt_ns)
 
 	w->mono += dt_ns;
 	w->unix_t += (double)dt_ns * 1e-9;
-	r = ri_model_update(w->m, &w->live, &w->exited, w->mono, w->unix_t, 0,
-			    0);
-	w->live.n = 0;
-	w->exited.n = 0;
+	w->d.clock_ns = w->mono;
+	w->d.unix_time = w->unix_t;
+	r = ri_model_update(w->m, &w->d);
+	w->d.live.n = 0;
+	w->d.exited.n = 0;
 	return r;
 }
 

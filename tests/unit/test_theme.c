@@ -175,7 +175,7 @@ static void test_shipped_names(void)
 /* Every theme shipped in themes/ parses, and sets every key. */
 static void test_shipped_files(void)
 {
-#ifdef RI_SRCDIR
+#ifdef RI_TEST_TREE
 	static const char *const names[] = { "default", "light", "mono",
 					     "high-contrast", "nord" };
 	char path[512], buf[8192], err[128];
@@ -184,7 +184,7 @@ static void test_shipped_files(void)
 	FILE *f;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/themes/%s.theme", RI_SRCDIR,
+		snprintf(path, sizeof(path), "%s/themes/%s.theme", RI_TEST_TREE,
 			 names[i]);
 		f = fopen(path, "rb");
 		CHECK(f != NULL);

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What the model's files share and nobody else sees: the private state
+ * behind struct ri_model, and the functions one part calls in another.
+ */
+#ifndef RI_MODEL_PRIV_H
+#define RI_MODEL_PRIV_H
+
+#include "model.h"
+#include "pidtab.h"
+
+struct ri_model_priv {
+	struct ri_pidtab threads, procs;
+	struct ri_thread *free_threads;
+	struct ri_proc *free_procs;
+	size_t nfree_threads, nfree_procs;
+	struct ri_proc *all; /* every process node in use */
+	size_t procs_cap;
+	uint64_t baseline_ns; /* tasks born after this are counted from zero */
+	uint64_t events;      /* cumulative events at the last update */
+	bool primed;
+
+	/* The machine's counters at the last update (machine.c). */
+	struct ri_machine last_machine;
+	bool machine_primed;
+	uint32_t machine_fig_cap; /* entries allocated in machine.cpu */
+};
+
+/* pool.c: nodes kept for reuse, so a steady state allocates nothing. */
+struct ri_thread *ri_pool_thread(struct ri_model_priv *p);
+void ri_pool_put_thread(struct ri_model_priv *p, struct ri_thread *t);
+struct ri_proc *ri_pool_proc(struct ri_model_priv *p);
+void ri_pool_put_proc(struct ri_model_priv *p, struct ri_proc *pr);
+void ri_pool_free(struct ri_model_priv *p);
+
+/* choice.c */
+bool ri_choice_takes(struct ri_model *m, struct ri_proc *pr);
+
+/* tick.c: one update of the tasks, between the model's bookkeeping. */
+void ri_tick_begin(struct ri_model *m);
+void ri_tick_account(struct ri_model *m, const struct ri_drain *d);
+void ri_tick_finish(struct ri_model *m, double dt);
+void ri_proc_unlink(struct ri_model_priv *p, struct ri_proc *pr);
+
+/* machine.c */
+int ri_machine_update(struct ri_model *m, const struct ri_machine *now,
+		      double dt);
+void ri_machine_free(struct ri_model *m);
+
+#endif /* RI_MODEL_PRIV_H */

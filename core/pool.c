@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Pools of thread and process nodes. Freed nodes are kept for reuse, so a
+ * steady churn allocates nothing; past POOL_KEEP, storms give memory back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_priv.h"
+
+#define POOL_KEEP 4096
+
+struct ri_thread *ri_pool_thread(struct ri_model_priv *p)
+{
+	struct ri_thread *t = p->free_threads;
+
+	if (t) {
+		p->free_threads = t->next;
+		p->nfree_threads--;
+	} else {
+		t = malloc(sizeof(*t));
+		if (!t)
+			return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+void ri_pool_put_thread(struct ri_model_priv *p, struct ri_thread *t)
+{
+	if (p->nfree_threads >= POOL_KEEP) {
+		free(t);
+		return;
+	}
+	t->next = p->free_threads;
+	p->free_threads = t;
+	p->nfree_threads++;
+}
+
+struct ri_proc *ri_pool_proc(struct ri_model_priv *p)
+{
+	struct ri_proc *pr = p->free_procs;
+
+	if (pr) {
+		p->free_procs = pr->all_next;
+		p->nfree_procs--;
+	} else {
+		pr = malloc(sizeof(*pr));
+		if (!pr)
+			return NULL;
+	}
+	memset(pr, 0, sizeof(*pr));
+	return pr;
+}
+
+void ri_pool_put_proc(struct ri_model_priv *p, struct ri_proc *pr)
+{
+	if (p->nfree_procs >= POOL_KEEP) {
+		free(pr);
+		return;
+	}
+	pr->all_next = p->free_procs;
+	p->free_procs = pr;
+	p->nfree_procs++;
+}
+
+/* Every node, in use or pooled. */
+void ri_pool_free(struct ri_model_priv *p)
+{
+	struct ri_proc *pr, *pn;
+	struct ri_thread *t, *tn;
+
+	for (pr = p->all; pr; pr = pn) {
+		pn = pr->all_next;
+		for (t = pr->threads; t; t = tn) {
+			tn = t->next;
+			free(t);
+		}
+		free(pr);
+	}
+	p->all = NULL;
+	for (t = p->free_threads; t; t = tn) {
+		tn = t->next;
+		free(t);
+	}
+	for (pr = p->free_procs; pr; pr = pn) {
+		pn = pr->all_next;
+		free(pr);
+	}
+	p->free_threads = NULL;
+	p->free_procs = NULL;
+	p->nfree_threads = p->nfree_procs = 0;
+}

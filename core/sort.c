@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Sorting processes and threads by a key (see sort.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model.h"
+#include "sort.h"
+
+static const char *const sort_names[RI_SORT_COUNT] = {
+	[RI_SORT_CPU] = "cpu",       [RI_SORT_MEM] = "mem",
+	[RI_SORT_TIME] = "time",     [RI_SORT_PID] = "pid",
+	[RI_SORT_IO] = "io",         [RI_SORT_COMM] = "comm",
+	[RI_SORT_READ] = "read",     [RI_SORT_WRITE] = "write",
+	[RI_SORT_DISK_READ] = "disk-read", [RI_SORT_DISK_WRITE] = "disk-write",
+	[RI_SORT_CSW] = "csw",       [RI_SORT_THREADS] = "threads",
+	[RI_SORT_RSS] = "rss",       [RI_SORT_USER] = "user",
+	[RI_SORT_WAIT] = "wait",     [RI_SORT_GROWTH] = "growth",
+};
+
+const char *ri_sort_name(enum ri_sort_key k)
+{
+	return k < RI_SORT_COUNT ? sort_names[k] : "?";
+}
+
+int ri_sort_parse(const char *name, enum ri_sort_key *k)
+{
+	int i;
+
+	for (i = 0; i < RI_SORT_COUNT; i++) {
+		if (!strcasecmp(name, sort_names[i])) {
+			*k = (enum ri_sort_key)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+bool ri_sort_ascends(enum ri_sort_key k)
+{
+	return k == RI_SORT_PID || k == RI_SORT_COMM || k == RI_SORT_USER;
+}
+
+/* A figure's value under a numeric key. */
+static double fig_key(const struct ri_fig *f, enum ri_sort_key k)
+{
+	switch (k) {
+	case RI_SORT_CPU:
+		return f->cpu_pct;
+	case RI_SORT_MEM:
+	case RI_SORT_RSS:
+		return (double)f->rss_bytes;
+	case RI_SORT_TIME:
+		return (double)f->cpu_total_ns;
+	case RI_SORT_IO:
+		return f->io_rd_bps + f->io_wr_bps;
+	case RI_SORT_READ:
+		return f->io_rd_bps;
+	case RI_SORT_WRITE:
+		return f->io_wr_bps;
+	case RI_SORT_DISK_READ:
+		return f->disk_rd_bps;
+	case RI_SORT_DISK_WRITE:
+		return f->disk_wr_bps;
+	case RI_SORT_CSW:
+		return f->csw_ps;
+	case RI_SORT_WAIT:
+		return f->wait_pct;
+	default:
+		return 0;
+	}
+}
+
+struct order {
+	enum ri_sort_key key;
+	int dir; /* 1: the key's own order, -1: inverted */
+};
+
+/* What a comparison needs of a process or a thread. */
+struct sortable {
+	const struct ri_fig *fig;
+	pid_t pid;
+	const char *comm;
+	int nthreads;
+	uid_t uid;
+	double growth; /* bytes per second; a process's unknown trend sorts last */
+};
+
+static int cmp_num(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp(const struct sortable *a, const struct sortable *b,
+	       const struct order *o)
+{
+	int c;
+
+	switch (o->key) {
+	case RI_SORT_PID:
+		c = cmp_num(a->pid, b->pid);
+		break;
+	case RI_SORT_COMM:
+		c = strncmp(a->comm, b->comm, RI_COMM_LEN);
+		break;
+	case RI_SORT_USER:
+		c = cmp_num(a->uid, b->uid);
+		break;
+	case RI_SORT_THREADS:
+		c = -cmp_num(a->nthreads, b->nthreads);
+		break;
+	case RI_SORT_GROWTH:
+		c = -cmp_num(a->growth, b->growth);
+		break;
+	default:
+		c = -cmp_num(fig_key(a->fig, o->key), fig_key(b->fig, o->key));
+	}
+	c *= o->dir;
+	return c ? c : cmp_num(a->pid, b->pid);
+}
+
+static struct sortable of_proc(const struct ri_proc *p)
+{
+	return (struct sortable){ &p->fig, p->pid, p->comm, p->nthreads, p->uid,
+				  p->growth.valid ? p->growth.bps : -INFINITY };
+}
+
+static struct sortable of_thread(const struct ri_thread *t)
+{
+	return (struct sortable){ &t->fig, t->tid, t->comm, 1, 0, -INFINITY };
+}
+
+static int cmp_proc(const void *a, const void *b, void *ctx)
+{
+	struct sortable x = of_proc(*(struct ri_proc *const *)a);
+	struct sortable y = of_proc(*(struct ri_proc *const *)b);
+
+	return cmp(&x, &y, ctx);
+}
+
+static int cmp_thread(const void *a, const void *b, void *ctx)
+{
+	struct sortable x = of_thread(*(struct ri_thread *const *)a);
+	struct sortable y = of_thread(*(struct ri_thread *const *)b);
+
+	return cmp(&x, &y, ctx);
+}
+
+void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
+		   bool reverse)
+{
+	struct order o = { k, reverse ? -1 : 1 };
+
+	if (n < 2)
+		return; /* qsort's pointer must not be NULL, even for nothing */
+	qsort_r(v, n, sizeof(*v), cmp_proc, &o);
+}
+
+void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,
+		     bool reverse)
+{
+	struct order o = { k, reverse ? -1 : 1 };
+
+	if (n < 2)
+		return;
+	qsort_r(v, n, sizeof(*v), cmp_thread, &o);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Sort keys of the table, shared by every front end: the names the
+ * command line takes (-s KEY) and the orders they mean.
+ */
+#ifndef RI_SORT_H
+#define RI_SORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ri_proc;
+struct ri_thread;
+
+enum ri_sort_key {
+	RI_SORT_CPU,
+	RI_SORT_MEM,
+	RI_SORT_TIME,
+	RI_SORT_PID,
+	RI_SORT_IO,    /* logical read + write rate */
+	RI_SORT_COMM,
+	RI_SORT_READ,
+	RI_SORT_WRITE,
+	RI_SORT_DISK_READ,
+	RI_SORT_DISK_WRITE,
+	RI_SORT_CSW,
+	RI_SORT_THREADS,
+	RI_SORT_RSS,
+	RI_SORT_USER,
+	RI_SORT_WAIT,   /* run-queue wait, WAIT% */
+	RI_SORT_GROWTH, /* RSS growth per second (processes) */
+	RI_SORT_COUNT
+};
+
+/*
+ * Descending by key unless @reverse (PID, COMM and USER ascend); ties by
+ * PID, always ascending, so rows do not jump.
+ */
+void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
+		   bool reverse);
+void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,
+		     bool reverse);
+/* Whether @k ascends when not reversed (PID, COMM, USER). */
+bool ri_sort_ascends(enum ri_sort_key k);
+const char *ri_sort_name(enum ri_sort_key k);
+int ri_sort_parse(const char *name, enum ri_sort_key *k);
+
+#endif /* RI_SORT_H */

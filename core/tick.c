@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * One tick of the tasks: cumulative snapshots in, per-interval figures out.
+ *
+ * Each drained snapshot is matched to its thread by pid and start time;
+ * the difference with the previous snapshot is that thread's share of the
+ * interval. A thread that exited brings its final snapshot, so its last
+ * slice counts too. Processes sum their threads; a task missing from the
+ * live set without an exit snapshot is taken for exited after a grace.
+ */
+#include <string.h>
+
+#include "model_priv.h"
+
+void ri_proc_unlink(struct ri_model_priv *p, struct ri_proc *pr)
+{
+	if (pr->all_prev)
+		pr->all_prev->all_next = pr->all_next;
+	else
+		p->all = pr->all_next;
+	if (pr->all_next)
+		pr->all_next->all_prev = pr->all_prev;
+}
+
+/*
+ * A process whose PID was taken over in this very interval is out of the
+ * table already; a late snapshot of it must still find it.
+ */
+static struct ri_proc *find_displaced_proc(struct ri_model *m, pid_t pid,
+					   uint64_t start)
+{
+	struct ri_proc *pr;
+
+	for (pr = m->priv->all; pr; pr = pr->all_next)
+		if (pr->pid == pid && pr->start_ns == start && !pr->in_table)
+			return pr;
+	return NULL;
+}
+
+static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
+				bool in_table)
+{
+	struct ri_model_priv *p = m->priv;
+	struct ri_proc *pr = ri_pool_proc(p);
+
+	if (!pr)
+		return NULL;
+	pr->pid = (pid_t)r->tgid;
+	pr->start_ns = r->pstart_ns;
+	pr->uid = r->uid;
+	pr->ppid = (pid_t)r->ppid;
+	pr->kthread = r->flags & RI_F_KTHREAD;
+	pr->cgroup_id = r->cgroup_id;
+	memcpy(pr->comm, r->comm, RI_COMM_LEN);
+	pr->comm[RI_COMM_LEN - 1] = '\0';
+	if (in_table) {
+		if (ri_pidtab_put(&p->procs, r->tgid, pr)) {
+			ri_pool_put_proc(p, pr);
+			return NULL;
+		}
+		pr->in_table = true;
+	}
+	pr->all_next = p->all;
+	if (p->all)
+		p->all->all_prev = pr;
+	p->all = pr;
+	pr->chosen = ri_choice_takes(m, pr);
+	return pr;
+}
+
+static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
+{
+	struct ri_model_priv *p = m->priv;
+	struct ri_proc *pr = ri_pidtab_get(&p->procs, r->tgid);
+
+	if (pr && pr->start_ns == r->pstart_ns)
+		return pr;
+	if (pr && r->pstart_ns < pr->start_ns) {
+		/* An older process's snapshot: it must not displace the new. */
+		struct ri_proc *old = find_displaced_proc(m, (pid_t)r->tgid,
+							  r->pstart_ns);
+
+		return old ? old : proc_new(m, r, false);
+	}
+	if (pr) {
+		/* The PID now names another process: the old one is gone. */
+		ri_pidtab_del(&p->procs, r->tgid);
+		pr->in_table = false;
+	}
+	return proc_new(m, r, true);
+}
+
+static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
+			       double when)
+{
+	struct ri_model_priv *p = m->priv;
+
+	if (t->exited)
+		return;
+	t->exited = true;
+	t->exit_time = when;
+	t->gone_ticks = 0;
+	if (t->in_table) {
+		ri_pidtab_del(&p->threads, (uint32_t)t->tid);
+		t->in_table = false;
+	}
+	if (t->proc->nthreads > 0)
+		t->proc->nthreads--;
+}
+
+static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
+					      const struct ri_task *r)
+{
+	struct ri_thread *t;
+
+	for (t = pr->threads; t; t = t->next)
+		if (t->tid == (pid_t)r->pid && t->start_ns == r->start_ns)
+			return t;
+	return NULL;
+}
+
+static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
+				    bool in_table)
+{
+	struct ri_model_priv *p = m->priv;
+	struct ri_proc *pr = proc_get(m, r);
+	struct ri_thread *t;
+
+	if (!pr)
+		return NULL;
+	/* Only an older snapshot can belong to a thread out of the table. */
+	if (!in_table && (t = find_displaced_thread(pr, r)))
+		return t;
+	t = ri_pool_thread(p);
+	if (!t)
+		return NULL;
+	t->tid = (pid_t)r->pid;
+	t->start_ns = r->start_ns;
+	t->proc = pr;
+	t->next = pr->threads;
+	if (pr->threads)
+		pr->threads->prev = t;
+	pr->threads = t;
+	pr->nthreads++;
+	if (in_table && ri_pidtab_put(&p->threads, r->pid, t) == 0)
+		t->in_table = true;
+	/*
+	 * Born since the last drain (or since the tool started): all of its
+	 * counters belong to this interval. Otherwise this is the first
+	 * sight of an older task: start counting now.
+	 */
+	if (p->primed && r->start_ns >= p->baseline_ns)
+		memset(&t->last, 0, sizeof(t->last));
+	else
+		t->last = *r;
+	return t;
+}
+
+static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r)
+{
+	struct ri_thread *t = ri_pidtab_get(&m->priv->threads, r->pid);
+
+	if (t && t->start_ns == r->start_ns && t->proc->pid == (pid_t)r->tgid)
+		return t;
+	/*
+	 * The exit snapshot of a task whose PID a newer task took in the same
+	 * interval: account it to the old task, leave the new one alone.
+	 */
+	if (t && r->start_ns < t->start_ns)
+		return thread_new(m, r, false);
+	if (t)
+		thread_mark_exited(m, t, m->time);
+	return thread_new(m, r, true);
+}
+
+static uint64_t delta(__u64 *last, __u64 now)
+{
+	uint64_t d = 0;
+
+	/*
+	 * Counters only grow; a smaller value means our previous reading
+	 * ran ahead (a running task's estimate): wait until it catches up.
+	 */
+	if (now > *last) {
+		d = now - *last;
+		*last = now;
+	}
+	return d;
+}
+
+static void thread_account(struct ri_model *m, struct ri_thread *t,
+			   const struct ri_task *r)
+{
+	struct ri_fig *f = &t->fig;
+
+	f->cpu_ns += delta(&t->last.cpu_ns, r->cpu_ns);
+	f->io_rd += delta(&t->last.rchar, r->rchar);
+	f->io_wr += delta(&t->last.wchar, r->wchar);
+	f->disk_rd += delta(&t->last.read_bytes, r->read_bytes);
+	f->disk_wr += delta(&t->last.write_bytes, r->write_bytes);
+	f->vcsw += delta(&t->last.nvcsw, r->nvcsw);
+	f->ivcsw += delta(&t->last.nivcsw, r->nivcsw);
+	f->wait_ns += delta(&t->last.run_delay_ns, r->run_delay_ns);
+	f->nsched += delta(&t->last.pcount, r->pcount);
+	f->wait_na = r->flags & RI_F_NO_SCHED;
+	f->cpu_total_ns = t->last.cpu_ns;
+	f->cpu = r->cpu;
+	f->disk_na = r->flags & RI_F_NO_DISK;
+	t->state = (char)r->state;
+	t->nice = r->nice;
+	if (r->pid == r->tgid) {
+		/* Only the leader's snapshot carries the process's own fields. */
+		struct ri_proc *pr = t->proc;
+
+		pr->uid = r->uid;
+		pr->ppid = (pid_t)r->ppid;
+		pr->state = (char)r->state;
+		pr->nice = r->nice;
+		pr->vm_bytes = r->vm_pages * (uint64_t)m->page_size;
+		if (r->cgroup_id)
+			pr->cgroup_id = r->cgroup_id;
+	}
+	memcpy(t->comm, r->comm, RI_COMM_LEN);
+	t->comm[RI_COMM_LEN - 1] = '\0';
+	t->last.rss_pages = r->rss_pages;
+	t->seen_tick = m->tick;
+	t->missing = 0;
+	t->counted = true;
+}
+
+static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
+{
+	double inv = dt > 0 ? 1.0 / dt : 0.0;
+
+	f->cpu_pct = (double)f->cpu_ns * 1e-9 * inv * 100.0;
+	f->io_rd_bps = (double)f->io_rd * inv;
+	f->io_wr_bps = (double)f->io_wr * inv;
+	f->disk_rd_bps = (double)f->disk_rd * inv;
+	f->disk_wr_bps = (double)f->disk_wr * inv;
+	f->csw_ps = (double)(f->vcsw + f->ivcsw) * inv;
+	f->wait_pct = (double)f->wait_ns * 1e-9 * inv * 100.0;
+	f->wait_avg_ns = f->nsched ? (double)f->wait_ns / (double)f->nsched : 0.0;
+	f->mem_pct = (double)f->rss_bytes * 100.0 / (double)mem_total;
+}
+
+static void hist_sample(struct ri_hist *h, const struct ri_fig *f)
+{
+	double v[RI_M_COUNT];
+
+	v[RI_M_CPU] = f->cpu_pct;
+	v[RI_M_MEM] = (double)f->rss_bytes;
+	v[RI_M_READ] = f->io_rd_bps;
+	v[RI_M_WRITE] = f->io_wr_bps;
+	ri_hist_push(h, v);
+}
+
+static void thread_drop(struct ri_model *m, struct ri_thread *t)
+{
+	struct ri_proc *pr = t->proc;
+
+	pr->cpu_total_base += t->last.cpu_ns;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		pr->threads = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	if (t->in_table)
+		ri_pidtab_del(&m->priv->threads, (uint32_t)t->tid);
+	ri_pool_put_thread(m->priv, t);
+}
+
+static void proc_drop(struct ri_model *m, struct ri_proc *pr)
+{
+	while (pr->threads)
+		thread_drop(m, pr->threads);
+	if (pr->in_table)
+		ri_pidtab_del(&m->priv->procs, (uint32_t)pr->pid);
+	ri_proc_unlink(m->priv, pr);
+	ri_pool_put_proc(m->priv, pr);
+}
+
+/* Start of a tick: last interval's figures go, lingering exits age. */
+void ri_tick_begin(struct ri_model *m)
+{
+	struct ri_proc *pr, *pn;
+	struct ri_thread *t, *tn;
+	int linger = m->opts.linger_ticks;
+
+	for (pr = m->priv->all; pr; pr = pn) {
+		pn = pr->all_next;
+		for (t = pr->threads; t; t = tn) {
+			tn = t->next;
+			t->counted = false;
+			if (t->exited && ++t->gone_ticks > linger) {
+				thread_drop(m, t);
+				continue;
+			}
+			if (!t->exited) {
+				uint64_t total = t->fig.cpu_total_ns;
+				int cpu = t->fig.cpu;
+				bool na = t->fig.disk_na, wna = t->fig.wait_na;
+
+				memset(&t->fig, 0, sizeof(t->fig));
+				t->fig.cpu_total_ns = total;
+				t->fig.cpu = cpu;
+				t->fig.disk_na = na;
+				t->fig.wait_na = wna;
+			}
+		}
+		if (pr->exited && ++pr->gone_ticks > linger &&
+		    !(m->opts.keep_chosen && ri_model_has_choice(m) && pr->chosen))
+			proc_drop(m, pr);
+	}
+}
+
+/* Tasks missing from the live set with no exit snapshot. */
+static void reap_missing(struct ri_model *m)
+{
+	struct ri_proc *pr;
+	struct ri_thread *t;
+
+	for (pr = m->priv->all; pr; pr = pr->all_next)
+		for (t = pr->threads; t; t = t->next)
+			if (!t->exited && t->seen_tick != m->tick &&
+			    ++t->missing > m->opts.missing_grace) {
+				thread_mark_exited(m, t, m->time);
+				t->counted = true;
+			}
+}
+
+static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
+{
+	struct ri_fig *f = &pr->fig;
+	struct ri_thread *t, *leader = NULL;
+	uint64_t total = pr->cpu_total_base, rss = 0;
+	bool any = false, alive = false;
+
+	if (pr->exited)
+		return; /* lingering: keeps the figures of its exit tick */
+	memset(f, 0, sizeof(*f));
+	for (t = pr->threads; t; t = t->next) {
+		total += t->last.cpu_ns;
+		if (!t->exited) {
+			/* Missing for a tick or two still counts as alive. */
+			alive = true;
+			/* Threads share one mm: take it once, leader first. */
+			if (!leader || t->tid == pr->pid) {
+				leader = t;
+				rss = t->last.rss_pages;
+			}
+		}
+		if (!t->counted)
+			continue;
+		any = true;
+		f->cpu_ns += t->fig.cpu_ns;
+		f->io_rd += t->fig.io_rd;
+		f->io_wr += t->fig.io_wr;
+		f->disk_rd += t->fig.disk_rd;
+		f->disk_wr += t->fig.disk_wr;
+		f->vcsw += t->fig.vcsw;
+		f->ivcsw += t->fig.ivcsw;
+		f->wait_ns += t->fig.wait_ns;
+		f->nsched += t->fig.nsched;
+		f->disk_na |= t->fig.disk_na;
+		f->wait_na |= t->fig.wait_na;
+	}
+	f->cpu_total_ns = total;
+	f->rss_bytes = rss * (uint64_t)m->page_size;
+	if (leader)
+		f->cpu = leader->fig.cpu;
+	/* The process is called what its leader was last called, even at exit. */
+	for (t = pr->threads; t; t = t->next) {
+		if (t->tid == pr->pid && t->counted) {
+			memcpy(pr->comm, t->comm, RI_COMM_LEN);
+			break;
+		}
+	}
+	fig_rates(f, dt, m->mem_total);
+	for (t = pr->threads; t; t = t->next) {
+		if (!t->counted)
+			continue;
+		t->fig.rss_bytes = f->rss_bytes;
+		fig_rates(&t->fig, dt, m->mem_total);
+		if (dt > 0 && m->opts.thread_history)
+			hist_sample(&t->hist, &t->fig);
+	}
+	if (dt > 0 && (any || alive)) {
+		hist_sample(&pr->hist, f);
+		pr->rss_still = pr->hist.len > 1 && f->rss_bytes == pr->last_rss ?
+					pr->rss_still + 1 : 1;
+		pr->last_rss = f->rss_bytes;
+		ri_growth_update(&pr->hist, pr->rss_still,
+				 m->opts.growth_window_s > 0 ?
+					 m->opts.growth_window_s :
+					 RI_GROWTH_WINDOW_S,
+				 dt, &pr->growth);
+	}
+	if (!alive && pr->threads) {
+		pr->exited = true;
+		pr->gone_ticks = 0;
+		pr->exit_time = 0;
+		for (t = pr->threads; t; t = t->next)
+			if (t->exit_time > pr->exit_time)
+				pr->exit_time = t->exit_time;
+		if (pr->in_table) {
+			ri_pidtab_del(&m->priv->procs, (uint32_t)pr->pid);
+			pr->in_table = false;
+		}
+	}
+}
+
+void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
+{
+	const struct ri_taskbuf *live = &d->live, *exited = &d->exited;
+	struct ri_thread *t;
+	size_t i;
+
+	for (i = 0; i < live->n; i++) {
+		t = thread_get(m, &live->v[i]);
+		if (t)
+			thread_account(m, t, &live->v[i]);
+	}
+	for (i = 0; i < exited->n; i++) {
+		const struct ri_task *r = &exited->v[i];
+
+		t = thread_get(m, r);
+		if (!t)
+			continue;
+		thread_account(m, t, r);
+		t->last.rss_pages = 0;
+		thread_mark_exited(m, t,
+				   d->unix_time - (double)(d->clock_ns > r->exit_ns ?
+								   d->clock_ns - r->exit_ns :
+								   0) * 1e-9);
+	}
+	reap_missing(m);
+}
+
+void ri_tick_finish(struct ri_model *m, double dt)
+{
+	struct ri_proc *pr;
+
+	for (pr = m->priv->all; pr; pr = pr->all_next)
+		proc_finish(m, pr, dt);
+}
