@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests of core/, probe tests against ground
-# truth (BPF and procfs sources), TUI tests in tmux. Each test is a program
-# that exits 0 (pass), 77 (skip, reason on its last line) or anything else
-# (fail). Ends with one line: "N passed, N failed, N skipped".
+# The whole test suite: unit tests of core/, truth tests (the tool against
+# workloads that know their own numbers, BPF and procfs sources), faults
+# and bad input, fuzzers, TUI tests in tmux, every kernel. Each test is a
+# program that exits 0 (pass), 77 (skip, reason on its last line) or
+# anything else (fail). Ends with one line: "N passed, N failed, N skipped".
 #
 # Environment (set by `make test`): RI_BIN, RI_WORKLOADS, RI_UNIT.
 # RI_TESTS=pattern runs only the tests whose name contains the pattern.
@@ -60,15 +61,15 @@ for t in "$RI_UNIT"/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
 
-echo "== probe tests against ground truth (source: bpf)"
-for t in tests/bpf/test_*.py; do
-	[ -e "$t" ] && run_one "bpf/$(basename "$t" .py)" env RI_SOURCE=bpf python3 "$t"
+echo "== truth tests: the tool against workloads that know their numbers (source: bpf)"
+for t in tests/truth/test_*.py; do
+	[ -e "$t" ] && run_one "truth/bpf/$(basename "$t" .py)" env RI_SOURCE=bpf python3 "$t"
 done
 
-echo "== the same truth, procfs source"
+echo "== truth tests, the same truth from the procfs source"
 for n in cpu_duty threads io memory short_lived; do
-	t=tests/bpf/test_$n.py
-	[ -e "$t" ] && run_one "procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
+	t=tests/truth/test_$n.py
+	[ -e "$t" ] && run_one "truth/procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
 done
 
 echo "== faults and bad input (what the user sees, in each test's name)"
