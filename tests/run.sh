@@ -26,6 +26,8 @@ export UBSAN_OPTIONS="log_path=$logdir/san/ubsan:print_stacktrace=1:halt_on_erro
 
 pass=0 fail=0 skip=0
 failed=()
+# The highest BPF program and link ids now: what is older is not the suite's.
+bpf_mark=$(python3 tests/lib/leftover.py mark 2>/dev/null) || bpf_mark=
 
 run_one() { # name, command...
 	local name=$1 log rc t0 t1
@@ -106,17 +108,20 @@ if ls "$logdir"/san/* >/dev/null 2>&1; then
 	cat "$logdir"/san/* | head -n 60 | sed 's/^/    | /'
 fi
 
-# Nothing of ours may stay loaded, whatever the tests did.
-if command -v bpftool >/dev/null; then
-	left=$(bpftool prog show 2>/dev/null | grep -cE 'name ri_(switch|iter)' || true)
-	# A live (not zombie) resource_image may legitimately hold programs.
-	alive=$(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "resource_image"' | wc -l)
-	if [ "${left:-0}" -gt 0 ] && [ "$alive" -eq 0 ]; then
-		fail=$((fail + 1))
-		failed+=("leftover-bpf")
-		echo "FAIL $left BPF program(s) of ours still loaded after the suite"
-	fi
-fi
+# Nothing of ours may stay loaded, whatever the tests did: no ri_* program
+# loaded since the suite began that no live process holds (the same check
+# as every Python test's, from tests/lib/rilib.py).
+echo "== nothing of ours left loaded"
+verdict=$(python3 tests/lib/leftover.py ${bpf_mark:+--since $bpf_mark} 2>&1)
+case $? in
+0) echo "ok   ${verdict#PASS: }" ;;
+77) echo "SKIP ${verdict#SKIP: }" ;;
+*)
+	fail=$((fail + 1))
+	failed+=("leftover-bpf")
+	echo "FAIL ${verdict#FAIL: }"
+	;;
+esac
 
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"
