@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests of core/, probe tests against ground
-# truth (BPF and procfs sources), TUI tests in tmux. Each test is a program
-# that exits 0 (pass), 77 (skip, reason on its last line) or anything else
-# (fail). Ends with one line: "N passed, N failed, N skipped".
+# The whole test suite: unit tests of core/, truth tests (the tool against
+# workloads that know their own numbers, BPF and procfs sources), faults
+# and bad input, fuzzers, TUI tests in tmux, every kernel. Each test is a
+# program that exits 0 (pass), 77 (skip, reason on its last line) or
+# anything else (fail). Ends with one line: "N passed, N failed, N skipped".
 #
 # Environment (set by `make test`): RI_BIN, RI_WORKLOADS, RI_UNIT.
 # RI_TESTS=pattern runs only the tests whose name contains the pattern.
@@ -28,6 +29,9 @@ export UBSAN_OPTIONS="log_path=$logdir/san/ubsan:print_stacktrace=1:halt_on_erro
 
 pass=0 fail=0 skip=0
 failed=()
+# The highest BPF program and link ids now: what is older is not the suite's.
+bpf_mark=
+$only_unit || bpf_mark=$(python3 tests/lib/leftover.py mark 2>/dev/null) || bpf_mark=
 
 run_one() { # name, command...
 	local name=$1 log rc t0 t1
@@ -82,15 +86,15 @@ if $only_unit; then
 	exit
 fi
 
-echo "== probe tests against ground truth (source: bpf)"
-for t in tests/bpf/test_*.py; do
-	[ -e "$t" ] && run_one "bpf/$(basename "$t" .py)" env RI_SOURCE=bpf python3 "$t"
+echo "== truth tests: the tool against workloads that know their numbers (source: bpf)"
+for t in tests/truth/test_*.py; do
+	[ -e "$t" ] && run_one "truth/bpf/$(basename "$t" .py)" env RI_SOURCE=bpf python3 "$t"
 done
 
-echo "== the same truth, procfs source"
+echo "== truth tests, the same truth from the procfs source"
 for n in cpu_duty threads io memory short_lived; do
-	t=tests/bpf/test_$n.py
-	[ -e "$t" ] && run_one "procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
+	t=tests/truth/test_$n.py
+	[ -e "$t" ] && run_one "truth/procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
 done
 
 echo "== faults and bad input (what the user sees, in each test's name)"
@@ -119,17 +123,20 @@ done
 
 san_reports
 
-# Nothing of ours may stay loaded, whatever the tests did.
-if command -v bpftool >/dev/null; then
-	left=$(bpftool prog show 2>/dev/null | grep -cE 'name ri_(switch|iter)' || true)
-	# A live (not zombie) resource_image may legitimately hold programs.
-	alive=$(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "resource_image"' | wc -l)
-	if [ "${left:-0}" -gt 0 ] && [ "$alive" -eq 0 ]; then
-		fail=$((fail + 1))
-		failed+=("leftover-bpf")
-		echo "FAIL $left BPF program(s) of ours still loaded after the suite"
-	fi
-fi
+# Nothing of ours may stay loaded, whatever the tests did: no ri_* program
+# loaded since the suite began that no live process holds (the same check
+# as every Python test's, from tests/lib/rilib.py).
+echo "== nothing of ours left loaded"
+verdict=$(python3 tests/lib/leftover.py ${bpf_mark:+--since $bpf_mark} 2>&1)
+case $? in
+0) echo "ok   ${verdict#PASS: }" ;;
+77) echo "SKIP ${verdict#SKIP: }" ;;
+*)
+	fail=$((fail + 1))
+	failed+=("leftover-bpf")
+	echo "FAIL ${verdict#FAIL: }"
+	;;
+esac
 
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -33,25 +33,28 @@ the tool's, and is what part 1 measures.
 The empty program and its loader are built into build/bench/ (clang, cc)
 when missing or older than their sources.
 
-Environment: RI_BIN (the binary), RI_WORKLOADS (the workload programs).
+Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
+workload programs); the defaults are tests/lib/rilib.py's.
 Options: --quick (fewer, shorter rounds: a smoke test), --only probe|refresh.
 Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat.
 """
 
 import argparse
-import json
 import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = rilib.REPO
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(BUILD, "bench")
 
@@ -73,9 +76,7 @@ def die(msg):
     sys.exit(1)
 
 
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
+median = rilib.median
 
 
 def spawn(argv, **kw):
@@ -158,34 +159,14 @@ def build_yardstick():
 
 def bpftool_progs():
     """{prog id: entry} from `bpftool prog show --json`."""
-    r = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True,
-                       text=True, check=True)
-    return {p["id"]: p for p in json.loads(r.stdout or "[]")}
-
-
-def fd_prog_ids(pid):
-    """Ids of the BPF programs the process holds (its fds' fdinfo)."""
-    ids = set()
-    try:
-        fds = os.listdir(f"/proc/{pid}/fdinfo")
-    except OSError:
-        return ids
-    for fd in fds:
-        try:
-            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
-                for line in f:
-                    if line.startswith("prog_id:"):
-                        ids.add(int(line.split()[1]))
-        except (OSError, ValueError):
-            pass
-    return ids
+    return {p["id"]: p for p in rilib.bpftool("prog", "show")}
 
 
 def find_switch_prog(p, timeout=15.0):
     """The id of the ri_switch_* program of the tool instance p, or None."""
     end = time.monotonic() + timeout
     while time.monotonic() < end and p.poll() is None:
-        mine = fd_prog_ids(p.pid)
+        mine = rilib.held_prog_ids(p.pid)
         progs = bpftool_progs()
         for pid_id, e in progs.items():
             held = pid_id in mine or any(x.get("pid") == p.pid for x in e.get("pids", []))
@@ -328,16 +309,7 @@ def cpu_ns(pid):
         return None
 
 
-def vm_hwm_kib(pid):
-    """Peak RSS of the process so far (VmHWM), KiB; None once gone."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
+vm_hwm_kib = rilib.vm_hwm_kib
 
 
 def split_refreshes(samples):
@@ -594,10 +566,12 @@ def main():
         args.rounds, args.ticks = 3, 6
     args.thread_counts = (1000, 10000)
 
-    ri = os.environ.get("RI_BIN", os.path.join(BUILD, "resource_image"))
-    wl = os.environ.get("RI_WORKLOADS", os.path.join(BUILD, "tests", "workloads"))
+    ri, wl = rilib.RI_BIN, rilib.RI_WORKLOADS
     if not os.access(ri, os.X_OK):
         die(f"no resource_image binary at {ri} (set RI_BIN)")
+    if rilib.sanitized(ri):
+        die(f"{ri} is the sanitizer build: its costs are not the tool's; "
+            f"set RI_BIN to the plain build (make bench does)")
     for w_ in ("pingpong", "threads"):
         if not os.access(os.path.join(wl, w_), os.X_OK):
             die(f"no {w_} workload in {wl} (set RI_WORKLOADS, or make workloads)")

@@ -9,8 +9,9 @@
 #   sudo tests/faults/run_all.sh                 # all
 #   sudo tests/faults/run_all.sh storm signals   # names containing a word
 #
-# Environment: RI_BIN (default build/san/resource_image), RI_WORKLOADS
-# (default build/tests/workloads). Needs root; python3.
+# Environment: RI_BIN (default build/san/resource_image when built, else
+# build/resource_image), RI_WORKLOADS (default build/tests/workloads).
+# Needs root; python3.
 set -u
 cd "$(dirname "$0")" || exit 1
 pass=0 fail=0 skip=0

@@ -13,22 +13,19 @@ import signal
 import sys
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 RSS_BOUND_KIB = 64 * 1024       # a plain build
 SAN_RSS_BOUND_KIB = 160 * 1024  # AddressSanitizer: shadow memory and quarantine
 GROWTH_BOUND_KIB = 16 * 1024    # what the storm may add to the high-water mark
-
-
-def sanitized(path):
-    with open(path, "rb") as f:
-        return b"__asan_init" in f.read()
 RECORD_BYTES = 8 + 128  # ring buffer header + struct ri_task
 
 
 def map_info(ids):
     out = []
-    for m in fl.bpftool("map", "show"):
+    for m in ri.bpftool("map", "show"):
         if m["id"] in ids:
             out.append((m.get("name"), m.get("type"), m.get("max_entries"),
                         m.get("bytes_memlock")))
@@ -36,7 +33,7 @@ def map_info(ids):
 
 
 def run(kind, full):
-    fl.preflight()
+    ri.preflight()
     if kind == "threads":
         n, secs, alive = (100000, 100, 300) if full else (20000, 20, 300)
         count_key = "tid"
@@ -45,11 +42,11 @@ def run(kind, full):
         count_key = "pid"
     scale = "%d %s over %d s, at most %d alive%s" % (n, kind, secs, alive,
                                                    " (--full)" if full else " (scaled; --full: 100000)")
-    fl.say("scale: " + scale)
-    name = fl.unique_name("storm")
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.say("scale: " + scale)
+    name = ri.comm_name("storm")
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     args = ["-b", "--json", "-d", "1"] + (["-H"] if kind == "threads" else [])
     maps_seen = {}
 
@@ -58,20 +55,17 @@ def run(kind, full):
         if o["map"] and "start" not in maps_seen:
             maps_seen["start"] = map_info(o["map"])
 
-    bound = SAN_RSS_BOUND_KIB if sanitized(fl.RI_BIN) else RSS_BOUND_KIB
-    if bound == SAN_RSS_BOUND_KIB:
-        # ASan's quarantine keeps every freed block for a while: with a
-        # storm's churn it would measure ASan, not the tool. Without it,
-        # freed memory is reused as in the plain build.
-        os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
-                                      ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0")
-    t = fl.Tool(args, san, sample=sample)
+    # ASan's quarantine keeps every freed block for a while: with a storm's
+    # churn it would measure ASan, not the tool. Without it, freed memory
+    # is reused as in the plain build.
+    bound = SAN_RSS_BOUND_KIB if ri.asan_without_quarantine() else RSS_BOUND_KIB
+    t = ri.Tool(args, san, sample=sample)
     if not t.wait_ticks(2, 30):
         t.kill()
-        fl.fail("tool gave no 2 ticks: %s" % " | ".join(t.err[-3:]))
+        ri.fail("tool gave no 2 ticks: %s" % " | ".join(t.err[-3:]))
     time.sleep(0.5)
     hwm0 = t.hwm_kib
-    w = fl.Workload("storm", ["--%s" % kind, str(n), "--seconds", str(secs),
+    w = ri.Workload("storm", ["--%s" % kind, str(n), "--seconds", str(secs),
                               "--alive", str(alive), "--name", name])
     truth = w.wait(secs * 3 + 30)
     # Two more ticks so the last exits are drained.
@@ -86,7 +80,7 @@ def run(kind, full):
                truth.get("created"), truth.get("failed"), truth.get("max_alive"),
                truth.get("wall_ns", 0) / 1e9))
     c.true("the tool kept running and exited 0 on SIGINT", rc == 0,
-           "%s after %d ticks" % (fl.rc_text(rc), len(t.ticks)))
+           "%s after %d ticks" % (ri.rc_text(rc), len(t.ticks)))
     c.true("every line is valid JSON", not t.bad and t.ticks,
            "%d ticks, %d bad" % (len(t.ticks), len(t.bad)))
     spid = truth["pid"]
@@ -95,7 +89,7 @@ def run(kind, full):
     for x in t.ticks:
         k = 0
         if kind == "threads":
-            p = fl.find_proc(x, spid)
+            p = ri.find_proc(x, spid)
             for th in (p or {}).get("threads") or []:
                 if th.get("exited") and th["tid"] != spid:
                     seen[th["tid"]] = seen.get(th["tid"], 0) + 1
@@ -119,7 +113,7 @@ def run(kind, full):
     if dropped:
         # System-wide, "dropped" also counts exits of every other task on
         # the machine; the check above is the one about the storm.
-        fl.say("note: dropped %d (exits of other tasks: %d of %d storm exits reported)"
+        ri.say("note: dropped %d (exits of other tasks: %d of %d storm exits reported)"
                % (dropped, reported, created))
     c.true("tool memory high-water mark under %d MiB (%s build)" % (
         bound // 1024, "sanitizer" if bound == SAN_RSS_BOUND_KIB else "plain"),
@@ -145,7 +139,7 @@ def run(kind, full):
                  scale, reported, created, dropped, max(per_tick or [0]), ring_records,
                  hwm / 1024.0, hwm0 / 1024.0, bound // 1024,
                  ", ".join("%s:%s/%sB" % (m[0], m[2], m[3]) for m in maps_seen.get("end", [])),
-                 fl.rc_text(rc)))
+                 ri.rc_text(rc)))
 
 
 def main(kind):

@@ -12,9 +12,12 @@ process makes no bpf() system call at all.
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 CASES = [
     ["-d", "0"], ["-d", "-1"], ["-d", "abc"], ["-d", ""], ["-d", "nan"], ["-d", "1e999"],
@@ -28,22 +31,22 @@ CASES = [
 
 
 def main():
-    fl.preflight(need_bpf=False)
+    ri.preflight(need_bpf=False)
     strace = shutil.which("strace")
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     bad = []
     logdir = tempfile.mkdtemp(prefix="ri-faults-strace-")
     env = san.env()
     if strace:
         # LeakSanitizer cannot work under ptrace: it would fail every run.
-        env["ASAN_OPTIONS"] = fl._set_opt(env.get("ASAN_OPTIONS"), "detect_leaks", "0")
+        env["ASAN_OPTIONS"] = ri.set_opt(env.get("ASAN_OPTIONS"), "detect_leaks", "0")
     for n, case in enumerate(CASES):
         args = ["-b"] + case
         log = os.path.join(logdir, "%d.log" % n)
-        argv = ([strace, "-f", "-qq", "-e", "trace=bpf", "-o", log, fl.RI_BIN] if strace
-                else [fl.RI_BIN]) + args
+        argv = ([strace, "-f", "-qq", "-e", "trace=bpf", "-o", log, ri.RI_BIN] if strace
+                else [ri.RI_BIN]) + args
         p = subprocess.run(argv, capture_output=True, timeout=30, env=env,
                            stdin=subprocess.DEVNULL)
         err = p.stderr.decode("utf-8", "replace")
@@ -63,17 +66,17 @@ def main():
             why.append("no line saying what is wrong")
         if calls:
             why.append("%d bpf() calls, first %s" % (len(calls), calls[0][:80]))
-        if fl.SAN_LINE.search(err):
-            why.append("sanitizer: %s" % [l for l in lines if fl.SAN_LINE.search(l)][:1])
+        if ri.SAN_LINE.search(err):
+            why.append("sanitizer: %s" % [l for l in lines if ri.SAN_LINE.search(l)][:1])
         shown = " ".join(a if len(a) < 24 else a[:8] + "...(%d chars)" % len(a) for a in case)
-        fl.say("%-4s %-28s -> exit %d, %r" % ("ok" if not why else "FAIL", shown,
+        ri.say("%-4s %-28s -> exit %d, %r" % ("ok" if not why else "FAIL", shown,
                                               p.returncode, lines[0][:90] if lines else ""))
         if why:
             bad.append("%s: %s" % (shown, "; ".join(why)))
     if strace and os.path.exists("/sys/kernel/btf/vmlinux"):
         # Control: the same tracing does see the bpf() calls of a real start.
         log = os.path.join(logdir, "control.log")
-        subprocess.run([strace, "-f", "-qq", "-e", "trace=bpf", "-o", log, fl.RI_BIN, "-b",
+        subprocess.run([strace, "-f", "-qq", "-e", "trace=bpf", "-o", log, ri.RI_BIN, "-b",
                         "--json", "-n", "1", "-d", "0.1", "--source", "bpf"],
                        capture_output=True, timeout=30, env=env, stdin=subprocess.DEVNULL)
         with open(log, errors="replace") as f:

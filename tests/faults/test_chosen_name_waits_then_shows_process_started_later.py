@@ -17,7 +17,9 @@ import sys
 import tempfile
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 DELAY = 0.4
 TICKS = 16
@@ -30,21 +32,21 @@ def rows(tick, name):
 def wait_tool_tick(t, n):
     if not t.wait_ticks(n, 20):
         t.kill()
-        fl.fail("tool stopped before tick %d: %s" % (n, " | ".join(t.err[-3:])))
+        ri.fail("tool stopped before tick %d: %s" % (n, " | ".join(t.err[-3:])))
 
 
 def main():
-    fl.preflight()
-    name = fl.unique_name("late")
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.preflight()
+    name = ri.comm_name("late")
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     d = tempfile.mkdtemp(prefix="ri-faults-name-")
     atexit.register(shutil.rmtree, d, True)
     exe = os.path.join(d, name)
     shutil.copy2(shutil.which("sleep"), exe)
-    js = fl.Tool(["-b", "--json", "-c", name, "-d", str(DELAY), "-n", str(TICKS)], san)
-    tx = fl.Tool(["-b", "-c", name, "-d", str(DELAY), "-n", str(TICKS)], san,
+    js = ri.Tool(["-b", "--json", "-c", name, "-d", str(DELAY), "-n", str(TICKS)], san)
+    tx = ri.Tool(["-b", "-c", name, "-d", str(DELAY), "-n", str(TICKS)], san,
                  json_mode=False)
     wait_tool_tick(js, 3)
     watch.note(js.pid)
@@ -68,7 +70,7 @@ def main():
     shutil.rmtree(d, ignore_errors=True)
 
     c.true("both tools ran to -n and exited 0", rc == 0 and rct == 0 and len(js.ticks) == TICKS,
-           "json %s (%d ticks), text %s" % (fl.rc_text(rc), len(js.ticks), fl.rc_text(rct)))
+           "json %s (%d ticks), text %s" % (ri.rc_text(rc), len(js.ticks), ri.rc_text(rct)))
     before = [x for x in js.ticks if x["time"] < t_exec]
     c.true("before the process: waiting lists NAME, no process listed",
            before and all(x.get("waiting") == [name] and not x.get("processes") for x in before),

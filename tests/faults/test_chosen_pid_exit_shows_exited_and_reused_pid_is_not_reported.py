@@ -12,9 +12,12 @@ with the new process's start_ns, and the old process stays exited.
 
 import os
 import subprocess
+import sys
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 DELAY = 0.5
 TICKS = 14
@@ -27,7 +30,7 @@ def reuse_pid(pid, attempts=300):
             with open("/proc/sys/kernel/ns_last_pid", "w") as f:
                 f.write(str(pid - 1))
         except OSError as e:
-            fl.skip("cannot write /proc/sys/kernel/ns_last_pid: %s" % e)
+            ri.skip("cannot write /proc/sys/kernel/ns_last_pid: %s" % e)
         p = subprocess.Popen(["sleep", "30"], stdin=subprocess.DEVNULL)
         if p.pid == pid:
             return p
@@ -37,19 +40,19 @@ def reuse_pid(pid, attempts=300):
 
 
 def main():
-    fl.preflight()
+    ri.preflight()
     if not os.path.exists("/proc/sys/kernel/ns_last_pid"):
-        fl.skip("no /proc/sys/kernel/ns_last_pid (kernel without checkpoint/restore)")
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+        ri.skip("no /proc/sys/kernel/ns_last_pid (kernel without checkpoint/restore)")
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     sleeper = subprocess.Popen(["sleep", "60"], stdin=subprocess.DEVNULL)
     pid = sleeper.pid
-    t = fl.Tool(["-b", "--json", "-p", str(pid), "-d", str(DELAY), "-n", str(TICKS)], san)
+    t = ri.Tool(["-b", "--json", "-p", str(pid), "-d", str(DELAY), "-n", str(TICKS)], san)
     if not t.wait_ticks(3, 20):
         t.kill()
         sleeper.kill()
-        fl.fail("no 3 ticks within 20 s: %s" % " | ".join(t.err[-3:]))
+        ri.fail("no 3 ticks within 20 s: %s" % " | ".join(t.err[-3:]))
     watch.note(t.pid)
     killed_at = time.time()
     sleeper.kill()
@@ -69,9 +72,9 @@ def main():
         new.wait()
 
     c.true("the tool ran to -n and exited 0", rc == 0 and len(t.ticks) == TICKS,
-           "%s, %d ticks of %d" % (fl.rc_text(rc), len(t.ticks), TICKS))
+           "%s, %d ticks of %d" % (ri.rc_text(rc), len(t.ticks), TICKS))
     c.true("every line is valid JSON", not t.bad, "%d bad" % len(t.bad))
-    rows = [(i, fl.find_proc(x, pid)) for i, x in enumerate(t.ticks)]
+    rows = [(i, ri.find_proc(x, pid)) for i, x in enumerate(t.ticks)]
     rows = [(i, p) for i, p in rows if p is not None]
     starts = sorted({p.get("start_ns") for _, p in rows})
     alive = [i for i, p in rows if not p.get("exited")]
@@ -98,7 +101,7 @@ def main():
         after = [x for x in t.ticks if x["time"] > reused_at + DELAY]
         c.true("the new process on the PID lived through ticks", len(after) >= 2 and new_alive_at_end,
                "%d ticks after the reuse" % len(after))
-        later = [fl.find_proc(x, pid) for x in after]
+        later = [ri.find_proc(x, pid) for x in after]
         c.true("no tick after the reuse reports the PID as the chosen (live) process",
                not any(p and not p.get("exited") for p in later),
                "%d of %d ticks list PID %d" % (sum(1 for p in later if p), len(after), pid))
@@ -111,7 +114,7 @@ def main():
              "rows of PID: %d, start_ns %s; %s, %d ticks"
              % (pid, max(alive) + 1 if alive else None,
                 {k: dead[0][1].get(k) for k in ("exited", "exit_time")} if dead else None,
-                new is not None, new_start, len(rows), starts, fl.rc_text(rc), len(t.ticks)))
+                new is not None, new_start, len(rows), starts, ri.rc_text(rc), len(t.ticks)))
 
 
 if __name__ == "__main__":

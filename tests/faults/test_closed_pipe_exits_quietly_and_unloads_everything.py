@@ -9,10 +9,14 @@ status 0 (or 141, killed by SIGPIPE), and prints nothing on stderr;
 nothing of it stays loaded.
 """
 
+import os
 import subprocess
+import sys
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 MODES = [["-b"], ["-b", "--json"], ["-b", "-H"], ["-b", "--json", "-H"]]
 DELAYS = ["0.1", "0.5"]
@@ -20,16 +24,16 @@ ROUNDS = 2
 
 
 def main():
-    fl.preflight()
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.preflight()
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     results = {}
     bad = []
     for mode in MODES:
         for d in DELAYS:
             for _ in range(ROUNDS):
-                tool = subprocess.Popen([fl.RI_BIN] + mode + ["-d", d], stdout=subprocess.PIPE,
+                tool = subprocess.Popen([ri.RI_BIN] + mode + ["-d", d], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                         env=san.env())
                 head = subprocess.Popen(["head", "-1"], stdin=tool.stdout,
@@ -53,9 +57,9 @@ def main():
                     bad.append("%s: exit %s after %.1f s, stderr %r, head got %d bytes"
                                % (key, rc, took, err.strip()[:200], len(first)))
     for k, v in results.items():
-        fl.say("%-28s %s" % (k, " ".join(v)))
+        ri.say("%-28s %s" % (k, " ".join(v)))
     for b in bad:
-        fl.say("problem: " + b)
+        ri.say("problem: " + b)
     c.true("every run: ends soon after head, exit 0 or 141, stderr empty", not bad,
            "%d of %d runs misbehaved" % (len(bad), sum(len(v) for v in results.values())))
     reps = san.reports()

@@ -11,9 +11,13 @@ trickle of 10 processes started after the burst is reported whole (it
 recovered).
 """
 
+import os
+import sys
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 DELAY = 0.5
 TICKS = 14
@@ -21,29 +25,29 @@ BURST = 2000
 
 
 def main():
-    fl.preflight()
-    name = fl.unique_name("burst")
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.preflight()
+    name = ri.comm_name("burst")
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     # The storm process exists (and waits) before the tool starts, so the
     # chosen name matches from the first tick on.
-    w = fl.Workload("storm", ["--procs", str(BURST), "--seconds", "0", "--alive", "64",
+    w = ri.Workload("storm", ["--procs", str(BURST), "--seconds", "0", "--alive", "64",
                               "--name", name, "--start-after", "3"])
-    t = fl.Tool(["-b", "--json", "-c", name, "--exit-buffer", "4096", "-d", str(DELAY),
+    t = ri.Tool(["-b", "--json", "-c", name, "--exit-buffer", "4096", "-d", str(DELAY),
                  "-n", str(TICKS)], san)
     if not t.wait_ticks(2, 20):
         t.kill()
         w.kill()
-        fl.fail("no 2 ticks within 20 s: %s" % " | ".join(t.err[-3:]))
+        ri.fail("no 2 ticks within 20 s: %s" % " | ".join(t.err[-3:]))
     o = watch.note(t.pid)
-    ring = [m for m in fl.bpftool("map", "show") if m["id"] in o["map"]
+    ring = [m for m in ri.bpftool("map", "show") if m["id"] in o["map"]
             and m.get("type") == "ringbuf"]
     truth = w.wait(30)
     t_end = time.time()
     # Recovered means recording again: a trickle after the burst is seen whole.
     time.sleep(1.2)
-    w2 = fl.Workload("storm", ["--procs", "10", "--seconds", "0.5", "--name", name])
+    w2 = ri.Workload("storm", ["--procs", "10", "--seconds", "0.5", "--name", name])
     truth2 = w2.wait(30)
     rc = t.wait(TICKS * DELAY + 30)
 
@@ -54,7 +58,7 @@ def main():
            ring and ring[0].get("max_entries") == 4096,
            "ringbuf max_entries %s" % (ring[0].get("max_entries") if ring else None))
     c.true("the tool ran to -n and exited 0", rc == 0 and len(t.ticks) == TICKS,
-           "%s, %d ticks" % (fl.rc_text(rc), len(t.ticks)))
+           "%s, %d ticks" % (ri.rc_text(rc), len(t.ticks)))
     c.true("every line is valid JSON", not t.bad, "%d bad" % len(t.bad))
     final = t.ticks[-1].get("dropped", 0) if t.ticks else 0
     deltas = [x.get("dropped_delta", 0) for x in t.ticks]
@@ -85,7 +89,7 @@ def main():
              "(deltas %s), %d ticks after the burst with dropped_delta 0, trickle after it %d/10 "
              "reported; %s" % (
                  created, truth.get("wall_ns", 0) / 1e9, len(reported), final, deltas,
-                 len(after), len(again), fl.rc_text(rc)))
+                 len(after), len(again), ri.rc_text(rc)))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,14 @@ and each name decodes to the kernel's bytes (valid UTF-8 kept, any other
 byte as the code point of the same value).
 """
 
+import os
 import re
+import sys
 import unicodedata
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 DELAY = 0.5
 TICKS = 3
@@ -57,21 +61,21 @@ def expected_json_name(raw):
 
 
 def main():
-    fl.preflight()
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
-    w = fl.Workload("weird", ["--seconds", "6"])
+    ri.preflight()
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
+    w = ri.Workload("weird", ["--seconds", "6"])
     args = ["-b", "-H", "-p", str(w.pid), "-d", str(DELAY), "-n", str(TICKS)]
-    tx = fl.Tool(args, san, json_mode=False)
-    js = fl.Tool(args + ["--json"], san)
+    tx = ri.Tool(args, san, json_mode=False)
+    js = ri.Tool(args + ["--json"], san)
     tx.wait_ticks(1, 20)
     watch.note(tx.pid)
     rct, rcj = tx.wait(30), js.wait(30)
     truth = w.wait(30)
 
     c.true("both runs exit 0", rct == 0 and rcj == 0, "text %s, json %s" % (
-        fl.rc_text(rct), fl.rc_text(rcj)))
+        ri.rc_text(rct), ri.rc_text(rcj)))
     raw = b"".join(tx.raw)
     try:
         text = raw.decode("utf-8")
@@ -102,7 +106,7 @@ def main():
         want[int(th["tid"])] = expected_json_name(bytes.fromhex(th["comm_hex"]))
     got = {}
     for x in js.ticks:
-        p = fl.find_proc(x, w.pid)
+        p = ri.find_proc(x, w.pid)
         for th in (p or {}).get("threads") or []:
             got[th["tid"]] = th["comm"]
     wrong = {t: (got.get(t), n) for t, n in want.items() if got.get(t) != n}

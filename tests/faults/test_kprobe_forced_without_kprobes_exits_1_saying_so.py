@@ -9,8 +9,11 @@ ours left loaded. Skipped on a kernel that has kprobes.
 """
 
 import os
+import sys
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 
 def kernel_has_kprobes():
@@ -23,19 +26,19 @@ def kernel_has_kprobes():
 
 
 def main():
-    fl.preflight()
+    ri.preflight()
     has, why = kernel_has_kprobes()
     if has:
-        fl.skip("this kernel has kprobe support (%s): the case needs a kernel "
+        ri.skip("this kernel has kprobe support (%s): the case needs a kernel "
                 "without CONFIG_KPROBES" % why)
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
-    t = fl.Tool(["-b", "--json", "--probe", "kprobe", "-n", "2", "-d", "0.2"], san)
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
+    t = ri.Tool(["-b", "--json", "--probe", "kprobe", "-n", "2", "-d", "0.2"], san)
     rc = t.wait(30)
     lines = [l for l in t.err if l.strip()]
     msg = lines[0] if lines else ""
-    c.true("exit status 1", rc == 1, fl.rc_text(rc))
+    c.true("exit status 1", rc == 1, ri.rc_text(rc))
     c.true("nothing on stdout (no fall-back to another source)", not t.raw,
            "%d lines" % len(t.raw))
     c.true("exactly one line on stderr", len(lines) == 1, repr(lines[:3]))
@@ -46,7 +49,7 @@ def main():
     ok, detail = watch.left()
     c.true("nothing of ours loaded afterwards", ok, detail)
     san.cleanup()
-    c.finish("kernel %s (%s): %s, stderr %r" % (os.uname().release, why, fl.rc_text(rc), msg))
+    c.finish("kernel %s (%s): %s, stderr %r" % (os.uname().release, why, ri.rc_text(rc), msg))
 
 
 if __name__ == "__main__":

@@ -7,19 +7,24 @@ procfs), then the requested ticks, every JSON line saying "source":
 "procfs", "probe": "none" and "sees_short_lived": false; exit status 0.
 """
 
-import faultlib as fl
-import unpriv
+import os
+import sys
+
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
+import unpriv  # noqa: E402
 
 
 def main():
-    fl.preflight()
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.preflight()
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     n = 3
     t, rc = unpriv.run(["-b", "--json", "-n", str(n), "-d", "0.3"], san)
     lines = [l for l in t.err if l.strip()]
-    c.true("exit status 0", rc == 0, fl.rc_text(rc))
+    c.true("exit status 0", rc == 0, ri.rc_text(rc))
     c.true("exactly one line on stderr", len(lines) == 1, repr(lines[:3]))
     msg = lines[0] if lines else ""
     c.true("it is a warning that says procfs is used",
@@ -39,7 +44,7 @@ def main():
     c.true("nothing of ours loaded afterwards", ok, detail)
     san.cleanup()
     c.finish("as uid 65534: %s, %d ticks, source %s, stderr %r"
-             % (fl.rc_text(rc), len(t.ticks), srcs, msg))
+             % (ri.rc_text(rc), len(t.ticks), srcs, msg))
 
 
 if __name__ == "__main__":

@@ -10,12 +10,16 @@ the process) may kill it with that signal's default action. Nothing on
 stderr. Afterwards no program, link or map of that process is loaded.
 """
 
+import os
 import random
 import resource
 import signal
+import sys
 import time
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 SIGS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 ROUNDS = 10  # per signal
@@ -27,13 +31,13 @@ def no_core():
 
 
 def main():
-    fl.preflight()
+    ri.preflight()
     seed = int(time.time())
     rnd = random.Random(seed)
-    fl.say("seed %d" % seed)
-    san = fl.SanDir()
-    watch = fl.BpfWatch()
-    c = fl.Checks()
+    ri.say("seed %d" % seed)
+    san = ri.SanDir()
+    watch = ri.BpfWatch()
+    c = ri.Checks()
     plan = [s for s in SIGS for _ in range(ROUNDS)]
     rnd.shuffle(plan)
     stats = {}
@@ -42,7 +46,7 @@ def main():
     for i, sig in enumerate(plan):
         # A third of the rounds aim at start-up (load, attach), a third
         # anywhere in the first 400 ms, a third at the running loop.
-        t = fl.Tool(["-b", "-d", "0.1"], san, json_mode=False, preexec=no_core)
+        t = ri.Tool(["-b", "-d", "0.1"], san, json_mode=False, preexec=no_core)
         if i % 3 == 2:
             t.wait_ticks(1, 10)
             delay = rnd.uniform(0, 0.1)
@@ -58,7 +62,7 @@ def main():
         took = time.monotonic() - t0
         started = printed or bool(o["link"])
         key = (sig.name, "loop" if printed else ("attached" if o["link"] else "start-up"),
-               fl.rc_text(rc))
+               ri.rc_text(rc))
         stats[key] = stats.get(key, 0) + 1
         ok = rc == 0 or (rc == -sig and not printed)
         errs = [l for l in t.err if l.strip()]
@@ -66,15 +70,15 @@ def main():
             problems.append("round %d %s after %.0f ms (%s): %s in %.2f s, stderr %r"
                             % (i, sig.name, delay * 1000, "printed" if printed else
                                "attached" if started else "no output yet",
-                               fl.rc_text(rc), took, errs[:2]))
+                               ri.rc_text(rc), took, errs[:2]))
         reps = san.reports(t)
         if reps:
             problems.append("round %d %s: sanitizer: %s" % (i, sig.name, reps[0][:300]))
             break
     for p in problems[:10]:
-        fl.say("problem: " + p)
+        ri.say("problem: " + p)
     for k in sorted(stats):
-        fl.say("%-8s %-9s %-20s x%d" % (k[0], k[1], k[2], stats[k]))
+        ri.say("%-8s %-9s %-20s x%d" % (k[0], k[1], k[2], stats[k]))
     c.true("every round ended promptly, exit 0 (or killed by the signal before any output),"
            " nothing on stderr", not problems, "%d problem rounds of %d" % (len(problems), len(plan)))
     c.true("rounds caught the tool with programs loaded", loaded_seen > 0,

@@ -9,9 +9,12 @@ non-root uid keeps no capabilities).
 
 import os
 import shutil
+import sys
 import tempfile
 
-import faultlib as fl
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
 
 UID = GID = 65534
 
@@ -20,7 +23,7 @@ def copy_binary():
     d = tempfile.mkdtemp(prefix="ri-faults-bin-")
     os.chmod(d, 0o755)
     dst = os.path.join(d, "resource_image")
-    shutil.copy2(fl.RI_BIN, dst)
+    shutil.copy2(ri.RI_BIN, dst)
     os.chmod(dst, 0o755)
     return d, dst
 
@@ -43,7 +46,7 @@ def run(args, san, timeout=30):
     """Runs the tool as nobody; returns (Tool, rc). Caller removes the copy."""
     d, binary = copy_binary()
     argv, pre = command(binary, args)
-    t = fl.Tool(argv[1:], san, json_mode="--json" in args, preexec=pre, binary=argv[0])
+    t = ri.Tool(argv[1:], san, json_mode="--json" in args, preexec=pre, binary=argv[0])
     rc = t.wait(timeout)
     shutil.rmtree(d, ignore_errors=True)
     return t, rc

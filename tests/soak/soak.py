@@ -10,6 +10,7 @@ the CPU per tick grows, or when any event is dropped.
 """
 import json
 import os
+import shlex
 import shutil
 import signal
 import statistics
@@ -18,25 +19,25 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("RI_BIN", os.path.join(ROOT, "build/resource_image"))
-WL = os.environ.get("RI_WORKLOADS", os.path.join(ROOT, "build/tests/workloads"))
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rilib as ri  # noqa: E402
+
+BIN = ri.RI_BIN
+WL = ri.RI_WORKLOADS
 SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 SAMPLE = 10
 WARMUP = min(60, SECONDS // 4)
-SOCK = "ri-soak-%d" % os.getpid()
 TICKS_PER_S = 1.0
 
 
-def proc_status(pid, key):
+def status_bytes(pid, key):
+    """A /proc/PID/status size field (kB) in bytes, or None."""
+    s = ri.proc_status(pid)
     try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
+        return int(s[key].split()[0]) * 1024 if s and key in s else None
+    except (ValueError, IndexError):
         return None
-    return None
 
 
 def cpu_seconds(pid):
@@ -48,27 +49,10 @@ def cpu_seconds(pid):
         return None
 
 
-def map_ids(pid):
-    """BPF map ids the process holds, from its fds (bpftool may not say)."""
-    ids = set()
-    try:
-        for fd in os.listdir("/proc/%d/fdinfo" % pid):
-            try:
-                with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
-                    for line in f:
-                        if line.startswith("map_id:"):
-                            ids.add(int(line.split()[1]))
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return ids
-
-
 def map_entries(pid):
-    """Entries of each BPF map the process holds, by map name."""
+    """Entries of each BPF map the process holds (its fdinfo), by map name."""
     out = {}
-    for mid in sorted(map_ids(pid)):
+    for mid in sorted(ri.fd_objects(pid)["map"]):
         try:
             m = json.loads(subprocess.run(["bpftool", "map", "show", "id", str(mid), "--json"],
                                           capture_output=True, text=True).stdout)
@@ -131,27 +115,24 @@ class Churn:
                 p.kill()
 
 
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", SOCK] + list(args), capture_output=True, text=True)
-
-
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: the soak needs root (BPF)")
-        return 77
-    for tool in ("tmux", "bpftool"):
-        if not shutil.which(tool):
-            print("SKIP: %s not installed" % tool)
-            return 77
+    ri.preflight(need_workloads=True)
+    if not shutil.which("tmux"):
+        ri.skip("tmux not installed")
+    if ri.asan_without_quarantine():
+        ri.say("note: %s is a sanitizer build; ASan's quarantine is off so that "
+               "memory figures are the tool's" % BIN)
 
     churn = Churn()
     ct = threading.Thread(target=churn.run, daemon=True)
     ct.start()
 
-    tmux("new-session", "-d", "-x", "160", "-y", "48", "-e", "TERM=xterm-256color",
-         "%s -d 1" % BIN)
-    time.sleep(1)
-    tui_pid = int(tmux("list-panes", "-F", "#{pane_pid}").stdout.split()[0])
+    tm = ri.Tmux(160, 48, "exec env TERM=xterm-256color %s -d 1" % shlex.quote(BIN),
+                 tag="ri-soak")
+    if not tm.wait_for(r"^ *PID", 15):
+        churn.kill()
+        ri.fail("the interactive tool shows no table: %s" % tm.capture().strip()[:300])
+    tui_pid = tm.tool_pid()
 
     batch = subprocess.Popen([BIN, "-b", "--json", "-H", "-d", "1"], stdout=subprocess.PIPE,
                              text=True, bufsize=1)
@@ -184,8 +165,8 @@ def main():
                 c = cpu_seconds(pid)
                 if c is None:
                     raise RuntimeError("%s tool (pid %d) died" % (name, pid))
-                row[name + "_rss"] = proc_status(pid, "VmRSS")
-                row[name + "_hwm"] = proc_status(pid, "VmHWM")
+                row[name + "_rss"] = status_bytes(pid, "VmRSS")
+                row[name + "_hwm"] = status_bytes(pid, "VmHWM")
                 row[name + "_ms_tick"] = (c - last[name]) * 1000 / (dt * TICKS_PER_S)
                 last[name] = c
             last["t"] = now
@@ -207,9 +188,9 @@ def main():
             batch.wait(timeout=10)
         except subprocess.TimeoutExpired:
             batch.kill()
-        tmux("send-keys", "q")
+        tm.keys("q")
         time.sleep(1)
-        tmux("kill-server")
+        tm.kill()
 
     failures = []
     steady = [r for r in rows if r["t"] > WARMUP]

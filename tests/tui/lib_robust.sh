@@ -100,87 +100,20 @@ held_ids() {
 	done | sort -u
 }
 
+# The leftover checks are those of every test (tests/lib/leftover.py):
+#
 # still_loaded_ids "prog ID" ...: those of the given objects still
 # loaded, after up to 5 s for the kernel's deferred freeing.
-still_loaded_ids() {
-	python3 - "$@" <<'EOF'
-import json, subprocess, sys, time
-want = {}
-for a in sys.argv[1:]:
-    kind, i = a.split()
-    want.setdefault(kind, set()).add(int(i))
-def loaded(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True).stdout
-    try:
-        return {o["id"] for o in json.loads(out or "[]")}
-    except ValueError:
-        return set()
-left = []
-for _ in range(50):
-    left = ["%s %d" % (k, i) for k, ids in want.items() for i in sorted(ids & loaded(k))]
-    if not left:
-        break
-    time.sleep(0.1)
-print(", ".join(left))
-EOF
-}
+still_loaded_ids() { python3 "$root/tests/lib/leftover.py" gone "$@"; }
 
 # bpf_max_ids: "PROGMAX LINKMAX", the highest IDs loaded now.
-bpf_max_ids() {
-	python3 - <<'EOF'
-import json, subprocess
-def mx(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True).stdout
-    try:
-        return max([o["id"] for o in json.loads(out or "[]")] + [0])
-    except ValueError:
-        return 0
-print(mx("prog"), mx("link"))
-EOF
-}
+bpf_max_ids() { python3 "$root/tests/lib/leftover.py" mark; }
 
 # orphans_since PROGMAX LINKMAX: our programs (named ri_*) and links to
 # them created after the given IDs that no live process holds any more:
 # what a crash or a half-done start-up could leave behind. Other
 # instances of the tool may run meanwhile; what they hold is theirs.
-orphans_since() {
-	python3 - "$1" "$2" <<'EOF'
-import glob, json, subprocess, sys, time
-pmax, lmax = int(sys.argv[1]), int(sys.argv[2])
-def show(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True).stdout
-    try:
-        return json.loads(out or "[]")
-    except ValueError:
-        return []
-def held():
-    progs, links = set(), set()
-    for f in glob.glob("/proc/[0-9]*/fdinfo/*"):
-        try:
-            txt = open(f).read()
-        except OSError:
-            continue
-        for line in txt.splitlines():
-            if line.startswith("prog_id:"):
-                progs.add(int(line.split()[1]))
-            elif line.startswith("link_id:"):
-                links.add(int(line.split()[1]))
-    return progs, links
-left = []
-for _ in range(50):
-    ours = {p["id"] for p in show("prog")
-            if p["id"] > pmax and p.get("name", "").startswith("ri_")}
-    links = {l["id"] for l in show("link")
-             if l["id"] > lmax and l.get("prog_id") in ours}
-    hp, hl = held()
-    left = ["prog %d" % i for i in sorted(ours - hp)] + \
-           ["link %d" % i for i in sorted(links - hl)]
-    if not left:
-        break
-    time.sleep(0.1)
-print(", ".join(left))
-EOF
-}
+orphans_since() { python3 "$root/tests/lib/leftover.py" since "$1" "$2"; }
 
 # gone_within PID SECONDS: true once the process is gone (or a zombie);
 # prints the seconds it took.

@@ -23,17 +23,16 @@ for p in json.load(sys.stdin):
         print(p["id"])' $ids
 }
 
-# IDs still loaded among those given.
+# Programs still loaded among the IDs given, after up to 5 s for the
+# kernel's deferred freeing (the suite's one leftover check).
 still_loaded() {
-	local ids
-	ids=$(bpftool -j prog show 2>/dev/null | python3 -c '
-import json, sys
-print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))')
-	for i in "$@"; do [[ " $ids " == *" $i "* ]] && echo "$i"; done
+	local i args=()
+	for i in "$@"; do args+=("prog $i"); done
+	python3 "$root/tests/lib/leftover.py" gone "${args[@]}"
 }
 
 run_and_quit() { # how
-	local how=$1 pid ids i left
+	local how=$1 pid ids left
 	"${TM[@]}" kill-server 2>/dev/null
 	nstarts=$((nstarts + 1))
 	SOCK=ri-test-$$-$nstarts
@@ -66,11 +65,7 @@ run_and_quit() { # how
 	wait_for 'TTY=cooked' 5 || fail "$how: terminal left raw"
 	[ "$("${TM[@]}" display -p -t "$PANE" '#{alternate_on}')" = 0 ] ||
 		fail "$how: alternate screen not left"
-	for i in $(seq 50); do
-		left=$(still_loaded $ids)
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	left=$(still_loaded $ids)
 	[ -z "$left" ] || fail "$how: BPF programs still loaded: $left"
 }
 

@@ -21,24 +21,24 @@ the thread's own total.
 """
 
 import os
+import sys
 import time
 
-import sys
-
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 TOL_PCT = 1.0
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     if (os.cpu_count() or 1) < 2:
         ri.skip("needs 2 CPUs (100% thread alone on one)")
     name = ri.comm_name("riduty")
     ticks = 12
-    tool = ri.Tool(["-d", "1", "-n", str(ticks), "-H", "-c", name], cpu=0)
-    tool.wait_ticks(1, timeout=15)
+    tool = ri.Tool.json(["-d", "1", "-n", str(ticks), "-H", "-c", name], cpu=0)
+    tool.need_ticks(1, timeout=15)
     wl = ri.Workload("burn", ["--name", name,
                               "--thread", "d25:25:0",
                               "--thread", "d50:50:0",

@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# run_all.sh - runs every tests/bpf/test_*.py one after another (they
+# run_all.sh - runs every tests/truth/test_*.py one after another (they
 # measure CPU and I/O, so running them in parallel would skew each other)
 # and prints one PASS/FAIL/SKIP line per test.  Exit status is 1 if any
 # test failed, else 0.  Extra arguments select tests by name, e.g.
-#   tests/bpf/run_all.sh cpu_duty io
+#   tests/truth/run_all.sh cpu_duty io
 # Environment: see README.md (RI_BIN, RI_WORKLOADS, RI_SOURCE, RI_IODIR).
 
 cd "$(dirname "$0")" || exit 1

@@ -13,22 +13,22 @@ machine kept a thread from its duty.
 """
 
 import os
+import sys
 import time
 
-import sys
-
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 TOL_PCT = 2.0
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     name = ri.comm_name("rithr")
     ticks = 9
-    tool = ri.Tool(["-d", "1", "-n", str(ticks), "-H", "-c", name])
-    tool.wait_ticks(1, timeout=15)
+    tool = ri.Tool.json(["-d", "1", "-n", str(ticks), "-H", "-c", name])
+    tool.need_ticks(1, timeout=15)
     duties = {"%s-a" % name[:10]: 20, "%s-b" % name[:10]: 40, "%s-c" % name[:10]: 60}
     wl = ri.Workload("burn", ["--name", name] +
                      sum((["--thread", "%s:%d" % (n, d)] for n, d in duties.items()), []))

@@ -13,20 +13,22 @@ tile the run: each tick's interval_s equals the time since the previous
 tick within 10 ms.
 """
 
+import os
 import sys
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     name = ri.comm_name("rilost")
     ticks = 11
     wl = ri.Workload("burn", ["--name", name, "--thread", "%s-t:50" % name[:12]])
     sampler = ri.Sampler(lambda: ri.task_cpu_ns(wl.pid), period=0.01)
     try:
-        tool = ri.Tool(["-d", "1", "-n", str(ticks), "-p", str(wl.pid)])
+        tool = ri.Tool.json(["-d", "1", "-n", str(ticks), "-p", str(wl.pid)])
         tool.wait(timeout=ticks + 15)
     finally:
         samples = sampler.stop()

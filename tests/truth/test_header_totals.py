@@ -13,11 +13,13 @@ the machine's, not the chosen process's.
 """
 
 import bisect
+import os
 import sys
 import threading
 import time
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 CPU_TOL = 3.0
@@ -67,8 +69,8 @@ class Sampler(threading.Thread):
 
 
 def check_run(checks, args, label, sampler):
-    tool = ri.Tool(["-d", "1", "-n", "6"] + args)
-    tool.wait_ticks(6, 30)
+    tool = ri.Tool.json(["-d", "1", "-n", "6"] + args)
+    tool.need_ticks(6, 30)
     tool.wait(10)
     tool.require_clean()
     for tick in ri.steady(tool.ticks):
@@ -82,7 +84,7 @@ def check_run(checks, args, label, sampler):
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     checks = ri.Checks()
     burner = ri.Workload("burn", ["--name", ri.comm_name("ritot"), "--seconds", "30",
                                   "--thread", "hot:60"])

@@ -13,11 +13,11 @@ part is then reported as skipped, never as passed.
 
 import os
 import shutil
+import sys
 import time
 
-import sys
-
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 W_RATE = 8 << 20
@@ -26,7 +26,7 @@ TOL = 0.02
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     d = ri.io_dir()
     fstype = ri.fs_type(d)
     wname, rname = ri.comm_name("riwr"), ri.comm_name("rird")
@@ -41,8 +41,8 @@ def main():
             ri.fail("reader --prepare failed: %s" % " | ".join(prep.err[-3:]))
         prep.kill()
 
-        tool = ri.Tool(["-d", "1", "-n", str(ticks), "-c", wname, "-c", rname])
-        tool.wait_ticks(1, timeout=15)
+        tool = ri.Tool.json(["-d", "1", "-n", str(ticks), "-c", wname, "-c", rname])
+        tool.need_ticks(1, timeout=15)
         writer = ri.Workload("writer", ["--name", wname, "--rate", str(W_RATE),
                                         "--dir", d, "--fsync", "--seconds", "60"])
         try:

@@ -13,10 +13,10 @@ a code point / literal "\\xNN" escape.
 """
 
 import os
-
 import sys
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 REPLACERS = (
@@ -62,12 +62,12 @@ def read_comm(pid, tid):
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     wl = ri.Workload("weird", ["--seconds", "60"])
     try:
         names = {int(t): read_comm(wl.pid, int(t))
                  for t in os.listdir("/proc/%d/task" % wl.pid)}
-        tool = ri.Tool(["-d", "1", "-n", "3", "-H"])
+        tool = ri.Tool.json(["-d", "1", "-n", "3", "-H"])
         tool.wait(timeout=20)
     finally:
         wl.kill()

@@ -14,11 +14,11 @@ test skips for that source.
 import os
 import shutil
 import signal
+import sys
 import time
 
-import sys
-
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 CHILDREN = 500
@@ -29,19 +29,19 @@ KIB = 64
 def main():
     if ri.RI_SOURCE == "procfs":
         ri.skip("procfs cannot see tasks that live between ticks")
-    ri.preflight()
+    ri.preflight_source()
     name = ri.comm_name("richurn")
     d = ri.io_dir()
     try:
-        tool = ri.Tool(["-d", "1"])
-        tool.wait_ticks(1, timeout=15)
+        tool = ri.Tool.json(["-d", "1"])
+        tool.need_ticks(1, timeout=15)
         wl = ri.Workload("churn", ["--name", name, "--children", str(CHILDREN),
                                    "--cpu-ms", str(CPU_MS), "--write-kib", str(KIB),
                                    "--dir", d, "--parallel", "2"])
         # ~6 s on two idle CPUs; allow for a busy machine.
         truth = wl.wait(timeout=60)
         # Two more ticks: the interval holding the last exits, plus one spare.
-        tool.wait_ticks(len(tool.ticks) + 2, timeout=5)
+        tool.need_ticks(len(tool.ticks) + 2, timeout=5)
         tool.signal(signal.SIGINT)
         tool.wait(timeout=10)
     finally:

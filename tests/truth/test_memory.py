@@ -11,12 +11,12 @@ rss_bytes / MemTotal * 100 within output rounding.
 """
 
 import os
+import sys
 import tempfile
 import time
 
-import sys
-
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
 
 TOL = 0.02
@@ -24,7 +24,7 @@ PCT_TOL = 0.051      # a mem_pct printed with one decimal is within 0.05
 
 
 def main():
-    ri.preflight()
+    ri.preflight_source()
     name = ri.comm_name("rigrow")
     ticks = 10
     fd, log = tempfile.mkstemp(prefix="ri-statm-", suffix=".log")
@@ -32,8 +32,8 @@ def main():
     wl = None
     try:
         offset = ri.mono_minus_real()
-        tool = ri.Tool(["-d", "1", "-n", str(ticks), "-c", name])
-        tool.wait_ticks(1, timeout=15)
+        tool = ri.Tool.json(["-d", "1", "-n", str(ticks), "-c", name])
+        tool.need_ticks(1, timeout=15)
         wl = ri.Workload("grow", ["--name", name, "--start", "64M", "--rate", "16M",
                                   "--seconds", str(ticks + 5), "--statm-log", log])
         tool.wait(timeout=ticks + 10)
