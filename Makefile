@@ -51,7 +51,7 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
 BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf \
 	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
-LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) -lm
+LIBS := -lbpf -lelf -lz -lzstd -lpthread $(NCURSES_LIBS) -lm
 
 # The test build: sanitizers and warnings as errors.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -135,7 +135,7 @@ $(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_LIB) $(UNIT_EXTRA
 	$(call msg,UNIT,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui -DRI_TEST_TREE='"$(abspath .)"' \
-		$< $(UNIT_EXTRA) $(SAN_LIB) -lm -o $@
+		$< $(UNIT_EXTRA) $(SAN_LIB) -lzstd -lpthread -lm -o $@
 
 unit-bins: $(UNIT_BIN)
 
@@ -150,7 +150,7 @@ workloads:
 # the tests, benchmarks and kernel matrix need on top (make test). Idempotent
 # and quiet when everything is there.
 DEPS_BUILD := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
-	pkg-config bpftool gcc make
+	libzstd-dev pkg-config bpftool gcc make
 DEPS_PKGS := $(DEPS_BUILD) tmux python3 procps sysstat util-linux strace \
 	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio \
 	python3-pil fonts-dejavu-core debian-archive-keyring
@@ -222,7 +222,7 @@ clean:
 # A statically linked binary, for kernels booted under qemu with nothing
 # but a busybox initramfs (make test-kernels).
 STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a \
-	-l:libncursesw.a -l:libtinfo.a -lm
+	-l:libncursesw.a -l:libtinfo.a -lpthread -lm
 $(OUT)/static/resource_image: $(APP_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
@@ -257,7 +257,7 @@ $(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(OUT)/fuzz/obj/tests/unit/n
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< \
-		$(OUT)/fuzz/obj/tests/unit/no_bpf.o $(FUZZ_LIB) -lm -o $@
+		$(OUT)/fuzz/obj/tests/unit/no_bpf.o $(FUZZ_LIB) -lzstd -lpthread -lm -o $@
 
 fuzzers: $(FUZZERS)
 

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Recordings: what a source drained, tick after tick, in a file (or a
+ * directory of hourly files) that a replay source plays back through the
+ * same model. This header owns the format and the two sides of it: the
+ * writer (record_write.c) and the reader (record_read.c); the frame
+ * codec is record_codec.c.
+ *
+ * THE FORMAT, version 1. Little-endian throughout.
+ *
+ * File header:
+ *   8 bytes  magic "\x89RIREC\r\n" (the high byte and CR LF catch 7-bit
+ *            and newline-converting transfers, as PNG's magic does)
+ *   u32      format version (1)
+ *   u32      header length in bytes, this CRC included
+ *   fields   u16 tag, u16 length, value (record_priv.h lists the tags:
+ *            the ABI's task record size, host, kernel release, CPUs,
+ *            page size, boot time, tool version, the options in force,
+ *            source, probe, the source's view of short-lived tasks, the
+ *            interval, the start time, the fields per task, machine and
+ *            CPU of this version, frames per group); unknown tags are
+ *            skipped
+ *   u32      CRC-32C of everything before it
+ *
+ * Then records, each a 32-byte header and a payload:
+ *   4 bytes  "RIFR" (a reader that lost its place finds the next record
+ *            by it, and by the header's own CRC)
+ *   u8       kind: 'I' index, 'K' key frame, 'D' delta frame
+ *   u8       flags (0)
+ *   u16      header length (32; a later version may append fields)
+ *   u32      payload length
+ *   u32      bytes back from this record to its group's index record
+ *   i64      Unix time of the frame, microseconds (of the key frame, for
+ *            an index record)
+ *   u32      CRC-32C of the payload
+ *   u32      CRC-32C of the 28 header bytes before it
+ *
+ * Records come in groups: an index record, a key frame, then delta
+ * frames (RI_REC_KEY_EVERY frames in all, fewer when a file ends or a
+ * write failed). A group is one zstd frame: the key frame starts it and
+ * each delta frame is a flushed block of it, so it compresses against
+ * the frames before it in the group and decodes once they are decoded.
+ * A frame's tasks are delta-encoded against the same task in the
+ * previous frame; a key frame holds every value whole. So any point is
+ * reached from its group's key frame, never from the file's start.
+ *
+ * The time index: each index record holds its group's number and skip
+ * pointers to earlier groups' index records, with their times: pointer
+ * k goes to the last group before it whose number is a multiple of 2^k.
+ * A seek reads the last group's index record (found from the file's end
+ * by the last record's "back") and descends the pointers: O(log n)
+ * reads, then at most one group of frames.
+ *
+ * A frame's payload, once decompressed, is typed sections: u8 type, u32
+ * length, body. A reader skips the types it does not know, so a new
+ * section needs no new version:
+ *   1 TICK     clocks, dropped and event counters
+ *   2 MACHINE  struct ri_machine: a bitmap of the fields that changed,
+ *              their deltas, the online CPUs, then per CPU the same
+ *   3 LIVE     tasks alive; 4 EXITED: tasks that died since the last
+ *              frame. A count, then per task: the PID (zigzag delta to
+ *              the previous task's in the list: the source's order is
+ *              kept), a mask (bit 0: no reference, the values are whole;
+ *              bit i: field i follows) and each field present as the
+ *              zigzag varint of its delta. Field order: record_codec.c.
+ *   5 CHOICE   the processes chosen, by PID (with the start time each is
+ *              bound to) and by name; in every key frame and in a delta
+ *              frame when it changed
+ *   6 EVENTS   reserved for alert transitions (a later step of the
+ *              alerts work marks them on the replay's time bar); version
+ *              1 writers never write it, readers skip it
+ *
+ * Growth: a later version that gives struct ri_task more fields appends
+ * them to the field table and raises the field count; reading an older
+ * file, the fields it lacks are zero (and a flag says n/a where zero
+ * would lie). A reader refuses only versions newer than its own, in one
+ * line; every older version stays readable.
+ *
+ * Damage: a record whose header or payload fails its CRC, a group whose
+ * key frame is lost, a file cut short: the reader says so once, with the
+ * file and byte offset, skips to the next group and goes on. Writes are
+ * appends of whole records; a failed write is cut back off the file, so
+ * the file stays readable up to the last frame written.
+ */
+#ifndef RI_RECORD_H
+#define RI_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "source.h"
+
+#define RI_REC_VERSION 1
+#define RI_REC_EXT ".rirec"
+/* Frames per group: a key frame, then deltas. One minute at -d 1. */
+#define RI_REC_KEY_EVERY 60
+
+enum ri_rec_section {
+	RI_SEC_TICK = 1,
+	RI_SEC_MACHINE = 2,
+	RI_SEC_LIVE = 3,
+	RI_SEC_EXITED = 4,
+	RI_SEC_CHOICE = 5,
+	RI_SEC_EVENTS = 6, /* reserved: alert transitions */
+};
+
+/* What a file's header says of the run that wrote it. */
+struct ri_rec_meta {
+	uint32_t version;     /* of the format */
+	uint32_t task_size;   /* sizeof(struct ri_task) of the writer */
+	char host[65], kernel[65], tool[32];
+	char options[512];    /* the command line in force */
+	char source[16], probe[16];
+	bool sees_short_lived;
+	uint32_t ncpu, page_size;
+	int64_t boot_us;      /* Unix time of the machine's boot */
+	int64_t start_us;     /* Unix time of the file's first frame */
+	double interval_s;    /* the refresh interval asked for */
+	uint32_t key_every;
+	bool known;           /* false when the header was damaged */
+};
+
+/* The choice in force at a frame (struct ri_model's choice_*). */
+struct ri_rec_choice {
+	pid_t *pids;
+	uint64_t *starts; /* the start time each PID is bound to, 0 = not yet */
+	size_t npids;
+	char (*names)[RI_COMM_LEN];
+	size_t nnames;
+	size_t pid_cap, name_cap;
+};
+
+/* Copies a choice into @c (its buffers reused); @starts NULL: all 0. */
+int ri_rec_choice_set(struct ri_rec_choice *c, const pid_t *pids,
+		      const uint64_t *starts, size_t npids,
+		      const char (*names)[RI_COMM_LEN], size_t nnames);
+void ri_rec_choice_free(struct ri_rec_choice *c);
+bool ri_rec_choice_same(const struct ri_rec_choice *a,
+			const struct ri_rec_choice *b);
+
+/* ---- writing ---- */
+
+struct ri_rec_writer_opts {
+	const char *path;  /* a file, or a directory for one file per hour */
+	double keep_s;     /* directory: remove files older than this; 0 = 7 days */
+	uint64_t max_size; /* directory: keep the files under this; 0 = no limit */
+	double rotate_s;   /* directory: start a new file every; 0 = 3600 */
+	uint32_t key_every; /* frames per group; 0 = RI_REC_KEY_EVERY */
+	bool sync;         /* fdatasync each frame, in the background */
+};
+
+struct ri_rec_writer;
+
+/*
+ * Opens @o->path for writing (a file is created or emptied; a directory
+ * must exist). One sentence in @err on failure. Nothing is written
+ * until the first frame.
+ */
+int ri_rec_writer_open(const struct ri_rec_writer_opts *o,
+		       struct ri_rec_writer **out, char *err, size_t errlen);
+/* What the header of every file will say (copied). */
+void ri_rec_writer_meta(struct ri_rec_writer *w, const struct ri_rec_meta *m);
+/*
+ * Appends one frame. On a write error (a full disk) the file is cut back
+ * to its last whole record and the next frame that can be written starts
+ * a new group. Returns 0 or a negative errno; ri_rec_writer_status
+ * says what went wrong, in one sentence.
+ */
+int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
+			const struct ri_rec_choice *ch);
+/*
+ * A sentence for the user when the writer's state changed (it failed,
+ * or it recovered) since the last call, else NULL.
+ */
+const char *ri_rec_writer_status(struct ri_rec_writer *w);
+/* The file being written now. */
+const char *ri_rec_writer_file(const struct ri_rec_writer *w);
+void ri_rec_writer_close(struct ri_rec_writer *w);
+
+/* A directory's file name for a file starting at @t (Unix seconds). */
+void ri_rec_file_name(char *buf, size_t len, double t);
+
+/* ---- reading ---- */
+
+struct ri_rec_reader;
+
+/*
+ * Opens a recording: a file, or a directory of them. Fails (one sentence
+ * in @err, naming the file and byte offset) only when nothing can be
+ * read: a foreign file, a newer version, no frame at all.
+ */
+int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
+		size_t errlen);
+void ri_rec_close(struct ri_rec_reader *r);
+/* The first file's header. */
+const struct ri_rec_meta *ri_rec_meta(const struct ri_rec_reader *r);
+/* Unix times (µs) of the first and the last frame that can be read. */
+int64_t ri_rec_first_us(const struct ri_rec_reader *r);
+int64_t ri_rec_last_us(const struct ri_rec_reader *r);
+/*
+ * Positions the reader so the next frame read is the last one before
+ * @t_us (the first frame when none is).
+ */
+int ri_rec_seek(struct ri_rec_reader *r, int64_t t_us);
+/*
+ * Reads the next frame into @d (buffers reused) and the choice in force
+ * into @ch. Returns 0, 1 at the end, or a negative errno on an I/O error.
+ * Damage is skipped (ri_rec_damage tells of it).
+ */
+int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
+		struct ri_rec_choice *ch);
+/* Time of the frame the next read returns; INT64_MIN at the end. */
+int64_t ri_rec_peek_us(struct ri_rec_reader *r);
+/*
+ * One line about the first damage met since the last call (file, byte
+ * offset, what), or NULL.
+ */
+const char *ri_rec_damage(struct ri_rec_reader *r);
+/* The file the last frame came from. */
+const char *ri_rec_file(const struct ri_rec_reader *r);
+
+#endif /* RI_RECORD_H */

@@ -1,0 +1,931 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The frame codec: one drain and its choice to the bytes of one frame's
+ * payload (before compression) and back, plus the pieces of the format
+ * every side shares: record headers, index records, CRC-32C, varints.
+ *
+ * Every value is stored as the zigzag varint of its difference with the
+ * previous frame's (whole in a key frame), and only when it changed: an
+ * idle task costs its PID delta and one zero byte. Fields are tables of
+ * offsets, so growing struct ri_task means appending to a table. The
+ * decoder trusts nothing: counts are bounded by the bytes left, every
+ * reference must exist, and any doubt is -EINVAL.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_priv.h"
+
+/* ---- CRC-32C (Castagnoli), table-driven ---- */
+
+static uint32_t crc_table[256];
+
+static void crc_init(void)
+{
+	uint32_t i, j, c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+uint32_t ri_crc32c(uint32_t crc, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	if (!crc_table[1])
+		crc_init();
+	crc = ~crc;
+	while (n--)
+		crc = crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* ---- growable buffers ---- */
+
+int rbuf_reserve(struct rbuf *b, size_t more)
+{
+	size_t cap;
+	uint8_t *p;
+
+	if (b->n + more <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + more)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void rbuf_free(struct rbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- record headers and index records ---- */
+
+void rec_hdr_put(uint8_t out[RI_REC_RHDR], const struct rec_hdr *h)
+{
+	memcpy(out, RI_REC_RMAGIC, 4);
+	out[4] = h->kind;
+	out[5] = 0;
+	out[6] = RI_REC_RHDR;
+	out[7] = 0;
+	put_le32(out + 8, h->len);
+	put_le32(out + 12, h->back);
+	put_le64(out + 16, (uint64_t)h->time_us);
+	put_le32(out + 24, h->crc);
+	put_le32(out + 28, ri_crc32c(0, out, 28));
+}
+
+int rec_hdr_get(const uint8_t in[RI_REC_RHDR], struct rec_hdr *h)
+{
+	if (memcmp(in, RI_REC_RMAGIC, 4) ||
+	    get_le32(in + 28) != ri_crc32c(0, in, 28))
+		return -EINVAL;
+	h->kind = in[4];
+	h->len = get_le32(in + 8);
+	h->back = get_le32(in + 12);
+	h->time_us = (int64_t)get_le64(in + 16);
+	h->crc = get_le32(in + 24);
+	if (h->kind != REC_INDEX && h->kind != REC_KEY && h->kind != REC_DELTA)
+		return -EINVAL;
+	return 0;
+}
+
+size_t rec_index_put(uint8_t *out, const struct rec_index *x)
+{
+	uint32_t i;
+
+	put_le32(out, x->group);
+	put_le32(out + 4, x->nptr);
+	for (i = 0; i < x->nptr; i++) {
+		put_le64(out + 8 + 16 * i, x->ptr[i].off);
+		put_le64(out + 16 + 16 * i, (uint64_t)x->ptr[i].time_us);
+	}
+	return 8 + 16 * (size_t)x->nptr;
+}
+
+int rec_index_get(const uint8_t *in, size_t n, struct rec_index *x)
+{
+	uint32_t i;
+
+	if (n < 8)
+		return -EINVAL;
+	x->group = get_le32(in);
+	x->nptr = get_le32(in + 4);
+	if (x->nptr > RI_REC_MAX_PTRS || n < 8 + 16 * (size_t)x->nptr)
+		return -EINVAL;
+	for (i = 0; i < x->nptr; i++) {
+		x->ptr[i].off = get_le64(in + 8 + 16 * i);
+		x->ptr[i].time_us = (int64_t)get_le64(in + 16 + 16 * i);
+	}
+	return 0;
+}
+
+/* ---- varints ---- */
+
+static inline uint64_t zz(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t unzz(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* Room was reserved by the caller: at most 10 bytes. */
+static inline uint8_t *put_var(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+struct rd {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t get_var(struct rd *r)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (r->p < r->end && shift < 64) {
+		uint8_t b = *r->p++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+		shift += 7;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static uint8_t get_u8(struct rd *r)
+{
+	if (r->p >= r->end) {
+		r->bad = true;
+		return 0;
+	}
+	return *r->p++;
+}
+
+/* ---- field tables ---- */
+
+struct fld {
+	uint16_t off;
+	uint8_t size; /* 1, 2, 4 or 8 */
+	uint8_t sign; /* sign-extend: small negative values stay small */
+};
+
+#define FT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0 }
+#define FTS(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 1 }
+
+static uint64_t fld_get(const void *base, const struct fld *f)
+{
+	const uint8_t *p = (const uint8_t *)base + f->off;
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (f->size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return f->sign ? (uint64_t)(int64_t)(int8_t)u8 : u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return f->sign ? (uint64_t)(int64_t)(int16_t)u16 : u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return f->sign ? (uint64_t)(int64_t)(int32_t)u32 : u32;
+	default:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+}
+
+static void fld_put(void *base, const struct fld *f, uint64_t v)
+{
+	uint8_t *p = (uint8_t *)base + f->off;
+	uint8_t u8 = (uint8_t)v;
+	uint16_t u16 = (uint16_t)v;
+	uint32_t u32 = (uint32_t)v;
+
+	switch (f->size) {
+	case 1:
+		memcpy(p, &u8, 1);
+		break;
+	case 2:
+		memcpy(p, &u16, 2);
+		break;
+	case 4:
+		memcpy(p, &u32, 4);
+		break;
+	default:
+		memcpy(p, &v, 8);
+	}
+}
+
+/*
+ * The task's fields in version 1, those that change most often first so
+ * that a task that only slept and ran again has a one-byte mask. pid is
+ * the key, coded apart. Mask bit 0: no reference; bit 1: the comm; bit
+ * k + 2: field k. Append only: a reader skips the bits it does not know.
+ */
+static const struct fld task_f[] = {
+	FT(struct ri_task, cpu_ns),	 FT(struct ri_task, nvcsw),
+	FT(struct ri_task, pcount),	 FT(struct ri_task, run_delay_ns),
+	FTS(struct ri_task, cpu),	 FT(struct ri_task, nivcsw),
+	FT(struct ri_task, state),	 FT(struct ri_task, rss_pages),
+	FT(struct ri_task, rchar),	 FT(struct ri_task, wchar),
+	FT(struct ri_task, read_bytes),	 FT(struct ri_task, write_bytes),
+	FT(struct ri_task, vm_pages),	 FT(struct ri_task, flags),
+	FT(struct ri_task, exit_ns),	 FTS(struct ri_task, nice),
+	FT(struct ri_task, start_ns),	 FT(struct ri_task, pstart_ns),
+	FT(struct ri_task, tgid),	 FT(struct ri_task, ppid),
+	FT(struct ri_task, uid),	 FT(struct ri_task, cgroup_id),
+};
+#define NTASK_F (sizeof(task_f) / sizeof(task_f[0]))
+#define TM_WHOLE 1u
+#define TM_COMM 2u
+#define TM_FIELD(k) (1ull << ((k) + 2))
+
+#define FM(m) FT(struct ri_machine, m)
+#define FPSI(i)                                                           \
+	FM(psi[i].some_us), FM(psi[i].full_us), FM(psi[i].some_avg10),    \
+		FM(psi[i].some_avg60), FM(psi[i].some_avg300),            \
+		FM(psi[i].full_avg10), FM(psi[i].full_avg60),             \
+		FM(psi[i].full_avg300)
+#define FCPU(t, m) FT(struct ri_cpu_times, m)
+
+/* The machine's scalars (floats and doubles as their bits). Append only. */
+static const struct fld mach_f[] = {
+	FM(flags),	   FM(ncpu),	       FM(ncpu_slots),	 FM(page_size),
+	FM(total.user),	   FM(total.nice),     FM(total.system), FM(total.idle),
+	FM(total.iowait),  FM(total.irq),      FM(total.softirq), FM(total.steal),
+	FM(total.guest),   FM(total.guest_nice), FM(mem_total),  FM(mem_free),
+	FM(mem_available), FM(buffers),	       FM(cached),	 FM(shmem),
+	FM(sreclaimable),  FM(swap_total),     FM(swap_free),	 FM(load1),
+	FM(load5),	   FM(load15),	       FM(uptime_ns),	 FM(ctxt),
+	FM(forks),	   FM(nr_running),     FM(nr_blocked),	 FM(nr_procs),
+	FM(nr_threads),	   FM(nr_kthreads),    FPSI(0),		 FPSI(1),
+	FPSI(2),
+};
+#define NMACH_F (sizeof(mach_f) / sizeof(mach_f[0]))
+_Static_assert(NMACH_F <= 64, "the machine's mask is 64 bits");
+_Static_assert(NMACH_F == RI_REC_V1_MACHINE_FIELDS &&
+		       NTASK_F == RI_REC_V1_TASK_FIELDS,
+	       "version 1's tables are frozen: a new field is a new version");
+
+static const struct fld cpu_f[] = {
+	FCPU(c, user),	 FCPU(c, nice),	   FCPU(c, system), FCPU(c, idle),
+	FCPU(c, iowait), FCPU(c, irq),	   FCPU(c, softirq), FCPU(c, steal),
+	FCPU(c, guest),	 FCPU(c, guest_nice),
+};
+#define NCPU_F (sizeof(cpu_f) / sizeof(cpu_f[0]))
+_Static_assert(NCPU_F == RI_REC_V1_CPU_FIELDS, "version 1's tables are frozen");
+
+/* ---- the codec's memory of the previous frame ---- */
+
+static uint32_t hash_pid(uint32_t pid, size_t nslot)
+{
+	return (pid * 2654435761u) & (uint32_t)(nslot - 1);
+}
+
+static int index_prev(struct rec_codec *c)
+{
+	size_t need = 16, i;
+
+	while (need < c->prev.n * 2)
+		need *= 2;
+	if (need > c->nslot) {
+		uint32_t *s = realloc(c->slot, need * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		c->slot = s;
+		c->nslot = need;
+	}
+	memset(c->slot, 0, c->nslot * sizeof(*c->slot));
+	for (i = 0; i < c->prev.n; i++) {
+		uint32_t h = hash_pid(c->prev.v[i].pid, c->nslot);
+
+		/* The first of a PID wins, on both sides alike. */
+		while (c->slot[h] && c->prev.v[c->slot[h] - 1].pid != c->prev.v[i].pid)
+			h = (h + 1) & (uint32_t)(c->nslot - 1);
+		if (!c->slot[h])
+			c->slot[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static const struct ri_task *prev_of(const struct rec_codec *c, uint32_t pid)
+{
+	uint32_t h;
+
+	if (!c->have_prev || !c->nslot)
+		return NULL;
+	h = hash_pid(pid, c->nslot);
+	while (c->slot[h]) {
+		const struct ri_task *t = &c->prev.v[c->slot[h] - 1];
+
+		if (t->pid == pid)
+			return t;
+		h = (h + 1) & (uint32_t)(c->nslot - 1);
+	}
+	return NULL;
+}
+
+static int copy_tasks(struct ri_taskbuf *dst, const struct ri_taskbuf *src)
+{
+	if (src->n > dst->cap) {
+		struct ri_task *v = realloc(dst->v, src->n * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		dst->v = v;
+		dst->cap = src->n;
+	}
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	dst->n = src->n;
+	return 0;
+}
+
+static int copy_machine(struct ri_machine *dst, const struct ri_machine *src)
+{
+	struct ri_cpu_times *cpu = dst->cpu;
+	uint8_t *on = dst->cpu_online;
+	uint32_t slots = src->ncpu_slots, had = dst->ncpu_slots;
+
+	if (slots > had || (slots && !cpu)) {
+		cpu = realloc(cpu, slots * sizeof(*cpu));
+		if (!cpu)
+			return -ENOMEM;
+		dst->cpu = cpu;
+		on = realloc(on, slots);
+		if (!on)
+			return -ENOMEM;
+		dst->cpu_online = on;
+	}
+	*dst = *src;
+	dst->cpu = cpu;
+	dst->cpu_online = on;
+	/* Keep the larger capacity known, so a shrink then a grow reallocates. */
+	dst->ncpu_slots = slots;
+	if (slots) {
+		memcpy(cpu, src->cpu, slots * sizeof(*cpu));
+		memcpy(on, src->cpu_online, slots);
+	}
+	return 0;
+}
+
+/* Everything the previous frame set is forgotten: the next is a key frame. */
+void rec_codec_reset(struct rec_codec *c)
+{
+	c->prev.n = 0;
+	c->have_prev = false;
+	c->pclock = c->pdropped = c->pevents = c->punix = 0;
+	c->have_choice = false;
+}
+
+void rec_codec_free(struct rec_codec *c)
+{
+	ri_taskbuf_free(&c->prev);
+	free(c->slot);
+	free(c->pm.cpu);
+	free(c->pm.cpu_online);
+	ri_rec_choice_free(&c->pchoice);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- choices ---- */
+
+void ri_rec_choice_free(struct ri_rec_choice *c)
+{
+	free(c->pids);
+	free(c->starts);
+	free(c->names);
+	memset(c, 0, sizeof(*c));
+}
+
+bool ri_rec_choice_same(const struct ri_rec_choice *a,
+			const struct ri_rec_choice *b)
+{
+	size_t i;
+
+	if (a->npids != b->npids || a->nnames != b->nnames)
+		return false;
+	for (i = 0; i < a->npids; i++)
+		if (a->pids[i] != b->pids[i])
+			return false;
+	for (i = 0; i < a->nnames; i++)
+		if (strncmp(a->names[i], b->names[i], RI_COMM_LEN))
+			return false;
+	return true;
+}
+
+int ri_rec_choice_set(struct ri_rec_choice *c, const pid_t *pids,
+		      const uint64_t *starts, size_t npids,
+		      const char (*names)[RI_COMM_LEN], size_t nnames)
+{
+	size_t i;
+
+	if (npids > c->pid_cap) {
+		pid_t *p = realloc(c->pids, npids * sizeof(*p));
+		uint64_t *s;
+
+		if (!p)
+			return -ENOMEM;
+		c->pids = p;
+		s = realloc(c->starts, npids * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		c->starts = s;
+		c->pid_cap = npids;
+	}
+	if (nnames > c->name_cap) {
+		char(*n)[RI_COMM_LEN] = realloc(c->names, nnames * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		c->names = n;
+		c->name_cap = nnames;
+	}
+	for (i = 0; i < npids; i++) {
+		c->pids[i] = pids[i];
+		c->starts[i] = starts ? starts[i] : 0;
+	}
+	for (i = 0; i < nnames; i++) {
+		memset(c->names[i], 0, RI_COMM_LEN);
+		strncpy(c->names[i], names[i], RI_COMM_LEN - 1);
+	}
+	c->npids = npids;
+	c->nnames = nnames;
+	return 0;
+}
+
+/* ---- encoding ---- */
+
+/* Opens a section: its type and a length filled in by sec_end. */
+static size_t sec_begin(struct rbuf *b, uint8_t type)
+{
+	b->p[b->n] = type;
+	b->n += 5;
+	return b->n;
+}
+
+static void sec_end(struct rbuf *b, size_t start)
+{
+	put_le32(b->p + start - 4, (uint32_t)(b->n - start));
+}
+
+static void put_delta(struct rbuf *b, uint64_t now, uint64_t was)
+{
+	b->n = (size_t)(put_var(b->p + b->n, zz((int64_t)(now - was))) - b->p);
+}
+
+static size_t comm_len(const char *s)
+{
+	return strnlen(s, RI_COMM_LEN);
+}
+
+static bool comm_differs(const struct ri_task *a, const struct ri_task *b)
+{
+	return strncmp(a->comm, b->comm, RI_COMM_LEN) != 0;
+}
+
+/* Worst case of one task: PID, mask, every field, the comm. */
+#define TASK_MAX (10 + 10 + 10 * NTASK_F + 1 + RI_COMM_LEN)
+
+static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
+		     const struct ri_taskbuf *tb)
+{
+	static const struct ri_task zero;
+	uint32_t last_pid = 0;
+	size_t start, i, k;
+	int err;
+
+	if ((err = rbuf_reserve(b, 16 + tb->n * TASK_MAX)))
+		return err;
+	start = sec_begin(b, type);
+	b->n = (size_t)(put_var(b->p + b->n, tb->n) - b->p);
+	for (i = 0; i < tb->n; i++) {
+		const struct ri_task *t = &tb->v[i];
+		const struct ri_task *r = prev_of(c, t->pid);
+		uint64_t mask = 0;
+
+		if (!r || r->start_ns != t->start_ns) {
+			r = &zero;
+			mask = TM_WHOLE;
+		}
+		for (k = 0; k < NTASK_F; k++)
+			if (fld_get(t, &task_f[k]) != fld_get(r, &task_f[k]))
+				mask |= TM_FIELD(k);
+		if (comm_differs(t, r))
+			mask |= TM_COMM;
+		put_delta(b, t->pid, last_pid);
+		last_pid = t->pid;
+		b->n = (size_t)(put_var(b->p + b->n, mask) - b->p);
+		if (mask & TM_COMM) {
+			size_t n = comm_len(t->comm);
+
+			b->p[b->n++] = (uint8_t)n;
+			memcpy(b->p + b->n, t->comm, n);
+			b->n += n;
+		}
+		for (k = 0; k < NTASK_F; k++)
+			if (mask & TM_FIELD(k))
+				put_delta(b, fld_get(t, &task_f[k]),
+					  fld_get(r, &task_f[k]));
+	}
+	sec_end(b, start);
+	return 0;
+}
+
+static int put_machine(struct rec_codec *c, struct rbuf *b,
+		       const struct ri_machine *m)
+{
+	static const struct ri_machine zm;
+	static const struct ri_cpu_times zc;
+	const struct ri_machine *r = c->have_prev ? &c->pm : &zm;
+	uint32_t slots = m->ncpu_slots, i;
+	uint64_t mask = 0;
+	size_t start, k;
+	int err;
+
+	if (slots > RI_MAX_CPUS || (slots && (!m->cpu || !m->cpu_online)))
+		return -EINVAL;
+	if ((err = rbuf_reserve(b, 32 + 10 * NMACH_F + slots / 8 + 1 +
+					   slots * (10 + 10 * NCPU_F))))
+		return err;
+	start = sec_begin(b, RI_SEC_MACHINE);
+	for (k = 0; k < NMACH_F; k++)
+		if (fld_get(m, &mach_f[k]) != fld_get(r, &mach_f[k]))
+			mask |= 1ull << k;
+	put_le64(b->p + b->n, mask);
+	b->n += 8;
+	for (k = 0; k < NMACH_F; k++)
+		if (mask & (1ull << k))
+			put_delta(b, fld_get(m, &mach_f[k]), fld_get(r, &mach_f[k]));
+	/* Online CPUs as a bitmap, then each slot's times. */
+	memset(b->p + b->n, 0, (slots + 7) / 8);
+	for (i = 0; i < slots; i++)
+		if (m->cpu_online[i])
+			b->p[b->n + i / 8] |= (uint8_t)(1u << (i % 8));
+	b->n += (slots + 7) / 8;
+	for (i = 0; i < slots; i++) {
+		const struct ri_cpu_times *rc =
+			c->have_prev && i < r->ncpu_slots ? &r->cpu[i] : &zc;
+		uint64_t cm = 0;
+
+		for (k = 0; k < NCPU_F; k++)
+			if (fld_get(&m->cpu[i], &cpu_f[k]) != fld_get(rc, &cpu_f[k]))
+				cm |= 1ull << k;
+		b->n = (size_t)(put_var(b->p + b->n, cm) - b->p);
+		for (k = 0; k < NCPU_F; k++)
+			if (cm & (1ull << k))
+				put_delta(b, fld_get(&m->cpu[i], &cpu_f[k]),
+					  fld_get(rc, &cpu_f[k]));
+	}
+	sec_end(b, start);
+	return 0;
+}
+
+static uint64_t dbits(double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, 8);
+	return u;
+}
+
+static double bitsd(uint64_t u)
+{
+	double v;
+
+	memcpy(&v, &u, 8);
+	return v;
+}
+
+static int put_tick(struct rec_codec *c, struct rbuf *b, const struct ri_drain *d)
+{
+	size_t start;
+	int err;
+
+	if ((err = rbuf_reserve(b, 5 + 40)))
+		return err;
+	start = sec_begin(b, RI_SEC_TICK);
+	put_delta(b, d->clock_ns, c->pclock);
+	put_delta(b, dbits(d->unix_time), c->punix);
+	put_delta(b, d->dropped, c->pdropped);
+	put_delta(b, d->events, c->pevents);
+	sec_end(b, start);
+	return 0;
+}
+
+static int put_choice(struct rbuf *b, const struct ri_rec_choice *ch)
+{
+	size_t start, i, n;
+	int err;
+
+	if ((err = rbuf_reserve(b, 5 + 20 + ch->npids * 20 +
+					   ch->nnames * (1 + RI_COMM_LEN))))
+		return err;
+	start = sec_begin(b, RI_SEC_CHOICE);
+	b->n = (size_t)(put_var(b->p + b->n, ch->npids) - b->p);
+	for (i = 0; i < ch->npids; i++) {
+		b->n = (size_t)(put_var(b->p + b->n, (uint64_t)ch->pids[i]) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, ch->starts[i]) - b->p);
+	}
+	b->n = (size_t)(put_var(b->p + b->n, ch->nnames) - b->p);
+	for (i = 0; i < ch->nnames; i++) {
+		n = strnlen(ch->names[i], RI_COMM_LEN - 1);
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, ch->names[i], n);
+		b->n += n;
+	}
+	sec_end(b, start);
+	return 0;
+}
+
+static int remember(struct rec_codec *c, const struct ri_drain *d)
+{
+	int err;
+
+	if ((err = copy_tasks(&c->prev, &d->live)) || (err = index_prev(c)) ||
+	    (err = copy_machine(&c->pm, &d->machine)))
+		return err;
+	c->pclock = d->clock_ns;
+	c->punix = dbits(d->unix_time);
+	c->pdropped = d->dropped;
+	c->pevents = d->events;
+	c->have_prev = true;
+	return 0;
+}
+
+int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
+	       const struct ri_rec_choice *ch, struct rbuf *out)
+{
+	static const struct ri_rec_choice none;
+	int err;
+
+	if (key)
+		rec_codec_reset(c);
+	if (!ch)
+		ch = &none;
+	if ((err = put_tick(c, out, d)) || (err = put_machine(c, out, &d->machine)) ||
+	    (err = put_tasks(c, out, RI_SEC_LIVE, &d->live)) ||
+	    (err = put_tasks(c, out, RI_SEC_EXITED, &d->exited)))
+		return err;
+	if (key || !c->have_choice || !ri_rec_choice_same(ch, &c->pchoice) ||
+	    (ch->npids && memcmp(ch->starts, c->pchoice.starts,
+				 ch->npids * sizeof(*ch->starts)))) {
+		if ((err = put_choice(out, ch)) ||
+		    (err = ri_rec_choice_set(&c->pchoice, ch->pids, ch->starts,
+					     ch->npids,
+					     (const char(*)[RI_COMM_LEN])ch->names,
+					     ch->nnames)))
+			return err;
+		c->have_choice = true;
+	}
+	return remember(c, d);
+}
+
+/* ---- decoding ---- */
+
+static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
+{
+	uint64_t n = get_var(r), mask, i;
+	uint32_t pid = 0;
+	size_t k;
+
+	tb->n = 0;
+	/* Each task takes two bytes at least: a bound before any allocation. */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 2)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct ri_task *t = ri_taskbuf_push(tb);
+		const struct ri_task *ref;
+
+		if (!t)
+			return -ENOMEM;
+		pid = (uint32_t)(pid + (uint64_t)unzz(get_var(r)));
+		mask = get_var(r);
+		if (r->bad)
+			return -EINVAL;
+		if (mask & TM_WHOLE) {
+			memset(t, 0, sizeof(*t));
+		} else {
+			ref = prev_of(c, pid);
+			if (!ref)
+				return -EINVAL;
+			*t = *ref;
+		}
+		t->pid = pid;
+		if (mask & TM_COMM) {
+			uint8_t len = get_u8(r);
+
+			if (r->bad || len > RI_COMM_LEN || len > r->end - r->p)
+				return -EINVAL;
+			memset(t->comm, 0, RI_COMM_LEN);
+			memcpy(t->comm, r->p, len);
+			r->p += len;
+		}
+		for (k = 0; k < 62; k++) {
+			if (!(mask & TM_FIELD(k)))
+				continue;
+			if (k < NTASK_F)
+				fld_put(t, &task_f[k],
+					fld_get(t, &task_f[k]) +
+						(uint64_t)unzz(get_var(r)));
+			else
+				get_var(r); /* a later version's field */
+		}
+		if (r->bad)
+			return -EINVAL;
+	}
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
+static int get_machine(struct rec_codec *c, struct rd *r, struct ri_machine *m)
+{
+	static const struct ri_machine zm;
+	static const struct ri_cpu_times zc;
+	const struct ri_machine *ref = c->have_prev ? &c->pm : &zm;
+	struct ri_cpu_times *cpu = m->cpu;
+	uint8_t *on = m->cpu_online;
+	uint32_t had = m->ncpu_slots, slots, i;
+	uint64_t mask;
+	size_t k;
+
+	if (r->end - r->p < 8)
+		return -EINVAL;
+	mask = get_le64(r->p);
+	r->p += 8;
+	/* The scalars start from the reference; the arrays are the drain's. */
+	*m = *ref;
+	m->cpu = cpu;
+	m->cpu_online = on;
+	m->ncpu_slots = had;
+	for (k = 0; k < 64; k++) {
+		uint64_t v = k < NMACH_F ? fld_get(ref, &mach_f[k]) : 0;
+
+		if (mask & (1ull << k))
+			v += (uint64_t)unzz(get_var(r));
+		if (k < NMACH_F)
+			fld_put(m, &mach_f[k], v);
+	}
+	if (r->bad)
+		return -EINVAL;
+	slots = m->ncpu_slots;
+	m->ncpu_slots = had;
+	if (slots > RI_MAX_CPUS || (uint64_t)(r->end - r->p) < (slots + 7) / 8 + slots)
+		return -EINVAL;
+	if (ri_machine_reserve(m, slots))
+		return -ENOMEM;
+	m->ncpu_slots = slots;
+	for (i = 0; i < slots; i++)
+		m->cpu_online[i] = (r->p[i / 8] >> (i % 8)) & 1;
+	r->p += (slots + 7) / 8;
+	for (i = 0; i < slots; i++) {
+		const struct ri_cpu_times *rc =
+			c->have_prev && i < ref->ncpu_slots ? &ref->cpu[i] : &zc;
+		uint64_t cm = get_var(r);
+
+		m->cpu[i] = *rc;
+		for (k = 0; k < 64 && !r->bad; k++) {
+			if (!(cm & (1ull << k)))
+				continue;
+			if (k < NCPU_F)
+				fld_put(&m->cpu[i], &cpu_f[k],
+					fld_get(rc, &cpu_f[k]) +
+						(uint64_t)unzz(get_var(r)));
+			else
+				get_var(r); /* a later version's field */
+		}
+	}
+	return r->bad || r->p != r->end ? -EINVAL : 0;
+}
+
+static int get_tick(struct rec_codec *c, struct rd *r, struct ri_drain *d)
+{
+	d->clock_ns = c->pclock + (uint64_t)unzz(get_var(r));
+	d->unix_time = bitsd(c->punix + (uint64_t)unzz(get_var(r)));
+	d->dropped = c->pdropped + (uint64_t)unzz(get_var(r));
+	d->events = c->pevents + (uint64_t)unzz(get_var(r));
+	return r->bad || r->p != r->end ? -EINVAL : 0;
+}
+
+static int get_choice(struct rd *r, struct ri_rec_choice *ch)
+{
+	static pid_t pids[RI_MAX_CHOSEN_PIDS];
+	static uint64_t starts[RI_MAX_CHOSEN_PIDS];
+	static char names[RI_MAX_CHOSEN_NAMES][RI_COMM_LEN];
+	uint64_t np = get_var(r), nn, i;
+
+	if (r->bad || np > RI_MAX_CHOSEN_PIDS)
+		return -EINVAL;
+	for (i = 0; i < np; i++) {
+		uint64_t p = get_var(r);
+
+		starts[i] = get_var(r);
+		if (p == 0 || p > INT32_MAX)
+			r->bad = true;
+		pids[i] = (pid_t)p;
+	}
+	nn = get_var(r);
+	if (r->bad || nn > RI_MAX_CHOSEN_NAMES)
+		return -EINVAL;
+	for (i = 0; i < nn; i++) {
+		uint8_t len = get_u8(r);
+
+		if (r->bad || len >= RI_COMM_LEN || len > r->end - r->p)
+			return -EINVAL;
+		memset(names[i], 0, RI_COMM_LEN);
+		memcpy(names[i], r->p, len);
+		r->p += len;
+	}
+	if (r->bad || r->p != r->end)
+		return -EINVAL;
+	return ri_rec_choice_set(ch, pids, starts, np,
+				 (const char(*)[RI_COMM_LEN])names, nn);
+}
+
+int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
+	       struct ri_drain *d, struct ri_rec_choice *ch, bool *ch_changed)
+{
+	const uint8_t *end = p + n;
+	unsigned seen = 0;
+	int err = 0;
+
+	if (key)
+		rec_codec_reset(c);
+	*ch_changed = false;
+	while (p < end && !err) {
+		uint8_t type;
+		uint32_t len;
+		struct rd r;
+
+		if (end - p < 5)
+			return -EINVAL;
+		type = p[0];
+		len = get_le32(p + 1);
+		p += 5;
+		if (len > (size_t)(end - p))
+			return -EINVAL;
+		r.p = p;
+		r.end = p + len;
+		r.bad = false;
+		p += len;
+		if (type >= 1 && type <= RI_SEC_CHOICE) {
+			/* Once each, and in order: the tick's clocks come first. */
+			if (seen >> type)
+				return -EINVAL;
+			seen |= 1u << type;
+		}
+		switch (type) {
+		case RI_SEC_TICK:
+			err = get_tick(c, &r, d);
+			break;
+		case RI_SEC_MACHINE:
+			err = get_machine(c, &r, &d->machine);
+			break;
+		case RI_SEC_LIVE:
+			err = get_tasks(c, &r, &d->live);
+			break;
+		case RI_SEC_EXITED:
+			err = get_tasks(c, &r, &d->exited);
+			break;
+		case RI_SEC_CHOICE:
+			err = get_choice(&r, ch);
+			*ch_changed = !err;
+			break;
+		default:
+			break; /* RI_SEC_EVENTS and what a later version adds */
+		}
+	}
+	if (err)
+		return err;
+	if ((seen & 0x1e) != 0x1e || (key && !(seen & (1u << RI_SEC_CHOICE))))
+		return -EINVAL;
+	return remember(c, d);
+}

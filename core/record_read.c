@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Reading a recording: one file or a directory of them, in order, frame
+ * by frame; a seek by time through the skip pointers of the index
+ * records (O(log n) reads, then one group); and damage of every kind
+ * (a record that fails its CRC, a lost key frame, a file cut short, a
+ * damaged header) said once, with the file and byte offset, and skipped
+ * to the next group that is whole. Never more than the bytes say.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "record_priv.h"
+
+#define CHUNK (256 * 1024)
+/* A damaged header: look this far for the first record. */
+#define FIND_FIRST_MAX (1u << 20)
+
+struct rfile {
+	char *path;
+	int fd;
+	uint64_t data;   /* offset of the first record */
+	struct ri_rec_meta meta;
+	int64_t first_us; /* of its first record; INT64_MIN before it is read */
+};
+
+/* What a walk over the records finds at an offset. */
+enum at { AT_OK, AT_END, AT_CUT, AT_BADHDR, AT_BADBODY };
+
+struct ri_rec_reader {
+	char *path;
+	struct rfile *f;
+	size_t nf, cur;
+	uint64_t off;       /* next record in the current file */
+	bool group_ok;      /* the frames before off in its group are decoded */
+
+	/* One read buffer over the current file. */
+	uint8_t *buf;
+	size_t buf_len, buf_cap;
+	uint64_t buf_off;
+	size_t buf_file;
+
+	ZSTD_DCtx *z;
+	struct rec_codec codec;
+	struct rbuf raw;
+	struct ri_rec_choice choice; /* in force as of the last frame */
+
+	/* The next frame, as peeked: valid while peek_file/off match. */
+	bool peek_valid;
+	size_t peek_file;
+	uint64_t peek_from;
+	int64_t peek_us;
+
+	char damage[PATH_MAX + 512];
+	bool damage_new, damage_said;
+	size_t last_file;
+	struct ri_rec_meta none;
+};
+
+/* ---- damage ---- */
+
+static void damaged(struct ri_rec_reader *r, size_t fi, uint64_t off,
+		    const char *what)
+{
+	if (r->damage_said)
+		return;
+	snprintf(r->damage, sizeof(r->damage),
+		 "%s: %s at byte %llu; showing every frame that is whole",
+		 r->f[fi].path, what, (unsigned long long)off);
+	r->damage_said = r->damage_new = true;
+}
+
+const char *ri_rec_damage(struct ri_rec_reader *r)
+{
+	if (!r->damage_new)
+		return NULL;
+	r->damage_new = false;
+	return r->damage;
+}
+
+/* ---- bytes of a file ---- */
+
+static int file_fd(struct ri_rec_reader *r, size_t fi)
+{
+	struct rfile *f = &r->f[fi];
+
+	if (f->fd < 0)
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	return f->fd;
+}
+
+/*
+ * Points *p at @len bytes at @off of file @fi. Returns the bytes there
+ * (less than @len at the end of the file), or a negative errno.
+ */
+static ssize_t bytes_at(struct ri_rec_reader *r, size_t fi, uint64_t off,
+			size_t len, const uint8_t **p)
+{
+	size_t want = len > CHUNK ? len : CHUNK;
+	ssize_t n;
+	int fd;
+
+	if (r->buf && r->buf_file == fi && off >= r->buf_off &&
+	    off + len <= r->buf_off + r->buf_len) {
+		*p = r->buf + (off - r->buf_off);
+		return (ssize_t)len;
+	}
+	if ((fd = file_fd(r, fi)) < 0)
+		return -errno;
+	if (want > r->buf_cap) {
+		uint8_t *b = realloc(r->buf, want);
+
+		if (!b)
+			return -ENOMEM;
+		r->buf = b;
+		r->buf_cap = want;
+	}
+	/* Whatever is read next, the old contents are gone. */
+	r->buf_len = 0;
+	do
+		n = pread(fd, r->buf, want, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	r->buf_off = off;
+	r->buf_len = (size_t)n;
+	r->buf_file = fi;
+	*p = r->buf;
+	return n < (ssize_t)len ? n : (ssize_t)len;
+}
+
+/*
+ * The record at @off: header checked, payload (read and CRC-checked)
+ * at *body. AT_END exactly at the end of the file.
+ */
+static enum at record_at(struct ri_rec_reader *r, size_t fi, uint64_t off,
+			 struct rec_hdr *h, const uint8_t **body)
+{
+	const uint8_t *p;
+	ssize_t n = bytes_at(r, fi, off, RI_REC_RHDR, &p);
+
+	if (n == 0)
+		return AT_END;
+	if (n < 0)
+		return AT_CUT;
+	if (n < RI_REC_RHDR)
+		return memcmp(p, RI_REC_RMAGIC, n < 4 ? (size_t)n : 4) ? AT_BADHDR :
+									 AT_CUT;
+	if (rec_hdr_get(p, h))
+		return AT_BADHDR;
+	if (!body)
+		return AT_OK;
+	n = bytes_at(r, fi, off + RI_REC_RHDR, h->len, body);
+	if (n < 0 || (size_t)n < h->len)
+		return AT_CUT;
+	if (ri_crc32c(0, *body, h->len) != h->crc)
+		return AT_BADBODY;
+	return AT_OK;
+}
+
+/* The next offset at or after @from where a whole record header starts. */
+static uint64_t resync(struct ri_rec_reader *r, size_t fi, uint64_t from,
+		       uint64_t limit)
+{
+	for (;;) {
+		const uint8_t *p, *q;
+		ssize_t n = bytes_at(r, fi, from, CHUNK, &p);
+		struct rec_hdr h;
+
+		if (n < RI_REC_RHDR || from >= limit)
+			return UINT64_MAX;
+		for (q = p; (q = memmem(q, (size_t)(n - (q - p)), RI_REC_RMAGIC, 4));
+		     q++) {
+			uint64_t at = from + (uint64_t)(q - p);
+
+			if ((size_t)(n - (q - p)) < RI_REC_RHDR)
+				break;
+			if (rec_hdr_get(q, &h) == 0)
+				return at;
+		}
+		from += (uint64_t)n - RI_REC_RHDR + 1;
+	}
+}
+
+/* ---- file headers ---- */
+
+static void copy_str(char *dst, size_t cap, const uint8_t *v, size_t len)
+{
+	size_t i, n = len < cap - 1 ? len : cap - 1;
+
+	for (i = 0; i < n; i++)
+		dst[i] = v[i] >= 0x20 && v[i] < 0x7f ? (char)v[i] : '?';
+	dst[n] = '\0';
+}
+
+static void parse_tags(struct ri_rec_meta *m, const uint8_t *p, size_t n)
+{
+	while (n >= 4) {
+		uint16_t tag = (uint16_t)(p[0] | p[1] << 8);
+		size_t len = (size_t)(p[2] | p[3] << 8);
+		const uint8_t *v = p + 4;
+		uint64_t u;
+
+		if (len > n - 4)
+			return;
+		u = len >= 8 ? get_le64(v) : len >= 4 ? get_le32(v) : len ? v[0] : 0;
+		switch (tag) {
+		case TAG_TASK_SIZE: m->task_size = (uint32_t)u; break;
+		case TAG_HOST: copy_str(m->host, sizeof(m->host), v, len); break;
+		case TAG_KERNEL: copy_str(m->kernel, sizeof(m->kernel), v, len); break;
+		case TAG_NCPU: m->ncpu = (uint32_t)u; break;
+		case TAG_PAGE_SIZE: m->page_size = (uint32_t)u; break;
+		case TAG_BOOT_TIME: m->boot_us = (int64_t)u; break;
+		case TAG_TOOL: copy_str(m->tool, sizeof(m->tool), v, len); break;
+		case TAG_OPTIONS: copy_str(m->options, sizeof(m->options), v, len); break;
+		case TAG_SOURCE: copy_str(m->source, sizeof(m->source), v, len); break;
+		case TAG_PROBE: copy_str(m->probe, sizeof(m->probe), v, len); break;
+		case TAG_SHORT_LIVED: m->sees_short_lived = u != 0; break;
+		case TAG_INTERVAL:
+			if (len == 8)
+				memcpy(&m->interval_s, v, 8);
+			if (!(m->interval_s > 0 && m->interval_s < 1e6))
+				m->interval_s = 0;
+			break;
+		case TAG_START: m->start_us = (int64_t)u; break;
+		case TAG_KEY_EVERY: m->key_every = (uint32_t)u; break;
+		default: break;
+		}
+		p += 4 + len;
+		n -= 4 + len;
+	}
+}
+
+/*
+ * Reads file @fi's header. 0: readable (perhaps with a damaged header,
+ * said so); else one sentence in @err.
+ */
+static int open_file(struct ri_rec_reader *r, size_t fi, char *err, size_t errlen)
+{
+	struct rfile *f = &r->f[fi];
+	const uint8_t *p;
+	ssize_t n;
+	uint32_t version, hlen;
+	uint64_t first;
+
+	if (file_fd(r, fi) < 0) {
+		snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
+		return -errno;
+	}
+	n = bytes_at(r, fi, 0, RI_REC_FHDR_FIXED, &p);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", f->path, strerror((int)-n));
+		return (int)n;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty file, not a recording", f->path);
+		return -EINVAL;
+	}
+	if (n == RI_REC_FHDR_FIXED && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
+		version = get_le32(p + 8);
+		hlen = get_le32(p + 12);
+		if (version >= 1 && hlen >= RI_REC_FHDR_FIXED + 4 && hlen <= 65536 &&
+		    bytes_at(r, fi, 0, hlen, &p) == (ssize_t)hlen &&
+		    get_le32(p + hlen - 4) == ri_crc32c(0, p, hlen - 4)) {
+			/* A whole header of a later version: its frames may differ. */
+			if (version > RI_REC_VERSION) {
+				snprintf(err, errlen,
+					 "%s: format version %u is newer than this "
+					 "resource_image reads (up to %u): use a newer one",
+					 f->path, version, RI_REC_VERSION);
+				return -EPROTO;
+			}
+			f->meta.version = version;
+			parse_tags(&f->meta, p + RI_REC_FHDR_FIXED,
+				   hlen - 4 - RI_REC_FHDR_FIXED);
+			f->meta.known = true;
+			f->data = hlen;
+			return 0;
+		}
+	}
+	/* The header is not whole: a recording still, if a record follows. */
+	first = resync(r, fi, 0, FIND_FIRST_MAX);
+	if (first == UINT64_MAX) {
+		if (n >= 8 && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN))
+			snprintf(err, errlen,
+				 "%s: a recording cut short in its header "
+				 "(%zd bytes): no frame to show",
+				 f->path, n);
+		else
+			snprintf(err, errlen,
+				 "%s: not a resource_image recording (byte 0: "
+				 "no recording header, and no frame follows)",
+				 f->path);
+		return -EINVAL;
+	}
+	f->meta.version = RI_REC_VERSION;
+	f->data = first;
+	damaged(r, fi, 0, "damaged file header (what the run was is unknown)");
+	return 0;
+}
+
+/* Time of the file's first record: it starts with its first group. */
+static int64_t file_first_us(struct ri_rec_reader *r, size_t fi)
+{
+	struct rfile *f = &r->f[fi];
+	struct rec_hdr h;
+	uint64_t off = f->data;
+	int tries;
+
+	if (f->first_us != INT64_MIN)
+		return f->first_us;
+	for (tries = 0; tries < 64; tries++) {
+		enum at a = record_at(r, fi, off, &h, NULL);
+
+		if (a == AT_OK) {
+			f->first_us = h.time_us;
+			break;
+		}
+		if (a != AT_BADHDR)
+			break;
+		off = resync(r, fi, off + 1, UINT64_MAX);
+		if (off == UINT64_MAX)
+			break;
+	}
+	return f->first_us;
+}
+
+/* ---- opening ---- */
+
+static bool rec_name(const char *n)
+{
+	size_t len = strlen(n), e = strlen(RI_REC_EXT);
+
+	return len > e && !strcmp(n + len - e, RI_REC_EXT) && n[0] != '.';
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(struct ri_rec_reader *r, char *err, size_t errlen)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d = opendir(r->path);
+
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", r->path, strerror(errno));
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		if (!rec_name(de->d_name))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap ? cap * 2 : 32) * sizeof(*nn));
+
+			if (!nn)
+				break;
+			names = nn;
+			cap = cap ? cap * 2 : 32;
+		}
+		if (asprintf(&names[n], "%s/%s", r->path, de->d_name) < 0)
+			break;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	r->f = calloc(n ? n : 1, sizeof(*r->f));
+	if (!r->f) {
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		r->f[i].path = names[i];
+		r->f[i].fd = -1;
+		r->f[i].first_us = INT64_MIN;
+	}
+	r->nf = n;
+	free(names);
+	if (!n) {
+		snprintf(err, errlen, "%s: no recording (*%s) in this directory",
+			 r->path, RI_REC_EXT);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void drop_file(struct ri_rec_reader *r, size_t fi)
+{
+	if (r->f[fi].fd >= 0)
+		close(r->f[fi].fd);
+	free(r->f[fi].path);
+	memmove(&r->f[fi], &r->f[fi + 1], (r->nf - fi - 1) * sizeof(*r->f));
+	r->nf--;
+	r->buf_len = 0;
+}
+
+int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
+		size_t errlen)
+{
+	struct ri_rec_reader *r = calloc(1, sizeof(*r));
+	char one[PATH_MAX + 256] = "";
+	struct stat st;
+	size_t i;
+	int e;
+
+	if (!r || !(r->path = strdup(path)) || !(r->z = ZSTD_createDCtx())) {
+		snprintf(err, errlen, "out of memory");
+		ri_rec_close(r);
+		return -ENOMEM;
+	}
+	if (stat(path, &st)) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		ri_rec_close(r);
+		return -e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if ((e = list_dir(r, err, errlen))) {
+			ri_rec_close(r);
+			return e;
+		}
+	} else {
+		r->f = calloc(1, sizeof(*r->f));
+		if (!r->f || !(r->f[0].path = strdup(path))) {
+			snprintf(err, errlen, "out of memory");
+			ri_rec_close(r);
+			return -ENOMEM;
+		}
+		r->f[0].fd = -1;
+		r->f[0].first_us = INT64_MIN;
+		r->nf = 1;
+	}
+	/* A file that is not a recording is left out, said once. */
+	for (i = 0; i < r->nf;) {
+		if (open_file(r, i, one, sizeof(one)) == 0 &&
+		    file_first_us(r, i) != INT64_MIN) {
+			i++;
+			continue;
+		}
+		if (!one[0])
+			snprintf(one, sizeof(one), "%s: no frame in it", r->f[i].path);
+		if (r->nf == 1) {
+			snprintf(err, errlen, "%s", one);
+			ri_rec_close(r);
+			return -EINVAL;
+		}
+		if (!r->damage_said) {
+			snprintf(r->damage, sizeof(r->damage), "%s; left out", one);
+			r->damage_said = r->damage_new = true;
+		}
+		one[0] = '\0';
+		drop_file(r, i);
+	}
+	r->cur = 0;
+	r->off = r->f[0].data;
+	*out = r;
+	return 0;
+}
+
+void ri_rec_close(struct ri_rec_reader *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nf; i++) {
+		if (r->f[i].fd >= 0)
+			close(r->f[i].fd);
+		free(r->f[i].path);
+	}
+	free(r->f);
+	free(r->path);
+	free(r->buf);
+	ZSTD_freeDCtx(r->z);
+	rec_codec_free(&r->codec);
+	rbuf_free(&r->raw);
+	ri_rec_choice_free(&r->choice);
+	free(r);
+}
+
+const struct ri_rec_meta *ri_rec_meta(const struct ri_rec_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nf; i++)
+		if (r->f[i].meta.known)
+			return &r->f[i].meta;
+	return &r->none;
+}
+
+const char *ri_rec_file(const struct ri_rec_reader *r)
+{
+	return r->nf ? r->f[r->last_file < r->nf ? r->last_file : 0].path : r->path;
+}
+
+/* ---- decoding ---- */
+
+static int inflate(struct ri_rec_reader *r, bool key, const uint8_t *p, size_t n)
+{
+	ZSTD_inBuffer in = { p, n, 0 };
+
+	if (key)
+		ZSTD_DCtx_reset(r->z, ZSTD_reset_session_only);
+	r->raw.n = 0;
+	for (;;) {
+		ZSTD_outBuffer out;
+		size_t ret;
+
+		if (rbuf_reserve(&r->raw, n * 4 + 65536))
+			return -ENOMEM;
+		out.dst = r->raw.p + r->raw.n;
+		out.size = r->raw.cap - r->raw.n;
+		out.pos = 0;
+		ret = ZSTD_decompressStream(r->z, &out, &in);
+		r->raw.n += out.pos;
+		if (ZSTD_isError(ret))
+			return -EINVAL;
+		if (in.pos == in.size && out.pos < out.size)
+			return 0;
+		/* A frame never inflates past what a drain can hold. */
+		if (r->raw.n > (1u << 30))
+			return -EINVAL;
+	}
+}
+
+static int decode(struct ri_rec_reader *r, const struct rec_hdr *h,
+		  const uint8_t *body, struct ri_drain *d)
+{
+	bool key = h->kind == REC_KEY, changed;
+	int err;
+
+	if ((err = inflate(r, key, body, h->len)))
+		return err;
+	err = rec_decode(&r->codec, key, r->raw.p, r->raw.n, d, &r->choice, &changed);
+	return err;
+}
+
+/* Moves on to the next file; false when there is none. */
+static bool next_file(struct ri_rec_reader *r)
+{
+	if (r->cur + 1 >= r->nf) {
+		r->cur = r->nf;
+		return false;
+	}
+	r->cur++;
+	r->off = r->f[r->cur].data;
+	r->group_ok = false;
+	return true;
+}
+
+/*
+ * One step of every walk over the records: the record at r->off, with
+ * damage said and stepped over. Returns 1 with the record in @h/@body
+ * (r->off still on it), 0 when the recording has ended.
+ */
+static int step(struct ri_rec_reader *r, struct rec_hdr *h,
+		const uint8_t **body)
+{
+	for (;;) {
+		enum at a;
+		uint64_t nx;
+
+		if (r->cur >= r->nf)
+			return 0;
+		a = record_at(r, r->cur, r->off, h, body);
+		switch (a) {
+		case AT_OK:
+			return 1;
+		case AT_END:
+			if (!next_file(r))
+				return 0;
+			continue;
+		case AT_CUT:
+			damaged(r, r->cur, r->off, "recording cut short (a record is incomplete)");
+			if (!next_file(r))
+				return 0;
+			continue;
+		case AT_BADHDR:
+			damaged(r, r->cur, r->off, "damaged record header");
+			nx = resync(r, r->cur, r->off + 1, UINT64_MAX);
+			r->group_ok = false;
+			if (nx == UINT64_MAX) {
+				if (!next_file(r))
+					return 0;
+				continue;
+			}
+			r->off = nx;
+			continue;
+		case AT_BADBODY:
+			damaged(r, r->cur, r->off, h->kind == REC_INDEX ?
+							   "damaged index record" :
+							   "damaged frame (CRC mismatch)");
+			if (h->kind != REC_INDEX)
+				r->group_ok = false;
+			r->off += RI_REC_RHDR + (uint64_t)h->len;
+			continue;
+		}
+	}
+}
+
+int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
+		struct ri_rec_choice *ch)
+{
+	struct rec_hdr h;
+	const uint8_t *body;
+
+	while (step(r, &h, &body)) {
+		uint64_t at = r->off;
+
+		r->off += RI_REC_RHDR + (uint64_t)h.len;
+		if (h.kind == REC_INDEX || (h.kind == REC_DELTA && !r->group_ok))
+			continue;
+		if (decode(r, &h, body, d)) {
+			damaged(r, r->cur, at, "frame that does not decode");
+			r->group_ok = false;
+			continue;
+		}
+		r->group_ok = true;
+		r->last_file = r->cur;
+		r->peek_valid = false;
+		if (ch && ri_rec_choice_set(ch, r->choice.pids, r->choice.starts,
+					    r->choice.npids,
+					    (const char(*)[RI_COMM_LEN])r->choice.names,
+					    r->choice.nnames))
+			return -ENOMEM;
+		return 0;
+	}
+	r->peek_valid = false;
+	return 1;
+}
+
+int64_t ri_rec_peek_us(struct ri_rec_reader *r)
+{
+	struct rec_hdr h;
+	const uint8_t *body;
+	size_t cur = r->cur;
+	uint64_t off = r->off;
+	bool ok = r->group_ok;
+	int64_t t = INT64_MIN;
+
+	if (r->peek_valid && r->peek_file == r->cur && r->peek_from == r->off)
+		return r->peek_us;
+	/* The walk moves r; put it back after. */
+	while (step(r, &h, &body)) {
+		r->off += RI_REC_RHDR + (uint64_t)h.len;
+		if (h.kind == REC_INDEX || (h.kind == REC_DELTA && !r->group_ok))
+			continue;
+		t = h.time_us;
+		break;
+	}
+	r->cur = cur;
+	r->off = off;
+	r->group_ok = ok;
+	r->peek_valid = true;
+	r->peek_file = cur;
+	r->peek_from = off;
+	r->peek_us = t;
+	return t;
+}
+
+/* ---- finding the last record, and seeking ---- */
+
+/* The last whole record of file @fi, found from its end. */
+static int last_record(struct ri_rec_reader *r, size_t fi, uint64_t *off,
+		       struct rec_hdr *h)
+{
+	struct stat st;
+	uint64_t end, lo;
+
+	if (file_fd(r, fi) < 0 || fstat(r->f[fi].fd, &st))
+		return -errno;
+	end = (uint64_t)st.st_size;
+	while (end > r->f[fi].data) {
+		const uint8_t *p, *q;
+		ssize_t n;
+
+		lo = end > CHUNK ? end - CHUNK : 0;
+		if (lo < r->f[fi].data)
+			lo = r->f[fi].data;
+		n = bytes_at(r, fi, lo, (size_t)(end - lo), &p);
+		if (n <= 0)
+			return -EIO;
+		for (q = p + n - 4; q >= p; q--) {
+			const uint8_t *body;
+			uint64_t at = lo + (uint64_t)(q - p);
+
+			if (memcmp(q, RI_REC_RMAGIC, 4))
+				continue;
+			if (record_at(r, fi, at, h, &body) == AT_OK) {
+				*off = at;
+				return 0;
+			}
+			/* record_at may have moved the buffer. */
+			n = bytes_at(r, fi, lo, (size_t)(end - lo), &p);
+			if (n <= 0)
+				return -EIO;
+		}
+		if (lo == r->f[fi].data)
+			break;
+		end = lo + RI_REC_RHDR;
+	}
+	return -ENOENT;
+}
+
+int64_t ri_rec_first_us(const struct ri_rec_reader *r)
+{
+	return r->nf ? r->f[0].first_us : INT64_MIN;
+}
+
+int64_t ri_rec_last_us(const struct ri_rec_reader *r)
+{
+	struct ri_rec_reader *w = (struct ri_rec_reader *)r;
+	struct rec_hdr h;
+	uint64_t off;
+	size_t fi;
+
+	for (fi = r->nf; fi-- > 0;)
+		if (last_record(w, fi, &off, &h) == 0)
+			return h.time_us;
+	return ri_rec_first_us(r);
+}
+
+/*
+ * The index record of the last group in file @fi whose key frame is
+ * before @t (the first group when none is): descends the skip pointers
+ * from the last group. 0 with *at set; -EINVAL when the index is
+ * damaged, and the caller scans instead.
+ */
+static int find_group(struct ri_rec_reader *r, size_t fi, int64_t t, uint64_t *at)
+{
+	struct rec_index x;
+	struct rec_hdr h;
+	const uint8_t *body;
+	uint64_t off;
+	int hops = 0;
+
+	if (last_record(r, fi, &off, &h) || h.back > off)
+		return -EINVAL;
+	off -= h.back;
+	for (;;) {
+		uint32_t k, best = 0;
+
+		if (record_at(r, fi, off, &h, &body) != AT_OK || h.kind != REC_INDEX ||
+		    rec_index_get(body, h.len, &x) || ++hops > 4 * RI_REC_MAX_PTRS)
+			return -EINVAL;
+		if (h.time_us < t || x.group == 0) {
+			*at = off;
+			return 0;
+		}
+		if (!x.nptr)
+			return -EINVAL;
+		if (x.ptr[0].time_us < t) {
+			/* The group just before is before t: it is the one. */
+			*at = x.ptr[0].off;
+			return x.ptr[0].off < off ? 0 : -EINVAL;
+		}
+		/*
+		 * Times only grow with the group: the pointers at or after t
+		 * come first; the farthest of them skips nothing before t.
+		 */
+		for (k = 0; k < x.nptr && x.ptr[k].time_us >= t; k++)
+			best = k;
+		if (x.ptr[best].off >= off)
+			return -EINVAL;
+		off = x.ptr[best].off;
+	}
+}
+
+/* The same by reading every record header of the file: the fallback. */
+static uint64_t scan_group(struct ri_rec_reader *r, size_t fi, int64_t t)
+{
+	struct rec_hdr h;
+	const uint8_t *body;
+	uint64_t best = r->f[fi].data;
+
+	r->cur = fi;
+	r->off = r->f[fi].data;
+	while (step(r, &h, &body) && r->cur == fi) {
+		if (h.kind != REC_DELTA && h.time_us >= t)
+			break;
+		if (h.kind == REC_INDEX)
+			best = r->off;
+		r->off += RI_REC_RHDR + (uint64_t)h.len;
+	}
+	return best;
+}
+
+/* Decodes the frame at @off, a record already found whole. */
+static int decode_at(struct ri_rec_reader *r, uint64_t off, struct ri_drain *d)
+{
+	struct rec_hdr h;
+	const uint8_t *body;
+
+	if (record_at(r, r->cur, off, &h, &body) != AT_OK)
+		return -EINVAL;
+	return decode(r, &h, body, d);
+}
+
+int ri_rec_seek(struct ri_rec_reader *r, int64_t t)
+{
+	struct ri_drain d = { 0 };
+	struct rec_hdr h;
+	const uint8_t *body;
+	size_t lo = 0, hi = r->nf, fi;
+	uint64_t start, cand = UINT64_MAX;
+
+	/* The last file that starts before t (the first, when none does). */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (file_first_us(r, mid) < t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	fi = lo;
+	r->peek_valid = false;
+	if (find_group(r, fi, t, &start)) {
+		damaged(r, fi, r->f[fi].data, "damaged time index (seeking by a scan)");
+		start = scan_group(r, fi, t);
+	}
+	r->cur = fi;
+	r->off = start;
+	r->group_ok = false;
+	/*
+	 * Walk the group: every frame before t is decoded but the last,
+	 * which the next read returns (cand, not yet decoded).
+	 */
+	while (step(r, &h, &body) && r->cur == fi) {
+		uint64_t here = r->off;
+
+		if (h.kind == REC_INDEX && cand != UINT64_MAX)
+			break; /* the next group is not before t */
+		if (h.kind != REC_INDEX && h.time_us >= t)
+			break;
+		if (h.kind != REC_INDEX) {
+			if (cand != UINT64_MAX)
+				r->group_ok = decode_at(r, cand, &d) == 0;
+			if (h.kind == REC_KEY || r->group_ok)
+				cand = here;
+		}
+		r->off = here + RI_REC_RHDR + (uint64_t)h.len;
+	}
+	r->cur = fi;
+	r->off = cand != UINT64_MAX ? cand : start;
+	r->peek_valid = false;
+	ri_drain_free(&d);
+	return 0;
+}

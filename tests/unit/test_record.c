@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of recordings (core/record_*.c): every frame read back
+ * equals the drain written, key frame or delta, with the choice in force;
+ * a seek lands on the last frame before any time, through the skip
+ * pointers; a file cut at any byte, and one with bytes flipped in a
+ * frame, an index record or the header, still gives every frame that is
+ * whole and says so once; foreign, empty and newer files are refused in
+ * one sentence; a directory rotates, is read across its files, and keeps
+ * to --keep and --max-size without touching the file being written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/record_priv.h"
+#include "check.h"
+#include "synth.h"
+
+static char tmpdir[256];
+
+
+/* Frames as written, to compare with what is read. */
+struct frames {
+	struct ri_drain *v;
+	struct ri_rec_choice *ch;
+	size_t n;
+};
+
+static void copy_drain(struct ri_drain *dst, const struct ri_drain *src)
+{
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < src->live.n; i++)
+		*ri_taskbuf_push(&dst->live) = src->live.v[i];
+	for (i = 0; i < src->exited.n; i++)
+		*ri_taskbuf_push(&dst->exited) = src->exited.v[i];
+	dst->machine = src->machine;
+	dst->machine.cpu = NULL;
+	dst->machine.cpu_online = NULL;
+	dst->machine.ncpu_slots = 0;
+	if (ri_machine_reserve(&dst->machine, src->machine.ncpu_slots))
+		exit(1);
+	memcpy(dst->machine.cpu, src->machine.cpu,
+	       src->machine.ncpu_slots * sizeof(*src->machine.cpu));
+	memcpy(dst->machine.cpu_online, src->machine.cpu_online,
+	       src->machine.ncpu_slots);
+	dst->dropped = src->dropped;
+	dst->events = src->events;
+	dst->clock_ns = src->clock_ns;
+	dst->unix_time = src->unix_time;
+}
+
+static bool same_machine(const struct ri_machine *a, const struct ri_machine *b)
+{
+	struct ri_machine x = *a, y = *b;
+
+	x.cpu = y.cpu = NULL;
+	x.cpu_online = y.cpu_online = NULL;
+	return !memcmp(&x, &y, sizeof(x)) &&
+	       !memcmp(a->cpu, b->cpu, a->ncpu_slots * sizeof(*a->cpu)) &&
+	       !memcmp(a->cpu_online, b->cpu_online, a->ncpu_slots);
+}
+
+static bool same_drain(const struct ri_drain *a, const struct ri_drain *b)
+{
+	return a->live.n == b->live.n && a->exited.n == b->exited.n &&
+	       !memcmp(a->live.v, b->live.v, a->live.n * sizeof(*a->live.v)) &&
+	       !memcmp(a->exited.v, b->exited.v, a->exited.n * sizeof(*a->exited.v)) &&
+	       same_machine(&a->machine, &b->machine) && a->dropped == b->dropped &&
+	       a->events == b->events && a->clock_ns == b->clock_ns &&
+	       a->unix_time == b->unix_time;
+}
+
+static int64_t us(const struct ri_drain *d)
+{
+	return (int64_t)(d->unix_time * 1e6);
+}
+
+/* Writes @n frames of a synthetic machine to @path; keeps them in @fr. */
+static void write_frames(const char *path, size_t n, uint32_t key_every,
+			 struct frames *fr, double rotate_s, uint64_t max_size)
+{
+	struct ri_rec_writer_opts o = { .path = path, .key_every = key_every,
+					.rotate_s = rotate_s, .max_size = max_size };
+	struct ri_rec_meta meta = { .ncpu = 2, .page_size = 4096,
+				    .interval_s = 1.0, .sees_short_lived = true };
+	struct ri_rec_writer *w;
+	struct ri_drain d = { 0 };
+	struct synth s;
+	char err[512];
+	size_t i;
+
+	snprintf(meta.source, sizeof(meta.source), "bpf");
+	snprintf(meta.probe, sizeof(meta.probe), "tp_btf");
+	snprintf(meta.host, sizeof(meta.host), "testhost");
+	CHECK_EQ(ri_rec_writer_open(&o, &w, err, sizeof(err)), 0);
+	ri_rec_writer_meta(w, &meta);
+	synth_init(&s, 12, 3, 7);
+	fr->v = calloc(n, sizeof(*fr->v));
+	fr->ch = calloc(n, sizeof(*fr->ch));
+	fr->n = n;
+	for (i = 0; i < n; i++) {
+		pid_t pids[2] = { 1000, 1004 };
+		char names[1][RI_COMM_LEN] = { "proc3" };
+
+		if (synth_tick(&s, &d, SYNTH_SEC))
+			exit(1);
+		/* The choice changes twice: none, two PIDs and a name, none. */
+		if (i >= n / 3 && i < 2 * n / 3)
+			ri_rec_choice_set(&fr->ch[i], pids, NULL, 2,
+					  (const char(*)[RI_COMM_LEN])names, 1);
+		copy_drain(&fr->v[i], &d);
+		CHECK_EQ(ri_rec_writer_frame(w, &d, &fr->ch[i]), 0);
+	}
+	CHECK(ri_rec_writer_status(w) == NULL);
+	ri_rec_writer_close(w);
+	ri_drain_free(&d);
+	synth_free(&s);
+}
+
+static void free_frames(struct frames *fr)
+{
+	size_t i;
+
+	for (i = 0; i < fr->n; i++) {
+		ri_drain_free(&fr->v[i]);
+		ri_rec_choice_free(&fr->ch[i]);
+	}
+	free(fr->v);
+	free(fr->ch);
+}
+
+/* The frame written at @t, or -1. */
+static long frame_at(const struct frames *fr, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; i < fr->n; i++)
+		if (us(&fr->v[i]) == t)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Reads everything from @r: each frame must equal the one written at
+ * its time, in order. Returns how many were read.
+ */
+static size_t read_all(struct ri_rec_reader *r, const struct frames *fr,
+		       size_t *bad)
+{
+	struct ri_drain d = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	size_t n = 0;
+	long last = -1;
+
+	*bad = 0;
+	while (ri_rec_read(r, &d, &ch) == 0) {
+		long i = frame_at(fr, us(&d));
+
+		if (i <= last || !same_drain(&d, &fr->v[i]) ||
+		    !ri_rec_choice_same(&ch, &fr->ch[i]))
+			(*bad)++;
+		last = i;
+		n++;
+	}
+	ri_drain_free(&d);
+	ri_rec_choice_free(&ch);
+	return n;
+}
+
+static void test_round_trip(void)
+{
+	char path[300], err[512];
+	struct frames fr;
+	struct ri_rec_reader *r;
+	size_t bad, n;
+
+	snprintf(path, sizeof(path), "%s/rt.rirec", tmpdir);
+	write_frames(path, 200, 16, &fr, 0, 0);
+	CHECK_EQ(ri_rec_open(path, &r, err, sizeof(err)), 0);
+	CHECK_STR(ri_rec_meta(r)->source, "bpf");
+	CHECK_STR(ri_rec_meta(r)->probe, "tp_btf");
+	CHECK_STR(ri_rec_meta(r)->host, "testhost");
+	CHECK(ri_rec_meta(r)->known);
+	CHECK_EQ(ri_rec_meta(r)->version, RI_REC_VERSION);
+	CHECK_EQ(ri_rec_meta(r)->task_size, sizeof(struct ri_task));
+	CHECK_EQ(ri_rec_first_us(r), us(&fr.v[0]));
+	CHECK_EQ(ri_rec_last_us(r), us(&fr.v[199]));
+	CHECK_EQ(ri_rec_peek_us(r), us(&fr.v[0]));
+	n = read_all(r, &fr, &bad);
+	CHECK_EQ(n, 200);
+	CHECK_EQ(bad, 0);
+	CHECK(ri_rec_damage(r) == NULL);
+	CHECK_EQ(ri_rec_peek_us(r), INT64_MIN);
+	ri_rec_close(r);
+	free_frames(&fr);
+}
+
+static void test_seek(void)
+{
+	char path[300], err[512];
+	struct frames fr;
+	struct ri_rec_reader *r;
+	struct ri_drain d = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	size_t i, wrong = 0, order = 0;
+
+	snprintf(path, sizeof(path), "%s/seek.rirec", tmpdir);
+	/* 5 frames per group, 600 frames: 120 groups, pointers 7 deep. */
+	write_frames(path, 600, 5, &fr, 0, 0);
+	CHECK_EQ(ri_rec_open(path, &r, err, sizeof(err)), 0);
+	for (i = 0; i < 700; i++) {
+		/* Times on frames, between frames, before and after all. */
+		int64_t t = us(&fr.v[0]) - 2000000 + (int64_t)i * 900000;
+		long want = -1, k;
+
+		for (k = 0; k < (long)fr.n; k++)
+			if (us(&fr.v[k]) < t)
+				want = k;
+		if (want < 0)
+			want = 0;
+		ri_rec_seek(r, t);
+		if (ri_rec_peek_us(r) != us(&fr.v[want]))
+			wrong++;
+		if (ri_rec_read(r, &d, &ch) || !same_drain(&d, &fr.v[want]) ||
+		    !ri_rec_choice_same(&ch, &fr.ch[want]))
+			wrong++;
+		/* And on from there, in order. */
+		if (want + 1 < (long)fr.n &&
+		    (ri_rec_read(r, &d, &ch) || !same_drain(&d, &fr.v[want + 1])))
+			order++;
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK_EQ(order, 0);
+	CHECK(ri_rec_damage(r) == NULL);
+	ri_rec_close(r);
+	ri_drain_free(&d);
+	ri_rec_choice_free(&ch);
+	free_frames(&fr);
+}
+
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *b;
+	long len;
+
+	if (!f)
+		exit(1);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	b = malloc((size_t)len + 1);
+	if (!b || fread(b, 1, (size_t)len, f) != (size_t)len)
+		exit(1);
+	fclose(f);
+	*n = (size_t)len;
+	return b;
+}
+
+static void spit(const char *path, const uint8_t *b, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(b, 1, n, f) != n)
+		exit(1);
+	fclose(f);
+}
+
+/* Offsets of every record of a kind in a file's bytes. */
+static size_t find_records(const uint8_t *b, size_t n, char kind, size_t *at,
+			   size_t max)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i + 32 <= n && k < max; i++)
+		if (!memcmp(b + i, "RIFR", 4) && b[i + 4] == (uint8_t)kind)
+			at[k++] = i;
+	return k;
+}
+
+static void test_truncation(void)
+{
+	char path[300], cut[320], err[512];
+	struct frames fr;
+	uint8_t *b;
+	size_t n, i, bad, got, fails = 0, lost = 0, unsaid = 0, refused = 0;
+	size_t ends[400], nend = 0, at[400], nk;
+	struct synth s;
+
+	snprintf(path, sizeof(path), "%s/cut.rirec", tmpdir);
+	snprintf(cut, sizeof(cut), "%s/cut2.rirec", tmpdir);
+	write_frames(path, 120, 10, &fr, 0, 0);
+	b = slurp(path, &n);
+	/* Where each frame's record ends: a cut there loses nothing. */
+	nk = find_records(b, n, 'K', at, 400);
+	nk += find_records(b, n, 'D', at + nk, 400 - nk);
+	for (i = 0; i < nk; i++)
+		ends[nend++] = at[i] + 32 + get_le32(b + at[i] + 8);
+	synth_init(&s, 1, 1, 99);
+	for (i = 0; i < 300; i++) {
+		size_t len = i < 20 ? i * 7 : (size_t)(synth_rand(&s) % n);
+		size_t whole = 0, k;
+		struct ri_rec_reader *r;
+		bool at_end = false;
+
+		for (k = 0; k < nend; k++) {
+			whole += ends[k] <= len;
+			at_end |= ends[k] == len;
+		}
+		spit(cut, b, len);
+		if (ri_rec_open(cut, &r, err, sizeof(err))) {
+			/* Only when no frame is whole: then one sentence naming the file. */
+			refused++;
+			if (whole || !strstr(err, cut))
+				fails++;
+			continue;
+		}
+		got = read_all(r, &fr, &bad);
+		fails += bad;
+		lost += got != whole;
+		/* A cut inside a record is said (once); a cut between records is not damage. */
+		if (!at_end && len > 200 && !ri_rec_damage(r))
+			unsaid++;
+		ri_rec_close(r);
+	}
+	CHECK_EQ(fails, 0);
+	CHECK_EQ(lost, 0);
+	CHECK_EQ(unsaid, 0);
+	CHECK(refused > 0);
+	free(b);
+	synth_free(&s);
+	free_frames(&fr);
+}
+
+static size_t flip_and_read(const char *path, const uint8_t *b, size_t n,
+			    size_t where, const struct frames *fr, size_t *bad,
+			    bool *said)
+{
+	uint8_t *c = malloc(n);
+	struct ri_rec_reader *r;
+	char err[512];
+	size_t got;
+
+	memcpy(c, b, n);
+	c[where] ^= 0x5a;
+	spit(path, c, n);
+	free(c);
+	if (ri_rec_open(path, &r, err, sizeof(err))) {
+		*bad = 1;
+		*said = false;
+		return 0;
+	}
+	got = read_all(r, fr, bad);
+	*said = ri_rec_damage(r) != NULL;
+	ri_rec_close(r);
+	return got;
+}
+
+static void test_flips(void)
+{
+	char path[300], dmg[320];
+	struct frames fr;
+	uint8_t *b;
+	size_t n, bad, got, at[64], k, i;
+	bool said;
+
+	snprintf(path, sizeof(path), "%s/flip.rirec", tmpdir);
+	snprintf(dmg, sizeof(dmg), "%s/flip2.rirec", tmpdir);
+	write_frames(path, 60, 10, &fr, 0, 0);
+	b = slurp(path, &n);
+
+	/* A delta frame: that frame and the rest of its group are lost. */
+	k = find_records(b, n, 'D', at, 64);
+	CHECK(k > 20);
+	for (i = 0; i < 3; i++) {
+		got = flip_and_read(dmg, b, n, at[10 + i] + 32 + 5, &fr, &bad, &said);
+		CHECK_EQ(bad, 0);
+		CHECK(got >= 60 - 10 && got < 60);
+		CHECK(said);
+		/* In its header: the same, found again by the next record's magic. */
+		got = flip_and_read(dmg, b, n, at[10 + i] + 9, &fr, &bad, &said);
+		CHECK_EQ(bad, 0);
+		CHECK(got >= 60 - 10 && got < 60);
+		CHECK(said);
+	}
+	/* An index record: nothing is lost, reading or seeking. */
+	k = find_records(b, n, 'I', at, 64);
+	CHECK_EQ(k, 6);
+	for (i = 1; i < k; i++) {
+		got = flip_and_read(dmg, b, n, at[i] + 32 + 9, &fr, &bad, &said);
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(got, 60);
+		CHECK(said);
+	}
+	{
+		/* A seek through a damaged index still lands right. */
+		struct ri_rec_reader *r;
+		struct ri_drain d = { 0 };
+		char err[512];
+		uint8_t *c = malloc(n);
+
+		memcpy(c, b, n);
+		c[at[5] + 32 + 9] ^= 0x5a; /* the last group's: where a seek starts */
+		spit(dmg, c, n);
+		free(c);
+		CHECK_EQ(ri_rec_open(dmg, &r, err, sizeof(err)), 0);
+		ri_rec_seek(r, us(&fr.v[33]) + 1);
+		CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+		CHECK(same_drain(&d, &fr.v[33]));
+		CHECK(ri_rec_damage(r) != NULL);
+		ri_rec_close(r);
+		ri_drain_free(&d);
+	}
+	/* The header: every frame, and the damage said; the run is unknown. */
+	for (i = 9; i < 40; i += 7) {
+		struct ri_rec_reader *r;
+		char err[512];
+		uint8_t *c = malloc(n);
+
+		got = flip_and_read(dmg, b, n, i, &fr, &bad, &said);
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(got, 60);
+		CHECK(said);
+		memcpy(c, b, n);
+		c[i] ^= 0x5a;
+		spit(dmg, c, n);
+		free(c);
+		CHECK_EQ(ri_rec_open(dmg, &r, err, sizeof(err)), 0);
+		CHECK(!ri_rec_meta(r)->known);
+		ri_rec_close(r);
+	}
+	/* The magic itself. */
+	got = flip_and_read(dmg, b, n, 2, &fr, &bad, &said);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(got, 60);
+	free(b);
+	free_frames(&fr);
+}
+
+static void test_refused(void)
+{
+	char path[300], err[512];
+	struct ri_rec_reader *r;
+	uint8_t b[4096];
+	struct frames fr;
+	size_t n;
+	uint8_t *w;
+
+	snprintf(path, sizeof(path), "%s/foreign.rirec", tmpdir);
+	memset(b, 'x', sizeof(b));
+	spit(path, b, sizeof(b));
+	CHECK(ri_rec_open(path, &r, err, sizeof(err)) < 0);
+	CHECK(strstr(err, path) && strstr(err, "not a resource_image recording"));
+	spit(path, b, 0);
+	CHECK(ri_rec_open(path, &r, err, sizeof(err)) < 0);
+	CHECK(strstr(err, "empty"));
+	CHECK(ri_rec_open("/nonexistent/x.rirec", &r, err, sizeof(err)) == -ENOENT);
+	/* A newer version: refused, saying which. */
+	write_frames(path, 3, 10, &fr, 0, 0);
+	w = slurp(path, &n);
+	w[8] = 9;
+	put_le32(w + get_le32(w + 12) - 4, ri_crc32c(0, w, get_le32(w + 12) - 4));
+	spit(path, w, n);
+	CHECK(ri_rec_open(path, &r, err, sizeof(err)) < 0);
+	CHECK(strstr(err, "version 9") != NULL);
+	free(w);
+	free_frames(&fr);
+}
+
+static size_t count_files(const char *dir, uint64_t *total)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+	char p[600];
+	struct stat st;
+
+	*total = 0;
+	while (d && (de = readdir(d))) {
+		if (!strstr(de->d_name, RI_REC_EXT))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (!stat(p, &st))
+			*total += (uint64_t)st.st_size;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_directory(void)
+{
+	char dir[300], err[512], name[64];
+	struct frames fr;
+	struct ri_rec_reader *r;
+	struct ri_drain d = { 0 };
+	size_t bad, got, nfiles;
+	uint64_t total;
+
+	/* 100 frames 1 s apart, a file every 10 s: 10 or 11 files. */
+	snprintf(dir, sizeof(dir), "%s/dir/", tmpdir);
+	write_frames(dir, 100, 4, &fr, 10, 0);
+	nfiles = count_files(dir, &total);
+	CHECK(nfiles >= 10 && nfiles <= 11);
+	ri_rec_file_name(name, sizeof(name), 1764000000.0);
+	CHECK_STR(name, "20251124T160000Z.rirec");
+	CHECK_EQ(ri_rec_open(dir, &r, err, sizeof(err)), 0);
+	got = read_all(r, &fr, &bad);
+	CHECK_EQ(got, 100);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(ri_rec_last_us(r), us(&fr.v[99]));
+	/* A seek into the middle of the fifth file, then across a rotation. */
+	ri_rec_seek(r, us(&fr.v[45]) + 1);
+	CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+	CHECK(same_drain(&d, &fr.v[45]));
+	ri_rec_seek(r, us(&fr.v[49]) + 1);
+	CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+	CHECK(same_drain(&d, &fr.v[49]));
+	CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+	CHECK(same_drain(&d, &fr.v[50]));
+	ri_rec_close(r);
+	free_frames(&fr);
+
+	/* --max-size: the directory stays under it, the newest file kept. */
+	snprintf(dir, sizeof(dir), "%s/dirmax/", tmpdir);
+	write_frames(dir, 100, 4, &fr, 10, 20000);
+	nfiles = count_files(dir, &total);
+	/* Checked at each key frame: at most a group over. */
+	CHECK(total <= 20000 + 4000);
+	CHECK(nfiles >= 1 && nfiles < 10);
+	CHECK_EQ(ri_rec_open(dir, &r, err, sizeof(err)), 0);
+	got = read_all(r, &fr, &bad);
+	CHECK_EQ(bad, 0);
+	CHECK(got > 0 && got < 100);
+	CHECK_EQ(ri_rec_last_us(r), us(&fr.v[99]));
+	ri_rec_close(r);
+	free_frames(&fr);
+
+	/* --keep: files entirely older than it go. */
+	{
+		struct ri_rec_writer_opts o = { .key_every = 4, .rotate_s = 10,
+						.keep_s = 30 };
+		struct ri_rec_writer *w;
+		struct synth s;
+		int i;
+
+		snprintf(dir, sizeof(dir), "%s/dirkeep", tmpdir);
+		mkdir(dir, 0700);
+		o.path = dir;
+		CHECK_EQ(ri_rec_writer_open(&o, &w, err, sizeof(err)), 0);
+		synth_init(&s, 3, 1, 5);
+		for (i = 0; i < 100; i++) {
+			synth_tick(&s, &d, SYNTH_SEC);
+			ri_rec_writer_frame(w, &d, NULL);
+		}
+		ri_rec_writer_close(w);
+		synth_free(&s);
+		nfiles = count_files(dir, &total);
+		CHECK(nfiles >= 3 && nfiles <= 5);
+	}
+	ri_drain_free(&d);
+}
+
+static void test_write_errors(void)
+{
+	char err[512];
+	struct ri_rec_writer_opts o = { .path = "/nonexistent/dir/x.rirec" };
+	struct ri_rec_writer *w;
+
+	CHECK(ri_rec_writer_open(&o, &w, err, sizeof(err)) < 0);
+	CHECK(strstr(err, "/nonexistent/dir/x.rirec") != NULL);
+	/* A full device: every write fails, said once, never a crash. */
+	if (access("/dev/full", W_OK) == 0) {
+		struct ri_drain d = { 0 };
+		struct synth s;
+		int i, said = 0;
+
+		o.path = "/dev/full";
+		CHECK_EQ(ri_rec_writer_open(&o, &w, err, sizeof(err)), 0);
+		synth_init(&s, 3, 1, 5);
+		for (i = 0; i < 5; i++) {
+			synth_tick(&s, &d, SYNTH_SEC);
+			CHECK(ri_rec_writer_frame(w, &d, NULL) < 0);
+			said += ri_rec_writer_status(w) != NULL;
+		}
+		CHECK_EQ(said, 1);
+		ri_rec_writer_close(w);
+		synth_free(&s);
+		ri_drain_free(&d);
+	}
+}
+
+int main(void)
+{
+	char cmd[320];
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ri-test-record-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	test_round_trip();
+	test_seek();
+	test_truncation();
+	test_flips();
+	test_refused();
+	test_directory();
+	test_write_errors();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		return 1;
+	return check_report("test_record");
+}
