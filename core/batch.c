@@ -15,6 +15,8 @@
 #include "batch.h"
 #include "format.h"
 #include "monitor.h"
+#include "recorder.h"
+#include "replay.h"
 #include "rows.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -360,9 +362,22 @@ static bool sleep_until(uint64_t deadline)
 	return false;
 }
 
+/* What the recorder and the recording have to say, once each. */
+static void news(struct ri_recorder *rec, struct ri_replay *rp)
+{
+	const char *m;
+
+	if ((m = ri_recorder_news(rec)))
+		fprintf(stderr, "resource_image: %s\n", m);
+	if (rp && (m = ri_replay_news(rp)))
+		fprintf(stderr, "resource_image: %s\n", m);
+}
+
 int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 {
 	struct batch b = { .o = o };
+	struct ri_recorder *rec = NULL;
+	struct ri_replay *rp = NULL;
 	char err[1024] = "", warn[512] = "";
 	uint64_t start, step = (uint64_t)(o->delay * 1e9);
 	long tick;
@@ -371,33 +386,44 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	catch_signals();
 	mo->src.warning = warn;
 	mo->src.warning_len = sizeof(warn);
-	e = ri_monitor_open(mo, &b.mon, err, sizeof(err));
-	if (e) {
+	mo->pids = o->pids;
+	mo->npids = o->npids;
+	mo->names = (const char(*)[RI_COMM_LEN])o->names;
+	mo->nnames = o->nnames;
+	if (o->record && ri_recorder_open(o, &rec, err, sizeof(err))) {
 		fprintf(stderr, "resource_image: %s\n", err);
 		return 1;
+	}
+	e = o->replay ? ri_replay_open(o, mo, &b.mon, &rp, err, sizeof(err)) :
+			ri_monitor_open(mo, &b.mon, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		ri_recorder_close(rec);
+		return e == -EDOM ? 2 : 1;
 	}
 	ri_monitor_info(b.mon, &b.info);
 	if (warn[0])
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
-	if ((o->npids || o->nnames) &&
-	    (e = ri_monitor_choose(b.mon, o->pids, o->npids,
-				   (const char(*)[RI_COMM_LEN])o->names, o->nnames))) {
-		fprintf(stderr, "resource_image: cannot apply the choice: %s\n",
-			strerror(-e));
-		ri_monitor_close(b.mon);
-		return 1;
-	}
+	if (rec)
+		ri_recorder_attach(rec, b.mon);
+	news(rec, rp);
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
-		if (!sleep_until(start + (uint64_t)tick * step))
+		/* A replay runs as fast as it can be printed. */
+		if (rp ? stop_signal != 0 : !sleep_until(start + (uint64_t)tick * step))
 			break;
 		e = ri_monitor_tick(b.mon);
+		news(rec, rp);
+		if (e == -ENODATA && rp)
+			break; /* the end of the recording, or --to */
 		if (e) {
 			fprintf(stderr, "resource_image: reading the %s source failed: %s\n",
 				b.info.source, strerror(-e));
 			ret = 1;
 			break;
 		}
+		if (o->quiet)
+			continue;
 		if (build_rows(&b)) {
 			fprintf(stderr, "resource_image: out of memory\n");
 			ret = 1;
@@ -413,6 +439,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			break;
 		}
 	}
+	ri_recorder_close(rec);
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
 	return ret;

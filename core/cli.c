@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "timearg.h"
 
 enum {
 	OPT_JSON = 256,
@@ -17,6 +18,10 @@ enum {
 	OPT_PROBE,
 	OPT_EXIT_BUFFER,
 	OPT_BTF,
+	OPT_FROM,
+	OPT_TO,
+	OPT_KEEP,
+	OPT_MAX_SIZE,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +42,13 @@ static const struct option longopts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "write", required_argument, NULL, 'w' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -48,6 +60,7 @@ static const struct option longopts[] = {
 void ri_cli_usage(FILE *f)
 {
 	fputs("Usage: resource_image [OPTION]...\n"
+	      "       resource_image -r PATH [--from TIME] [--to TIME] [OPTION]...\n"
 	      "Per-process and per-thread CPU, memory and I/O, measured in the kernel\n"
 	      "at every context switch. Interactive unless -b is given.\n"
 	      "\n"
@@ -71,6 +84,17 @@ void ri_cli_usage(FILE *f)
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
+	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
+	      "                         or a directory for one file per hour\n"
+	      "  -q, --quiet            print nothing (with -w: a headless recorder)\n"
+	      "      --keep DURATION    -w DIR: remove files older than this (default 7d)\n"
+	      "      --max-size SIZE    -w DIR: remove the oldest files past this (e.g. 2G)\n"
+	      "  -r, --read PATH        replay a recording (file or directory): the screen,\n"
+	      "                         or with -b/--json what the live run printed;\n"
+	      "                         -d may only coarsen (aggregate recorded ticks)\n"
+	      "      --from TIME        replay from TIME: HH:MM[:SS], 'YYYY-MM-DD HH:MM[:SS]',\n"
+	      "                         -10m / -2h (before the end), +10m, Unix seconds\n"
+	      "      --to TIME          replay up to TIME (same forms)\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
@@ -186,6 +210,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		o->batch = true;
 		return 0;
 	case 'd':
+		o->delay_set = true;
 		errno = 0;
 		d = strtod(arg, &end);
 		if (errno || end == arg || *end || !isfinite(d))
@@ -267,6 +292,44 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_BTF:
 		o->btf_path = arg;
 		return 0;
+	case 'w':
+		if (!*arg)
+			return bad(err, "-w: empty path%s", "");
+		o->record = arg;
+		return 0;
+	case 'r':
+		if (!*arg)
+			return bad(err, "-r: empty path%s", "");
+		o->replay = arg;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_FROM:
+	case OPT_TO: {
+		struct ri_when w;
+
+		if (ri_when_parse(arg, &w))
+			return bad(err, c == OPT_FROM ?
+				   "--from: '%.64s' is not a time (HH:MM[:SS], "
+				   "'YYYY-MM-DD HH:MM[:SS]', -10m, +1h, Unix seconds)" :
+				   "--to: '%.64s' is not a time (HH:MM[:SS], "
+				   "'YYYY-MM-DD HH:MM[:SS]', -10m, +1h, Unix seconds)",
+				   arg);
+		if (c == OPT_FROM)
+			o->from = arg;
+		else
+			o->to = arg;
+		return 0;
+	}
+	case OPT_KEEP:
+		if (ri_duration_parse(arg, &o->keep_s))
+			return bad(err, "--keep: '%.64s' is not a duration (e.g. 7d, 12h, 90m)", arg);
+		return 0;
+	case OPT_MAX_SIZE:
+		if (ri_size_parse(arg, &o->max_size))
+			return bad(err, "--max-size: '%.64s' is not a size (e.g. 500M, 2G)", arg);
+		return 0;
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -279,6 +342,23 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		ri_cli_usage(err);
 		return RI_CLI_USAGE;
 	}
+}
+
+/* What recording and replay options mean together. */
+static int check_record_options(struct ri_opts *o, FILE *err)
+{
+	if (o->record && o->replay)
+		return bad(err, "-w and -r: a replay is not recorded again%s", "");
+	if (o->quiet && !o->record)
+		return bad(err, "-q: only with -w (a recorder that prints nothing)%s", "");
+	if ((o->from || o->to) && !o->replay)
+		return bad(err, "--from and --to choose the part of a recording to "
+				"replay: they need -r%s", "");
+	if ((o->keep_s || o->max_size) && !o->record)
+		return bad(err, "--keep and --max-size are for -w DIR%s", "");
+	if (o->quiet)
+		o->batch = true; /* no screen, and nothing printed */
+	return 0;
 }
 
 enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
@@ -294,7 +374,9 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	opterr = 1;
 	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhV", longopts, NULL)) != -1) {
+	o->argc = argc;
+	o->argv = argv;
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhVw:r:q", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;
@@ -303,5 +385,6 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
-	return RI_CLI_RUN;
+	r = check_record_options(o, err);
+	return r ? (enum ri_cli_result)r : RI_CLI_RUN;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -36,6 +37,16 @@ struct ri_opts {
 	const char *theme;     /* -t NAME|PATH, NULL = default */
 	size_t exit_buffer;    /* --exit-buffer BYTES, 0 = default */
 	const char *btf_path;  /* --btf PATH (testing: pretend BTF is there or not) */
+	/* Recording and replay (record.h, replay.h). */
+	const char *record;    /* -w PATH: a file, or a directory of hourly files */
+	const char *replay;    /* -r PATH */
+	bool quiet;            /* -q: print nothing (a headless recorder) */
+	const char *from, *to; /* --from, --to TIME (timearg.h; syntax checked) */
+	double keep_s;         /* --keep DURATION, 0 = 7 days */
+	uint64_t max_size;     /* --max-size SIZE, 0 = no limit */
+	bool delay_set;        /* -d was given (in replay: aggregate ticks) */
+	int argc;              /* the command line, as the recording's header */
+	char **argv;           /* keeps it */
 };
 
 enum ri_cli_result {

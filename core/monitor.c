@@ -10,10 +10,13 @@
 
 #include "monitor.h"
 #include "privs.h"
+#include "record.h"
 
 struct ri_monitor {
 	struct ri_source *src;
 	struct ri_model *model;
+	struct ri_model_opts mopts;
+	bool own_choice; /* the front end chose: a recording's choices no longer hold */
 	struct ri_drain drain;
 	const char *proc_root;
 	pid_t *filter_buf;
@@ -21,11 +24,45 @@ struct ri_monitor {
 	struct ri_sink *sinks;
 };
 
+static int push_filter(struct ri_monitor *mon);
+
+/* A replay takes the choice the live run had in force at each drain. */
+static int follow_recording(struct ri_monitor *mon)
+{
+	const struct ri_rec_choice *c = mon->src->ops->recorded_choice(mon->src);
+	struct ri_model *m = mon->model;
+	bool same;
+	size_t i;
+	int err;
+
+	if (!c)
+		return 0;
+	same = c->npids == m->nchoice_pids && c->nnames == m->nchoice_names;
+	for (i = 0; same && i < c->npids; i++)
+		same = c->pids[i] == m->choice_pids[i];
+	for (i = 0; same && i < c->nnames; i++)
+		same = !strncmp(c->names[i], m->choice_names[i], RI_COMM_LEN);
+	if (same)
+		return 0;
+	err = ri_model_choose(m, c->pids, c->npids,
+			      (const char(*)[RI_COMM_LEN])c->names, c->nnames);
+	if (err)
+		return err;
+	/* Bound to the processes the live run bound them to. */
+	for (i = 0; i < c->npids; i++)
+		if (c->starts[i])
+			m->choice_starts[i] = c->starts[i];
+	return push_filter(mon);
+}
+
 int ri_monitor_tick(struct ri_monitor *mon)
 {
 	struct ri_sink *s;
 	int err;
 
+	if (mon->src->ops->recorded_choice && !mon->own_choice &&
+	    (err = follow_recording(mon)))
+		return err;
 	err = ri_source_drain(mon->src, &mon->drain);
 	if (err)
 		return err;
@@ -59,6 +96,7 @@ int ri_monitor_choose(struct ri_monitor *mon, const pid_t *pids, size_t npids,
 {
 	int err = ri_model_choose(mon->model, pids, npids, names, nnames);
 
+	mon->own_choice = true;
 	return err ? err : push_filter(mon);
 }
 
@@ -76,11 +114,18 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	mon->src = src;
 	mon->proc_root = o->src.proc_root;
 	o->model.missing_grace = src->sees_short_lived ? 1 : 0;
+	mon->mopts = o->model;
 	mon->model = ri_model_new(&o->model);
 	if (!mon->model) {
 		ri_monitor_close(mon);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	if ((o->npids || o->nnames) &&
+	    (ret = ri_monitor_choose(mon, o->pids, o->npids, o->names, o->nnames))) {
+		snprintf(err, errlen, "cannot apply the choice: %s", strerror(-ret));
+		ri_monitor_close(mon);
+		return ret;
 	}
 	/*
 	 * Attached: from here on the tool only reads file descriptors it
@@ -92,7 +137,8 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	ret = ri_monitor_tick(mon);
 	if (ret) {
 		snprintf(err, errlen, "first read of the %s source failed: %s",
-			 mon->src->ops->name, strerror(-ret));
+			 mon->src->name ? mon->src->name : mon->src->ops->name,
+			 strerror(-ret));
 		ri_monitor_close(mon);
 		return ret;
 	}
@@ -122,6 +168,41 @@ void ri_monitor_close(struct ri_monitor *mon)
 	free(mon);
 }
 
+int ri_monitor_restart(struct ri_monitor *mon)
+{
+	struct ri_model *old = mon->model, *m = ri_model_new(&mon->mopts);
+	int err = 0;
+
+	if (!m)
+		return -ENOMEM;
+	if (mon->own_choice && ri_model_has_choice(old)) {
+		err = ri_model_choose(m, old->choice_pids, old->nchoice_pids,
+				      (const char(*)[RI_COMM_LEN])old->choice_names,
+				      old->nchoice_names);
+		if (!err)
+			memcpy(m->choice_starts, old->choice_starts,
+			       old->nchoice_pids * sizeof(*m->choice_starts));
+	}
+	if (err) {
+		ri_model_free(m);
+		return err;
+	}
+	{
+		/*
+		 * The new model takes the old one's place in memory: front ends
+		 * keep the pointer ri_monitor_model gave them (their rows do
+		 * not: they are rebuilt after).
+		 */
+		struct ri_model t = *old;
+
+		*old = *m;
+		*m = t;
+		ri_model_free(m);
+	}
+	/* The first drain only sets every task's starting point. */
+	return ri_monitor_tick(mon);
+}
+
 const struct ri_model *ri_monitor_model(const struct ri_monitor *mon)
 {
 	return mon->model;
@@ -131,7 +212,7 @@ void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out)
 {
 	const struct ri_source *s = mon->src;
 
-	out->source = s->ops->name;
+	out->source = s->name ? s->name : s->ops->name;
 	out->probe = s->probe ? s->probe : "none";
 	out->sees_short_lived = s->sees_short_lived;
 	out->degraded = !strcmp(out->probe, "none");

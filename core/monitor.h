@@ -21,6 +21,14 @@ struct ri_monitor_opts {
 	 * source of their own; every mode of the tool drops them.
 	 */
 	bool keep_privileges;
+	/*
+	 * The choice to start with (-p, -c), applied before the first drain
+	 * so that even that one holds only the chosen processes.
+	 */
+	const pid_t *pids;
+	size_t npids;
+	const char (*names)[RI_COMM_LEN];
+	size_t nnames;
 };
 
 struct ri_monitor;
@@ -62,6 +70,14 @@ int ri_monitor_tick(struct ri_monitor *mon);
 int ri_monitor_choose(struct ri_monitor *mon, const pid_t *pids, size_t npids,
 		      const char (*names)[RI_COMM_LEN], size_t nnames);
 void ri_monitor_close(struct ri_monitor *mon);
+/*
+ * Starts the model afresh over the same source, with the same options
+ * and the front end's own choice, primed with the source's next drain:
+ * for a replay that jumps in time. Sinks are kept, and so is the
+ * pointer ri_monitor_model returns; rows built on the old model must be
+ * rebuilt.
+ */
+int ri_monitor_restart(struct ri_monitor *mon);
 
 const struct ri_model *ri_monitor_model(const struct ri_monitor *mon);
 void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out);

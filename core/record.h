@@ -36,8 +36,9 @@
  *   u32      CRC-32C of the 28 header bytes before it
  *
  * Records come in groups: an index record, a key frame, then delta
- * frames (RI_REC_KEY_EVERY frames in all, fewer when a file ends or a
- * write failed). A group is one zstd frame: the key frame starts it and
+ * frames, until the deltas weigh as much as the key frame, at most
+ * RI_REC_KEY_EVERY frames in all (fewer when a file ends or a write
+ * failed). A group is one zstd frame: the key frame starts it and
  * each delta frame is a flushed block of it, so it compresses against
  * the frames before it in the group and decodes once they are decoded.
  * A frame's tasks are delta-encoded against the same task in the
@@ -60,9 +61,12 @@
  *   3 LIVE     tasks alive; 4 EXITED: tasks that died since the last
  *              frame. A count, then per task: the PID (zigzag delta to
  *              the previous task's in the list: the source's order is
- *              kept), a mask (bit 0: no reference, the values are whole;
- *              bit i: field i follows) and each field present as the
- *              zigzag varint of its delta. Field order: record_codec.c.
+ *              kept), a mask, the comm when bit 1 says it changed, and
+ *              each field that changed (bit k + 2 for field k) as the
+ *              zigzag varint of its delta to the same task in the
+ *              previous frame, or, when bit 0 says the task has none
+ *              there (new, or a key frame), to the task before it in
+ *              the list (all zero for the first). Fields: record_codec.c.
  *   5 CHOICE   the processes chosen, by PID (with the start time each is
  *              bound to) and by name; in every key frame and in a delta
  *              frame when it changed
@@ -94,8 +98,11 @@
 
 #define RI_REC_VERSION 1
 #define RI_REC_EXT ".rirec"
-/* Frames per group: a key frame, then deltas. One minute at -d 1. */
-#define RI_REC_KEY_EVERY 60
+/*
+ * Most frames per group: a key frame, then deltas (five minutes at -d
+ * 1). A group ends sooner once its deltas weigh as much as its key frame.
+ */
+#define RI_REC_KEY_EVERY 300
 
 enum ri_rec_section {
 	RI_SEC_TICK = 1,

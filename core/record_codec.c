@@ -533,8 +533,13 @@ static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 		const struct ri_task *r = prev_of(c, t->pid);
 		uint64_t mask = 0;
 
+		/*
+		 * A task with no past of its own is coded against the task
+		 * before it in the list: a thread after its leader or its
+		 * siblings shares most of its fields with them.
+		 */
 		if (!r || r->start_ns != t->start_ns) {
-			r = &zero;
+			r = i ? &tb->v[i - 1] : &zero;
 			mask = TM_WHOLE;
 		}
 		for (k = 0; k < NTASK_F; k++)
@@ -733,7 +738,11 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 		if (r->bad)
 			return -EINVAL;
 		if (mask & TM_WHOLE) {
-			memset(t, 0, sizeof(*t));
+			/* The task before it in this list (t - 1: pushes may move the buffer). */
+			if (i)
+				*t = tb->v[i - 1];
+			else
+				memset(t, 0, sizeof(*t));
 		} else {
 			ref = prev_of(c, pid);
 			if (!ref)

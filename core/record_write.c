@@ -47,6 +47,7 @@ struct ri_rec_writer {
 	bool need_key;
 	uint32_t in_group, group;
 	uint64_t group_off;
+	uint64_t key_bytes;   /* of the group's key frame */
 	struct rec_ptr lvl[RI_REC_MAX_PTRS];
 
 	/* What the user is told: one sentence per change of state. */
@@ -546,7 +547,14 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 
 	if ((err = ensure_file(w, t)))
 		return err;
+	/*
+	 * A new group once the deltas since the key frame weigh as much as
+	 * it did (a big, mostly idle machine has rare key frames, a busy
+	 * one more), and at most every key_every frames, which bounds what
+	 * a seek decodes and what a damaged frame takes with it.
+	 */
 	key = w->need_key || w->in_group >= w->o.key_every ||
+	      w->off - w->group_off >= 2 * w->key_bytes ||
 	      w->off - w->group_off > 0xf0000000u;
 	if ((err = build(w, key, t_us, d, ch))) {
 		w->need_key = true;
@@ -562,6 +570,7 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 		uint32_t k;
 
 		w->group_off = at;
+		w->key_bytes = w->out.n;
 		/* Pointer k of later groups: the last group that is a multiple of 2^k. */
 		for (k = 0; k < RI_REC_MAX_PTRS; k++)
 			if (!(w->group & ((1ull << k) - 1)))

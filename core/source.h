@@ -132,6 +132,7 @@ struct ri_filter {
 
 struct ri_source;
 struct ri_proc_list;
+struct ri_rec_choice;
 
 struct ri_source_ops {
 	const char *name;
@@ -144,10 +145,18 @@ struct ri_source_ops {
 	 * procfs.h); NULL: the live system's, from /proc.
 	 */
 	int (*proc_list)(struct ri_source *s, struct ri_proc_list *out);
+	/*
+	 * A recording's: the choice that was in force when the next drain
+	 * was made, so a replay takes each choice at the tick the live run
+	 * did. NULL (or returning NULL): the source has none to tell.
+	 */
+	const struct ri_rec_choice *(*recorded_choice)(struct ri_source *s);
 };
 
 struct ri_source {
 	const struct ri_source_ops *ops;
+	const char *name;    /* what it says it is; NULL: ops->name (a replay
+				says what the recorded source was) */
 	const char *probe;   /* "tp_btf", "raw_tp", "kprobe" or "none" */
 	bool sees_short_lived; /* tasks born and dead between ticks are counted */
 };

@@ -34,10 +34,14 @@ static void line1(struct tui *v)
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(d, sizeof(d), "%g", v->delay);
-	attrset(v->attr[R_HEADER] | A_BOLD);
-	mvprintw(0, 0, "resource_image");
-	attrset(v->attr[R_HEADER]);
-	printw(" %s  every %ss  source ", clock, d);
+	if (v->replay) {
+		replay_title(v, clock);
+	} else {
+		attrset(v->attr[R_HEADER] | A_BOLD);
+		mvprintw(0, 0, "resource_image");
+		attrset(v->attr[R_HEADER]);
+		printw(" %s  every %ss  source ", clock, d);
+	}
 	if (!src->degraded) {
 		printw("%s/%s", src->source, src->probe);
 	} else {
@@ -125,9 +129,12 @@ static int line3(struct tui *v)
 /* Returns the number of lines used. */
 int header_draw(struct tui *v)
 {
+	int n;
+
 	line1(v);
 	line2(v);
-	return 2 + line3(v);
+	n = 2 + line3(v);
+	return n + replay_bar_draw(v, n);
 }
 
 static const char *const hints[][2] = {
@@ -139,6 +146,7 @@ static const char *const hints[][2] = {
 void footer_draw(struct tui *v)
 {
 	int y = LINES - 1, i, n = sizeof(hints) / sizeof(hints[0]);
+	const char *const (*h)[2] = v->replay ? replay_hints(&n) : hints;
 
 	if (v->prompt != PROMPT_NONE) {
 		prompt_draw(v, y);
@@ -153,9 +161,9 @@ void footer_draw(struct tui *v)
 	}
 	for (i = 0; i < n && getcurx(stdscr) + 10 < COLS; i++) {
 		attrset(A_BOLD);
-		printw("%s", hints[i][0]);
+		printw("%s", h[i][0]);
 		attrset(v->attr[R_TITLE]);
-		printw("%-7s", hints[i][1]);
+		printw("%-7s", h[i][1]);
 		attrset(A_NORMAL);
 		addch(' ');
 	}

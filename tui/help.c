@@ -29,9 +29,17 @@ static int walk(struct tui *v, void (*fn)(struct tui *, int, const char *,
 					   const char *))
 {
 	size_t n, i;
-	const struct action *a = keys_actions(&n);
+	const struct action *a;
 	int line = 0, k;
 
+	/* A replay's own keys first: they come before the main table's. */
+	for (a = v->replay ? replay_actions(&n) : NULL, i = 0; a && i < n; i++) {
+		if (a[i].group)
+			fn(v, line++, NULL, a[i].group);
+		if (a[i].keys)
+			fn(v, line++, a[i].keys, a[i].help);
+	}
+	a = keys_actions(&n);
 	for (i = 0; i < n; i++) {
 		if (a[i].group) {
 			line += line > 0;

@@ -255,6 +255,8 @@ static enum ri_next act(struct tui *v, int ch)
 
 enum ri_next keys_dispatch(struct tui *v, int ch)
 {
+	enum ri_next next;
+
 	if (v->help) {
 		/* Any other key closes help; q still quits from there. */
 		if (help_key(v, ch))
@@ -266,5 +268,7 @@ enum ri_next keys_dispatch(struct tui *v, int ch)
 		return picker_key(v, ch);
 	if (v->prompt != PROMPT_NONE)
 		return prompt_key(v, ch);
+	if (v->replay && replay_key(v, ch, &next))
+		return next;
 	return act(v, ch);
 }

@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 		return 0;
 	if (r != RI_CLI_RUN)
 		return 2;
-	if ((r = check_pids(&o)))
+	/* In a replay, PIDs name recorded processes, not live ones. */
+	if (!o.replay && (r = check_pids(&o)))
 		return r;
 	if (o.batch) {
 		mo.src.kind = o.source;

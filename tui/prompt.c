@@ -15,6 +15,7 @@ static const char *const labels[] = {
 	[PROMPT_SEARCH] = "Search: ",
 	[PROMPT_FILTER] = "Filter: ",
 	[PROMPT_DELAY] = "Delay (seconds): ",
+	[PROMPT_JUMP] = "Jump to (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h): ",
 };
 
 /* Moves the selection to the next row matching the search from @from. */
@@ -76,6 +77,10 @@ static void prompt_done(struct tui *v)
 		else
 			tui_set_delay(v, d);
 	}
+	if (v->prompt == PROMPT_JUMP) {
+		v->prompt = PROMPT_NONE;
+		replay_jump_to(v, v->input);
+	}
 	v->prompt = PROMPT_NONE;
 }
 
@@ -96,7 +101,7 @@ enum ri_next prompt_key(struct tui *v, int ch)
 	case '\r':
 	case KEY_ENTER:
 		prompt_done(v);
-		return NEXT_REDRAW;
+		return NEXT_REBUILD;
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:

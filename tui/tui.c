@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/recorder.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -154,6 +155,11 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	char warn[256] = "";
 	int ret;
 
+	if (o->replay)
+		return replay_open(v, err, errlen);
+	/* A path that cannot be written stops us before the probe loads. */
+	if (o->record && (ret = ri_recorder_open(o, &v->rec, err, errlen)))
+		return ret;
 	memset(&mo, 0, sizeof(mo));
 	mo.src.kind = o->source;
 	mo.src.probe = o->probe;
@@ -165,6 +171,11 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.model.linger_ticks = LINGER_TICKS;
 	mo.model.keep_chosen = true;
 	mo.model.thread_history = true;
+	/* The choice holds from the first drain, which -w records too. */
+	mo.pids = o->pids;
+	mo.npids = o->npids;
+	mo.names = (const char(*)[RI_COMM_LEN])o->names;
+	mo.nnames = o->nnames;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {
@@ -176,9 +187,8 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	ri_monitor_info(v->mon, &v->info);
 	if (warn[0])
 		tui_message(v, "%s", warn);
-	if (o->npids || o->nnames)
-		tui_apply_choice(v, o->pids, o->npids,
-				 (const char(*)[RI_COMM_LEN])o->names, o->nnames);
+	if (v->rec)
+		ri_recorder_attach(v->rec, v->mon);
 	tui_rebuild_rows(v);
 	return 0;
 }
@@ -230,10 +240,16 @@ static void draw(struct tui *v, bool full)
 
 static void tick(struct tui *v)
 {
-	int ret = ri_monitor_tick(v->mon);
+	int ret = v->replay ? replay_tick(v) : ri_monitor_tick(v->mon);
+	const char *news = ri_recorder_news(v->rec);
 
 	if (ret < 0)
 		tui_message(v, "refresh failed: %s", strerror(-ret));
+	if (news) {
+		/* Said on the screen now, and on stderr once the screen is gone. */
+		tui_message(v, "%s", news);
+		snprintf(v->rec_said, sizeof(v->rec_said), "%s", news);
+	}
 }
 
 /* Every key waiting, each handled; what they ask for is or-ed together. */
@@ -369,10 +385,14 @@ int ri_tui_run(const struct ri_opts *o)
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])
 		fprintf(stderr, "resource_image: %s\n", err);
+	if (v->rec_said[0])
+		fprintf(stderr, "resource_image: %s\n", v->rec_said);
+	ri_recorder_close(v->rec);
 	if (v->mon)
 		ri_monitor_close(v->mon);
+	replay_close(v);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
 	free(v);
-	return ret ? 1 : 0;
+	return ret == -EDOM ? 2 : ret ? 1 : 0;
 }

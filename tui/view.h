@@ -55,7 +55,8 @@ enum ri_next {
 	NEXT_QUIT = 8,
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY,
+		   PROMPT_JUMP };
 
 /* A process as the picker lists it (listed when the picker opens). */
 struct pick_item {
@@ -111,6 +112,10 @@ struct tui {
 	double msg_until;
 
 	struct picker pk;
+
+	struct tui_replay *replay; /* replaying a recording (-r): replay.c */
+	struct ri_recorder *rec;   /* recording (-w) */
+	char rec_said[600];        /* its last news, for stderr at the end */
 };
 
 /* shell.c: what every screen may ask of the shell. */
@@ -172,6 +177,17 @@ struct action {
 const struct action *keys_actions(size_t *n);
 
 enum ri_next keys_dispatch(struct tui *v, int ch);
+
+/* replay.c: only when replaying; keys before the main table's. */
+int replay_open(struct tui *v, char *err, size_t errlen);
+void replay_close(struct tui *v);
+int replay_tick(struct tui *v);
+bool replay_key(struct tui *v, int ch, enum ri_next *next);
+const struct action *replay_actions(size_t *n);
+void replay_jump_to(struct tui *v, const char *text);
+void replay_title(struct tui *v, const char *clock);
+int replay_bar_draw(struct tui *v, int y);
+const char *const (*replay_hints(int *n))[2];
 
 /* colors.c */
 void colors_init(struct tui *v);

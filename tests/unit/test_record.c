@@ -393,7 +393,7 @@ static void test_flips(void)
 	}
 	/* An index record: nothing is lost, reading or seeking. */
 	k = find_records(b, n, 'I', at, 64);
-	CHECK_EQ(k, 6);
+	CHECK(k >= 6);
 	for (i = 1; i < k; i++) {
 		got = flip_and_read(dmg, b, n, at[i] + 32 + 9, &fr, &bad, &said);
 		CHECK_EQ(bad, 0);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The recorder (-w): a sink of the monitor that appends, after every
+ * tick, what the source drained and the choice in force to a recording
+ * (record.h), with a header saying what ran. Opened before the monitor,
+ * so a path that cannot be written stops the tool before anything is
+ * loaded; attached after, when there is a first drain to record.
+ */
+#ifndef RI_RECORDER_H
+#define RI_RECORDER_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "monitor.h"
+
+struct ri_recorder;
+
+/* Opens -w PATH (with --keep, --max-size). One sentence in @err. */
+int ri_recorder_open(const struct ri_opts *o, struct ri_recorder **out,
+		     char *err, size_t errlen);
+/*
+ * Records the monitor's first drain (the starting point of the figures)
+ * and every tick from now on.
+ */
+void ri_recorder_attach(struct ri_recorder *r, struct ri_monitor *mon);
+/*
+ * A sentence for the user when recording stopped (a full disk, a write
+ * error) or resumed since the last call, else NULL: each is said once.
+ */
+const char *ri_recorder_news(struct ri_recorder *r);
+void ri_recorder_close(struct ri_recorder *r);
+
+#endif /* RI_RECORDER_H */

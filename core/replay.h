@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Playing a recording (-r): a monitor over the replay source, so every
+ * figure is the model's, computed again as it was live, and the time
+ * controls a front end needs (jump to a time with the history that led
+ * there, step back and forth, where the cursor is). The batch printers
+ * only tick the monitor; the TUI also moves through time.
+ *
+ * The replay source (source_replay.c) feeds the recorded drains in
+ * order, merges several into one tick when -d asks for a coarser step,
+ * stops at --to, tells the monitor the choice the live run had in force
+ * at each drain, filters in user space when a choice is made in the
+ * replay, and lists the recorded processes for the picker.
+ */
+#ifndef RI_REPLAY_H
+#define RI_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "monitor.h"
+#include "record.h"
+
+struct ri_replay;
+
+/*
+ * Opens -r PATH with --from, --to and -d, attaches a monitor (@mo's
+ * model options; its choice, if any, the user's own) primed with the
+ * frame before --from: the first tick is the first frame at or after
+ * it. Returns 0; -EDOM when -d asks for a finer step than the
+ * recording has (a usage error); else a negative errno. One sentence
+ * in @err either way. @rp lives as long as the monitor.
+ */
+int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
+		   struct ri_monitor **mon, struct ri_replay **rp, char *err,
+		   size_t errlen);
+/*
+ * The cursor onto the last tick at or before @t (the first tick when
+ * none is), the history panels refilled with the ticks before it, as
+ * the live run had them.
+ */
+int ri_replay_jump(struct ri_replay *rp, double t);
+/* One tick back (the model restarted, history refilled). */
+int ri_replay_back(struct ri_replay *rp);
+/* One tick forward: 0, or -ENODATA at the end (of the recording or --to). */
+int ri_replay_forward(struct ri_replay *rp);
+bool ri_replay_at_end(const struct ri_replay *rp);
+/* Unix times: of the cursor's tick, and of the part replayed. */
+double ri_replay_now(const struct ri_replay *rp);
+double ri_replay_first(const struct ri_replay *rp);
+double ri_replay_last(const struct ri_replay *rp);
+/* Seconds between two ticks as replayed (recorded, or -d). */
+double ri_replay_step_s(const struct ri_replay *rp);
+const struct ri_rec_meta *ri_replay_meta(const struct ri_replay *rp);
+const char *ri_replay_path(const struct ri_replay *rp);
+/* One line about damage in the recording, once; else NULL. */
+const char *ri_replay_news(struct ri_replay *rp);
+
+#endif /* RI_REPLAY_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The screen over a recording (-r): opening the replay, its own key
+ * table (consulted before the main one, only when replaying: t / T step
+ * one tick forward / back as in atop, b jumps to a time, Space plays and
+ * pauses at the recorded pace, x makes that x1, x10 or x60, [ and ] go
+ * to the recording's start and end), the time bar under the header, the
+ * header's title and the footer's hints. Everything else (the table,
+ * threads, the picker, sorting, filter, search) is the live screen's,
+ * over the model the replay feeds.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/replay.h"
+#include "../core/timearg.h"
+#include "view.h"
+
+static const int speeds[] = { 1, 10, 60 };
+#define NSPEEDS ((int)(sizeof(speeds) / sizeof(speeds[0])))
+
+struct tui_replay {
+	struct ri_replay *rp;
+	int speed;    /* index into speeds */
+	bool playing;
+};
+
+/* Exited tasks stay listed this many ticks, dimmed, as live (tui.c). */
+#define LINGER_TICKS 3
+
+static void pace(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	v->paused = !r->playing;
+	v->delay = ri_replay_step_s(r->rp) / speeds[r->speed];
+}
+
+/* After a move in time: the rows point into the model's new nodes. */
+static enum ri_next moved(struct tui *v, int err)
+{
+	if (err && err != -ENODATA)
+		tui_message(v, "replay: %s", strerror(-err));
+	v->m = ri_monitor_model(v->mon);
+	return NEXT_REBUILD;
+}
+
+int replay_open(struct tui *v, char *err, size_t errlen)
+{
+	const struct ri_opts *o = v->opts;
+	struct ri_monitor_opts mo;
+	struct tui_replay *r = calloc(1, sizeof(*r));
+	const char *news;
+	int ret;
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.model.linger_ticks = LINGER_TICKS;
+	mo.model.keep_chosen = true;
+	mo.model.thread_history = true;
+	/* A choice on the command line narrows the recorded tasks. */
+	mo.pids = o->pids;
+	mo.npids = o->npids;
+	mo.names = (const char(*)[RI_COMM_LEN])o->names;
+	mo.nnames = o->nnames;
+	ret = ri_replay_open(o, &mo, &v->mon, &r->rp, err, errlen);
+	if (ret) {
+		free(r);
+		return ret;
+	}
+	v->replay = r;
+	v->m = ri_monitor_model(v->mon);
+	ri_monitor_info(v->mon, &v->info);
+	/* The first tick on screen: at --from, or the recording's first. */
+	ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
+			ri_replay_forward(r->rp);
+	moved(v, ret);
+	if ((news = ri_replay_news(r->rp)))
+		tui_message(v, "%s", news);
+	pace(v);
+	tui_rebuild_rows(v);
+	return 0;
+}
+
+void replay_close(struct tui *v)
+{
+	free(v->replay);
+	v->replay = NULL;
+}
+
+int replay_tick(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+	const char *news;
+	int ret = ri_replay_forward(r->rp);
+
+	if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
+		if (r->playing)
+			tui_message(v, "end of the recording");
+		r->playing = false;
+		pace(v);
+		ret = 0;
+	}
+	if ((news = ri_replay_news(r->rp)))
+		tui_message(v, "%s", news);
+	return ret;
+}
+
+/* The jump prompt's text, when Enter is pressed (prompt.c). */
+void replay_jump_to(struct tui *v, const char *text)
+{
+	struct tui_replay *r = v->replay;
+	struct ri_when w;
+	double t;
+
+	if (!r || !text[0])
+		return;
+	if (ri_when_parse(text, &w)) {
+		tui_message(v, "not a time: %s (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h)",
+			    text);
+		return;
+	}
+	t = ri_when_resolve(&w, ri_replay_first(r->rp), ri_replay_last(r->rp));
+	moved(v, ri_replay_jump(r->rp, t));
+	tui_rebuild_rows(v);
+}
+
+static enum ri_next a_forward(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	if (ri_replay_at_end(r->rp)) {
+		tui_message(v, "end of the recording");
+		return NEXT_REDRAW;
+	}
+	return moved(v, ri_replay_forward(r->rp));
+}
+
+static enum ri_next a_back(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	if (ri_replay_now(r->rp) <= ri_replay_first(r->rp) + 1e-6) {
+		tui_message(v, "start of the recording");
+		return NEXT_REDRAW;
+	}
+	return moved(v, ri_replay_back(r->rp));
+}
+
+static enum ri_next a_jump(struct tui *v)
+{
+	return prompt_start(v, PROMPT_JUMP);
+}
+
+static enum ri_next a_play(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	r->playing = !r->playing && !ri_replay_at_end(r->rp);
+	if (!r->playing && ri_replay_at_end(r->rp))
+		tui_message(v, "end of the recording");
+	pace(v);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next a_speed(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	r->speed = (r->speed + 1) % NSPEEDS;
+	pace(v);
+	tui_message(v, "replay speed x%d", speeds[r->speed]);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next a_start(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	return moved(v, ri_replay_jump(r->rp, ri_replay_first(r->rp)));
+}
+
+static enum ri_next a_end(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	r->playing = false;
+	pace(v);
+	return moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
+}
+
+static enum ri_next a_delay(struct tui *v)
+{
+	tui_message(v, "in a replay x sets the speed; -d on the command line "
+		       "makes the ticks coarser");
+	return NEXT_REDRAW;
+}
+
+/* Keys of the replay, before the main table's; the help lists them too. */
+static const struct action actions[] = {
+	{ "Replay", "t", "one tick forward", a_forward, { 't' } },
+	{ NULL, "T", "one tick back", a_back, { 'T' } },
+	{ NULL, "b", "jump to a time (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h)",
+	  a_jump, { 'b' } },
+	{ NULL, "Space", "play / pause at the recorded pace", a_play,
+	  { ' ', 'Z' } },
+	{ NULL, "x", "speed: x1, x10, x60", a_speed, { 'x' } },
+	{ NULL, "[ ]", "start / end of the recording", a_start,
+	  { '[', KEY_SHOME } },
+	{ NULL, NULL, NULL, a_end, { ']', KEY_SEND } },
+	{ NULL, NULL, NULL, a_delay, { 'd' } },
+};
+
+const struct action *replay_actions(size_t *n)
+{
+	*n = sizeof(actions) / sizeof(actions[0]);
+	return actions;
+}
+
+bool replay_key(struct tui *v, int ch, enum ri_next *next)
+{
+	size_t i, k;
+
+	if (!v->replay)
+		return false;
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		for (k = 0; k < MAX_ACTION_KEYS && actions[i].codes[k]; k++)
+			if (actions[i].codes[k] == ch) {
+				*next = actions[i].fn(v);
+				return true;
+			}
+	return false;
+}
+
+/* "resource_image REPLAY FILE  HH:MM:SS  every Ns  source " */
+void replay_title(struct tui *v, const char *clock)
+{
+	struct tui_replay *r = v->replay;
+
+	attrset(v->attr[R_HEADER] | A_BOLD);
+	mvprintw(0, 0, "resource_image");
+	attrset(v->attr[R_WARNING] | A_BOLD);
+	printw(" REPLAY");
+	attrset(v->attr[R_HEADER]);
+	printw(" %s  %s  every %gs  source ", ri_replay_path(r->rp), clock,
+	       ri_replay_step_s(r->rp));
+}
+
+static void hms(char *b, size_t n, double s)
+{
+	long t = s > 0 && s < 1e8 ? (long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(b, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(b, n, "%02ld:%02ld", t / 60, t % 60);
+}
+
+/*
+ * The time bar: the cursor's date and time, where it is in the part
+ * replayed (a bar, and the time since its start), and whether it plays.
+ * Alert marks will sit on the bar once recordings carry them.
+ */
+int replay_bar_draw(struct tui *v, int y)
+{
+	struct tui_replay *r = v->replay;
+	double first, last, now, f;
+	char when[32], from[16], to[16], at[32], span[32], state[24];
+	time_t t;
+	struct tm tm;
+	int w, i, pos, x;
+
+	if (!r)
+		return 0;
+	first = ri_replay_first(r->rp);
+	last = ri_replay_last(r->rp);
+	now = ri_replay_now(r->rp);
+	t = (time_t)now;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	t = (time_t)first;
+	localtime_r(&t, &tm);
+	strftime(from, sizeof(from), "%H:%M:%S", &tm);
+	t = (time_t)last;
+	localtime_r(&t, &tm);
+	strftime(to, sizeof(to), "%H:%M:%S", &tm);
+	hms(at, sizeof(at), now - first);
+	hms(span, sizeof(span), last - first);
+	snprintf(state, sizeof(state), "%s x%d", r->playing ? "playing" : "paused",
+		 speeds[r->speed]);
+	f = last > first ? (now - first) / (last - first) : 1;
+	if (f < 0)
+		f = 0;
+	if (f > 1)
+		f = 1;
+	move(y, 0);
+	attrset(v->attr[R_HEADER] | A_BOLD);
+	printw("%s ", when);
+	attrset(v->attr[R_HEADER]);
+	/* The bar takes what the text leaves. */
+	w = COLS - getcurx(stdscr) - (int)(strlen(from) + strlen(to) + strlen(at) +
+					   strlen(span) + strlen(state) + 12);
+	if (w >= 10) {
+		pos = (int)(f * (w - 1) + 0.5);
+		printw("%s ", from);
+		x = getcurx(stdscr);
+		addch('[');
+		for (i = 0; i < w - 2; i++)
+			addch(i < pos ? '=' : ' ');
+		addch(']');
+		attrset(v->attr[R_SELECTION] | A_BOLD);
+		mvaddch(y, x + 1 + (pos < w - 2 ? pos : w - 3), '|');
+		attrset(v->attr[R_HEADER]);
+		move(y, x + w);
+		printw(" %s  %s/%s  ", to, at, span);
+	} else {
+		printw(" %s/%s  ", at, span);
+	}
+	attrset(v->attr[r->playing ? R_PICKED : R_WARNING] | A_BOLD);
+	addnstr(state, COLS - getcurx(stdscr));
+	attrset(A_NORMAL);
+	return 1;
+}
+
+static const char *const hints[][2] = {
+	{ "F1", "Help" }, { "t/T", "Step" }, { "b", "Jump" },
+	{ "Space", "Play" }, { "x", "Speed" }, { "p", "Pick" },
+	{ "Enter", "Threads" }, { "<>", "Sort" }, { "q", "Quit" },
+};
+
+const char *const (*replay_hints(int *n))[2]
+{
+	*n = (int)(sizeof(hints) / sizeof(hints[0]));
+	return hints;
+}
