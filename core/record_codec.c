@@ -724,8 +724,11 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 	size_t k;
 
 	tb->n = 0;
-	/* Each task takes two bytes at least: a bound before any allocation. */
-	if (r->bad || n > (uint64_t)(r->end - r->p) / 2)
+	/*
+	 * Each task takes two bytes at least, and there are never more than
+	 * PIDs (the kernel's PID_MAX_LIMIT): bounds before any allocation.
+	 */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 2 || n > (1u << 22))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		struct ri_task *t = ri_taskbuf_push(tb);
@@ -803,10 +806,11 @@ static int get_machine(struct rec_codec *c, struct rd *r, struct ri_machine *m)
 		if (k < NMACH_F)
 			fld_put(m, &mach_f[k], v);
 	}
-	if (r->bad)
-		return -EINVAL;
+	/* ncpu_slots says what the arrays hold: never a value not yet backed. */
 	slots = m->ncpu_slots;
 	m->ncpu_slots = had;
+	if (r->bad)
+		return -EINVAL;
 	if (slots > RI_MAX_CPUS || (uint64_t)(r->end - r->p) < (slots + 7) / 8 + slots)
 		return -EINVAL;
 	if (ri_machine_reserve(m, slots))

@@ -30,6 +30,7 @@ struct rfile {
 	uint64_t data;   /* offset of the first record */
 	struct ri_rec_meta meta;
 	int64_t first_us; /* of its first record; INT64_MIN before it is read */
+	uint64_t size;    /* as last seen */
 };
 
 /* What a walk over the records finds at an offset. */
@@ -104,9 +105,11 @@ static int file_fd(struct ri_rec_reader *r, size_t fi)
 static ssize_t bytes_at(struct ri_rec_reader *r, size_t fi, uint64_t off,
 			size_t len, const uint8_t **p)
 {
-	size_t want = len > CHUNK ? len : CHUNK;
+	struct rfile *f = &r->f[fi];
+	size_t want;
 	ssize_t n;
 	int fd;
+	struct stat st;
 
 	if (r->buf && r->buf_file == fi && off >= r->buf_off &&
 	    off + len <= r->buf_off + r->buf_len) {
@@ -115,6 +118,17 @@ static ssize_t bytes_at(struct ri_rec_reader *r, size_t fi, uint64_t off,
 	}
 	if ((fd = file_fd(r, fi)) < 0)
 		return -errno;
+	/* Never more than the file holds (it may still grow: ask again). */
+	if (off + len > f->size || off + len < off) {
+		if (fstat(fd, &st))
+			return -errno;
+		f->size = (uint64_t)st.st_size;
+	}
+	if (off >= f->size)
+		return 0;
+	if (len > f->size - off)
+		len = (size_t)(f->size - off);
+	want = len > CHUNK ? len : CHUNK;
 	if (want > r->buf_cap) {
 		uint8_t *b = realloc(r->buf, want);
 
@@ -531,8 +545,11 @@ static int inflate(struct ri_rec_reader *r, bool key, const uint8_t *p, size_t n
 			return -EINVAL;
 		if (in.pos == in.size && out.pos < out.size)
 			return 0;
-		/* A frame never inflates past what a drain can hold. */
-		if (r->raw.n > (1u << 30))
+		/*
+		 * A frame of a million tasks is some 60 MiB: past twice that
+		 * it is damage (or a zstd bomb), not a drain.
+		 */
+		if (r->raw.n > (128u << 20))
 			return -EINVAL;
 	}
 }
@@ -685,8 +702,8 @@ static int last_record(struct ri_rec_reader *r, size_t fi, uint64_t *off,
 		return -errno;
 	end = (uint64_t)st.st_size;
 	while (end > r->f[fi].data) {
-		const uint8_t *p, *q;
-		ssize_t n;
+		const uint8_t *p;
+		ssize_t n, i;
 
 		lo = end > CHUNK ? end - CHUNK : 0;
 		if (lo < r->f[fi].data)
@@ -694,11 +711,11 @@ static int last_record(struct ri_rec_reader *r, size_t fi, uint64_t *off,
 		n = bytes_at(r, fi, lo, (size_t)(end - lo), &p);
 		if (n <= 0)
 			return -EIO;
-		for (q = p + n - 4; q >= p; q--) {
+		for (i = n - 4; i >= 0; i--) {
 			const uint8_t *body;
-			uint64_t at = lo + (uint64_t)(q - p);
+			uint64_t at = lo + (uint64_t)i;
 
-			if (memcmp(q, RI_REC_RMAGIC, 4))
+			if (memcmp(p + i, RI_REC_RMAGIC, 4))
 				continue;
 			if (record_at(r, fi, at, h, &body) == AT_OK) {
 				*off = at;
@@ -706,7 +723,7 @@ static int last_record(struct ri_rec_reader *r, size_t fi, uint64_t *off,
 			}
 			/* record_at may have moved the buffer. */
 			n = bytes_at(r, fi, lo, (size_t)(end - lo), &p);
-			if (n <= 0)
+			if (n <= 0 || i > n - 4)
 				return -EIO;
 		}
 		if (lo == r->f[fi].data)

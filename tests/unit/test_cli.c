@@ -391,8 +391,47 @@ static void test_no_color(void)
 	CHECK(o.no_color);
 }
 
+/* Recording and replay: the flags, what they imply, what they exclude. */
+static void test_record_replay(void)
+{
+	PARSE(&run, &o, "-w", "/var/log/ri/", "-q", "--keep", "3d", "--max-size", "2G");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK_STR(o.record, "/var/log/ri/");
+	CHECK(o.quiet && o.batch); /* a recorder that prints nothing has no screen */
+	CHECK_NEAR(o.keep_s, 3 * 86400, 0);
+	CHECK_U64(o.max_size, 2ull << 30);
+	PARSE(&run, &o, "--write=x.rirec", "-H");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK_STR(o.record, "x.rirec");
+	CHECK(!o.batch && !o.quiet);
+	PARSE(&run, &o, "-r", "x.rirec", "--from", "-10m", "--to", "03:10", "-d", "5");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK_STR(o.replay, "x.rirec");
+	CHECK_STR(o.from, "-10m");
+	CHECK_STR(o.to, "03:10");
+	CHECK(o.delay_set);
+	PARSE(&run, &o, "--read", "x.rirec", "--from=2026-11-27 03:10", "-b", "-n", "1");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK_STR(o.from, "2026-11-27 03:10");
+	CHECK(!o.delay_set);
+	PARSE(&run, &o, "-r", "x.rirec", "--from", "1795744800");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	REFUSED("-w and -r", "-w", "a", "-r", "b");
+	REFUSED("-q: only with -w", "-q");
+	REFUSED("they need -r", "--from", "03:10");
+	REFUSED("they need -r", "--to", "-5m");
+	REFUSED("--keep and --max-size are for -w DIR", "--keep", "1d");
+	REFUSED("--from: 'noon' is not a time", "-r", "x", "--from", "noon");
+	REFUSED("--to: '25:00' is not a time", "-r", "x", "--to", "25:00");
+	REFUSED("--keep: '7 days' is not a duration", "-w", "d/", "--keep", "7 days");
+	REFUSED("--max-size: '2Q' is not a size", "-w", "d/", "--max-size", "2Q");
+	REFUSED("-w: empty path", "-w", "");
+	REFUSED("-r: empty path", "-r", "");
+}
+
 int main(void)
 {
+	test_record_replay();
 	test_defaults();
 	test_good_flags();
 	test_bad_values();

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * libFuzzer harness for the recording reader (core/record_read.c and the
+ * frame decoder in record_codec.c). The first byte picks how the rest is
+ * used:
+ *   0  a file as it is: open, read every frame, seek to a few times,
+ *      read on from there, ask for the range and the damage;
+ *   1  the same after the CRCs of every record found are made right, so
+ *      mutations get past the checks and reach zstd and the decoder;
+ *   2  frame payloads straight into the decoder: the rest split on a
+ *      four-byte marker, the first a key frame, each next a delta.
+ * Whatever the bytes: no crash, no leak, nothing read out of bounds, and
+ * every drain holds no more tasks than the bytes could say.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "record_priv.h"
+
+static void fix_crcs(uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + RI_REC_RHDR <= n; i++) {
+		uint32_t len;
+
+		if (memcmp(b + i, RI_REC_RMAGIC, 4))
+			continue;
+		len = get_le32(b + i + 8);
+		if (len <= n - i - RI_REC_RHDR)
+			put_le32(b + i + 24, ri_crc32c(0, b + i + RI_REC_RHDR, len));
+		put_le32(b + i + 28, ri_crc32c(0, b + i, 28));
+	}
+	if (n >= RI_REC_FHDR_FIXED + 4) {
+		uint32_t hlen = get_le32(b + 12);
+
+		if (hlen >= RI_REC_FHDR_FIXED + 4 && hlen <= n)
+			put_le32(b + hlen - 4, ri_crc32c(0, b, hlen - 4));
+	}
+}
+
+static void check_drain(const struct ri_drain *d, size_t size)
+{
+	/* A task takes two bytes at least, before compression at ~1:1e6 at worst. */
+	if (d->live.n > size * 1024 + 100000 || d->exited.n > size * 1024 + 100000 ||
+	    d->machine.ncpu_slots > RI_MAX_CPUS)
+		abort();
+}
+
+static void read_file(const uint8_t *data, size_t size)
+{
+	struct ri_rec_reader *r;
+	struct ri_drain d = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	char path[64], err[4096];
+	int fd = memfd_create("fuzz_recording", 0), i;
+	int64_t first, last;
+
+	if (fd < 0)
+		abort();
+	if (size && write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ri_rec_open(path, &r, err, sizeof(err)) == 0) {
+		for (i = 0; i < 10000 && ri_rec_read(r, &d, &ch) == 0; i++)
+			check_drain(&d, size);
+		ri_rec_damage(r);
+		first = ri_rec_first_us(r);
+		last = ri_rec_last_us(r);
+		for (i = 0; i < 4; i++) {
+			int64_t t = first + (last - first) / 4 * i;
+			int k;
+
+			ri_rec_seek(r, i == 3 ? INT64_MIN : t);
+			ri_rec_peek_us(r);
+			for (k = 0; k < 3 && ri_rec_read(r, &d, &ch) == 0; k++)
+				check_drain(&d, size);
+		}
+		ri_rec_meta(r);
+		ri_rec_file(r);
+		ri_rec_close(r);
+	} else if (!memchr(err, '\0', sizeof(err)) || !err[0]) {
+		abort(); /* a refusal always says why */
+	}
+	close(fd);
+	ri_drain_free(&d);
+	ri_rec_choice_free(&ch);
+}
+
+static void decode_frames(const uint8_t *data, size_t size)
+{
+	static const uint8_t mark[4] = { 0xfe, 'F', 'R', 0xfe };
+	struct rec_codec c = { 0 };
+	struct ri_drain d = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	const uint8_t *p = data, *end = data + size;
+	bool key = true, changed;
+
+	while (p <= end) {
+		const uint8_t *q = memmem(p, (size_t)(end - p), mark, 4);
+		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+
+		if (rec_decode(&c, key, p, n, &d, &ch, &changed) == 0)
+			check_drain(&d, size);
+		/* After a failure the next is a key frame, as the reader does. */
+		key = false;
+		if (!q)
+			break;
+		p = q + 4;
+	}
+	rec_codec_free(&c);
+	ri_drain_free(&d);
+	ri_rec_choice_free(&ch);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *b;
+
+	if (!size)
+		return 0;
+	switch (data[0] % 3) {
+	case 0:
+		read_file(data + 1, size - 1);
+		break;
+	case 1:
+		b = malloc(size);
+		if (!b)
+			abort();
+		memcpy(b, data + 1, size - 1);
+		fix_crcs(b, size - 1);
+		read_file(b, size - 1);
+		free(b);
+		break;
+	default:
+		decode_frames(data + 1, size - 1);
+	}
+	return 0;
+}
