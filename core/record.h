@@ -36,7 +36,7 @@
  *   u32      CRC-32C of the 28 header bytes before it
  *
  * Records come in groups: an index record, a key frame, then delta
- * frames, until the deltas weigh as much as the key frame, at most
+ * frames, until the deltas weigh eight times the key frame, at most
  * RI_REC_KEY_EVERY frames in all (fewer when a file ends or a write
  * failed). A group is one zstd frame: the key frame starts it and
  * each delta frame is a flushed block of it, so it compresses against
@@ -57,16 +57,21 @@
  * section needs no new version:
  *   1 TICK     clocks, dropped and event counters
  *   2 MACHINE  struct ri_machine: a bitmap of the fields that changed,
- *              their deltas, the online CPUs, then per CPU the same
+ *              the unit of its CPU times (their common divisor: clock
+ *              ticks), the deltas, the online CPUs, then per CPU a mask
+ *              and deltas
  *   3 LIVE     tasks alive; 4 EXITED: tasks that died since the last
- *              frame. A count, then per task: the PID (zigzag delta to
- *              the previous task's in the list: the source's order is
- *              kept), a mask, the comm when bit 1 says it changed, and
- *              each field that changed (bit k + 2 for field k) as the
- *              zigzag varint of its delta to the same task in the
- *              previous frame, or, when bit 0 says the task has none
- *              there (new, or a key frame), to the task before it in
- *              the list (all zero for the first). Fields: record_codec.c.
+ *              frame. A count, then operations over the previous frame's
+ *              live list, in its order (a machine's tasks keep theirs):
+ *              the next n tasks unchanged; the next n gone; the next one
+ *              with these fields changed; a task out of that order, by
+ *              its PID (zigzag delta to the last task given), against
+ *              its own past or, new (or in a key frame), against the task
+ *              before it in this list. Each field that changed is the
+ *              zigzag varint of its delta to the predicted value: the
+ *              reference's, but pcount less what the switches say, and a
+ *              thread's tgid and process start its neighbour's. The
+ *              source's order is kept. Fields and ops: record_codec.c.
  *   5 CHOICE   the processes chosen, by PID (with the start time each is
  *              bound to) and by name; in every key frame and in a delta
  *              frame when it changed
@@ -100,7 +105,7 @@
 #define RI_REC_EXT ".rirec"
 /*
  * Most frames per group: a key frame, then deltas (five minutes at -d
- * 1). A group ends sooner once its deltas weigh as much as its key frame.
+ * 1). A group ends sooner once its deltas weigh eight times its key frame.
  */
 #define RI_REC_KEY_EVERY 300
 

@@ -193,10 +193,12 @@ struct fld {
 	uint16_t off;
 	uint8_t size; /* 1, 2, 4 or 8 */
 	uint8_t sign; /* sign-extend: small negative values stay small */
+	uint8_t time; /* a machine's time in ns, stored in the frame's unit */
 };
 
-#define FT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0 }
-#define FTS(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 1 }
+#define FT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0, 0 }
+#define FTS(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 1, 0 }
+#define FTT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0, 1 }
 
 static uint64_t fld_get(const void *base, const struct fld *f)
 {
@@ -267,6 +269,29 @@ static const struct fld task_f[] = {
 #define TM_WHOLE 1u
 #define TM_COMM 2u
 #define TM_FIELD(k) (1ull << ((k) + 2))
+/* Indexes in task_f of the fields the pcount predictor reads. */
+#define F_NVCSW 1
+#define F_PCOUNT 2
+#define F_NIVCSW 5
+#define F_START 16
+#define F_PSTART 17
+#define F_TGID 18
+
+/*
+ * The stream of a task list: each item a varint whose two low bits say
+ * what it is, the rest its argument.
+ *   OP_SAME n    the next n tasks of the previous frame's list, unchanged
+ *   OP_SKIP n    the next n tasks of the previous frame's list are gone
+ *   OP_DELTA m   the next task of the previous frame's list, with the
+ *                fields of mask m changed (their deltas follow)
+ *   OP_PID m     a task out of that order: its PID (zigzag delta to the
+ *                last task given), then as OP_DELTA against the same task
+ *                in the previous frame, or, with mask bit 0, against the
+ *                task before it in this list (a new task, or a key frame)
+ * A machine's tasks keep their order from one drain to the next, so an
+ * idle stretch of tasks costs one byte, a busy task its mask and deltas.
+ */
+enum { OP_SAME, OP_SKIP, OP_DELTA, OP_PID };
 
 #define FM(m) FT(struct ri_machine, m)
 #define FPSI(i)                                                           \
@@ -274,17 +299,18 @@ static const struct fld task_f[] = {
 		FM(psi[i].some_avg60), FM(psi[i].some_avg300),            \
 		FM(psi[i].full_avg10), FM(psi[i].full_avg60),             \
 		FM(psi[i].full_avg300)
-#define FCPU(t, m) FT(struct ri_cpu_times, m)
+#define FCPU(t, m) FTT(struct ri_cpu_times, m)
+#define FMT(m) FTT(struct ri_machine, m)
 
 /* The machine's scalars (floats and doubles as their bits). Append only. */
 static const struct fld mach_f[] = {
-	FM(flags),	   FM(ncpu),	       FM(ncpu_slots),	 FM(page_size),
-	FM(total.user),	   FM(total.nice),     FM(total.system), FM(total.idle),
-	FM(total.iowait),  FM(total.irq),      FM(total.softirq), FM(total.steal),
-	FM(total.guest),   FM(total.guest_nice), FM(mem_total),  FM(mem_free),
-	FM(mem_available), FM(buffers),	       FM(cached),	 FM(shmem),
-	FM(sreclaimable),  FM(swap_total),     FM(swap_free),	 FM(load1),
-	FM(load5),	   FM(load15),	       FM(uptime_ns),	 FM(ctxt),
+	FM(flags),	    FM(ncpu),		  FM(ncpu_slots),    FM(page_size),
+	FMT(total.user),    FMT(total.nice),	  FMT(total.system), FMT(total.idle),
+	FMT(total.iowait),  FMT(total.irq),	  FMT(total.softirq), FMT(total.steal),
+	FMT(total.guest),   FMT(total.guest_nice), FM(mem_total),    FM(mem_free),
+	FM(mem_available),  FM(buffers),	  FM(cached),	     FM(shmem),
+	FM(sreclaimable),   FM(swap_total),	  FM(swap_free),     FM(load1),
+	FM(load5),	    FM(load15),		  FMT(uptime_ns),    FM(ctxt),
 	FM(forks),	   FM(nr_running),     FM(nr_blocked),	 FM(nr_procs),
 	FM(nr_threads),	   FM(nr_kthreads),    FPSI(0),		 FPSI(1),
 	FPSI(2),
@@ -337,21 +363,22 @@ static int index_prev(struct rec_codec *c)
 	return 0;
 }
 
-static const struct ri_task *prev_of(const struct rec_codec *c, uint32_t pid)
+/* Where the previous frame's live list holds @pid; -1 when it does not. */
+static long prev_index(const struct rec_codec *c, uint32_t pid)
 {
 	uint32_t h;
 
 	if (!c->have_prev || !c->nslot)
-		return NULL;
+		return -1;
 	h = hash_pid(pid, c->nslot);
 	while (c->slot[h]) {
 		const struct ri_task *t = &c->prev.v[c->slot[h] - 1];
 
 		if (t->pid == pid)
-			return t;
+			return (long)c->slot[h] - 1;
 		h = (h + 1) & (uint32_t)(c->nslot - 1);
 	}
-	return NULL;
+	return -1;
 }
 
 static int copy_tasks(struct ri_taskbuf *dst, const struct ri_taskbuf *src)
@@ -510,18 +537,90 @@ static size_t comm_len(const char *s)
 
 static bool comm_differs(const struct ri_task *a, const struct ri_task *b)
 {
-	return strncmp(a->comm, b->comm, RI_COMM_LEN) != 0;
+	return memcmp(a->comm, b->comm, RI_COMM_LEN) &&
+	       strncmp(a->comm, b->comm, RI_COMM_LEN);
 }
 
-/* Worst case of one task: PID, mask, every field, the comm. */
-#define TASK_MAX (10 + 10 + 10 * NTASK_F + 1 + RI_COMM_LEN)
+/* Worst case of one task: op, PID, mask, every field, the comm. */
+#define TASK_MAX (10 + 10 + 10 + 10 * NTASK_F + 1 + RI_COMM_LEN)
+
+/*
+ * Field @k of @t against @r as stored: pcount is predicted by the
+ * switches (a task is scheduled in about as often as it is switched out),
+ * so mostly it stores nothing.
+ */
+static uint64_t predicted(const struct ri_task *t, const struct ri_task *r, size_t k)
+{
+	switch (k) {
+	/*
+	 * A leader's tgid is its PID and its process starts with it; a
+	 * thread's are its leader's: the reference says which a task is
+	 * likely to be (the same task, or the one before it in the list).
+	 */
+	case F_TGID:
+		return r->tgid == r->pid ? t->pid : r->tgid;
+	case F_PSTART:
+		return r->pstart_ns == r->start_ns ? t->start_ns : r->pstart_ns;
+	default:
+		return fld_get(r, &task_f[k]);
+	}
+}
+
+static uint64_t stored(const struct ri_task *t, const struct ri_task *r, size_t k)
+{
+	uint64_t d = fld_get(t, &task_f[k]) - predicted(t, r, k);
+
+	if (k == F_PCOUNT)
+		d -= (t->nvcsw - r->nvcsw) + (t->nivcsw - r->nivcsw);
+	return d;
+}
+
+static uint64_t task_mask(const struct ri_task *t, const struct ri_task *r)
+{
+	uint64_t mask = 0;
+	size_t k;
+
+	/* Most tasks slept the whole interval: nothing moved, nothing to say. */
+	if (!memcmp(t, r, sizeof(*t)))
+		return 0;
+
+	for (k = 0; k < NTASK_F; k++)
+		if (stored(t, r, k))
+			mask |= TM_FIELD(k);
+	if (comm_differs(t, r))
+		mask |= TM_COMM;
+	return mask;
+}
+
+static void put_fields(struct rbuf *b, const struct ri_task *t,
+		       const struct ri_task *r, uint64_t mask)
+{
+	size_t k;
+
+	if (mask & TM_COMM) {
+		size_t n = comm_len(t->comm);
+
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, t->comm, n);
+		b->n += n;
+	}
+	for (k = 0; k < NTASK_F; k++)
+		if (mask & TM_FIELD(k))
+			b->n = (size_t)(put_var(b->p + b->n, zz((int64_t)stored(t, r, k))) -
+					b->p);
+}
+
+static void put_op(struct rbuf *b, unsigned op, uint64_t arg)
+{
+	b->n = (size_t)(put_var(b->p + b->n, arg << 2 | op) - b->p);
+}
 
 static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 		     const struct ri_taskbuf *tb)
 {
 	static const struct ri_task zero;
 	uint32_t last_pid = 0;
-	size_t start, i, k;
+	size_t start, i, j = 0, same = 0;
 	int err;
 
 	if ((err = rbuf_reserve(b, 16 + tb->n * TASK_MAX)))
@@ -530,40 +629,103 @@ static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 	b->n = (size_t)(put_var(b->p + b->n, tb->n) - b->p);
 	for (i = 0; i < tb->n; i++) {
 		const struct ri_task *t = &tb->v[i];
-		const struct ri_task *r = prev_of(c, t->pid);
-		uint64_t mask = 0;
+		long k = prev_index(c, t->pid);
+		uint64_t mask;
 
-		/*
-		 * A task with no past of its own is coded against the task
-		 * before it in the list: a thread after its leader or its
-		 * siblings shares most of its fields with them.
-		 */
-		if (!r || r->start_ns != t->start_ns) {
-			r = i ? &tb->v[i - 1] : &zero;
-			mask = TM_WHOLE;
+		if (k >= 0 && c->prev.v[k].start_ns != t->start_ns)
+			k = -1; /* the PID now names another task */
+		if (k >= 0 && (size_t)k >= j) {
+			/* In the previous frame's order: no PID to store. */
+			const struct ri_task *r = &c->prev.v[k];
+
+			if ((size_t)k > j) {
+				if (same)
+					put_op(b, OP_SAME, same);
+				same = 0;
+				put_op(b, OP_SKIP, (size_t)k - j);
+				j = (size_t)k;
+			}
+			mask = task_mask(t, r);
+			j++;
+			if (!mask) {
+				same++;
+			} else {
+				if (same)
+					put_op(b, OP_SAME, same);
+				same = 0;
+				put_op(b, OP_DELTA, mask);
+				put_fields(b, t, r, mask);
+			}
+		} else {
+			/*
+			 * A task with no past of its own is coded against the
+			 * task before it in the list: a thread after its leader
+			 * or its siblings shares most of its fields with them.
+			 */
+			const struct ri_task *r = k >= 0 ? &c->prev.v[k] :
+					i ? &tb->v[i - 1] : &zero;
+
+			if (same)
+				put_op(b, OP_SAME, same);
+			same = 0;
+			mask = task_mask(t, r) | (k >= 0 ? 0 : TM_WHOLE);
+			put_op(b, OP_PID, mask);
+			put_delta(b, t->pid, last_pid);
+			put_fields(b, t, r, mask);
 		}
-		for (k = 0; k < NTASK_F; k++)
-			if (fld_get(t, &task_f[k]) != fld_get(r, &task_f[k]))
-				mask |= TM_FIELD(k);
-		if (comm_differs(t, r))
-			mask |= TM_COMM;
-		put_delta(b, t->pid, last_pid);
 		last_pid = t->pid;
-		b->n = (size_t)(put_var(b->p + b->n, mask) - b->p);
-		if (mask & TM_COMM) {
-			size_t n = comm_len(t->comm);
-
-			b->p[b->n++] = (uint8_t)n;
-			memcpy(b->p + b->n, t->comm, n);
-			b->n += n;
-		}
-		for (k = 0; k < NTASK_F; k++)
-			if (mask & TM_FIELD(k))
-				put_delta(b, fld_get(t, &task_f[k]),
-					  fld_get(r, &task_f[k]));
 	}
+	if (same)
+		put_op(b, OP_SAME, same);
 	sec_end(b, start);
 	return 0;
+}
+
+/*
+ * The coarsest unit every time of two machines' counters is a multiple
+ * of: /proc/stat counts in clock ticks, so its nanoseconds are usually
+ * multiples of 10 ms, and a delta of a second stores as 100, not 1e9.
+ */
+static uint64_t time_unit(const struct ri_machine *a, const struct ri_machine *b)
+{
+	static const uint64_t units[] = { 10000000, 1000000, 1000 };
+	size_t u, k, n;
+	uint32_t i;
+
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		bool ok = true;
+
+		for (n = 0; n < 2 && ok; n++) {
+			const struct ri_machine *m = n ? b : a;
+
+			for (k = 0; k < NMACH_F && ok; k++)
+				ok = !mach_f[k].time || fld_get(m, &mach_f[k]) % units[u] == 0;
+			for (i = 0; i < m->ncpu_slots && ok; i++)
+				for (k = 0; k < NCPU_F && ok; k++)
+					ok = fld_get(&m->cpu[i], &cpu_f[k]) % units[u] == 0;
+		}
+		if (ok)
+			return units[u];
+	}
+	return 1;
+}
+
+/* A delta as stored: times in the unit (exact: both are multiples of it). */
+static void put_fdelta(struct rbuf *b, const struct fld *f, uint64_t now,
+		       uint64_t was, uint64_t unit)
+{
+	int64_t d = (int64_t)(now - was);
+
+	if (f->time)
+		d /= (int64_t)unit;
+	b->n = (size_t)(put_var(b->p + b->n, zz(d)) - b->p);
+}
+
+static uint64_t get_fdelta(struct rd *r, const struct fld *f, uint64_t unit)
+{
+	uint64_t d = (uint64_t)unzz(get_var(r));
+
+	return f->time ? d * unit : d;
 }
 
 static int put_machine(struct rec_codec *c, struct rbuf *b,
@@ -573,7 +735,7 @@ static int put_machine(struct rec_codec *c, struct rbuf *b,
 	static const struct ri_cpu_times zc;
 	const struct ri_machine *r = c->have_prev ? &c->pm : &zm;
 	uint32_t slots = m->ncpu_slots, i;
-	uint64_t mask = 0;
+	uint64_t mask = 0, unit;
 	size_t start, k;
 	int err;
 
@@ -588,9 +750,12 @@ static int put_machine(struct rec_codec *c, struct rbuf *b,
 			mask |= 1ull << k;
 	put_le64(b->p + b->n, mask);
 	b->n += 8;
+	unit = time_unit(m, r);
+	b->n = (size_t)(put_var(b->p + b->n, unit) - b->p);
 	for (k = 0; k < NMACH_F; k++)
 		if (mask & (1ull << k))
-			put_delta(b, fld_get(m, &mach_f[k]), fld_get(r, &mach_f[k]));
+			put_fdelta(b, &mach_f[k], fld_get(m, &mach_f[k]),
+				   fld_get(r, &mach_f[k]), unit);
 	/* Online CPUs as a bitmap, then each slot's times. */
 	memset(b->p + b->n, 0, (slots + 7) / 8);
 	for (i = 0; i < slots; i++)
@@ -608,8 +773,8 @@ static int put_machine(struct rec_codec *c, struct rbuf *b,
 		b->n = (size_t)(put_var(b->p + b->n, cm) - b->p);
 		for (k = 0; k < NCPU_F; k++)
 			if (cm & (1ull << k))
-				put_delta(b, fld_get(&m->cpu[i], &cpu_f[k]),
-					  fld_get(rc, &cpu_f[k]));
+				put_fdelta(b, &cpu_f[k], fld_get(&m->cpu[i], &cpu_f[k]),
+					   fld_get(rc, &cpu_f[k]), unit);
 	}
 	sec_end(b, start);
 	return 0;
@@ -717,63 +882,107 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 
 /* ---- decoding ---- */
 
+static int get_fields(struct rd *r, struct ri_task *t, const struct ri_task *ref,
+		      uint64_t mask, uint32_t pid)
+{
+	size_t k;
+
+	*t = *ref;
+	t->pid = pid;
+	if (mask & TM_COMM) {
+		uint8_t len = get_u8(r);
+
+		if (r->bad || len > RI_COMM_LEN || len > r->end - r->p)
+			return -EINVAL;
+		memset(t->comm, 0, RI_COMM_LEN);
+		memcpy(t->comm, r->p, len);
+		r->p += len;
+	}
+	/* In order: a prediction reads only the fields before it. */
+	for (k = 0; k < 62; k++) {
+		uint64_t d = mask & TM_FIELD(k) ? (uint64_t)unzz(get_var(r)) : 0;
+
+		if (k < NTASK_F)
+			fld_put(t, &task_f[k], predicted(t, ref, k) + d);
+	}
+	/* pcount was stored less what the switches predict. */
+	t->pcount += (t->nvcsw - ref->nvcsw) + (t->nivcsw - ref->nivcsw);
+	return r->bad ? -EINVAL : 0;
+}
+
 static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 {
-	uint64_t n = get_var(r), mask, i;
+	static const struct ri_task zero;
+	uint64_t n = get_var(r), v, arg;
 	uint32_t pid = 0;
-	size_t k;
+	size_t j = 0, np = c->have_prev ? c->prev.n : 0;
 
 	tb->n = 0;
 	/*
-	 * Each task takes two bytes at least, and there are never more than
-	 * PIDs (the kernel's PID_MAX_LIMIT): bounds before any allocation.
+	 * There are never more tasks than PIDs (the kernel's PID_MAX_LIMIT),
+	 * nor more than one op's worth of bytes can name: bounds before any
+	 * allocation (an OP_SAME of many counts against the previous list).
 	 */
-	if (r->bad || n > (uint64_t)(r->end - r->p) / 2 || n > (1u << 22))
+	if (r->bad || n > (1u << 22) || n > (uint64_t)(r->end - r->p) + np)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		struct ri_task *t = ri_taskbuf_push(tb);
+	while (tb->n < n) {
+		struct ri_task *t;
 		const struct ri_task *ref;
+		long k;
 
-		if (!t)
-			return -ENOMEM;
-		pid = (uint32_t)(pid + (uint64_t)unzz(get_var(r)));
-		mask = get_var(r);
+		v = get_var(r);
+		arg = v >> 2;
 		if (r->bad)
 			return -EINVAL;
-		if (mask & TM_WHOLE) {
-			/* The task before it in this list (t - 1: pushes may move the buffer). */
-			if (i)
-				*t = tb->v[i - 1];
-			else
-				memset(t, 0, sizeof(*t));
-		} else {
-			ref = prev_of(c, pid);
-			if (!ref)
+		switch (v & 3) {
+		case OP_SAME:
+			if (!arg || arg > np - j || arg > n - tb->n)
 				return -EINVAL;
-			*t = *ref;
-		}
-		t->pid = pid;
-		if (mask & TM_COMM) {
-			uint8_t len = get_u8(r);
+			while (arg--) {
+				if (!(t = ri_taskbuf_push(tb)))
+					return -ENOMEM;
+				*t = c->prev.v[j++];
+			}
+			pid = tb->v[tb->n - 1].pid;
+			continue;
+		case OP_SKIP:
+			if (!arg || arg > np - j)
+				return -EINVAL;
+			j += arg;
+			continue;
+		case OP_DELTA:
+			if (j >= np || (arg & TM_WHOLE))
+				return -EINVAL;
+			if (!(t = ri_taskbuf_push(tb)))
+				return -ENOMEM;
+			if (get_fields(r, t, &c->prev.v[j], arg, c->prev.v[j].pid))
+				return -EINVAL;
+			j++;
+			break;
+		default: /* OP_PID */
+			pid = (uint32_t)(pid + (uint64_t)unzz(get_var(r)));
+			if (r->bad)
+				return -EINVAL;
+			if (arg & TM_WHOLE) {
+				ref = tb->n ? &tb->v[tb->n - 1] : &zero;
+			} else {
+				k = prev_index(c, pid);
+				if (k < 0)
+					return -EINVAL;
+				ref = &c->prev.v[k];
+			}
+			/* ref may point into tb: copy it before the push moves it. */
+			{
+				struct ri_task base = *ref;
 
-			if (r->bad || len > RI_COMM_LEN || len > r->end - r->p)
-				return -EINVAL;
-			memset(t->comm, 0, RI_COMM_LEN);
-			memcpy(t->comm, r->p, len);
-			r->p += len;
+				if (!(t = ri_taskbuf_push(tb)))
+					return -ENOMEM;
+				if (get_fields(r, t, &base, arg & ~(uint64_t)TM_WHOLE, pid))
+					return -EINVAL;
+			}
+			break;
 		}
-		for (k = 0; k < 62; k++) {
-			if (!(mask & TM_FIELD(k)))
-				continue;
-			if (k < NTASK_F)
-				fld_put(t, &task_f[k],
-					fld_get(t, &task_f[k]) +
-						(uint64_t)unzz(get_var(r)));
-			else
-				get_var(r); /* a later version's field */
-		}
-		if (r->bad)
-			return -EINVAL;
+		pid = t->pid;
 	}
 	return r->p == r->end ? 0 : -EINVAL;
 }
@@ -786,13 +995,16 @@ static int get_machine(struct rec_codec *c, struct rd *r, struct ri_machine *m)
 	struct ri_cpu_times *cpu = m->cpu;
 	uint8_t *on = m->cpu_online;
 	uint32_t had = m->ncpu_slots, slots, i;
-	uint64_t mask;
+	uint64_t mask, unit;
 	size_t k;
 
 	if (r->end - r->p < 8)
 		return -EINVAL;
 	mask = get_le64(r->p);
 	r->p += 8;
+	unit = get_var(r);
+	if (r->bad || !unit)
+		return -EINVAL;
 	/* The scalars start from the reference; the arrays are the drain's. */
 	*m = *ref;
 	m->cpu = cpu;
@@ -802,7 +1014,8 @@ static int get_machine(struct rec_codec *c, struct rd *r, struct ri_machine *m)
 		uint64_t v = k < NMACH_F ? fld_get(ref, &mach_f[k]) : 0;
 
 		if (mask & (1ull << k))
-			v += (uint64_t)unzz(get_var(r));
+			v += k < NMACH_F ? get_fdelta(r, &mach_f[k], unit) :
+					   (uint64_t)get_var(r);
 		if (k < NMACH_F)
 			fld_put(m, &mach_f[k], v);
 	}
@@ -831,7 +1044,7 @@ static int get_machine(struct rec_codec *c, struct rd *r, struct ri_machine *m)
 			if (k < NCPU_F)
 				fld_put(&m->cpu[i], &cpu_f[k],
 					fld_get(rc, &cpu_f[k]) +
-						(uint64_t)unzz(get_var(r)));
+						get_fdelta(r, &cpu_f[k], unit));
 			else
 				get_var(r); /* a later version's field */
 		}

@@ -28,6 +28,7 @@
 #define DEFAULT_KEEP_S (7 * 86400.0)
 #define DEFAULT_ROTATE_S 3600.0
 #define ZSTD_LEVEL 3
+#define KEY_WEIGHT 8
 
 struct ri_rec_writer {
 	struct ri_rec_writer_opts o;
@@ -548,13 +549,14 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 	if ((err = ensure_file(w, t)))
 		return err;
 	/*
-	 * A new group once the deltas since the key frame weigh as much as
-	 * it did (a big, mostly idle machine has rare key frames, a busy
-	 * one more), and at most every key_every frames, which bounds what
-	 * a seek decodes and what a damaged frame takes with it.
+	 * A new group once the deltas since the key frame weigh KEY_WEIGHT
+	 * times what it did (key frames then cost at most a ninth of the
+	 * file: a busy machine has them often, a big idle one rarely), and
+	 * at most every key_every frames, which bounds what a seek decodes
+	 * and what a damaged frame takes with it.
 	 */
 	key = w->need_key || w->in_group >= w->o.key_every ||
-	      w->off - w->group_off >= 2 * w->key_bytes ||
+	      w->off - w->group_off >= (KEY_WEIGHT + 1) * w->key_bytes ||
 	      w->off - w->group_off > 0xf0000000u;
 	if ((err = build(w, key, t_us, d, ch))) {
 		w->need_key = true;

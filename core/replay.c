@@ -122,6 +122,15 @@ int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
 	snprintf(rp->path, sizeof(rp->path), "%s", o->replay);
 	/* The frame before --from is the starting point of the first tick. */
 	ri_replay_src_seek(rp, o->from ? (int64_t)(from * 1e6) : INT64_MIN);
+	if (!rp->have_next) {
+		const char *d = ri_rec_damage(rd);
+
+		snprintf(err, errlen, "%s", d ? d : "");
+		snprintf(err + strlen(err), errlen - strlen(err), "%sno frame of %s can be read",
+			 d ? "; " : "", o->replay);
+		ri_source_close(src);
+		return -EINVAL;
+	}
 	if ((ret = ri_monitor_attach(mo, src, mon, err, errlen)))
 		return ret;
 	rp->mon = *mon;

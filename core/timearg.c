@@ -15,7 +15,8 @@
 
 #include "timearg.h"
 
-int ri_duration_parse(const char *s, double *secs)
+/* A duration, 0 allowed or not. */
+static int duration(const char *s, double *secs, bool zero)
 {
 	double total = 0;
 	bool any = false;
@@ -48,10 +49,15 @@ int ri_duration_parse(const char *s, double *secs)
 		any = true;
 	}
 	/* A century is plenty, and keeps every sum finite. */
-	if (!any || !(total > 0) || total > 100 * 365.25 * 86400)
+	if (!any || !(total > 0 || (zero && total == 0)) || total > 100 * 365.25 * 86400)
 		return -EINVAL;
 	*secs = total;
 	return 0;
+}
+
+int ri_duration_parse(const char *s, double *secs)
+{
+	return duration(s, secs, false);
 }
 
 int ri_size_parse(const char *s, uint64_t *bytes)
@@ -109,7 +115,8 @@ int ri_when_parse(const char *s, struct ri_when *w)
 	if (!s || !*s)
 		return -EINVAL;
 	if (*s == '-' || *s == '+') {
-		if (ri_duration_parse(s + 1, &v))
+		/* "-0s" is the end itself. */
+		if (duration(s + 1, &v, true))
 			return -EINVAL;
 		w->kind = *s == '-' ? RI_WHEN_FROM_END : RI_WHEN_FROM_START;
 		w->v = v;

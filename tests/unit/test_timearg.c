@@ -91,6 +91,8 @@ static void test_times(void)
 	CHECK_NEAR(ri_when_resolve(&w, first, last), last - 600, 0);
 	CHECK_EQ(ri_when_parse("-2h", &w), 0);
 	CHECK_NEAR(ri_when_resolve(&w, first, last), last - 7200, 0);
+	CHECK_EQ(ri_when_parse("-0s", &w), 0);
+	CHECK_NEAR(ri_when_resolve(&w, first, last), last, 0);
 	CHECK_EQ(ri_when_parse("+90s", &w), 0);
 	CHECK_NEAR(ri_when_resolve(&w, first, last), first + 90, 0);
 	CHECK_EQ(ri_when_parse("1795748400", &w), 0);
