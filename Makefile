@@ -146,6 +146,12 @@ unit: unit-bins
 workloads:
 	$(Q)$(MAKE) -s -C tests/workloads O=$(abspath $(OUT))/tests/workloads
 
+# Long synthetic recordings for the seek benchmark, made on demand.
+$(OUT)/tests/gen_recording: tests/record/gen_recording.c tests/unit/synth.h $(LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $< $(LIB) -lzstd -lpthread -lm -o $@
+
 # Debian packages: what building and running need (make run), and what
 # the tests, benchmarks and kernel matrix need on top (make test). Idempotent
 # and quiet when everything is there.
@@ -188,7 +194,7 @@ test check: deps
 		bash tests/run.sh
 
 bench: deps
-	$(Q)$(MAKE) -s all workloads
+	$(Q)$(MAKE) -s all workloads $(OUT)/tests/gen_recording
 	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
 		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
 		python3 tests/bench/bench.py

@@ -52,6 +52,7 @@ import time
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib  # noqa: E402
+import bench_record  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -474,7 +475,7 @@ def verdict(ok):
     return "n/a" if ok is None else ("MET" if ok else "NOT MET")
 
 
-def report(args, probes, refresh):
+def report(args, probes, refresh, record=None):
     lines = []
     targets = []
     notes = set()
@@ -546,6 +547,9 @@ def report(args, probes, refresh):
                                 f"{fmt(ratio, '.2f')}x", None if ratio is None else ratio <= 1.0))
     for n in sorted(notes):
         w(n)
+    if record is not None:
+        lines.extend(record[0])
+        targets.extend(record[1])
     w("")
     w("Targets")
     for what, val, ok in targets:
@@ -556,7 +560,7 @@ def report(args, probes, refresh):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
-    ap.add_argument("--only", choices=("probe", "refresh"), help="run one part only")
+    ap.add_argument("--only", choices=("probe", "refresh", "record"), help="run one part only")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -581,7 +585,7 @@ def main():
     signal.signal(signal.SIGTERM, on_term)
 
     t0 = time.monotonic()
-    probes = refresh = None
+    probes = refresh = record = None
     try:
         if args.only in (None, "probe"):
             log("1. probe cost (bpf_stats) ...")
@@ -591,12 +595,14 @@ def main():
             if not USE_SCHEDSTAT:
                 log("  (no schedstat: CPU from /proc/PID/stat, 1/CLK_TCK resolution)")
             refresh = refresh_cost(args, ri, wl)
+        if args.only in (None, "record"):
+            record = bench_record.run(args, ri, wl, log)
     except KeyboardInterrupt:
         stop_all()
         die("interrupted")
     finally:
         stop_all()
-    report(args, probes, refresh)
+    report(args, probes, refresh, record)
     log(f"\n(bench took {time.monotonic() - t0:.0f} s)")
 
 
