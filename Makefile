@@ -7,7 +7,8 @@
 #                  bpftool or kernel BTF needed)
 #   make test      every test (unit, probe against ground truth, TUI in tmux)
 #   make bench     probe cost and per-refresh cost next to top and pidstat
-#   make install   to $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make install   to $(DESTDIR)$(PREFIX) (default /usr/local), with the
+#                  recorder's systemd unit (not enabled)
 #
 # The pipeline: bpf/*.bpf.c -> build/*.bpf.o (clang -target bpf, CO-RE)
 # -> build/*.skel.h (bpftool gen skeleton) -> core/source_bpf.o; core/'s
@@ -22,6 +23,7 @@ PREFIX ?= /usr/local
 bindir = $(PREFIX)/bin
 datadir = $(PREFIX)/share/resource_image
 mandir = $(PREFIX)/share/man
+unitdir = $(PREFIX)/lib/systemd/system
 INSTALL ?= install
 
 CC ?= cc
@@ -77,7 +79,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
 UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o
 
 .PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
-	setcap clean screenshots workloads san lib
+	setcap clean screenshots workloads san lib golden
 
 all: $(OUT)/resource_image
 
@@ -199,6 +201,12 @@ bench: deps
 		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \
 		python3 tests/bench/bench.py
 
+# The golden screens of the replay tests (tests/tui/golden), written again
+# after a deliberate change of the screen: review them with git diff.
+golden: all
+	$(Q)RI_BIN=$(abspath $(OUT))/resource_image RI_GOLDEN_UPDATE=1 \
+		python3 tests/tui/test_replay_golden_screens.py
+
 screenshots: deps
 	$(Q)$(MAKE) -s all workloads
 	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
@@ -211,10 +219,15 @@ install: $(OUT)/resource_image
 	$(INSTALL) -m 0755 $(OUT)/resource_image $(DESTDIR)$(bindir)/resource_image
 	$(INSTALL) -m 0644 themes/*.theme $(DESTDIR)$(datadir)/themes/
 	$(INSTALL) -m 0644 tui/resource_image.8 $(DESTDIR)$(mandir)/man8/resource_image.8
+	$(INSTALL) -m 0755 -d $(DESTDIR)$(unitdir)
+	sed 's|@bindir@|$(bindir)|' tui/resource_image-record.service > \
+		$(DESTDIR)$(unitdir)/resource_image-record.service
+	chmod 0644 $(DESTDIR)$(unitdir)/resource_image-record.service
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/resource_image \
-		$(DESTDIR)$(mandir)/man8/resource_image.8
+		$(DESTDIR)$(mandir)/man8/resource_image.8 \
+		$(DESTDIR)$(unitdir)/resource_image-record.service
 	rm -rf $(DESTDIR)$(datadir)
 
 # Opt-in. WARNING: lets every user who can run the installed binary see
