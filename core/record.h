@@ -89,7 +89,8 @@
  * key frame is lost, a file cut short: the reader says so once, with the
  * file and byte offset, skips to the next group and goes on. Writes are
  * appends of whole records; a failed write is cut back off the file, so
- * the file stays readable up to the last frame written.
+ * the file stays readable up to the last frame written; the writer syncs
+ * it to disk every few seconds from a thread of its own.
  */
 #ifndef RI_RECORD_H
 #define RI_RECORD_H
@@ -160,7 +161,7 @@ struct ri_rec_writer_opts {
 	uint64_t max_size; /* directory: keep the files under this; 0 = no limit */
 	double rotate_s;   /* directory: start a new file every; 0 = 3600 */
 	uint32_t key_every; /* frames per group; 0 = RI_REC_KEY_EVERY */
-	bool sync;         /* fdatasync each frame, in the background */
+	bool sync;         /* fdatasync every few seconds, in the background */
 };
 
 struct ri_rec_writer;

@@ -8,10 +8,10 @@
          idle threads (about 300 tasks in all) and a short-lived process
          every 200 ms. Target: at most 1/4 of atop's. Also the projected
          size of a day at 1 s with 300 tasks.
-  Cost   CPU per tick of `resource_image -b -d 0.2` with and without -w,
-         on the same load (the CPU of N2 ticks less that of N1 ticks, so
-         start-up cancels out; medians of rounds, alternated). Target:
-         recording adds at most 20%.
+  Cost   CPU per tick of `resource_image -b -d 1` with and without -w, on
+         the same load: every thread's CPU time (the syncer's too) over 20
+         ticks after start-up, from schedstat; medians of rounds,
+         alternated. Target: recording adds at most 20%.
   Seek   over a generated day at 1 s (86,400 ticks, 300 tasks:
          build/bench/day.rirec, made by build/tests/gen_recording when
          missing), the wall time of `resource_image -r FILE --from T -b
@@ -107,35 +107,50 @@ def size_part(args, ri, tmp, log):
     return mine, atop, alive, n
 
 
-def cpu_of(argv, env):
-    """CPU seconds of one run (user + system of it and its threads)."""
+def threads_cpu_ns(pid):
+    """CPU time so far of every thread of pid (schedstat), ns."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def per_tick_ms(argv, env, ticks):
+    """CPU per tick of a run at -d 1, its threads' (the syncer's too),
+    from after start-up: sampled between two ticks, ticks apart."""
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          stdin=subprocess.DEVNULL, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode().strip()
-    p.stderr.close()
-    if p.returncode != 0:
-        raise RuntimeError("%s: exit %d: %s" % (" ".join(argv[1:]), p.returncode, err))
-    return ru.ru_utime + ru.ru_stime
+    try:
+        time.sleep(3.5)  # start-up, the first drain, two ticks
+        if p.poll() is not None:
+            raise RuntimeError("%s: exit %d: %s" % (" ".join(argv[1:]), p.returncode,
+                                                    p.stderr.read().decode().strip()))
+        a = threads_cpu_ns(p.pid)
+        time.sleep(ticks)
+        b = threads_cpu_ns(p.pid)
+    finally:
+        p.kill()
+        p.wait()
+        p.stderr.close()
+    return (b - a) / 1e6 / ticks
 
 
 def cost_part(args, ri, tmp, log):
-    """(ms/tick without -w, ms/tick with -w), medians over rounds."""
-    n1, n2 = (10, 60) if not args.quick else (5, 15)
-    rounds = 5 if not args.quick else 1
+    """(ms/tick without -w, ms/tick with -w), medians over rounds, at -d 1:
+    the recorder's own pace (its syncs to disk are every 5 s)."""
+    ticks = 20 if not args.quick else 5
+    rounds = 3 if not args.quick else 1
     env = dict(os.environ, LC_ALL="C", TERM="dumb")
     plain, rec = [], []
+    base = [ri, "-b", "-d", "1", "-n", "100000"]
     for rnd in range(rounds):
-        for mode in ((plain, False), (rec, True)) if rnd % 2 == 0 else ((rec, True), (plain, False)):
-            out, record = mode
-            cost = []
-            for n in (n1, n2):
-                argv = [ri, "-b", "-d", "0.2", "-n", str(n)]
-                if record:
-                    argv += ["-w", os.path.join(tmp, "cost.rirec")]
-                cost.append(cpu_of(argv, env))
-            out.append((cost[1] - cost[0]) / (n2 - n1) * 1000)
+        order = [(plain, []), (rec, ["-w", os.path.join(tmp, "cost.rirec")])]
+        for out, extra in order if rnd % 2 == 0 else order[::-1]:
+            out.append(per_tick_ms(base + extra, env, ticks))
         log("  round %d/%d: -b %.2f ms/tick, -b -w %.2f ms/tick"
             % (rnd + 1, rounds, plain[-1], rec[-1]))
     return statistics.median(plain), statistics.median(rec)
@@ -221,7 +236,7 @@ def run(args, ri, wl, log=print):
       % (n, atop))
     w("     ratio %.3f; a day at 1 s with 300 tasks: %.0f MiB (projected from %.0f tasks)"
       % (ratio, day / 1048576, alive))
-    w("   cost, CPU per tick of -b -d 0.2 on the same load (medians):")
+    w("   cost, CPU per tick of -b -d 1 on the same load (medians):")
     w("     without -w %.2f ms, with -w %.2f ms: +%.1f%%" % (plain, rec, 100 * extra))
     w("   seek, %s (%d ticks), wall time of -r FILE --from T -b -n 1:" % (
         os.path.relpath(DAY, ROOT), DAY_TICKS))
