@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests of core/, truth tests (the tool against
 # workloads that know their own numbers, BPF and procfs sources), faults
-# and bad input, fuzzers, TUI tests in tmux, every kernel. Each test is a
+# and bad input, recording and replay, fuzzers, TUI tests in tmux, every
+# kernel. Each test is a
 # program that exits 0 (pass), 77 (skip, reason on its last line) or
 # anything else (fail). Ends with one line: "N passed, N failed, N skipped".
 #
@@ -100,6 +101,11 @@ done
 echo "== faults and bad input (what the user sees, in each test's name)"
 for t in tests/faults/test_*.py; do
 	[ -e "$t" ] && run_one "faults/$(basename "$t" .py)" python3 "$t"
+done
+
+echo "== record and replay (the same output replayed, the v1 fixture, damage, crashes, files)"
+for t in tests/record/test_*.py; do
+	[ -e "$t" ] && run_one "record/$(basename "$t" .py)" python3 "$t"
 done
 
 echo "== fuzzers (short round of each parser)"
