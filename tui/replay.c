@@ -267,9 +267,10 @@ static void hms(char *b, size_t n, double s)
 }
 
 /*
- * The time bar: the cursor's date and time, where it is in the part
- * replayed (a bar, and the time since its start), and whether it plays.
- * Alert marks will sit on the bar once recordings carry them.
+ * The time bar: the cursor's date and time, the time since the start of
+ * the part replayed and its length, a bar of where the cursor is in it,
+ * its first and last ticks' times, and whether it plays. Alert marks will
+ * sit on the bar once recordings carry them.
  */
 int replay_bar_draw(struct tui *v, int y)
 {
@@ -305,26 +306,23 @@ int replay_bar_draw(struct tui *v, int y)
 		f = 1;
 	move(y, 0);
 	attrset(v->attr[R_HEADER] | A_BOLD);
-	printw("%s ", when);
+	printw("%s", when);
 	attrset(v->attr[R_HEADER]);
+	printw("  %s/%s  ", at, span);
 	/* The bar takes what the text leaves. */
-	w = COLS - getcurx(stdscr) - (int)(strlen(from) + strlen(to) + strlen(at) +
-					   strlen(span) + strlen(state) + 12);
+	w = COLS - getcurx(stdscr) - (int)(strlen(from) + strlen(to) + strlen(state) + 7);
 	if (w >= 10) {
-		pos = (int)(f * (w - 1) + 0.5);
-		printw("%s ", from);
+		pos = (int)(f * (w - 3) + 0.5);
 		x = getcurx(stdscr);
 		addch('[');
 		for (i = 0; i < w - 2; i++)
 			addch(i < pos ? '=' : ' ');
 		addch(']');
 		attrset(v->attr[R_SELECTION] | A_BOLD);
-		mvaddch(y, x + 1 + (pos < w - 2 ? pos : w - 3), '|');
+		mvaddch(y, x + 1 + pos, '|');
 		attrset(v->attr[R_HEADER]);
 		move(y, x + w);
-		printw(" %s  %s/%s  ", to, at, span);
-	} else {
-		printw(" %s/%s  ", at, span);
+		printw(" %s..%s  ", from, to);
 	}
 	attrset(v->attr[r->playing ? R_PICKED : R_WARNING] | A_BOLD);
 	addnstr(state, COLS - getcurx(stdscr));
