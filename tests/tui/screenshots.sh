@@ -8,6 +8,7 @@
 #   chosen.png       two chosen processes with their detail panels
 #   threads.png      a process expanded to its named threads
 #   theme-light.png, theme-nord.png   two more themes
+#   replay.png       the first screen's recording (-w) replayed (-r)
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
@@ -56,12 +57,14 @@ wl cache-leak "$W/grow" --rate 3000000 --seconds 600 --name cache-leak
 wl backup "$W/writer" --rate 4000000 --seconds 600 --dir "$tmp" --name backup
 wl indexer "$W/burn" --name indexer --seconds 600 --thread idx:15
 
-start() { # theme
+start() { # theme [more options]
+	local theme=$1
+	shift
 	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$1
+	SOCK=ri-shots-$$-$theme
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $1; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
@@ -72,7 +75,7 @@ shot() { # name title
 	echo "  SHOT     screenshots/$1.png"
 }
 
-start default
+start default -w "$tmp/demo.rirec"
 sleep 20 # fill the sparklines
 shot overview "resource_image - overview, sorted by CPU%"
 
@@ -99,3 +102,20 @@ for t in light nord; do
 	sleep 12
 	shot theme-$t "resource_image - theme $t"
 done
+
+# The first screen's recording, replayed: ten seconds before its end,
+# the web server's threads expanded.
+"${TM[@]}" kill-server 2>/dev/null
+SOCK=ri-shots-$$-replay
+TM=(tmux -L "$SOCK")
+"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
+	"cd $tmp && env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -r demo.rirec; cat >/dev/null"
+"${TM[@]}" set -g status off >/dev/null
+sleep 1
+keys b - 1 0 s Enter
+sleep 1
+keys / w e b s e r v e r Enter
+sleep 0.3
+keys Enter
+sleep 1
+shot replay "resource_image -r: a recording replayed (t/T step, b jumps, Space plays)"
