@@ -49,7 +49,10 @@ NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncur
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
-BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf \
+# Paths in debug info and BTF are relative to the tree: a binary carries no
+# build path.
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf $(PREFIX_MAP) \
 	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
 LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) -lm
 
@@ -90,7 +93,7 @@ $(OUT)/vmlinux.h: | $(OUT)
 
 $(OUT)/resource_image.bpf.o: bpf/resource_image.bpf.c bpf/resource_image.h $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) $(PREFIX_MAP) \
 		-I$(OUT) -Ibpf -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
