@@ -403,10 +403,9 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 		cnt_add(&b->c, &c);
 		b->disk_na |= t->fig.disk_na;
 		b->wait_na |= t->fig.wait_na;
-		if (!t->exited) {
+		b->last_live = mx->now;
+		if (!t->exited)
 			b->nthreads++;
-			b->last_live = mx->now;
-		}
 	}
 	return 0;
 }
@@ -463,13 +462,14 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	cnt_add(&to->c, &c);
 	to->disk_na |= pr->fig.disk_na;
 	to->wait_na |= pr->fig.wait_na;
+	/* Its exit tick counts as live: the linger starts after it. */
+	g->last_live = to->last_live = mx->now;
 	if (pr->exited) {
 		to->exited++;
 	} else {
 		to->nprocs++;
 		to->nthreads += (uint32_t)pr->nthreads;
 		to->rss += pr->fig.rss_bytes;
-		g->last_live = to->last_live = mx->now;
 	}
 	if (mx->opts.threads && mx->choice) {
 		/*

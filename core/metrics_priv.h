@@ -37,7 +37,7 @@ struct mx_group {
 	/* gauges, of this tick */
 	uint64_t rss;
 	uint32_t nprocs, nthreads;
-	double last_live; /* model time it last had a live process */
+	double last_live; /* model time a process of it last ran or exited */
 	bool folded;      /* its counts go to "other" */
 	bool disk_na, wait_na;
 };
