@@ -233,6 +233,7 @@ static void *guard_main(void *arg)
 	struct timespec ts;
 	size_t i;
 
+	pthread_setname_np(pthread_self(), "ri-http-guard");
 	pthread_mutex_lock(&h->lock);
 	while (!h->stopping) {
 		double now = mono_s();

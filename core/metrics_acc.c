@@ -422,6 +422,12 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	/* Lingering after its exit: its last interval was counted then. */
 	if (pr->exited && pr->gone_ticks > 0)
 		return 0;
+	/*
+	 * Left out of a choice made since the model's last update (its view
+	 * is rebuilt then): the kernel filter no longer reports it.
+	 */
+	if (!pr->chosen)
+		return 0;
 	e = proc_find(mx, pr->pid, pr->start_ns);
 	fresh = !e;
 	if (fresh && !(e = proc_add(mx, m, pr)))
