@@ -537,11 +537,17 @@ static int sweep(struct ri_metrics *mx)
 		mx->nprocs = n;
 		err = procs_reindex(mx);
 	}
+	/*
+	 * What the bound keeps out goes as soon as it is idle: its counts
+	 * are in its process's (or in "other"), and nothing of it is shown,
+	 * so a storm of new names costs no memory past the tick.
+	 */
 	for (i = n = 0; i < mx->nbuckets; i++) {
 		struct mx_bucket *b = mx->buckets[i];
+		double keep = b->admit == MX_OUT ? 0 : linger;
 
 		if (!b->proc->removed &&
-		    (b->nthreads || mx->now - b->last_live <= linger)) {
+		    (b->nthreads || mx->now - b->last_live <= keep)) {
 			mx->buckets[n++] = b;
 			continue;
 		}
@@ -555,7 +561,7 @@ static int sweep(struct ri_metrics *mx)
 	for (i = n = 0; i < mx->ngroups; i++) {
 		struct mx_group *g = mx->groups[i];
 
-		if (mx->now - g->last_live <= linger)
+		if (mx->now - g->last_live <= (g->folded ? 0 : linger))
 			mx->groups[n++] = g;
 		else
 			free(g);

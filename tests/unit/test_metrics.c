@@ -19,6 +19,7 @@
 #include "../../core/http_route.h"
 #include "../../core/listen.h"
 #include "../../core/metrics.h"
+#include "../../core/metrics_priv.h"
 #include "../../core/model.h"
 #include "check.h"
 
@@ -293,7 +294,7 @@ static double series_sum(const struct ri_buf *b, const char *prefix)
  */
 static void test_bound_folds_smallest_into_other(void)
 {
-	struct ri_metrics_opts mo = { .max_series = 100 };
+	struct ri_metrics_opts mo = { .max_series = 100, .linger_s = -1 };
 	struct feed f;
 	double truth = 0, other = 0;
 	char name[16];
@@ -324,11 +325,52 @@ static void test_bound_folds_smallest_into_other(void)
 	feed_free(&f);
 }
 
+/*
+ * A storm of short-lived processes, each with a name of its own, under a
+ * bound of 100 series: the exporter's memory (its groups) stays bounded
+ * too, and the total stays the truth.
+ */
+static void test_storm_of_names_stays_bounded(void)
+{
+	struct ri_metrics_opts mo = { .max_series = 100, .linger_s = -1 };
+	struct feed f;
+	double truth = 0;
+	size_t most = 0;
+	char name[16];
+	int t, i;
+
+	feed_init(&f, &mo);
+	alive(&f, task(10, 10, T0 - SEC, "big", 5 * SEC));
+	step(&f);
+	for (t = 0; t < 50; t++) {
+		for (i = 0; i < 100; i++) {
+			snprintf(name, sizeof(name), "job%d", t * 100 + i);
+			gone(&f, task(20000 + t * 100 + i, 20000 + t * 100 + i, f.now + SEC / 4,
+				      name, 2 * MS));
+			truth += 0.002;
+		}
+		alive(&f, task(10, 10, T0 - SEC, "big", 5 * SEC));
+		step(&f);
+		CHECK(f.e.series <= 100);
+		if (f.mx->ngroups > most)
+			most = f.mx->ngroups;
+	}
+	step(&f);
+	CHECK(most < 250);
+	CHECK(f.mx->nprocs < 10);
+	CHECK_NEAR(series_sum(&f.e.om, "resource_image_group_cpu_seconds_total{") - 5.0,
+		   truth, 1e-6);
+	CHECK_NEAR(om(&f, "resource_image_group_exited_processes_total{comm=\"other\"}") +
+			   series_sum(&f.e.om, "resource_image_group_exited_processes_total{comm=\"job"),
+		   5000, 0);
+	feed_free(&f);
+}
+
 /* --- chosen processes and thread names --------------------------------------- */
 
 static void test_chosen_process_and_threads(void)
 {
-	struct ri_metrics_opts mo = { .threads = true };
+	struct ri_metrics_opts mo = { .threads = true, .linger_s = -1 };
 	struct feed f;
 	const uint64_t old = T0 - 20 * SEC;
 	pid_t pid = 400;
@@ -355,6 +397,34 @@ static void test_chosen_process_and_threads(void)
 	CHECK_NEAR(om(&f, "resource_image_thread_threads{pid=\"400\",comm=\"pg\","
 			  "thread=\"pg-worker\"}"), 1, 0);
 	CHECK_NEAR(om(&f, G_CPU("pg")), 4.45, 1e-9);
+	feed_free(&f);
+}
+
+/*
+ * The exporter's first exposition comes right after the choice is
+ * applied, before the model's next update rebuilds its view: what the
+ * choice left out is not counted.
+ */
+static void test_choice_before_the_next_update(void)
+{
+	struct ri_metrics_self self = { "t", "test", "none", 0, 0 };
+	struct ri_metrics *mx;
+	struct feed f;
+	pid_t pid = 600;
+
+	feed_init(&f, NULL);
+	alive(&f, task(600, 600, T0 - SEC, "chosen", SEC));
+	alive(&f, task(700, 700, T0 - SEC, "other_one", SEC));
+	step(&f);
+	CHECK_EQ(ri_model_choose(f.m, &pid, 1, NULL, 0), 0);
+	mx = ri_metrics_new(NULL);
+	CHECK(mx && ri_metrics_update(mx, f.m) == 0);
+	CHECK(mx && ri_metrics_render(mx, f.m, &self, &f.e) == 0);
+	CHECK_NEAR(om(&f, G_CPU("chosen")), 1.0, 0);
+	CHECK(isnan(om(&f, G_CPU("other_one"))));
+	CHECK_NEAR(om(&f, "resource_image_process_cpu_seconds_total{pid=\"600\",comm=\"chosen\"}"),
+		   1.0, 0);
+	ri_metrics_free(mx);
 	feed_free(&f);
 }
 
@@ -549,7 +619,9 @@ int main(void)
 	test_rename_moves_new_counts_only();
 	test_linger();
 	test_bound_folds_smallest_into_other();
+	test_storm_of_names_stays_bounded();
 	test_chosen_process_and_threads();
+	test_choice_before_the_next_update();
 	test_formats();
 	test_label_escaping();
 	test_routes();
