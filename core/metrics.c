@@ -296,13 +296,12 @@ struct mx_fam {
 	enum mx_what what;
 };
 
-/* One entity as every family sees it: a group, a process, a thread name. */
+/* One entity as every family sees it: its series, and what only some have. */
 struct mx_view {
-	const char *labels;
-	const struct mx_counters *c;
-	uint64_t exited, rss, nprocs, nthreads;
-	double start_time, growth;
-	bool growth_valid, disk_na, wait_na;
+	const struct mx_series *s;
+	uint64_t exited, nprocs;  /* groups */
+	double start_time, growth; /* processes */
+	bool growth_valid;
 };
 
 #define F_CPU(p, who) \
@@ -395,89 +394,52 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 
 	switch (fm->what) {
 	case W_CPU:
-		ri_expo_sample_ns(e, f, v->labels, v->c->cpu_ns);
+		ri_expo_sample_ns(e, f, v->s->labels, v->s->c.cpu_ns);
 		break;
 	case W_RD:
-		ri_expo_sample_u64(e, f, v->labels, v->c->rd);
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.rd);
 		break;
 	case W_WR:
-		ri_expo_sample_u64(e, f, v->labels, v->c->wr);
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.wr);
 		break;
 	case W_DRD:
-		if (!v->disk_na)
-			ri_expo_sample_u64(e, f, v->labels, v->c->drd);
+		if (!v->s->disk_na)
+			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.drd);
 		break;
 	case W_DWR:
-		if (!v->disk_na)
-			ri_expo_sample_u64(e, f, v->labels, v->c->dwr);
+		if (!v->s->disk_na)
+			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.dwr);
 		break;
 	case W_CSW:
-		snprintf(lb, sizeof(lb), "%s,kind=\"voluntary\"", v->labels);
-		ri_expo_sample_u64(e, f, lb, v->c->vcsw);
-		snprintf(lb, sizeof(lb), "%s,kind=\"involuntary\"", v->labels);
-		ri_expo_sample_u64(e, f, lb, v->c->ivcsw);
+		snprintf(lb, sizeof(lb), "%s,kind=\"voluntary\"", v->s->labels);
+		ri_expo_sample_u64(e, f, lb, v->s->c.vcsw);
+		snprintf(lb, sizeof(lb), "%s,kind=\"involuntary\"", v->s->labels);
+		ri_expo_sample_u64(e, f, lb, v->s->c.ivcsw);
 		break;
 	case W_WAIT:
-		if (!v->wait_na)
-			ri_expo_sample_ns(e, f, v->labels, v->c->wait_ns);
+		if (!v->s->wait_na)
+			ri_expo_sample_ns(e, f, v->s->labels, v->s->c.wait_ns);
 		break;
 	case W_EXITED:
-		ri_expo_sample_u64(e, f, v->labels, v->exited);
+		ri_expo_sample_u64(e, f, v->s->labels, v->exited);
 		break;
 	case W_RSS:
-		ri_expo_sample_u64(e, f, v->labels, v->rss);
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->rss);
 		break;
 	case W_PROCS:
-		ri_expo_sample_u64(e, f, v->labels, v->nprocs);
+		ri_expo_sample_u64(e, f, v->s->labels, v->nprocs);
 		break;
 	case W_THREADS:
-		ri_expo_sample_u64(e, f, v->labels, v->nthreads);
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->nthreads);
 		break;
 	case W_START:
-		ri_expo_sample_double(e, f, v->labels, v->start_time);
+		ri_expo_sample_double(e, f, v->s->labels, v->start_time);
 		break;
 	case W_GROWTH:
 		if (v->growth_valid)
-			ri_expo_sample_double(e, f, v->labels, v->growth);
+			ri_expo_sample_double(e, f, v->s->labels, v->growth);
 		break;
 	}
-}
-
-static void view_group(const struct mx_group *g, struct mx_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->labels = g->labels;
-	v->c = &g->c;
-	v->exited = g->exited;
-	v->rss = g->rss;
-	v->nprocs = g->nprocs;
-	v->nthreads = g->nthreads;
-	v->disk_na = g->disk_na;
-	v->wait_na = g->wait_na;
-}
-
-static void view_proc(const struct mx_proc *p, struct mx_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->labels = p->labels;
-	v->c = &p->c;
-	v->rss = p->rss;
-	v->nthreads = (uint64_t)(p->nthreads > 0 ? p->nthreads : 0);
-	v->start_time = p->start_time;
-	v->growth = p->growth_bps;
-	v->growth_valid = p->growth_valid;
-	v->disk_na = p->disk_na;
-	v->wait_na = p->wait_na;
-}
-
-static void view_bucket(const struct mx_bucket *b, struct mx_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->labels = b->labels;
-	v->c = &b->c;
-	v->nthreads = b->nthreads;
-	v->disk_na = b->disk_na;
-	v->wait_na = b->wait_na;
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -493,17 +455,22 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 	ri_expo_reset(e);
 	for (f = 0; f < N(group_fams); f++) {
 		for (i = 0; i < mx->ngroups; i++) {
-			if (mx->groups[i]->folded)
+			const struct mx_group *g = mx->groups[i];
+
+			if (g->folded)
 				continue;
-			view_group(mx->groups[i], &view);
+			view = (struct mx_view){ &g->s, g->exited, g->nprocs, 0, 0, false };
 			put(e, &group_fams[f], &view);
 		}
 	}
 	for (f = 0; mx->choice && f < N(proc_fams); f++) {
 		for (i = 0; i < mx->nprocs; i++) {
-			if (mx->procs[i]->admit != MX_IN)
+			const struct mx_proc *p = mx->procs[i];
+
+			if (p->s.admit != MX_IN)
 				continue;
-			view_proc(mx->procs[i], &view);
+			view = (struct mx_view){ &p->s, 0, 0, p->start_time, p->growth_bps,
+						 p->growth_valid };
 			put(e, &proc_fams[f], &view);
 		}
 	}
@@ -511,9 +478,9 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 		for (i = 0; i < mx->nbuckets; i++) {
 			const struct mx_bucket *b = mx->buckets[i];
 
-			if (b->admit != MX_IN || b->proc->admit != MX_IN)
+			if (b->s.admit != MX_IN || b->proc->s.admit != MX_IN)
 				continue;
-			view_bucket(b, &view);
+			view = (struct mx_view){ &b->s, 0, 0, 0, 0, false };
 			put(e, &thread_fams[f], &view);
 		}
 	}

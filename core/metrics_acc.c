@@ -195,7 +195,7 @@ static struct mx_group *group_find(const struct ri_metrics *mx, const char *name
 	     i = (i + 1) & mx->group_ix.mask) {
 		struct mx_group *g = mx->groups[mx->group_ix.slot[i] - 1];
 
-		if (g->hash == h && !strcmp(g->name, name))
+		if (g->hash == h && !strcmp(g->s.name, name))
 			return g;
 	}
 	return NULL;
@@ -213,10 +213,10 @@ static struct mx_group *group_get(struct ri_metrics *mx, const char *name)
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
-	snprintf(g->name, sizeof(g->name), "%s", name);
-	ri_mx_label(g->labels, sizeof(g->labels), "comm", g->name);
+	snprintf(g->s.name, sizeof(g->s.name), "%s", name);
+	ri_mx_label(g->s.labels, sizeof(g->s.labels), "comm", g->s.name);
 	g->hash = h;
-	g->last_live = mx->now;
+	g->s.last_live = mx->now;
 	mx->groups[mx->ngroups++] = g;
 	if (ix_full(&mx->group_ix, mx->ngroups)) {
 		if (groups_reindex(mx)) {
@@ -264,9 +264,9 @@ static void proc_relabel(struct mx_proc *e)
 	char pid[24];
 
 	snprintf(pid, sizeof(pid), "%d", (int)e->pid);
-	e->labels[0] = '\0';
-	ri_mx_label(e->labels, sizeof(e->labels), "pid", pid);
-	ri_mx_label(e->labels, sizeof(e->labels), "comm", e->name);
+	e->s.labels[0] = '\0';
+	ri_mx_label(e->s.labels, sizeof(e->s.labels), "pid", pid);
+	ri_mx_label(e->s.labels, sizeof(e->s.labels), "comm", e->s.name);
 }
 
 static struct mx_proc *proc_add(struct ri_metrics *mx, const struct ri_model *m,
@@ -318,8 +318,8 @@ static int buckets_reindex(struct ri_metrics *mx)
 
 static void bucket_relabel(struct mx_bucket *b)
 {
-	memcpy(b->labels, b->proc->labels, sizeof(b->labels));
-	ri_mx_label(b->labels, sizeof(b->labels), "thread", b->name);
+	memcpy(b->s.labels, b->proc->s.labels, sizeof(b->s.labels));
+	ri_mx_label(b->s.labels, sizeof(b->s.labels), "thread", b->s.name);
 }
 
 static struct mx_bucket *bucket_get(struct ri_metrics *mx, struct mx_proc *e,
@@ -333,7 +333,7 @@ static struct mx_bucket *bucket_get(struct ri_metrics *mx, struct mx_proc *e,
 		for (i = h & mx->bucket_ix.mask; mx->bucket_ix.slot[i];
 		     i = (i + 1) & mx->bucket_ix.mask) {
 			b = mx->buckets[mx->bucket_ix.slot[i] - 1];
-			if (b->hash == h && b->proc_id == e->id && !strcmp(b->name, name))
+			if (b->hash == h && b->proc_id == e->id && !strcmp(b->s.name, name))
 				return b;
 		}
 	}
@@ -348,9 +348,9 @@ static struct mx_bucket *bucket_get(struct ri_metrics *mx, struct mx_proc *e,
 	b->proc_id = e->id;
 	b->proc = e;
 	b->hash = h;
-	snprintf(b->name, sizeof(b->name), "%s", name);
+	snprintf(b->s.name, sizeof(b->s.name), "%s", name);
 	bucket_relabel(b);
-	b->last_live = mx->now;
+	b->s.last_live = mx->now;
 	mx->buckets[mx->nbuckets++] = b;
 	if (ix_full(&mx->bucket_ix, mx->nbuckets)) {
 		if (buckets_reindex(mx)) {
@@ -400,12 +400,12 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 			cnt_of_task(&c, &t->last);
 		else
 			cnt_of_fig(&c, &t->fig);
-		cnt_add(&b->c, &c);
-		b->disk_na |= t->fig.disk_na;
-		b->wait_na |= t->fig.wait_na;
-		b->last_live = mx->now;
+		cnt_add(&b->s.c, &c);
+		b->s.disk_na |= t->fig.disk_na;
+		b->s.wait_na |= t->fig.wait_na;
+		b->s.last_live = mx->now;
 		if (!t->exited)
-			b->nthreads++;
+			b->s.nthreads++;
 	}
 	return 0;
 }
@@ -438,22 +438,22 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 		cnt_of_proc(&c, pr);
 	else
 		cnt_of_fig(&c, &pr->fig);
-	cnt_add(&e->c, &c);
+	cnt_add(&e->s.c, &c);
 
 	ri_mx_value(name, pr->comm, RI_COMM_LEN);
-	if (fresh || strcmp(name, e->name)) {
+	if (fresh || strcmp(name, e->s.name)) {
 		/* exec or prctl(PR_SET_NAME): from now on, the new name's group */
-		memcpy(e->name, name, sizeof(e->name));
+		memcpy(e->s.name, name, sizeof(e->s.name));
 		proc_relabel(e);
 		if (!fresh)
 			relabel_buckets(mx, e);
 	}
-	e->rss = pr->fig.rss_bytes;
-	e->nthreads = pr->nthreads;
+	e->s.rss = pr->fig.rss_bytes;
+	e->s.nthreads = (uint32_t)(pr->nthreads > 0 ? pr->nthreads : 0);
 	e->growth_valid = pr->growth.valid && !pr->exited;
 	e->growth_bps = pr->growth.bps;
-	e->disk_na |= pr->fig.disk_na;
-	e->wait_na |= pr->fig.wait_na;
+	e->s.disk_na |= pr->fig.disk_na;
+	e->s.wait_na |= pr->fig.wait_na;
 	e->seen_tick = mx->tick;
 	e->last_seen = mx->now;
 	if (pr->exited && !e->exited) {
@@ -465,17 +465,17 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	to = g && g->folded ? group_get(mx, MX_OTHER) : g;
 	if (!to)
 		return -ENOMEM;
-	cnt_add(&to->c, &c);
-	to->disk_na |= pr->fig.disk_na;
-	to->wait_na |= pr->fig.wait_na;
+	cnt_add(&to->s.c, &c);
+	to->s.disk_na |= pr->fig.disk_na;
+	to->s.wait_na |= pr->fig.wait_na;
 	/* Its exit tick counts as live: the linger starts after it. */
-	g->last_live = to->last_live = mx->now;
+	g->s.last_live = to->s.last_live = mx->now;
 	if (pr->exited) {
 		to->exited++;
 	} else {
 		to->nprocs++;
-		to->nthreads += (uint32_t)pr->nthreads;
-		to->rss += pr->fig.rss_bytes;
+		to->s.nthreads += (uint32_t)pr->nthreads;
+		to->s.rss += pr->fig.rss_bytes;
 	}
 	if (mx->opts.threads && mx->choice) {
 		/*
@@ -506,7 +506,7 @@ static bool proc_keep(const struct ri_metrics *mx, const struct mx_proc *e)
 	 * processes from piling up here.
 	 */
 	if (e->exited)
-		return mx->choice && e->admit == MX_IN && mx->now - e->exit_time <= linger;
+		return mx->choice && e->s.admit == MX_IN && mx->now - e->exit_time <= linger;
 	/*
 	 * Not seen but not exited: left the choice. Kept for a while, so
 	 * that coming back is not taken for a first sight (which would count
@@ -544,10 +544,10 @@ static int sweep(struct ri_metrics *mx)
 	 */
 	for (i = n = 0; i < mx->nbuckets; i++) {
 		struct mx_bucket *b = mx->buckets[i];
-		double keep = b->admit == MX_OUT ? 0 : linger;
+		double keep = b->s.admit == MX_OUT ? 0 : linger;
 
 		if (!b->proc->removed &&
-		    (b->nthreads || mx->now - b->last_live <= keep)) {
+		    (b->s.nthreads || mx->now - b->s.last_live <= keep)) {
 			mx->buckets[n++] = b;
 			continue;
 		}
@@ -561,7 +561,7 @@ static int sweep(struct ri_metrics *mx)
 	for (i = n = 0; i < mx->ngroups; i++) {
 		struct mx_group *g = mx->groups[i];
 
-		if (mx->now - g->last_live <= (g->folded ? 0 : linger))
+		if (mx->now - g->s.last_live <= (g->folded ? 0 : linger))
 			mx->groups[n++] = g;
 		else
 			free(g);
@@ -580,19 +580,14 @@ static bool scratch(struct ri_metrics *mx, size_t n)
 	return GROW(mx->scratch, mx->cap_scratch, n);
 }
 
-/* Newest admission first. */
-static int proc_by_seq_desc(const void *a, const void *b)
+/*
+ * Newest admission first, of processes or thread names alike: both start
+ * with their struct mx_series.
+ */
+static int by_seq_desc(const void *a, const void *b)
 {
-	const struct mx_proc *x = *(const struct mx_proc *const *)a;
-	const struct mx_proc *y = *(const struct mx_proc *const *)b;
-
-	return x->admit_seq < y->admit_seq ? 1 : x->admit_seq > y->admit_seq ? -1 : 0;
-}
-
-static int bucket_by_seq_desc(const void *a, const void *b)
-{
-	const struct mx_bucket *x = *(const struct mx_bucket *const *)a;
-	const struct mx_bucket *y = *(const struct mx_bucket *const *)b;
+	const struct mx_series *x = *(const struct mx_series *const *)a;
+	const struct mx_series *y = *(const struct mx_series *const *)b;
 
 	return x->admit_seq < y->admit_seq ? 1 : x->admit_seq > y->admit_seq ? -1 : 0;
 }
@@ -603,16 +598,16 @@ static int group_by_size(const void *a, const void *b)
 	const struct mx_group *x = *(const struct mx_group *const *)a;
 	const struct mx_group *y = *(const struct mx_group *const *)b;
 
-	if (x->c.cpu_ns != y->c.cpu_ns)
-		return x->c.cpu_ns < y->c.cpu_ns ? -1 : 1;
-	if (x->c.rd + x->c.wr != y->c.rd + y->c.wr)
-		return x->c.rd + x->c.wr < y->c.rd + y->c.wr ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (x->s.c.cpu_ns != y->s.c.cpu_ns)
+		return x->s.c.cpu_ns < y->s.c.cpu_ns ? -1 : 1;
+	if (x->s.c.rd + x->s.c.wr != y->s.c.rd + y->s.c.wr)
+		return x->s.c.rd + x->s.c.wr < y->s.c.rd + y->s.c.wr ? -1 : 1;
+	return strcmp(x->s.name, y->s.name);
 }
 
 static bool bucket_shown(const struct mx_bucket *b)
 {
-	return b->admit == MX_IN && b->proc->admit == MX_IN;
+	return b->s.admit == MX_IN && b->proc->s.admit == MX_IN;
 }
 
 /* Folds @g into "other", for good: "other" never gives anything back. */
@@ -625,18 +620,18 @@ static int fold(struct ri_metrics *mx, struct mx_group *g, size_t *used)
 		return -ENOMEM;
 	if (!had)
 		*used += MX_GROUP_SERIES;
-	cnt_add(&o->c, &g->c);
+	cnt_add(&o->s.c, &g->s.c);
 	o->exited += g->exited;
-	o->rss += g->rss;
+	o->s.rss += g->s.rss;
 	o->nprocs += g->nprocs;
-	o->nthreads += g->nthreads;
-	o->disk_na |= g->disk_na;
-	o->wait_na |= g->wait_na;
-	if (g->last_live > o->last_live)
-		o->last_live = g->last_live;
-	memset(&g->c, 0, sizeof(g->c));
-	g->exited = g->rss = 0;
-	g->nprocs = g->nthreads = 0;
+	o->s.nthreads += g->s.nthreads;
+	o->s.disk_na |= g->s.disk_na;
+	o->s.wait_na |= g->s.wait_na;
+	if (g->s.last_live > o->s.last_live)
+		o->s.last_live = g->s.last_live;
+	memset(&g->s.c, 0, sizeof(g->s.c));
+	g->exited = g->s.rss = 0;
+	g->nprocs = g->s.nthreads = 0;
 	g->folded = true;
 	mx->folded += MX_GROUP_SERIES;
 	*used -= MX_GROUP_SERIES;
@@ -653,7 +648,7 @@ static int bound(struct ri_metrics *mx)
 			used += MX_GROUP_SERIES;
 	if (mx->choice) {
 		for (i = 0; i < mx->nprocs; i++)
-			if (mx->procs[i]->admit == MX_IN)
+			if (mx->procs[i]->s.admit == MX_IN)
 				used += MX_PROC_SERIES;
 		for (i = 0; threads && i < mx->nbuckets; i++)
 			if (bucket_shown(mx->buckets[i]))
@@ -662,28 +657,28 @@ static int bound(struct ri_metrics *mx)
 		for (i = 0; i < mx->nprocs; i++) {
 			struct mx_proc *e = mx->procs[i];
 
-			if (e->admit != MX_UNDECIDED)
+			if (e->s.admit != MX_UNDECIDED)
 				continue;
 			if (used + MX_PROC_SERIES <= max) {
-				e->admit = MX_IN;
-				e->admit_seq = ++mx->seq;
+				e->s.admit = MX_IN;
+				e->s.admit_seq = ++mx->seq;
 				used += MX_PROC_SERIES;
 			} else {
-				e->admit = MX_OUT;
+				e->s.admit = MX_OUT;
 				mx->folded += MX_PROC_SERIES;
 			}
 		}
 		for (i = 0; threads && i < mx->nbuckets; i++) {
 			struct mx_bucket *b = mx->buckets[i];
 
-			if (b->admit != MX_UNDECIDED)
+			if (b->s.admit != MX_UNDECIDED)
 				continue;
-			if (b->proc->admit == MX_IN && used + MX_BUCKET_SERIES <= max) {
-				b->admit = MX_IN;
-				b->admit_seq = ++mx->seq;
+			if (b->proc->s.admit == MX_IN && used + MX_BUCKET_SERIES <= max) {
+				b->s.admit = MX_IN;
+				b->s.admit_seq = ++mx->seq;
 				used += MX_BUCKET_SERIES;
 			} else {
-				b->admit = MX_OUT;
+				b->s.admit = MX_OUT;
 				mx->folded += MX_BUCKET_SERIES;
 			}
 		}
@@ -698,9 +693,9 @@ static int bound(struct ri_metrics *mx)
 		for (i = n = 0; i < mx->nbuckets; i++)
 			if (bucket_shown(mx->buckets[i]))
 				mx->scratch[n++] = mx->buckets[i];
-		qsort(mx->scratch, n, sizeof(void *), bucket_by_seq_desc);
+		qsort(mx->scratch, n, sizeof(void *), by_seq_desc);
 		for (i = 0; i < n && used > max; i++) {
-			((struct mx_bucket *)mx->scratch[i])->admit = MX_OUT;
+			((struct mx_bucket *)mx->scratch[i])->s.admit = MX_OUT;
 			mx->folded += MX_BUCKET_SERIES;
 			used -= MX_BUCKET_SERIES;
 		}
@@ -710,9 +705,9 @@ static int bound(struct ri_metrics *mx)
 		if (!scratch(mx, mx->nprocs))
 			return -ENOMEM;
 		for (i = n = 0; i < mx->nprocs; i++)
-			if (mx->procs[i]->admit == MX_IN)
+			if (mx->procs[i]->s.admit == MX_IN)
 				mx->scratch[n++] = mx->procs[i];
-		qsort(mx->scratch, n, sizeof(void *), proc_by_seq_desc);
+		qsort(mx->scratch, n, sizeof(void *), by_seq_desc);
 		for (i = 0; i < n && used > max; i++) {
 			struct mx_proc *e = mx->scratch[i];
 			size_t j;
@@ -720,13 +715,13 @@ static int bound(struct ri_metrics *mx)
 			for (j = 0; threads && j < mx->nbuckets; j++) {
 				struct mx_bucket *b = mx->buckets[j];
 
-				if (b->proc == e && b->admit == MX_IN) {
-					b->admit = MX_OUT;
+				if (b->proc == e && b->s.admit == MX_IN) {
+					b->s.admit = MX_OUT;
 					mx->folded += MX_BUCKET_SERIES;
 					used -= MX_BUCKET_SERIES;
 				}
 			}
-			e->admit = MX_OUT;
+			e->s.admit = MX_OUT;
 			mx->folded += MX_PROC_SERIES;
 			used -= MX_PROC_SERIES;
 		}
@@ -736,7 +731,7 @@ static int bound(struct ri_metrics *mx)
 		if (!scratch(mx, mx->ngroups))
 			return -ENOMEM;
 		for (i = n = 0; i < mx->ngroups; i++)
-			if (!mx->groups[i]->folded && strcmp(mx->groups[i]->name, MX_OTHER))
+			if (!mx->groups[i]->folded && strcmp(mx->groups[i]->s.name, MX_OTHER))
 				mx->scratch[n++] = mx->groups[i];
 		qsort(mx->scratch, n, sizeof(void *), group_by_size);
 		for (i = 0; i < n && used > max; i++) {
@@ -813,11 +808,11 @@ int ri_metrics_update(struct ri_metrics *mx, const struct ri_model *m)
 	for (i = 0; i < mx->ngroups; i++) {
 		struct mx_group *g = mx->groups[i];
 
-		g->rss = 0;
-		g->nprocs = g->nthreads = 0;
+		g->s.rss = 0;
+		g->nprocs = g->s.nthreads = 0;
 	}
 	for (i = 0; i < mx->nbuckets; i++)
-		mx->buckets[i]->nthreads = 0;
+		mx->buckets[i]->s.nthreads = 0;
 	for (i = 0; i < m->nprocs && !err; i++)
 		err = account_proc(mx, m, m->procs[i]);
 	if (!err)

@@ -27,56 +27,50 @@ struct mx_counters {
 /* Whether an entity's series are in the exposition (the bound). */
 enum mx_admit { MX_UNDECIDED, MX_IN, MX_OUT };
 
-/* The processes of one name, exited ones included. */
-struct mx_group {
+/* What every entity with series has: a name, labels, counters, gauges. */
+struct mx_series {
 	char name[RI_MX_VALUE_MAX];
 	char labels[MX_LABELS_MAX];
-	uint32_t hash;
 	struct mx_counters c;
-	uint64_t exited;
-	/* gauges, of this tick */
-	uint64_t rss;
-	uint32_t nprocs, nthreads;
-	double last_live; /* model time a process of it last ran or exited */
-	bool folded;      /* its counts go to "other" */
+	uint64_t rss;      /* resident memory, live processes */
+	uint32_t nthreads; /* live threads */
+	double last_live;  /* model time a task of it last ran or exited */
 	bool disk_na, wait_na;
+	enum mx_admit admit; /* processes and thread names (groups fold instead) */
+	uint64_t admit_seq;
+};
+
+/* The processes of one name, exited ones included. */
+struct mx_group {
+	struct mx_series s;
+	uint32_t hash;
+	uint64_t exited;
+	uint32_t nprocs;  /* live, this tick */
+	bool folded;      /* its counts go to "other" */
 };
 
 /* One process seen (pid + start time), chosen or not. */
 struct mx_proc {
+	struct mx_series s;
 	pid_t pid;
 	uint64_t start_ns;
 	uint32_t hash, id; /* id: stable, for its thread buckets */
-	char name[RI_MX_VALUE_MAX];
-	char labels[MX_LABELS_MAX];
-	struct mx_counters c;
-	uint64_t rss;
-	int nthreads;
 	double start_time;  /* Unix time */
 	double growth_bps;
 	bool growth_valid;
-	bool exited, disk_na, wait_na;
+	bool exited;
 	bool threads_seen; /* its threads have been counted once */
 	bool removed;      /* swept: its buckets go too */
 	double last_seen, exit_time;
 	uint64_t seen_tick;
-	enum mx_admit admit;
-	uint64_t admit_seq;
 	struct mx_proc *next_free;
 };
 
 /* The threads of one name in one chosen process. */
 struct mx_bucket {
+	struct mx_series s;
 	uint32_t proc_id, hash;
 	struct mx_proc *proc;
-	char name[RI_MX_VALUE_MAX];
-	char labels[MX_LABELS_MAX];
-	struct mx_counters c;
-	uint32_t nthreads;
-	double last_live;
-	bool disk_na, wait_na;
-	enum mx_admit admit;
-	uint64_t admit_seq;
 	struct mx_bucket *next_free;
 };
 

@@ -1059,6 +1059,16 @@ def wait_http(port, path="/metrics", timeout=20.0, host="127.0.0.1", proc=None):
     return False
 
 
+def stop_checked(tool, checks, san, what="tool"):
+    """Ends a Tool with SIGTERM and checks it the way every test does: exit
+    0, no sanitizer report in san (a SanDir)."""
+    tool.signal(signal.SIGTERM)
+    tool.wait(15)
+    checks.true("%s: exit 0 on SIGTERM" % what, tool.rc == 0, rc_text(tool.rc))
+    reports = san.reports(tool)
+    checks.true("%s: no sanitizer report" % what, not reports, "; ".join(reports)[:500])
+
+
 OPENMETRICS = "application/openmetrics-text;version=1.0.0"
 PROM_TEXT = "text/plain;version=0.0.4"
 # What Prometheus 2.x itself sends.

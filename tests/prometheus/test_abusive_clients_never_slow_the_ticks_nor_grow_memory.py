@@ -318,11 +318,7 @@ def main():
     st = ri.http_get(port)[0]
     checks.true("after the abuse, a scrape answers", st == 200, str(st))
 
-    tool.signal(15)
-    tool.wait(15)
-    checks.true("exit 0 on SIGTERM", tool.rc == 0, ri.rc_text(tool.rc))
-    reports = san.reports(tool)
-    checks.true("no sanitizer report", not reports, "; ".join(reports)[:500])
+    ri.stop_checked(tool, checks, san)
     checks.finish("worst tick %.3f s off its slot; %d scrapes, slowest %.3f s; "
                   "peak memory +%.1f MiB" % (late, len(scrapes),
                                             max([t for _, t in scrapes] or [0]), grew or 0))

@@ -151,8 +151,7 @@ def main():
            for tid, st in threads.items() if tuple(st.get(k) for k in keys) != want]
     checks.true("every thread holds what the monitor holds, no more", not bad,
                 "; ".join(bad) or "all %s" % (want,))
-    tool.signal(15)
-    tool.wait(15)
+    ri.stop_checked(tool, checks, san, "exporter")
 
     six = ri.free_port("::1") if socket.has_ipv6 and os.path.exists("/proc/net/tcp6") else None
     if six is None:
@@ -182,8 +181,8 @@ def main():
         closed = True
     checks.true("interactive mode: the port is closed after", closed)
     tm.kill()
-    reports = san.reports(tool)
-    checks.true("no sanitizer report", not reports, "; ".join(reports)[:500])
+    reports = san.reports()
+    checks.true("no sanitizer report from any run", not reports, "; ".join(reports)[:500])
     checks.finish()
 
 

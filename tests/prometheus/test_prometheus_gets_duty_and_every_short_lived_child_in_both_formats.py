@@ -175,12 +175,8 @@ def main():
 
     prom.stop()
     proxy.shutdown()
-    tool.signal(15)
-    tool.wait(15)
-    checks.true("tool: exit 0 on SIGTERM", tool.rc == 0, ri.rc_text(tool.rc))
-    reports = san.reports(tool)
-    checks.true("tool: no sanitizer report", not reports, "; ".join(reports)[:500])
-    checks.finish("rate - kernel's duty at most %.3f CPU (duty asked %.2f); %d children: "
+    ri.stop_checked(tool, checks, san)
+    checks.finish("rate - kernel's duty at most %.4f CPU (duty asked %.2f); %d children: "
                   "%.4f s of CPU, getrusage %.4f s; %.0f s with prometheus"
                   % (max(errs or [float("nan")]), DUTY / 100, CHILDREN, v or 0, cpu, elapsed))
 
