@@ -49,7 +49,8 @@ static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	self.probe = info.probe;
 	self.events = ri_monitor_drain(mon)->events;
 	self.tick_s = info.tick_s;
-	if (ri_metrics_render(x->mx, m, &self, e))
+	/* Families of other parts of the tool go between the two. */
+	if (ri_metrics_render(x->mx, m, &self, e) || ri_metrics_finish(x->mx, e))
 		ri_http_discard(x->http, e);
 	else
 		ri_http_publish(x->http, e);

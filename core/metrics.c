@@ -485,7 +485,7 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 		}
 	}
 
-	/* The tool itself; the series count last, as it counts itself too. */
+	/* The tool itself (its series count comes with ri_metrics_finish). */
 	lb[0] = '\0';
 	ri_mx_label(lb, sizeof(lb), "version", ri_mx_value(v, self->version, 32));
 	ri_mx_label(lb, sizeof(lb), "source", ri_mx_value(v, self->source, 32));
@@ -495,6 +495,13 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 	ri_expo_sample_u64(e, &f_switches, NULL, self->events);
 	ri_expo_sample_double(e, &f_tick, NULL, self->tick_s);
 	ri_expo_sample_u64(e, &f_folded, NULL, mx->folded);
+	return e->text.oom || e->om.oom ? -ENOMEM : 0;
+}
+
+int ri_metrics_finish(const struct ri_metrics *mx, struct ri_expo *e)
+{
+	(void)mx;
+	/* Last, as it counts itself too. */
 	ri_expo_sample_u64(e, &f_series, NULL, e->series + 1);
 	ri_expo_finish(e);
 	return e->text.oom || e->om.oom ? -ENOMEM : 0;

@@ -68,9 +68,15 @@ struct ri_metrics *ri_metrics_new(const struct ri_metrics_opts *o);
 void ri_metrics_free(struct ri_metrics *mx);
 /* After every ri_model_update: the tick's figures into the counters. */
 int ri_metrics_update(struct ri_metrics *mx, const struct ri_model *m);
-/* The exposition of the last update, both formats (buffers reused). */
+/*
+ * The exposition of the last update, both formats (buffers reused), but
+ * its end: families of other parts of the tool (alerts) may follow, then
+ * ri_metrics_finish, which writes the series count (counting them too)
+ * and ends the exposition. 0, or -ENOMEM (then serve the last one).
+ */
 int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 		      const struct ri_metrics_self *self, struct ri_expo *out);
+int ri_metrics_finish(const struct ri_metrics *mx, struct ri_expo *out);
 /* Series the bound kept out so far: folded into "other" or left out. */
 uint64_t ri_metrics_folded(const struct ri_metrics *mx);
 

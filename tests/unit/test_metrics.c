@@ -117,6 +117,7 @@ static void step(struct feed *f)
 	CHECK_EQ(ri_model_update(f->m, &f->d), 0);
 	CHECK_EQ(ri_metrics_update(f->mx, f->m), 0);
 	CHECK_EQ(ri_metrics_render(f->mx, f->m, &self, &f->e), 0);
+	CHECK_EQ(ri_metrics_finish(f->mx, &f->e), 0);
 	f->d.live.n = f->d.exited.n = 0;
 }
 
@@ -420,6 +421,7 @@ static void test_choice_before_the_next_update(void)
 	mx = ri_metrics_new(NULL);
 	CHECK(mx && ri_metrics_update(mx, f.m) == 0);
 	CHECK(mx && ri_metrics_render(mx, f.m, &self, &f.e) == 0);
+	CHECK(mx && ri_metrics_finish(mx, &f.e) == 0);
 	CHECK_NEAR(om(&f, G_CPU("chosen")), 1.0, 0);
 	CHECK(isnan(om(&f, G_CPU("other_one"))));
 	CHECK_NEAR(om(&f, "resource_image_process_cpu_seconds_total{pid=\"600\",comm=\"chosen\"}"),
@@ -478,6 +480,36 @@ static void test_formats(void)
 	CHECK_NEAR(om(&f, "resource_image_series"), (double)f.e.series, 0);
 	ri_buf_free(&a);
 	ri_buf_free(&b);
+	feed_free(&f);
+}
+
+/*
+ * A family of another part of the tool (the alerts'), added between
+ * render and finish: in both formats, counted in resource_image_series.
+ */
+static void test_added_family(void)
+{
+	static const struct ri_mx_family firing = {
+		"resource_image_alert_firing", RI_MX_GAUGE, NULL, "Alerts firing now"
+	};
+	struct ri_metrics_self self = { "t", "test", "none", 0, 0 };
+	char lb[256] = "";
+	struct feed f;
+	size_t before;
+
+	feed_init(&f, NULL);
+	alive(&f, task(5, 5, T0 - SEC, "x", SEC));
+	step(&f);
+	before = (size_t)om(&f, "resource_image_series");
+	CHECK_EQ(ri_metrics_render(f.mx, f.m, &self, &f.e), 0);
+	ri_mx_label(lb, sizeof(lb), "rule", "cpu_hot");
+	ri_mx_label(lb, sizeof(lb), "pid", "5");
+	ri_mx_label(lb, sizeof(lb), "comm", "x");
+	ri_expo_sample_u64(&f.e, &firing, lb, 1);
+	CHECK_EQ(ri_metrics_finish(f.mx, &f.e), 0);
+	CHECK(has_line(&f.e.om, "resource_image_alert_firing{rule=\"cpu_hot\",pid=\"5\",comm=\"x\"} 1"));
+	CHECK(has_line(&f.e.text, "# TYPE resource_image_alert_firing gauge"));
+	CHECK_NEAR(om(&f, "resource_image_series"), (double)before + 1, 0);
 	feed_free(&f);
 }
 
@@ -623,6 +655,7 @@ int main(void)
 	test_chosen_process_and_threads();
 	test_choice_before_the_next_update();
 	test_formats();
+	test_added_family();
 	test_label_escaping();
 	test_routes();
 	test_duration();
