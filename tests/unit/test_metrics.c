@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../../core/cli.h"
 #include "../../core/duration.h"
 #include "../../core/http_route.h"
 #include "../../core/listen.h"
@@ -645,6 +646,55 @@ static void test_listen(void)
 	}
 }
 
+/* The endpoint's flags on the command line. */
+static enum ri_cli_result parse(struct ri_opts *o, int argc, char **argv)
+{
+	FILE *null = fopen("/dev/null", "w");
+	enum ri_cli_result r;
+
+	if (!null)
+		exit(1);
+	r = ri_cli_parse(argc, argv, o, null, null);
+	fclose(null);
+	return r;
+}
+
+static void test_cli_flags(void)
+{
+	static struct ri_opts o;
+	char *all[] = { "ri", "-q", "--listen", "[::1]:9100", "--max-series", "500",
+			"--metrics-linger", "1h30m", "--metrics-threads", NULL };
+	char *quiet[] = { "ri", "-q", NULL };
+	char *zero[] = { "ri", "--listen", "9100", "--metrics-linger", "0", NULL };
+	char *bad[][4] = {
+		{ "ri", "--listen", "0", NULL },
+		{ "ri", "--listen", "9100", "--max-series=99" },
+		{ "ri", "--listen", "9100", "--metrics-linger=2d" },
+		{ "ri", "--max-series", "500", NULL },
+		{ "ri", "--metrics-linger", "5m", NULL },
+		{ "ri", "--metrics-threads", NULL, NULL },
+	};
+	size_t i;
+
+	CHECK(parse(&o, 9, all) == RI_CLI_RUN);
+	CHECK(o.quiet && o.batch && o.listen && o.metrics_threads);
+	CHECK(o.listen_addr.family == AF_INET6 && o.listen_addr.port == 9100);
+	CHECK_EQ(o.max_series, 500);
+	CHECK(o.metrics_linger_set);
+	CHECK_NEAR(o.metrics_linger, 5400, 0);
+	CHECK(parse(&o, 2, quiet) == RI_CLI_RUN);
+	CHECK(o.quiet && o.batch && !o.listen);
+	CHECK(parse(&o, 5, zero) == RI_CLI_RUN);
+	CHECK(o.listen && o.metrics_linger_set && o.metrics_linger == 0 && !o.batch);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int n = 0;
+
+		while (n < 4 && bad[i][n])
+			n++;
+		CHECK(parse(&o, n, bad[i]) == RI_CLI_USAGE);
+	}
+}
+
 int main(void)
 {
 	test_groups_count_every_task();
@@ -660,5 +710,6 @@ int main(void)
 	test_routes();
 	test_duration();
 	test_listen();
+	test_cli_flags();
 	return check_report("test_metrics");
 }
