@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exporter.h"
@@ -23,14 +24,24 @@ struct exporter {
 	struct ri_http *http;
 	struct ri_monitor *mon;
 	int fd;              /* bound, not yet served; -1 */
+	double cpu_s;        /* CPU time of the last exporter_tick */
 };
 
 static struct exporter the = { .fd = -1 };
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 {
 	struct exporter *x = (struct exporter *)s;
 	const struct ri_model *m = ri_monitor_model(mon);
+	double t0 = thread_cpu_s();
 	struct ri_monitor_info info;
 	struct ri_metrics_self self;
 	struct ri_expo *e;
@@ -43,6 +54,8 @@ static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	e = ri_http_expo(x->http);
 	if (!e)
 		return;
+	/* What this costs, said in the exposition (of the tick before). */
+	self.cpu_s = x->cpu_s;
 	ri_monitor_info(mon, &info);
 	self.version = RI_VERSION;
 	self.source = info.source;
@@ -54,6 +67,7 @@ static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 		ri_http_discard(x->http, e);
 	else
 		ri_http_publish(x->http, e);
+	x->cpu_s = thread_cpu_s() - t0;
 }
 
 int ri_exporter_prepare(const struct ri_opts *o, char *err, size_t errlen)

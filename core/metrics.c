@@ -377,6 +377,11 @@ static const struct ri_mx_family f_tick = {
 	"resource_image_tick_duration_seconds", RI_MX_GAUGE, "seconds",
 	"How long the last complete tick took: drain, model, and everything fed by it"
 };
+static const struct ri_mx_family f_cpu = {
+	"resource_image_exposition_cpu_seconds", RI_MX_GAUGE, "seconds",
+	"CPU time the last tick spent on the metrics: their counters and the rendering "
+	"of both formats"
+};
 static const struct ri_mx_family f_series = {
 	"resource_image_series", RI_MX_GAUGE, NULL,
 	"Series in this exposition (at most --max-series)"
@@ -494,6 +499,7 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 	ri_expo_sample_u64(e, &f_dropped, NULL, m->dropped);
 	ri_expo_sample_u64(e, &f_switches, NULL, self->events);
 	ri_expo_sample_double(e, &f_tick, NULL, self->tick_s);
+	ri_expo_sample_double(e, &f_cpu, NULL, self->cpu_s);
 	ri_expo_sample_u64(e, &f_folded, NULL, mx->folded);
 	return e->text.oom || e->om.oom ? -ENOMEM : 0;
 }

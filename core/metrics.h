@@ -60,6 +60,7 @@ struct ri_metrics_self {
 	const char *version, *source, *probe;
 	uint64_t events;  /* context switches seen, cumulative */
 	double tick_s;    /* how long the last complete tick took */
+	double cpu_s;     /* CPU time the exporter took in the last tick */
 };
 
 struct ri_metrics;

@@ -9,7 +9,8 @@
 #include "metrics.h"
 
 /* Series each entity renders at most: what the bound counts. */
-#define MX_SELF_SERIES 6   /* build_info, dropped, switches, tick, series, folded */
+#define MX_SELF_SERIES 7   /* build_info, dropped, switches, tick, exporter CPU,
+			      series, folded */
 #define MX_GROUP_SERIES 12 /* 8 counter series (2 kinds of switches), exited, 3 gauges */
 #define MX_PROC_SERIES 12  /* 8 counter series, rss, threads, start time, growth */
 #define MX_BUCKET_SERIES 9 /* 8 counter series, threads */

@@ -12,12 +12,15 @@ With 10,000 threads alive (`threads`), side by side in each round:
 
 Per-tick CPU is the monitor thread's own (its schedstat, sampled every
 5 ms): ticks are bursts of CPU between idle gaps; the CPU from the first
-gap to the last over the bursts in between is the cost of one tick. The
-exporter's share is the median over rounds of the difference within each
-round (the two runs of a round are back to back, so the machine's drift
-cancels); the rest are medians over rounds. Targets: the exporter adds at most 10% to a tick,
-and a scrape costs less CPU than rendering the exposition once (what is
-served is the buffer of the tick, never a new rendering).
+gap to the last over the bursts in between is the cost of one tick; the
+two runs of a round are back to back, and their difference is printed
+too. But the exporter's share of a tick is below the machine's noise
+between two runs (about half a millisecond), so it is read from the tool
+itself as well: resource_image_exposition_cpu_seconds, the thread CPU
+time of the exporter's work in the tick (counters and rendering), scraped
+once a tick for ten ticks. Medians over rounds. Targets: the exporter adds
+at most 10% to a tick; a scrape costs less CPU than the tick's exporter
+(what is served is the buffer of the tick, never a new rendering).
 
 bench.py calls run(); it needs root (BPF) and the plain build.
 """
@@ -83,7 +86,8 @@ def per_tick_ms(pid, seconds):
 
 
 def measure(ri, listen, seconds):
-    """(ms/tick, ms/scrape or None, series, bytes) of one run."""
+    """(ms/tick, ms/scrape, exporter ms/tick, series, bytes) of one run
+    (the last four None without --listen)."""
     port = rilib.free_port()
     args = ["-q", "-d", str(DELAY)] + (["--listen", str(port)] if listen else [])
     tool = rilib.Tool(args, json_mode=False, binary=ri)
@@ -94,8 +98,18 @@ def measure(ri, listen, seconds):
         tick = per_tick_ms(tool.pid, seconds)
         if tick is None:
             raise RuntimeError("ticks not told apart: " + (tool.stderr_tail() or "busy?"))
-        scrape = series = size = None
+        scrape = series = size = own = None
         if listen:
+            # The exporter's own figure of itself, tick after tick.
+            mine = []
+            for _ in range(10):
+                st, _, body = rilib.http_get(port)
+                v = rilib.parse_exposition(body.decode()).get(
+                    "resource_image_exposition_cpu_seconds")
+                if st == 200 and v is not None:
+                    mine.append(v * 1e3)
+                time.sleep(DELAY)
+            own = rilib.median(mine)
             import http.client
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             c0 = others_ns(tool.pid)
@@ -106,7 +120,7 @@ def measure(ri, listen, seconds):
             c.close()
             size = len(body)
             series = rilib.parse_exposition(body.decode()).get("resource_image_series")
-        return tick, scrape, series, size
+        return tick, scrape, own, series, size
     finally:
         tool.signal(signal.SIGTERM)
         tool.wait(20)
@@ -120,26 +134,29 @@ def run(args, ri, wl):
     log("4. the metrics endpoint: per-tick and per-scrape cost ...")
     work = rilib.Workload("threads", ["--count", str(THREADS), "--seconds", "3600",
                                       "--name", "benchmx"], truth=False, timeout=120)
-    rows = {"plain": [], "listen": [], "diff": [], "scrape": [], "series": [], "bytes": []}
+    rows = {"plain": [], "listen": [], "diff": [], "own": [], "scrape": [], "series": [],
+            "bytes": []}
     try:
         for r in range(rounds):
             got = {}
             for listen in ((False, True) if r % 2 == 0 else (True, False)):
                 try:
-                    tick, scrape, series, size = measure(ri, listen, seconds)
+                    tick, scrape, own, series, size = measure(ri, listen, seconds)
                 except RuntimeError as e:
                     log("  round %d %s failed: %s" % (r + 1, "--listen" if listen else "plain", e))
                     continue
                 rows["listen" if listen else "plain"].append(tick)
                 got[listen] = tick
                 if listen:
+                    rows["own"].append(own)
                     rows["scrape"].append(scrape)
                     rows["series"].append(series)
                     rows["bytes"].append(size)
                 log("  round %d/%d %-26s %s ms/tick%s" % (
                     r + 1, rounds, "-q -d %g%s" % (DELAY, " --listen" if listen else ""),
                     "%.2f" % tick if tick is not None else "n/a",
-                    "; %.3f ms/scrape, %.0f series, %d bytes" % (scrape, series or 0, size)
+                    "; exporter %s ms/tick by its own clock; %.3f ms/scrape; %.0f series, "
+                    "%d bytes" % (_f(own, 3), scrape, series or 0, size)
                     if listen else ""))
             if len(got) == 2:
                 # Paired within the round: the machine's drift cancels.
@@ -147,31 +164,29 @@ def run(args, ri, wl):
     finally:
         work.kill()
     med = {k: rilib.median(v) for k, v in rows.items()}
-    plain, listen, scrape = med["plain"], med["listen"], med["scrape"]
-    render = med["diff"]
+    plain, listen, scrape, own = med["plain"], med["listen"], med["scrape"], med["own"]
     lines = ["", "4. The metrics endpoint, %d threads alive, %d round(s) (medians)" % (
         THREADS, rounds), ""]
-    lines.append("   %-44s %10s" % ("", "ms CPU"))
-    lines.append("   %-44s %10s" % ("one tick, -q -d 0.5 (no --listen)", _f(plain)))
-    lines.append("   %-44s %10s" % ("one tick, -q -d 0.5 --listen", _f(listen)))
-    lines.append("   %-44s %10s" % ("  the exporter: median of the rounds' differences",
-                                     _f(render)))
-    lines.append("   %-44s %10s" % ("one scrape (OpenMetrics, server threads)", _f(scrape, 3)))
-    lines.append("   exposition: %s series, %s bytes" % (
-        _f(med["series"], 0), _f(med["bytes"], 0)))
-    ratio = render / plain if render is not None and plain else None
+    row = "   %-58s %10s"
+    lines.append(row % ("", "ms CPU"))
+    lines.append(row % ("one tick, -q -d 0.5 (no --listen)", _f(plain)))
+    lines.append(row % ("one tick, -q -d 0.5 --listen", _f(listen)))
+    lines.append(row % ("  difference within a round (machine noise: about 0.5)", _f(med["diff"])))
+    lines.append(row % ("  the exporter in a tick (its own thread CPU clock)", _f(own, 3)))
+    lines.append(row % ("one scrape (OpenMetrics, the server threads)", _f(scrape, 3)))
+    lines.append("   exposition: %s series, %s bytes" % (_f(med["series"], 0), _f(med["bytes"], 0)))
+    ratio = own / plain if None not in (own, plain) and plain else None
     targets = [
-        ("--listen adds <= 10%% to a tick at %d threads" % THREADS,
+        ("the exporter adds <= 10%% to a tick at %d threads" % THREADS,
          "%+.1f%%" % (100 * ratio) if ratio is not None else "n/a",
          None if ratio is None else ratio <= 0.10),
-        ("a scrape costs less CPU than one rendering",
-         "%s/%s ms" % (_f(scrape, 3), _f(render, 3)),
-         None if None in (scrape, render) else scrape < max(render, 0.0) or
-         (render <= 0 and scrape < 0.5)),
+        ("a scrape costs less CPU than a tick's exporter",
+         "%s/%s ms" % (_f(scrape, 3), _f(own, 3)),
+         None if None in (scrape, own) else scrape < own),
     ]
     lines.append("")
     for what, val, ok in targets:
-        lines.append("   %-60s %12s  %s" % (what, val,
+        lines.append("   %-58s %14s  %s" % (what, val,
                                             "n/a" if ok is None else "MET" if ok else "NOT MET"))
     log("\n".join(lines))
     return targets

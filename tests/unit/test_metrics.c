@@ -110,7 +110,7 @@ static void gone(struct feed *f, struct ri_task t)
 /* One second on: the model, the metrics, both formats rendered. */
 static void step(struct feed *f)
 {
-	struct ri_metrics_self self = { "0.0-test", "test", "none", 1234, 0.0025 };
+	struct ri_metrics_self self = { "0.0-test", "test", "none", 1234, 0.0025, 0.0001 };
 
 	f->now += SEC;
 	f->d.clock_ns = f->now;
@@ -409,7 +409,7 @@ static void test_chosen_process_and_threads(void)
  */
 static void test_choice_before_the_next_update(void)
 {
-	struct ri_metrics_self self = { "t", "test", "none", 0, 0 };
+	struct ri_metrics_self self = { "t", "test", "none", 0, 0, 0 };
 	struct ri_metrics *mx;
 	struct feed f;
 	pid_t pid = 600;
@@ -466,6 +466,7 @@ static void test_formats(void)
 				"source=\"test\",probe=\"none\"} 1"));
 	CHECK(has_line(&f.e.om, "resource_image_context_switches_seen_total 1234"));
 	CHECK(has_line(&f.e.om, "resource_image_tick_duration_seconds 0.0025"));
+	CHECK(has_line(&f.e.om, "resource_image_exposition_cpu_seconds 0.0001"));
 	/* Exact decimal seconds. */
 	CHECK(has_line(&f.e.om, G_CPU("a") " 1.5"));
 	CHECK(has_line(&f.e.om, G_CPU("b") " 3"));
@@ -493,7 +494,7 @@ static void test_added_family(void)
 	static const struct ri_mx_family firing = {
 		"resource_image_alert_firing", RI_MX_GAUGE, NULL, "Alerts firing now"
 	};
-	struct ri_metrics_self self = { "t", "test", "none", 0, 0 };
+	struct ri_metrics_self self = { "t", "test", "none", 0, 0, 0 };
 	char lb[256] = "";
 	struct feed f;
 	size_t before;
