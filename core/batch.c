@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "exporter.h"
 #include "format.h"
 #include "monitor.h"
 #include "recorder.h"
@@ -406,6 +407,12 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
 	if (rec)
 		ri_recorder_attach(rec, b.mon);
+	if ((e = ri_exporter_attach(b.mon, err, sizeof(err)))) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		ri_recorder_close(rec);
+		ri_monitor_close(b.mon);
+		return 1;
+	}
 	news(rec, rp);
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
@@ -439,6 +446,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			break;
 		}
 	}
+	ri_exporter_stop();
 	ri_recorder_close(rec);
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "duration.h"
+#include "metrics.h"
 #include "timearg.h"
 
 enum {
@@ -22,6 +24,10 @@ enum {
 	OPT_TO,
 	OPT_KEEP,
 	OPT_MAX_SIZE,
+	OPT_LISTEN,
+	OPT_MAX_SERIES,
+	OPT_METRICS_LINGER,
+	OPT_METRICS_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -44,11 +50,15 @@ static const struct option longopts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+	{ "metrics-linger", required_argument, NULL, OPT_METRICS_LINGER },
+	{ "metrics-threads", no_argument, NULL, OPT_METRICS_THREADS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -86,7 +96,6 @@ void ri_cli_usage(FILE *f)
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
 	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
 	      "                         or a directory for one file per hour\n"
-	      "  -q, --quiet            print nothing (with -w: a headless recorder)\n"
 	      "      --keep DURATION    -w DIR: remove files older than this (default 7d)\n"
 	      "      --max-size SIZE    -w DIR: remove the oldest files past this (e.g. 2G)\n"
 	      "  -r, --read PATH        replay a recording (file or directory): the screen,\n"
@@ -95,6 +104,16 @@ void ri_cli_usage(FILE *f)
 	      "      --from TIME        replay from TIME: HH:MM[:SS], 'YYYY-MM-DD HH:MM[:SS]',\n"
 	      "                         -10m / -2h (before the end), +10m, Unix seconds\n"
 	      "      --to TIME          replay up to TIME (same forms)\n"
+	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
+	      "                         a pure exporter; with -w: a headless recorder)\n"
+	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
+	      "                         http://ADDR:PORT/metrics (ADDR default\n"
+	      "                         127.0.0.1; [::1]:PORT for IPv6)\n"
+	      "      --max-series N     at most N series (default 10000); past it the\n"
+	      "                         smallest groups fold into comm=\"other\"\n"
+	      "      --metrics-linger DURATION  how long the series of exited\n"
+	      "                         processes stay (default 5m; 90s, 1h, 0)\n"
+	      "      --metrics-threads  per-thread-name series of chosen processes\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
@@ -302,9 +321,6 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "-r: empty path%s", "");
 		o->replay = arg;
 		return 0;
-	case 'q':
-		o->quiet = true;
-		return 0;
 	case OPT_FROM:
 	case OPT_TO: {
 		struct ri_when w;
@@ -323,12 +339,41 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		return 0;
 	}
 	case OPT_KEEP:
-		if (ri_duration_parse(arg, &o->keep_s))
+		if (ri_parse_duration(arg, &o->keep_s) || !(o->keep_s > 0))
 			return bad(err, "--keep: '%.64s' is not a duration (e.g. 7d, 12h, 90m)", arg);
 		return 0;
 	case OPT_MAX_SIZE:
 		if (ri_size_parse(arg, &o->max_size))
 			return bad(err, "--max-size: '%.64s' is not a size (e.g. 500M, 2G)", arg);
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_LISTEN: {
+		char why[160];
+
+		if (ri_listen_parse(arg, &o->listen_addr, why, sizeof(why)))
+			return bad(err, "--listen: %s", why);
+		o->listen = true;
+		return 0;
+	}
+	case OPT_MAX_SERIES:
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < RI_METRICS_MIN_SERIES || n > 10000000)
+			return bad(err, "--max-series: '%.64s' is not a count from "
+				       XSTR(RI_METRICS_MIN_SERIES) " to 10000000", arg);
+		o->max_series = (size_t)n;
+		return 0;
+	case OPT_METRICS_LINGER:
+		if (ri_parse_duration(arg, &d) || d > 86400)
+			return bad(err, "--metrics-linger: '%.64s' is not a duration "
+				       "up to a day (e.g. 300, 90s, 5m, 1h, 0)", arg);
+		o->metrics_linger = d;
+		o->metrics_linger_set = true;
+		return 0;
+	case OPT_METRICS_THREADS:
+		o->metrics_threads = true;
 		return 0;
 	case 'h':
 		ri_cli_usage(out);
@@ -349,15 +394,11 @@ static int check_record_options(struct ri_opts *o, FILE *err)
 {
 	if (o->record && o->replay)
 		return bad(err, "-w and -r: a replay is not recorded again%s", "");
-	if (o->quiet && !o->record)
-		return bad(err, "-q: only with -w (a recorder that prints nothing)%s", "");
 	if ((o->from || o->to) && !o->replay)
 		return bad(err, "--from and --to choose the part of a recording to "
 				"replay: they need -r%s", "");
 	if ((o->keep_s || o->max_size) && !o->record)
 		return bad(err, "--keep and --max-size are for -w DIR%s", "");
-	if (o->quiet)
-		o->batch = true; /* no screen, and nothing printed */
 	return 0;
 }
 
@@ -376,7 +417,7 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	optind = 0;
 	o->argc = argc;
 	o->argv = argv;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhVw:r:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvqhVw:r:", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;
@@ -385,6 +426,11 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
+	if (o->quiet)
+		o->batch = true; /* nothing printed: no screen either */
+	if (!o->listen && (o->max_series || o->metrics_linger_set || o->metrics_threads))
+		return (enum ri_cli_result)bad(err, "--max-series, --metrics-linger and "
+					       "--metrics-threads go with --listen%s", "");
 	r = check_record_options(o, err);
 	return r ? (enum ri_cli_result)r : RI_CLI_RUN;
 }

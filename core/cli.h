@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "listen.h"
 #include "sort.h"
 #include "source.h"
 
@@ -40,13 +41,20 @@ struct ri_opts {
 	/* Recording and replay (record.h, replay.h). */
 	const char *record;    /* -w PATH: a file, or a directory of hourly files */
 	const char *replay;    /* -r PATH */
-	bool quiet;            /* -q: print nothing (a headless recorder) */
 	const char *from, *to; /* --from, --to TIME (timearg.h; syntax checked) */
 	double keep_s;         /* --keep DURATION, 0 = 7 days */
 	uint64_t max_size;     /* --max-size SIZE, 0 = no limit */
 	bool delay_set;        /* -d was given (in replay: aggregate ticks) */
 	int argc;              /* the command line, as the recording's header */
 	char **argv;           /* keeps it */
+	bool quiet;            /* -q: batch that prints nothing (with --listen: an exporter; with -w: a recorder) */
+	/* The metrics endpoint (exporter.h). */
+	bool listen;                 /* --listen [ADDR:]PORT */
+	struct ri_listen listen_addr;
+	size_t max_series;           /* --max-series N, 0 = default */
+	double metrics_linger;       /* --metrics-linger DURATION, seconds */
+	bool metrics_linger_set;
+	bool metrics_threads;        /* --metrics-threads */
 };
 
 enum ri_cli_result {

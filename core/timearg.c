@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Times, durations and sizes as the user writes them (timearg.h). Strict:
+ * Times and sizes as the user writes them (timearg.h; durations are
+ * duration.c's). Strict:
  * anything but the forms documented is -EINVAL, so a typo is a usage
  * error and never a silent seek to somewhere else.
  */
@@ -13,52 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "duration.h"
 #include "timearg.h"
-
-/* A duration, 0 allowed or not. */
-static int duration(const char *s, double *secs, bool zero)
-{
-	double total = 0;
-	bool any = false;
-
-	if (!s || !*s)
-		return -EINVAL;
-	while (*s) {
-		char *end;
-		double v, unit = 1;
-
-		if (!isdigit((unsigned char)*s))
-			return -EINVAL;
-		errno = 0;
-		v = strtod(s, &end);
-		if (errno || end == s || !isfinite(v))
-			return -EINVAL;
-		s = end;
-		switch (*s) {
-		case 's': unit = 1; s++; break;
-		case 'm': unit = 60; s++; break;
-		case 'h': unit = 3600; s++; break;
-		case 'd': unit = 86400; s++; break;
-		case '\0':
-			/* A bare number: seconds, and only alone or last. */
-			break;
-		default:
-			return -EINVAL;
-		}
-		total += v * unit;
-		any = true;
-	}
-	/* A century is plenty, and keeps every sum finite. */
-	if (!any || !(total > 0 || (zero && total == 0)) || total > 100 * 365.25 * 86400)
-		return -EINVAL;
-	*secs = total;
-	return 0;
-}
-
-int ri_duration_parse(const char *s, double *secs)
-{
-	return duration(s, secs, false);
-}
 
 int ri_size_parse(const char *s, uint64_t *bytes)
 {
@@ -116,7 +73,7 @@ int ri_when_parse(const char *s, struct ri_when *w)
 		return -EINVAL;
 	if (*s == '-' || *s == '+') {
 		/* "-0s" is the end itself. */
-		if (duration(s + 1, &v, true))
+		if (ri_parse_duration(s + 1, &v))
 			return -EINVAL;
 		w->kind = *s == '-' ? RI_WHEN_FROM_END : RI_WHEN_FROM_START;
 		w->v = v;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The command line's times, durations and sizes, for recording and
- * replay: --from/--to and the replay's jump prompt (a time of day, a
- * date and time, a time back from the end of the recording or on from
- * its start, Unix seconds), --keep (7d, 12h, 1h30m, 90) and --max-size
- * (500M, 2G). Pure functions over strings: the fuzzer calls them too.
+ * The command line's times and sizes, for recording and replay:
+ * --from/--to and the replay's jump prompt (a time of day, a date and
+ * time, a time back from the end of the recording or on from its start,
+ * Unix seconds) and --max-size (500M, 2G); durations, --keep's too, are
+ * duration.h's. Pure functions over strings: the fuzzer calls them too.
  */
 #ifndef RI_TIMEARG_H
 #define RI_TIMEARG_H
@@ -34,8 +34,6 @@ int ri_when_parse(const char *s, struct ri_when *w);
  */
 double ri_when_resolve(const struct ri_when *w, double first, double last);
 
-/* "90", "90s", "30m", "12h", "7d", "1h30m": seconds, > 0. 0 or -EINVAL. */
-int ri_duration_parse(const char *s, double *secs);
 /* "4096", "64K", "500M", "2G", "1T" (1024-based): bytes, > 0. */
 int ri_size_parse(const char *s, uint64_t *bytes);
 

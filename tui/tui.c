@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../core/recorder.h"
+#include "../core/exporter.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -189,6 +190,9 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 		tui_message(v, "%s", warn);
 	if (v->rec)
 		ri_recorder_attach(v->rec, v->mon);
+	ret = ri_exporter_attach(v->mon, err, errlen);
+	if (ret < 0)
+		return ret;
 	tui_rebuild_rows(v);
 	return 0;
 }
@@ -385,6 +389,7 @@ int ri_tui_run(const struct ri_opts *o)
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])
 		fprintf(stderr, "resource_image: %s\n", err);
+	ri_exporter_stop();
 	if (v->rec_said[0])
 		fprintf(stderr, "resource_image: %s\n", v->rec_said);
 	ri_recorder_close(v->rec);

@@ -417,7 +417,7 @@ static void test_record_replay(void)
 	PARSE(&run, &o, "-r", "x.rirec", "--from", "1795744800");
 	CHECK_EQ(run.r, RI_CLI_RUN);
 	REFUSED("-w and -r", "-w", "a", "-r", "b");
-	REFUSED("-q: only with -w", "-q");
+	REFUSED("--keep: '0' is not a duration", "-w", "d/", "--keep", "0");
 	REFUSED("they need -r", "--from", "03:10");
 	REFUSED("they need -r", "--to", "-5m");
 	REFUSED("--keep and --max-size are for -w DIR", "--keep", "1d");

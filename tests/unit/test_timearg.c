@@ -5,41 +5,57 @@
  * recording (a time of day is its last occurrence by the recording's
  * end), and the near misses that must be refused rather than guessed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "../../core/timearg.h"
 #include "check.h"
 
+/* -DURATION: duration.c's forms, seconds back from the end. */
+static int back(const char *d, double *s)
+{
+	struct ri_when w;
+	char b[64];
+
+	snprintf(b, sizeof(b), "-%s", d);
+	if (ri_when_parse(b, &w))
+		return -1;
+	CHECK_EQ(w.kind, RI_WHEN_FROM_END);
+	*s = w.v;
+	return 0;
+}
+
 static void test_durations(void)
 {
 	double s;
 
-	CHECK_EQ(ri_duration_parse("90", &s), 0);
+	CHECK_EQ(back("90", &s), 0);
 	CHECK_NEAR(s, 90, 0);
-	CHECK_EQ(ri_duration_parse("30s", &s), 0);
+	CHECK_EQ(back("30s", &s), 0);
 	CHECK_NEAR(s, 30, 0);
-	CHECK_EQ(ri_duration_parse("10m", &s), 0);
+	CHECK_EQ(back("10m", &s), 0);
 	CHECK_NEAR(s, 600, 0);
-	CHECK_EQ(ri_duration_parse("2h", &s), 0);
+	CHECK_EQ(back("2h", &s), 0);
 	CHECK_NEAR(s, 7200, 0);
-	CHECK_EQ(ri_duration_parse("7d", &s), 0);
+	CHECK_EQ(back("7d", &s), 0);
 	CHECK_NEAR(s, 7 * 86400, 0);
-	CHECK_EQ(ri_duration_parse("1h30m", &s), 0);
+	CHECK_EQ(back("1h30m", &s), 0);
 	CHECK_NEAR(s, 5400, 0);
-	CHECK_EQ(ri_duration_parse("1.5h", &s), 0);
+	CHECK_EQ(back("1.5h", &s), 0);
 	CHECK_NEAR(s, 5400, 0);
-	CHECK_EQ(ri_duration_parse("1d2h3m4s", &s), 0);
+	CHECK_EQ(back("1d2h3m4s", &s), 0);
 	CHECK_NEAR(s, 86400 + 7200 + 180 + 4, 0);
-	CHECK(ri_duration_parse("", &s) < 0);
-	CHECK(ri_duration_parse("0", &s) < 0);
-	CHECK(ri_duration_parse("-5m", &s) < 0);
-	CHECK(ri_duration_parse("5 m", &s) < 0);
-	CHECK(ri_duration_parse("5x", &s) < 0);
-	CHECK(ri_duration_parse("m", &s) < 0);
-	CHECK(ri_duration_parse("1e400", &s) < 0);
-	CHECK(ri_duration_parse("nan", &s) < 0);
-	CHECK(ri_duration_parse("99999999d", &s) < 0);
+	CHECK_EQ(back("0s", &s), 0); /* the end itself */
+	CHECK_NEAR(s, 0, 0);
+	CHECK(back("", &s) < 0);
+	CHECK(back("-5m", &s) < 0);
+	CHECK(back("5 m", &s) < 0);
+	CHECK(back("5x", &s) < 0);
+	CHECK(back("m", &s) < 0);
+	CHECK(back("1e400", &s) < 0);
+	CHECK(back("nan", &s) < 0);
+	CHECK(back("99999999d", &s) < 0);
 }
 
 static void test_sizes(void)
