@@ -32,9 +32,6 @@ struct tui_replay {
 	bool playing;
 };
 
-/* Exited tasks stay listed this many ticks, dimmed, as live (tui.c). */
-#define LINGER_TICKS 3
-
 static void pace(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
@@ -64,15 +61,7 @@ int replay_open(struct tui *v, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memset(&mo, 0, sizeof(mo));
-	mo.model.linger_ticks = LINGER_TICKS;
-	mo.model.keep_chosen = true;
-	mo.model.thread_history = true;
-	/* A choice on the command line narrows the recorded tasks. */
-	mo.pids = o->pids;
-	mo.npids = o->npids;
-	mo.names = (const char(*)[RI_COMM_LEN])o->names;
-	mo.nnames = o->nnames;
+	tui_monitor_opts(o, &mo);
 	ret = ri_replay_open(o, &mo, &v->mon, &r->rp, err, errlen);
 	if (ret) {
 		free(r);

@@ -149,6 +149,23 @@ static void load_theme(struct tui *v)
 			v->theme_idx = i;
 }
 
+/*
+ * What the screen asks of the model, live or replayed, and the command
+ * line's choice: it holds from the first drain (which -w records too),
+ * and in a replay it narrows the recorded tasks.
+ */
+void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo)
+{
+	memset(mo, 0, sizeof(*mo));
+	mo->model.linger_ticks = LINGER_TICKS;
+	mo->model.keep_chosen = true;
+	mo->model.thread_history = true;
+	mo->pids = o->pids;
+	mo->npids = o->npids;
+	mo->names = (const char(*)[RI_COMM_LEN])o->names;
+	mo->nnames = o->nnames;
+}
+
 static int open_monitor(struct tui *v, char *err, size_t errlen)
 {
 	const struct ri_opts *o = v->opts;
@@ -161,7 +178,7 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	/* A path that cannot be written stops us before the probe loads. */
 	if (o->record && (ret = ri_recorder_open(o, &v->rec, err, errlen)))
 		return ret;
-	memset(&mo, 0, sizeof(mo));
+	tui_monitor_opts(o, &mo);
 	mo.src.kind = o->source;
 	mo.src.probe = o->probe;
 	mo.src.exit_buffer = o->exit_buffer;
@@ -169,14 +186,6 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.src.verbose = o->verbose;
 	mo.src.warning = warn;
 	mo.src.warning_len = sizeof(warn);
-	mo.model.linger_ticks = LINGER_TICKS;
-	mo.model.keep_chosen = true;
-	mo.model.thread_history = true;
-	/* The choice holds from the first drain, which -w records too. */
-	mo.pids = o->pids;
-	mo.npids = o->npids;
-	mo.names = (const char(*)[RI_COMM_LEN])o->names;
-	mo.nnames = o->nnames;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {

@@ -179,6 +179,9 @@ const struct action *keys_actions(size_t *n);
 
 enum ri_next keys_dispatch(struct tui *v, int ch);
 
+/* tui.c: the monitor's options of the screen, live and replayed. */
+void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo);
+
 /* replay.c: only when replaying; keys before the main table's. */
 int replay_open(struct tui *v, char *err, size_t errlen);
 void replay_close(struct tui *v);
