@@ -37,6 +37,10 @@ static const struct option longopts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "alert", required_argument, NULL, RI_OPT_ALERT },
+	{ "alerts", required_argument, NULL, RI_OPT_ALERTS },
+	{ "alert-exec", required_argument, NULL, RI_OPT_ALERT_EXEC },
+	{ "growth-window", required_argument, NULL, RI_OPT_GROWTH_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -74,8 +78,10 @@ void ri_cli_usage(FILE *f)
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
+	      "\n",
+	      f);
+	ri_cli_alerts_usage(f);
+	fputs("\nExit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
 	      f);
 }
 
@@ -267,6 +273,11 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_BTF:
 		o->btf_path = arg;
 		return 0;
+	case RI_OPT_ALERT:
+	case RI_OPT_ALERTS:
+	case RI_OPT_ALERT_EXEC:
+	case RI_OPT_GROWTH_WINDOW:
+		return ri_cli_alert_opt(o, c, arg, err);
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -301,6 +312,8 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	}
 	if (optind < argc)
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
+	if ((r = ri_cli_alerts_finish(o, err)))
+		return (enum ri_cli_result)r;
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
 	return RI_CLI_RUN;
