@@ -458,6 +458,6 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	}
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
-	ri_batch_hook_stop(b.hook);
+	ri_hook_finish(b.hook, stderr);
 	return ret;
 }

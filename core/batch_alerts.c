@@ -81,19 +81,3 @@ void ri_batch_alerts_json(FILE *f, const struct ri_alerts *a, struct ri_hook *h)
 			(unsigned long long)st.dropped, st.running);
 	}
 }
-
-void ri_batch_hook_stop(struct ri_hook *h)
-{
-	struct ri_hook_stats st;
-
-	if (!h)
-		return;
-	ri_hook_stop(h, RI_HOOK_EXIT_GRACE_S, &st);
-	if (st.failed || st.timed_out || st.dropped)
-		fprintf(stderr,
-			"resource_image: --alert-exec: %llu of %llu transitions run; %llu failed, "
-			"%llu killed (after %.0fs, or at exit), %llu not run (queue full or exit)\n",
-			(unsigned long long)st.started, (unsigned long long)st.queued,
-			(unsigned long long)st.failed, (unsigned long long)st.timed_out,
-			RI_HOOK_TIMEOUT_S, (unsigned long long)st.dropped);
-}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The batch front end's part on alerts (batch_alerts.c): one text line
- * per transition, the JSON "alerts" list of every tick, the --alert-exec
- * counters, and the hook's end.
+ * per transition, the JSON "alerts" list of every tick, and the
+ * --alert-exec counters.
  */
 #ifndef RI_BATCH_ALERTS_H
 #define RI_BATCH_ALERTS_H
@@ -16,7 +16,5 @@
 void ri_batch_alerts_text(FILE *f, const struct ri_alerts *a, struct ri_hook *h);
 /* ,"alerts":[...] (always, empty without rules) and ,"alert_exec":{...}. */
 void ri_batch_alerts_json(FILE *f, const struct ri_alerts *a, struct ri_hook *h);
-/* Stops @h (NULL: nothing) and says on stderr what it could not run. */
-void ri_batch_hook_stop(struct ri_hook *h);
 
 #endif /* RI_BATCH_ALERTS_H */

@@ -439,3 +439,19 @@ void ri_hook_stop(struct ri_hook *h, double grace_s, struct ri_hook_stats *st)
 	close(h->wake);
 	free(h);
 }
+
+void ri_hook_finish(struct ri_hook *h, FILE *err)
+{
+	struct ri_hook_stats st;
+
+	if (!h)
+		return;
+	ri_hook_stop(h, RI_HOOK_EXIT_GRACE_S, &st);
+	if (st.failed || st.timed_out || st.dropped)
+		fprintf(err,
+			"resource_image: --alert-exec: %llu of %llu transitions run; %llu failed, "
+			"%llu killed (after %.0fs, or at exit), %llu not run (queue full or exit)\n",
+			(unsigned long long)st.started, (unsigned long long)st.queued,
+			(unsigned long long)st.failed, (unsigned long long)st.timed_out,
+			RI_HOOK_TIMEOUT_S, (unsigned long long)st.dropped);
+}

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "monitor.h"
 
@@ -81,5 +82,11 @@ void ri_hook_stats(struct ri_hook *h, struct ri_hook_stats *st);
  * timeout and all within @grace_s, then kills what is left; frees @h.
  */
 void ri_hook_stop(struct ri_hook *h, double grace_s, struct ri_hook_stats *st);
+/*
+ * The front ends' end of it: ri_hook_stop with RI_HOOK_EXIT_GRACE_S, then
+ * one line on @err when anything failed, was killed or was not run.
+ * NULL: nothing.
+ */
+void ri_hook_finish(struct ri_hook *h, FILE *err);
 
 #endif /* RI_HOOK_H */
