@@ -134,6 +134,9 @@ static void test_wait(void)
 		r->pcount = 7 + (uint64_t)i * 50;
 		r = task(&w, 20, 20, 100);
 		r->flags = RI_F_NO_SCHED;
+		/* Switches but never a pcount: the kernel does not count. */
+		r = task(&w, 30, 30, 100);
+		r->nvcsw = 5 + (uint64_t)i * 10;
 		tick(&w);
 	}
 	t = ri_model_find_thread(w.m, 11);
@@ -154,6 +157,8 @@ static void test_wait(void)
 		CHECK(!p->fig.wait_na);
 	}
 	p = ri_model_find_proc(w.m, 20);
+	CHECK(p && p->fig.wait_na);
+	p = ri_model_find_proc(w.m, 30);
 	CHECK(p && p->fig.wait_na);
 	ri_model_free(w.m);
 	ri_drain_free(&w.d);
