@@ -7,7 +7,7 @@
  * Durations ("for 30s") are measured on the tick's boot-time clock, the
  * one the drain carries: a wall-clock step cannot fire or hold back an
  * alert, and a recording played back measures exactly what the live run
- * measured. Only alerts that are pending or firing are kept (plus, for
+ * measured (give or take the jitter of a tick, see slack_ns). Only alerts that are pending or firing are kept (plus, for
  * one tick, those that just resolved), so the cost is that of the rules
  * times the processes watched, and memory follows what is alerting.
  */
@@ -288,6 +288,19 @@ static bool holds(const struct ri_rule *r, double v)
 	}
 }
 
+/*
+ * Ticks come a little late or early (scheduling): "for 3s" at -d 1 must
+ * fire at the third tick, not at the third or the fourth as the clock
+ * falls. So "for" counts as elapsed within 1% of a refresh (10 ms at
+ * most) of its end, which no refresh interval can mistake for a tick.
+ */
+static uint64_t slack_ns(const struct ri_model *m)
+{
+	double s = m->interval_s * 0.01;
+
+	return (uint64_t)((s < 0.01 ? s : 0.01) * 1e9);
+}
+
 /* One rule on one process, this tick. */
 static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
 		const struct ri_proc *p)
@@ -314,7 +327,7 @@ static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
 		return transition(a, m, x, x->state == RI_ALERT_FIRING ? RI_ALERT_RESOLVED :
 									  RI_ALERT_INACTIVE);
 	if (x->state == RI_ALERT_PENDING && m->clock_ns >= x->since_ns &&
-	    m->clock_ns - x->since_ns >= a->for_ns[ri])
+	    m->clock_ns - x->since_ns + slack_ns(m) >= a->for_ns[ri])
 		return transition(a, m, x, RI_ALERT_FIRING);
 	return 0;
 }

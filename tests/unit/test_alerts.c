@@ -466,6 +466,37 @@ static void test_for_is_at_least(void)
 	world_free(&w);
 }
 
+/*
+ * A tick a millisecond early still fires "for 3s" at the third second;
+ * 20 ms early (2% of a refresh) is early, and waits for the next tick.
+ */
+static void test_jitter(void)
+{
+	static const char *const rules[] = { "cpu > 80% for 3s" };
+	static const int64_t early_ms[] = { 1, 20 };
+	struct world w;
+	size_t k;
+	int i;
+
+	for (k = 0; k < 2; k++) {
+		world_init(&w, rules, 1);
+		proc(&w, 0, 0, SEC, 0);
+		tick(&w, SEC);
+		for (i = 0; i < 4; i++) {
+			uint64_t dt = i == 3 ? SEC - (uint64_t)early_ms[k] * 1000000ULL : SEC;
+
+			proc(&w, 0, 95, dt, 0);
+			tick(&w, dt);
+		}
+		/* Pending at tick 0, 2.999 (or 2.980) s at tick 3. */
+		CHECK_EQ(state_of(&w, 0, 10), k == 0 ? RI_ALERT_FIRING : RI_ALERT_PENDING);
+		proc(&w, 0, 95, SEC, 0);
+		tick(&w, SEC);
+		CHECK_EQ(state_of(&w, 0, 10), RI_ALERT_FIRING);
+		world_free(&w);
+	}
+}
+
 static void test_gone(void)
 {
 	static const char *const rules[] = { "cpu > 50%", "comm=p11: cpu >= 0",
@@ -587,6 +618,7 @@ int main(void)
 	test_files();
 	test_states();
 	test_for_is_at_least();
+	test_jitter();
 	test_gone();
 	test_metrics();
 	test_fmt();
