@@ -100,8 +100,8 @@ static int check_exec(const char *cmd, FILE *err)
 			      &pos, &what);
 
 	if (r < 0) {
-		snprintf(at, sizeof(at), "%zu", pos + 1);
-		return usage_error(err, "--alert-exec: %s at character %s", what, at);
+		snprintf(at, sizeof(at), " at character %zu", pos + 1);
+		return usage_error(err, "--alert-exec: %s%s", what, *cmd ? at : "");
 	}
 	r = ri_find_program(argv[0], path, sizeof(path));
 	if (r == -EACCES)
@@ -135,7 +135,7 @@ int ri_cli_alert_opt(struct ri_opts *o, int c, const char *arg, FILE *err)
 	case RI_OPT_GROWTH_WINDOW:
 		if (ri_duration_arg(arg, &d) || !(d > 0) || d > 86400)
 			return usage_error(err, "--growth-window: '%.64s' is not a duration "
-						"from 1s to 1d (e.g. 90s, 5m)%s", arg, "");
+						"of up to a day (e.g. 90s, 5m)%s", arg, "");
 		o->growth_window = d;
 		return 0;
 	default:
