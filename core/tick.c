@@ -396,11 +396,16 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		pr->rss_still = pr->hist.len > 1 && f->rss_bytes == pr->last_rss ?
 					pr->rss_still + 1 : 1;
 		pr->last_rss = f->rss_bytes;
-		ri_growth_update(&pr->hist, pr->rss_still,
-				 m->opts.growth_window_s > 0 ?
-					 m->opts.growth_window_s :
-					 RI_GROWTH_WINDOW_S,
-				 dt, &pr->growth);
+		/*
+		 * The RSS of an exit tick is 0 (the mm is gone): no trend of the
+		 * process's life ends in a plunge. It keeps the one it had.
+		 */
+		if (alive)
+			ri_growth_update(&pr->hist, pr->rss_still,
+					 m->opts.growth_window_s > 0 ?
+						 m->opts.growth_window_s :
+						 RI_GROWTH_WINDOW_S,
+					 dt, &pr->growth);
 	}
 	if (!alive && pr->threads) {
 		pr->exited = true;

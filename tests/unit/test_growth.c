@@ -99,6 +99,17 @@ static void test_growth(void)
 	CHECK(flat->growth.valid);
 	CHECK_NEAR(flat->growth.bps, 0, 1e-6);
 	CHECK(!flat->growth.growing);
+	/* The grower exits: its RSS reads 0, its trend stays the one it had. */
+	task(&w, 20, 20, 60 * 256);
+	task(&w, 30, 30, 50 * 256);
+	tick(&w);
+	grow = NULL;
+	for (i = 0; i < (int)w.m->nprocs; i++)
+		if (w.m->procs[i]->pid == 10)
+			grow = w.m->procs[i];
+	CHECK(grow && grow->exited && grow->fig.rss_bytes == 0);
+	CHECK(grow && grow->growth.valid && grow->growth.growing);
+	CHECK(grow && fabs(grow->growth.bps - 1048576.0) < 1048576.0 * 0.01);
 	ri_model_free(w.m);
 	ri_drain_free(&w.d);
 
