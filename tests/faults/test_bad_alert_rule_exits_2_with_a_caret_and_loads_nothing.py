@@ -92,10 +92,8 @@ def main():
                 calls = [l.strip() for l in f if "bpf(" in l]
         return p, p.stderr.decode("utf-8", "replace").split("\n"), calls
 
-    n = 0
-    for args, xdg, first, rule, col in rule_cases:
-        n += 1
-        p, lines, calls = run(args, xdg, n)
+    def usage_error(p, calls):
+        """What makes the run something else than a usage error."""
         why = []
         if p.returncode != 2:
             why.append("exit %d" % p.returncode)
@@ -103,6 +101,13 @@ def main():
             why.append("stdout %r" % p.stdout[:60])
         if calls:
             why.append("%d bpf() calls" % len(calls))
+        return why
+
+    n = 0
+    for args, xdg, first, rule, col in rule_cases:
+        n += 1
+        p, lines, calls = run(args, xdg, n)
+        why = usage_error(p, calls)
         if len(lines) < 3 or not lines[0].startswith("resource_image: ") or first not in lines[0]:
             why.append("first line %r" % (lines[0] if lines else ""))
         elif lines[1] != "  " + rule:
@@ -118,13 +123,7 @@ def main():
     for args, first in other_cases:
         n += 1
         p, lines, calls = run(args, empty, n)
-        why = []
-        if p.returncode != 2:
-            why.append("exit %d" % p.returncode)
-        if p.stdout:
-            why.append("stdout %r" % p.stdout[:60])
-        if calls:
-            why.append("%d bpf() calls" % len(calls))
+        why = usage_error(p, calls)
         if not lines or first not in lines[0] or not lines[0].startswith("resource_image: "):
             why.append("first line %r" % (lines[0] if lines else ""))
         if "Usage: resource_image" not in "\n".join(lines):

@@ -204,6 +204,19 @@ function val(s, key,   i, v) {
 	return substr(v, 1, RLENGTH)
 }
 function abs(x) { return x < 0 ? -x : x }
+# The median of v[2..n-1] (the first and last ticks are partial), -1 if
+# none; how many it had in nsteady.
+function steady_median(v, n,   s, m, k, a, b, t) {
+	m = 0
+	for (k = 2; k < n; k++)
+		s[++m] = v[k]
+	for (a = 2; a <= m; a++)
+		for (b = a; b > 1 && s[b - 1] > s[b]; b--) {
+			t = s[b]; s[b] = s[b - 1]; s[b - 1] = t
+		}
+	nsteady = m
+	return m ? (m % 2 ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2) : -1
+}
 function check(ok, text) {
 	printf "  %s %s\n", ok ? "ok  " : "FAIL", text
 	if (!ok)
@@ -252,14 +265,8 @@ END {
 	check(nticks > 0 && dropped == 0, nticks " ticks, " dropped + 0 " exit records dropped")
 
 	# burn: median of the steady ticks (first and last appearance dropped).
-	m = 0
-	for (k = 2; k < nb; k++)
-		steady[++m] = bpct[k]
-	for (a = 2; a <= m; a++)
-		for (b = a; b > 1 && steady[b - 1] > steady[b]; b--) {
-			t = steady[b]; steady[b] = steady[b - 1]; steady[b - 1] = t
-		}
-	med = m ? (m % 2 ? steady[(m + 1) / 2] : (steady[m / 2] + steady[m / 2 + 1]) / 2) : -1
+	med = steady_median(bpct, nb)
+	m = nsteady
 	# Truth is what the burner got by its own CPU clock: 50% of a CPU
 	# unless the machine starved it.
 	duty = val(burn_truth, "measured_duty") + 0
@@ -271,14 +278,8 @@ END {
 	      sprintf("burn: cpu_ns sum %.1f ms (truth %.1f ms, tol 3%%)", bcpu / 1e6, bns / 1e6))
 
 	# run-queue wait: the median of the steady ticks against run_delay.
-	m = 0
-	for (k = 2; k < nw; k++)
-		ws[++m] = wpct[k]
-	for (a = 2; a <= m; a++)
-		for (b = a; b > 1 && ws[b - 1] > ws[b]; b--) {
-			t = ws[b]; ws[b] = ws[b - 1]; ws[b - 1] = t
-		}
-	wmed = m ? (m % 2 ? ws[(m + 1) / 2] : (ws[m / 2] + ws[m / 2 + 1]) / 2) : -1
+	wmed = steady_median(wpct, nw)
+	m = nsteady
 	wtol = wait_truth > 100 ? wait_truth / 10 : 10
 	check(!wnull && m >= 2 && wait_truth > 50 && abs(wmed - wait_truth) <= wtol,
 	      sprintf("wait: wait_pct median of %d steady ticks %.1f (schedstat run_delay %.1f, tol 10 or 10%%; %d null)",

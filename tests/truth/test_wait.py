@@ -25,7 +25,6 @@ ticks keep to a grid) and every 20 ms in between. Checks:
 
 import os
 import sys
-import threading
 import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
@@ -36,55 +35,8 @@ TOL_THREAD = 1.0
 TOL_PROC = 2.0
 
 
-def sched_map(pid):
-    """{tid: (run_delay_ns, pcount)} for every live thread of pid."""
-    out = {}
-    try:
-        tids = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return None
-    for tid in tids:
-        try:
-            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
-                v = f.read().split()
-            out[int(tid)] = (int(v[1]), int(v[2]))
-        except (OSError, ValueError, IndexError):
-            pass
-    return out
-
-
-class TickSampler:
-    """Polls f() every `fast` s within `near` s of t0 + k * delay (the
-    tool's ticks), every `slow` s otherwise, keeping (time.time(), value)."""
-
-    def __init__(self, f, t0, delay, fast=0.0005, slow=0.02, near=0.025):
-        self.f, self.t0, self.delay = f, t0, delay
-        self.fast, self.slow, self.near = fast, slow, near
-        self.samples = []
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            a = time.time()
-            v = self.f()
-            b = time.time()
-            if v is not None:
-                self.samples.append(((a + b) / 2, v))
-            k = round((b - self.t0) / self.delay)
-            off = abs(b - (self.t0 + k * self.delay))
-            self._stop.wait(self.fast if off < self.near else
-                            min(self.slow, max(self.fast, off - self.near)))
-
-    def stop(self):
-        self._stop.set()
-        self._t.join()
-        return self.samples
-
-
 def truth_delta(samples, tid, tick, field):
-    """Change of schedstat field (0 run_delay, 1 pcount) of tid over the
+    """Change of schedstat field (1 run_delay, 2 pcount) of tid over the
     tick's interval, interpolated; None when not covered."""
     series = [(t, m[tid][field]) for t, m in samples if tid in m]
     t1 = tick["time"]
@@ -105,7 +57,7 @@ def main():
                               "--thread", "pin2:100:0", "--thread", "hog:100:1"])
     os.sched_setaffinity(0, {0})
     first = tool.ticks[0]["time"]
-    sampler = TickSampler(lambda: sched_map(wl.pid), first, 1.0)
+    sampler = ri.Sampler(lambda: ri.task_schedstat_map(wl.pid), period=ri.around_ticks(first, 1.0))
     time.sleep(ticks - 2.5)
     samples = sampler.stop()
     truth = wl.stop()
@@ -123,7 +75,7 @@ def main():
         diffs, nerr, pcts, cpus, real, bad = [], 0, [], [], [], []
         for tick, p in st:
             t = ri.find_thread(p, tid)
-            want = truth_delta(samples, tid, tick, 0)
+            want = truth_delta(samples, tid, tick, 1)
             if t is None or want is None:
                 continue
             iv = tick["interval_s"]
@@ -137,7 +89,7 @@ def main():
             pcts.append(pct)
             real.append(real_pct)
             cpus.append(ri.num(t.get("cpu_pct")) or 0)
-            pc = truth_delta(samples, tid, tick, 1)
+            pc = truth_delta(samples, tid, tick, 2)
             if pc is not None and abs(n - pc) > max(2, 0.05 * pc):
                 nerr += 1
                 bad.append("tick %.1f: nsched %d, pcount delta %.1f" % (tick["time"], n, pc))
@@ -161,7 +113,7 @@ def main():
     pdiffs = []
     every = sorted({tid for _, m in samples for tid in m})
     for tick, p in st:
-        want = [truth_delta(samples, tid, tick, 0) for tid in every]
+        want = [truth_delta(samples, tid, tick, 1) for tid in every]
         pct = ri.num(p.get("wait_pct"))
         if pct is None or any(w is None for w in want):
             continue

@@ -31,17 +31,6 @@ struct phase {
 static struct phase phases[MAX_PHASES];
 static int nphases;
 
-static void spin_a_bit(void)
-{
-	static volatile uint64_t sink;
-	uint64_t x = sink;
-	int i;
-
-	for (i = 0; i < 2000; i++)
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-	sink = x;
-}
-
 static void parse_phase(const char *spec)
 {
 	char buf[64], *colon;
@@ -73,7 +62,7 @@ static void run_phase(struct phase *p)
 	ctarget = c0;
 	while (!wl_stop && wl_ns(CLOCK_MONOTONIC) < p->end) {
 		if (p->duty >= 100) {
-			spin_a_bit();
+			wl_spin_a_bit();
 			continue;
 		}
 		next += PERIOD_NS;
@@ -82,7 +71,7 @@ static void run_phase(struct phase *p)
 		if (ctarget - c > PERIOD_NS)
 			ctarget = c + PERIOD_NS;
 		while (!wl_stop && burn && wl_ns(CLOCK_THREAD_CPUTIME_ID) < ctarget)
-			spin_a_bit();
+			wl_spin_a_bit();
 		wl_sleep_until(next < p->end ? next : p->end);
 	}
 	p->end = wl_ns(CLOCK_MONOTONIC);
