@@ -116,17 +116,33 @@ char *ri_fmt_rate(char *buf, size_t len, double bps, int width)
 	return scaled(buf, len, bps, width);
 }
 
+/* Appends @s to @buf within @len, without printf (it runs per row). */
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf), k = strlen(s);
+
+	if (n + k >= len)
+		k = len > n + 1 ? len - n - 1 : 0;
+	memcpy(buf + n, s, k);
+	buf[n + k] = '\0';
+}
+
 char *ri_fmt_growth(char *buf, size_t len, double bps)
 {
 	double per_min = bps * 60.0;
 	char num[16];
 
+	if (!len)
+		return buf;
+	buf[0] = '\0';
 	if (!(per_min >= 0.5 || per_min <= -0.5)) {
-		snprintf(buf, len, "0/m");
+		append(buf, len, "0/m");
 		return buf;
 	}
 	scaled(num, sizeof(num), per_min < 0 ? -per_min : per_min, 5);
-	snprintf(buf, len, "%c%s/m", per_min < 0 ? '-' : '+', num);
+	append(buf, len, per_min < 0 ? "-" : "+");
+	append(buf, len, num);
+	append(buf, len, "/m");
 	return buf;
 }
 
@@ -147,7 +163,7 @@ char *ri_fmt_ns(char *buf, size_t len, double ns)
 	v = ns / steps[i].div;
 	dec = i == 0 || v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2;
 	ri_fmt_fixed(buf, len, v, dec);
-	snprintf(buf + strlen(buf), len - strlen(buf), "%s", steps[i].unit);
+	append(buf, len, steps[i].unit);
 	return buf;
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../core/alerts.h"
+#include "../../core/format.h"
 #include "../../core/units.h"
 #include "check.h"
 
@@ -604,6 +605,19 @@ static void test_fmt(void)
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_READ, 12 * MIB), "12.0M/s");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_CSW, 812.4), "812/s");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_THREADS, 12), "12");
+	CHECK_STR(ri_fmt_growth(b, sizeof(b), 0), "0/m");
+	CHECK_STR(ri_fmt_growth(b, sizeof(b), 0.001), "0/m");
+	CHECK_STR(ri_fmt_growth(b, sizeof(b), 600.0 * MIB / 60), "+600M/m");
+	CHECK_STR(ri_fmt_growth(b, sizeof(b), -60.3 * MIB / 60), "-60.3M/m");
+	CHECK(strlen(ri_fmt_growth(b, sizeof(b), -1e18)) <= 8);
+	CHECK_STR(ri_fmt_growth(b, 4, 8 * MIB / 60), "+8.");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 850), "850ns");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 12400), "12.4us");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 4.1e6), "4.10ms");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 1.2e9), "1.20s");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 999.8), "1.00us");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), 0), "0ns");
+	CHECK_STR(ri_fmt_ns(b, sizeof(b), -5), "0ns");
 	CHECK_STR(ri_alert_state_name(RI_ALERT_PENDING), "pending");
 	CHECK_STR(ri_alert_metric_name(RI_AM_DISK_WRITE), "disk-write");
 }
