@@ -77,8 +77,7 @@ void ri_cli_usage(FILE *f)
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
-	      "  -V, --version          version\n"
-	      "\n",
+	      "  -V, --version          version\n",
 	      f);
 	ri_cli_alerts_usage(f);
 	fputs("\nExit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
