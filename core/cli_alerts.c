@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "hook.h"
@@ -82,10 +83,19 @@ static int read_rules(struct ri_opts *o, const char *path, bool optional, FILE *
 	if (!r)
 		return 0;
 	if (!lineno) {
-		if (optional && (r == -ENOENT || r == -ENOTDIR))
+		struct stat st;
+
+		/*
+		 * The user's file is read "when present": not there, or in a
+		 * home this user may not look into (sudo -u keeps HOME), is
+		 * not present. A file in sight that cannot be read is an error.
+		 */
+		if (optional && (r == -ENOENT || r == -ENOTDIR ||
+				 (r == -EACCES && stat(path, &st))))
 			return 0;
-		return usage_error(err, "--alerts: cannot read %.500s: %s", path,
-				   r == -EINVAL ? "not a regular file" : strerror(-r));
+		return usage_error(err, optional ? "cannot read the alerts file %.500s: %s" :
+						   "--alerts: cannot read %.500s: %s",
+				   path, r == -EINVAL ? "not a regular file" : strerror(-r));
 	}
 	snprintf(where, sizeof(where), "%.500s:%zu", path, lineno);
 	return rule_error(err, where, bad, &e);

@@ -10,7 +10,9 @@ its first bad character; for the other values, one line saying what is
 wrong and the usage. Nothing is started: under strace, no bpf() system
 call. The user's own alerts file ($XDG_CONFIG_HOME/resource_image/alerts)
 is checked the same way, and read when present: a good one gives alerts
-in the JSON, and --alerts FILE takes its place.
+in the JSON, and --alerts FILE takes its place; to another user, one in a
+home out of its sight is not present, one in sight it cannot read is an
+error.
 """
 
 import json
@@ -23,6 +25,7 @@ import tempfile
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib as ri  # noqa: E402
+import unpriv  # noqa: E402
 
 
 def main():
@@ -152,6 +155,32 @@ def main():
         c.true("%s: pid=1: threads >= 1 fires" % what, p.returncode == 0 and al and
                al[0].get("rule") == "pid=1: threads >= 1" and al[0].get("state") == "firing",
                "exit %d, alerts %r, stderr %r" % (p.returncode, al, p.stderr[:200]))
+    # As another user: a home it may not look into holds no file of its
+    # own (sudo -u keeps HOME); a file in sight it cannot read is an error.
+    hidden = os.path.join(tmp, "hidden")
+    shutil.copytree(xdg_bad, hidden)
+    os.chmod(hidden, 0o700)
+    seen = os.path.join(tmp, "seen")
+    shutil.copytree(xdg_good, seen)
+    os.chmod(tmp, 0o755)
+    os.chmod(seen, 0o755)
+    os.chmod(os.path.join(seen, "resource_image"), 0o755)
+    os.chmod(os.path.join(seen, "resource_image", "alerts"), 0o600)
+    bindir, binary = unpriv.copy_binary()
+    for xdg, what, want_rc, want_err in (
+            (hidden, "a user's file in a home out of sight is not there", 0, None),
+            (seen, "a user's file in sight but unreadable is an error", 2,
+             "cannot read the alerts file")):
+        argv, pre = unpriv.command(binary, ["-b", "--json", "--source", "procfs", "-n", "1",
+                                            "-d", "0.2", "-p", "1"])
+        env = san.env()
+        env["XDG_CONFIG_HOME"] = xdg
+        t = ri.Tool(argv[1:], san, preexec=pre, binary=argv[0], env=env)
+        rc = t.wait(30)
+        c.true("as uid %d, %s: exit %d" % (unpriv.UID, what, want_rc), rc == want_rc and
+               (want_err is None or (t.err and want_err in t.err[0])),
+               "exit %s, stderr %r" % (rc, t.err[:1]))
+    shutil.rmtree(bindir, ignore_errors=True)
     reps = san.reports()
     c.true("no sanitizer report", not reps, " | ".join(reps)[:600])
     shutil.rmtree(tmp, ignore_errors=True)
