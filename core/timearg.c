@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Times and sizes as the user writes them (timearg.h; durations are
- * duration.c's). Strict:
+ * Times as the user writes them, and the sizes of --max-size (timearg.h;
+ * durations and sizes are units.c's). Strict:
  * anything but the forms documented is -EINVAL, so a typo is a usage
  * error and never a silent seek to somewhere else.
  */
@@ -14,30 +14,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "duration.h"
+#include "units.h"
 #include "timearg.h"
 
 int ri_size_parse(const char *s, uint64_t *bytes)
 {
-	char *end;
+	const char *end;
 	double v;
 
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v))
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024.0; end++; break;
-	case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	case 't': case 'T': v *= 1024.0 * 1024 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || !(v >= 1) || v > 9e18)
+	/* units.c's sizes, whole, of a byte at least. */
+	if (!s || ri_parse_size(s, false, &v, &end) || *end || !(v >= 1) || v > 9e18)
 		return -EINVAL;
 	*bytes = (uint64_t)v;
 	return 0;
@@ -73,7 +59,7 @@ int ri_when_parse(const char *s, struct ri_when *w)
 		return -EINVAL;
 	if (*s == '-' || *s == '+') {
 		/* "-0s" is the end itself. */
-		if (ri_parse_duration(s + 1, &v))
+		if (ri_duration_arg(s + 1, &v))
 			return -EINVAL;
 		w->kind = *s == '-' ? RI_WHEN_FROM_END : RI_WHEN_FROM_START;
 		w->v = v;

@@ -3,8 +3,8 @@
  * The command line's times and sizes, for recording and replay:
  * --from/--to and the replay's jump prompt (a time of day, a date and
  * time, a time back from the end of the recording or on from its start,
- * Unix seconds) and --max-size (500M, 2G); durations, --keep's too, are
- * duration.h's. Pure functions over strings: the fuzzer calls them too.
+ * Unix seconds) and --max-size (500M, 2G); durations, --keep's too, and
+ * sizes are units.h's. Pure functions over strings: the fuzzer calls them too.
  */
 #ifndef RI_TIMEARG_H
 #define RI_TIMEARG_H

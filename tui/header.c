@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The lines around the table: the header (clock, interval, source and
- * probe, tasks, totals, event and drop rates) and the footer (key hints,
+ * probe, tasks, totals, event and drop rates, the alerts line of
+ * alerts.c when rules are given) and the footer (key hints,
  * or the prompt, or a passing message).
  */
 #ifndef _GNU_SOURCE
@@ -126,7 +127,8 @@ int header_draw(struct tui *v)
 	line1(v);
 	line2(v);
 	n = 2 + line3(v);
-	return n + replay_bar_draw(v, n);
+	n += replay_bar_draw(v, n);
+	return n + alerts_header_draw(v, n);
 }
 
 static const char *const hints[][2] = {

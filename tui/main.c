@@ -61,6 +61,8 @@ int main(int argc, char **argv)
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
 		mo.model.thread_history = o.threads;
+		mo.model.growth_window_s = o.growth_window;
+		mo.alerts = &o.alerts;
 		return ri_batch_run(&o, &mo);
 	}
 	return ri_tui_run(&o);
