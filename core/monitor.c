@@ -26,6 +26,7 @@ struct ri_monitor {
 	struct ri_sink *sinks;
 	double tick_s; /* the last complete tick's wall time */
 	struct ri_alerts *alerts;
+	const struct ri_ruleset *rules; /* what alerts evaluates, kept for a restart */
 };
 
 static int push_filter(struct ri_monitor *mon);
@@ -132,8 +133,10 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	o->model.missing_grace = src->sees_short_lived ? 1 : 0;
 	mon->mopts = o->model;
 	mon->model = ri_model_new(&o->model);
-	if (o->alerts && o->alerts->n)
+	if (o->alerts && o->alerts->n) {
+		mon->rules = o->alerts;
 		mon->alerts = ri_alerts_new(o->alerts);
+	}
 	if (!mon->model || (o->alerts && o->alerts->n && !mon->alerts)) {
 		ri_monitor_close(mon);
 		snprintf(err, errlen, "out of memory");
@@ -190,8 +193,17 @@ void ri_monitor_close(struct ri_monitor *mon)
 int ri_monitor_restart(struct ri_monitor *mon)
 {
 	struct ri_model *old = mon->model, *m = ri_model_new(&mon->mopts);
+	struct ri_alerts *a = NULL;
 	int err = 0;
 
+	/*
+	 * The alerts start afresh too: a rule pending or firing at the time
+	 * left says nothing of the time jumped to.
+	 */
+	if (m && mon->rules && !(a = ri_alerts_new(mon->rules))) {
+		ri_model_free(m);
+		return -ENOMEM;
+	}
 	if (!m)
 		return -ENOMEM;
 	if (mon->own_choice && ri_model_has_choice(old)) {
@@ -203,8 +215,13 @@ int ri_monitor_restart(struct ri_monitor *mon)
 			       old->nchoice_pids * sizeof(*m->choice_starts));
 	}
 	if (err) {
+		ri_alerts_free(a);
 		ri_model_free(m);
 		return err;
+	}
+	if (a) {
+		ri_alerts_free(mon->alerts);
+		mon->alerts = a;
 	}
 	{
 		/*
