@@ -113,13 +113,17 @@ static void put_int_col(FILE *f, long long v, int w)
 	put_col(f, b, w, false);
 }
 
+/* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
 static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
-		     const char *comm, const struct ri_fig *g, bool exited)
+		     const char *comm, const struct ri_fig *g, const char *tail)
 {
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
 	put_col(f, ts, 8, true);
-	put_int_col(f, pid, 7);
+	if (pid)
+		put_int_col(f, pid, 7);
+	else
+		put_col(f, "-", 7, false);
 	if (threads) {
 		if (tid)
 			put_int_col(f, tid, 7);
@@ -128,7 +132,10 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	}
 	/* Screen columns, not bytes: a name never shifts the columns after it. */
 	put_col(f, ri_fit(name, sizeof(name), comm, RI_COMM_LEN, 15), 15, true);
-	put_int_col(f, g->cpu, 3);
+	if (g->cpu >= 0)
+		put_int_col(f, g->cpu, 3);
+	else
+		put_col(f, "-", 3, false);
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->cpu_pct, 6), 6, false);
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->mem_pct, 5), 5, false);
 	put_col(f, ri_fmt_bytes(b, sizeof(b), (double)g->rss_bytes, 6), 6, false);
@@ -142,7 +149,7 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	for (int n = (int)strlen(b); n < 6; n++)
 		fputc_unlocked(' ', f);
 	put(f, b);
-	put(f, exited ? "  [exited]\n" : "\n");
+	put(f, tail);
 }
 
 struct batch {
@@ -154,7 +161,12 @@ struct batch {
 
 static int build_rows(struct batch *b)
 {
-	struct ri_rows_opts ro = { .sort = b->o->sort, .all_threads = b->o->threads };
+	/*
+	 * Text folds the short-lived (per parent and name, one row with their
+	 * sums); JSON lists every process, for whoever sums them otherwise.
+	 */
+	struct ri_rows_opts ro = { .sort = b->o->sort, .all_threads = b->o->threads,
+				   .fold = !b->o->json && !b->o->no_fold };
 
 	return ri_rows_build(&b->rows, ri_monitor_model(b->mon), &ro);
 }
@@ -169,13 +181,19 @@ static void text_tick(FILE *f, struct batch *b)
 	text_header(f, m, &b->info, b->o->threads);
 	for (i = 0; i < b->rows.n; i++) {
 		const struct ri_row *r = &b->rows.v[i];
+		char tail[64];
 
-		if (r->t)
+		if (r->kind == RI_ROW_FOLD) {
+			snprintf(tail, sizeof(tail), "  [folded: %zu exited, ppid %d]\n",
+				 r->g->count, r->g->ppid);
+			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, tail);
+		} else if (r->t) {
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, r->t->exited);
-		else
+				 &r->t->fig, r->t->exited ? "  [exited]\n" : "\n");
+		} else {
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, r->p->exited);
+				 &r->p->fig, r->p->exited ? "  [exited]\n" : "\n");
+		}
 	}
 	fputc('\n', f);
 }

@@ -17,6 +17,9 @@ enum {
 	OPT_PROBE,
 	OPT_EXIT_BUFFER,
 	OPT_BTF,
+	OPT_NO_FOLD,
+	OPT_NO_CONFIG,
+	OPT_TREE,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +40,10 @@ static const struct option longopts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
+	{ "no-mouse", no_argument, NULL, 'M' },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "tree", no_argument, NULL, OPT_TREE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -62,11 +69,17 @@ void ri_cli_usage(FILE *f)
 	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n"
 	      "  -s, --sort KEY         cpu mem time pid io comm read write disk-read\n"
 	      "                         disk-write csw threads rss user wait growth\n"
-	      "                         (default cpu)\n"
+	      "                         nice virt start (default cpu)\n"
 	      "      --json             batch output as JSON Lines, one object per tick\n"
 	      "  -t, --theme NAME|PATH  colour theme (interactive)\n"
 	      "  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
 	      "  -U, --no-unicode       ASCII sparklines and tree\n"
+	      "      --no-fold          list every exited process on its own row (by\n"
+	      "                         default those of one parent and name that exited\n"
+	      "                         in the interval are one row, with their sums)\n"
+	      "      --tree             start in the tree view (interactive)\n"
+	      "  -M, --no-mouse         leave the mouse to the terminal (interactive)\n"
+	      "      --no-config        neither read nor write the settings file\n"
 	      "      --source KIND      auto, bpf or procfs (default auto: bpf, or procfs\n"
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
@@ -193,6 +206,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		if (d < 0.01 || d > 86400)
 			return bad(err, "-d: %s is out of range (0.01 to 86400 seconds)", arg);
 		o->delay = d;
+		o->delay_given = true;
 		return 0;
 	case 'n':
 		errno = 0;
@@ -222,6 +236,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case 's':
 		if (ri_sort_parse(arg, &o->sort))
 			return bad(err, "-s: unknown sort key '%.64s'", arg);
+		o->sort_given = true;
 		return 0;
 	case 't':
 		o->theme = arg;
@@ -267,6 +282,18 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_BTF:
 		o->btf_path = arg;
 		return 0;
+	case OPT_NO_FOLD:
+		o->no_fold = true;
+		return 0;
+	case 'M':
+		o->no_mouse = true;
+		return 0;
+	case OPT_NO_CONFIG:
+		o->no_config = true;
+		return 0;
+	case OPT_TREE:
+		o->tree = true;
+		return 0;
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -294,7 +321,7 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	opterr = 1;
 	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUMvhV", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;

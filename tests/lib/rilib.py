@@ -490,8 +490,9 @@ class BpfWatch:
 
 class Tool:
     """The tool as a child process: cmd is [binary] + args. stdout lines
-    (bytes) are kept in raw and, in JSON mode, parsed into ticks (lines that
-    do not parse go to bad); stderr lines in err; VmHWM in hwm_kib.
+    (bytes) are kept in raw, with the time.time() each arrived in
+    raw_times, and, in JSON mode, parsed into ticks (lines that do not
+    parse go to bad); stderr lines in err; VmHWM in hwm_kib.
 
     san: a SanDir for its sanitizer reports (else the environment's
     settings hold); cpu: pin it to that CPU; sample(tool): called every
@@ -503,6 +504,7 @@ class Tool:
         self.json_mode = json_mode
         self.source = source
         self.raw, self.ticks, self.bad, self.err = [], [], [], []
+        self.raw_times = []
         self.sample = sample
         self.hwm_kib = 0
         self.rc = None
@@ -538,8 +540,10 @@ class Tool:
 
     def _out(self):
         for n, line in enumerate(iter(self.proc.stdout.readline, b""), 1):
+            now = time.time()
             with self._cv:
                 self.raw.append(line)
+                self.raw_times.append(now)
                 if self.json_mode:
                     try:
                         self.ticks.append(json.loads(line.decode("utf-8")))
