@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "cgroup.h"
 #include "format.h"
 #include "monitor.h"
 #include "rows.h"
@@ -157,6 +158,7 @@ struct batch {
 	struct ri_monitor *mon;
 	struct ri_monitor_info info;
 	struct ri_rows rows;
+	struct ri_cgroups *cgroups; /* JSON: cgroup ids to paths */
 };
 
 static int build_rows(struct batch *b)
@@ -287,8 +289,10 @@ static void json_thread(FILE *f, const struct ri_thread *t, bool first)
 	fputc('}', f);
 }
 
-static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
+static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
+			   struct ri_cgroups *cg)
 {
+	const char *path = ri_cgroup_path(cg, p->cgroup_id);
 	char num[24];
 
 	put(f, first ? "{\"pid\":" : ",{\"pid\":");
@@ -297,6 +301,12 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
 	json_u64(f, "uid", p->uid);
 	put(f, ",\"comm\":");
 	ri_json_str(f, p->comm, RI_COMM_LEN);
+	/* The cgroup v2 path; null when the process's is not known. */
+	put(f, ",\"cgroup\":");
+	if (path)
+		ri_json_str(f, path, strlen(path));
+	else
+		put(f, "null");
 	json_int(f, "nthreads", p->nthreads);
 	json_u64(f, "start_ns", p->start_ns);
 	json_fig(f, &p->fig, p->exit_time, p->exited);
@@ -343,7 +353,7 @@ static void json_tick(FILE *f, struct batch *b)
 			fputs("]}", f);
 		else if (nprocs)
 			fputc('}', f);
-		json_proc_open(f, r->p, nprocs++ == 0);
+		json_proc_open(f, r->p, nprocs++ == 0, b->cgroups);
 		nthreads = 0;
 		if (b->o->threads)
 			fputs(",\"threads\":[", f);
@@ -395,6 +405,11 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		return 1;
 	}
 	ri_monitor_info(b.mon, &b.info);
+	if (o->json && ri_cgroups_open(&b.cgroups, NULL)) {
+		fprintf(stderr, "resource_image: out of memory\n");
+		ri_monitor_close(b.mon);
+		return 1;
+	}
 	if (warn[0])
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
 	if ((o->npids || o->nnames) &&
@@ -403,6 +418,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		fprintf(stderr, "resource_image: cannot apply the choice: %s\n",
 			strerror(-e));
 		ri_monitor_close(b.mon);
+		ri_cgroups_close(b.cgroups);
 		return 1;
 	}
 	start = mono_ns();
@@ -433,5 +449,6 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	}
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
+	ri_cgroups_close(b.cgroups);
 	return ret;
 }
