@@ -730,6 +730,19 @@ class Workload:
 
 # ---- the interactive tool in tmux -------------------------------------------
 
+_config_dir = []
+
+
+def private_config():
+    """An XDG_CONFIG_HOME of this test's own (removed at exit), so the
+    interactive tool neither reads nor writes the user's settings file."""
+    if not _config_dir:
+        d = tempfile.mkdtemp(prefix="ri-config-")
+        atexit.register(shutil.rmtree, d, True)
+        _config_dir.append(d)
+    return _config_dir[0]
+
+
 class Tmux:
     """A private tmux server (its own socket, no config) with one session
     running command in a cols x rows pane; killed when the test exits.
@@ -754,9 +767,11 @@ class Tmux:
     @staticmethod
     def tool_command(args, env=("TERM=tmux-256color", "LANG=C.UTF-8"), binary=None):
         """The pane command the TUI tests use: the tool, then EXIT=<code>,
-        then the pane stays open."""
-        return "env %s %s %s; echo EXIT=$?; cat >/dev/null" % (
-            " ".join(env), shlex.quote(binary or RI_BIN), " ".join(shlex.quote(a) for a in args))
+        then the pane stays open. Its settings file is the test's own
+        (private_config()), never the user's."""
+        return "env XDG_CONFIG_HOME=%s %s %s %s; echo EXIT=$?; cat >/dev/null" % (
+            shlex.quote(private_config()), " ".join(env), shlex.quote(binary or RI_BIN),
+            " ".join(shlex.quote(a) for a in args))
 
     def run(self, *args):
         return subprocess.run(["tmux", "-L", self.sock] + list(args), capture_output=True,

@@ -61,7 +61,7 @@ start() { # theme
 	SOCK=ri-shots-$$-$1
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $1; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $1; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
