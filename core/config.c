@@ -186,7 +186,8 @@ static void setting(struct ctx *x, char *line, const struct ri_config_names *nm,
 		if (errno || end == v || *end || !isfinite(d) || d < 0.01 || d > 86400)
 			bad(x, "delay '%.40s' is not 0.01 to 86400 seconds", v);
 		else {
-			c->delay = d;
+			/* Milliseconds: what is written reads back the same. */
+			c->delay = round(d * 1000) / 1000;
 			c->set |= RI_CFG_DELAY;
 		}
 	} else if (!strcmp(key, "theme")) {
@@ -318,8 +319,18 @@ int ri_config_format(const struct ri_config *c, const struct ri_config_names *nm
 	    "# interactive view; command-line options win for their run.\n");
 	OUT("sort = %s\n", ri_sort_name(c->sort));
 	OUT("reverse = %s\n", c->reverse ? "yes" : "no");
-	OUT("delay = %g\n", c->delay);
-	OUT("theme = %s\n", c->theme[0] ? c->theme : "default");
+	{
+		char d[32];
+		size_t e;
+
+		snprintf(d, sizeof(d), "%.3f", c->delay);
+		for (e = strlen(d); e > 1 && d[e - 1] == '0'; e--)
+			d[e - 1] = '\0';
+		if (e > 1 && d[e - 1] == '.')
+			d[e - 1] = '\0';
+		OUT("delay = %s\n", d);
+	}
+	OUT("theme = \"%s\"\n", c->theme[0] ? c->theme : "default");
 	OUT("columns = ");
 	for (i = 0; i < c->ncolumns; i++)
 		if (c->columns[i] >= 0 && c->columns[i] < nm->ncolumns)
