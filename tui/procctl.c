@@ -5,7 +5,9 @@
  * line. Once attached the tool keeps no CAP_KILL and no CAP_SYS_NICE (see
  * core/privs.c): it acts with its user's own rights, so as root on root's
  * processes, and the kernel says EPERM for the others, which is said as
- * "permission denied". A process is checked to be the one the row shows
+ * "permission denied". Renicing asks more: the kernel also refuses a
+ * process that holds capabilities the caller does not (cap_safe_nice), so
+ * a root daemon with its capabilities cannot be reniced from here. A process is checked to be the one the row shows
  * (same start time) before anything is sent, and a signal goes through a
  * pidfd when the kernel has them, so a PID reused meanwhile is never hit.
  */
@@ -179,8 +181,14 @@ void proc_renice(struct tui *v, const struct ri_row *r, int delta)
 			       "nice value needs CAP_SYS_NICE, which the tool does not keep)",
 			    cur, want, pid, name);
 	else if (err == EPERM)
-		tui_message(v, "nice %d -> %d for %d (%s): permission denied (not the "
-			       "tool's own user's process)", cur, want, pid, name);
+		/*
+		 * Another user's, or one of its own holding capabilities the
+		 * tool gave up: the kernel lets only CAP_SYS_NICE renice those.
+		 */
+		tui_message(v, "nice %d -> %d for %d (%s): permission denied (the tool "
+			       "keeps no CAP_SYS_NICE: only its own user's processes that "
+			       "hold no more capabilities than it does)",
+			    cur, want, pid, name);
 	else
 		tui_message(v, "nice %d -> %d for %d (%s): %s%s", cur, want, pid, name,
 			    why(err), done ? " (some threads changed)" : "");
