@@ -646,17 +646,6 @@ static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts
 
 /* --- group histories ----------------------------------------------------- */
 
-static void hist_sample(struct ri_hist *h, const struct ri_fig *f)
-{
-	double v[RI_M_COUNT];
-
-	v[RI_M_CPU] = f->cpu_pct;
-	v[RI_M_MEM] = (double)f->rss_bytes;
-	v[RI_M_READ] = f->io_rd_bps;
-	v[RI_M_WRITE] = f->io_wr_bps;
-	ri_hist_push(h, v);
-}
-
 static struct ri_group_hist *gh_find(struct ri_rows *r, const struct ri_row_key *k)
 {
 	size_t i;
@@ -717,7 +706,7 @@ static void group_histories(struct ri_rows *r, const struct ri_model *m)
 		h->seen = true;
 		h->idle = 0;
 		if (tick)
-			hist_sample(&h->hist, &g->fig);
+			ri_hist_sample(&h->hist, &g->fig);
 	}
 	if (!tick) {
 		group_hist_links(r);
@@ -732,7 +721,7 @@ static void group_histories(struct ri_rows *r, const struct ri_model *m)
 			continue;
 		}
 		if (!h->seen)
-			hist_sample(&h->hist, &zero);
+			ri_hist_sample(&h->hist, &zero);
 		i++;
 	}
 	group_hist_links(r);

@@ -210,6 +210,23 @@ static void cpu_strip(struct tui *v, int y, int x, int w, const int *ids, int n,
 	attrset(A_NORMAL);
 }
 
+/*
+ * Below the CPU meters on the left from line @k: memory and swap; on the
+ * right from line @ty: the text meters.
+ */
+static void mem_swap_text(struct tui *v, int y, int k, int lw, bool mem,
+			  bool swap, char (*text)[160], int nt, int ty, int rx)
+{
+	int i;
+
+	if (mem)
+		mem_bar(v, y + k++, 0, lw);
+	if (swap)
+		swap_bar(v, y + k++, 0, lw);
+	for (i = 0; i < nt; i++)
+		text_line(v, y + ty + i, rx, COLS - rx, text[i]);
+}
+
 int meters_draw(struct tui *v, int y, int h)
 {
 	const struct ri_machine_fig *f = &v->m->machine;
@@ -252,13 +269,7 @@ int meters_draw(struct tui *v, int y, int h)
 			return 2;
 		}
 		cpu_bar(v, y, 0, lw, "CPU", &f->all);
-		k = 1;
-		if (mem)
-			mem_bar(v, y + k++, 0, lw);
-		if (swap)
-			swap_bar(v, y + k++, 0, lw);
-		for (i = 0; i < nt; i++)
-			text_line(v, y + i, rx, COLS - rx, text[i]);
+		mem_swap_text(v, y, 1, lw, mem, swap, text, nt, 0, rx);
 		k = lines - strip;
 		for (i = 0; i < strip; i++)
 			cpu_strip(v, y + k + i, 0, COLS, ids, n, i * (COLS - 6));
@@ -269,13 +280,7 @@ int meters_draw(struct tui *v, int y, int h)
 			snprintf(label, sizeof(label), "%3d", ids[i]);
 			cpu_bar(v, y + i, 0, lw, label, &f->cpu[ids[i]]);
 		}
-		k = n;
-		if (mem)
-			mem_bar(v, y + k++, 0, lw);
-		if (swap)
-			swap_bar(v, y + k++, 0, lw);
-		for (i = 0; i < nt; i++)
-			text_line(v, y + i, rx, COLS - rx, text[i]);
+		mem_swap_text(v, y, n, lw, mem, swap, text, nt, 0, rx);
 		return lines;
 	}
 	for (i = 0; i < n; i++) {
@@ -284,12 +289,6 @@ int meters_draw(struct tui *v, int y, int h)
 		snprintf(label, sizeof(label), "%3d", ids[i]);
 		cpu_bar(v, y + i % per, c * (w + 1), w, label, &f->cpu[ids[i]]);
 	}
-	k = per;
-	if (mem)
-		mem_bar(v, y + k++, 0, lw);
-	if (swap)
-		swap_bar(v, y + k++, 0, lw);
-	for (i = 0; i < nt; i++)
-		text_line(v, y + per + i, rx, COLS - rx, text[i]);
+	mem_swap_text(v, y, per, lw, mem, swap, text, nt, per, rx);
 	return lines;
 }
