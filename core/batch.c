@@ -14,7 +14,10 @@
 
 #include "batch.h"
 #include "cgroup.h"
+#include "exporter.h"
+#include "batch_alerts.h"
 #include "format.h"
+#include "hook.h"
 #include "monitor.h"
 #include "rows.h"
 
@@ -73,9 +76,10 @@ static void text_header(FILE *f, const struct ri_model *m,
 	for (i = 0; i < nw; i++)
 		fprintf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
 	fputc('\n', f);
-	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s %7s %7s %8s %8s %6s\n", "TIME",
-		"PID", threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%", "RSS",
-		"READ/s", "WRITE/s", "DISK-R/s", "DISK-W/s", "CSW/s");
+	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s %7s %7s %8s %8s %6s %6s %7s %8s\n",
+		"TIME", "PID", threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%",
+		"RSS", "READ/s", "WRITE/s", "DISK-R/s", "DISK-W/s", "CSW/s", "WAIT%",
+		"AVGWAIT", "GROWTH");
 }
 
 /*
@@ -116,7 +120,8 @@ static void put_int_col(FILE *f, long long v, int w)
 
 /* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
 static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
-		     const char *comm, const struct ri_fig *g, const char *tail)
+		     const char *comm, const struct ri_fig *g,
+		     const struct ri_growth *gr, const char *tail)
 {
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
@@ -146,10 +151,17 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 		false);
 	put_col(f, g->disk_na ? "n/a" : ri_fmt_rate(b, sizeof(b), g->disk_wr_bps, 8), 8,
 		false);
-	ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0);
-	for (int n = (int)strlen(b); n < 6; n++)
+	put_col(f, ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0), 6, false);
+	/* Run-queue wait, and a process's memory trend (threads: "-"). */
+	put_col(f, g->wait_na ? "n/a" : ri_fmt_pct(b, sizeof(b), g->wait_pct, 6), 6, false);
+	put_col(f, g->wait_na || !g->nsched ? "-" : ri_fmt_ns(b, sizeof(b), g->wait_avg_ns),
+		7, false);
+	b[0] = '\0';
+	if (gr && gr->valid)
+		ri_fmt_growth(b, sizeof(b), gr->bps);
+	for (int n = (int)strlen(b[0] ? b : "-"); n < 8; n++)
 		fputc_unlocked(' ', f);
-	put(f, b);
+	put(f, b[0] ? b : "-");
 	put(f, tail);
 }
 
@@ -159,6 +171,7 @@ struct batch {
 	struct ri_monitor_info info;
 	struct ri_rows rows;
 	struct ri_cgroups *cgroups; /* JSON: cgroup ids to paths */
+	struct ri_hook *hook; /* --alert-exec */
 };
 
 static int build_rows(struct batch *b)
@@ -188,15 +201,17 @@ static void text_tick(FILE *f, struct batch *b)
 		if (r->kind == RI_ROW_FOLD) {
 			snprintf(tail, sizeof(tail), "  [folded: %zu exited, ppid %d]\n",
 				 r->g->count, r->g->ppid);
-			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, tail);
+			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, tail);
 		} else if (r->t) {
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, r->t->exited ? "  [exited]\n" : "\n");
+				 &r->t->fig, NULL, r->t->exited ? "  [exited]\n" : "\n");
 		} else {
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, r->p->exited ? "  [exited]\n" : "\n");
+				 &r->p->fig, &r->p->growth,
+				 r->p->exited ? "  [exited]\n" : "\n");
 		}
 	}
+	ri_batch_alerts_text(f, ri_monitor_alerts(b->mon), b->hook);
 	fputc('\n', f);
 }
 
@@ -275,6 +290,18 @@ static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exi
 	json_u64(f, "vcsw", g->vcsw);
 	json_u64(f, "ivcsw", g->ivcsw);
 	json_int(f, "cpu", g->cpu);
+	if (g->wait_na) {
+		put(f, ",\"wait_ns\":null,\"wait_pct\":null,\"nsched\":null,"
+		       "\"wait_avg_ns\":null");
+	} else {
+		json_u64(f, "wait_ns", g->wait_ns);
+		json_num(f, "wait_pct", g->wait_pct);
+		json_u64(f, "nsched", g->nsched);
+		if (g->nsched)
+			json_num(f, "wait_avg_ns", g->wait_avg_ns);
+		else
+			put(f, ",\"wait_avg_ns\":null");
+	}
 }
 
 static void json_thread(FILE *f, const struct ri_thread *t, bool first)
@@ -310,6 +337,12 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 	json_int(f, "nthreads", p->nthreads);
 	json_u64(f, "start_ns", p->start_ns);
 	json_fig(f, &p->fig, p->exit_time, p->exited);
+	/* The memory trend: null until the growth window is full. */
+	if (p->growth.valid)
+		json_num(f, "rss_growth_bps", p->growth.bps);
+	else
+		put(f, ",\"rss_growth_bps\":null");
+	json_bool(f, "growing", p->growth.growing);
 }
 
 static void json_tick(FILE *f, struct batch *b)
@@ -360,7 +393,9 @@ static void json_tick(FILE *f, struct batch *b)
 	}
 	if (nprocs)
 		fputs(b->o->threads ? "]}" : "}", f);
-	fputs("]}\n", f);
+	fputc(']', f);
+	ri_batch_alerts_json(f, ri_monitor_alerts(b->mon), b->hook);
+	fputs("}\n", f);
 }
 
 static uint64_t mono_ns(void)
@@ -421,6 +456,24 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		ri_cgroups_close(b.cgroups);
 		return 1;
 	}
+	if ((e = ri_exporter_attach(b.mon, err, sizeof(err)))) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		ri_monitor_close(b.mon);
+		ri_cgroups_close(b.cgroups);
+		return 1;
+	}
+	if (o->alert_exec) {
+		struct ri_hook_opts ho = { .cmd = o->alert_exec };
+
+		if (ri_hook_start(&ho, &b.hook, err, sizeof(err))) {
+			fprintf(stderr, "resource_image: %s\n", err);
+			ri_exporter_stop();
+			ri_monitor_close(b.mon);
+			ri_cgroups_close(b.cgroups);
+			return 1;
+		}
+		ri_monitor_add_sink(b.mon, ri_hook_sink(b.hook));
+	}
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
 		if (!sleep_until(start + (uint64_t)tick * step))
@@ -432,6 +485,8 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			ret = 1;
 			break;
 		}
+		if (o->quiet)
+			continue;
 		if (build_rows(&b)) {
 			fprintf(stderr, "resource_image: out of memory\n");
 			ret = 1;
@@ -447,8 +502,10 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			break;
 		}
 	}
+	ri_exporter_stop();
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
 	ri_cgroups_close(b.cgroups);
+	ri_hook_finish(b.hook, stderr);
 	return ret;
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "units.h"
+#include "metrics.h"
 
 enum {
 	OPT_JSON = 256,
@@ -20,6 +22,10 @@ enum {
 	OPT_NO_FOLD,
 	OPT_NO_CONFIG,
 	OPT_TREE,
+	OPT_LISTEN,
+	OPT_MAX_SERIES,
+	OPT_METRICS_LINGER,
+	OPT_METRICS_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -44,6 +50,15 @@ static const struct option longopts[] = {
 	{ "no-mouse", no_argument, NULL, 'M' },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+	{ "metrics-linger", required_argument, NULL, OPT_METRICS_LINGER },
+	{ "metrics-threads", no_argument, NULL, OPT_METRICS_THREADS },
+	{ "alert", required_argument, NULL, RI_OPT_ALERT },
+	{ "alerts", required_argument, NULL, RI_OPT_ALERTS },
+	{ "alert-exec", required_argument, NULL, RI_OPT_ALERT_EXEC },
+	{ "growth-window", required_argument, NULL, RI_OPT_GROWTH_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -84,11 +99,22 @@ void ri_cli_usage(FILE *f)
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
+	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
+	      "                         a pure exporter)\n"
+	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
+	      "                         http://ADDR:PORT/metrics (ADDR default\n"
+	      "                         127.0.0.1; [::1]:PORT for IPv6)\n"
+	      "      --max-series N     at most N series (default 10000); past it the\n"
+	      "                         smallest groups fold into comm=\"other\"\n"
+	      "      --metrics-linger DURATION  how long the series of exited\n"
+	      "                         processes stay (default 5m; 90s, 1h, 0)\n"
+	      "      --metrics-threads  per-thread-name series of chosen processes\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
-	      "  -V, --version          version\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
+	      "  -V, --version          version\n",
+	      f);
+	ri_cli_alerts_usage(f);
+	fputs("\nExit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
 	      f);
 }
 
@@ -294,6 +320,40 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_TREE:
 		o->tree = true;
 		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_LISTEN: {
+		char why[160];
+
+		if (ri_listen_parse(arg, &o->listen_addr, why, sizeof(why)))
+			return bad(err, "--listen: %s", why);
+		o->listen = true;
+		return 0;
+	}
+	case OPT_MAX_SERIES:
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < RI_METRICS_MIN_SERIES || n > 10000000)
+			return bad(err, "--max-series: '%.64s' is not a count from "
+				       XSTR(RI_METRICS_MIN_SERIES) " to 10000000", arg);
+		o->max_series = (size_t)n;
+		return 0;
+	case OPT_METRICS_LINGER:
+		if (ri_duration_arg(arg, &d) || d > 86400)
+			return bad(err, "--metrics-linger: '%.64s' is not a duration "
+				       "up to a day (e.g. 300, 90s, 5m, 1h, 0)", arg);
+		o->metrics_linger = d;
+		o->metrics_linger_set = true;
+		return 0;
+	case OPT_METRICS_THREADS:
+		o->metrics_threads = true;
+		return 0;
+	case RI_OPT_ALERT:
+	case RI_OPT_ALERTS:
+	case RI_OPT_ALERT_EXEC:
+	case RI_OPT_GROWTH_WINDOW:
+		return ri_cli_alert_opt(o, c, arg, err);
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -321,14 +381,21 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	opterr = 1;
 	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUMvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUMvqhV", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;
 	}
 	if (optind < argc)
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
+	if ((r = ri_cli_alerts_finish(o, err)))
+		return (enum ri_cli_result)r;
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
+	if (o->quiet)
+		o->batch = true; /* nothing printed: no screen either */
+	if (!o->listen && (o->max_series || o->metrics_linger_set || o->metrics_threads))
+		return (enum ri_cli_result)bad(err, "--max-series, --metrics-linger and "
+					       "--metrics-threads go with --listen%s", "");
 	return RI_CLI_RUN;
 }

@@ -2,8 +2,9 @@
 /*
  * The lines around the table: the header (clock, interval, source and
  * probe, tasks, totals, event and drop rates, then the meters of
- * meters.c and what the view is limited to) and the footer (htop's
- * function bar, or the prompt, or a passing message).
+ * meters.c, the alerts line of alerts.c when rules are given, and what
+ * the view is limited to) and the footer (htop's function bar, or the
+ * prompt, or a passing message).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -16,20 +17,12 @@
 #include "../core/format.h"
 #include "view.h"
 
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void line1(struct tui *v)
 {
 	const struct ri_model *m = v->m;
 	const struct ri_monitor_info *src = &v->info;
 	char clock[16], d[16];
-	time_t t = (time_t)(m->tick ? m->time : now_real());
+	time_t t = (time_t)(m->tick ? m->time : tui_now_real());
 	struct tm tm;
 
 	localtime_r(&t, &tm);
@@ -159,6 +152,7 @@ int header_draw(struct tui *v)
 	line2(v);
 	if (v->meters && meter_budget() >= 2)
 		y += meters_draw(v, y, meter_budget());
+	y += alerts_header_draw(v, y);
 	return y + line3(v, y);
 }
 
@@ -187,7 +181,7 @@ void footer_draw(struct tui *v)
 		return;
 	}
 	move(y, 0);
-	if (v->msg[0] && now_real() < v->msg_until) {
+	if (v->msg[0] && tui_now_real() < v->msg_until) {
 		attrset(v->attr[R_WARNING] | A_BOLD);
 		addnstr(v->msg, COLS);
 		attrset(A_NORMAL);

@@ -28,9 +28,9 @@
 #define SPARK_MAX 60
 
 enum col_id {
-	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_MEM, C_RSS, C_TIME,
-	C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_CGROUP, C_STATE, C_NICE,
-	C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
+	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
+	C_GROWTH, C_TIME, C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_CGROUP,
+	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
 /*
@@ -58,9 +58,13 @@ static const struct col {
 		     "CPU it last ran on" },
 	[C_CPU] = { "CPU%", "CPU%", 6, 0, false, true, RI_SORT_CPU,
 		    "CPU time over the interval, of one CPU" },
+	[C_WAIT] = { "WAIT%", "WAIT%", 5, 9, false, true, RI_SORT_WAIT,
+		     "time runnable but waiting for a CPU, of the interval" },
 	[C_MEM] = { "MEM%", "MEM%", 5, 0, false, true, RI_SORT_MEM,
 		    "resident memory over MemTotal" },
 	[C_RSS] = { "RSS", "RSS", 6, 6, false, true, RI_SORT_RSS, "resident memory" },
+	[C_GROWTH] = { "GROWTH", "GROWTH", 8, 9, false, true, RI_SORT_GROWTH,
+		       "trend of resident memory per second; a steady climb warns" },
 	[C_TIME] = { "TIME+", "TIME+", 9, 11, false, true, RI_SORT_TIME,
 		     "CPU time since it started" },
 	[C_READ] = { "READ/s", "READ/s", 7, 4, false, true, RI_SORT_READ,
@@ -407,6 +411,18 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 	case C_CPU:
 		ri_fmt_pct(b, n, f->cpu_pct, w);
 		return cpu_role(f->cpu_pct);
+	case C_WAIT:
+		/* Runnable but waiting for a CPU: coloured as CPU% is. */
+		if (f->wait_na)
+			snprintf(b, n, "n/a");
+		else
+			ri_fmt_pct(b, n, f->wait_pct, w);
+		return f->wait_na ? R_NORMAL : cpu_role(f->wait_pct);
+	case C_GROWTH:
+		/* A process's memory trend (core/growth.c); a steady climb warns. */
+		if (proc && r->p->growth.valid)
+			ri_fmt_growth(b, n, r->p->growth.bps);
+		return proc && r->p->growth.growing ? R_WARNING : R_MEMORY;
 	case C_MEM:
 		/* Threads share their process's memory: shown once, on it. */
 		if (!r->t && r->kind != RI_ROW_FOLD)
@@ -558,8 +574,12 @@ static bool row_exited(const struct ri_row *r)
 static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 {
 	const struct ri_row *r = &v->rows.v[i];
+	const struct ri_alerts *al = ri_monitor_alerts(v->mon);
 	bool sel = i == v->rows.sel;
 	bool exited = row_exited(r);
+	/* A process with a firing alert: the whole row in the warning colour. */
+	bool alert = r->kind == RI_ROW_PROC && al &&
+		     ri_alerts_proc_firing(al, r->p->pid, r->p->start_ns);
 	char b[256];
 	int x = 0, k, role, a;
 
@@ -572,10 +592,13 @@ static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 			 * background: the busiest row is the one most looked at.
 			 */
 			spark_cell(v, r, y, x, l->w[k],
-				   sel ? -2 : exited ? v->attr[R_EXITED] : -1);
+				   sel ? -2 : exited ? v->attr[R_EXITED] :
+				   alert ? v->attr[R_WARNING] : -1);
 		} else {
 			role = cell(b, sizeof(b), v, r, c, l->w[k]);
 			a = v->attr[role];
+			if (alert)
+				a = v->attr[R_WARNING] | A_BOLD;
 			if (exited)
 				a = v->attr[R_EXITED];
 			if (sel)

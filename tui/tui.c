@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/exporter.h"
+#include "../core/hook.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -165,12 +167,22 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.model.linger_ticks = LINGER_TICKS;
 	mo.model.keep_chosen = true;
 	mo.model.thread_history = true;
+	mo.model.growth_window_s = o->growth_window;
+	mo.alerts = &o->alerts;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {
 		if (!err[0])
 			snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
+	}
+	if (o->alert_exec) {
+		/* Quiet: its stderr must not scribble over the screen. */
+		struct ri_hook_opts ho = { .cmd = o->alert_exec, .quiet = true };
+
+		if ((ret = ri_hook_start(&ho, &v->hook, err, errlen)))
+			return ret;
+		ri_monitor_add_sink(v->mon, ri_hook_sink(v->hook));
 	}
 	v->m = ri_monitor_model(v->mon);
 	ri_monitor_info(v->mon, &v->info);
@@ -179,6 +191,9 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	if (o->npids || o->nnames)
 		tui_apply_choice(v, o->pids, o->npids,
 				 (const char(*)[RI_COMM_LEN])o->names, o->nnames);
+	ret = ri_exporter_attach(v->mon, err, errlen);
+	if (ret < 0)
+		return ret;
 	tui_rebuild_rows(v);
 	return 0;
 }
@@ -227,15 +242,17 @@ static void draw(struct tui *v, bool full)
 	v->fbar_y = -1;
 	if (v->help)
 		help_draw(v);
+	else if (v->alert_log)
+		alerts_log_draw(v);
 	else if (v->setup.open)
 		setup_draw(v);
 	else if (v->pk.open)
 		picker_draw(v);
 	else
 		draw_main(v);
-	if (!v->help && !v->pk.open && !v->setup.open)
+	if (!v->help && !v->pk.open && !v->setup.open && !v->alert_log)
 		footer_draw(v);
-	if (v->menu.kind != MENU_NONE && !v->help && !v->setup.open)
+	if (v->menu.kind != MENU_NONE && !v->help && !v->setup.open && !v->alert_log)
 		menu_draw(v);
 	refresh();
 }
@@ -404,8 +421,11 @@ int ri_tui_run(const struct ri_opts *o)
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])
 		fprintf(stderr, "resource_image: %s\n", err);
+	ri_exporter_stop();
 	if (v->mon)
 		ri_monitor_close(v->mon);
+	/* After the screen is gone: what it could not run may be said. */
+	ri_hook_finish(v->hook, stderr);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
 	ri_cgroups_close(v->cgroups);

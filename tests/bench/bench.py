@@ -13,6 +13,8 @@
      `resource_image -b -H` at most 1/10 of `top -H -b`, and process mode
      `resource_image -b` no more than `top -b`.
   3. Peak RSS of each of them (VmHWM, last seen before the exit).
+  4. The metrics endpoint: per-tick CPU with and without --listen, and
+     per-scrape CPU (tests/bench/bench_metrics.py says how).
 
 Every figure is the median of several rounds; targets are printed as
 ratios with MET / NOT MET, and nothing here fails on absolute times.
@@ -35,7 +37,7 @@ when missing or older than their sources.
 
 Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
 workload programs); the defaults are tests/lib/rilib.py's.
-Options: --quick (fewer, shorter rounds: a smoke test), --only probe|refresh.
+Options: --quick (fewer, shorter rounds: a smoke test), --only probe|refresh|metrics.
 Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat.
 """
 
@@ -52,6 +54,7 @@ import time
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rilib  # noqa: E402
+import bench_metrics  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -556,7 +559,7 @@ def report(args, probes, refresh):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
-    ap.add_argument("--only", choices=("probe", "refresh"), help="run one part only")
+    ap.add_argument("--only", choices=("probe", "refresh", "metrics"), help="run one part only")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -597,6 +600,8 @@ def main():
     finally:
         stop_all()
     report(args, probes, refresh)
+    if args.only in (None, "metrics"):
+        bench_metrics.run(args, ri, wl)
     log(f"\n(bench took {time.monotonic() - t0:.0f} s)")
 
 

@@ -12,6 +12,9 @@
 #   setup.png        F2: the setup screen's columns
 #   fold.png         a swarm of short-lived children, folded and opened
 #   theme-light.png, theme-nord.png   two more themes
+#   alerts.png       alert rules firing: the header's alert line, rows in
+#                    the warning colour
+#   alert-log.png    ! : the alert log
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
@@ -83,12 +86,14 @@ in_cgroup backup.service "${pids[2]}"
 in_cgroup docker-4f7c2a9e1b3d5f6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d1f3a.scope "${pids[3]}"
 in_cgroup postgresql.service "${pids[4]}"
 
-start() { # theme
+start() { # theme [more arguments, quoted for the shell]
+	local theme=$1
+	shift
 	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$1
+	SOCK=ri-shots-$$-$theme
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $1; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
@@ -146,3 +151,16 @@ for t in light nord; do
 	sleep 12
 	shot theme-$t "resource_image - theme $t"
 done
+
+# Alert rules: the web server's CPU, and any steady climb of memory.
+start default --growth-window 10s \
+	"'--alert=comm=webserver: cpu > 80% for 5s'" \
+	"'--alert=growth > 1M/min for 10s'" "'--alert=wait > 50% for 10s'"
+sleep 24
+# The cursor off the busiest rows, so their warning colour shows.
+keys Down Down Down Down Down Down
+sleep 1
+shot alerts "resource_image - alert rules firing: the header says so, rows turn red"
+keys '!'
+sleep 0.5
+shot alert-log "resource_image - !: the alert log"
