@@ -82,12 +82,6 @@ static void order(const struct ri_rows *r, char *out, size_t len)
 
 /* --- folds, tree, groups ------------------------------------------------ */
 
-struct swarm {
-	struct ri_model *m;
-	struct ri_drain d;
-	uint64_t now;
-};
-
 static struct ri_task *snap(struct ri_taskbuf *b, pid_t pid, pid_t ppid,
 			    const char *comm, uint64_t start, uint64_t cpu_ns,
 			    uid_t uid, uint64_t cg)
@@ -109,7 +103,7 @@ static struct ri_task *snap(struct ri_taskbuf *b, pid_t pid, pid_t ppid,
 }
 
 /* Live: the master 100, a kernel thread 2, a backend 206 (uid 70). */
-static void swarm_live(struct swarm *w, uint64_t k)
+static void swarm_live(struct world *w, uint64_t k)
 {
 	struct ri_task *t;
 
@@ -120,24 +114,13 @@ static void swarm_live(struct swarm *w, uint64_t k)
 }
 
 /* A backend born and dead within the interval: @ms of CPU. */
-static void backend(struct swarm *w, pid_t pid, uint64_t ms)
+static void backend(struct world *w, pid_t pid, uint64_t ms)
 {
 	struct ri_task *t = snap(&w->d.exited, pid, 100, "backend",
 				 w->now + 100000000ULL, ms * 1000000ULL, 70, 7);
 
 	t->flags |= RI_F_EXITED;
 	t->exit_ns = w->now + 500000000ULL;
-}
-
-static void swarm_tick(struct swarm *w)
-{
-	w->now += SEC;
-	w->d.clock_ns = w->now;
-	w->d.unix_time = 1.7e9 + (double)w->now * 1e-9;
-	if (ri_model_update(w->m, &w->d))
-		exit(1);
-	w->d.live.n = 0;
-	w->d.exited.n = 0;
 }
 
 static const char *rname(const struct ri_rows *r, size_t i)
@@ -198,7 +181,7 @@ static const struct ri_row *find_kind(const struct ri_rows *r, enum ri_row_kind 
 static void test_folds(void)
 {
 	struct ri_model_opts mo = { .linger_ticks = 3, .thread_history = true };
-	struct swarm w = { .m = ri_model_new(&mo), .now = 100 * SEC };
+	struct world w = { .m = ri_model_new(&mo), .now = 100 * SEC };
 	struct ri_rows_opts o = { .sort = RI_SORT_CPU, .fold = true,
 				  .group_history = true };
 	struct ri_rows r;
@@ -211,7 +194,7 @@ static void test_folds(void)
 	w.d.machine.page_size = 4096;
 	w.d.machine.mem_total = 1ULL << 33;
 	swarm_live(&w, tick++);
-	swarm_tick(&w);
+	world_tick(&w);
 
 	/* Five backends of 40 ms each and a lone exit under another parent. */
 	swarm_live(&w, tick++);
@@ -219,7 +202,7 @@ static void test_folds(void)
 		backend(&w, pid, 40);
 	snap(&w.d.exited, 300, 1, "lonely", w.now + 1000, 30000000ULL, 0, 9)->flags |=
 		RI_F_EXITED;
-	swarm_tick(&w);
+	world_tick(&w);
 	CHECK_EQ(ri_rows_build(&r, w.m, &o), 0);
 	/* backend 10%, fold 5 x 40 ms = 20%, master 5%, lonely 3%. */
 	CHECK_ROWS(&r, "Fbackend*5 p206 p100 p300 p2");
@@ -255,7 +238,7 @@ static void test_folds(void)
 	swarm_live(&w, tick++);
 	backend(&w, 207, 60);
 	backend(&w, 208, 60);
-	swarm_tick(&w);
+	world_tick(&w);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ROWS(&r, "Fbackend*2 m207@1 m208@1 p206 p100 p300 p2");
 	CHECK_STR(rname(&r, r.sel), "Fbackend*2");
@@ -268,7 +251,7 @@ static void test_folds(void)
 
 	/* A quiet tick: no fold at all, nothing of the swarm listed. */
 	swarm_live(&w, tick++);
-	swarm_tick(&w);
+	world_tick(&w);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ROWS(&r, "p206 p100 p300 p2");
 	CHECK_EQ(r.sel, 0); /* the fold went: the cursor keeps its slot */
@@ -289,7 +272,7 @@ static void test_folds(void)
 	swarm_live(&w, tick++);
 	for (pid = 211; pid <= 213; pid++)
 		backend(&w, pid, 100);
-	swarm_tick(&w);
+	world_tick(&w);
 
 	/* Tree: the backends and their fold under the master. */
 	o.view = RI_VIEW_TREE;
@@ -349,7 +332,7 @@ static void test_folds(void)
 	swarm_live(&w, tick++);
 	snap(&w.d.live, 400, 401, "loop-a", 40 * SEC, 0, 0, 1);
 	snap(&w.d.live, 401, 400, "loop-b", 41 * SEC, 0, 0, 1);
-	swarm_tick(&w);
+	world_tick(&w);
 	o.filter = "loop";
 	ri_rows_build(&r, w.m, &o);
 	CHECK_EQ(r.n, 2);
@@ -358,8 +341,7 @@ static void test_folds(void)
 	o.filter = NULL;
 
 	ri_rows_free(&r);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 int main(void)
