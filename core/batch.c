@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "cgroup.h"
 #include "exporter.h"
 #include "batch_alerts.h"
 #include "format.h"
@@ -119,14 +120,18 @@ static void put_int_col(FILE *f, long long v, int w)
 	put_col(f, b, w, false);
 }
 
+/* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
 static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
 		     const char *comm, const struct ri_fig *g,
-		     const struct ri_growth *gr, bool exited)
+		     const struct ri_growth *gr, const char *tail)
 {
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
 	put_col(f, ts, 8, true);
-	put_int_col(f, pid, 7);
+	if (pid)
+		put_int_col(f, pid, 7);
+	else
+		put_col(f, "-", 7, false);
 	if (threads) {
 		if (tid)
 			put_int_col(f, tid, 7);
@@ -135,7 +140,10 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	}
 	/* Screen columns, not bytes: a name never shifts the columns after it. */
 	put_col(f, ri_fit(name, sizeof(name), comm, RI_COMM_LEN, 15), 15, true);
-	put_int_col(f, g->cpu, 3);
+	if (g->cpu >= 0)
+		put_int_col(f, g->cpu, 3);
+	else
+		put_col(f, "-", 3, false);
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->cpu_pct, 6), 6, false);
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->mem_pct, 5), 5, false);
 	put_col(f, ri_fmt_bytes(b, sizeof(b), (double)g->rss_bytes, 6), 6, false);
@@ -156,7 +164,7 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	for (int n = (int)strlen(b[0] ? b : "-"); n < 8; n++)
 		fputc_unlocked(' ', f);
 	put(f, b[0] ? b : "-");
-	put(f, exited ? "  [exited]\n" : "\n");
+	put(f, tail);
 }
 
 struct batch {
@@ -164,12 +172,18 @@ struct batch {
 	struct ri_monitor *mon;
 	struct ri_monitor_info info;
 	struct ri_rows rows;
+	struct ri_cgroups *cgroups; /* JSON: cgroup ids to paths */
 	struct ri_hook *hook; /* --alert-exec */
 };
 
 static int build_rows(struct batch *b)
 {
-	struct ri_rows_opts ro = { .sort = b->o->sort, .all_threads = b->o->threads };
+	/*
+	 * Text folds the short-lived (per parent and name, one row with their
+	 * sums); JSON lists every process, for whoever sums them otherwise.
+	 */
+	struct ri_rows_opts ro = { .sort = b->o->sort, .all_threads = b->o->threads,
+				   .fold = !b->o->json && !b->o->no_fold };
 
 	return ri_rows_build(&b->rows, ri_monitor_model(b->mon), &ro);
 }
@@ -184,13 +198,20 @@ static void text_tick(FILE *f, struct batch *b)
 	text_header(f, m, &b->info, b->o->threads);
 	for (i = 0; i < b->rows.n; i++) {
 		const struct ri_row *r = &b->rows.v[i];
+		char tail[64];
 
-		if (r->t)
+		if (r->kind == RI_ROW_FOLD) {
+			snprintf(tail, sizeof(tail), "  [folded: %zu exited, ppid %d]\n",
+				 r->g->count, r->g->ppid);
+			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, tail);
+		} else if (r->t) {
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, NULL, r->t->exited);
-		else
+				 &r->t->fig, NULL, r->t->exited ? "  [exited]\n" : "\n");
+		} else {
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, &r->p->growth, r->p->exited);
+				 &r->p->fig, &r->p->growth,
+				 r->p->exited ? "  [exited]\n" : "\n");
+		}
 	}
 	ri_batch_alerts_text(f, ri_monitor_alerts(b->mon), b->hook);
 	fputc('\n', f);
@@ -297,8 +318,10 @@ static void json_thread(FILE *f, const struct ri_thread *t, bool first)
 	fputc('}', f);
 }
 
-static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
+static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
+			   struct ri_cgroups *cg)
 {
+	const char *path = ri_cgroup_path(cg, p->cgroup_id);
 	char num[24];
 
 	put(f, first ? "{\"pid\":" : ",{\"pid\":");
@@ -307,6 +330,12 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
 	json_u64(f, "uid", p->uid);
 	put(f, ",\"comm\":");
 	ri_json_str(f, p->comm, RI_COMM_LEN);
+	/* The cgroup v2 path; null when the process's is not known. */
+	put(f, ",\"cgroup\":");
+	if (path)
+		ri_json_str(f, path, strlen(path));
+	else
+		put(f, "null");
 	json_int(f, "nthreads", p->nthreads);
 	json_u64(f, "start_ns", p->start_ns);
 	json_fig(f, &p->fig, p->exit_time, p->exited);
@@ -359,7 +388,7 @@ static void json_tick(FILE *f, struct batch *b)
 			fputs("]}", f);
 		else if (nprocs)
 			fputc('}', f);
-		json_proc_open(f, r->p, nprocs++ == 0);
+		json_proc_open(f, r->p, nprocs++ == 0, b->cgroups);
 		nthreads = 0;
 		if (b->o->threads)
 			fputs(",\"threads\":[", f);
@@ -436,6 +465,12 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		return e == -EDOM ? 2 : 1;
 	}
 	ri_monitor_info(b.mon, &b.info);
+	if (o->json && ri_cgroups_open(&b.cgroups, NULL)) {
+		fprintf(stderr, "resource_image: out of memory\n");
+		ri_recorder_close(rec);
+		ri_monitor_close(b.mon);
+		return 1;
+	}
 	if (warn[0])
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
 	if (rec)
@@ -444,6 +479,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		fprintf(stderr, "resource_image: %s\n", err);
 		ri_recorder_close(rec);
 		ri_monitor_close(b.mon);
+		ri_cgroups_close(b.cgroups);
 		return 1;
 	}
 	if (o->alert_exec) {
@@ -454,6 +490,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			ri_exporter_stop();
 			ri_recorder_close(rec);
 			ri_monitor_close(b.mon);
+			ri_cgroups_close(b.cgroups);
 			return 1;
 		}
 		ri_monitor_add_sink(b.mon, ri_hook_sink(b.hook));
@@ -495,6 +532,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	ri_recorder_close(rec);
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
+	ri_cgroups_close(b.cgroups);
 	ri_hook_finish(b.hook, stderr);
 	return ret;
 }

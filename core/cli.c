@@ -24,6 +24,9 @@ enum {
 	OPT_TO,
 	OPT_KEEP,
 	OPT_MAX_SIZE,
+	OPT_NO_FOLD,
+	OPT_NO_CONFIG,
+	OPT_TREE,
 	OPT_LISTEN,
 	OPT_MAX_SERIES,
 	OPT_METRICS_LINGER,
@@ -54,6 +57,10 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
+	{ "no-mouse", no_argument, NULL, 'M' },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "tree", no_argument, NULL, OPT_TREE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
@@ -89,11 +96,17 @@ void ri_cli_usage(FILE *f)
 	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n"
 	      "  -s, --sort KEY         cpu mem time pid io comm read write disk-read\n"
 	      "                         disk-write csw threads rss user wait growth\n"
-	      "                         (default cpu)\n"
+	      "                         nice virt start (default cpu)\n"
 	      "      --json             batch output as JSON Lines, one object per tick\n"
 	      "  -t, --theme NAME|PATH  colour theme (interactive)\n"
 	      "  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
 	      "  -U, --no-unicode       ASCII sparklines and tree\n"
+	      "      --no-fold          list every exited process on its own row (by\n"
+	      "                         default those of one parent and name that exited\n"
+	      "                         in the interval are one row, with their sums)\n"
+	      "      --tree             start in the tree view (interactive)\n"
+	      "  -M, --no-mouse         leave the mouse to the terminal (interactive)\n"
+	      "      --no-config        neither read nor write the settings file\n"
 	      "      --source KIND      auto, bpf or procfs (default auto: bpf, or procfs\n"
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
@@ -242,6 +255,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		if (d < 0.01 || d > 86400)
 			return bad(err, "-d: %s is out of range (0.01 to 86400 seconds)", arg);
 		o->delay = d;
+		o->delay_given = true;
 		return 0;
 	case 'n':
 		errno = 0;
@@ -271,6 +285,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case 's':
 		if (ri_sort_parse(arg, &o->sort))
 			return bad(err, "-s: unknown sort key '%.64s'", arg);
+		o->sort_given = true;
 		return 0;
 	case 't':
 		o->theme = arg;
@@ -351,6 +366,18 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		if (ri_size_parse(arg, &o->max_size))
 			return bad(err, "--max-size: '%.64s' is not a size (e.g. 500M, 2G)", arg);
 		return 0;
+	case OPT_NO_FOLD:
+		o->no_fold = true;
+		return 0;
+	case 'M':
+		o->no_mouse = true;
+		return 0;
+	case OPT_NO_CONFIG:
+		o->no_config = true;
+		return 0;
+	case OPT_TREE:
+		o->tree = true;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -427,7 +454,7 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	optind = 0;
 	o->argc = argc;
 	o->argv = argv;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvqhVw:r:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUMvqhVw:r:", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;

@@ -39,6 +39,12 @@ struct ri_opts {
 	const char *theme;     /* -t NAME|PATH, NULL = default */
 	size_t exit_buffer;    /* --exit-buffer BYTES, 0 = default */
 	const char *btf_path;  /* --btf PATH (testing: pretend BTF is there or not) */
+	bool no_fold;     /* --no-fold: every exited process on its own row */
+	bool no_mouse;    /* -M */
+	bool no_config;   /* --no-config: the settings file is neither read nor written */
+	bool tree;        /* --tree (interactive) */
+	/* Given on the command line: these win over the settings file for the run. */
+	bool sort_given, delay_given;
 	/* Recording and replay (record.h, replay.h). */
 	const char *record;    /* -w PATH: a file, or a directory of hourly files */
 	const char *replay;    /* -r PATH */

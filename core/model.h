@@ -247,6 +247,12 @@ void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
 void ri_growth_update(const struct ri_hist *h, uint32_t still, double window_s,
 		      double dt, struct ri_growth *g);
 
+/*
+ * One history sample (CPU%, RSS, read and write rates) of @f into @h: what
+ * the model keeps per process and thread, and the rows per folded group.
+ */
+void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f);
+
 struct ri_proc *ri_model_find_proc(const struct ri_model *m, pid_t pid);
 struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid);
 

@@ -18,6 +18,8 @@ static const char *const sort_names[RI_SORT_COUNT] = {
 	[RI_SORT_CSW] = "csw",       [RI_SORT_THREADS] = "threads",
 	[RI_SORT_RSS] = "rss",       [RI_SORT_USER] = "user",
 	[RI_SORT_WAIT] = "wait",     [RI_SORT_GROWTH] = "growth",
+	[RI_SORT_NICE] = "nice",     [RI_SORT_VIRT] = "virt",
+	[RI_SORT_START] = "start",
 };
 
 const char *ri_sort_name(enum ri_sort_key k)
@@ -78,22 +80,12 @@ struct order {
 	int dir; /* 1: the key's own order, -1: inverted */
 };
 
-/* What a comparison needs of a process or a thread. */
-struct sortable {
-	const struct ri_fig *fig;
-	pid_t pid;
-	const char *comm;
-	int nthreads;
-	uid_t uid;
-	double growth; /* bytes per second; a process's unknown trend sorts last */
-};
-
 static int cmp_num(double a, double b)
 {
 	return a < b ? -1 : a > b;
 }
 
-static int cmp(const struct sortable *a, const struct sortable *b,
+static int cmp(const struct ri_sort_item *a, const struct ri_sort_item *b,
 	       const struct order *o)
 {
 	int c;
@@ -114,6 +106,15 @@ static int cmp(const struct sortable *a, const struct sortable *b,
 	case RI_SORT_GROWTH:
 		c = -cmp_num(a->growth, b->growth);
 		break;
+	case RI_SORT_NICE:
+		c = -cmp_num(a->nice, b->nice);
+		break;
+	case RI_SORT_VIRT:
+		c = -cmp_num((double)a->vm_bytes, (double)b->vm_bytes);
+		break;
+	case RI_SORT_START:
+		c = -cmp_num((double)a->start_ns, (double)b->start_ns);
+		break;
 	default:
 		c = -cmp_num(fig_key(a->fig, o->key), fig_key(b->fig, o->key));
 	}
@@ -121,31 +122,58 @@ static int cmp(const struct sortable *a, const struct sortable *b,
 	return c ? c : cmp_num(a->pid, b->pid);
 }
 
-static struct sortable of_proc(const struct ri_proc *p)
+void ri_sort_item_proc(struct ri_sort_item *it, const struct ri_proc *p)
 {
-	return (struct sortable){ &p->fig, p->pid, p->comm, p->nthreads, p->uid,
-				  p->growth.valid ? p->growth.bps : -INFINITY };
+	*it = (struct ri_sort_item){
+		.fig = &p->fig, .comm = p->comm, .pid = p->pid,
+		.nthreads = p->nthreads, .uid = p->uid, .nice = p->nice,
+		.growth = p->growth.valid ? p->growth.bps : -INFINITY,
+		.vm_bytes = p->vm_bytes, .start_ns = p->start_ns,
+	};
 }
 
-static struct sortable of_thread(const struct ri_thread *t)
+void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t)
 {
-	return (struct sortable){ &t->fig, t->tid, t->comm, 1, 0, -INFINITY };
+	*it = (struct ri_sort_item){
+		.fig = &t->fig, .comm = t->comm, .pid = t->tid, .nthreads = 1,
+		.uid = t->proc ? t->proc->uid : 0, .nice = t->nice,
+		.growth = -INFINITY, .start_ns = t->start_ns,
+	};
 }
 
 static int cmp_proc(const void *a, const void *b, void *ctx)
 {
-	struct sortable x = of_proc(*(struct ri_proc *const *)a);
-	struct sortable y = of_proc(*(struct ri_proc *const *)b);
+	struct ri_sort_item x, y;
 
+	ri_sort_item_proc(&x, *(struct ri_proc *const *)a);
+	ri_sort_item_proc(&y, *(struct ri_proc *const *)b);
 	return cmp(&x, &y, ctx);
 }
 
 static int cmp_thread(const void *a, const void *b, void *ctx)
 {
-	struct sortable x = of_thread(*(struct ri_thread *const *)a);
-	struct sortable y = of_thread(*(struct ri_thread *const *)b);
+	struct ri_sort_item x, y;
 
+	ri_sort_item_thread(&x, *(struct ri_thread *const *)a);
+	ri_sort_item_thread(&y, *(struct ri_thread *const *)b);
+	/* A thread's own uid is its process's: not an order among threads. */
+	x.uid = y.uid = 0;
 	return cmp(&x, &y, ctx);
+}
+
+static int cmp_item(const void *a, const void *b, void *ctx)
+{
+	return cmp(a, b, ctx);
+}
+
+void ri_sort_items(struct ri_sort_item *v, size_t n, enum ri_sort_key k,
+		   bool reverse)
+{
+	struct order o = { k, reverse ? -1 : 1 };
+
+	if (n < 2)
+		return;
+	qsort_r(v, n, sizeof(*v), cmp_item, &o);
 }
 
 void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,

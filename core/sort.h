@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 struct ri_proc;
 struct ri_thread;
@@ -29,7 +31,26 @@ enum ri_sort_key {
 	RI_SORT_USER,
 	RI_SORT_WAIT,   /* run-queue wait, WAIT% */
 	RI_SORT_GROWTH, /* RSS growth per second (processes) */
+	RI_SORT_NICE,   /* nice value (PRI sorts the same) */
+	RI_SORT_VIRT,   /* virtual size of the address space */
+	RI_SORT_START,  /* start time, newest first */
 	RI_SORT_COUNT
+};
+
+/*
+ * What a comparison needs of a row, whatever it is: a process, a thread,
+ * or a group of processes (rows.c sorts all three with one order).
+ */
+struct ri_sort_item {
+	const struct ri_fig *fig;
+	const char *comm;
+	pid_t pid;
+	int nthreads;
+	uid_t uid;
+	int nice;
+	double growth; /* bytes per second; -INFINITY when unknown (sorts last) */
+	uint64_t vm_bytes, start_ns;
+	size_t ref;    /* the caller's: what the item stands for */
 };
 
 /*
@@ -40,6 +61,11 @@ void ri_sort_procs(struct ri_proc **v, size_t n, enum ri_sort_key k,
 		   bool reverse);
 void ri_sort_threads(struct ri_thread **v, size_t n, enum ri_sort_key k,
 		     bool reverse);
+/* The same order over items (a process's: ri_sort_item_proc). */
+void ri_sort_items(struct ri_sort_item *v, size_t n, enum ri_sort_key k,
+		   bool reverse);
+void ri_sort_item_proc(struct ri_sort_item *it, const struct ri_proc *p);
+void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t);
 /* Whether @k ascends when not reversed (PID, COMM, USER). */
 bool ri_sort_ascends(enum ri_sort_key k);
 const char *ri_sort_name(enum ri_sort_key k);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "procfs.h"
 #include "source.h"
 
@@ -34,6 +35,7 @@ struct procfs_source {
 	int rootfd;
 	struct ri_machine_reader *mr;
 	const struct ri_clocks *clocks;
+	int cgroupfd; /* the cgroup2 mount, -1: none (ids stay 0) */
 };
 
 static unsigned long long field_after(const char *buf, const char *key)
@@ -177,6 +179,9 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 	}
 	if (ri_procfs_read_at(pdir, "statm", buf, sizeof(buf)) > 0)
 		sscanf(buf, "%llu %llu", &size, &rss);
+	/* The id the kernel side reads: the inode of the cgroup's directory. */
+	if (s->cgroupfd >= 0 && ri_procfs_read_at(pdir, "cgroup", buf, sizeof(buf)) > 0)
+		lead.cgroup_id = ri_cgroup_id_at(s->cgroupfd, ri_cgroup_parse_proc(buf));
 	tasks = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(pdir);
 	if (tasks < 0)
@@ -213,8 +218,10 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 		t->start_ns = tx.start * tick_ns;
 		t->pstart_ns = px.start * tick_ns;
 		t->rss_pages = rss;
-		if (t->pid == t->tgid)
+		if (t->pid == t->tgid) {
 			t->vm_pages = size;
+			t->cgroup_id = lead.cgroup_id;
+		}
 		if (px.flags & PF_KTHREAD)
 			t->flags |= RI_F_KTHREAD;
 		read_thread(s, tdir, t);
@@ -304,6 +311,8 @@ static void procfs_close(struct ri_source *base)
 	ri_machine_reader_close(s->mr);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
+	if (s->cgroupfd >= 0)
+		close(s->cgroupfd);
 	free(s);
 }
 
@@ -331,6 +340,8 @@ int ri_source_procfs_open(const struct ri_source_opts *o, struct ri_source **out
 	if (s->hz <= 0)
 		s->hz = 100;
 	s->clocks = o->clocks;
+	/* A fake /proc (tests) comes without cgroups: only the real one has them. */
+	s->cgroupfd = o->proc_root ? -1 : ri_cgroup_root_fd(NULL);
 	s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->rootfd < 0 || faccessat(s->rootfd, "self/schedstat", R_OK, 0)) {
 		snprintf(err, errlen,

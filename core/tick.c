@@ -249,7 +249,8 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 	f->mem_pct = (double)f->rss_bytes * 100.0 / (double)mem_total;
 }
 
-static void hist_sample(struct ri_hist *h, const struct ri_fig *f)
+/* One sample of @f's figures into @h (also the rows' group histories). */
+void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
 {
 	double v[RI_M_COUNT];
 
@@ -389,10 +390,10 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		t->fig.rss_bytes = f->rss_bytes;
 		fig_rates(&t->fig, dt, m->mem_total);
 		if (dt > 0 && m->opts.thread_history)
-			hist_sample(&t->hist, &t->fig);
+			ri_hist_sample(&t->hist, &t->fig);
 	}
 	if (dt > 0 && (any || alive)) {
-		hist_sample(&pr->hist, f);
+		ri_hist_sample(&pr->hist, f);
 		pr->rss_still = pr->hist.len > 1 && f->rss_bytes == pr->last_rss ?
 					pr->rss_still + 1 : 1;
 		pr->last_rss = f->rss_bytes;

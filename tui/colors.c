@@ -6,6 +6,7 @@
  * scheme that still shows selection and sort column by reverse and bold).
  */
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "view.h"
@@ -141,6 +142,9 @@ static void mono(struct tui *v)
 	v->attr[R_EXITED] = A_DIM;
 	v->attr[R_WARNING] = A_BOLD;
 	v->attr[R_SPARK0 + 7] = A_BOLD;
+	/* Glyphs in reverse video on the selection: inverted, still readable. */
+	for (i = 0; i < 8; i++)
+		v->attr[R_SPARK_SEL0 + i] = A_REVERSE | A_BOLD;
 }
 
 static const struct {
@@ -166,6 +170,84 @@ static void spark_gradient(struct tui *v, const struct ri_theme *t, int pair)
 						t->c[RI_TK_SPARK_HIGH], i - 4, 3);
 
 		v->attr[R_SPARK0 + i] = make_pair(pair + i, &c, bg);
+	}
+}
+
+/* A colour as RGB, when it has one (the terminal's own has not). */
+static bool rgb_of(const struct ri_color *c, uint8_t rgb[3])
+{
+	if (c->kind == RI_COL_RGB) {
+		rgb[0] = c->r, rgb[1] = c->g, rgb[2] = c->b;
+		return true;
+	}
+	if (c->kind == RI_COL_INDEX) {
+		index_rgb(c->idx, rgb);
+		return true;
+	}
+	return false;
+}
+
+/* Relative luminance (WCAG 2), 0..1. */
+static double luminance(const uint8_t rgb[3])
+{
+	double l[3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		double c = rgb[i] / 255.0;
+
+		l[i] = c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+	}
+	return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+}
+
+static double contrast(const uint8_t a[3], const uint8_t b[3])
+{
+	double x = luminance(a) + 0.05, y = luminance(b) + 0.05;
+
+	return x > y ? x / y : y / x;
+}
+
+/*
+ * The gradient drawn on the selection's background: each level keeps its
+ * colour where it stands out (a contrast of 3:1, WCAG's for graphics),
+ * else is pulled towards the selection's own foreground until it does.
+ * So the selected row's history reads like every other row's, not as a
+ * block of the selection's foreground colour.
+ */
+static void spark_sel_gradient(struct tui *v, const struct ri_theme *t, int pair)
+{
+	const struct ri_color *sbg = &t->c[RI_TK_SELECTION_BG];
+	const struct ri_color *sfg = &t->c[RI_TK_SELECTION_FG];
+	uint8_t bg[3], fg[3], c3[3];
+	int i, k;
+
+	if (sbg->kind == RI_COL_DEFAULT && sfg->kind == RI_COL_DEFAULT) {
+		for (i = 0; i < 8; i++)
+			v->attr[R_SPARK_SEL0 + i] = A_REVERSE | A_BOLD;
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		struct ri_color c = i < 4 ? mix(t->c[RI_TK_SPARK_LOW],
+						t->c[RI_TK_SPARK_MID], i, 4) :
+					    mix(t->c[RI_TK_SPARK_MID],
+						t->c[RI_TK_SPARK_HIGH], i - 4, 3);
+
+		if (rgb_of(sbg, bg) && rgb_of(sfg, fg) && rgb_of(&c, c3)) {
+			struct ri_color base = { .kind = RI_COL_RGB }, f = base, rgb;
+
+			base.r = c3[0], base.g = c3[1], base.b = c3[2];
+			f.r = fg[0], f.g = fg[1], f.b = fg[2];
+			rgb = base;
+			for (k = 1; k <= 4 && contrast(c3, bg) < 3.0; k++) {
+				rgb = mix(base, f, k, 4);
+				c3[0] = rgb.r, c3[1] = rgb.g, c3[2] = rgb.b;
+			}
+			c = rgb;
+		} else if (c.kind == RI_COL_DEFAULT) {
+			c = *sfg;
+		}
+		v->attr[R_SPARK_SEL0 + i] = make_pair(pair + i, &c, sbg);
 	}
 }
 
@@ -197,6 +279,8 @@ void colors_apply(struct tui *v)
 	v->attr[R_SELECTION] = duo(pair++, &t->c[RI_TK_SELECTION_FG],
 				   &t->c[RI_TK_SELECTION_BG]);
 	spark_gradient(v, t, pair);
+	pair += 8;
+	spark_sel_gradient(v, t, pair);
 	pair += 8;
 	/* The screen's own background follows main_bg (light themes). */
 	bkgdset(' ' | v->attr[R_NORMAL]);

@@ -4,7 +4,9 @@
  * processes: one sparkline per metric over the whole history window, with
  * the current, min and max values, the time span covered, and the memory
  * growth rate so a leak is visible at a glance; the title says how long
- * the process waited for a CPU (WAIT% and the mean wait per run).
+ * the process waited for a CPU (WAIT% and the mean wait per run); a time
+ * axis under the graphs says how long ago each part of them is
+ * ("-4m ... now").
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,7 +19,7 @@
 #include "../core/format.h"
 #include "view.h"
 
-#define PANEL_H 5 /* title + one line per metric, the least a panel takes */
+#define PANEL_H 6 /* title, a line per metric, the axis: the least a panel takes */
 #define MAX_GRAPH_H 4 /* rows per metric when the screen has room */
 #define LABEL_W 8
 #define STATS_W 50 /* " now X min Y max Z" and the growth rate */
@@ -32,7 +34,7 @@ int detail_height(const struct tui *v)
 	size_t i;
 
 	for (i = 0; i < v->rows.n; i++)
-		n += !v->rows.v[i].t;
+		n += v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member;
 	return n * PANEL_H;
 }
 
@@ -140,6 +142,51 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 	}
 }
 
+/* "-90s", "-4m", "-4m30s", "-1h5m": how long ago. */
+static void fmt_ago(char *b, size_t n, double s)
+{
+	long t = (long)(s + 0.5);
+
+	if (t < 120)
+		snprintf(b, n, "-%lds", t);
+	else if (t < 3600 && t % 60)
+		snprintf(b, n, "-%ldm%02lds", t / 60, t % 60);
+	else if (t < 3600)
+		snprintf(b, n, "-%ldm", t / 60);
+	else
+		snprintf(b, n, "-%ldh%ldm", t / 3600, t % 3600 / 60);
+}
+
+/*
+ * The time axis under a panel's graphs, as they are drawn: each cell
+ * covers the same number of samples (spark.c), the newest on the right.
+ */
+static void time_axis(struct tui *v, size_t n, int y)
+{
+	int w = COLS - LABEL_W - STATS_W - 1, k = (int)spark_per_cell(v), c, last = -1;
+	double dt = v->m->interval_s > 0 ? v->m->interval_s : v->delay;
+	size_t slots, per;
+	char b[24];
+
+	if (w < 10)
+		w = 10;
+	slots = (size_t)w * (size_t)k;
+	per = n > slots ? (n + slots - 1) / slots : 1;
+	attrset(v->attr[R_EXITED]);
+	mvhline(y, LABEL_W, ' ', w);
+	mvaddstr(y, LABEL_W + w - 3, "now");
+	for (c = 0; c < w - 12; c += w / 4 > 10 ? w / 4 : 10) {
+		double ago = (double)(w - c) * (double)k * (double)per * dt;
+
+		fmt_ago(b, sizeof(b), ago);
+		if (c <= last)
+			continue;
+		mvaddstr(y, LABEL_W + c, b);
+		last = c + (int)strlen(b);
+	}
+	attrset(A_NORMAL);
+}
+
 static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 {
 	size_t n = p->hist.len;
@@ -168,6 +215,7 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
 	for (i = 0; i < 4; i++)
 		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
+	time_axis(v, n, y + 1 + 4 * gh);
 }
 
 /*
@@ -184,17 +232,18 @@ void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 		return;
 	if (npanels > h / PANEL_H)
 		npanels = h / PANEL_H;
-	gh = (h / npanels - 1) / 4;
+	gh = (h / npanels - 2) / 4;
 	if (gh > MAX_GRAPH_H)
 		gh = MAX_GRAPH_H;
 	if (gh < 1)
 		gh = 1;
-	ph = 1 + 4 * gh;
+	ph = 2 + 4 * gh;
 	panel(v, sel, y, gh);
 	y += ph;
 	h -= ph;
 	for (i = 0; i < v->rows.n && h >= ph; i++) {
-		if (v->rows.v[i].t || v->rows.v[i].p == sel)
+		if (v->rows.v[i].kind != RI_ROW_PROC || v->rows.v[i].member ||
+		    v->rows.v[i].p == sel)
 			continue;
 		panel(v, v->rows.v[i].p, y, gh);
 		y += ph;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The lines around the table: the header (clock, interval, source and
- * probe, tasks, totals, event and drop rates, the alerts line of
- * alerts.c when rules are given) and the footer (key hints,
- * or the prompt, or a passing message).
+ * probe, tasks, totals, event and drop rates, then the meters of
+ * meters.c, the alerts line of alerts.c when rules are given, and what
+ * the view is limited to) and the footer (htop's function bar, or the
+ * prompt, or a passing message).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -89,59 +90,95 @@ static void line2(struct tui *v)
 	attrset(A_NORMAL);
 }
 
-/* Third line: what the view is limited to, when anything. */
-static int line3(struct tui *v)
+/* What the view is, and is limited to, when anything: one line at @y. */
+static int line3(struct tui *v, int y)
 {
 	const struct ri_model *m = v->m;
-	char buf[256];
+	char buf[320];
 	int n = 0;
 
+#define ADD(...)                                                               \
+	do {                                                                   \
+		if (n < (int)sizeof(buf) - 1)                                  \
+			n += snprintf(buf + n, sizeof(buf) - (size_t)n, __VA_ARGS__); \
+	} while (0)
 	buf[0] = '\0';
 	if (ri_model_has_choice(m)) {
 		size_t i;
 
-		n += snprintf(buf + n, sizeof(buf) - n, "chosen:");
+		ADD("chosen:");
 		for (i = 0; i < m->nchoice_names && n < (int)sizeof(buf) - 24; i++)
-			n += snprintf(buf + n, sizeof(buf) - n, " %.*s",
-				      RI_COMM_LEN, m->choice_names[i]);
+			ADD(" %.*s", RI_COMM_LEN, m->choice_names[i]);
 		for (i = 0; i < m->nchoice_pids && n < (int)sizeof(buf) - 24; i++)
-			n += snprintf(buf + n, sizeof(buf) - n, " %d",
-				      m->choice_pids[i]);
-		n += snprintf(buf + n, sizeof(buf) - n, "  (a: all)  ");
+			ADD(" %d", m->choice_pids[i]);
+		ADD("  (a: all)  ");
 	}
+	if (v->view == RI_VIEW_TREE)
+		ADD(v->replay ? "tree (F5: list)  " : "tree (t: list)  ");
+	else if (v->view == RI_VIEW_CGROUP)
+		ADD("by cgroup (c: list)  ");
+	if (!v->fold)
+		ADD("not folding (f)  ");
+	if (v->by_user)
+		ADD("user: %s  ", user_name(v->user));
+	if (v->hide_kthreads)
+		ADD("kernel threads hidden (K)  ");
+	if (v->follow)
+		ADD("following %d  ", v->follow_pid);
 	if (v->filter[0] && n < (int)sizeof(buf) - 80)
-		n += snprintf(buf + n, sizeof(buf) - n, "filter: %s  ", v->filter);
+		ADD("filter: %s  ", v->filter);
+#undef ADD
 	if (!n)
 		return 0;
 	attrset(v->attr[R_PICKED] | A_BOLD);
-	mvaddnstr(2, 0, buf, COLS);
+	mvaddnstr(y, 0, buf, COLS);
 	attrset(A_NORMAL);
 	return 1;
+}
+
+/*
+ * Lines the meters may take: what leaves the table room for a dozen
+ * rows, and no more than a dozen.
+ */
+static int meter_budget(void)
+{
+	int b = (LINES - 12) / 2;
+
+	return b > 12 ? 12 : b;
 }
 
 /* Returns the number of lines used. */
 int header_draw(struct tui *v)
 {
-	int n;
+	int y = 2;
 
 	line1(v);
 	line2(v);
-	n = 2 + line3(v);
-	n += replay_bar_draw(v, n);
-	return n + alerts_header_draw(v, n);
+	if (v->meters && meter_budget() >= 2)
+		y += meters_draw(v, y, meter_budget());
+	y += replay_bar_draw(v, y);
+	y += alerts_header_draw(v, y);
+	return y + line3(v, y);
 }
 
-static const char *const hints[][2] = {
-	{ "F1", "Help" }, { "p", "Pick" }, { "Enter", "Threads" },
-	{ "s", "Spark" }, { "<>", "Sort" }, { "\\", "Filter" },
-	{ "/", "Search" }, { "t", "Theme" }, { "Z", "Pause" }, { "q", "Quit" },
+/* htop's function bar, then what is ours; a click on an entry presses its key. */
+static const struct fbar_hint hints[] = {
+	{ "F1", "Help", KEY_F(1) },	{ "F2", "Setup", KEY_F(2) },
+	{ "F3", "Search", KEY_F(3) },	{ "F4", "Filter", KEY_F(4) },
+	{ "F5", "Tree", KEY_F(5) },	{ "F6", "SortBy", KEY_F(6) },
+	{ "F7", "Nice -", KEY_F(7) },	{ "F8", "Nice +", KEY_F(8) },
+	{ "F9", "Kill", KEY_F(9) },	{ "F10", "Quit", KEY_F(10) },
+	{ "p", "Pick", 'p' },		{ "Enter", "Threads", '\n' },
+	{ "f", "Fold", 'f' },		{ "c", "Cgroups", 'c' },
 };
 
 void footer_draw(struct tui *v)
 {
 	int y = LINES - 1, i, n = sizeof(hints) / sizeof(hints[0]);
-	const char *const (*h)[2] = v->replay ? replay_hints(&n) : hints;
+	const struct fbar_hint *h = v->replay ? replay_hints(&n) : hints;
 
+	v->nfbar = 0;
+	v->fbar_y = y;
 	if (v->prompt != PROMPT_NONE) {
 		prompt_draw(v, y);
 		return;
@@ -153,12 +190,25 @@ void footer_draw(struct tui *v)
 		attrset(A_NORMAL);
 		return;
 	}
-	for (i = 0; i < n && getcurx(stdscr) + 10 < COLS; i++) {
+	for (i = 0; i < n && v->nfbar < FBAR_MAX; i++) {
+		const char *label = h[i].label;
+		int x0 = getcurx(stdscr), w;
+
+		if (h[i].code == KEY_F(5) && v->view == RI_VIEW_TREE)
+			label = "List";
+		w = (int)strlen(h[i].key) +
+		    ((int)strlen(label) > 6 ? (int)strlen(label) : 6);
+		if (x0 + w > COLS)
+			break;
 		attrset(A_BOLD);
-		printw("%s", h[i][0]);
+		printw("%s", h[i].key);
 		attrset(v->attr[R_TITLE]);
-		printw("%-7s", h[i][1]);
+		printw("%-6s", label);
 		attrset(A_NORMAL);
-		addch(' ');
+		v->fbar[v->nfbar].x0 = x0;
+		v->fbar[v->nfbar].x1 = x0 + w;
+		v->fbar[v->nfbar++].key = h[i].code;
+		if (getcurx(stdscr) + 1 < COLS)
+			addch(' ');
 	}
 }

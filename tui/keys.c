@@ -3,7 +3,13 @@
  * Keys of the main view, as a table of key -> action (htop's Action.c
  * idea): easy to read, and the help screen lists the same bindings. Each
  * action returns what must happen next; the loop does it once. Modal
- * screens (prompt, picker, help) take keys before this table.
+ * screens (help, setup, a menu, the picker, a prompt) take keys before
+ * this table; the mouse arrives as KEY_MOUSE and is mouse.c's.
+ *
+ * htop's keys mean what they mean in htop (F1..F10, t tree, k kill, u
+ * user, K kernel threads, F follow, S setup); p (pick) and Enter
+ * (threads) are ours. Themes moved from t to C, moving up from k to the
+ * arrow alone.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -39,28 +45,98 @@ static enum ri_next set_sort(struct tui *v, enum ri_sort_key k)
 	return NEXT_REBUILD;
 }
 
-/* @want: 1 expand, 0 collapse, -1 toggle. */
+/* The row a row is under (its process, fold or group), or -1. */
+static long parent_row(const struct ri_rows *rows, size_t i)
+{
+	int d = rows->v[i].depth;
+
+	while (i-- > 0)
+		if (rows->v[i].depth < d)
+			return (long)i;
+	return -1;
+}
+
+/* Puts the cursor on row @i at the next rebuild, wherever it goes. */
+static void land_on(struct tui *v, size_t i)
+{
+	ri_rows_pick(&v->rows, i);
+}
+
+/* Hides what is open under row @i (threads, members, subtree); false: nothing. */
+static bool close_row(struct tui *v, const struct ri_row *r)
+{
+	struct ri_row_key k;
+
+	if (r->g && r->expanded) {
+		ri_row_key(r, &k);
+		ri_rows_set_open(&v->rows, &k, false);
+		return true;
+	}
+	if (r->kind != RI_ROW_PROC || r->member)
+		return false;
+	if (r->expanded && !v->all_threads) {
+		ri_rows_set_expanded(&v->rows, r->p->pid, false);
+		return true;
+	}
+	if (v->view == RI_VIEW_TREE && r->has_kids && !r->collapsed) {
+		ri_rows_set_collapsed(&v->rows, r->p->pid, true);
+		return true;
+	}
+	return false;
+}
+
+static bool open_row(struct tui *v, const struct ri_row *r)
+{
+	struct ri_row_key k;
+
+	if (r->g) {
+		ri_row_key(r, &k);
+		ri_rows_set_open(&v->rows, &k, true);
+		return true;
+	}
+	if (r->kind != RI_ROW_PROC || r->member)
+		return false;
+	if (v->view == RI_VIEW_TREE && r->collapsed) {
+		ri_rows_set_collapsed(&v->rows, r->p->pid, false);
+		return true;
+	}
+	ri_rows_set_expanded(&v->rows, r->p->pid, true);
+	return true;
+}
+
+/*
+ * @want: 1 expand, 0 collapse, -1 toggle (Enter: a process's threads, a
+ * fold's members, a cgroup's processes). Collapsing a row with nothing
+ * open under it closes what it is under and lands there.
+ */
 static enum ri_next toggle_row(struct tui *v, int want)
 {
 	const struct ri_row *r = ri_rows_selected(&v->rows);
-	bool on;
+	long up;
 
 	if (!r)
 		return NEXT_NONE;
-	/* Acting on a row pins the cursor to its task from now on. */
+	/* Acting on a row pins the cursor to it from now on. */
 	v->rows.pinned = true;
-	if (r->t && want != 1) {
-		/* On a thread: collapse its process and land on it. */
-		v->rows.sel_tid = 0;
-		ri_rows_set_expanded(&v->rows, r->p->pid, false);
+	if (want < 0 && r->kind == RI_ROW_PROC && !r->member && !r->g) {
+		if (ri_rows_set_expanded(&v->rows, r->p->pid, !r->expanded))
+			tui_message(v, "out of memory");
+		v->reveal = !r->expanded;
 		return NEXT_REBUILD;
 	}
-	if (r->t)
+	if (want < 0)
+		want = r->g ? !r->expanded : 0;
+	if (want == 1) {
+		v->reveal = open_row(v, r);
+		return v->reveal ? NEXT_REBUILD : NEXT_NONE;
+	}
+	if (close_row(v, r))
+		return NEXT_REBUILD;
+	up = parent_row(&v->rows, v->rows.sel);
+	if (up < 0)
 		return NEXT_NONE;
-	on = want < 0 ? !ri_rows_is_expanded(&v->rows, r->p->pid) : want;
-	if (ri_rows_set_expanded(&v->rows, r->p->pid, on))
-		tui_message(v, "out of memory");
-	v->reveal = on;
+	land_on(v, (size_t)up);
+	close_row(v, &v->rows.v[up]);
 	return NEXT_REBUILD;
 }
 
@@ -74,8 +150,9 @@ static enum ri_next next_theme(struct tui *v)
 	}
 	v->ntheme_names = theme_list(v->theme_names, 32);
 	v->theme_idx = (v->theme_idx + 1) % v->ntheme_names;
-	if (theme_load(v->theme_names[v->theme_idx], &v->theme, err,
-		       sizeof(err)))
+	snprintf(v->theme_name, sizeof(v->theme_name), "%s",
+		 v->theme_names[v->theme_idx]);
+	if (theme_load(v->theme_name, &v->theme, err, sizeof(err)))
 		tui_message(v, "%s", err);
 	else
 		tui_message(v, "theme: %s", v->theme.name);
@@ -100,23 +177,90 @@ static enum ri_next escape(struct tui *v)
 	return all_processes(v);
 }
 
+/* Moving the cursor ends a follow (htop does the same). */
 static enum ri_next page(struct tui *v, int dir)
 {
 	long h = v->table_rows > 1 ? v->table_rows - 1 : 1;
 
+	v->follow = false;
 	ri_rows_move(&v->rows, dir * h);
 	return NEXT_REDRAW;
 }
 
 static enum ri_next move_by(struct tui *v, long d)
 {
+	v->follow = false;
 	ri_rows_move(&v->rows, d);
 	return NEXT_REDRAW;
 }
 
 static enum ri_next pick_row(struct tui *v, size_t i)
 {
+	v->follow = false;
 	ri_rows_pick(&v->rows, i);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next set_view(struct tui *v, enum ri_view view)
+{
+	static const char *const names[] = {
+		[RI_VIEW_LIST] = "list", [RI_VIEW_TREE] = "tree by parent",
+		[RI_VIEW_CGROUP] = "grouped by cgroup (Enter opens a group)",
+	};
+
+	v->view = view;
+	tui_message(v, "view: %s", names[view]);
+	return NEXT_REBUILD;
+}
+
+static enum ri_next a_tree(struct tui *v)
+{
+	return set_view(v, v->view == RI_VIEW_TREE ? RI_VIEW_LIST : RI_VIEW_TREE);
+}
+
+static enum ri_next a_cgroups(struct tui *v)
+{
+	return set_view(v, v->view == RI_VIEW_CGROUP ? RI_VIEW_LIST : RI_VIEW_CGROUP);
+}
+
+static enum ri_next a_fold(struct tui *v)
+{
+	v->fold = !v->fold;
+	tui_message(v, v->fold ? "folding processes that exited, per parent and name" :
+				 "every exited process on its own row");
+	return NEXT_REBUILD;
+}
+
+static enum ri_next a_kthreads(struct tui *v)
+{
+	v->hide_kthreads = !v->hide_kthreads;
+	tui_message(v, "kernel threads %s", v->hide_kthreads ? "hidden" : "shown");
+	return NEXT_REBUILD;
+}
+
+static enum ri_next a_follow(struct tui *v)
+{
+	const struct ri_row *r = ri_rows_selected(&v->rows);
+
+	if (v->follow) {
+		v->follow = false;
+		tui_message(v, "no longer following %d", v->follow_pid);
+		return NEXT_REDRAW;
+	}
+	if (!row_is_process(r) || r->p->exited) {
+		tui_message(v, "select a live process to follow");
+		return NEXT_REDRAW;
+	}
+	v->follow = true;
+	v->follow_pid = r->p->pid;
+	v->rows.pinned = true;
+	tui_message(v, "following %d (F again, or moving, stops)", r->p->pid);
+	return NEXT_REBUILD;
+}
+
+static enum ri_next renice(struct tui *v, int delta)
+{
+	proc_renice(v, ri_rows_selected(&v->rows), delta);
 	return NEXT_REDRAW;
 }
 
@@ -136,8 +280,10 @@ static enum ri_next a_sort_mem(struct tui *v) { return set_sort(v, RI_SORT_MEM);
 static enum ri_next a_sort_time(struct tui *v) { return set_sort(v, RI_SORT_TIME); }
 static enum ri_next a_sort_pid(struct tui *v) { return set_sort(v, RI_SORT_PID); }
 static enum ri_next a_sort_io(struct tui *v) { return set_sort(v, RI_SORT_IO); }
-static enum ri_next a_sort_next(struct tui *v) { return set_sort(v, table_next_sort(v->sort, 1)); }
-static enum ri_next a_sort_prev(struct tui *v) { return set_sort(v, table_next_sort(v->sort, -1)); }
+static enum ri_next a_sort_next(struct tui *v) { return set_sort(v, table_next_sort(v, v->sort, 1)); }
+static enum ri_next a_sort_prev(struct tui *v) { return set_sort(v, table_next_sort(v, v->sort, -1)); }
+static enum ri_next a_nice_minus(struct tui *v) { return renice(v, -1); }
+static enum ri_next a_nice_plus(struct tui *v) { return renice(v, 1); }
 static enum ri_next a_search(struct tui *v) { return prompt_start(v, PROMPT_SEARCH); }
 static enum ri_next a_filter(struct tui *v) { return prompt_start(v, PROMPT_FILTER); }
 static enum ri_next a_delay(struct tui *v) { return prompt_start(v, PROMPT_DELAY); }
@@ -189,19 +335,31 @@ static enum ri_next a_pause(struct tui *v)
  * the help is drawn from this table, so it cannot fall out of step.
  */
 static const struct action actions[] = {
-	{ "Moving", "Up k", "move up", a_up, { KEY_UP, 'k' } },
-	{ NULL, "Down j", "move down", a_down, { KEY_DOWN, 'j' } },
+	{ "Moving", "Up Down", "move up / down (k is kill, as in htop)", a_up,
+	  { KEY_UP } },
+	{ NULL, NULL, NULL, a_down, { KEY_DOWN } },
 	{ NULL, "PgUp PgDn", "one page up / down", a_pgup, { KEY_PPAGE } },
 	{ NULL, NULL, NULL, a_pgdn, { KEY_NPAGE } },
 	{ NULL, "Home g", "first row", a_home, { KEY_HOME, 'g' } },
 	{ NULL, "End G", "last row", a_end, { KEY_END, 'G' } },
-	{ "Threads", "Enter", "expand / collapse the threads of a process",
-	  a_toggle, { '\n', '\r', KEY_ENTER } },
+	{ NULL, "F", "follow the process: the cursor stays on it", a_follow, { 'F' } },
+	{ "Threads, folds, groups", "Enter",
+	  "expand / collapse a process's threads, a fold's or a cgroup's processes",
+	  a_toggle,
+	  { '\n', '\r', KEY_ENTER } },
 	{ NULL, "Right +", "expand (htop, tmux habit)", a_expand,
 	  { KEY_RIGHT, '+', '=' } },
-	{ NULL, "Left -", "collapse; on a thread, its process", a_collapse,
-	  { KEY_LEFT, '-' } },
+	{ NULL, "Left -", "collapse; on a thread or member, what it is under",
+	  a_collapse, { KEY_LEFT, '-' } },
 	{ NULL, "H", "show the threads of every process", a_threads, { 'H' } },
+	{ NULL, "f", "fold processes that exited per parent and name, or not",
+	  a_fold, { 'f' } },
+	{ "Views", "t F5", "tree by parent (t again: the list)", a_tree,
+	  { 't', KEY_F(5) } },
+	{ NULL, "c", "group by cgroup (c again: the list)", a_cgroups, { 'c' } },
+	{ NULL, "u", "only one user's processes (a list to choose from)",
+	  menu_open_users, { 'u' } },
+	{ NULL, "K", "hide / show kernel threads", a_kthreads, { 'K' } },
 	{ "Choosing processes", "p Space",
 	  "picker: type to filter, Space marks, Enter applies", picker_open,
 	  { 'p', ' ' } },
@@ -213,17 +371,26 @@ static const struct action actions[] = {
 	{ NULL, "T", "sort by TIME+", a_sort_time, { 'T' } },
 	{ NULL, "N", "sort by PID", a_sort_pid, { 'N' } },
 	{ NULL, "D", "sort by I/O (read + write per second)", a_sort_io, { 'D' } },
-	{ NULL, "> . F6", "next sort column", a_sort_next,
-	  { '>', '.', KEY_F(6) } },
+	{ NULL, "F6", "sort by: a list of the columns", menu_open_sort,
+	  { KEY_F(6) } },
+	{ NULL, "> .", "next sort column", a_sort_next, { '>', '.' } },
 	{ NULL, "< ,", "previous sort column", a_sort_prev, { '<', ',' } },
 	{ NULL, "I r", "invert the sort order", a_invert, { 'I', 'r' } },
 	{ "Finding", "/", "search by name or PID as you type", a_search, { '/' } },
 	{ NULL, "n F3", "find the next match", a_next, { 'n', KEY_F(3) } },
 	{ NULL, "\\ F4", "filter rows by name or PID; Esc clears", a_filter,
 	  { '\\', KEY_F(4) } },
+	{ "Acting on the selected process (with the tool's user's rights)",
+	  "k F9", "send a signal (a list, SIGTERM first)", menu_open_signals,
+	  { 'k', KEY_F(9) } },
+	{ NULL, "F7 F8", "nice - / nice + (lower needs CAP_SYS_NICE)",
+	  a_nice_minus, { KEY_F(7) } },
+	{ NULL, NULL, NULL, a_nice_plus, { KEY_F(8) } },
 	{ "Display", "s", "sparkline metric: CPU%, MEM, READ/s, WRITE/s",
 	  a_spark, { 's' } },
-	{ NULL, "t", "next colour theme", next_theme, { 't' } },
+	{ NULL, "C", "next colour theme (was t)", next_theme, { 'C' } },
+	{ NULL, "F2 S", "setup: columns, meters, sparklines, theme", setup_open,
+	  { KEY_F(2), 'S' } },
 	{ NULL, "d", "set the refresh delay (seconds)", a_delay, { 'd' } },
 	{ NULL, "] [", "refresh slower / faster (+ - expand, as in htop)",
 	  a_slower, { ']' } },
@@ -244,7 +411,7 @@ const struct action *keys_actions(size_t *n)
 }
 
 /* Unknown keys are ignored, like iotop. */
-static enum ri_next act(struct tui *v, int ch)
+enum ri_next keys_act(struct tui *v, int ch)
 {
 	size_t i, k;
 
@@ -259,6 +426,8 @@ enum ri_next keys_dispatch(struct tui *v, int ch)
 {
 	enum ri_next next;
 
+	if (ch == KEY_MOUSE)
+		return mouse_event(v);
 	if (v->help) {
 		/* Any other key closes help; q still quits from there. */
 		if (help_key(v, ch))
@@ -268,11 +437,15 @@ enum ri_next keys_dispatch(struct tui *v, int ch)
 	}
 	if (v->alert_log)
 		return alerts_log_key(v, ch);
+	if (v->setup.open)
+		return setup_key(v, ch);
+	if (v->menu.kind != MENU_NONE)
+		return menu_key(v, ch);
 	if (v->pk.open)
 		return picker_key(v, ch);
 	if (v->prompt != PROMPT_NONE)
 		return prompt_key(v, ch);
 	if (v->replay && replay_key(v, ch, &next))
 		return next;
-	return act(v, ch);
+	return keys_act(v, ch);
 }

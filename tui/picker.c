@@ -3,8 +3,9 @@
  * The picker (p): a full-screen list of every process (as the monitor
  * lists them when it opens) with an incremental filter on name, PID or
  * command line. Space marks, Enter applies the marked set as the choice,
- * Esc cancels. Processes already chosen (by PID, or by a name given with
- * -c) start marked. Marks stop at what the kernel filter can hold.
+ * Esc cancels; a click marks. Processes already chosen (by PID, or by a
+ * name given with -c) start marked. Marks stop at what the kernel filter
+ * can hold.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -238,6 +239,20 @@ enum ri_next picker_key(struct tui *v, int ch)
 	}
 	refilter(pk);
 	return NEXT_REDRAW;
+}
+
+bool picker_click(struct tui *v, int y, int x)
+{
+	struct picker *pk = &v->pk;
+	size_t i = pk->top + (size_t)(y - 3);
+
+	(void)x;
+	if (y < 3 || y >= LINES - 1 || i >= pk->nshown)
+		return false;
+	pk->sel = i;
+	toggle_mark(v);
+	pk->sel = i; /* the mark moved the cursor on; a click stays */
+	return true;
 }
 
 static void draw_item(struct tui *v, const struct pick_item *it, int y,

@@ -319,13 +319,15 @@ int replay_bar_draw(struct tui *v, int y)
 	return 1;
 }
 
-static const char *const hints[][2] = {
-	{ "F1", "Help" }, { "t/T", "Step" }, { "b", "Jump" },
-	{ "Space", "Play" }, { "x", "Speed" }, { "p", "Pick" },
-	{ "Enter", "Threads" }, { "<>", "Sort" }, { "q", "Quit" },
+static const struct fbar_hint hints[] = {
+	{ "F1", "Help", KEY_F(1) },	{ "t/T", "Step", 't' },
+	{ "b", "Jump", 'b' },		{ "Space", "Play", ' ' },
+	{ "x", "Speed", 'x' },		{ "p", "Pick", 'p' },
+	{ "Enter", "Threads", '\n' },	{ "F5", "Tree", KEY_F(5) },
+	{ "<>", "Sort", '>' },		{ "q", "Quit", 'q' },
 };
 
-const char *const (*replay_hints(int *n))[2]
+const struct fbar_hint *replay_hints(int *n)
 {
 	*n = (int)(sizeof(hints) / sizeof(hints[0]));
 	return hints;

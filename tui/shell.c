@@ -59,8 +59,36 @@ void tui_rebuild_rows(struct tui *v)
 		.reverse = v->reverse,
 		.all_threads = v->all_threads,
 		.filter = v->filter,
+		.view = v->view,
+		.fold = v->fold,
+		.hide_kthreads = v->hide_kthreads,
+		.by_user = v->by_user,
+		.uid = v->user,
+		.group_history = true,
 	};
+	size_t i;
 
-	if (v->m && ri_rows_build(&v->rows, v->m, &o))
+	if (!v->m)
+		return;
+	if (ri_rows_build(&v->rows, v->m, &o)) {
 		tui_message(v, "out of memory building the table");
+		return;
+	}
+	if (!v->follow)
+		return;
+	/* F: the followed process, wherever it went; said once when it is gone. */
+	for (i = 0; i < v->rows.n; i++) {
+		const struct ri_row *r = &v->rows.v[i];
+
+		if (r->kind == RI_ROW_PROC && !r->member && r->p->pid == v->follow_pid) {
+			ri_rows_pick(&v->rows, i);
+			if (r->p->exited) {
+				tui_message(v, "%d exited; no longer following", v->follow_pid);
+				v->follow = false;
+			}
+			return;
+		}
+	}
+	tui_message(v, "%d is not listed; no longer following", v->follow_pid);
+	v->follow = false;
 }

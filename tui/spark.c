@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Sparklines: a history ring drawn as one row of glyphs, newest on the
- * right. Glyph sets are data (block elements, or an ASCII ramp when the
- * locale is not UTF-8). When there are more samples than cells, each cell
- * shows the largest sample of its bucket so a short spike is not averaged
- * away.
+ * right, in one of three styles (data, not code): block elements (one
+ * sample per cell, eight levels), braille (two samples per cell, four
+ * levels each, as iotop and btop draw them) or an ASCII ramp (no UTF-8).
+ * When there are more samples than slots, each slot shows the largest
+ * sample of its bucket so a short spike is not averaged away.
  */
 #include <curses.h>
 #include <math.h>
+#include <stdint.h>
 
 #include "view.h"
 
@@ -19,6 +21,46 @@ static const char *const block_ramp[LEVELS + 1] = {
 static const char *const ascii_ramp[LEVELS + 1] = {
 	" ", ".", ":", "-", "=", "+", "*", "#", "@",
 };
+
+/*
+ * Braille dots filled from the bottom: the left column is dots 7 3 2 1,
+ * the right 8 6 5 4 (bits of U+2800).
+ */
+static const uint8_t braille_left[5] = { 0, 0x40, 0x44, 0x46, 0x47 };
+static const uint8_t braille_right[5] = { 0, 0x80, 0xa0, 0xb0, 0xb8 };
+
+struct style {
+	int levels;   /* heights per cell row */
+	int per_cell; /* samples per cell */
+};
+
+static const struct style styles[SPARK_STYLES] = {
+	[SPARK_BLOCK] = { LEVELS, 1 },
+	[SPARK_BRAILLE] = { 4, 2 },
+	[SPARK_ASCII] = { LEVELS, 1 },
+};
+
+const char *spark_style_name(enum spark_style s)
+{
+	static const char *const names[SPARK_STYLES] = {
+		[SPARK_BLOCK] = "block", [SPARK_BRAILLE] = "braille",
+		[SPARK_ASCII] = "ascii",
+	};
+	return (unsigned)s < SPARK_STYLES ? names[s] : "?";
+}
+
+/* The style in use: ASCII whatever was chosen when there is no UTF-8. */
+static enum spark_style style_of(const struct tui *v)
+{
+	if (!v->utf8 || (unsigned)v->spark_style >= SPARK_STYLES)
+		return SPARK_ASCII;
+	return v->spark_style;
+}
+
+size_t spark_per_cell(const struct tui *v)
+{
+	return (size_t)styles[style_of(v)].per_cell;
+}
 
 const char *spark_metric_name(enum ri_metric m)
 {
@@ -64,47 +106,6 @@ static double bucket_max(const struct ri_hist *h, enum ri_metric m,
 	return best;
 }
 
-static int level(double x, double lo, double hi)
-{
-	double f;
-
-	if (x <= lo || !(x > 0))
-		return 0;
-	if (hi <= lo)
-		return LEVELS;
-	f = (x - lo) / (hi - lo);
-	if (f > 1)
-		f = 1;
-	/* Any non-zero value shows at least the lowest glyph. */
-	return 1 + (int)floor(f * (LEVELS - 1) + 0.5);
-}
-
-/*
- * Draws @width cells at the cursor for the newest @samples samples,
- * scaled lo..hi. @attr >= 0 draws all in that attribute; else each cell
- * takes the gradient colour of its level.
- */
-void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
-		size_t samples, int width, double lo, double hi, int attr)
-{
-	const char *const *ramp = v->utf8 ? block_ramp : ascii_ramp;
-	size_t per = (samples + (size_t)width - 1) / (size_t)width;
-	int y = getcury(stdscr), x0 = getcurx(stdscr), cell;
-
-	if (!per)
-		per = 1;
-	for (cell = 0; cell < width; cell++) {
-		size_t ago = (size_t)(width - 1 - cell) * per;
-		int lv = 0;
-
-		if (ago < h->len && ago < samples)
-			lv = level(bucket_max(h, m, ago, per), lo, hi);
-		attrset(attr >= 0 ? attr : v->attr[R_SPARK0 + (lv ? lv - 1 : 0)]);
-		mvaddstr(y, x0 + cell, ramp[lv]);
-	}
-	attrset(A_NORMAL);
-}
-
 /* Fraction 0..1 of @x on the lo..hi scale. */
 static double frac(double x, double lo, double hi)
 {
@@ -116,42 +117,127 @@ static double frac(double x, double lo, double hi)
 }
 
 /*
- * A sparkline @height rows tall at (@y, @x): each row holds eight levels,
- * so a detail panel shows small changes that one row would flatten. Rows
- * take the gradient colour of their height.
+ * Fraction 0..1 of the full height that slot @slot (0 = oldest) of
+ * @nslots shows, @per samples each; 0 past the history.
+ */
+static double slot_frac(const struct ri_hist *h, enum ri_metric m, size_t samples,
+			int slot, int nslots, size_t per, double lo, double hi)
+{
+	size_t ago = (size_t)(nslots - 1 - slot) * per;
+
+	if (ago >= h->len || ago >= samples)
+		return 0;
+	return frac(bucket_max(h, m, ago, per), lo, hi);
+}
+
+/* Units of @units for fraction @f; any non-zero value shows at least one. */
+static int to_units(double f, int units)
+{
+	int u = (int)floor(f * units + 0.5);
+
+	return !u && f > 0 ? 1 : u;
+}
+
+/* One braille glyph (UTF-8) for a left and a right height of 0..4. */
+static const char *braille(char b[4], int l, int r)
+{
+	unsigned cp = 0x2800u + braille_left[l] + braille_right[r];
+
+	b[0] = (char)(0xe0 | (cp >> 12));
+	b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	b[2] = (char)(0x80 | (cp & 0x3f));
+	b[3] = '\0';
+	return b;
+}
+
+static int cell_attr(const struct tui *v, int attr, int lv8)
+{
+	if (attr >= 0)
+		return attr;
+	if (attr == -2)
+		return lv8 ? v->attr[R_SPARK_SEL0 + lv8 - 1] : v->attr[R_SELECTION];
+	return v->attr[R_SPARK0 + (lv8 ? lv8 - 1 : 0)];
+}
+
+/*
+ * Draws @width cells at the cursor for the newest @samples samples,
+ * scaled lo..hi (see view.h for @attr).
+ */
+void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
+		size_t samples, int width, double lo, double hi, int attr)
+{
+	enum spark_style st = style_of(v);
+	const struct style *s = &styles[st];
+	int nslots = width * s->per_cell, y = getcury(stdscr), x0 = getcurx(stdscr);
+	size_t per = width > 0 ? (samples + (size_t)nslots - 1) / (size_t)nslots : 1;
+	int cell;
+	char b[4];
+
+	if (!per)
+		per = 1;
+	for (cell = 0; cell < width; cell++) {
+		const char *g;
+		int lv8;
+
+		if (st == SPARK_BRAILLE) {
+			int l = to_units(slot_frac(h, m, samples, 2 * cell, nslots, per,
+						   lo, hi), 4);
+			int r = to_units(slot_frac(h, m, samples, 2 * cell + 1, nslots,
+						   per, lo, hi), 4);
+			int top = l > r ? l : r;
+
+			g = braille(b, l, r);
+			lv8 = top ? 2 * top : 0;
+		} else {
+			double f = slot_frac(h, m, samples, cell, nslots, per, lo, hi);
+
+			lv8 = f > 0 ? 1 + (int)floor(f * (LEVELS - 1) + 0.5) : 0;
+			g = (st == SPARK_ASCII ? ascii_ramp : block_ramp)[lv8];
+		}
+		attrset(cell_attr(v, attr, lv8));
+		mvaddstr(y, x0 + cell, g);
+	}
+	attrset(A_NORMAL);
+}
+
+/*
+ * A sparkline @height rows tall at (@y, @x): each row holds its style's
+ * levels, so a detail panel shows small changes that one row would
+ * flatten. Rows take the gradient colour of their height.
  */
 void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		     size_t samples, int y, int x, int width, int height,
 		     double lo, double hi)
 {
-	const char *const *ramp = v->utf8 ? block_ramp : ascii_ramp;
-	size_t per = (samples + (size_t)width - 1) / (size_t)width;
-	int cell, r;
+	enum spark_style st = style_of(v);
+	const struct style *s = &styles[st];
+	int nslots = width * s->per_cell, units = height * s->levels, cell, r;
+	size_t per = width > 0 ? (samples + (size_t)nslots - 1) / (size_t)nslots : 1;
+	char b[4];
 
 	if (!per)
 		per = 1;
 	for (cell = 0; cell < width; cell++) {
-		size_t ago = (size_t)(width - 1 - cell) * per;
-		int units = 0;
+		int u0 = to_units(slot_frac(h, m, samples, cell * s->per_cell, nslots,
+					    per, lo, hi), units);
+		int u1 = s->per_cell < 2 ? 0 :
+			 to_units(slot_frac(h, m, samples, cell * s->per_cell + 1,
+					    nslots, per, lo, hi), units);
 
-		if (ago < h->len && ago < samples) {
-			double f = frac(bucket_max(h, m, ago, per), lo, hi);
-
-			units = (int)floor(f * height * LEVELS + 0.5);
-			/* Any non-zero value shows at least the lowest glyph. */
-			if (!units && f > 0)
-				units = 1;
-		}
 		for (r = 0; r < height; r++) {
-			int u = units - r * LEVELS;
+			int a = u0 - r * s->levels, c = u1 - r * s->levels, a8;
+			const char *g;
 
-			if (u < 0)
-				u = 0;
-			if (u > LEVELS)
-				u = LEVELS;
-			attrset(v->attr[R_SPARK0 + (r * LEVELS + (u ? u - 1 : 0)) /
-							  height]);
-			mvaddstr(y + height - 1 - r, x + cell, ramp[u]);
+			a = a < 0 ? 0 : a > s->levels ? s->levels : a;
+			c = c < 0 ? 0 : c > s->levels ? s->levels : c;
+			if (st == SPARK_BRAILLE)
+				g = braille(b, a, c);
+			else
+				g = (st == SPARK_ASCII ? ascii_ramp : block_ramp)[a];
+			/* The colour of the row's height, on the 8-level gradient. */
+			a8 = (a > c ? a : c) * LEVELS / s->levels;
+			attrset(v->attr[R_SPARK0 + (r * LEVELS + (a8 ? a8 - 1 : 0)) / height]);
+			mvaddstr(y + height - 1 - r, x + cell, g);
 		}
 	}
 	attrset(A_NORMAL);

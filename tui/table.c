@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The process table: its columns as data (title, width, importance, sort
- * key, how to format a cell), the layout for the terminal's width, and
- * drawing the rows. Column widths depend on the terminal width only, never
- * on the values, so nothing jitters from tick to tick.
+ * The process table: its columns as data (name, title, width, importance,
+ * sort key, whether shown by default), the layout of the columns the user
+ * chose, in the user's order, for the terminal's width, and drawing the
+ * rows: processes, threads, folds of the short-lived and cgroups, with
+ * tree lines. Column widths depend on the terminal width only, never on
+ * the values, so nothing jitters from tick to tick. The setup screen and
+ * the settings file name columns by the names here.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -12,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "../core/format.h"
@@ -24,61 +29,139 @@
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
-	C_GROWTH, C_TIME, C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_SPARK,
-	C_COUNT
+	C_GROWTH, C_TIME, C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_CGROUP,
+	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
 /*
  * @drop: columns leave a narrow screen in this order, highest first; 0
- * never leaves. This order is documented in the man page.
+ * never leaves. This order is documented in the man page. @on: shown
+ * unless the settings say otherwise.
  */
 static const struct col {
+	const char *name;
 	const char *title;
 	int width;
 	int drop;
 	bool left;
+	bool on;
 	enum ri_sort_key sort;
+	const char *help;
 } cols[C_COUNT] = {
-	[C_PID] = { "PID", 7, 0, false, RI_SORT_PID },
-	[C_USER] = { "USER", 8, 7, true, RI_SORT_USER },
-	[C_COMM] = { "COMM", COMM_MIN, 0, true, RI_SORT_COMM },
-	[C_THR] = { "THR", 4, 8, false, RI_SORT_THREADS },
-	[C_CPUN] = { "CPU", 3, 12, false, RI_SORT_COUNT },
-	[C_CPU] = { "CPU%", 6, 0, false, RI_SORT_CPU },
-	[C_WAIT] = { "WAIT%", 5, 9, false, RI_SORT_WAIT },
-	[C_MEM] = { "MEM%", 5, 0, false, RI_SORT_MEM },
-	[C_RSS] = { "RSS", 6, 6, false, RI_SORT_RSS },
-	[C_GROWTH] = { "GROWTH", 8, 9, false, RI_SORT_GROWTH },
-	[C_TIME] = { "TIME+", 9, 11, false, RI_SORT_TIME },
-	[C_READ] = { "READ/s", 7, 4, false, RI_SORT_READ },
-	[C_WRITE] = { "WRITE/s", 7, 4, false, RI_SORT_WRITE },
-	[C_DREAD] = { "DISK-R/s", 8, 9, false, RI_SORT_DISK_READ },
-	[C_DWRITE] = { "DISK-W/s", 8, 9, false, RI_SORT_DISK_WRITE },
-	[C_CSW] = { "CSW/s", 6, 10, false, RI_SORT_CSW },
-	[C_SPARK] = { "", SPARK_MIN, 3, true, RI_SORT_COUNT },
-};
-
-/* Sort keys in on-screen order, for < and >. */
-static const enum ri_sort_key sort_order[] = {
-	RI_SORT_PID,  RI_SORT_USER,	 RI_SORT_COMM,	     RI_SORT_THREADS,
-	RI_SORT_CPU,  RI_SORT_WAIT,	 RI_SORT_MEM,	     RI_SORT_RSS,
-	RI_SORT_GROWTH, RI_SORT_TIME,	 RI_SORT_READ,	     RI_SORT_WRITE,
-	RI_SORT_DISK_READ, RI_SORT_DISK_WRITE, RI_SORT_CSW,  RI_SORT_IO,
+	[C_PID] = { "PID", "PID", 7, 0, false, true, RI_SORT_PID,
+		    "process ID; on thread rows the thread ID" },
+	[C_USER] = { "USER", "USER", 8, 7, true, true, RI_SORT_USER, "owner" },
+	[C_COMM] = { "COMM", "COMM", COMM_MIN, 0, true, true, RI_SORT_COMM,
+		     "name; folds, cgroups and the tree" },
+	[C_THR] = { "THR", "THR", 4, 8, false, true, RI_SORT_THREADS, "live threads" },
+	[C_CPUN] = { "CPU", "CPU", 3, 12, false, true, RI_SORT_COUNT,
+		     "CPU it last ran on" },
+	[C_CPU] = { "CPU%", "CPU%", 6, 0, false, true, RI_SORT_CPU,
+		    "CPU time over the interval, of one CPU" },
+	[C_WAIT] = { "WAIT%", "WAIT%", 5, 9, false, true, RI_SORT_WAIT,
+		     "time runnable but waiting for a CPU, of the interval" },
+	[C_MEM] = { "MEM%", "MEM%", 5, 0, false, true, RI_SORT_MEM,
+		    "resident memory over MemTotal" },
+	[C_RSS] = { "RSS", "RSS", 6, 6, false, true, RI_SORT_RSS, "resident memory" },
+	[C_GROWTH] = { "GROWTH", "GROWTH", 8, 9, false, true, RI_SORT_GROWTH,
+		       "trend of resident memory per second; a steady climb warns" },
+	[C_TIME] = { "TIME+", "TIME+", 9, 11, false, true, RI_SORT_TIME,
+		     "CPU time since it started" },
+	[C_READ] = { "READ/s", "READ/s", 7, 4, false, true, RI_SORT_READ,
+		     "logical reads per second" },
+	[C_WRITE] = { "WRITE/s", "WRITE/s", 7, 4, false, true, RI_SORT_WRITE,
+		      "logical writes per second" },
+	[C_DREAD] = { "DISK-R/s", "DISK-R/s", 8, 9, false, true, RI_SORT_DISK_READ,
+		      "storage reads per second" },
+	[C_DWRITE] = { "DISK-W/s", "DISK-W/s", 8, 9, false, true,
+		       RI_SORT_DISK_WRITE, "storage writes per second" },
+	[C_CSW] = { "CSW/s", "CSW/s", 6, 10, false, true, RI_SORT_CSW,
+		    "context switches per second" },
+	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, true, RI_SORT_COUNT,
+		       "cgroup: a unit's name, a container's short id" },
+	[C_STATE] = { "STATE", "S", 1, 16, true, false, RI_SORT_COUNT,
+		      "state: R running, S sleeping, D disk, T stopped, Z zombie" },
+	[C_NICE] = { "NICE", "NI", 3, 16, false, false, RI_SORT_NICE, "nice value" },
+	[C_PRI] = { "PRI", "PRI", 3, 16, false, false, RI_SORT_NICE,
+		    "priority, 20 + nice (normal tasks)" },
+	[C_VIRT] = { "VIRT", "VIRT", 6, 15, false, false, RI_SORT_VIRT,
+		     "virtual size of the address space" },
+	[C_START] = { "START", "START", 5, 15, false, false, RI_SORT_START,
+		      "start time: HH:MM today, else the date" },
+	[C_SPARK] = { "HISTORY", "", SPARK_MIN, 3, true, true, RI_SORT_COUNT,
+		      "sparkline of the row's history (s: metric)" },
 };
 
 struct layout {
-	bool on[C_COUNT];
-	int w[C_COUNT];
+	int n;
+	int id[TABLE_MAX_COLS];
+	int w[TABLE_MAX_COLS];
 };
 
-enum ri_sort_key table_next_sort(enum ri_sort_key k, int dir)
+int table_ncolumns(void)
 {
-	int n = sizeof(sort_order) / sizeof(sort_order[0]), i;
+	return C_COUNT;
+}
 
+const char *table_column_name(int id)
+{
+	return id >= 0 && id < C_COUNT ? cols[id].name : "?";
+}
+
+const char *table_column_help(int id)
+{
+	return id >= 0 && id < C_COUNT ? cols[id].help : "";
+}
+
+enum ri_sort_key table_column_sort(int id)
+{
+	return id >= 0 && id < C_COUNT ? cols[id].sort : RI_SORT_COUNT;
+}
+
+int table_column_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < C_COUNT; i++)
+		if (!strcasecmp(name, cols[i].name))
+			return i;
+	return -1;
+}
+
+void table_default_columns(int *ids, int *n)
+{
+	int i;
+
+	*n = 0;
+	for (i = 0; i < C_COUNT && *n < TABLE_MAX_COLS; i++)
+		if (cols[i].on)
+			ids[(*n)++] = i;
+}
+
+/* Sort keys in on-screen order, for < and >; I/O (read + write) last. */
+enum ri_sort_key table_next_sort(const struct tui *v, enum ri_sort_key k, int dir)
+{
+	enum ri_sort_key order[TABLE_MAX_COLS + 1];
+	int n = 0, i, j;
+
+	for (i = 0; i < v->ncols; i++) {
+		enum ri_sort_key s = cols[v->cols[i]].sort;
+
+		for (j = 0; j < n && order[j] != s; j++)
+			;
+		if (s != RI_SORT_COUNT && j == n)
+			order[n++] = s;
+	}
+	order[n++] = RI_SORT_IO;
 	for (i = 0; i < n; i++)
-		if (sort_order[i] == k)
-			return sort_order[(i + dir + n) % n];
+		if (order[i] == k)
+			return order[(i + dir + n) % n];
 	return RI_SORT_CPU;
+}
+
+bool row_is_process(const struct ri_row *r)
+{
+	return r && (r->kind == RI_ROW_PROC || r->kind == RI_ROW_THREAD);
 }
 
 /*
@@ -131,38 +214,60 @@ void put_str(int y, int x, int w, const char *s, int attr, bool right)
 	attrset(A_NORMAL);
 }
 
-static void layout(struct layout *l, int width)
+static void layout(const struct tui *v, struct layout *l, int width)
 {
-	int total = 0, extra, i, worst;
+	bool on[TABLE_MAX_COLS];
+	int total = 0, extra, i, worst, comm = -1, spark = -1;
 
-	for (i = 0; i < C_COUNT; i++) {
-		l->on[i] = true;
-		l->w[i] = cols[i].width;
+	l->n = v->ncols;
+	for (i = 0; i < l->n; i++) {
+		l->id[i] = v->cols[i];
+		l->w[i] = cols[l->id[i]].width;
+		on[i] = true;
 		total += l->w[i] + 1;
 	}
 	while (total > width) {
 		worst = -1;
-		for (i = 0; i < C_COUNT; i++)
-			if (l->on[i] && cols[i].drop &&
-			    (worst < 0 || cols[i].drop >= cols[worst].drop))
+		for (i = 0; i < l->n; i++)
+			if (on[i] && cols[l->id[i]].drop &&
+			    (worst < 0 || cols[l->id[i]].drop >= cols[l->id[worst]].drop))
 				worst = i;
 		if (worst < 0)
 			break;
-		l->on[worst] = false;
+		on[worst] = false;
 		total -= l->w[worst] + 1;
+	}
+	/* What stays, in order. */
+	for (i = 0, worst = 0; i < l->n; i++) {
+		if (!on[i])
+			continue;
+		l->id[worst] = l->id[i];
+		l->w[worst++] = l->w[i];
+	}
+	l->n = worst;
+	for (i = 0; i < l->n; i++) {
+		if (l->id[i] == C_COMM)
+			comm = i;
+		if (l->id[i] == C_SPARK)
+			spark = i;
 	}
 	extra = width - total;
 	if (extra <= 0)
 		return;
-	i = extra < COMM_MAX - COMM_MIN ? extra : COMM_MAX - COMM_MIN;
-	l->w[C_COMM] += i;
-	extra -= i;
-	if (l->on[C_SPARK]) {
-		i = extra < SPARK_MAX - SPARK_MIN ? extra : SPARK_MAX - SPARK_MIN;
-		l->w[C_SPARK] += i;
+	if (comm >= 0) {
+		i = extra < COMM_MAX - COMM_MIN ? extra : COMM_MAX - COMM_MIN;
+		l->w[comm] += i;
 		extra -= i;
 	}
-	l->w[C_COMM] += extra;
+	if (spark >= 0) {
+		i = extra < SPARK_MAX - SPARK_MIN ? extra : SPARK_MAX - SPARK_MIN;
+		l->w[spark] += i;
+		extra -= i;
+	}
+	if (comm >= 0)
+		l->w[comm] += extra;
+	else if (spark >= 0)
+		l->w[spark] += extra;
 }
 
 static int cpu_role(double pct)
@@ -172,60 +277,135 @@ static int cpu_role(double pct)
 	return pct < 70 ? R_CPU_MID : R_CPU_HIGH;
 }
 
-static void comm_text(char *buf, size_t len, const struct tui *v,
+const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len)
+{
+	const char *path = ri_cgroup_path(v->cgroups, id);
+
+	if (!path) {
+		snprintf(buf, len, "%s", id ? "?" : "");
+		return buf;
+	}
+	return ri_cgroup_short(buf, len, path);
+}
+
+/*
+ * The tree lines before a name: for each ancestor level a bar when more
+ * siblings follow at that level, then a tee or an elbow. At most @room
+ * cells, so a deep tree still leaves the name some room.
+ */
+static int tree_prefix(char *b, size_t n, const struct tui *v,
+		       const struct ri_row *r, int room)
+{
+	const char *bar = v->utf8 ? "│ " : "| ", *gap = "  ";
+	const char *tee = v->utf8 ? "├─ " : "|- ", *elbow = v->utf8 ? "└─ " : "`- ";
+	int d = r->depth, k, cells = 1;
+	size_t o = 0;
+
+	b[0] = '\0';
+	if (d <= 0)
+		return 0;
+	/* Levels that do not fit are left out, the nearest ones kept. */
+	while (d > 1 && 1 + 2 * (d - 1) + 3 > room)
+		d--;
+	o += (size_t)snprintf(b + o, n - o, " ");
+	for (k = r->depth - d + 1; k < r->depth && o < n; k++, cells += 2)
+		o += (size_t)snprintf(b + o, n - o, "%s",
+				      k < 32 && (r->more & (1u << k)) ? bar : gap);
+	if (o < n)
+		snprintf(b + o, n - o, "%s", r->last ? elbow : tee);
+	return cells + 3;
+}
+
+static void comm_text(char *buf, size_t len, struct tui *v,
 		      const struct ri_row *r, int w)
 {
-	const char *comm = r->t ? r->t->comm : r->p->comm;
-	bool exited = r->t ? r->t->exited : r->p->exited;
-	const char *glyph = "", *mark = " <exited>";
-	int gw = 0, room;
-	char name[64];
+	const char *mark = "", *tail = "";
+	char name[96], pre[160], extra[48] = "";
+	bool exited = r->kind == RI_ROW_THREAD ? r->t->exited :
+		      r->kind == RI_ROW_PROC ? r->p->exited : false;
+	int pw, mw = 0, room;
 
-	ri_printable(name, sizeof(name), comm, RI_COMM_LEN);
-	if (r->t) {
-		glyph = v->utf8 ? (r->last ? " └─ " : " ├─ ") :
-				  (r->last ? " `- " : " |- ");
-		gw = 4;
-	} else if (!v->all_threads && r->expanded) {
-		glyph = v->utf8 ? "▾" : "-";
-		gw = 1;
+	pw = tree_prefix(pre, sizeof(pre), v, r, w - 8);
+	switch (r->kind) {
+	case RI_ROW_THREAD:
+		ri_printable(name, sizeof(name), r->t->comm, RI_COMM_LEN);
+		break;
+	case RI_ROW_PROC:
+		ri_printable(name, sizeof(name), r->p->comm, RI_COMM_LEN);
+		if (r->collapsed)
+			mark = v->utf8 ? "▸" : "+";
+		else if (!v->all_threads && r->expanded)
+			mark = v->utf8 ? "▾" : "-";
+		break;
+	case RI_ROW_FOLD:
+		ri_printable(name, sizeof(name), r->g->comm, RI_COMM_LEN);
+		snprintf(extra, sizeof(extra), " %s%zu exited", v->utf8 ? "×" : "x",
+			 r->g->count);
+		mark = r->expanded ? (v->utf8 ? "▾" : "-") : (v->utf8 ? "▸" : "+");
+		break;
+	case RI_ROW_CGROUP:
+		table_cgroup_name(v, r->g->cgroup_id, name, sizeof(name));
+		if (!name[0])
+			snprintf(name, sizeof(name), "(unknown cgroup)");
+		snprintf(extra, sizeof(extra), " (%zu)", r->g->count);
+		mark = r->expanded ? (v->utf8 ? "▾" : "-") : (v->utf8 ? "▸" : "+");
+		break;
 	}
-	if (!exited) {
-		snprintf(buf, len, "%s%s", glyph, name);
-		return;
+	if (mark[0])
+		mw = 1;
+	if (exited) {
+		/* Keep the marker visible even when the name must be cut short. */
+		tail = " <exited>";
+		if (w - pw - mw - (int)strlen(tail) < 6)
+			tail = " <x>";
 	}
-	/* Keep the marker visible even when the name must be cut short. */
-	room = w - gw - (int)strlen(mark);
-	if (room < 6) {
-		mark = " <x>";
-		room = w - gw - (int)strlen(mark);
+	room = w - pw - mw - (int)strlen(tail) - (int)strlen(extra);
+	if (room < 4 && r->kind == RI_ROW_FOLD) {
+		/* A narrow column: the count stays, the word goes. */
+		snprintf(extra, sizeof(extra), " %s%zu", v->utf8 ? "×" : "x", r->g->count);
+		room = w - pw - mw - (int)strlen(tail) - (int)strlen(extra);
 	}
-	snprintf(buf, len, "%s%.*s%s", glyph, room > 0 ? room : 0, name, mark);
+	snprintf(buf, len, "%s%s%.*s%s%s", pre, mark, room > 0 ? room : 0, name,
+		 extra, tail);
+}
+
+static void fmt_start(char *b, size_t n, const struct tui *v, uint64_t start_ns)
+{
+	const struct ri_model *m = v->m;
+	double ago = m->clock_ns > start_ns ? (double)(m->clock_ns - start_ns) * 1e-9 : 0;
+	time_t t = (time_t)(m->time - ago), now = (time_t)m->time;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(b, n, now - t < 24 * 3600 ? "%H:%M" : "%b%d", &tm);
 }
 
 /* Formats one cell; returns its role (colour). */
-static int cell(char *b, size_t n, const struct tui *v, const struct ri_row *r,
+static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		int c, int w)
 {
-	const struct ri_fig *f = r->t ? &r->t->fig : &r->p->fig;
+	const struct ri_fig *f = r->fig;
+	bool proc = r->kind == RI_ROW_PROC, group = r->g != NULL;
 
 	b[0] = '\0';
 	switch (c) {
 	case C_PID:
-		snprintf(b, n, "%d", r->t ? r->t->tid : r->p->pid);
+		if (!group)
+			snprintf(b, n, "%d", r->t ? r->t->tid : r->p->pid);
 		return R_NORMAL;
 	case C_USER:
-		snprintf(b, n, "%s", user_name(r->p->uid));
+		if (r->kind != RI_ROW_CGROUP)
+			snprintf(b, n, "%s", user_name(group ? r->g->uid : r->p->uid));
 		return R_NORMAL;
 	case C_COMM:
 		comm_text(b, n, v, r, w);
 		return r->t ? R_TREE : R_NORMAL;
 	case C_THR:
-		if (!r->t)
+		if (proc)
 			snprintf(b, n, "%d", r->p->nthreads);
 		return R_NORMAL;
 	case C_CPUN:
-		if (f->cpu >= 0)
+		if (f->cpu >= 0 && !group)
 			snprintf(b, n, "%d", f->cpu);
 		return R_NORMAL;
 	case C_CPU:
@@ -240,16 +420,16 @@ static int cell(char *b, size_t n, const struct tui *v, const struct ri_row *r,
 		return f->wait_na ? R_NORMAL : cpu_role(f->wait_pct);
 	case C_GROWTH:
 		/* A process's memory trend (core/growth.c); a steady climb warns. */
-		if (!r->t && r->p->growth.valid)
+		if (proc && r->p->growth.valid)
 			ri_fmt_growth(b, n, r->p->growth.bps);
-		return !r->t && r->p->growth.growing ? R_WARNING : R_MEMORY;
+		return proc && r->p->growth.growing ? R_WARNING : R_MEMORY;
 	case C_MEM:
 		/* Threads share their process's memory: shown once, on it. */
-		if (!r->t)
+		if (!r->t && r->kind != RI_ROW_FOLD)
 			ri_fmt_pct(b, n, f->mem_pct, w);
 		return R_MEMORY;
 	case C_RSS:
-		if (!r->t)
+		if (!r->t && r->kind != RI_ROW_FOLD)
 			ri_fmt_bytes(b, n, (double)f->rss_bytes, w);
 		return R_MEMORY;
 	case C_TIME:
@@ -275,6 +455,33 @@ static int cell(char *b, size_t n, const struct tui *v, const struct ri_row *r,
 		return R_IO_WRITE;
 	case C_CSW:
 		ri_fmt_rate(b, n, f->csw_ps, 5);
+		return R_NORMAL;
+	case C_CGROUP:
+		/* A fold's is its members' (the first stands for all). */
+		if (r->kind != RI_ROW_CGROUP && r->p)
+			table_cgroup_name(v, r->p->cgroup_id, b, n);
+		return R_TREE;
+	case C_STATE:
+		if (r->t && r->t->state)
+			snprintf(b, n, "%c", r->t->state);
+		else if (proc && r->p->state)
+			snprintf(b, n, "%c", r->p->state);
+		return r->p && r->p->state == 'D' ? R_WARNING : R_NORMAL;
+	case C_NICE:
+	case C_PRI:
+		if (!group) {
+			int nice = r->t ? r->t->nice : r->p->nice;
+
+			snprintf(b, n, "%d", c == C_PRI ? 20 + nice : nice);
+		}
+		return R_NORMAL;
+	case C_VIRT:
+		if (proc)
+			ri_fmt_bytes(b, n, (double)r->p->vm_bytes, w);
+		return R_MEMORY;
+	case C_START:
+		if (!group)
+			fmt_start(b, n, v, r->t ? r->t->start_ns : r->p->start_ns);
 		return R_NORMAL;
 	}
 	return R_NORMAL;
@@ -308,45 +515,60 @@ static void sorted_title(char *t, size_t n, const char *title, int w,
 static void draw_title(struct tui *v, const struct layout *l, int y)
 {
 	char t[32];
-	int x = 0, c;
+	int x = 0, i;
 
 	put_str(y, 0, COLS, "", v->attr[R_TITLE], false);
-	for (c = 0; c < C_COUNT; c++) {
-		int a = v->attr[R_TITLE];
+	v->geom.ncols = l->n;
+	for (i = 0; i < l->n; i++) {
+		int c = l->id[i], a = v->attr[R_TITLE];
 		const char *s = cols[c].title;
 
-		if (!l->on[c])
-			continue;
 		if (c == C_SPARK) {
-			snprintf(t, sizeof(t),
-				 l->w[c] >= 16 ? "%s history" : "%s",
+			snprintf(t, sizeof(t), l->w[i] >= 16 ? "%s history" : "%s",
 				 spark_metric_name(v->spark_metric));
 			s = t;
 		} else if (cols[c].sort == v->sort ||
-			   (v->sort == RI_SORT_IO &&
-			    (c == C_READ || c == C_WRITE))) {
+			   (v->sort == RI_SORT_IO && (c == C_READ || c == C_WRITE))) {
+			/* NICE and PRI share a key: the arrow goes on the first. */
 			a = v->attr[R_SORT];
-			sorted_title(t, sizeof(t), s, l->w[c], sort_arrow(v));
+			sorted_title(t, sizeof(t), s, l->w[i], sort_arrow(v));
 			s = t;
 		}
-		put_str(y, x, l->w[c], s, a, !cols[c].left);
-		x += l->w[c] + 1;
+		put_str(y, x, l->w[i], s, a, !cols[c].left);
+		v->geom.id[i] = c;
+		v->geom.x[i] = x;
+		v->geom.w[i] = l->w[i];
+		x += l->w[i] + 1;
 	}
 }
 
 static void spark_cell(struct tui *v, const struct ri_row *r, int y, int x,
 		       int w, int attr)
 {
-	const struct ri_hist *h = r->t ? &r->t->hist : &r->p->hist;
+	const struct ri_hist *h = r->hist;
+	size_t samples = (size_t)w * spark_per_cell(v);
 	double mn, mx, hi;
 
-	spark_range(h, v->spark_metric, (size_t)w, &mn, &mx);
+	move(y, x);
+	if (!h) {
+		attrset(attr >= 0 ? attr : attr == -2 ? v->attr[R_SELECTION] : (int)A_NORMAL);
+		hline(' ', w);
+		attrset(A_NORMAL);
+		return;
+	}
+	spark_range(h, v->spark_metric, samples, &mn, &mx);
 	hi = mx;
 	/* CPU is on an absolute scale: a flat 5% must not look like 100%. */
 	if (v->spark_metric == RI_M_CPU && hi < 100)
 		hi = 100;
-	move(y, x);
-	spark_draw(v, h, v->spark_metric, (size_t)w, w, 0, hi, attr);
+	spark_draw(v, h, v->spark_metric, samples, w, 0, hi, attr);
+}
+
+static bool row_exited(const struct ri_row *r)
+{
+	if (r->kind == RI_ROW_THREAD)
+		return r->t->exited;
+	return r->kind == RI_ROW_PROC && r->p->exited;
 }
 
 static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
@@ -354,35 +576,38 @@ static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 	const struct ri_row *r = &v->rows.v[i];
 	const struct ri_alerts *al = ri_monitor_alerts(v->mon);
 	bool sel = i == v->rows.sel;
-	bool exited = r->t ? r->t->exited : r->p->exited;
+	bool exited = row_exited(r);
 	/* A process with a firing alert: the whole row in the warning colour. */
-	bool alert = !r->t && al && ri_alerts_proc_firing(al, r->p->pid, r->p->start_ns);
-	char b[128];
-	int x = 0, c, role, a;
+	bool alert = r->kind == RI_ROW_PROC && al &&
+		     ri_alerts_proc_firing(al, r->p->pid, r->p->start_ns);
+	char b[256];
+	int x = 0, k, role, a;
 
-	for (c = 0; c < C_COUNT; c++) {
-		if (!l->on[c])
-			continue;
+	for (k = 0; k < l->n; k++) {
+		int c = l->id[k];
+
 		if (c == C_SPARK) {
-			spark_cell(v, r, y, x, l->w[c],
-				   sel ? v->attr[R_SELECTION] :
-				   exited ? v->attr[R_EXITED] :
+			/*
+			 * The selected row keeps the gradient, on the selection's
+			 * background: the busiest row is the one most looked at.
+			 */
+			spark_cell(v, r, y, x, l->w[k],
+				   sel ? -2 : exited ? v->attr[R_EXITED] :
 				   alert ? v->attr[R_WARNING] : -1);
-			x += l->w[c] + 1;
-			continue;
+		} else {
+			role = cell(b, sizeof(b), v, r, c, l->w[k]);
+			a = v->attr[role];
+			if (alert)
+				a = v->attr[R_WARNING] | A_BOLD;
+			if (exited)
+				a = v->attr[R_EXITED];
+			if (sel)
+				a = v->attr[R_SELECTION];
+			put_str(y, x, l->w[k], b, a, !cols[c].left);
 		}
-		role = cell(b, sizeof(b), v, r, c, l->w[c]);
-		a = v->attr[role];
-		if (alert)
-			a = v->attr[R_WARNING] | A_BOLD;
-		if (exited)
-			a = v->attr[R_EXITED];
-		if (sel)
-			a = v->attr[R_SELECTION];
-		put_str(y, x, l->w[c], b, a, !cols[c].left);
-		if (sel && x + l->w[c] < COLS)
-			put_str(y, x + l->w[c], 1, "", a, false);
-		x += l->w[c] + 1;
+		if (sel && x + l->w[k] < COLS)
+			put_str(y, x + l->w[k], 1, "", v->attr[R_SELECTION], false);
+		x += l->w[k] + 1;
 	}
 	if (sel && x < COLS)
 		put_str(y, x, COLS - x, "", v->attr[R_SELECTION], false);
@@ -399,6 +624,8 @@ static void draw_empty(struct tui *v, int y)
 	else if (v->filter[0])
 		mvprintw(y, 1, "no process matches the filter '%s' (Esc clears)",
 			 v->filter);
+	else if (v->by_user)
+		mvprintw(y, 1, "no process of user %s (u: all users)", user_name(v->user));
 	else if (!v->m->tick)
 		mvprintw(y, 1, "collecting the first sample...");
 	else
@@ -406,8 +633,8 @@ static void draw_empty(struct tui *v, int y)
 }
 
 /*
- * After an expand, scroll just enough that the threads under the cursor
- * are on screen, without pushing the process itself off the top.
+ * After an expand, scroll just enough that what opened under the cursor
+ * is on screen, without pushing the row itself off the top.
  */
 static void reveal_children(struct tui *v, size_t rows)
 {
@@ -415,8 +642,7 @@ static void reveal_children(struct tui *v, size_t rows)
 	size_t last = r->sel;
 
 	v->reveal = false;
-	while (last + 1 < r->n && r->v[last + 1].t &&
-	       r->v[last + 1].p == r->v[r->sel].p)
+	while (last + 1 < r->n && r->v[last + 1].depth > r->v[r->sel].depth)
 		last++;
 	if (last >= v->top + rows)
 		v->top = last - rows + 1;
@@ -430,10 +656,13 @@ void table_draw(struct tui *v, int y, int h)
 	size_t i;
 	int rows = h - 1;
 
+	v->geom.nrows = 0;
 	if (h < 2)
 		return;
-	layout(&l, COLS);
+	layout(v, &l, COLS);
 	draw_title(v, &l, y);
+	v->geom.title_y = y;
+	v->geom.first_y = y + 1;
 	v->table_rows = rows;
 	if (v->rows.sel < v->top)
 		v->top = v->rows.sel;
@@ -449,4 +678,5 @@ void table_draw(struct tui *v, int y, int h)
 	}
 	for (i = v->top; i < v->rows.n && i < v->top + (size_t)rows; i++)
 		draw_row(v, &l, i, y + 1 + (int)(i - v->top));
+	v->geom.nrows = (int)(i - v->top);
 }

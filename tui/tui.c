@@ -135,7 +135,7 @@ static int setup_terminal(struct tui *v)
  */
 static void load_theme(struct tui *v)
 {
-	const char *name = v->opts->theme ? v->opts->theme : "default";
+	const char *name = v->theme_name[0] ? v->theme_name : "default";
 	char err[512];
 	int i;
 
@@ -225,6 +225,8 @@ static void draw_main(struct tui *v)
 {
 	int y = header_draw(v), avail = LINES - 1 - y, th, dh;
 
+	const struct ri_row *sel;
+
 	if (!ri_model_has_choice(v->m)) {
 		table_draw(v, y, avail);
 		return;
@@ -236,8 +238,10 @@ static void draw_main(struct tui *v)
 	if (th < 4)
 		th = 4 < avail ? 4 : avail;
 	table_draw(v, y, th - 1);
-	if (ri_rows_selected(&v->rows))
-		detail_draw(v, ri_rows_selected(&v->rows)->p, y + th, avail - th);
+	/* The selected process's panel first; a fold's or a group's: its first. */
+	sel = ri_rows_selected(&v->rows);
+	if (sel && sel->p)
+		detail_draw(v, sel->p, y + th, avail - th);
 }
 
 static void draw(struct tui *v, bool full)
@@ -251,16 +255,24 @@ static void draw(struct tui *v, bool full)
 		refresh();
 		return;
 	}
+	/* Nothing to click but what is drawn now. */
+	v->nfbar = 0;
+	v->geom.ncols = v->geom.nrows = 0;
+	v->fbar_y = -1;
 	if (v->help)
 		help_draw(v);
 	else if (v->alert_log)
 		alerts_log_draw(v);
+	else if (v->setup.open)
+		setup_draw(v);
 	else if (v->pk.open)
 		picker_draw(v);
 	else
 		draw_main(v);
-	if (!v->help && !v->pk.open && !v->alert_log)
+	if (!v->help && !v->pk.open && !v->setup.open && !v->alert_log)
 		footer_draw(v);
+	if (v->menu.kind != MENU_NONE && !v->help && !v->setup.open && !v->alert_log)
+		menu_draw(v);
 	refresh();
 }
 
@@ -297,6 +309,9 @@ static enum ri_next read_keys(struct tui *v)
 			next |= NEXT_REDRAW;
 		}
 	}
+	/* A setting changed: written now, so a kill -9 cannot lose it. */
+	if (next != NEXT_NONE)
+		settings_save_if_changed(v);
 	return next;
 }
 
@@ -394,17 +409,37 @@ int ri_tui_run(const struct ri_opts *o)
 	v->sort = o->sort;
 	v->all_threads = o->threads;
 	v->spark_metric = RI_M_CPU;
+	v->spark_style = SPARK_BLOCK;
 	v->utf8 = locale_is_utf8() && !o->no_unicode;
+	v->view = o->tree ? RI_VIEW_TREE : RI_VIEW_LIST;
+	v->fold = !o->no_fold;
+	v->meters = METER_ALL;
+	table_default_columns(v->cols, &v->ncols);
+	snprintf(v->theme_name, sizeof(v->theme_name), "%s",
+		 o->theme ? o->theme : "default");
+	/* What the command line said wins over the settings file, for this run. */
+	v->cli_sort = o->sort_given;
+	v->cli_delay = o->delay_given;
+	v->cli_theme = o->theme != NULL;
+	v->cli_threads = o->threads;
+	v->cli_view = o->tree;
 
 	install_signals();
+	settings_load(v);
+	if (o->no_fold)
+		v->fold = false;
 	load_theme(v);
 	/* The terminal first: a bad TERM should not cost a BPF load. */
 	ret = setup_terminal(v);
 	if (!ret) {
+		mouse_init(v);
 		mvaddstr(0, 0, "resource_image: loading the probe...");
 		refresh();
 		ret = open_monitor(v, err, sizeof(err));
 	}
+	/* cgroup names: one walk of the cgroup2 mount now, more only on a miss. */
+	if (!ret && ri_cgroups_open(&v->cgroups, NULL))
+		v->cgroups = NULL;
 	if (!ret)
 		loop(v);
 	restore_terminal();
@@ -422,6 +457,7 @@ int ri_tui_run(const struct ri_opts *o)
 	ri_hook_finish(v->hook, stderr);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
+	ri_cgroups_close(v->cgroups);
 	free(v);
 	return ret == -EDOM ? 2 : ret ? 1 : 0;
 }

@@ -6,9 +6,11 @@
  * over this state.
  *
  * Layers, each calling only those below it: tui.c (lifecycle and the
- * loop) -> keys.c, picker.c, prompt.c, help.c (input) and table.c,
- * header.c, detail.c, alerts.c (drawing) -> shell.c (what every screen may ask of
- * the shell: a message, a delay, a choice, rebuilt rows) -> core/.
+ * loop) -> keys.c, mouse.c, picker.c, prompt.c, help.c, menu.c, setup.c
+ * (input) and table.c, header.c, meters.c, detail.c, spark.c, alerts.c
+ * (drawing) -> procctl.c (signals and nice values), settings.c (the
+ * settings file) -> shell.c (what every screen may ask of the shell: a
+ * message, a delay, a choice, rebuilt rows) -> core/.
  * A key handler returns what must happen next (enum ri_next); the loop
  * does it, once.
  */
@@ -19,7 +21,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../core/cgroup.h"
 #include "../core/cli.h"
+#include "../core/config.h"
 #include "../core/model.h"
 #include "../core/monitor.h"
 #include "../core/rows.h"
@@ -43,8 +47,31 @@ enum ri_role {
 	R_WARNING,
 	R_TREE,
 	R_SPARK0, /* R_SPARK0 + level, 8 levels low to high */
-	R_COUNT = R_SPARK0 + 8
+	/* The same levels on the selection's background, with contrast kept. */
+	R_SPARK_SEL0 = R_SPARK0 + 8,
+	R_COUNT = R_SPARK_SEL0 + 8
 };
+
+enum spark_style {
+	SPARK_BLOCK,   /* one sample per cell, eight levels (U+2581..2588) */
+	SPARK_BRAILLE, /* two samples per cell, four levels each (U+2800..) */
+	SPARK_ASCII,   /* one sample per cell, an ASCII ramp */
+	SPARK_STYLES
+};
+
+/* Header meters (setup can turn each off). */
+enum {
+	METER_CPUS = 1 << 0,   /* one per CPU, or groups, or a summary */
+	METER_MEMORY = 1 << 1,
+	METER_SWAP = 1 << 2,
+	METER_TASKS = 1 << 3,
+	METER_LOAD = 1 << 4,
+	METER_UPTIME = 1 << 5,
+	METER_PSI = 1 << 6,
+	METER_ALL = (1 << 7) - 1,
+};
+
+#define TABLE_MAX_COLS 32
 
 /* What a key asks of the loop, or-ed together. */
 enum ri_next {
@@ -57,6 +84,53 @@ enum ri_next {
 
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY,
 		   PROMPT_JUMP };
+
+/* A popup list (menu.c): the signals of k, the users of u, the sort of F6. */
+enum menu_kind { MENU_NONE, MENU_SIGNAL, MENU_USER, MENU_SORT };
+#define MENU_MAX 64
+
+struct menu {
+	enum menu_kind kind;
+	char title[96];
+	char label[MENU_MAX][40];
+	long value[MENU_MAX];
+	int n, sel, top;
+	int typed; /* MENU_SIGNAL: the digit typed so far */
+	/* Where the list was drawn, for the mouse. */
+	int y0, x0, w, rows;
+	/* MENU_SIGNAL: the process it is for, as it was when the menu opened. */
+	pid_t pid;
+	uint64_t start_ns;
+	char comm[RI_COMM_LEN];
+};
+
+/* The setup screen (setup.c). */
+struct setup {
+	bool open;
+	int section; /* 0 columns, 1 meters, 2 display */
+	int sel, top;
+	int y0;      /* first item line of the last draw, for the mouse */
+};
+
+/* Where the table and the function bar were drawn: what a click hits. */
+struct table_geom {
+	int title_y, first_y, nrows; /* rows drawn from v->top */
+	int ncols;
+	int id[TABLE_MAX_COLS], x[TABLE_MAX_COLS], w[TABLE_MAX_COLS];
+};
+
+#define FBAR_MAX 16
+struct fbar_entry {
+	int x0, x1; /* cells [x0, x1) */
+	int key;    /* what a click on it presses */
+};
+
+/* An entry of the footer's key bar: what it says, and the key it stands for. */
+struct fbar_hint {
+	const char *key, *label;
+	int code;
+};
+
 
 /* A process as the picker lists it (listed when the picker opens). */
 struct pick_item {
@@ -92,11 +166,42 @@ struct tui {
 	struct ri_hook *hook; /* --alert-exec, NULL without */
 	enum ri_sort_key sort;
 	enum ri_metric spark_metric;
+	enum spark_style spark_style;
+
+	/* What the rows are: the view, the fold, the filters. */
+	enum ri_view view;
+	bool fold, hide_kthreads, by_user;
+	uid_t user;
+	/* F: the cursor stays on this process until the user moves. */
+	bool follow;
+	pid_t follow_pid;
+
+	/* The table's columns, in order (ids of table.c), and the meters. */
+	int cols[TABLE_MAX_COLS];
+	int ncols;
+	unsigned meters;
+	struct ri_cgroups *cgroups;
+
+	bool mouse;
+	struct table_geom geom;
+	struct fbar_entry fbar[FBAR_MAX];
+	int nfbar, fbar_y;
+	struct menu menu;
+	struct setup setup;
+
+	/* The settings file: where, what it held, whether writing failed. */
+	char config_path[512];
+	struct ri_config saved;
+	bool config_on, config_failed;
+	/* From the command line: kept for the run, not written unless changed. */
+	bool cli_sort, cli_delay, cli_theme, cli_threads, cli_view;
+	struct ri_config cli_base; /* the values the command line gave */
 
 	/* Terminal capabilities. */
 	bool utf8, color;
 	int attr[R_COUNT];
 	struct ri_theme theme;
+	char theme_name[64]; /* as asked for (-t, the settings, C): what is saved */
 	char theme_names[32][64];
 	int ntheme_names, theme_idx;
 
@@ -133,19 +238,41 @@ void tui_rebuild_rows(struct tui *v);
 
 /* table.c */
 void table_draw(struct tui *v, int y, int h);
-enum ri_sort_key table_next_sort(enum ri_sort_key k, int dir);
+enum ri_sort_key table_next_sort(const struct tui *v, enum ri_sort_key k, int dir);
+/* The columns there are: names (for the settings file), titles, help. */
+int table_ncolumns(void);
+const char *table_column_name(int id);
+const char *table_column_help(int id);
+int table_column_by_name(const char *name); /* -1 when none */
+enum ri_sort_key table_column_sort(int id);  /* RI_SORT_COUNT: none */
+void table_default_columns(int *cols, int *n);
+/* What a process's cgroup is called in a column (a unit, a short id). */
+const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len);
+/* Whether a row is a process a detail panel, a signal or nice may be for. */
+bool row_is_process(const struct ri_row *r);
 
 /* header.c */
 int header_draw(struct tui *v);
 void footer_draw(struct tui *v);
+
+/* meters.c: the header's meters from lines @y on, at most @h; lines used. */
+int meters_draw(struct tui *v, int y, int h);
+const char *meter_name(unsigned bit);
 
 /* detail.c */
 int detail_height(const struct tui *v);
 void detail_draw(struct tui *v, const struct ri_proc *p, int y, int h);
 
 /* spark.c */
+/*
+ * @attr >= 0: every cell in that attribute; -1: the gradient colours;
+ * -2: the gradient on the selection's background.
+ */
 void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		size_t samples, int width, double lo, double hi, int attr);
+const char *spark_style_name(enum spark_style s);
+/* Samples one cell of @width cells shows, in the current style. */
+size_t spark_per_cell(const struct tui *v);
 void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		     size_t samples, int y, int x, int width, int height,
 		     double lo, double hi);
@@ -158,6 +285,8 @@ enum ri_next picker_open(struct tui *v);
 void picker_draw(struct tui *v);
 enum ri_next picker_key(struct tui *v, int ch);
 void picker_free(struct picker *pk);
+/* A click on line @y: marks the process there; false when none is. */
+bool picker_click(struct tui *v, int y, int x);
 
 /* alerts.c: the header's alert line (0 or 1 lines used), the log screen */
 int alerts_header_draw(struct tui *v, int y);
@@ -175,6 +304,38 @@ enum ri_next prompt_key(struct tui *v, int ch);
 void prompt_draw(struct tui *v, int y);
 enum ri_next search_next(struct tui *v);
 
+/* menu.c */
+enum ri_next menu_open_signals(struct tui *v);
+enum ri_next menu_open_users(struct tui *v);
+enum ri_next menu_open_sort(struct tui *v);
+enum ri_next menu_key(struct tui *v, int ch);
+void menu_draw(struct tui *v);
+/* A click on line @y, column @x: picks what is there; false when outside. */
+bool menu_click(struct tui *v, int y, int x);
+
+/* setup.c */
+enum ri_next setup_open(struct tui *v);
+enum ri_next setup_key(struct tui *v, int ch);
+void setup_draw(struct tui *v);
+bool setup_click(struct tui *v, int y, int x);
+
+/* procctl.c: acting on processes, errors said on the message line. */
+void proc_signal(struct tui *v, pid_t pid, uint64_t start_ns, const char *comm,
+		 int sig);
+/* Nice value of the selected row's process (or thread) by @delta. */
+void proc_renice(struct tui *v, const struct ri_row *r, int delta);
+const char *signal_name(int sig);
+
+/* mouse.c */
+void mouse_init(struct tui *v);
+enum ri_next mouse_event(struct tui *v);
+
+/* settings.c: the settings file. */
+void settings_load(struct tui *v);
+/* Writes the file when a setting changed since it was last read or written. */
+void settings_save_if_changed(struct tui *v);
+void settings_capture(const struct tui *v, struct ri_config *c);
+
 /* keys.c: a binding of the main view; the help screen lists the table. */
 #define MAX_ACTION_KEYS 4
 struct action {
@@ -187,6 +348,8 @@ struct action {
 const struct action *keys_actions(size_t *n);
 
 enum ri_next keys_dispatch(struct tui *v, int ch);
+/* Runs the main view's action bound to @ch (the mouse presses keys too). */
+enum ri_next keys_act(struct tui *v, int ch);
 
 /* tui.c: the monitor's options of the screen, live and replayed. */
 void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo);
@@ -200,7 +363,7 @@ const struct action *replay_actions(size_t *n);
 void replay_jump_to(struct tui *v, const char *text);
 void replay_title(struct tui *v, const char *clock);
 int replay_bar_draw(struct tui *v, int y);
-const char *const (*replay_hints(int *n))[2];
+const struct fbar_hint *replay_hints(int *n);
 
 /* colors.c */
 void colors_init(struct tui *v);

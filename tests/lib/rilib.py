@@ -493,8 +493,9 @@ class BpfWatch:
 
 class Tool:
     """The tool as a child process: cmd is [binary] + args. stdout lines
-    (bytes) are kept in raw and, in JSON mode, parsed into ticks (lines that
-    do not parse go to bad); stderr lines in err; VmHWM in hwm_kib.
+    (bytes) are kept in raw, with the time.time() each arrived in
+    raw_times, and, in JSON mode, parsed into ticks (lines that do not
+    parse go to bad); stderr lines in err; VmHWM in hwm_kib.
 
     san: a SanDir for its sanitizer reports (else the environment's
     settings hold); cpu: pin it to that CPU; sample(tool): called every
@@ -506,6 +507,7 @@ class Tool:
         self.json_mode = json_mode
         self.source = source
         self.raw, self.ticks, self.bad, self.err = [], [], [], []
+        self.raw_times = []
         self.sample = sample
         self.hwm_kib = 0
         self.rc = None
@@ -541,8 +543,10 @@ class Tool:
 
     def _out(self):
         for n, line in enumerate(iter(self.proc.stdout.readline, b""), 1):
+            now = time.time()
             with self._cv:
                 self.raw.append(line)
+                self.raw_times.append(now)
                 if self.json_mode:
                     try:
                         self.ticks.append(json.loads(line.decode("utf-8")))
@@ -729,6 +733,19 @@ class Workload:
 
 # ---- the interactive tool in tmux -------------------------------------------
 
+_config_dir = []
+
+
+def private_config():
+    """An XDG_CONFIG_HOME of this test's own (removed at exit), so the
+    interactive tool neither reads nor writes the user's settings file."""
+    if not _config_dir:
+        d = tempfile.mkdtemp(prefix="ri-config-")
+        atexit.register(shutil.rmtree, d, True)
+        _config_dir.append(d)
+    return _config_dir[0]
+
+
 class Tmux:
     """A private tmux server (its own socket, no config) with one session
     running command in a cols x rows pane; killed when the test exits.
@@ -753,9 +770,11 @@ class Tmux:
     @staticmethod
     def tool_command(args, env=("TERM=tmux-256color", "LANG=C.UTF-8"), binary=None):
         """The pane command the TUI tests use: the tool, then EXIT=<code>,
-        then the pane stays open."""
-        return "env %s %s %s; echo EXIT=$?; cat >/dev/null" % (
-            " ".join(env), shlex.quote(binary or RI_BIN), " ".join(shlex.quote(a) for a in args))
+        then the pane stays open. Its settings file is the test's own
+        (private_config()), never the user's."""
+        return "env XDG_CONFIG_HOME=%s %s %s %s; echo EXIT=$?; cat >/dev/null" % (
+            shlex.quote(private_config()), " ".join(env), shlex.quote(binary or RI_BIN),
+            " ".join(shlex.quote(a) for a in args))
 
     def run(self, *args):
         return subprocess.run(["tmux", "-L", self.sock] + list(args), capture_output=True,

@@ -127,7 +127,8 @@ def main():
     ct = threading.Thread(target=churn.run, daemon=True)
     ct.start()
 
-    tm = ri.Tmux(160, 48, "exec env TERM=xterm-256color %s -d 1" % shlex.quote(BIN),
+    tm = ri.Tmux(160, 48, "exec env TERM=xterm-256color XDG_CONFIG_HOME=%s %s -d 1" % (
+        shlex.quote(ri.private_config()), shlex.quote(BIN)),
                  tag="ri-soak")
     if not tm.wait_for(r"^ *PID", 15):
         churn.kill()

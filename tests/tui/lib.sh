@@ -43,6 +43,8 @@ need_basics() {
 
 # start_tool COLS ROWS [ENV=VAL ...] -- [ARGS...]
 # Runs the tool in a fresh pane; the pane shell prints EXIT=<code> after.
+# The settings file is the test's own ($scratch/config unless ENV says
+# otherwise): keys one test presses never change how the next one starts.
 start_tool() {
 	local cols=$1 rows=$2 envs=() args=()
 	shift 2
@@ -56,7 +58,7 @@ start_tool() {
 	SOCK=ri-test-$$-$nstarts
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x "$cols" -y "$rows" \
-		"env TERM=tmux-256color LANG=C.UTF-8 ${envs[*]} $RI_BIN ${args[*]}; echo EXIT=\$?; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$scratch/config ${envs[*]} $RI_BIN ${args[*]}; echo EXIT=\$?; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null 2>&1
 }
 

@@ -46,7 +46,7 @@ start_wrapped() {
 		echo 'set -m'
 		echo 'ulimit -c 0'
 		echo "$pre"
-		echo "export TERM=tmux-256color LANG=C.UTF-8 $(san_opts ASAN_OPTIONS) $(san_opts UBSAN_OPTIONS)"
+		echo "export TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$scratch/config $(san_opts ASAN_OPTIONS) $(san_opts UBSAN_OPTIONS)"
 		printf 'sh -c %q %s ' 'echo $$ >"$0"; exec "$@"' "$(run_file pid)"
 		printf '%q ' ${RUNNER:-} "$RI_BIN" "$@"
 		printf '2>%q

@@ -7,6 +7,10 @@
 #   picker.png       p with a filter typed and a process marked
 #   chosen.png       two chosen processes with their detail panels
 #   threads.png      a process expanded to its named threads
+#   tree.png         t: the tree by parent
+#   cgroups.png      c: processes grouped by cgroup
+#   setup.png        F2: the setup screen's columns
+#   fold.png         a swarm of short-lived children, folded and opened
 #   theme-light.png, theme-nord.png   two more themes
 #   replay.png       the first screen's recording (-w) replayed (-r)
 #   alerts.png       alert rules firing: the header's alert line, rows in
@@ -28,9 +32,14 @@ TM=(tmux -L "$SOCK")
 pids=()
 tmp=$(mktemp -d)
 
+cgs=()
 cleanup() {
-	local p
+	local p c
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do
+		while kill -0 "$p" 2>/dev/null; do sleep 0.1; done
+	done
+	for c in "${cgs[@]}"; do rmdir "$c" 2>/dev/null; done
 	"${TM[@]}" kill-server 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -59,6 +68,24 @@ wl webserver "$W/burn" --name webserver --seconds 600 --thread worker-1:55 \
 wl cache-leak "$W/grow" --rate 3000000 --seconds 600 --name cache-leak
 wl backup "$W/writer" --rate 4000000 --seconds 600 --dir "$tmp" --name backup
 wl indexer "$W/burn" --name indexer --seconds 600 --thread idx:15
+# A pool that starts a short-lived backend per request, like pgbench -C.
+wl backend "$W/churn" --name backend --children 1000000 --rate 150 \
+	--cpu-ms 2 --write-kib 0 --dir "$tmp"
+
+# Units and a container for the cgroup view, where cgroup v2 is writable
+# (removed on the way out).
+cg=$(findmnt -t cgroup2 -n -o TARGET 2>/dev/null | head -n 1)
+in_cgroup() { # NAME PID
+	[ -n "$cg" ] || return 0
+	mkdir -p "$cg/$1" 2>/dev/null && cgs+=("$cg/$1") &&
+		echo "$2" >"$cg/$1/cgroup.procs" 2>/dev/null
+	return 0
+}
+in_cgroup nginx.service "${pids[0]}"
+in_cgroup cache.service "${pids[1]}"
+in_cgroup backup.service "${pids[2]}"
+in_cgroup docker-4f7c2a9e1b3d5f6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d1f3a.scope "${pids[3]}"
+in_cgroup postgresql.service "${pids[4]}"
 
 start() { # theme [more arguments, quoted for the shell]
 	local theme=$1
@@ -67,7 +94,7 @@ start() { # theme [more arguments, quoted for the shell]
 	SOCK=ri-shots-$$-$theme
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
@@ -88,6 +115,26 @@ keys Enter
 sleep 1.5
 shot threads "resource_image - Enter expands a process into its threads"
 keys Enter
+
+keys t
+sleep 1.5
+shot tree "resource_image - t: the tree by parent, threads under their process"
+keys t
+keys c
+sleep 1.5
+shot cgroups "resource_image - c: processes grouped by cgroup, with their sums"
+keys c
+keys / b a c k e n d - c Enter
+sleep 0.3
+keys Enter
+sleep 1.5
+shot fold "resource_image - short-lived children folded into one row, Enter lists them"
+keys Enter
+keys F2
+sleep 0.5
+shot setup "resource_image - F2: setup (columns, meters, sparklines, theme)"
+keys Escape
+sleep 0.3
 
 keys p
 sleep 0.5
@@ -128,7 +175,7 @@ start default --growth-window 10s \
 	"'--alert=growth > 1M/min for 10s'" "'--alert=wait > 50% for 10s'"
 sleep 24
 # The cursor off the busiest rows, so their warning colour shows.
-keys j j j j j j
+keys Down Down Down Down Down Down
 sleep 1
 shot alerts "resource_image - alert rules firing: the header says so, rows turn red"
 keys '!'

@@ -26,7 +26,7 @@ cap | grep -E '^ +PID ' | grep -q 'WAIT%' && cap | grep -E '^ +PID ' | grep -qE 
 
 # The busiest first, then the cursor two rows down: the burner's row and
 # an idle one show their own colours.
-keys j j
+keys Down Down
 sleep 0.6
 screen=$(cap_e)
 # The header's ALERT line is drawn in the warning colour: the same colour
@@ -42,10 +42,17 @@ lead() {
 }
 grep -q -- "$code" <<<"$(lead "$bpid")" ||
 	fail "the burner's row does not start in the warning colour ($code)"
-# Of the idle two, the one not selected (no selection background).
-idle=$(lead "$i1")
-grep -q '48;5;' <<<"$idle" && idle=$(lead "${WL_PIDS[-1]}")
-[ -n "$idle" ] || fail "no row for the idle processes"
+# Of the idle two, the one not selected (no selection background). Its
+# row may start with no escape at all: in the colour the line before
+# ended in, the default one.
+idle= found=
+for p in "$i1" "${WL_PIDS[-1]}"; do
+	grep -qaE $'^(\e\\[[0-9;]*m)* +'"$p"'([^0-9]|$)' <<<"$screen" || continue
+	found=1
+	idle=$(lead "$p")
+	grep -q '48;5;' <<<"$idle" || break
+done
+[ -n "$found" ] || fail "no row for the idle processes"
 grep -q -- "$code" <<<"$idle" && fail "an idle row is in the warning colour too"
 
 keys '!'

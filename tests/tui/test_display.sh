@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# What the screen looks like: ? shows the help, t changes the colours,
+# What the screen looks like: ? shows the help, C changes the colours,
 # NO_COLOR and -C give a monochrome screen that still marks the selection
 # and the sort column, and a broken theme file is reported by file and
 # line while the tool starts with the default theme.
@@ -25,11 +25,11 @@ keys x
 wait_for 'PID USER' 3 || fail "a key did not close the help"
 
 before=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
-keys t
-wait_for 'theme: ' 3 || fail "t gave no feedback"
+keys C
+wait_for 'theme: ' 3 || fail "C gave no feedback"
 sleep 0.3
 after=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
-[ "$before" != "$after" ] || fail "t did not change the colours"
+[ "$before" != "$after" ] || fail "C did not change the colours"
 cap_e | grep -qE '\[[0-9;]*(38;5;|3[0-7]|9[0-7])[0-9;]*m' || fail "no colour in colour mode"
 
 for mode in NO_COLOR -C; do

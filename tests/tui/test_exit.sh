@@ -38,7 +38,7 @@ run_and_quit() { # how
 	SOCK=ri-test-$$-$nstarts
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x 120 -y 30 \
-		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5; echo EXIT=\$?; \
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$scratch/config $RI_BIN -d 0.5; echo EXIT=\$?; \
 		 stty -a | grep -qE '(^| )icanon( |$)' && stty -a | grep -qE '(^| )echo( |$)' && echo TTY=cooked; \
 		 cat >/dev/null"
 	wait_for 'PID USER' 15 || fail "$how: tool did not start"

@@ -42,7 +42,8 @@ n=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } END { p
 
 for m in MEM READ/s WRITE/s 'CPU%'; do
 	keys s
-	wait_for "$m history" 3 || fail "s did not switch the sparkline to $m"
+	# The sparkline's title: its metric, "history" after it when wide.
+	wait_for " $m( history)?\$" 3 || fail "s did not switch the sparkline to $m"
 done
 
 keys H

@@ -147,6 +147,8 @@ static void test_defaults(void)
 	CHECK_EQ(o.sort, RI_SORT_CPU);
 	CHECK(o.theme == NULL && o.btf_path == NULL);
 	CHECK_EQ(o.exit_buffer, 0);
+	CHECK(!o.no_fold && !o.no_mouse && !o.no_config && !o.tree);
+	CHECK(!o.sort_given && !o.delay_given);
 	CHECK(!run.out[0] && !run.err[0] && !run.fd2[0]);
 }
 
@@ -166,7 +168,15 @@ static void test_good_flags(void)
 	CHECK_EQ(o.source, RI_SRC_PROCFS);
 	CHECK_EQ(o.probe, RI_PROBE_RAW_TP);
 	CHECK_EQ(o.sort, RI_SORT_MEM);
+	CHECK(o.sort_given && o.delay_given);
 	CHECK(!run.out[0] && !run.err[0] && !run.fd2[0]);
+
+	/* What the interactive view and the fold take. */
+	PARSE(&run, &o, "--no-fold", "-M", "--no-config", "--tree");
+	CHECK_EQ(run.r, RI_CLI_RUN);
+	CHECK(o.no_fold && o.no_mouse && o.no_config && o.tree);
+	PARSE(&run, &o, "--no-mouse");
+	CHECK(o.no_mouse && !o.no_fold);
 
 	/* Long forms, "=" forms, clusters. */
 	PARSE(&run, &o, "--batch", "--delay=2.5", "--iterations", "7",

@@ -3,13 +3,18 @@
  * churn - many short-lived children that each burn CPU and write a file.
  *
  *   churn --children N --cpu-ms MS --write-kib K --dir D [--parallel P]
- *         [--name N] [--truth FILE]
+ *         [--rate R] [--log FILE] [--name N] [--truth FILE]
  *
  * Owns the ground truth for tasks that live between two ticks: the
  * parent reports getrusage(RUSAGE_CHILDREN) and the bytes its children
  * wrote.  Children rename themselves to "<name>-c" as their first act so
  * a test can sum exactly them by comm.  Children run at most P at a time
  * (default 1) so CPU contention stays predictable on small machines.
+ * --rate starts R children per second, paced (like pgbench -C), instead
+ * of one as soon as another ends; --log appends, at every child reaped,
+ * "UNIX_TIME CHILDREN_CPU_NS" (getrusage's running total), so a test can
+ * tell the children's CPU over any interval.  --write-kib 0 writes no
+ * file at all.
  */
 #include "wl.h"
 
@@ -38,6 +43,8 @@ static int child_main(const char *comm, const char *dir, int64_t cpu_ns,
 			x = x * 6364136223846793005ULL + 1;
 	}
 
+	if (bytes <= 0)
+		return 0;
 	snprintf(path, sizeof(path), "%s/churn.%d.tmp", dir, (int)getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
@@ -69,7 +76,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: churn --children N --cpu-ms MS --write-kib K --dir D\n"
-		"             [--parallel P] [--name N] [--truth FILE]\n");
+		"             [--parallel P] [--rate R] [--log FILE] [--name N]\n"
+		"             [--truth FILE]\n");
 	exit(2);
 }
 
@@ -83,9 +91,13 @@ int main(int argc, char **argv)
 		{ "parallel", required_argument, NULL, 'j' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "truth", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = "churn", *dir = NULL, *truth = NULL;
+	const char *name = "churn", *dir = NULL, *truth = NULL, *logpath = NULL;
+	double rate = 0;
+	FILE *logf = NULL;
 	long children = -1, parallel = 1, started = 0, running = 0;
 	long ok = 0, failed = 0;
 	double cpu_ms = 0, write_kib = 0;
@@ -104,11 +116,15 @@ int main(int argc, char **argv)
 		case 'j': parallel = atol(optarg); break;
 		case 'N': name = optarg; break;
 		case 'T': truth = optarg; break;
+		case 'r': rate = wl_double(optarg); break;
+		case 'L': logpath = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind != argc || children < 0 || !dir || parallel < 1)
+	if (optind != argc || children < 0 || !dir || parallel < 1 || rate < 0)
 		usage();
+	if (logpath && !(logf = fopen(logpath, "w")))
+		wl_die("%s: %s", logpath, strerror(errno));
 
 	wl_set_comm(name);
 	wl_comm_with_suffix(ccomm, name, "-c");
@@ -120,7 +136,9 @@ int main(int argc, char **argv)
 		int status;
 		pid_t pid;
 
-		while (!wl_stop && started < children && running < parallel) {
+		while (!wl_stop && started < children && running < parallel &&
+		       (!rate || wl_ns(CLOCK_MONOTONIC) >=
+				       t0 + (int64_t)(started * 1e9 / rate))) {
 			pid = fork();
 			if (pid < 0)
 				wl_die("fork: %s", strerror(errno));
@@ -131,9 +149,16 @@ int main(int argc, char **argv)
 			started++;
 			running++;
 		}
-		if (!running)
+		if (!running && (wl_stop || started >= children))
 			break;
-		pid = wait(&status);
+		/* Paced: do not block in wait() past the next start. */
+		pid = waitpid(-1, &status, rate ? WNOHANG : 0);
+		if (pid == 0 || (pid < 0 && errno == ECHILD)) {
+			struct timespec ts = { 0, 100000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -144,7 +169,15 @@ int main(int argc, char **argv)
 			ok++;
 		else
 			failed++;
+		if (logf) {
+			getrusage(RUSAGE_CHILDREN, &ru);
+			fprintf(logf, "%.6f %lld\n", (double)wl_ns(CLOCK_REALTIME) / 1e9,
+				((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NSEC_PER_SEC +
+					((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000);
+		}
 	}
+	if (logf)
+		fclose(logf);
 	t1 = wl_ns(CLOCK_MONOTONIC);
 
 	getrusage(RUSAGE_CHILDREN, &ru);
