@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* History rings and their 16-bit logarithmic codec. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "hist.h"
 
@@ -28,23 +29,68 @@ double ri_hist_decode(uint16_t e)
 	return e ? exp2((e - 1) / HIST_SCALE - HIST_BIAS) : 0.0;
 }
 
+struct ri_hist *ri_hist_new(size_t cap, unsigned metrics)
+{
+	struct ri_hist *h;
+	size_t kept;
+
+	metrics &= RI_HIST_ALL;
+	if (!metrics)
+		metrics = RI_HIST_ALL;
+	if (cap < 1)
+		cap = 1;
+	if (cap > RI_HIST_LEN)
+		cap = RI_HIST_LEN;
+	kept = (size_t)__builtin_popcount(metrics);
+	h = malloc(sizeof(*h) + kept * cap * sizeof(h->v[0]));
+	if (!h)
+		return NULL;
+	h->head = 0;
+	h->len = 0;
+	h->cap = (uint16_t)cap;
+	h->metrics = (uint16_t)metrics;
+	return h;
+}
+
+void ri_hist_clear(struct ri_hist *h)
+{
+	if (h)
+		h->head = h->len = 0;
+}
+
+/* Where metric @m's samples start, or NULL when @h does not keep it. */
+static uint16_t *row(const struct ri_hist *h, enum ri_metric m)
+{
+	unsigned below;
+
+	if ((unsigned)m >= RI_M_COUNT || !(h->metrics & RI_HIST_METRIC(m)))
+		return NULL;
+	below = h->metrics & (RI_HIST_METRIC(m) - 1);
+	return (uint16_t *)h->v + (size_t)__builtin_popcount(below) * h->cap;
+}
+
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT])
 {
 	int m;
 
-	for (m = 0; m < RI_M_COUNT; m++)
-		h->v[m][h->head] = ri_hist_encode(v[m]);
-	h->head = (h->head + 1) % RI_HIST_LEN;
-	if (h->len < RI_HIST_LEN)
+	if (!h)
+		return;
+	for (m = 0; m < RI_M_COUNT; m++) {
+		uint16_t *r = row(h, (enum ri_metric)m);
+
+		if (r)
+			r[h->head] = ri_hist_encode(v[m]);
+	}
+	h->head = (h->head + 1) % h->cap;
+	if (h->len < h->cap)
 		h->len++;
 }
 
 double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago)
 {
-	size_t i;
+	const uint16_t *r;
 
-	if (ago >= h->len || m >= RI_M_COUNT)
+	if (!h || ago >= h->len || !(r = row(h, m)))
 		return 0.0;
-	i = (h->head + RI_HIST_LEN - 1 - ago) % RI_HIST_LEN;
-	return ri_hist_decode(h->v[m][i]);
+	return ri_hist_decode(r[(h->head + h->cap - 1 - ago) % h->cap]);
 }

@@ -53,6 +53,9 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	pr->cgroup_id = r->cgroup_id;
 	memcpy(pr->comm, r->comm, RI_COMM_LEN);
 	pr->comm[RI_COMM_LEN - 1] = '\0';
+	if (!pr->hist)
+		pr->hist = ri_hist_new(m->opts.hist_len ? m->opts.hist_len : RI_HIST_LEN,
+				       m->opts.hist_metrics);
 	if (in_table) {
 		if (ri_pidtab_put(&p->procs, r->tgid, pr)) {
 			ri_pool_put_proc(p, pr);
@@ -119,6 +122,32 @@ static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
 	return NULL;
 }
 
+/* The counters of a snapshot that the model subtracts. */
+static void counts_of(struct ri_counts *c, const struct ri_task *r)
+{
+	c->cpu_ns = r->cpu_ns;
+	c->rchar = r->rchar;
+	c->wchar = r->wchar;
+	c->read_bytes = r->read_bytes;
+	c->write_bytes = r->write_bytes;
+	c->nvcsw = r->nvcsw;
+	c->nivcsw = r->nivcsw;
+	c->run_delay_ns = r->run_delay_ns;
+	c->pcount = r->pcount;
+	c->rss_pages = r->rss_pages;
+}
+
+/* A thread's ring, the width of a sparkline, when thread rows are drawn. */
+static void thread_ring(struct ri_model *m, struct ri_thread *t)
+{
+	size_t n = m->opts.thread_hist_len ? m->opts.thread_hist_len :
+		   m->opts.hist_len	   ? m->opts.hist_len :
+					     RI_HIST_LEN;
+
+	if (m->opts.thread_history && !t->hist)
+		t->hist = ri_hist_new(n, RI_HIST_ALL);
+}
+
 static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 				    bool in_table)
 {
@@ -137,6 +166,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	t->tid = (pid_t)r->pid;
 	t->start_ns = r->start_ns;
 	t->proc = pr;
+	thread_ring(m, t);
 	t->next = pr->threads;
 	if (pr->threads)
 		pr->threads->prev = t;
@@ -152,7 +182,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	if (p->primed && r->start_ns >= p->baseline_ns)
 		memset(&t->last, 0, sizeof(t->last));
 	else
-		t->last = *r;
+		counts_of(&t->last, r);
 	return t;
 }
 
@@ -173,7 +203,7 @@ static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r)
 	return thread_new(m, r, true);
 }
 
-static uint64_t delta(__u64 *last, __u64 now)
+static uint64_t delta(uint64_t *last, uint64_t now)
 {
 	uint64_t d = 0;
 
@@ -382,15 +412,15 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			continue;
 		t->fig.rss_bytes = f->rss_bytes;
 		fig_rates(&t->fig, dt, m->mem_total);
-		if (dt > 0 && m->opts.thread_history)
-			hist_sample(&t->hist, &t->fig);
+		if (dt > 0)
+			hist_sample(t->hist, &t->fig);
 	}
 	if (dt > 0 && (any || alive)) {
-		hist_sample(&pr->hist, f);
-		pr->rss_still = pr->hist.len > 1 && f->rss_bytes == pr->last_rss ?
+		hist_sample(pr->hist, f);
+		pr->rss_still = ri_hist_len(pr->hist) > 1 && f->rss_bytes == pr->last_rss ?
 					pr->rss_still + 1 : 1;
 		pr->last_rss = f->rss_bytes;
-		ri_growth_update(&pr->hist, pr->rss_still,
+		ri_growth_update(pr->hist, pr->rss_still,
 				 m->opts.growth_window_s > 0 ?
 					 m->opts.growth_window_s :
 					 RI_GROWTH_WINDOW_S,

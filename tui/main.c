@@ -52,7 +52,13 @@ int main(int argc, char **argv)
 		mo.src.verbose = o.verbose;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
-		mo.model.thread_history = o.threads;
+		/*
+		 * Batch draws no history: processes keep only the RSS the
+		 * growth fit (-s growth) reads, threads nothing.
+		 */
+		mo.model.thread_history = false;
+		mo.model.hist_metrics = RI_HIST_METRIC(RI_M_MEM);
+		mo.model.hist_len = (size_t)(RI_GROWTH_WINDOW_S / o.delay) + 3;
 		return ri_batch_run(&o, &mo);
 	}
 	return ri_tui_run(&o);

@@ -34,7 +34,7 @@ const char *spark_metric_name(enum ri_metric m)
 void spark_range(const struct ri_hist *h, enum ri_metric m, size_t samples,
 		 double *mn, double *mx)
 {
-	size_t i, n = samples < h->len ? samples : h->len;
+	size_t i, len = ri_hist_len(h), n = samples < len ? samples : len;
 
 	*mn = 0;
 	*mx = 0;
@@ -55,7 +55,7 @@ static double bucket_max(const struct ri_hist *h, enum ri_metric m,
 	double best = 0;
 	size_t i;
 
-	for (i = ago; i < ago + k && i < h->len; i++) {
+	for (i = ago; i < ago + k && i < ri_hist_len(h); i++) {
 		double x = ri_hist_get(h, m, i);
 
 		if (x > best)
@@ -97,7 +97,7 @@ void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		size_t ago = (size_t)(width - 1 - cell) * per;
 		int lv = 0;
 
-		if (ago < h->len && ago < samples)
+		if (ago < ri_hist_len(h) && ago < samples)
 			lv = level(bucket_max(h, m, ago, per), lo, hi);
 		attrset(attr >= 0 ? attr : v->attr[R_SPARK0 + (lv ? lv - 1 : 0)]);
 		mvaddstr(y, x0 + cell, ramp[lv]);
@@ -134,7 +134,7 @@ void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		size_t ago = (size_t)(width - 1 - cell) * per;
 		int units = 0;
 
-		if (ago < h->len && ago < samples) {
+		if (ago < ri_hist_len(h) && ago < samples) {
 			double f = frac(bucket_max(h, m, ago, per), lo, hi);
 
 			units = (int)floor(f * height * LEVELS + 0.5);

@@ -20,7 +20,6 @@
 #define COMM_MIN 12
 #define COMM_MAX 28
 #define SPARK_MIN 8
-#define SPARK_MAX 60
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_MEM, C_RSS, C_TIME,
@@ -322,7 +321,7 @@ static void draw_title(struct tui *v, const struct layout *l, int y)
 static void spark_cell(struct tui *v, const struct ri_row *r, int y, int x,
 		       int w, int attr)
 {
-	const struct ri_hist *h = r->t ? &r->t->hist : &r->p->hist;
+	const struct ri_hist *h = r->t ? r->t->hist : r->p->hist;
 	double mn, mx, hi;
 
 	spark_range(h, v->spark_metric, (size_t)w, &mn, &mx);

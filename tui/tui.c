@@ -165,6 +165,8 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.model.linger_ticks = LINGER_TICKS;
 	mo.model.keep_chosen = true;
 	mo.model.thread_history = true;
+	/* Threads have no detail panel: their rings hold one sparkline. */
+	mo.model.thread_hist_len = SPARK_MAX;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {

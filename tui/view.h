@@ -135,6 +135,8 @@ int detail_height(const struct tui *v);
 void detail_draw(struct tui *v, const struct ri_proc *p, int y, int h);
 
 /* spark.c */
+/* The widest table sparkline, in cells: what a thread's ring keeps. */
+#define SPARK_MAX 60
 void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		size_t samples, int width, double lo, double hi, int attr);
 void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,

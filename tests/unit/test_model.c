@@ -211,7 +211,7 @@ static void test_rates(void)
 	CHECK_NEAR(pr->fig.cpu_pct, 0.0, 0);
 	CHECK_U64(pr->fig.io_rd, 0);
 	CHECK_U64(pr->fig.cpu_total_ns, 7 * SEC);
-	CHECK_EQ(pr->hist.len, 0);
+	CHECK_EQ(ri_hist_len(pr->hist), 0);
 
 	/* Half a CPU for one second. */
 	a.cpu_ns += SEC / 2;
@@ -257,9 +257,9 @@ static void test_rates(void)
 	CHECK_EQ(w.m->totals.ntasks, 1);
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	/* The interval went into the history too (16-bit log: 0.1%). */
-	CHECK_EQ(pr->hist.len, 1);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 0), 50.0, 0.05);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_READ, 0), 3000.0, 3.0);
+	CHECK_EQ(ri_hist_len(pr->hist), 1);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 0), 50.0, 0.05);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_READ, 0), 3000.0, 3.0);
 
 	/* The same CPU time over two seconds is half the rate. */
 	a.cpu_ns += SEC;
@@ -277,9 +277,9 @@ static void test_rates(void)
 	live(&w, &a);
 	tick(&w, SEC / 4);
 	CHECK_NEAR(pr->fig.cpu_pct, 200.0, 1e-6);
-	CHECK_EQ(pr->hist.len, 3);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 0), 200.0, 0.2);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 2), 50.0, 0.05);
+	CHECK_EQ(ri_hist_len(pr->hist), 3);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 0), 200.0, 0.2);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 2), 50.0, 0.05);
 out:
 	world_free(&w);
 }
@@ -1318,13 +1318,17 @@ static void test_churn(void)
 
 static void test_hist(void)
 {
-	static struct ri_hist h;
+	struct ri_hist *hp = ri_hist_new(RI_HIST_LEN, 0), *small;
 	double v[RI_M_COUNT], x, worst = 0, worst_x = 0;
 	unsigned long bad = 0;
 	size_t i;
 	int m;
 
-	memset(&h, 0, sizeof(h));
+#define h (*hp)
+	CHECK(hp != NULL);
+	CHECK_EQ(ri_hist_len(NULL), 0);
+	CHECK_NEAR(ri_hist_get(NULL, RI_M_CPU, 0), 0.0, 0);
+	ri_hist_push(NULL, v); /* no history kept: nothing happens */
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, 0), 0.0, 0);
 	for (i = 1; i <= 10; i++) {
 		for (m = 0; m < RI_M_COUNT; m++)
@@ -1355,6 +1359,37 @@ static void test_hist(void)
 	CHECK_EQ(bad, 0);
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, RI_HIST_LEN - 1), 58.0, 0.06);
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, RI_HIST_LEN), 0.0, 0);
+#undef h
+	free(hp);
+
+	/*
+	 * A ring of one metric and a few samples (batch's RSS for the
+	 * growth fit): the others read 0, the length caps at its size.
+	 */
+	small = ri_hist_new(5, RI_HIST_METRIC(RI_M_MEM));
+	CHECK(small != NULL);
+	CHECK_EQ(ri_hist_cap(small), 5);
+	for (i = 1; i <= 7; i++) {
+		for (m = 0; m < RI_M_COUNT; m++)
+			v[m] = (double)(i * 10 + (size_t)m);
+		ri_hist_push(small, v);
+	}
+	CHECK_EQ(ri_hist_len(small), 5);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 0), 71.0, 0.1);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 4), 31.0, 0.05);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 5), 0.0, 0);
+	CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 0), 0.0, 0);
+	CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 0), 0.0, 0);
+	ri_hist_clear(small);
+	CHECK_EQ(ri_hist_len(small), 0);
+	free(small);
+	/* Sizes out of range are brought within it. */
+	small = ri_hist_new(0, 0);
+	CHECK_EQ(ri_hist_cap(small), 1);
+	free(small);
+	small = ri_hist_new(RI_HIST_LEN * 2, 0);
+	CHECK_EQ(ri_hist_cap(small), RI_HIST_LEN);
+	free(small);
 
 	CHECK_EQ(ri_hist_encode(0), 0);
 	CHECK_NEAR(ri_hist_decode(0), 0.0, 0);
