@@ -14,7 +14,8 @@
  * Front ends (batch, TUI) only read this; they never see the source.
  *
  * The parts, one file each: model.c (lifetime, lookups, one update),
- * tick.c (snapshots -> thread and process figures), choice.c (the
+ * tick.c (snapshots -> thread and process figures), perproc.c (drains
+ * of one record per process), choice.c (the
  * user's choice), pool.c (node pools), machine.c (the machine's figures),
  * growth.c (the trend of memory), pidtab.c, hist.c and sort.c.
  */
@@ -95,6 +96,8 @@ struct ri_thread {
 	int missing;
 	bool counted;   /* alive, or exited in this tick: part of the sums */
 	bool in_table;  /* the pid table maps tid to this thread */
+	bool whole;     /* stands for all the process's threads (perproc.c) */
+	bool primed;    /* whole: its first figures are taken */
 };
 
 struct ri_proc {
@@ -124,6 +127,9 @@ struct ri_proc {
 	uint32_t rss_still;      /* samples in a row with the same RSS */
 	bool by_name;            /* chosen once by name: stays chosen */
 	bool in_table;
+	bool whole;              /* known by per-process records (perproc.c) */
+	struct ri_counts dead;   /* whole: the final counters of its exited threads */
+	uint64_t exit_tick;      /* whole: last tick that brought an exit */
 	struct ri_proc *all_prev, *all_next;
 };
 

@@ -27,6 +27,11 @@
 
 #define DEFAULT_EXIT_BUFFER (1u << 20) /* ~8,000 exits per tick */
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+/*
+ * Process records one round of the per-process walk holds (kernel memory:
+ * 176 bytes each); a machine with more processes takes more rounds.
+ */
+#define PROCS_PER_ROUND 4096u
 
 struct bpf_source {
 	struct ri_source base;
@@ -44,6 +49,10 @@ struct bpf_source {
 	struct ri_source *procfs;
 	bool init_from_procfs;
 	long hz;
+	/* The per-process walk (ri_iter_procs), when wanted and loaded. */
+	bool want_procs;
+	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
+	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
 
 static bool verbose;
@@ -156,6 +165,53 @@ static int init_gap(struct bpf_source *s, const struct ri_iter_counts *c,
 }
 
 /*
+ * The same gap in a per-process drain: the init process's threads, as
+ * procfs shows them, summed into one record like the walk's.
+ */
+static int init_gap_process(struct bpf_source *s, const struct ri_iter_counts *c,
+			    struct ri_taskbuf *live, struct ri_machine *m)
+{
+	struct ri_taskbuf *th = &s->init_threads;
+	const struct ri_task *lead;
+	struct ri_task *r;
+	size_t i;
+	int err;
+
+	if (c->init_seen)
+		return 0;
+	s->init_from_procfs = true;
+	th->n = 0;
+	if ((err = ri_procfs_read_tgid(s->procfs, 1, th, m)) || !th->n)
+		return err;
+	lead = &th->v[0];
+	for (i = 0; i < th->n; i++)
+		if (th->v[i].pid == th->v[i].tgid)
+			lead = &th->v[i];
+	if (!(r = ri_taskbuf_push(live)))
+		return -ENOMEM;
+	*r = *lead;
+	r->cpu_ns = r->rchar = r->wchar = r->read_bytes = r->write_bytes = 0;
+	r->nvcsw = r->nivcsw = r->run_delay_ns = r->pcount = 0;
+	for (i = 0; i < th->n; i++) {
+		const struct ri_task *t = &th->v[i];
+
+		r->cpu_ns += t->cpu_ns;
+		r->rchar += t->rchar;
+		r->wchar += t->wchar;
+		r->read_bytes += t->read_bytes;
+		r->write_bytes += t->write_bytes;
+		r->nvcsw += t->nvcsw;
+		r->nivcsw += t->nivcsw;
+		r->run_delay_ns += t->run_delay_ns;
+		r->pcount += t->pcount;
+	}
+	r->start_ns = r->pstart_ns;
+	r->flags |= RI_F_PROC;
+	r->nthreads = (__u32)th->n;
+	return 0;
+}
+
+/*
  * procfs gives start times in clock ticks: give the exit snapshots of the
  * init process the same precision, or the model would take them for
  * other tasks that reuse the PIDs.
@@ -173,34 +229,26 @@ static void quantize_init_exits(struct bpf_source *s, struct ri_taskbuf *ex)
 	}
 }
 
-static int bpf_drain(struct ri_source *base, struct ri_drain *d)
+/*
+ * Runs the iterator of @link once, appending what it writes to @live:
+ * records are fixed-size and contiguous, read straight into the buffer.
+ */
+static int read_iter(struct bpf_link *link, struct ri_taskbuf *live)
 {
-	struct bpf_source *s = (struct bpf_source *)base;
-	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
-	struct ri_iter_counts *c = &s->skel->bss->counts;
-	size_t off = 0;
+	size_t off = live->n * sizeof(struct ri_task);
 	ssize_t r;
-	int fd;
+	int fd = bpf_iter_create(bpf_link__fd(link));
 
-	live->n = 0;
-	exited->n = 0;
-	memset(c, 0, sizeof(*c));
-	fd = bpf_iter_create(bpf_link__fd(s->skel->links.ri_iter));
 	if (fd < 0)
 		return -errno;
-	/* Records are fixed-size and contiguous: read straight into the buffer. */
 	for (;;) {
 		size_t cap = live->cap * sizeof(struct ri_task);
 
 		if (cap - off < sizeof(struct ri_task)) {
-			size_t n = live->n;
-
-			live->n = live->cap;
-			if (!ri_taskbuf_push(live)) {
+			if (ri_taskbuf_reserve(live, live->cap - live->n + 1)) {
 				close(fd);
 				return -ENOMEM;
 			}
-			live->n = n;
 			continue;
 		}
 		r = read(fd, (char *)live->v + off, cap - off);
@@ -214,6 +262,73 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	if (r < 0)
 		return -errno;
 	live->n = off / sizeof(struct ri_task);
+	return 0;
+}
+
+/*
+ * One record per process (ri_iter_procs), round after round while the
+ * kernel's list holds more processes than a round: each round fills the
+ * "procs" array, read back in one batch.
+ */
+static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
+{
+	struct ri_procs_round *rd = &s->skel->bss->procs_round;
+	int mfd = bpf_map__fd(s->skel->maps.procs), err;
+	__u32 start = 0, out, count;
+
+	do {
+		rd->start = start;
+		rd->n = rd->more = rd->next = 0;
+		/* The program writes nothing to read: reading runs it. */
+		if ((err = read_iter(s->skel->links.ri_iter_procs, live)))
+			return err;
+		count = rd->n < PROCS_PER_ROUND ? rd->n : PROCS_PER_ROUND;
+		if (count) {
+			LIBBPF_OPTS(bpf_map_batch_opts, bo);
+
+			if (ri_taskbuf_reserve(live, count))
+				return -ENOMEM;
+			if (bpf_map_lookup_batch(mfd, NULL, &out, s->keys,
+						 live->v + live->n, &count, &bo) &&
+			    errno != ENOENT)
+				return -errno;
+			live->n += count;
+		}
+		if (rd->more && rd->next <= start)
+			return -EIO; /* no progress: never loop */
+		start = rd->next;
+	} while (rd->more);
+	return 0;
+}
+
+static int bpf_drain(struct ri_source *base, struct ri_drain *d)
+{
+	struct bpf_source *s = (struct bpf_source *)base;
+	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
+	struct ri_iter_counts *c = &s->skel->bss->counts;
+	bool per_process = s->skel->links.ri_iter_procs != NULL;
+	int r;
+
+	live->n = 0;
+	exited->n = 0;
+	memset(c, 0, sizeof(*c));
+	s->exited = exited;
+	d->per_process = per_process;
+	if (per_process) {
+		/*
+		 * Exits first: a thread pushes its final counters after it
+		 * has left the live sums, so none read here is also in the
+		 * walk that follows (one that exits during the walk comes
+		 * with the next drain, and its slice with it).
+		 */
+		r = ring_buffer__consume(s->rb);
+		if (r < 0)
+			return r;
+		if ((r = read_procs(s, live)))
+			return r;
+	} else if ((r = read_iter(s->skel->links.ri_iter, live))) {
+		return r;
+	}
 	/*
 	 * The clocks of the snapshot: the iterator's estimate of a running
 	 * task's time is as of now, give or take the walk itself.
@@ -223,13 +338,16 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	d->machine.nr_threads = c->threads;
 	d->machine.nr_kthreads = c->kthreads;
 	d->machine.flags |= RI_MACH_TASKS;
-	if ((r = init_gap(s, c, live, &d->machine)))
-		return (int)r;
+	r = per_process ? init_gap_process(s, c, live, &d->machine) :
+			  init_gap(s, c, live, &d->machine);
+	if (r)
+		return r;
 
-	s->exited = exited;
-	r = ring_buffer__consume(s->rb);
-	if (r < 0)
-		return (int)r;
+	if (!per_process) {
+		r = ring_buffer__consume(s->rb);
+		if (r < 0)
+			return r;
+	}
 	if (s->init_from_procfs)
 		quantize_init_exits(s, exited);
 	sum_counters(s, d);
@@ -293,6 +411,8 @@ static void bpf_close(struct ri_source *base)
 	resource_image_bpf__destroy(s->skel); /* detaches every link */
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	ri_taskbuf_free(&s->init_threads);
+	free(s->keys);
 	free(s->pcpu);
 	free(s);
 }
@@ -315,16 +435,13 @@ static size_t ring_size(size_t want)
 }
 
 /*
- * One attempt with one switch program. Returns 0, or a negative errno with
- * what went wrong in @why.
+ * Opens the object and sets it up for switch program @p: sizes, the one
+ * switch program that loads, and the per-process walk if @procs.
  */
-static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
-		     enum ri_probe p, char *why, size_t whylen)
+static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
+		       enum ri_probe p, bool procs, char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	struct bpf_program *sw = NULL;
-	struct bpf_link *link;
-	char sym[256];
 	int err;
 
 	if (o->btf_path)
@@ -343,6 +460,50 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
+	bpf_program__set_autoload(s->skel->progs.ri_iter_procs, procs);
+	if (procs) {
+		s->skel->rodata->procs_cap = PROCS_PER_ROUND;
+		s->skel->rodata->procs_anchor = (__u32)getpid();
+		bpf_map__set_max_entries(s->skel->maps.procs, PROCS_PER_ROUND);
+	}
+	return 0;
+}
+
+/*
+ * The per-process walk runs on one task, the tool's own, whatever the
+ * number of tasks. Without it (an older kernel) ri_iter serves alone.
+ */
+static void attach_procs(struct bpf_source *s)
+{
+	LIBBPF_OPTS(bpf_iter_attach_opts, io);
+	union bpf_iter_link_info li;
+
+	memset(&li, 0, sizeof(li));
+	li.task.tid = (__u32)getpid();
+	io.link_info = &li;
+	io.link_info_len = sizeof(li);
+	s->skel->links.ri_iter_procs =
+		bpf_program__attach_iter(s->skel->progs.ri_iter_procs, &io);
+	if (!s->skel->links.ri_iter_procs && verbose)
+		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
+				"reading every task\n", strerror(errno));
+}
+
+/*
+ * One attempt with one switch program. Returns 0, or a negative errno with
+ * what went wrong in @why.
+ */
+static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
+		     enum ri_probe p, char *why, size_t whylen)
+{
+	struct bpf_program *sw = NULL;
+	struct bpf_link *link;
+	bool procs = s->want_procs;
+	char sym[256];
+	int err;
+
+	if ((err = open_object(s, o, p, procs, why, whylen)))
+		return err;
 	if (p == RI_PROBE_KPROBE) {
 		err = find_switch_symbol(sym, sizeof(sym));
 		if (err) {
@@ -353,6 +514,21 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 
 	err = resource_image_bpf__load(s->skel);
+	if (err && procs) {
+		/*
+		 * The per-process walk needs the open-coded task iterators
+		 * (6.7+): where the kernel refuses it, load the rest alone.
+		 */
+		if (verbose)
+			fprintf(stderr, "resource_image: per-process walk refused "
+					"(%s): reading every task\n", strerror(-err));
+		resource_image_bpf__destroy(s->skel);
+		s->skel = NULL;
+		procs = false;
+		if ((err = open_object(s, o, p, procs, why, whylen)))
+			return err;
+		err = resource_image_bpf__load(s->skel);
+	}
 	if (err) {
 		snprintf(why, whylen, "load failed: %s", strerror(-err));
 		return err;
@@ -390,6 +566,8 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "task iterator failed: %s", strerror(-err));
 		return err;
 	}
+	if (procs)
+		attach_procs(s);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s,
 				 NULL);
 	if (!s->rb) {
@@ -456,8 +634,13 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	s->hz = sysconf(_SC_CLK_TCK);
 	if (s->hz <= 0)
 		s->hz = 100;
+	if (o->per_process) {
+		s->keys = calloc(PROCS_PER_ROUND, sizeof(*s->keys));
+		s->want_procs = s->keys != NULL;
+	}
 	ret = ri_source_procfs_open(o, &s->procfs, err, errlen);
 	if (ret) {
+		free(s->keys);
 		free(s->pcpu);
 		free(s);
 		return ret;
@@ -466,6 +649,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	if (ret) {
 		snprintf(err, errlen, "/proc/stat unreadable: %s", strerror(-ret));
 		ri_source_close(s->procfs);
+		free(s->keys);
 		free(s->pcpu);
 		free(s);
 		return ret;
@@ -497,6 +681,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		err[used - 1] = '\0';
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	free(s->keys);
 	free(s->pcpu);
 	free(s);
 	return ret;

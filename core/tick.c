@@ -71,7 +71,7 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	return pr;
 }
 
-static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
+struct ri_proc *ri_proc_get(struct ri_model *m, const struct ri_task *r)
 {
 	struct ri_model_priv *p = m->priv;
 	struct ri_proc *pr = ri_pidtab_get(&p->procs, r->tgid);
@@ -93,8 +93,7 @@ static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
 	return proc_new(m, r, true);
 }
 
-static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
-			       double when)
+void ri_thread_mark_exited(struct ri_model *m, struct ri_thread *t, double when)
 {
 	struct ri_model_priv *p = m->priv;
 
@@ -123,7 +122,7 @@ static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
 }
 
 /* The counters of a snapshot that the model subtracts. */
-static void counts_of(struct ri_counts *c, const struct ri_task *r)
+void ri_counts_of(struct ri_counts *c, const struct ri_task *r)
 {
 	c->cpu_ns = r->cpu_ns;
 	c->rchar = r->rchar;
@@ -152,7 +151,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 				    bool in_table)
 {
 	struct ri_model_priv *p = m->priv;
-	struct ri_proc *pr = proc_get(m, r);
+	struct ri_proc *pr = ri_proc_get(m, r);
 	struct ri_thread *t;
 
 	if (!pr)
@@ -182,7 +181,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	if (p->primed && r->start_ns >= p->baseline_ns)
 		memset(&t->last, 0, sizeof(t->last));
 	else
-		counts_of(&t->last, r);
+		ri_counts_of(&t->last, r);
 	return t;
 }
 
@@ -199,7 +198,7 @@ static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r)
 	if (t && r->start_ns < t->start_ns)
 		return thread_new(m, r, false);
 	if (t)
-		thread_mark_exited(m, t, m->time);
+		ri_thread_mark_exited(m, t, m->time);
 	return thread_new(m, r, true);
 }
 
@@ -218,22 +217,33 @@ static uint64_t delta(uint64_t *last, uint64_t now)
 	return d;
 }
 
-static void thread_account(struct ri_model *m, struct ri_thread *t,
-			   const struct ri_task *r)
+void ri_thread_account_counts(struct ri_thread *t, const struct ri_counts *now)
 {
 	struct ri_fig *f = &t->fig;
 
-	f->cpu_ns += delta(&t->last.cpu_ns, r->cpu_ns);
-	f->io_rd += delta(&t->last.rchar, r->rchar);
-	f->io_wr += delta(&t->last.wchar, r->wchar);
-	f->disk_rd += delta(&t->last.read_bytes, r->read_bytes);
-	f->disk_wr += delta(&t->last.write_bytes, r->write_bytes);
-	f->vcsw += delta(&t->last.nvcsw, r->nvcsw);
-	f->ivcsw += delta(&t->last.nivcsw, r->nivcsw);
-	f->wait_ns += delta(&t->last.run_delay_ns, r->run_delay_ns);
-	f->nsched += delta(&t->last.pcount, r->pcount);
-	f->wait_na = r->flags & RI_F_NO_SCHED;
+	f->cpu_ns += delta(&t->last.cpu_ns, now->cpu_ns);
+	f->io_rd += delta(&t->last.rchar, now->rchar);
+	f->io_wr += delta(&t->last.wchar, now->wchar);
+	f->disk_rd += delta(&t->last.read_bytes, now->read_bytes);
+	f->disk_wr += delta(&t->last.write_bytes, now->write_bytes);
+	f->vcsw += delta(&t->last.nvcsw, now->nvcsw);
+	f->ivcsw += delta(&t->last.nivcsw, now->nivcsw);
+	f->wait_ns += delta(&t->last.run_delay_ns, now->run_delay_ns);
+	f->nsched += delta(&t->last.pcount, now->pcount);
 	f->cpu_total_ns = t->last.cpu_ns;
+	t->last.rss_pages = now->rss_pages;
+	t->counted = true;
+}
+
+void ri_thread_account(struct ri_model *m, struct ri_thread *t,
+		       const struct ri_task *r)
+{
+	struct ri_fig *f = &t->fig;
+	struct ri_counts now;
+
+	ri_counts_of(&now, r);
+	ri_thread_account_counts(t, &now);
+	f->wait_na = r->flags & RI_F_NO_SCHED;
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
 	t->state = (char)r->state;
@@ -252,10 +262,8 @@ static void thread_account(struct ri_model *m, struct ri_thread *t,
 	}
 	memcpy(t->comm, r->comm, RI_COMM_LEN);
 	t->comm[RI_COMM_LEN - 1] = '\0';
-	t->last.rss_pages = r->rss_pages;
 	t->seen_tick = m->tick;
 	t->missing = 0;
-	t->counted = true;
 }
 
 static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
@@ -310,6 +318,19 @@ static void proc_drop(struct ri_model *m, struct ri_proc *pr)
 	ri_pool_put_proc(m->priv, pr);
 }
 
+void ri_fig_reset(struct ri_fig *f)
+{
+	uint64_t total = f->cpu_total_ns;
+	int cpu = f->cpu;
+	bool na = f->disk_na, wna = f->wait_na;
+
+	memset(f, 0, sizeof(*f));
+	f->cpu_total_ns = total;
+	f->cpu = cpu;
+	f->disk_na = na;
+	f->wait_na = wna;
+}
+
 /* Start of a tick: last interval's figures go, lingering exits age. */
 void ri_tick_begin(struct ri_model *m)
 {
@@ -322,23 +343,18 @@ void ri_tick_begin(struct ri_model *m)
 		for (t = pr->threads; t; t = tn) {
 			tn = t->next;
 			t->counted = false;
-			if (t->exited && ++t->gone_ticks > linger) {
+			/*
+			 * A whole process's node stays a tick longer, hidden,
+			 * for an exit of one of its threads read late.
+			 */
+			if (t->exited && ++t->gone_ticks > linger + t->whole) {
 				thread_drop(m, t);
 				continue;
 			}
-			if (!t->exited) {
-				uint64_t total = t->fig.cpu_total_ns;
-				int cpu = t->fig.cpu;
-				bool na = t->fig.disk_na, wna = t->fig.wait_na;
-
-				memset(&t->fig, 0, sizeof(t->fig));
-				t->fig.cpu_total_ns = total;
-				t->fig.cpu = cpu;
-				t->fig.disk_na = na;
-				t->fig.wait_na = wna;
-			}
+			if (!t->exited)
+				ri_fig_reset(&t->fig);
 		}
-		if (pr->exited && ++pr->gone_ticks > linger &&
+		if (pr->exited && ++pr->gone_ticks > linger + pr->whole &&
 		    !(m->opts.keep_chosen && ri_model_has_choice(m) && pr->chosen))
 			proc_drop(m, pr);
 	}
@@ -352,9 +368,11 @@ static void reap_missing(struct ri_model *m)
 
 	for (pr = m->priv->all; pr; pr = pr->all_next)
 		for (t = pr->threads; t; t = t->next)
-			if (!t->exited && t->seen_tick != m->tick &&
+			if (t->whole)
+				ri_perproc_reap(m, t);
+			else if (!t->exited && t->seen_tick != m->tick &&
 			    ++t->missing > m->opts.missing_grace) {
-				thread_mark_exited(m, t, m->time);
+				ri_thread_mark_exited(m, t, m->time);
 				t->counted = true;
 			}
 }
@@ -433,11 +451,21 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		for (t = pr->threads; t; t = t->next)
 			if (t->exit_time > pr->exit_time)
 				pr->exit_time = t->exit_time;
-		if (pr->in_table) {
+		/*
+		 * A whole process stays findable while it lingers: a late exit
+		 * of one of its threads must find it, not make a new one.
+		 */
+		if (pr->in_table && !pr->whole) {
 			ri_pidtab_del(&m->priv->procs, (uint32_t)pr->pid);
 			pr->in_table = false;
 		}
 	}
+}
+
+double ri_exit_time(const struct ri_drain *d, const struct ri_task *r)
+{
+	return d->unix_time -
+	       (double)(d->clock_ns > r->exit_ns ? d->clock_ns - r->exit_ns : 0) * 1e-9;
 }
 
 void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
@@ -446,10 +474,15 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 	struct ri_thread *t;
 	size_t i;
 
+	if (d->per_process) {
+		ri_perproc_account(m, d);
+		reap_missing(m);
+		return;
+	}
 	for (i = 0; i < live->n; i++) {
 		t = thread_get(m, &live->v[i]);
 		if (t)
-			thread_account(m, t, &live->v[i]);
+			ri_thread_account(m, t, &live->v[i]);
 	}
 	for (i = 0; i < exited->n; i++) {
 		const struct ri_task *r = &exited->v[i];
@@ -457,12 +490,9 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 		t = thread_get(m, r);
 		if (!t)
 			continue;
-		thread_account(m, t, r);
+		ri_thread_account(m, t, r);
 		t->last.rss_pages = 0;
-		thread_mark_exited(m, t,
-				   d->unix_time - (double)(d->clock_ns > r->exit_ns ?
-								   d->clock_ns - r->exit_ns :
-								   0) * 1e-9);
+		ri_thread_mark_exited(m, t, ri_exit_time(d, r));
 	}
 	reap_missing(m);
 }

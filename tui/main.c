@@ -50,6 +50,8 @@ int main(int argc, char **argv)
 		mo.src.exit_buffer = o.exit_buffer;
 		mo.src.btf_path = o.btf_path;
 		mo.src.verbose = o.verbose;
+		/* Without -H no thread row is printed: sum them in the kernel. */
+		mo.src.per_process = !o.threads;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
 		/*
