@@ -160,7 +160,10 @@ struct ri_model_opts {
 	 */
 	size_t hist_len;
 	unsigned hist_metrics;
-	/* Samples of each thread's ring (0: hist_len): a sparkline's width. */
+	/*
+	 * Samples of each thread's ring (0: hist_len): a sparkline's width,
+	 * the only place it is drawn, hence 8-bit samples (hist.h).
+	 */
 	size_t thread_hist_len;
 	/* Seconds of RSS history the growth fit covers; 0: RI_GROWTH_WINDOW_S. */
 	double growth_window_s;

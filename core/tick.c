@@ -55,7 +55,7 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	pr->comm[RI_COMM_LEN - 1] = '\0';
 	if (!pr->hist)
 		pr->hist = ri_hist_new(m->opts.hist_len ? m->opts.hist_len : RI_HIST_LEN,
-				       m->opts.hist_metrics);
+				       m->opts.hist_metrics, false);
 	if (in_table) {
 		if (ri_pidtab_put(&p->procs, r->tgid, pr)) {
 			ri_pool_put_proc(p, pr);
@@ -136,7 +136,11 @@ void ri_counts_of(struct ri_counts *c, const struct ri_task *r)
 	c->rss_pages = r->rss_pages;
 }
 
-/* A thread's ring, the width of a sparkline, when thread rows are drawn. */
+/*
+ * A thread's ring, when thread rows are drawn: the width of a sparkline,
+ * of 8-bit samples (a sparkline has 8 levels; only processes have the
+ * detail panel's tall graphs and their figures).
+ */
 static void thread_ring(struct ri_model *m, struct ri_thread *t)
 {
 	size_t n = m->opts.thread_hist_len ? m->opts.thread_hist_len :
@@ -144,7 +148,7 @@ static void thread_ring(struct ri_model *m, struct ri_thread *t)
 					     RI_HIST_LEN;
 
 	if (m->opts.thread_history && !t->hist)
-		t->hist = ri_hist_new(n, RI_HIST_ALL);
+		t->hist = ri_hist_new(n, RI_HIST_ALL, true);
 }
 
 static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,

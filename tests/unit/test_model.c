@@ -1319,7 +1319,7 @@ static void test_churn(void)
 
 static void test_hist(void)
 {
-	struct ri_hist *hp = ri_hist_new(RI_HIST_LEN, 0), *small;
+	struct ri_hist *hp = ri_hist_new(RI_HIST_LEN, 0, false), *small;
 	double v[RI_M_COUNT], x, worst = 0, worst_x = 0;
 	unsigned long bad = 0;
 	size_t i;
@@ -1367,7 +1367,7 @@ static void test_hist(void)
 	 * A ring of one metric and a few samples (batch's RSS for the
 	 * growth fit): the others read 0, the length caps at its size.
 	 */
-	small = ri_hist_new(5, RI_HIST_METRIC(RI_M_MEM));
+	small = ri_hist_new(5, RI_HIST_METRIC(RI_M_MEM), false);
 	CHECK(small != NULL);
 	CHECK_EQ(ri_hist_cap(small), 5);
 	for (i = 1; i <= 7; i++) {
@@ -1385,12 +1385,61 @@ static void test_hist(void)
 	CHECK_EQ(ri_hist_len(small), 0);
 	free(small);
 	/* Sizes out of range are brought within it. */
-	small = ri_hist_new(0, 0);
+	small = ri_hist_new(0, 0, false);
 	CHECK_EQ(ri_hist_cap(small), 1);
 	free(small);
-	small = ri_hist_new(RI_HIST_LEN * 2, 0);
+	small = ri_hist_new(RI_HIST_LEN * 2, 0, false);
 	CHECK_EQ(ri_hist_cap(small), RI_HIST_LEN);
 	free(small);
+
+	/*
+	 * Narrow rings (a thread's sparkline): within each metric's range
+	 * the 8-bit code keeps 3% (CPU%), 5% (RSS), 6.5% (rates); 0 stays
+	 * 0; beyond the range, the nearest end; the ring wraps alike.
+	 */
+	{
+		static const struct {
+			enum ri_metric m;
+			double lo, hi, tol;
+		} rg[] = {
+			{ RI_M_CPU, 0.07, 1e5, 0.03 },
+			{ RI_M_MEM, 4096, 6e13, 0.05 },
+			{ RI_M_READ, 1, 1.7e13, 0.065 },
+			{ RI_M_WRITE, 1, 1.7e13, 0.065 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(rg) / sizeof(rg[0]); k++) {
+			double w = 0;
+
+			for (x = rg[k].lo; x <= rg[k].hi; x *= 1.013) {
+				double r = fabs(ri_hist_decode8(ri_hist_encode8(x, rg[k].m),
+								rg[k].m) - x) / x;
+				if (r > w)
+					w = r;
+			}
+			CHECK(w <= rg[k].tol);
+			if (w > rg[k].tol)
+				fprintf(stderr, "hist8: metric %d worst %.3g\n", (int)rg[k].m, w);
+			CHECK_EQ(ri_hist_encode8(0, rg[k].m), 0);
+			CHECK_EQ(ri_hist_encode8(-1, rg[k].m), 0);
+			CHECK_EQ(ri_hist_encode8(rg[k].lo / 1000, rg[k].m), 1);
+			CHECK_EQ(ri_hist_encode8(rg[k].hi * 1000, rg[k].m), 255);
+			CHECK_EQ(ri_hist_encode8(INFINITY, rg[k].m), 255);
+		}
+		small = ri_hist_new(3, 0, true);
+		CHECK(small && small->narrow);
+		for (i = 1; i <= 4; i++) {
+			for (m = 0; m < RI_M_COUNT; m++)
+				v[m] = (double)(i * 1000);
+			ri_hist_push(small, v);
+		}
+		CHECK_EQ(ri_hist_len(small), 3);
+		CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 0), 4000.0, 4000.0 * 0.03);
+		CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 2), 2000.0, 2000.0 * 0.065);
+		CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 3), 0.0, 0);
+		free(small);
+	}
 
 	CHECK_EQ(ri_hist_encode(0), 0);
 	CHECK_NEAR(ri_hist_decode(0), 0.0, 0);
