@@ -355,7 +355,12 @@ int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	return on_switch(prev, true);
 }
 
+#ifndef RI_LITE
 /*
+ * The fall-backs, not in the object for the kernel-side loader (RI_LITE,
+ * see core/source_bpf.c): that one loads every program it holds, and
+ * serves tp_btf alone.
+ *
  * Since 5.18 the tracepoint passes prev's state as a fourth argument: a
  * raw_tp program can take it from its context instead of a probe read,
  * which costs as much as the rest of the program. User space says whether
@@ -388,6 +393,7 @@ int BPF_KPROBE(ri_switch_kp, struct task_struct *prev)
 	/* "next" (the current task) is not needed: nothing is noted of it. */
 	return on_switch(prev, false);
 }
+#endif /* RI_LITE */
 
 SEC("iter/task")
 int ri_iter(struct bpf_iter__task *ctx)

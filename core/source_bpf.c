@@ -8,6 +8,16 @@
  * destroy. Every link is held by a file descriptor of this process and
  * nothing is pinned, so whatever way the process ends, the kernel detaches
  * and unloads everything.
+ *
+ * Two loaders for the same programs. The kernel-side one (a light
+ * skeleton, resource_image.lskel.h: a loader program does the CO-RE
+ * relocations and loads the rest inside the kernel) reads no BTF in user
+ * space: libbpf's own parses the kernel's 5.5 MB BTF twice over at once,
+ * which was most of the tool's memory peak at start-up. It serves tp_btf
+ * where the kernel has all the programs need (syscall programs, kernel-side
+ * CO-RE, the open-coded task iterators); everywhere else, for --btf, and
+ * for the raw_tp and kprobe fall-backs, libbpf's skeleton loads them. Once
+ * loaded, both are the same descriptors, which the drain uses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +32,10 @@
 #include <bpf/libbpf.h>
 
 #include "procfs.h"
+#include "ringbuf.h"
 #include "source.h"
 #include "resource_image.skel.h"
+#include "resource_image.lskel.h"
 
 #define DEFAULT_EXIT_BUFFER (1u << 20) /* ~8,000 exits per tick */
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
@@ -35,8 +47,18 @@
 
 struct bpf_source {
 	struct ri_source base;
+	/* What loaded the programs: one of the two. */
 	struct resource_image_bpf *skel;
-	struct ring_buffer *rb;
+	struct ri_lite *lite;
+	/* The same whichever did: maps, iterator links (-1: none), globals. */
+	int exits_fd, stats_fd, chosen_fd, chosen_comm_fd, procs_fd;
+	int iter_fd, procs_iter_fd;
+	struct ri_iter_counts *counts;
+	struct ri_procs_round *round;
+	volatile __u32 *filter_on;
+	struct ri_ring rb;      /* the exits, mapped once (ringbuf.h) */
+	size_t rb_size;
+	struct ri_task wrapped; /* an exit record that wraps the ring's end */
 	struct ri_taskbuf *exited; /* where the ring buffer callback writes */
 	int ncpu;
 	__u64 *pcpu; /* one value per possible CPU, for per-CPU map reads */
@@ -121,7 +143,7 @@ static int find_switch_symbol(char *sym, size_t len)
 	return found;
 }
 
-static int on_exit_record(void *ctx, void *data, size_t size)
+static int on_exit_record(void *ctx, const void *data, size_t size)
 {
 	struct bpf_source *s = ctx;
 	struct ri_task *t;
@@ -142,7 +164,7 @@ static uint64_t stat_sum(struct bpf_source *s, __u32 key)
 	uint64_t sum = 0;
 	int i;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &key, s->pcpu))
+	if (bpf_map_lookup_elem(s->stats_fd, &key, s->pcpu))
 		return 0;
 	for (i = 0; i < s->ncpu; i++)
 		sum += s->pcpu[i];
@@ -230,14 +252,14 @@ static void quantize_init_exits(struct bpf_source *s, struct ri_taskbuf *ex)
 }
 
 /*
- * Runs the iterator of @link once, appending what it writes to @live:
+ * Runs the iterator of link @link_fd once, appending what it writes to @live:
  * records are fixed-size and contiguous, read straight into the buffer.
  */
-static int read_iter(struct bpf_link *link, struct ri_taskbuf *live)
+static int read_iter(int link_fd, struct ri_taskbuf *live)
 {
 	size_t off = live->n * sizeof(struct ri_task);
 	ssize_t r;
-	int fd = bpf_iter_create(bpf_link__fd(link));
+	int fd = bpf_iter_create(link_fd);
 
 	if (fd < 0)
 		return -errno;
@@ -272,15 +294,15 @@ static int read_iter(struct bpf_link *link, struct ri_taskbuf *live)
  */
 static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 {
-	struct ri_procs_round *rd = &s->skel->bss->procs_round;
-	int mfd = bpf_map__fd(s->skel->maps.procs), err;
+	struct ri_procs_round *rd = s->round;
+	int mfd = s->procs_fd, err;
 	__u32 start = 0, out, count;
 
 	do {
 		rd->start = start;
 		rd->n = rd->more = rd->next = 0;
 		/* The program writes nothing to read: reading runs it. */
-		if ((err = read_iter(s->skel->links.ri_iter_procs, live)))
+		if ((err = read_iter(s->procs_iter_fd, live)))
 			return err;
 		count = rd->n < PROCS_PER_ROUND ? rd->n : PROCS_PER_ROUND;
 		if (count) {
@@ -305,8 +327,8 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
 	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
-	struct ri_iter_counts *c = &s->skel->bss->counts;
-	bool per_process = s->skel->links.ri_iter_procs != NULL;
+	struct ri_iter_counts *c = s->counts;
+	bool per_process = s->procs_iter_fd >= 0;
 	int r;
 
 	live->n = 0;
@@ -321,12 +343,13 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 		 * walk that follows (one that exits during the walk comes
 		 * with the next drain, and its slice with it).
 		 */
-		r = ring_buffer__consume(s->rb);
+		r = (int)ri_ring_consume(&s->rb, on_exit_record, s, &s->wrapped,
+					 sizeof(s->wrapped));
 		if (r < 0)
 			return r;
 		if ((r = read_procs(s, live)))
 			return r;
-	} else if ((r = read_iter(s->skel->links.ri_iter, live))) {
+	} else if ((r = read_iter(s->iter_fd, live))) {
 		return r;
 	}
 	/*
@@ -344,7 +367,8 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 		return r;
 
 	if (!per_process) {
-		r = ring_buffer__consume(s->rb);
+		r = (int)ri_ring_consume(&s->rb, on_exit_record, s, &s->wrapped,
+					 sizeof(s->wrapped));
 		if (r < 0)
 			return r;
 	}
@@ -370,20 +394,20 @@ static int map_clear(int fd, size_t keysz)
 static int bpf_set_filter(struct ri_source *base, const struct ri_filter *f)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
-	int pfd = bpf_map__fd(s->skel->maps.chosen);
-	int nfd = bpf_map__fd(s->skel->maps.chosen_comm);
+	int pfd = s->chosen_fd;
+	int nfd = s->chosen_comm_fd;
 	__u8 one = 1;
 	size_t i;
 	int err;
 
 	if (!f || (!f->ntgids && !f->nnames)) {
-		s->skel->bss->filter_on = 0;
+		*s->filter_on = 0;
 		map_clear(pfd, sizeof(__u32));
 		map_clear(nfd, RI_COMM_LEN);
 		return ri_source_set_filter(s->procfs, f);
 	}
 	/* Widen first, then narrow, so a chosen task is never missed. */
-	s->skel->bss->filter_on = 0;
+	*s->filter_on = 0;
 	if ((err = map_clear(pfd, sizeof(__u32))) || (err = map_clear(nfd, RI_COMM_LEN)))
 		return err;
 	for (i = 0; i < f->ntgids; i++) {
@@ -399,7 +423,7 @@ static int bpf_set_filter(struct ri_source *base, const struct ri_filter *f)
 		if (bpf_map_update_elem(nfd, k, &one, BPF_ANY))
 			return -errno;
 	}
-	s->skel->bss->filter_on = 1;
+	*s->filter_on = 1;
 	return ri_source_set_filter(s->procfs, f);
 }
 
@@ -407,8 +431,12 @@ static void bpf_close(struct ri_source *base)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
 
-	ring_buffer__free(s->rb);
-	resource_image_bpf__destroy(s->skel); /* detaches every link */
+	ri_ring_unmap(&s->rb);
+	/* Either detaches every link: closes every descriptor. */
+	if (s->procs_iter_fd >= 0 && s->lite)
+		close(s->procs_iter_fd);
+	ri_lite__destroy(s->lite);
+	resource_image_bpf__destroy(s->skel);
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
 	ri_taskbuf_free(&s->init_threads);
@@ -434,6 +462,77 @@ static size_t ring_size(size_t want)
 	return sz;
 }
 
+static int open_ring(struct bpf_source *s, char *why, size_t whylen)
+{
+	int err;
+
+	err = ri_ring_map(&s->rb, s->exits_fd, s->rb_size);
+	if (err)
+		snprintf(why, whylen, "ring buffer failed: %s", strerror(-err));
+	return err;
+}
+
+/* The per-process walk's link: on the tool's own task only. */
+static int procs_link(int prog_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	union bpf_iter_link_info li;
+
+	memset(&li, 0, sizeof(li));
+	li.task.tid = (__u32)getpid();
+	lo.iter_info = &li;
+	lo.iter_info_len = sizeof(li);
+	return bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, &lo);
+}
+
+/*
+ * tp_btf through the kernel-side loader: no BTF read here. Fails where
+ * the kernel lacks anything the programs need; the caller then loads them
+ * with libbpf.
+ */
+static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
+		    char *why, size_t whylen)
+{
+	struct ri_lite *l = ri_lite__open();
+	int err;
+
+	if (!l) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	s->lite = l;
+	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
+	l->maps.exits.max_entries = (__u32)s->rb_size;
+	l->maps.procs.max_entries = PROCS_PER_ROUND;
+	l->rodata->procs_cap = PROCS_PER_ROUND;
+	l->rodata->procs_anchor = (__u32)getpid();
+	err = ri_lite__load(l);
+	if (err) {
+		err = err < 0 ? err : -EINVAL;
+		snprintf(why, whylen, "kernel-side load failed: %s", strerror(-err));
+		return err;
+	}
+	if (ri_lite__ri_switch_btf__attach(l) <= 0 || ri_lite__ri_iter__attach(l) <= 0) {
+		err = -errno;
+		snprintf(why, whylen, "attach failed: %s", strerror(-err));
+		return err;
+	}
+	s->procs_iter_fd = s->want_procs ? procs_link(l->progs.ri_iter_procs.prog_fd) : -1;
+	if (s->want_procs && s->procs_iter_fd < 0 && verbose)
+		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
+				"reading every task\n", strerror(errno));
+	s->exits_fd = l->maps.exits.map_fd;
+	s->stats_fd = l->maps.stats.map_fd;
+	s->chosen_fd = l->maps.chosen.map_fd;
+	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
+	s->procs_fd = l->maps.procs.map_fd;
+	s->iter_fd = l->links.ri_iter_fd;
+	s->counts = &l->bss->counts;
+	s->round = &l->bss->procs_round;
+	s->filter_on = &l->bss->filter_on;
+	return open_ring(s, why, whylen);
+}
+
 /*
  * Opens the object and sets it up for switch program @p: sizes, the one
  * switch program that loads, and the per-process walk if @procs.
@@ -452,9 +551,8 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "open failed: %s", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(s->skel->maps.exits,
-				 (__u32)ring_size(o->exit_buffer ? o->exit_buffer :
-								   DEFAULT_EXIT_BUFFER));
+	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
+	bpf_map__set_max_entries(s->skel->maps.exits, (__u32)s->rb_size);
 	if (p == RI_PROBE_RAW_TP)
 		s->skel->rodata->raw_state_arg = switch_has_state_arg(o->btf_path);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
@@ -568,22 +666,40 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	if (procs)
 		attach_procs(s);
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s,
-				 NULL);
-	if (!s->rb) {
-		err = -errno;
-		snprintf(why, whylen, "ring buffer failed: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
+	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
+	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
+	s->chosen_comm_fd = bpf_map__fd(s->skel->maps.chosen_comm);
+	s->procs_fd = bpf_map__fd(s->skel->maps.procs);
+	s->iter_fd = bpf_link__fd(s->skel->links.ri_iter);
+	s->procs_iter_fd = s->skel->links.ri_iter_procs ?
+				   bpf_link__fd(s->skel->links.ri_iter_procs) : -1;
+	s->counts = &s->skel->bss->counts;
+	s->round = &s->skel->bss->procs_round;
+	s->filter_on = &s->skel->bss->filter_on;
+	return open_ring(s, why, whylen);
 }
 
 static void undo(struct bpf_source *s)
 {
-	ring_buffer__free(s->rb);
-	s->rb = NULL;
+	ri_ring_unmap(&s->rb);
+	if (s->procs_iter_fd >= 0 && s->lite)
+		close(s->procs_iter_fd);
+	s->procs_iter_fd = -1;
+	ri_lite__destroy(s->lite);
+	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
 	s->skel = NULL;
+}
+
+/* -v: how the programs were loaded and what a drain walks. */
+static void say_loaded(const struct bpf_source *s)
+{
+	if (verbose)
+		fprintf(stderr, "resource_image: %s loaded by %s; each drain walks %s\n",
+			s->base.probe, s->lite ? "the kernel (no BTF read here)" : "libbpf",
+			s->procs_iter_fd >= 0 ? "processes (threads summed in the kernel)" :
+						"every task");
 }
 
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
@@ -655,7 +771,20 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		return ret;
 	}
 
+	s->procs_iter_fd = -1;
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
+	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path) {
+		ret = try_lite(s, o, why, sizeof(why));
+		if (!ret) {
+			s->base.probe = ri_probe_name(RI_PROBE_TP_BTF);
+			*out = &s->base;
+			say_loaded(s);
+			return 0;
+		}
+		if (verbose)
+			fprintf(stderr, "resource_image: %s; loading with libbpf\n", why);
+		undo(s);
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (o->probe != RI_PROBE_AUTO && o->probe != order[i])
 			continue;
@@ -663,6 +792,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		if (!ret) {
 			s->base.probe = ri_probe_name(order[i]);
 			*out = &s->base;
+			say_loaded(s);
 			return 0;
 		}
 		undo(s);
