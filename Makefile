@@ -49,32 +49,41 @@ NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncur
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
-BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf \
+# Paths in debug info and BTF are relative to the tree: a binary carries no
+# build path.
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf $(PREFIX_MAP) \
 	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
-LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) -lm
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+LIBS := -lbpf -lelf -lz $(NCURSES_LIBS) $(MHD_LIBS) -lpthread -lm
 
 # The test build: sanitizers and warnings as errors.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Werror
 
 # core/ as a library: everything but the BPF source, which needs the
-# generated skeleton (and so clang and bpftool).
+# generated skeleton (and so clang and bpftool), and the HTTP server,
+# which needs libmicrohttpd: the binary links core/http.c, builds without
+# the library (the static binary, unit tests, fuzzers) core/http_none.c.
 BPF_SRC := core/source_bpf.c
-LIB_SRC := $(filter-out $(BPF_SRC),$(wildcard core/*.c))
+HTTP_SRC := core/http.c
+NO_HTTP_SRC := core/http_none.c
+LIB_SRC := $(filter-out $(BPF_SRC) $(HTTP_SRC) $(NO_HTTP_SRC),$(wildcard core/*.c))
 TUI_SRC := $(wildcard tui/*.c)
 HDRS := $(wildcard core/*.h tui/*.h bpf/*.h)
 
 LIB_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIB_SRC))
 SAN_LIB_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRC))
-APP_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TUI_SRC) $(BPF_SRC))
-SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(TUI_SRC) $(BPF_SRC))
+APP_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TUI_SRC) $(BPF_SRC) $(HTTP_SRC))
+SAN_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(TUI_SRC) $(BPF_SRC) $(HTTP_SRC))
 LIB := $(OUT)/libricore.a
 SAN_LIB := $(OUT)/san/libricore.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
 # What the unit tests link besides the library: the theme parser (pure C,
-# from tui/) and a stand-in for the BPF source.
-UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o
+# from tui/), a stand-in for the BPF source and the server without HTTP.
+UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o \
+	$(OUT)/san/core/http_none.o
 
 .PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
 	setcap clean screenshots workloads san lib
@@ -90,7 +99,7 @@ $(OUT)/vmlinux.h: | $(OUT)
 
 $(OUT)/resource_image.bpf.o: bpf/resource_image.bpf.c bpf/resource_image.h $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) $(PREFIX_MAP) \
 		-I$(OUT) -Ibpf -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
@@ -163,10 +172,10 @@ workloads:
 # the tests, benchmarks and kernel matrix need on top (make test). Idempotent
 # and quiet when everything is there.
 DEPS_BUILD := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
-	pkg-config bpftool gcc make
+	pkg-config bpftool gcc make libmicrohttpd-dev
 DEPS_PKGS := $(DEPS_BUILD) tmux python3 procps sysstat util-linux strace \
 	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio \
-	python3-pil fonts-dejavu-core debian-archive-keyring
+	python3-pil fonts-dejavu-core debian-archive-keyring prometheus
 
 define install_missing
 	@missing=$$(for p in $(1); do \
@@ -217,6 +226,7 @@ install: $(OUT)/resource_image
 		$(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 0755 $(OUT)/resource_image $(DESTDIR)$(bindir)/resource_image
 	$(INSTALL) -m 0644 themes/*.theme $(DESTDIR)$(datadir)/themes/
+	$(INSTALL) -m 0644 core/resource_image.rules.yml $(DESTDIR)$(datadir)/
 	$(INSTALL) -m 0644 tui/resource_image.8 $(DESTDIR)$(mandir)/man8/resource_image.8
 
 uninstall:
@@ -233,10 +243,13 @@ clean:
 	rm -rf $(OUT)
 
 # A statically linked binary, for kernels booted under qemu with nothing
-# but a busybox initramfs (make test-kernels).
+# but a busybox initramfs (make test-kernels). Without the HTTP server:
+# Debian's libmicrohttpd.a needs GnuTLS and its kin, which have no static
+# libraries; --listen there says so in one line.
 STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a \
 	-l:libncursesw.a -l:libtinfo.a -lm
-$(OUT)/static/resource_image: $(APP_OBJ) $(LIB)
+$(OUT)/static/resource_image: $(filter-out $(OUT)/$(HTTP_SRC:.c=.o),$(APP_OBJ)) \
+		$(OUT)/$(NO_HTTP_SRC:.c=.o) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static $(CFLAGS) $^ $(STATIC_LIBS) -o $@
@@ -266,11 +279,12 @@ $(OUT)/fuzz/obj/%.o: %.c $(HDRS)
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
-$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(OUT)/fuzz/obj/tests/unit/no_bpf.o
+FUZZ_EXTRA := $(OUT)/fuzz/obj/tests/unit/no_bpf.o $(OUT)/fuzz/obj/core/http_none.o
+$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(FUZZ_EXTRA)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< \
-		$(OUT)/fuzz/obj/tests/unit/no_bpf.o $(FUZZ_LIB) -lm -o $@
+		$(FUZZ_EXTRA) $(FUZZ_LIB) -lm -o $@
 
 fuzzers: $(FUZZERS)
 

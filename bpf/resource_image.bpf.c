@@ -299,9 +299,12 @@ static __always_inline bool reported(struct task_struct *t, __u32 tgid)
 	return bpf_map_lookup_elem(&chosen_comm, comm) != NULL;
 }
 
+/* The hot path's one load: compared in the field's own width. */
 static __always_inline bool task_dead(struct task_struct *t, bool btf)
 {
-	return task_state(t, btf) == TASK_DEAD;
+	if (bpf_core_field_exists(t->__state))
+		return TASK_READ(btf, t, __state) == TASK_DEAD;
+	return TASK_READ(btf, (struct task_struct___pre514 *)t, state) == TASK_DEAD;
 }
 
 /* The rare path: a task's last switch-out. */

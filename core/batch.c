@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "exporter.h"
 #include "format.h"
 #include "monitor.h"
 #include "rows.h"
@@ -387,6 +388,11 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		ri_monitor_close(b.mon);
 		return 1;
 	}
+	if ((e = ri_exporter_attach(b.mon, err, sizeof(err)))) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		ri_monitor_close(b.mon);
+		return 1;
+	}
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
 		if (!sleep_until(start + (uint64_t)tick * step))
@@ -398,6 +404,8 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			ret = 1;
 			break;
 		}
+		if (o->quiet)
+			continue;
 		if (build_rows(&b)) {
 			fprintf(stderr, "resource_image: out of memory\n");
 			ret = 1;
@@ -413,6 +421,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			break;
 		}
 	}
+	ri_exporter_stop();
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
 	return ret;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "duration.h"
+#include "metrics.h"
 
 enum {
 	OPT_JSON = 256,
@@ -17,6 +19,10 @@ enum {
 	OPT_PROBE,
 	OPT_EXIT_BUFFER,
 	OPT_BTF,
+	OPT_LISTEN,
+	OPT_MAX_SERIES,
+	OPT_METRICS_LINGER,
+	OPT_METRICS_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +43,11 @@ static const struct option longopts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+	{ "metrics-linger", required_argument, NULL, OPT_METRICS_LINGER },
+	{ "metrics-threads", no_argument, NULL, OPT_METRICS_THREADS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +82,16 @@ void ri_cli_usage(FILE *f)
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
+	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
+	      "                         a pure exporter)\n"
+	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
+	      "                         http://ADDR:PORT/metrics (ADDR default\n"
+	      "                         127.0.0.1; [::1]:PORT for IPv6)\n"
+	      "      --max-series N     at most N series (default 10000); past it the\n"
+	      "                         smallest groups fold into comm=\"other\"\n"
+	      "      --metrics-linger DURATION  how long the series of exited\n"
+	      "                         processes stay (default 5m; 90s, 1h, 0)\n"
+	      "      --metrics-threads  per-thread-name series of chosen processes\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n"
@@ -267,6 +288,35 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_BTF:
 		o->btf_path = arg;
 		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_LISTEN: {
+		char why[160];
+
+		if (ri_listen_parse(arg, &o->listen_addr, why, sizeof(why)))
+			return bad(err, "--listen: %s", why);
+		o->listen = true;
+		return 0;
+	}
+	case OPT_MAX_SERIES:
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < RI_METRICS_MIN_SERIES || n > 10000000)
+			return bad(err, "--max-series: '%.64s' is not a count from "
+				       XSTR(RI_METRICS_MIN_SERIES) " to 10000000", arg);
+		o->max_series = (size_t)n;
+		return 0;
+	case OPT_METRICS_LINGER:
+		if (ri_parse_duration(arg, &d) || d > 86400)
+			return bad(err, "--metrics-linger: '%.64s' is not a duration "
+				       "up to a day (e.g. 300, 90s, 5m, 1h, 0)", arg);
+		o->metrics_linger = d;
+		o->metrics_linger_set = true;
+		return 0;
+	case OPT_METRICS_THREADS:
+		o->metrics_threads = true;
+		return 0;
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -294,7 +344,7 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	opterr = 1;
 	/* 0, not 1: glibc then also forgets a half-read "-abc" cluster. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bd:n:p:c:Hs:t:CUvqhV", longopts, NULL)) != -1) {
 		r = parse_one(o, c, optarg, out, err);
 		if (r)
 			return (enum ri_cli_result)r;
@@ -303,5 +353,10 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
+	if (o->quiet)
+		o->batch = true; /* nothing printed: no screen either */
+	if (!o->listen && (o->max_series || o->metrics_linger_set || o->metrics_threads))
+		return (enum ri_cli_result)bad(err, "--max-series, --metrics-linger and "
+					       "--metrics-threads go with --listen%s", "");
 	return RI_CLI_RUN;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "listen.h"
 #include "sort.h"
 #include "source.h"
 
@@ -36,6 +37,14 @@ struct ri_opts {
 	const char *theme;     /* -t NAME|PATH, NULL = default */
 	size_t exit_buffer;    /* --exit-buffer BYTES, 0 = default */
 	const char *btf_path;  /* --btf PATH (testing: pretend BTF is there or not) */
+	bool quiet;            /* -q: batch that prints nothing (with --listen: an exporter) */
+	/* The metrics endpoint (exporter.h). */
+	bool listen;                 /* --listen [ADDR:]PORT */
+	struct ri_listen listen_addr;
+	size_t max_series;           /* --max-series N, 0 = default */
+	double metrics_linger;       /* --metrics-linger DURATION, seconds */
+	bool metrics_linger_set;
+	bool metrics_threads;        /* --metrics-threads */
 };
 
 enum ri_cli_result {

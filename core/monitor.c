@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "monitor.h"
 #include "privs.h"
@@ -19,11 +20,21 @@ struct ri_monitor {
 	pid_t *filter_buf;
 	size_t filter_cap;
 	struct ri_sink *sinks;
+	double tick_s; /* the last complete tick's wall time */
 };
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 int ri_monitor_tick(struct ri_monitor *mon)
 {
 	struct ri_sink *s;
+	double t0 = mono_s();
 	int err;
 
 	err = ri_source_drain(mon->src, &mon->drain);
@@ -34,6 +45,7 @@ int ri_monitor_tick(struct ri_monitor *mon)
 		return err;
 	for (s = mon->sinks; s; s = s->next)
 		s->tick(s, mon);
+	mon->tick_s = mono_s() - t0;
 	return 0;
 }
 
@@ -135,6 +147,7 @@ void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out)
 	out->probe = s->probe ? s->probe : "none";
 	out->sees_short_lived = s->sees_short_lived;
 	out->degraded = !strcmp(out->probe, "none");
+	out->tick_s = mon->tick_s;
 }
 
 const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon)

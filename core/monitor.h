@@ -31,6 +31,8 @@ struct ri_monitor_info {
 	const char *probe;      /* "tp_btf", "raw_tp", "kprobe" or "none" */
 	bool sees_short_lived;  /* tasks born and dead between ticks counted */
 	bool degraded;          /* a fallback source: say so on screen */
+	double tick_s;          /* wall time the last complete tick took:
+				   drain, model update and every sink */
 };
 
 /*

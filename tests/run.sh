@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests of core/, truth tests (the tool against
 # workloads that know their own numbers, BPF and procfs sources), faults
-# and bad input, fuzzers, TUI tests in tmux, every kernel. Each test is a
+# and bad input, fuzzers, the metrics endpoint under a real Prometheus,
+# TUI tests in tmux, every kernel. Each test is a
 # program that exits 0 (pass), 77 (skip, reason on its last line) or
 # anything else (fail). Ends with one line: "N passed, N failed, N skipped".
 #
@@ -106,6 +107,11 @@ echo "== fuzzers (short round of each parser)"
 for t in tests/fuzz/fuzz_*.c; do
 	n=$(basename "$t" .c)
 	run_one "fuzz/${n#fuzz_}" bash tests/fuzz/run_short.sh "${n#fuzz_}"
+done
+
+echo "== the metrics endpoint: a real Prometheus, promtool, abusive clients"
+for t in tests/prometheus/test_*.py; do
+	[ -e "$t" ] && run_one "prometheus/$(basename "$t" .py)" python3 "$t"
 done
 
 echo "== TUI tests (real binary in tmux)"

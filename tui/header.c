@@ -15,20 +15,12 @@
 #include "../core/format.h"
 #include "view.h"
 
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void line1(struct tui *v)
 {
 	const struct ri_model *m = v->m;
 	const struct ri_monitor_info *src = &v->info;
 	char clock[16], d[16];
-	time_t t = (time_t)(m->tick ? m->time : now_real());
+	time_t t = (time_t)(m->tick ? m->time : tui_now_real());
 	struct tm tm;
 
 	localtime_r(&t, &tm);
@@ -145,7 +137,7 @@ void footer_draw(struct tui *v)
 		return;
 	}
 	move(y, 0);
-	if (v->msg[0] && now_real() < v->msg_until) {
+	if (v->msg[0] && tui_now_real() < v->msg_until) {
 		attrset(v->attr[R_WARNING] | A_BOLD);
 		addnstr(v->msg, COLS);
 		attrset(A_NORMAL);

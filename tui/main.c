@@ -12,6 +12,7 @@
 
 #include "../core/batch.h"
 #include "../core/cli.h"
+#include "../core/exporter.h"
 #include "tui.h"
 
 /* A PID that names no process is a usage error: nothing is started. */
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 {
 	static struct ri_opts o;
 	struct ri_monitor_opts mo = { 0 };
+	char err[256];
 	int r;
 
 	setlocale(LC_ALL, "");
@@ -44,6 +46,11 @@ int main(int argc, char **argv)
 		return 2;
 	if ((r = check_pids(&o)))
 		return r;
+	/* The port before the probe: a busy one costs no BPF load. */
+	if (ri_exporter_prepare(&o, err, sizeof(err))) {
+		fprintf(stderr, "resource_image: %s\n", err);
+		return 1;
+	}
 	if (o.batch) {
 		mo.src.kind = o.source;
 		mo.src.probe = o.probe;

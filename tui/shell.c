@@ -15,7 +15,7 @@
 
 #include "view.h"
 
-static double now_real(void)
+double tui_now_real(void)
 {
 	struct timespec ts;
 
@@ -30,7 +30,7 @@ void tui_message(struct tui *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
-	v->msg_until = now_real() + 4;
+	v->msg_until = tui_now_real() + 4;
 }
 
 void tui_set_delay(struct tui *v, double d)

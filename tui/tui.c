@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/exporter.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -181,6 +182,9 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	if (o->npids || o->nnames)
 		tui_apply_choice(v, o->pids, o->npids,
 				 (const char(*)[RI_COMM_LEN])o->names, o->nnames);
+	ret = ri_exporter_attach(v->mon, err, errlen);
+	if (ret < 0)
+		return ret;
 	tui_rebuild_rows(v);
 	return 0;
 }
@@ -371,6 +375,7 @@ int ri_tui_run(const struct ri_opts *o)
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])
 		fprintf(stderr, "resource_image: %s\n", err);
+	ri_exporter_stop();
 	if (v->mon)
 		ri_monitor_close(v->mon);
 	ri_rows_free(&v->rows);

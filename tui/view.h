@@ -114,6 +114,7 @@ struct tui {
 };
 
 /* shell.c: what every screen may ask of the shell. */
+double tui_now_real(void); /* CLOCK_REALTIME, seconds */
 void tui_message(struct tui *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tui_set_delay(struct tui *v, double d);

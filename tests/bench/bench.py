@@ -18,7 +18,9 @@
      On the idle machine first: the peak RSS of start-up (loading the
      probe included) and the steady RSS after it, next to top's.
      Target: start-up peak at most 10 MiB.
-  4. The interactive tool next to htop, every thread shown, in tmux
+  4. The metrics endpoint: per-tick CPU with and without --listen, and
+     per-scrape CPU (tests/bench/bench_metrics.py says how).
+  5. The interactive tool next to htop, every thread shown, in tmux
      (tests/bench/tui_cost.py): CPU per second and steady RSS at 1,000
      and 10,000 threads.  Targets at 10,000: at most htop's.
   Further parts are modules of tests/bench/ that bench.py imports and
@@ -47,9 +49,9 @@ when missing or older than their sources.
 Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
 workload programs); the defaults are tests/lib/rilib.py's.
 Options: --quick (fewer, shorter rounds: a smoke test), --only PART (probe,
-refresh, startup, tui, or a module's part).
+refresh, startup, metrics, tui, or a module's part).
 Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat;
-tmux and htop for part 4.
+tmux and htop for part 5.
 """
 
 import argparse
@@ -66,7 +68,8 @@ sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rilib  # noqa: E402
-import tui_cost  # noqa: E402  part 4: the TUI next to htop
+import bench_metrics  # noqa: E402  part 4: the metrics endpoint
+import tui_cost  # noqa: E402  part 5: the TUI next to htop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -678,7 +681,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
     ap.add_argument("--only", metavar="PART",
-                    help="run one part only: probe, startup, refresh, tui (or a module's)")
+                    help="run one part only: probe, startup, refresh, metrics, tui (or a module's)")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -725,6 +728,8 @@ def main():
     finally:
         stop_all()
     report(args, probes, startup, refresh, bench)
+    if args.only in (None, "metrics"):
+        bench_metrics.run(args, ri, wl)
     log(f"\n(bench took {time.monotonic() - t0:.0f} s)")
 
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-"""make bench, part 4: the interactive tool next to htop on the same load.
+"""make bench, part 5: the interactive tool next to htop on the same load.
 
 Both run in a private tmux server (no config; TERM=tmux-256color, a
 200x50 pane, a fresh HOME so htop reads no htoprc), with every thread
@@ -120,16 +120,16 @@ def _measure(b, name, command, env, warm, window):
 
 
 def run(b):
-    """Part 4, called by bench.py with its Bench."""
+    """Part 5, called by bench.py with its Bench."""
     if not b.wants("tui"):
         return
-    title = "4. The interactive tool next to htop, every thread shown, in tmux " \
+    title = "5. The interactive tool next to htop, every thread shown, in tmux " \
             f"({COLS}x{ROWS})"
     missing = [t for t in ("tmux", "htop") if not shutil.which(t)]
     if missing:
         b.section(title, [f"   SKIP: {', '.join(missing)} not installed (make deps)"])
         return
-    b.log("4. TUI next to htop ...")
+    b.log("5. TUI next to htop ...")
     rounds = 1 if b.args.quick else 3
     warm, window = (2.0, 3.0) if b.args.quick else (3.0, 8.0)
     home = tempfile.mkdtemp(prefix="ri-bench-tui-")

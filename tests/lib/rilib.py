@@ -25,7 +25,10 @@ Owns:
     leftovers() for the whole machine; tests/lib/leftover.py is its entry
     point for shell scripts);
   - reading ticks (find_proc, appearances, steady, ...) and the system
-    (schedstat, /proc/PID/status, meminfo, mounts) for the comparisons.
+    (schedstat, /proc/PID/status, meminfo, mounts) for the comparisons;
+  - the metrics endpoint (--listen) and a real Prometheus scraping it:
+    free ports, plain HTTP requests, expositions parsed into series, and
+    Prometheus itself (generated config, private storage, its HTTP API).
 
 Every process a test starts through Tool or Workload is killed when the
 test exits, however it exits.
@@ -1010,3 +1013,178 @@ def tick_truth_pct(samples, tid, tick):
     if a is None or b is None:
         return None
     return 100.0 * (b - a) / 1e9 / tick["interval_s"]
+
+
+# ---- the metrics endpoint and a real Prometheus ----------------------------
+
+def free_port(host="127.0.0.1"):
+    """A TCP port free on host now (the kernel's pick); a caller that loses
+    the race sees "Address already in use" and may ask again."""
+    import socket
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(fam, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def http_get(port, path="/metrics", accept=None, host="127.0.0.1", method="GET",
+             timeout=5.0, body=None):
+    """(status, {header: value}, body bytes) of one request on a new
+    connection; raises OSError when there is no answer."""
+    import http.client
+    c = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        headers = {"Accept": accept} if accept else {}
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        c.close()
+
+
+def wait_http(port, path="/metrics", timeout=20.0, host="127.0.0.1", proc=None):
+    """Whether GET path answered 200 within timeout (False at once when
+    proc, a Tool or Popen, has exited)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        p = getattr(proc, "proc", proc)
+        if p is not None and p.poll() is not None:
+            return False
+        try:
+            if http_get(port, path, host=host, timeout=2)[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def stop_checked(tool, checks, san, what="tool"):
+    """Ends a Tool with SIGTERM and checks it the way every test does: exit
+    0, no sanitizer report in san (a SanDir)."""
+    tool.signal(signal.SIGTERM)
+    tool.wait(15)
+    checks.true("%s: exit 0 on SIGTERM" % what, tool.rc == 0, rc_text(tool.rc))
+    reports = san.reports(tool)
+    checks.true("%s: no sanitizer report" % what, not reports, "; ".join(reports)[:500])
+
+
+OPENMETRICS = "application/openmetrics-text;version=1.0.0"
+PROM_TEXT = "text/plain;version=0.0.4"
+# What Prometheus 2.x itself sends.
+PROM_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+               "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+
+
+def parse_exposition(text):
+    """{'name{labels}': value} of the sample lines of an exposition (either
+    format); comments and # EOF left out."""
+    out = {}
+    # Lines end with \n only: a label may hold a raw \r or U+2028.
+    for line in text.split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        series, _, value = line.rpartition(" ")
+        out[series] = float(value)
+    return out
+
+
+class Prometheus:
+    """Debian's prometheus on loopback, with a generated config (scrape and
+    evaluation every `interval` seconds), its own temporary storage, and a
+    free port; killed when the test exits. jobs: {job name: ["host:port",
+    ...]}. Skips the test when prometheus is not installed."""
+
+    def __init__(self, jobs, interval=1, extra=None):
+        self.njobs = sum(len(t) for t in jobs.values())
+        self.bin = shutil.which("prometheus")
+        if not self.bin:
+            skip("prometheus is not installed (make deps installs Debian's package)")
+        self.dir = tempfile.mkdtemp(prefix="ri-prom-")
+        atexit.register(shutil.rmtree, self.dir, True)
+        lines = ["global:", "  scrape_interval: %ds" % interval,
+                 "  scrape_timeout: %ds" % interval,
+                 "  evaluation_interval: %ds" % interval, "scrape_configs:"]
+        for name, targets in jobs.items():
+            lines += ["  - job_name: %s" % json.dumps(name),
+                      "    static_configs:",
+                      "      - targets: %s" % json.dumps(list(targets))]
+        lines += list(extra or [])
+        self.config = os.path.join(self.dir, "prometheus.yml")
+        with open(self.config, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.log = os.path.join(self.dir, "log")
+        for _ in range(3):
+            self.port = free_port()
+            with open(self.log, "wb") as log:
+                self.proc = subprocess.Popen(
+                    [self.bin, "--config.file=" + self.config,
+                     "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
+                     "--web.listen-address=127.0.0.1:%d" % self.port,
+                     "--log.level=warn"],
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    cwd=self.dir)
+            _children.append(self.proc)
+            if wait_http(self.port, "/-/ready", timeout=30, proc=self.proc):
+                return
+            self.stop()
+        fail("prometheus did not get ready: %s" % self.log_tail())
+
+    def log_tail(self, n=5):
+        try:
+            with open(self.log, errors="replace") as f:
+                return " | ".join(f.read().strip().splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def api(self, path, **params):
+        """The "data" of GET /api/v1/PATH?params; fails the test on an error."""
+        import urllib.parse
+        import urllib.request
+        url = "http://127.0.0.1:%d/api/v1/%s?%s" % (self.port, path,
+                                                     urllib.parse.urlencode(params))
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                doc = json.load(r)
+        except (OSError, ValueError) as e:
+            fail("prometheus API %s: %s" % (path, e))
+        if doc.get("status") != "success":
+            fail("prometheus API %s: %s" % (path, doc))
+        return doc["data"]
+
+    def query(self, expr):
+        """The instant vector of expr: [(labels, value)]."""
+        data = self.api("query", query=expr)
+        return [(r["metric"], float(r["value"][1])) for r in data.get("result", [])]
+
+    def value(self, expr):
+        """The one value expr gives, or None when it gives none."""
+        r = self.query(expr)
+        return r[0][1] if len(r) == 1 else None
+
+    def wait_up(self, timeout=30.0):
+        """Waits for a first successful scrape of every job: Prometheus
+        hands its targets to the scrapers some seconds after it is ready
+        (target updates are batched every 5 s)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            up = self.query("up")
+            if up and len(up) == self.njobs and all(v == 1 for _, v in up):
+                return
+            time.sleep(0.2)
+        fail("prometheus: not every target up within %.0f s: %s; %s"
+             % (timeout, self.query("up"), self.log_tail()))
+
+    def self_metrics(self):
+        """Prometheus's own /metrics, parsed."""
+        st, _, body = http_get(self.port, "/metrics")
+        return parse_exposition(body.decode()) if st == 200 else {}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

@@ -14,52 +14,28 @@
 
 #include "../../core/model.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
-#define PAGE 4096ULL
+#define PAGE WORLD_PAGE
 
-struct world {
-	struct ri_model *m;
-	struct ri_drain d;
-	uint64_t now;
-};
-
+/* A task of process @tgid holding @rss_pages. */
 static struct ri_task *task(struct world *w, pid_t pid, pid_t tgid,
 			    uint64_t rss_pages)
 {
-	struct ri_task *t = ri_taskbuf_push(&w->d.live);
+	char comm[16];
+	struct ri_task *t;
 
-	if (!t)
-		exit(1);
-	t->pid = (__u32)pid;
-	t->tgid = (__u32)tgid;
-	t->start_ns = SEC * (uint64_t)pid;
-	t->pstart_ns = SEC * (uint64_t)tgid;
+	snprintf(comm, sizeof(comm), "p%d", tgid);
+	t = world_task(w, pid, tgid, comm);
 	t->rss_pages = rss_pages;
-	snprintf(t->comm, sizeof(t->comm), "p%d", tgid);
 	return t;
 }
 
-static void tick(struct world *w)
-{
-	w->now += SEC;
-	w->d.clock_ns = w->now;
-	w->d.unix_time = 1.7e9 + (double)w->now * 1e-9;
-	if (ri_model_update(w->m, &w->d))
-		exit(1);
-	w->d.live.n = 0;
-}
-
-static void world_init(struct world *w, double window_s)
+static void start(struct world *w, double window_s)
 {
 	struct ri_model_opts o = { .growth_window_s = window_s };
 
-	memset(w, 0, sizeof(*w));
-	w->m = ri_model_new(&o);
-	w->now = 1000 * SEC;
-	w->d.machine.page_size = PAGE;
-	w->d.machine.mem_total = 1ULL << 34;
-	w->d.machine.ncpu = 2;
+	world_init(w, &o);
 }
 
 static void test_growth(void)
@@ -68,13 +44,13 @@ static void test_growth(void)
 	const struct ri_proc *grow, *saw, *flat;
 	int i;
 
-	world_init(&w, 20);
+	start(&w, 20);
 	for (i = 0; i <= 40; i++) {
 		/* 1 MiB a second from 100 MiB; a sawtooth; a flat 50 MiB. */
 		task(&w, 10, 10, (100 * 256) + 256 * (uint64_t)i);
 		task(&w, 20, 20, (60 * 256) + 256 * 8 * (uint64_t)(i % 5));
 		task(&w, 30, 30, 50 * 256);
-		tick(&w);
+		world_tick(&w);
 		grow = ri_model_find_proc(w.m, 10);
 		if (i == 10) {
 			/* Ten samples of a twenty-second window: no figure yet. */
@@ -99,20 +75,18 @@ static void test_growth(void)
 	CHECK(flat->growth.valid);
 	CHECK_NEAR(flat->growth.bps, 0, 1e-6);
 	CHECK(!flat->growth.growing);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 
 	/* Shrinking memory is a negative slope, never "growing". */
-	world_init(&w, 5);
+	start(&w, 5);
 	for (i = 0; i <= 10; i++) {
 		task(&w, 10, 10, 10000 - 100 * (uint64_t)i);
-		tick(&w);
+		world_tick(&w);
 	}
 	grow = ri_model_find_proc(w.m, 10);
 	CHECK(grow && grow->growth.valid && grow->growth.bps < 0 &&
 	      !grow->growth.growing);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 static void test_wait(void)
@@ -123,7 +97,7 @@ static void test_wait(void)
 	struct ri_task *r;
 	int i;
 
-	world_init(&w, 0);
+	start(&w, 0);
 	for (i = 0; i <= 2; i++) {
 		/* Thread 11 waits 300 ms a second over 100 schedulings, 12 200 ms over 50. */
 		r = task(&w, 11, 10, 100);
@@ -134,7 +108,7 @@ static void test_wait(void)
 		r->pcount = 7 + (uint64_t)i * 50;
 		r = task(&w, 20, 20, 100);
 		r->flags = RI_F_NO_SCHED;
-		tick(&w);
+		world_tick(&w);
 	}
 	t = ri_model_find_thread(w.m, 11);
 	CHECK(t != NULL);
@@ -155,8 +129,7 @@ static void test_wait(void)
 	}
 	p = ri_model_find_proc(w.m, 20);
 	CHECK(p && p->fig.wait_na);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 int main(void)

@@ -13,48 +13,23 @@
 #include "../../core/model.h"
 #include "../../core/rows.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
-#define T0 (5000 * SEC)
-
-struct world {
-	struct ri_model *m;
-	struct ri_drain d;
-	uint64_t now;
-};
-
+/* One task of the scene, with @cpu_ns of CPU so far. */
 static void task(struct world *w, pid_t pid, pid_t tgid, const char *comm,
 		 uint64_t cpu_ns)
 {
-	struct ri_task *t = ri_taskbuf_push(&w->d.live);
+	struct ri_task *t = world_task(w, pid, tgid, comm);
 
-	if (!t)
-		exit(1);
-	t->pid = (__u32)pid;
-	t->tgid = (__u32)tgid;
-	t->start_ns = SEC * (uint64_t)pid;
-	t->pstart_ns = SEC * (uint64_t)tgid;
 	t->cpu_ns = cpu_ns;
 	t->rss_pages = 100 * (uint64_t)tgid;
-	snprintf(t->comm, sizeof(t->comm), "%s", comm);
-}
-
-static void tick(struct world *w)
-{
-	w->now += SEC;
-	w->d.clock_ns = w->now;
-	w->d.unix_time = 1.7e9 + (double)w->now * 1e-9;
-	if (ri_model_update(w->m, &w->d))
-		exit(1);
-	w->d.live.n = 0;
-	w->d.exited.n = 0;
 }
 
 /*
  * Process 10 "web" (threads 10, 11 "worker", 12 "worker"), 20 "db" (20),
  * 30 "cron" (30); CPU per tick in ms given per task.
  */
-static void world_tick(struct world *w, uint64_t ms[6], int step)
+static void scene_tick(struct world *w, uint64_t ms[6], int step)
 {
 	static uint64_t total[6];
 	static const pid_t pid[6] = { 10, 11, 12, 20, 30, 0 };
@@ -68,7 +43,7 @@ static void world_tick(struct world *w, uint64_t ms[6], int step)
 		if (ms[i] != (uint64_t)-1)
 			task(w, pid[i], tgid[i], comm[i], 1000 * SEC + total[i]);
 	}
-	tick(w);
+	world_tick(w);
 }
 
 static const char *row_name(const struct ri_rows *r, size_t i)
@@ -104,17 +79,15 @@ static void order(const struct ri_rows *r, char *out, size_t len)
 int main(void)
 {
 	struct ri_model_opts mo = { .missing_grace = 0, .thread_history = true };
-	struct world w = { .m = ri_model_new(&mo), .now = T0 };
+	struct world w;
 	struct ri_rows_opts o = { .sort = RI_SORT_CPU };
 	struct ri_rows r;
 	uint64_t ms[6] = { 100, 300, 50, 200, 0, 0 };
 
 	memset(&r, 0, sizeof(r));
-	w.d.machine.page_size = 4096;
-	w.d.machine.mem_total = 1ULL << 33;
-	w.d.machine.ncpu = 2;
-	world_tick(&w, ms, 0); /* primes */
-	world_tick(&w, ms, 1);
+	world_init(&w, &mo);
+	scene_tick(&w, ms, 0); /* primes */
+	scene_tick(&w, ms, 1);
 
 	/* CPU: web 45%, db 20%, cron 0%. */
 	CHECK_EQ(ri_rows_build(&r, w.m, &o), 0);
@@ -176,7 +149,7 @@ int main(void)
 	ri_rows_pick(&r, 3);
 	CHECK_STR(row_name(&r, r.sel), "t12");
 	ms[2] = 900;
-	world_tick(&w, ms, 1);
+	scene_tick(&w, ms, 1);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ORDER(&r, "p10 t12 t11 t10 p20 p30");
 	CHECK_STR(row_name(&r, r.sel), "t12");
@@ -191,8 +164,8 @@ int main(void)
 
 	/* The thread exits: the cursor falls back to its process. */
 	ms[2] = (uint64_t)-1;
-	world_tick(&w, ms, 1);
-	world_tick(&w, ms, 1); /* gone from the model after its exit tick */
+	scene_tick(&w, ms, 1);
+	scene_tick(&w, ms, 1); /* gone from the model after its exit tick */
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ORDER(&r, "p10 t11 t10 p20 p30");
 	CHECK_STR(row_name(&r, r.sel), "p10");
@@ -204,7 +177,7 @@ int main(void)
 	ri_rows_pick(&r, 1);
 	CHECK_STR(row_name(&r, r.sel), "p20");
 	ms[3] = 2000;
-	world_tick(&w, ms, 1);
+	scene_tick(&w, ms, 1);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ORDER(&r, "p20 p10 p30");
 	CHECK_EQ(r.sel, 0);
@@ -213,14 +186,13 @@ int main(void)
 	ri_rows_pick(&r, 2);
 	CHECK_STR(row_name(&r, r.sel), "p30");
 	ms[4] = (uint64_t)-1;
-	world_tick(&w, ms, 1);
-	world_tick(&w, ms, 1);
+	scene_tick(&w, ms, 1);
+	scene_tick(&w, ms, 1);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ORDER(&r, "p20 p10");
 	CHECK_EQ(r.sel, 1);
 
 	ri_rows_free(&r);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 	return check_report("test_rows");
 }

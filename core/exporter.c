@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The exporter: a monitor sink that, once per tick, updates the metrics'
+ * counters (metrics_acc.c), renders the exposition into a buffer the
+ * server lent (metrics.c) and publishes it (http.c), which then serves it
+ * from its own threads until the next tick. See exporter.h for when each
+ * call comes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exporter.h"
+#include "http.h"
+#include "listen.h"
+#include "metrics.h"
+
+struct exporter {
+	struct ri_sink sink; /* first: the monitor hands it back */
+	struct ri_metrics_opts mo;
+	struct ri_metrics *mx;
+	struct ri_http *http;
+	struct ri_monitor *mon;
+	int fd;              /* bound, not yet served; -1 */
+	double cpu_s;        /* CPU time of the last exporter_tick */
+};
+
+static struct exporter the = { .fd = -1 };
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
+{
+	struct exporter *x = (struct exporter *)s;
+	const struct ri_model *m = ri_monitor_model(mon);
+	double t0 = thread_cpu_s();
+	struct ri_monitor_info info;
+	struct ri_metrics_self self;
+	struct ri_expo *e;
+
+	if (!x->mx)
+		return; /* stopped */
+	/* Out of memory: the last exposition stays served, nothing stops. */
+	if (ri_metrics_update(x->mx, m))
+		return;
+	e = ri_http_expo(x->http);
+	if (!e)
+		return;
+	/* What this costs, said in the exposition (of the tick before). */
+	self.cpu_s = x->cpu_s;
+	ri_monitor_info(mon, &info);
+	self.version = RI_VERSION;
+	self.source = info.source;
+	self.probe = info.probe;
+	self.events = ri_monitor_drain(mon)->events;
+	self.tick_s = info.tick_s;
+	/* Families of other parts of the tool go between the two. */
+	if (ri_metrics_render(x->mx, m, &self, e) || ri_metrics_finish(x->mx, e))
+		ri_http_discard(x->http, e);
+	else
+		ri_http_publish(x->http, e);
+	x->cpu_s = thread_cpu_s() - t0;
+}
+
+int ri_exporter_prepare(const struct ri_opts *o, char *err, size_t errlen)
+{
+	int fd;
+
+	if (!o->listen)
+		return 0;
+	if (!ri_http_available()) {
+		/* Says why in the same words as starting it would. */
+		return ri_http_start(-1, &the.http, err, errlen);
+	}
+	the.mo.max_series = o->max_series;
+	the.mo.linger_s = o->metrics_linger_set ? o->metrics_linger : -1;
+	the.mo.threads = o->metrics_threads;
+	fd = ri_listen_open(&o->listen_addr, err, errlen);
+	if (fd < 0)
+		return fd;
+	the.fd = fd;
+	return 0;
+}
+
+int ri_exporter_attach(struct ri_monitor *mon, char *err, size_t errlen)
+{
+	int ret, fd = the.fd;
+
+	if (fd < 0)
+		return 0;
+	the.fd = -1;
+	the.mx = ri_metrics_new(&the.mo);
+	if (!the.mx) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = ri_http_start(fd, &the.http, err, errlen);
+	if (ret) {
+		ri_metrics_free(the.mx);
+		the.mx = NULL;
+		return ret;
+	}
+	the.sink.tick = exporter_tick;
+	the.mon = mon;
+	/* The first exposition from the primed model: never an empty page. */
+	exporter_tick(&the.sink, mon);
+	ri_monitor_add_sink(mon, &the.sink);
+	return 0;
+}
+
+void ri_exporter_stop(void)
+{
+	if (the.fd >= 0) {
+		close(the.fd);
+		the.fd = -1;
+	}
+	if (the.http) {
+		ri_http_stop(the.http);
+		the.http = NULL;
+	}
+	/* The sink stays in the monitor's list, doing nothing from now on. */
+	the.mon = NULL;
+	ri_metrics_free(the.mx);
+	the.mx = NULL;
+}

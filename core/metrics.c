@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The metric families and their exposition: once per tick, every sample
+ * is written once in the OpenMetrics buffer and copied as is into the
+ * Prometheus text one (a sample line is the same in both); only the
+ * families' metadata differ (OpenMetrics names a counter's family without
+ * "_total", has # UNIT and ends with # EOF). Numbers are written without
+ * printf: with ten thousand series it would be most of the cost.
+ *
+ * A new family is an entry in one of the tables below (or its own
+ * ri_mx_family) and a loop calling ri_expo_sample_*() over its entities.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "metrics_priv.h"
+
+/* ---- buffers --------------------------------------------------------- */
+
+static bool buf_room(struct ri_buf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (b->len + n <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void ri_buf_put(struct ri_buf *b, const char *s, size_t n)
+{
+	if (!buf_room(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void ri_buf_puts(struct ri_buf *b, const char *s)
+{
+	ri_buf_put(b, s, strlen(s));
+}
+
+void ri_buf_free(struct ri_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- label values ----------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at @s (RFC 3629), 0 if none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+char *ri_mx_value(char out[RI_MX_VALUE_MAX], const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0, len = strnlen(s, n);
+
+	while (i < len && o + 4 <= RI_MX_VALUE_MAX) {
+		size_t k = utf8_seq(u + i, len - i);
+
+		if (k) {
+			memcpy(out + o, u + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void ri_mx_label(char *out, size_t len, const char *name, const char *value)
+{
+	size_t o = strlen(out);
+
+	/* Room for the worst case: every byte escaped, plus the frame. */
+	if (o + strlen(name) + 2 * strlen(value) + 5 > len)
+		return;
+	if (o)
+		out[o++] = ',';
+	o += (size_t)sprintf(out + o, "%s=\"", name);
+	for (; *value; value++) {
+		switch (*value) {
+		case '\\':
+			out[o++] = '\\';
+			out[o++] = '\\';
+			break;
+		case '"':
+			out[o++] = '\\';
+			out[o++] = '"';
+			break;
+		case '\n':
+			out[o++] = '\\';
+			out[o++] = 'n';
+			break;
+		default:
+			out[o++] = *value;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+/* ---- the exposition ---------------------------------------------------- */
+
+static const char *suffix(enum ri_mx_type t)
+{
+	return t == RI_MX_COUNTER ? "_total" : t == RI_MX_INFO ? "_info" : "";
+}
+
+/* The family's metadata, in each format's words, before its first sample. */
+static void family(struct ri_expo *e, const struct ri_mx_family *f)
+{
+	static const char *om_type[] = { "counter", "gauge", "info" };
+	static const char *text_type[] = { "counter", "gauge", "gauge" };
+	const char *sfx = suffix(f->type);
+
+	if (e->family == f)
+		return;
+	e->family = f;
+	ri_buf_puts(&e->om, "# TYPE ");
+	ri_buf_puts(&e->om, f->name);
+	ri_buf_puts(&e->om, " ");
+	ri_buf_puts(&e->om, om_type[f->type]);
+	if (f->unit) {
+		ri_buf_puts(&e->om, "\n# UNIT ");
+		ri_buf_puts(&e->om, f->name);
+		ri_buf_puts(&e->om, " ");
+		ri_buf_puts(&e->om, f->unit);
+	}
+	ri_buf_puts(&e->om, "\n# HELP ");
+	ri_buf_puts(&e->om, f->name);
+	ri_buf_puts(&e->om, " ");
+	ri_buf_puts(&e->om, f->help);
+	ri_buf_puts(&e->om, "\n");
+
+	ri_buf_puts(&e->text, "# HELP ");
+	ri_buf_puts(&e->text, f->name);
+	ri_buf_puts(&e->text, sfx);
+	ri_buf_puts(&e->text, " ");
+	ri_buf_puts(&e->text, f->help);
+	ri_buf_puts(&e->text, "\n# TYPE ");
+	ri_buf_puts(&e->text, f->name);
+	ri_buf_puts(&e->text, sfx);
+	ri_buf_puts(&e->text, " ");
+	ri_buf_puts(&e->text, text_type[f->type]);
+	ri_buf_puts(&e->text, "\n");
+}
+
+/* name{labels} value: written to the OpenMetrics buffer, copied to text. */
+static void sample(struct ri_expo *e, const struct ri_mx_family *f,
+		   const char *labels, const char *value)
+{
+	size_t start;
+
+	family(e, f);
+	start = e->om.len;
+	ri_buf_puts(&e->om, f->name);
+	ri_buf_puts(&e->om, suffix(f->type));
+	if (labels && *labels) {
+		ri_buf_put(&e->om, "{", 1);
+		ri_buf_puts(&e->om, labels);
+		ri_buf_put(&e->om, "}", 1);
+	}
+	ri_buf_put(&e->om, " ", 1);
+	ri_buf_puts(&e->om, value);
+	ri_buf_put(&e->om, "\n", 1);
+	if (!e->om.oom)
+		ri_buf_put(&e->text, e->om.p + start, e->om.len - start);
+	e->series++;
+}
+
+void ri_expo_reset(struct ri_expo *e)
+{
+	e->text.len = e->om.len = 0;
+	e->text.oom = e->om.oom = false;
+	e->series = 0;
+	e->family = NULL;
+}
+
+void ri_expo_sample_u64(struct ri_expo *e, const struct ri_mx_family *f,
+			const char *labels, uint64_t v)
+{
+	char b[24];
+
+	sample(e, f, labels, ri_fmt_u64(b, sizeof(b), v));
+}
+
+void ri_expo_sample_ns(struct ri_expo *e, const struct ri_mx_family *f,
+		       const char *labels, uint64_t ns)
+{
+	char b[40];
+	uint64_t frac = ns % 1000000000ULL;
+	size_t n;
+	int i;
+
+	ri_fmt_u64(b, sizeof(b), ns / 1000000000ULL);
+	if (frac) {
+		/* Exact: nine decimals, trailing zeros dropped. */
+		n = strlen(b);
+		b[n++] = '.';
+		for (i = 8; i >= 0; i--) {
+			b[n + (size_t)i] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		n += 9;
+		while (b[n - 1] == '0')
+			n--;
+		b[n] = '\0';
+	}
+	sample(e, f, labels, b);
+}
+
+void ri_expo_sample_double(struct ri_expo *e, const struct ri_mx_family *f,
+			   const char *labels, double v)
+{
+	char b[48];
+
+	if (!isfinite(v))
+		return; /* NaN and infinities say nothing here */
+	snprintf(b, sizeof(b), "%.9g", v);
+	sample(e, f, labels, b);
+}
+
+void ri_expo_finish(struct ri_expo *e)
+{
+	ri_buf_puts(&e->om, "# EOF\n");
+	e->family = NULL;
+}
+
+void ri_expo_free(struct ri_expo *e)
+{
+	ri_buf_free(&e->text);
+	ri_buf_free(&e->om);
+}
+
+/* ---- the families ------------------------------------------------------ */
+
+enum mx_what {
+	W_CPU, W_RD, W_WR, W_DRD, W_DWR, W_CSW, W_WAIT, W_EXITED,
+	W_RSS, W_PROCS, W_THREADS, W_START, W_GROWTH,
+};
+
+struct mx_fam {
+	struct ri_mx_family f;
+	enum mx_what what;
+};
+
+/* One entity as every family sees it: its series, and what only some have. */
+struct mx_view {
+	const struct mx_series *s;
+	uint64_t exited, nprocs;  /* groups */
+	double start_time, growth; /* processes */
+	bool growth_valid;
+};
+
+#define F_CPU(p, who) \
+	{ { p "cpu_seconds", RI_MX_COUNTER, "seconds", \
+	    "CPU time of " who ", from the scheduler's own clock (sum_exec_runtime)" }, W_CPU }
+#define F_IO(p, who) \
+	{ { p "read_bytes", RI_MX_COUNTER, "bytes", \
+	    "Bytes " who " passed to read-like system calls (rchar), cache hits included" }, W_RD }, \
+	{ { p "written_bytes", RI_MX_COUNTER, "bytes", \
+	    "Bytes " who " passed to write-like system calls (wchar)" }, W_WR }, \
+	{ { p "disk_read_bytes", RI_MX_COUNTER, "bytes", \
+	    "Bytes " who " caused to be fetched from storage (read_bytes)" }, W_DRD }, \
+	{ { p "disk_written_bytes", RI_MX_COUNTER, "bytes", \
+	    "Bytes " who " caused to be sent towards storage (write_bytes)" }, W_DWR }, \
+	{ { p "context_switches", RI_MX_COUNTER, NULL, \
+	    "Context switches of " who ", by kind" }, W_CSW }, \
+	{ { p "wait_seconds", RI_MX_COUNTER, "seconds", \
+	    "Time " who " spent runnable, waiting for a CPU (run-queue wait, run_delay)" }, W_WAIT }
+
+#define G "resource_image_group_"
+#define P "resource_image_process_"
+#define T "resource_image_thread_"
+#define GWHO "the processes of this name, exited ones included"
+#define PWHO "this process, its exited threads included"
+#define TWHO "the threads of this name in this process, exited ones included"
+
+static const struct mx_fam group_fams[] = {
+	F_CPU(G, GWHO),
+	F_IO(G, GWHO),
+	{ { G "exited_processes", RI_MX_COUNTER, NULL,
+	    "Processes of this name that exited while watched" }, W_EXITED },
+	{ { G "resident_memory_bytes", RI_MX_GAUGE, "bytes",
+	    "Resident memory (file, anon and shmem pages) of the live processes of this name" },
+	  W_RSS },
+	{ { G "processes", RI_MX_GAUGE, NULL, "Live processes of this name" }, W_PROCS },
+	{ { G "threads", RI_MX_GAUGE, NULL, "Live threads of the processes of this name" },
+	  W_THREADS },
+};
+
+static const struct mx_fam proc_fams[] = {
+	F_CPU(P, PWHO),
+	F_IO(P, PWHO),
+	{ { P "resident_memory_bytes", RI_MX_GAUGE, "bytes",
+	    "Resident memory (file, anon and shmem pages) of this process" }, W_RSS },
+	{ { P "threads", RI_MX_GAUGE, NULL, "Live threads of this process" }, W_THREADS },
+	{ { P "start_time_seconds", RI_MX_GAUGE, "seconds",
+	    "Start time of this process, seconds since the Unix epoch" }, W_START },
+	{ { P "rss_growth_bytes_per_second", RI_MX_GAUGE, NULL,
+	    "Trend of this process's resident memory: least-squares slope over the growth window" },
+	  W_GROWTH },
+};
+
+static const struct mx_fam thread_fams[] = {
+	F_CPU(T, TWHO),
+	F_IO(T, TWHO),
+	{ { T "threads", RI_MX_GAUGE, NULL, "Live threads of this name in this process" },
+	  W_THREADS },
+};
+
+static const struct ri_mx_family f_build = {
+	"resource_image_build", RI_MX_INFO, NULL,
+	"Version of the tool, and where its figures come from (source, probe)"
+};
+static const struct ri_mx_family f_dropped = {
+	"resource_image_dropped_exits", RI_MX_COUNTER, NULL,
+	"Exits of tasks whose final counters could not be recorded (ring buffer full)"
+};
+static const struct ri_mx_family f_switches = {
+	"resource_image_context_switches_seen", RI_MX_COUNTER, NULL,
+	"Context switches the probe saw, on the whole machine"
+};
+static const struct ri_mx_family f_tick = {
+	"resource_image_tick_duration_seconds", RI_MX_GAUGE, "seconds",
+	"How long the last complete tick took: drain, model, and everything fed by it"
+};
+static const struct ri_mx_family f_cpu = {
+	"resource_image_exposition_cpu_seconds", RI_MX_GAUGE, "seconds",
+	"CPU time the last tick spent on the metrics: their counters and the rendering "
+	"of both formats"
+};
+static const struct ri_mx_family f_series = {
+	"resource_image_series", RI_MX_GAUGE, NULL,
+	"Series in this exposition (at most --max-series)"
+};
+static const struct ri_mx_family f_folded = {
+	"resource_image_series_folded", RI_MX_COUNTER, NULL,
+	"Series the --max-series bound kept out: groups folded into the group named "
+	"other, and processes' and threads' series left out"
+};
+
+static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view *v)
+{
+	char lb[MX_LABELS_MAX + 32];
+	const struct ri_mx_family *f = &fm->f;
+
+	switch (fm->what) {
+	case W_CPU:
+		ri_expo_sample_ns(e, f, v->s->labels, v->s->c.cpu_ns);
+		break;
+	case W_RD:
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.rd);
+		break;
+	case W_WR:
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.wr);
+		break;
+	case W_DRD:
+		if (!v->s->disk_na)
+			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.drd);
+		break;
+	case W_DWR:
+		if (!v->s->disk_na)
+			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.dwr);
+		break;
+	case W_CSW:
+		snprintf(lb, sizeof(lb), "%s,kind=\"voluntary\"", v->s->labels);
+		ri_expo_sample_u64(e, f, lb, v->s->c.vcsw);
+		snprintf(lb, sizeof(lb), "%s,kind=\"involuntary\"", v->s->labels);
+		ri_expo_sample_u64(e, f, lb, v->s->c.ivcsw);
+		break;
+	case W_WAIT:
+		if (!v->s->wait_na)
+			ri_expo_sample_ns(e, f, v->s->labels, v->s->c.wait_ns);
+		break;
+	case W_EXITED:
+		ri_expo_sample_u64(e, f, v->s->labels, v->exited);
+		break;
+	case W_RSS:
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->rss);
+		break;
+	case W_PROCS:
+		ri_expo_sample_u64(e, f, v->s->labels, v->nprocs);
+		break;
+	case W_THREADS:
+		ri_expo_sample_u64(e, f, v->s->labels, v->s->nthreads);
+		break;
+	case W_START:
+		ri_expo_sample_double(e, f, v->s->labels, v->start_time);
+		break;
+	case W_GROWTH:
+		if (v->growth_valid)
+			ri_expo_sample_double(e, f, v->s->labels, v->growth);
+		break;
+	}
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
+		      const struct ri_metrics_self *self, struct ri_expo *e)
+{
+	char lb[MX_LABELS_MAX];
+	char v[RI_MX_VALUE_MAX];
+	struct mx_view view;
+	size_t f, i;
+
+	ri_expo_reset(e);
+	for (f = 0; f < N(group_fams); f++) {
+		for (i = 0; i < mx->ngroups; i++) {
+			const struct mx_group *g = mx->groups[i];
+
+			if (g->folded)
+				continue;
+			view = (struct mx_view){ &g->s, g->exited, g->nprocs, 0, 0, false };
+			put(e, &group_fams[f], &view);
+		}
+	}
+	for (f = 0; mx->choice && f < N(proc_fams); f++) {
+		for (i = 0; i < mx->nprocs; i++) {
+			const struct mx_proc *p = mx->procs[i];
+
+			if (p->s.admit != MX_IN)
+				continue;
+			view = (struct mx_view){ &p->s, 0, 0, p->start_time, p->growth_bps,
+						 p->growth_valid };
+			put(e, &proc_fams[f], &view);
+		}
+	}
+	for (f = 0; mx->choice && mx->opts.threads && f < N(thread_fams); f++) {
+		for (i = 0; i < mx->nbuckets; i++) {
+			const struct mx_bucket *b = mx->buckets[i];
+
+			if (b->s.admit != MX_IN || b->proc->s.admit != MX_IN)
+				continue;
+			view = (struct mx_view){ &b->s, 0, 0, 0, 0, false };
+			put(e, &thread_fams[f], &view);
+		}
+	}
+
+	/* The tool itself (its series count comes with ri_metrics_finish). */
+	lb[0] = '\0';
+	ri_mx_label(lb, sizeof(lb), "version", ri_mx_value(v, self->version, 32));
+	ri_mx_label(lb, sizeof(lb), "source", ri_mx_value(v, self->source, 32));
+	ri_mx_label(lb, sizeof(lb), "probe", ri_mx_value(v, self->probe, 32));
+	ri_expo_sample_u64(e, &f_build, lb, 1);
+	ri_expo_sample_u64(e, &f_dropped, NULL, m->dropped);
+	ri_expo_sample_u64(e, &f_switches, NULL, self->events);
+	ri_expo_sample_double(e, &f_tick, NULL, self->tick_s);
+	ri_expo_sample_double(e, &f_cpu, NULL, self->cpu_s);
+	ri_expo_sample_u64(e, &f_folded, NULL, mx->folded);
+	return e->text.oom || e->om.oom ? -ENOMEM : 0;
+}
+
+int ri_metrics_finish(const struct ri_metrics *mx, struct ri_expo *e)
+{
+	(void)mx;
+	/* Last, as it counts itself too. */
+	ri_expo_sample_u64(e, &f_series, NULL, e->series + 1);
+	ri_expo_finish(e);
+	return e->text.oom || e->om.oom ? -ENOMEM : 0;
+}
