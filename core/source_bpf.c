@@ -432,8 +432,8 @@ static void bpf_close(struct ri_source *base)
 	struct bpf_source *s = (struct bpf_source *)base;
 
 	ri_ring_unmap(&s->rb);
-	/* Either detaches every link: closes every descriptor. */
-	if (s->procs_iter_fd >= 0 && s->lite)
+	/* Closing every descriptor detaches every link. */
+	if (s->procs_iter_fd >= 0)
 		close(s->procs_iter_fd);
 	ri_lite__destroy(s->lite);
 	resource_image_bpf__destroy(s->skel);
@@ -472,8 +472,13 @@ static int open_ring(struct bpf_source *s, char *why, size_t whylen)
 	return err;
 }
 
-/* The per-process walk's link: on the tool's own task only. */
-static int procs_link(int prog_fd)
+/*
+ * The per-process walk (program @prog_fd, whichever loader loaded it)
+ * runs on one task, the tool's own, whatever the number of tasks. Its
+ * link is ours to close. Without it (an older kernel, or a kernel that
+ * refuses the link) ri_iter serves alone.
+ */
+static void attach_procs(struct bpf_source *s, int prog_fd)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	union bpf_iter_link_info li;
@@ -482,7 +487,10 @@ static int procs_link(int prog_fd)
 	li.task.tid = (__u32)getpid();
 	lo.iter_info = &li;
 	lo.iter_info_len = sizeof(li);
-	return bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, &lo);
+	s->procs_iter_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, &lo);
+	if (s->procs_iter_fd < 0 && verbose)
+		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
+				"reading every task\n", strerror(errno));
 }
 
 /*
@@ -517,10 +525,8 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "attach failed: %s", strerror(-err));
 		return err;
 	}
-	s->procs_iter_fd = s->want_procs ? procs_link(l->progs.ri_iter_procs.prog_fd) : -1;
-	if (s->want_procs && s->procs_iter_fd < 0 && verbose)
-		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
-				"reading every task\n", strerror(errno));
+	if (s->want_procs)
+		attach_procs(s, l->progs.ri_iter_procs.prog_fd);
 	s->exits_fd = l->maps.exits.map_fd;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
@@ -565,26 +571,6 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		bpf_map__set_max_entries(s->skel->maps.procs, PROCS_PER_ROUND);
 	}
 	return 0;
-}
-
-/*
- * The per-process walk runs on one task, the tool's own, whatever the
- * number of tasks. Without it (an older kernel) ri_iter serves alone.
- */
-static void attach_procs(struct bpf_source *s)
-{
-	LIBBPF_OPTS(bpf_iter_attach_opts, io);
-	union bpf_iter_link_info li;
-
-	memset(&li, 0, sizeof(li));
-	li.task.tid = (__u32)getpid();
-	io.link_info = &li;
-	io.link_info_len = sizeof(li);
-	s->skel->links.ri_iter_procs =
-		bpf_program__attach_iter(s->skel->progs.ri_iter_procs, &io);
-	if (!s->skel->links.ri_iter_procs && verbose)
-		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
-				"reading every task\n", strerror(errno));
 }
 
 /*
@@ -665,15 +651,13 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		return err;
 	}
 	if (procs)
-		attach_procs(s);
+		attach_procs(s, bpf_program__fd(s->skel->progs.ri_iter_procs));
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
 	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
 	s->chosen_comm_fd = bpf_map__fd(s->skel->maps.chosen_comm);
 	s->procs_fd = bpf_map__fd(s->skel->maps.procs);
 	s->iter_fd = bpf_link__fd(s->skel->links.ri_iter);
-	s->procs_iter_fd = s->skel->links.ri_iter_procs ?
-				   bpf_link__fd(s->skel->links.ri_iter_procs) : -1;
 	s->counts = &s->skel->bss->counts;
 	s->round = &s->skel->bss->procs_round;
 	s->filter_on = &s->skel->bss->filter_on;
@@ -683,7 +667,7 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 static void undo(struct bpf_source *s)
 {
 	ri_ring_unmap(&s->rb);
-	if (s->procs_iter_fd >= 0 && s->lite)
+	if (s->procs_iter_fd >= 0)
 		close(s->procs_iter_fd);
 	s->procs_iter_fd = -1;
 	ri_lite__destroy(s->lite);

@@ -332,11 +332,7 @@ vm_hwm_kib = rilib.vm_hwm_kib
 
 def vm_rss_kib(pid):
     """RSS of the process now (VmRSS), KiB; None once gone."""
-    st = rilib.proc_status(pid)
-    try:
-        return int(st["VmRSS"].split()[0]) if st and "VmRSS" in st else None
-    except (ValueError, IndexError):
-        return None
+    return rilib.status_kib(pid, "VmRSS")
 
 
 def split_refreshes(samples):

@@ -19,6 +19,8 @@ import subprocess
 import tempfile
 import time
 
+import rilib  # bench.py puts tests/lib on the path
+
 COLS, ROWS = 200, 50
 
 TOOLS = (
@@ -27,37 +29,12 @@ TOOLS = (
 )
 
 
-def _status_kib(pid, key):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def _comm(pid):
     try:
         with open(f"/proc/{pid}/comm") as f:
             return f.read().strip()
     except OSError:
         return None
-
-
-def _children(pid):
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(d))
-        except (OSError, ValueError, IndexError):
-            pass
-    return out
 
 
 class _Pane:
@@ -91,7 +68,7 @@ class _Pane:
             if out.isdigit():
                 shell = int(out)
                 pids = [shell] if _comm(shell) == comm else \
-                    [k for k in _children(shell) if _comm(k) == comm]
+                    [k for k in rilib.children_of(shell) if _comm(k) == comm]
                 if pids and "PID" in self.screen():
                     return pids[0]
             time.sleep(0.1)
@@ -111,7 +88,7 @@ def _measure(b, name, command, env, warm, window):
         c0, t0 = b.cpu_ns(pid), time.monotonic()
         time.sleep(window)
         c1, t1 = b.cpu_ns(pid), time.monotonic()
-        rss, hwm = _status_kib(pid, "VmRSS"), _status_kib(pid, "VmHWM")
+        rss, hwm = rilib.status_kib(pid, "VmRSS"), rilib.status_kib(pid, "VmHWM")
         if c0 is None or c1 is None or rss is None:
             raise RuntimeError(f"{comm} exited during the window")
         return (c1 - c0) / 1e6 / (t1 - t0), rss, hwm
