@@ -14,7 +14,9 @@
 
 #include "batch.h"
 #include "exporter.h"
+#include "batch_alerts.h"
 #include "format.h"
+#include "hook.h"
 #include "monitor.h"
 #include "rows.h"
 
@@ -73,9 +75,10 @@ static void text_header(FILE *f, const struct ri_model *m,
 	for (i = 0; i < nw; i++)
 		fprintf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
 	fputc('\n', f);
-	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s %7s %7s %8s %8s %6s\n", "TIME",
-		"PID", threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%", "RSS",
-		"READ/s", "WRITE/s", "DISK-R/s", "DISK-W/s", "CSW/s");
+	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s %7s %7s %8s %8s %6s %6s %7s %8s\n",
+		"TIME", "PID", threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%",
+		"RSS", "READ/s", "WRITE/s", "DISK-R/s", "DISK-W/s", "CSW/s", "WAIT%",
+		"AVGWAIT", "GROWTH");
 }
 
 /*
@@ -115,7 +118,8 @@ static void put_int_col(FILE *f, long long v, int w)
 }
 
 static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
-		     const char *comm, const struct ri_fig *g, bool exited)
+		     const char *comm, const struct ri_fig *g,
+		     const struct ri_growth *gr, bool exited)
 {
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
@@ -139,10 +143,17 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 		false);
 	put_col(f, g->disk_na ? "n/a" : ri_fmt_rate(b, sizeof(b), g->disk_wr_bps, 8), 8,
 		false);
-	ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0);
-	for (int n = (int)strlen(b); n < 6; n++)
+	put_col(f, ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0), 6, false);
+	/* Run-queue wait, and a process's memory trend (threads: "-"). */
+	put_col(f, g->wait_na ? "n/a" : ri_fmt_pct(b, sizeof(b), g->wait_pct, 6), 6, false);
+	put_col(f, g->wait_na || !g->nsched ? "-" : ri_fmt_ns(b, sizeof(b), g->wait_avg_ns),
+		7, false);
+	b[0] = '\0';
+	if (gr && gr->valid)
+		ri_fmt_growth(b, sizeof(b), gr->bps);
+	for (int n = (int)strlen(b[0] ? b : "-"); n < 8; n++)
 		fputc_unlocked(' ', f);
-	put(f, b);
+	put(f, b[0] ? b : "-");
 	put(f, exited ? "  [exited]\n" : "\n");
 }
 
@@ -151,6 +162,7 @@ struct batch {
 	struct ri_monitor *mon;
 	struct ri_monitor_info info;
 	struct ri_rows rows;
+	struct ri_hook *hook; /* --alert-exec */
 };
 
 static int build_rows(struct batch *b)
@@ -173,11 +185,12 @@ static void text_tick(FILE *f, struct batch *b)
 
 		if (r->t)
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, r->t->exited);
+				 &r->t->fig, NULL, r->t->exited);
 		else
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, r->p->exited);
+				 &r->p->fig, &r->p->growth, r->p->exited);
 	}
+	ri_batch_alerts_text(f, ri_monitor_alerts(b->mon), b->hook);
 	fputc('\n', f);
 }
 
@@ -256,6 +269,18 @@ static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exi
 	json_u64(f, "vcsw", g->vcsw);
 	json_u64(f, "ivcsw", g->ivcsw);
 	json_int(f, "cpu", g->cpu);
+	if (g->wait_na) {
+		put(f, ",\"wait_ns\":null,\"wait_pct\":null,\"nsched\":null,"
+		       "\"wait_avg_ns\":null");
+	} else {
+		json_u64(f, "wait_ns", g->wait_ns);
+		json_num(f, "wait_pct", g->wait_pct);
+		json_u64(f, "nsched", g->nsched);
+		if (g->nsched)
+			json_num(f, "wait_avg_ns", g->wait_avg_ns);
+		else
+			put(f, ",\"wait_avg_ns\":null");
+	}
 }
 
 static void json_thread(FILE *f, const struct ri_thread *t, bool first)
@@ -283,6 +308,12 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first)
 	json_int(f, "nthreads", p->nthreads);
 	json_u64(f, "start_ns", p->start_ns);
 	json_fig(f, &p->fig, p->exit_time, p->exited);
+	/* The memory trend: null until the growth window is full. */
+	if (p->growth.valid)
+		json_num(f, "rss_growth_bps", p->growth.bps);
+	else
+		put(f, ",\"rss_growth_bps\":null");
+	json_bool(f, "growing", p->growth.growing);
 }
 
 static void json_tick(FILE *f, struct batch *b)
@@ -333,7 +364,9 @@ static void json_tick(FILE *f, struct batch *b)
 	}
 	if (nprocs)
 		fputs(b->o->threads ? "]}" : "}", f);
-	fputs("]}\n", f);
+	fputc(']', f);
+	ri_batch_alerts_json(f, ri_monitor_alerts(b->mon), b->hook);
+	fputs("}\n", f);
 }
 
 static uint64_t mono_ns(void)
@@ -393,6 +426,17 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 		ri_monitor_close(b.mon);
 		return 1;
 	}
+	if (o->alert_exec) {
+		struct ri_hook_opts ho = { .cmd = o->alert_exec };
+
+		if (ri_hook_start(&ho, &b.hook, err, sizeof(err))) {
+			fprintf(stderr, "resource_image: %s\n", err);
+			ri_exporter_stop();
+			ri_monitor_close(b.mon);
+			return 1;
+		}
+		ri_monitor_add_sink(b.mon, ri_hook_sink(b.hook));
+	}
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
 		if (!sleep_until(start + (uint64_t)tick * step))
@@ -424,5 +468,6 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	ri_exporter_stop();
 	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
+	ri_hook_finish(b.hook, stderr);
 	return ret;
 }

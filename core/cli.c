@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "duration.h"
+#include "units.h"
 #include "metrics.h"
 
 enum {
@@ -48,6 +48,10 @@ static const struct option longopts[] = {
 	{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
 	{ "metrics-linger", required_argument, NULL, OPT_METRICS_LINGER },
 	{ "metrics-threads", no_argument, NULL, OPT_METRICS_THREADS },
+	{ "alert", required_argument, NULL, RI_OPT_ALERT },
+	{ "alerts", required_argument, NULL, RI_OPT_ALERTS },
+	{ "alert-exec", required_argument, NULL, RI_OPT_ALERT_EXEC },
+	{ "growth-window", required_argument, NULL, RI_OPT_GROWTH_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -94,9 +98,10 @@ void ri_cli_usage(FILE *f)
 	      "      --metrics-threads  per-thread-name series of chosen processes\n"
 	      "  -v, --verbose          show libbpf's messages\n"
 	      "  -h, --help             this text\n"
-	      "  -V, --version          version\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
+	      "  -V, --version          version\n",
+	      f);
+	ri_cli_alerts_usage(f);
+	fputs("\nExit status: 0 ok, 1 runtime failure (BPF, privileges), 2 usage error.\n",
 	      f);
 }
 
@@ -308,7 +313,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		o->max_series = (size_t)n;
 		return 0;
 	case OPT_METRICS_LINGER:
-		if (ri_parse_duration(arg, &d) || d > 86400)
+		if (ri_duration_arg(arg, &d) || d > 86400)
 			return bad(err, "--metrics-linger: '%.64s' is not a duration "
 				       "up to a day (e.g. 300, 90s, 5m, 1h, 0)", arg);
 		o->metrics_linger = d;
@@ -317,6 +322,11 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case OPT_METRICS_THREADS:
 		o->metrics_threads = true;
 		return 0;
+	case RI_OPT_ALERT:
+	case RI_OPT_ALERTS:
+	case RI_OPT_ALERT_EXEC:
+	case RI_OPT_GROWTH_WINDOW:
+		return ri_cli_alert_opt(o, c, arg, err);
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -351,6 +361,8 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	}
 	if (optind < argc)
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
+	if ((r = ri_cli_alerts_finish(o, err)))
+		return (enum ri_cli_result)r;
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */
 	if (o->quiet)

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "listen.h"
+#include "alerts.h"
 #include "sort.h"
 #include "source.h"
 
@@ -45,6 +46,20 @@ struct ri_opts {
 	double metrics_linger;       /* --metrics-linger DURATION, seconds */
 	bool metrics_linger_set;
 	bool metrics_threads;        /* --metrics-threads */
+
+	/* Early warning (cli_alerts.c). */
+	struct ri_ruleset alerts; /* --alert, --alerts FILE, or the user's file */
+	bool alerts_file_given;   /* --alerts: the user's default file is not read */
+	const char *alert_exec;   /* --alert-exec CMD */
+	double growth_window;     /* --growth-window, seconds; 0: the default */
+};
+
+/* Option codes of cli_alerts.c, past those of cli.c. */
+enum {
+	RI_OPT_ALERT = 512,
+	RI_OPT_ALERTS,
+	RI_OPT_ALERT_EXEC,
+	RI_OPT_GROWTH_WINDOW,
 };
 
 enum ri_cli_result {
@@ -55,6 +70,19 @@ enum ri_cli_result {
 
 enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 				FILE *out, FILE *err);
+
+/*
+ * cli_alerts.c: one of the RI_OPT_ALERT* options (0 or RI_CLI_USAGE, the
+ * error printed), and what is checked once every option is read (the
+ * user's alerts file read when no --alerts was given; --growth-window
+ * against -d).
+ */
+int ri_cli_alert_opt(struct ri_opts *o, int c, const char *arg, FILE *err);
+int ri_cli_alerts_finish(struct ri_opts *o, FILE *err);
+/* Where the user's alerts file is looked for: 0, or -ENOENT without a home. */
+int ri_alerts_default_path(char *buf, size_t len);
+/* The usage's part on alerts. */
+void ri_cli_alerts_usage(FILE *f);
 void ri_cli_usage(FILE *f);
 
 #endif /* RI_CLI_H */

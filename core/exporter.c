@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "exporter.h"
 #include "http.h"
 #include "listen.h"
@@ -35,6 +36,38 @@ static double thread_cpu_s(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * One sample per alert firing now, so the fleet's Prometheus can page on the
+ * tool's own rules; its evaluation is the one the screen and batch show.
+ */
+static void alert_family(struct ri_expo *e, const struct ri_alerts *a)
+{
+	static const struct ri_mx_family firing = {
+		"resource_image_alert_firing", RI_MX_GAUGE, NULL,
+		"Alerts of the tool's own rules (--alert) firing now, per rule and process"
+	};
+	const struct ri_ruleset *rules;
+	const struct ri_alert *v;
+	size_t i, n;
+
+	if (!a)
+		return;
+	rules = ri_alerts_rules(a);
+	n = ri_alerts_list(a, &v);
+	for (i = 0; i < n; i++) {
+		char lb[512] = "", pid[16], comm[RI_MX_VALUE_MAX];
+
+		if (v[i].state != RI_ALERT_FIRING || v[i].rule >= rules->n)
+			continue;
+		snprintf(pid, sizeof(pid), "%d", (int)v[i].pid);
+		ri_mx_label(lb, sizeof(lb), "rule", rules->v[v[i].rule].text);
+		ri_mx_label(lb, sizeof(lb), "pid", pid);
+		ri_mx_label(lb, sizeof(lb), "comm",
+			    ri_mx_value(comm, v[i].comm, sizeof(v[i].comm)));
+		ri_expo_sample_u64(e, &firing, lb, 1);
+	}
 }
 
 static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
@@ -63,10 +96,15 @@ static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	self.events = ri_monitor_drain(mon)->events;
 	self.tick_s = info.tick_s;
 	/* Families of other parts of the tool go between the two. */
-	if (ri_metrics_render(x->mx, m, &self, e) || ri_metrics_finish(x->mx, e))
+	if (ri_metrics_render(x->mx, m, &self, e)) {
 		ri_http_discard(x->http, e);
-	else
-		ri_http_publish(x->http, e);
+	} else {
+		alert_family(e, ri_monitor_alerts(mon));
+		if (ri_metrics_finish(x->mx, e))
+			ri_http_discard(x->http, e);
+		else
+			ri_http_publish(x->http, e);
+	}
 	x->cpu_s = thread_cpu_s() - t0;
 }
 

@@ -4,6 +4,7 @@
  * produce at most @width columns so tables never jitter from tick to tick.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -113,6 +114,57 @@ char *ri_fmt_bytes(char *buf, size_t len, double bytes, int width)
 char *ri_fmt_rate(char *buf, size_t len, double bps, int width)
 {
 	return scaled(buf, len, bps, width);
+}
+
+/* Appends @s to @buf within @len, without printf (it runs per row). */
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf), k = strlen(s);
+
+	if (n + k >= len)
+		k = len > n + 1 ? len - n - 1 : 0;
+	memcpy(buf + n, s, k);
+	buf[n + k] = '\0';
+}
+
+char *ri_fmt_growth(char *buf, size_t len, double bps)
+{
+	double per_min = bps * 60.0;
+	char num[16];
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	if (!(per_min >= 0.5 || per_min <= -0.5)) {
+		append(buf, len, "0/m");
+		return buf;
+	}
+	scaled(num, sizeof(num), per_min < 0 ? -per_min : per_min, 5);
+	append(buf, len, per_min < 0 ? "-" : "+");
+	append(buf, len, num);
+	append(buf, len, "/m");
+	return buf;
+}
+
+char *ri_fmt_ns(char *buf, size_t len, double ns)
+{
+	static const struct {
+		double div;
+		const char *unit;
+	} steps[] = { { 1, "ns" }, { 1e3, "us" }, { 1e6, "ms" }, { 1e9, "s" } };
+	size_t i = 0;
+	double v;
+	int dec;
+
+	if (!(ns > 0))
+		ns = 0;
+	while (i + 1 < sizeof(steps) / sizeof(steps[0]) && ns >= steps[i + 1].div * 0.9995)
+		i++;
+	v = ns / steps[i].div;
+	dec = i == 0 || v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2;
+	ri_fmt_fixed(buf, len, v, dec);
+	append(buf, len, steps[i].unit);
+	return buf;
 }
 
 char *ri_fmt_time(char *buf, size_t len, uint64_t ns)

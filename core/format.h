@@ -26,6 +26,13 @@ char *ri_fmt_fixed(char *buf, size_t len, double v, int dec);
 char *ri_fmt_u64(char *buf, size_t len, uint64_t v);
 /* Same, for a rate: no unit suffix for seconds (the column says /s). */
 char *ri_fmt_rate(char *buf, size_t len, double bps, int width);
+/*
+ * A signed memory growth rate per minute, for the GROWTH column:
+ * "+8.0M/m", "-512K/m", "0/m". At most 8 columns.
+ */
+char *ri_fmt_growth(char *buf, size_t len, double bytes_per_s);
+/* A short time: "850ns", "12.4us", "4.10ms", "1.20s". At most 6 columns. */
+char *ri_fmt_ns(char *buf, size_t len, double ns);
 /* CPU time as [H:]MM:SS.hh like top's TIME+. */
 char *ri_fmt_time(char *buf, size_t len, uint64_t ns);
 /*

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Source + model, ticked together; the choice kept in step with the
- * kernel-side filter; privileges given up once attached.
+ * Source + model, ticked together, and the alerts evaluated on the
+ * model's figures; the choice kept in step with the kernel-side filter;
+ * privileges given up once attached.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ struct ri_monitor {
 	size_t filter_cap;
 	struct ri_sink *sinks;
 	double tick_s; /* the last complete tick's wall time */
+	struct ri_alerts *alerts;
 };
 
 static double mono_s(void)
@@ -42,6 +44,8 @@ int ri_monitor_tick(struct ri_monitor *mon)
 		return err;
 	err = ri_model_update(mon->model, &mon->drain);
 	if (err)
+		return err;
+	if (mon->alerts && (err = ri_alerts_eval(mon->alerts, mon->model)))
 		return err;
 	for (s = mon->sinks; s; s = s->next)
 		s->tick(s, mon);
@@ -89,7 +93,9 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	mon->proc_root = o->src.proc_root;
 	o->model.missing_grace = src->sees_short_lived ? 1 : 0;
 	mon->model = ri_model_new(&o->model);
-	if (!mon->model) {
+	if (o->alerts && o->alerts->n)
+		mon->alerts = ri_alerts_new(o->alerts);
+	if (!mon->model || (o->alerts && o->alerts->n && !mon->alerts)) {
 		ri_monitor_close(mon);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -129,6 +135,7 @@ void ri_monitor_close(struct ri_monitor *mon)
 		return;
 	ri_source_close(mon->src);
 	ri_model_free(mon->model);
+	ri_alerts_free(mon->alerts);
 	ri_drain_free(&mon->drain);
 	free(mon->filter_buf);
 	free(mon);
@@ -148,6 +155,11 @@ void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out)
 	out->sees_short_lived = s->sees_short_lived;
 	out->degraded = !strcmp(out->probe, "none");
 	out->tick_s = mon->tick_s;
+}
+
+const struct ri_alerts *ri_monitor_alerts(const struct ri_monitor *mon)
+{
+	return mon->alerts;
 }
 
 const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon)

@@ -9,6 +9,7 @@
 #ifndef RI_MONITOR_H
 #define RI_MONITOR_H
 
+#include "alerts.h"
 #include "model.h"
 #include "procfs.h"
 #include "source.h"
@@ -16,6 +17,12 @@
 struct ri_monitor_opts {
 	struct ri_source_opts src;
 	struct ri_model_opts model;
+	/*
+	 * Alert rules, evaluated every tick after the model's update and
+	 * before the sinks (so a recorder or an exporter sees the alerts of
+	 * the tick it is given). NULL or empty: none. Copied at attach.
+	 */
+	const struct ri_ruleset *alerts;
 	/*
 	 * Keep every privilege after attach. Only for tests that feed a
 	 * source of their own; every mode of the tool drops them.
@@ -67,6 +74,8 @@ void ri_monitor_close(struct ri_monitor *mon);
 
 const struct ri_model *ri_monitor_model(const struct ri_monitor *mon);
 void ri_monitor_info(const struct ri_monitor *mon, struct ri_monitor_info *out);
+/* The alerts as of the last tick; NULL when no rule was given. */
+const struct ri_alerts *ri_monitor_alerts(const struct ri_monitor *mon);
 /* What the last tick drained (for sinks that store or serve it). */
 const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon);
 /* Every process there is now, to choose from (not only the chosen ones). */

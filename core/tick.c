@@ -247,7 +247,13 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 
 	ri_counts_of(&now, r);
 	ri_thread_account_counts(t, &now);
-	f->wait_na = r->flags & RI_F_NO_SCHED;
+	/*
+	 * No run-queue accounting: the field is not in this kernel, or it is
+	 * but nothing fills it (5.10 with delay accounting and schedstats
+	 * off). A task that has been switched out was switched in first, so
+	 * switches without a single pcount say so: n/a, never a fake 0.
+	 */
+	f->wait_na = (r->flags & RI_F_NO_SCHED) || (!r->pcount && (r->nvcsw || r->nivcsw));
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
 	t->state = (char)r->state;
@@ -442,11 +448,16 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		pr->rss_still = ri_hist_len(pr->hist) > 1 && f->rss_bytes == pr->last_rss ?
 					pr->rss_still + 1 : 1;
 		pr->last_rss = f->rss_bytes;
-		ri_growth_update(pr->hist, pr->rss_still,
-				 m->opts.growth_window_s > 0 ?
-					 m->opts.growth_window_s :
-					 RI_GROWTH_WINDOW_S,
-				 dt, &pr->growth);
+		/*
+		 * The RSS of an exit tick is 0 (the mm is gone): no trend of the
+		 * process's life ends in a plunge. It keeps the one it had.
+		 */
+		if (alive)
+			ri_growth_update(pr->hist, pr->rss_still,
+					 m->opts.growth_window_s > 0 ?
+						 m->opts.growth_window_s :
+						 RI_GROWTH_WINDOW_S,
+					 dt, &pr->growth);
 	}
 	if (!alive && pr->threads) {
 		pr->exited = true;

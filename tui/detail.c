@@ -3,7 +3,8 @@
  * Detail panels, shown under the table when the user has chosen
  * processes: one sparkline per metric over the whole history window, with
  * the current, min and max values, the time span covered, and the memory
- * growth rate so a leak is visible at a glance.
+ * growth rate so a leak is visible at a glance; the title says how long
+ * the process waited for a CPU (WAIT% and the mean wait per run).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -143,14 +144,26 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 {
 	size_t n = ri_hist_len(p->hist);
 	double span = n * (v->m->interval_s > 0 ? v->m->interval_s : v->delay);
-	char title[160], name[64];
+	char title[224], name[64], wait[64];
 	int i;
 
 	ri_printable(name, sizeof(name), p->comm, RI_COMM_LEN);
+	wait[0] = '\0';
+	if (!p->fig.wait_na) {
+		/* Waiting for a CPU: how much, and how long per run on one. */
+		char pct[16], avg[16];
+
+		ri_fmt_pct(pct, sizeof(pct), p->fig.wait_pct, 6);
+		if (p->fig.nsched)
+			ri_fmt_ns(avg, sizeof(avg), p->fig.wait_avg_ns);
+		snprintf(wait, sizeof(wait), "  wait %s%%%s%s%s", pct,
+			 p->fig.nsched ? ", " : "", p->fig.nsched ? avg : "",
+			 p->fig.nsched ? " per run" : "");
+	}
 	snprintf(title, sizeof(title),
-		 "%s %d %s (%s)  last %d:%02d, %zu samples%s", v->utf8 ? "▶" : ">",
+		 "%s %d %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",
 		 p->pid, name, user_name(p->uid), (int)span / 60, (int)span % 60,
-		 n, p->exited ? "  <exited>" : "");
+		 n, wait, p->exited ? "  <exited>" : "");
 	put_str(y, 0, COLS, title,
 		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
 	for (i = 0; i < 4; i++)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The lines around the table: the header (clock, interval, source and
- * probe, tasks, totals, event and drop rates) and the footer (key hints,
+ * probe, tasks, totals, event and drop rates, the alerts line of
+ * alerts.c when rules are given) and the footer (key hints,
  * or the prompt, or a passing message).
  */
 #ifndef _GNU_SOURCE
@@ -117,9 +118,12 @@ static int line3(struct tui *v)
 /* Returns the number of lines used. */
 int header_draw(struct tui *v)
 {
+	int n;
+
 	line1(v);
 	line2(v);
-	return 2 + line3(v);
+	n = 2 + line3(v);
+	return n + alerts_header_draw(v, n);
 }
 
 static const char *const hints[][2] = {

@@ -230,6 +230,8 @@ static const struct action actions[] = {
 	{ NULL, NULL, NULL, a_faster, { '[' } },
 	{ NULL, "Z", "pause / resume refreshing", a_pause, { 'Z' } },
 	{ NULL, "Ctrl-L", "redraw the screen", a_redraw, { CTRL('l') } },
+	{ "Alerts", "!", "alert log: what is pending and firing, every transition",
+	  alerts_log_open, { '!' } },
 	{ "Leaving", "q F10 Ctrl-C", "quit", a_quit,
 	  { 'q', KEY_F(10), CTRL('c') } },
 	{ NULL, "F1 h ?", "this help", a_help, { KEY_F(1), 'h', '?' } },
@@ -262,6 +264,8 @@ enum ri_next keys_dispatch(struct tui *v, int ch)
 		v->help = false;
 		return ch == 'q' ? NEXT_QUIT : NEXT_REDRAW;
 	}
+	if (v->alert_log)
+		return alerts_log_key(v, ch);
 	if (v->pk.open)
 		return picker_key(v, ch);
 	if (v->prompt != PROMPT_NONE)

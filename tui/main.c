@@ -63,11 +63,15 @@ int main(int argc, char **argv)
 		mo.model.keep_chosen = false;
 		/*
 		 * Batch draws no history: processes keep only the RSS the
-		 * growth fit (-s growth) reads, threads nothing.
+		 * growth fit (-s growth, GROWTH, alerts) reads, threads nothing.
 		 */
 		mo.model.thread_history = false;
 		mo.model.hist_metrics = RI_HIST_METRIC(RI_M_MEM);
-		mo.model.hist_len = (size_t)(RI_GROWTH_WINDOW_S / o.delay) + 3;
+		mo.model.hist_len = (size_t)((o.growth_window > 0 ? o.growth_window :
+								     RI_GROWTH_WINDOW_S) /
+					     o.delay) + 3;
+		mo.model.growth_window_s = o.growth_window;
+		mo.alerts = &o.alerts;
 		return ri_batch_run(&o, &mo);
 	}
 	return ri_tui_run(&o);

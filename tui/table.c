@@ -22,8 +22,9 @@
 #define SPARK_MIN 8
 
 enum col_id {
-	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_MEM, C_RSS, C_TIME,
-	C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_SPARK, C_COUNT
+	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
+	C_GROWTH, C_TIME, C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_SPARK,
+	C_COUNT
 };
 
 /*
@@ -43,8 +44,10 @@ static const struct col {
 	[C_THR] = { "THR", 4, 8, false, RI_SORT_THREADS },
 	[C_CPUN] = { "CPU", 3, 12, false, RI_SORT_COUNT },
 	[C_CPU] = { "CPU%", 6, 0, false, RI_SORT_CPU },
+	[C_WAIT] = { "WAIT%", 5, 9, false, RI_SORT_WAIT },
 	[C_MEM] = { "MEM%", 5, 0, false, RI_SORT_MEM },
 	[C_RSS] = { "RSS", 6, 6, false, RI_SORT_RSS },
+	[C_GROWTH] = { "GROWTH", 8, 9, false, RI_SORT_GROWTH },
 	[C_TIME] = { "TIME+", 9, 11, false, RI_SORT_TIME },
 	[C_READ] = { "READ/s", 7, 4, false, RI_SORT_READ },
 	[C_WRITE] = { "WRITE/s", 7, 4, false, RI_SORT_WRITE },
@@ -57,9 +60,9 @@ static const struct col {
 /* Sort keys in on-screen order, for < and >. */
 static const enum ri_sort_key sort_order[] = {
 	RI_SORT_PID,  RI_SORT_USER,	 RI_SORT_COMM,	     RI_SORT_THREADS,
-	RI_SORT_CPU,  RI_SORT_MEM,	 RI_SORT_RSS,	     RI_SORT_TIME,
-	RI_SORT_READ, RI_SORT_WRITE,	 RI_SORT_DISK_READ, RI_SORT_DISK_WRITE,
-	RI_SORT_CSW,  RI_SORT_IO,
+	RI_SORT_CPU,  RI_SORT_WAIT,	 RI_SORT_MEM,	     RI_SORT_RSS,
+	RI_SORT_GROWTH, RI_SORT_TIME,	 RI_SORT_READ,	     RI_SORT_WRITE,
+	RI_SORT_DISK_READ, RI_SORT_DISK_WRITE, RI_SORT_CSW,  RI_SORT_IO,
 };
 
 struct layout {
@@ -227,6 +230,18 @@ static int cell(char *b, size_t n, const struct tui *v, const struct ri_row *r,
 	case C_CPU:
 		ri_fmt_pct(b, n, f->cpu_pct, w);
 		return cpu_role(f->cpu_pct);
+	case C_WAIT:
+		/* Runnable but waiting for a CPU: coloured as CPU% is. */
+		if (f->wait_na)
+			snprintf(b, n, "n/a");
+		else
+			ri_fmt_pct(b, n, f->wait_pct, w);
+		return f->wait_na ? R_NORMAL : cpu_role(f->wait_pct);
+	case C_GROWTH:
+		/* A process's memory trend (core/growth.c); a steady climb warns. */
+		if (!r->t && r->p->growth.valid)
+			ri_fmt_growth(b, n, r->p->growth.bps);
+		return !r->t && r->p->growth.growing ? R_WARNING : R_MEMORY;
 	case C_MEM:
 		/* Threads share their process's memory: shown once, on it. */
 		if (!r->t)
@@ -336,8 +351,11 @@ static void spark_cell(struct tui *v, const struct ri_row *r, int y, int x,
 static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 {
 	const struct ri_row *r = &v->rows.v[i];
+	const struct ri_alerts *al = ri_monitor_alerts(v->mon);
 	bool sel = i == v->rows.sel;
 	bool exited = r->t ? r->t->exited : r->p->exited;
+	/* A process with a firing alert: the whole row in the warning colour. */
+	bool alert = !r->t && al && ri_alerts_proc_firing(al, r->p->pid, r->p->start_ns);
 	char b[128];
 	int x = 0, c, role, a;
 
@@ -347,12 +365,15 @@ static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 		if (c == C_SPARK) {
 			spark_cell(v, r, y, x, l->w[c],
 				   sel ? v->attr[R_SELECTION] :
-				   exited ? v->attr[R_EXITED] : -1);
+				   exited ? v->attr[R_EXITED] :
+				   alert ? v->attr[R_WARNING] : -1);
 			x += l->w[c] + 1;
 			continue;
 		}
 		role = cell(b, sizeof(b), v, r, c, l->w[c]);
 		a = v->attr[role];
+		if (alert)
+			a = v->attr[R_WARNING] | A_BOLD;
 		if (exited)
 			a = v->attr[R_EXITED];
 		if (sel)

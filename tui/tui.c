@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../core/exporter.h"
+#include "../core/hook.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -168,12 +169,22 @@ static int open_monitor(struct tui *v, char *err, size_t errlen)
 	mo.model.thread_history = true;
 	/* Threads have no detail panel: their rings hold one sparkline. */
 	mo.model.thread_hist_len = SPARK_MAX;
+	mo.model.growth_window_s = o->growth_window;
+	mo.alerts = &o->alerts;
 	err[0] = '\0';
 	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
 	if (ret < 0) {
 		if (!err[0])
 			snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
+	}
+	if (o->alert_exec) {
+		/* Quiet: its stderr must not scribble over the screen. */
+		struct ri_hook_opts ho = { .cmd = o->alert_exec, .quiet = true };
+
+		if ((ret = ri_hook_start(&ho, &v->hook, err, errlen)))
+			return ret;
+		ri_monitor_add_sink(v->mon, ri_hook_sink(v->hook));
 	}
 	v->m = ri_monitor_model(v->mon);
 	ri_monitor_info(v->mon, &v->info);
@@ -225,11 +236,13 @@ static void draw(struct tui *v, bool full)
 	}
 	if (v->help)
 		help_draw(v);
+	else if (v->alert_log)
+		alerts_log_draw(v);
 	else if (v->pk.open)
 		picker_draw(v);
 	else
 		draw_main(v);
-	if (!v->help && !v->pk.open)
+	if (!v->help && !v->pk.open && !v->alert_log)
 		footer_draw(v);
 	refresh();
 }
@@ -378,6 +391,8 @@ int ri_tui_run(const struct ri_opts *o)
 	ri_exporter_stop();
 	if (v->mon)
 		ri_monitor_close(v->mon);
+	/* After the screen is gone: what it could not run may be said. */
+	ri_hook_finish(v->hook, stderr);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
 	free(v);

@@ -2,12 +2,12 @@
 /*
  * State shared by the files of tui/: what is shown (the rows, with their
  * selection and expansion, from core/rows.h), how (theme, glyphs) and the
- * modal overlays (prompt, picker, help). Each tui/ file owns one concern
+ * modal overlays (prompt, picker, help, alert log). Each tui/ file owns one concern
  * over this state.
  *
  * Layers, each calling only those below it: tui.c (lifecycle and the
  * loop) -> keys.c, picker.c, prompt.c, help.c (input) and table.c,
- * header.c, detail.c (drawing) -> shell.c (what every screen may ask of
+ * header.c, detail.c, alerts.c (drawing) -> shell.c (what every screen may ask of
  * the shell: a message, a delay, a choice, rebuilt rows) -> core/.
  * A key handler returns what must happen next (enum ri_next); the loop
  * does it, once.
@@ -86,6 +86,9 @@ struct tui {
 	double delay;
 	int help_top;
 	bool paused, all_threads, reverse, help;
+	bool alert_log;     /* the alert log (alerts.c) is open */
+	int alert_log_top;
+	struct ri_hook *hook; /* --alert-exec, NULL without */
 	enum ri_sort_key sort;
 	enum ri_metric spark_metric;
 
@@ -152,6 +155,12 @@ enum ri_next picker_open(struct tui *v);
 void picker_draw(struct tui *v);
 enum ri_next picker_key(struct tui *v, int ch);
 void picker_free(struct picker *pk);
+
+/* alerts.c: the header's alert line (0 or 1 lines used), the log screen */
+int alerts_header_draw(struct tui *v, int y);
+enum ri_next alerts_log_open(struct tui *v);
+void alerts_log_draw(struct tui *v);
+enum ri_next alerts_log_key(struct tui *v, int ch);
 
 /* help.c */
 void help_draw(struct tui *v);

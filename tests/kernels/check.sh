@@ -12,6 +12,10 @@
 #   1. grow    holds 48 MiB resident    rss_bytes within 5% of statm
 #      burn    one thread at 50%, alone median cpu_pct within 5 points of
 #                                       what it got, CPU sum within 3%
+#      burn    two 100% threads pinned  median wait_pct (WAIT%) within 10
+#              to one CPU               points of their schedstat run_delay
+#                                       over the phase (about 100: each
+#                                       waits half the time), never null
 #   2. writer  4 MiB/s for 2 s          io_write_bytes sum within 5%
 #      churn   20 short-lived children  every one reported as exited,
 #                                       CPU sum within 5% of rusage
@@ -30,9 +34,11 @@ probe=${2:?probe: tp_btf, raw_tp or kprobe}
 tmp=${RI_TMP:-/tmp}/ri-check-$probe-$$
 children=20
 burn_s=3
+wait_s=2
 # Names of this run only (a comm holds 15 bytes): -c picks exactly these.
 sfx=$(($$ % 100000))
 b_name=riburn$sfx c_name=richurn$sfx w_name=riwriter$sfx g_name=rigrow$sfx
+q_name=riwait$sfx
 
 result() { # status summary
 	echo "RESULT $kernel $probe $1 $2"
@@ -87,7 +93,8 @@ echo "  info ${how:-the tool did not say how it loaded}"
 
 out=$tmp/ticks.json
 "$RI_BIN" -b --json --source bpf --probe "$probe" -d 0.5 \
-	-c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" >"$out" 2>"$tmp/tool.err" &
+	-c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" -c "$q_name" \
+	>"$out" 2>"$tmp/tool.err" &
 tool=$!
 pids="$pids $tool"
 
@@ -133,6 +140,27 @@ kill -TERM "$burn"
 wait "$burn"
 rss_truth=$(awk '{ print $2 * 4096 }' "/proc/$grow/statm")
 
+# Phase 1b: run-queue wait. Two 100% threads share the last CPU, so each
+# waits for it about half the time; the truth is their own run_delay
+# (schedstat field 2, the main thread's too) over the phase, by uptime.
+qcpu=$(($(nproc) - 1))
+"$RI_WORKLOADS/burn" --name "$q_name" --seconds 120 --thread "$q_name-a:100:$qcpu" \
+	--thread "$q_name-b:100:$qcpu" 2>"$tmp/wait.err" &
+qburn=$!
+pids="$pids $qburn"
+wait_ready "$tmp/wait.err" "$qburn" 30
+delay_sum() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.0f\n", s }'; }
+q_t0=$(now)
+q_d0=$(delay_sum "$qburn")
+n=$(lines "$out")
+wait_ticks $((n + wait_s * 2 + 2)) $((wait_s * 4 + 30))
+q_t1=$(now)
+q_d1=$(delay_sum "$qburn")
+kill -TERM "$qburn"
+wait "$qburn"
+wait_truth=$(awk -v a="$q_d0" -v b="$q_d1" -v t0="$q_t0" -v t1="$q_t1" \
+	'BEGIN { printf "%.2f", (t1 > t0 ? (b - a) / 1e7 / (t1 - t0) : -1) }')
+
 # Phase 2: the writer and the short-lived children together.
 "$RI_WORKLOADS/writer" --name "$w_name" --rate 4M --seconds 2 --chunk 64K \
 	--file-size 8M --dir "$tmp" --truth "$tmp/writer.truth" 2>"$tmp/writer.err" &
@@ -161,7 +189,8 @@ pids=""
 # ---- the verdict ------------------------------------------------------------
 
 awk -v kernel="$kernel" -v probe="$probe" \
-	-v burn="$burn" -v writer="$writer" -v grow="$grow" \
+	-v burn="$burn" -v writer="$writer" -v grow="$grow" -v qburn="$qburn" \
+	-v wait_truth="$wait_truth" \
 	-v children="$children" -v child_comm="$c_name-c" -v rss1="$rss_truth" -v rss2="$rss_truth2" \
 	-v burn_truth="$(cat "$tmp/burn.truth")" \
 	-v writer_truth="$(cat "$tmp/writer.truth")" \
@@ -180,6 +209,19 @@ function val(s, key,   i, v) {
 	return substr(v, 1, RLENGTH)
 }
 function abs(x) { return x < 0 ? -x : x }
+# The median of v[2..n-1] (the first and last ticks are partial), -1 if
+# none; how many it had in nsteady.
+function steady_median(v, n,   s, m, k, a, b, t) {
+	m = 0
+	for (k = 2; k < n; k++)
+		s[++m] = v[k]
+	for (a = 2; a <= m; a++)
+		for (b = a; b > 1 && s[b - 1] > s[b]; b--) {
+			t = s[b]; s[b] = s[b - 1]; s[b - 1] = t
+		}
+	nsteady = m
+	return m ? (m % 2 ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2) : -1
+}
 function check(ok, text) {
 	printf "  %s %s\n", ok ? "ok  " : "FAIL", text
 	if (!ok)
@@ -205,6 +247,13 @@ function check(ok, text) {
 		}
 		if (pid == writer)
 			wbytes += val(p, "io_write_bytes")
+		if (pid == qburn) {
+			w = val(p, "wait_pct")
+			if (w == "null" || w == "")
+				wnull++
+			else
+				wpct[++nw] = w + 0
+		}
 		if (pid == grow)
 			rss = val(p, "rss_bytes") + 0
 		if (comm == child_comm) {
@@ -221,14 +270,8 @@ END {
 	check(nticks > 0 && dropped == 0, nticks " ticks, " dropped + 0 " exit records dropped")
 
 	# burn: median of the steady ticks (first and last appearance dropped).
-	m = 0
-	for (k = 2; k < nb; k++)
-		steady[++m] = bpct[k]
-	for (a = 2; a <= m; a++)
-		for (b = a; b > 1 && steady[b - 1] > steady[b]; b--) {
-			t = steady[b]; steady[b] = steady[b - 1]; steady[b - 1] = t
-		}
-	med = m ? (m % 2 ? steady[(m + 1) / 2] : (steady[m / 2] + steady[m / 2 + 1]) / 2) : -1
+	med = steady_median(bpct, nb)
+	m = nsteady
 	# Truth is what the burner got by its own CPU clock: 50% of a CPU
 	# unless the machine starved it.
 	duty = val(burn_truth, "measured_duty") + 0
@@ -238,6 +281,14 @@ END {
 	bns = val(burn_truth, "cpu_ns") + 0
 	check(bns > 0 && abs(bcpu - bns) <= 0.03 * bns,
 	      sprintf("burn: cpu_ns sum %.1f ms (truth %.1f ms, tol 3%%)", bcpu / 1e6, bns / 1e6))
+
+	# run-queue wait: the median of the steady ticks against run_delay.
+	wmed = steady_median(wpct, nw)
+	m = nsteady
+	wtol = wait_truth > 100 ? wait_truth / 10 : 10
+	check(!wnull && m >= 2 && wait_truth > 50 && abs(wmed - wait_truth) <= wtol,
+	      sprintf("wait: wait_pct median of %d steady ticks %.1f (schedstat run_delay %.1f, tol 10 or 10%%; %d null)",
+		      m, wmed, wait_truth, wnull))
 
 	# churn: every child seen exiting, and all of its CPU time.
 	cns = val(churn_truth, "children_cpu_ns") + 0
@@ -257,8 +308,8 @@ END {
 	check(rt > 0 && abs(rss - rt) <= 0.05 * rt,
 	      sprintf("grow: rss_bytes %.1f MiB (statm %.1f MiB, tol 5%%; 48 MiB touched)", rss / 1048576, rt / 1048576))
 
-	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%%\n",
+	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%% wait=%.0f/%.0f%%\n",
 		kernel, probe, bad ? "FAIL" : "PASS", med, ndead, children,
-		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0
+		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0, wmed, wait_truth
 	exit bad ? 1 : 0
 }' "$out"

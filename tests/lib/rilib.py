@@ -879,8 +879,10 @@ def children_of(pid):
     return sorted(out)
 
 
-def task_cpu_map(pid):
-    """{tid: on-CPU ns} for every live thread of pid, or None once it is gone."""
+def task_schedstat_map(pid):
+    """{tid: (on-CPU ns, run-queue wait ns, times scheduled in)}, the three
+    fields of /proc/PID/task/TID/schedstat, for every live thread of pid,
+    or None once it is gone."""
     out = {}
     try:
         tids = os.listdir("/proc/%d/task" % pid)
@@ -889,10 +891,16 @@ def task_cpu_map(pid):
     for tid in tids:
         try:
             with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
-                out[int(tid)] = int(f.read().split()[0])
+                out[int(tid)] = tuple(int(x) for x in f.read().split()[:3])
         except (OSError, ValueError, IndexError):
             pass
     return out
+
+
+def task_cpu_map(pid):
+    """{tid: on-CPU ns} for every live thread of pid, or None once it is gone."""
+    m = task_schedstat_map(pid)
+    return None if m is None else {tid: v[0] for tid, v in m.items()}
 
 
 def task_cpu_ns(pid):
@@ -980,7 +988,9 @@ def interpolate(samples, x):
 
 
 class Sampler:
-    """Polls f() every period on a thread, keeping (time.time(), value)."""
+    """Polls f() every period on a thread, keeping (time.time(), value).
+    period may be a function of the time of the last sample, giving the
+    wait before the next (see around_ticks)."""
 
     def __init__(self, f, period=0.01):
         self.f, self.period = f, period
@@ -996,12 +1006,24 @@ class Sampler:
             t1 = time.time()
             if v is not None:
                 self.samples.append(((t0 + t1) / 2, v))
-            self._stop.wait(self.period)
+            self._stop.wait(self.period(t1) if callable(self.period) else self.period)
 
     def stop(self):
         self._stop.set()
         self._t.join()
         return self.samples
+
+
+def around_ticks(t0, delay, fast=0.0005, slow=0.02, near=0.025):
+    """A Sampler period: every `fast` s within `near` s of t0 + k * delay
+    (the ticks a batch run is due to take: they keep to a grid), every
+    `slow` s in between. For counters that move in steps, whose value at
+    a tick's time interpolation would smear."""
+    def wait(now):
+        k = round((now - t0) / delay)
+        off = abs(now - (t0 + k * delay))
+        return fast if off < near else min(slow, max(fast, off - near))
+    return wait
 
 
 def tick_truth_pct(samples, tid, tick):

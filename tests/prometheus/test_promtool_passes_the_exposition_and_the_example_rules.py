@@ -11,6 +11,9 @@ alerting rules it ships.
     names become process and thread labels;
   - every name of a comm appears as valid UTF-8 in both formats, and the
     two formats carry the same samples;
+  - with an alert rule that holds for weird (`--alert 'pid=WEIRD: threads
+    >= 2'`), its resource_image_alert_firing sample, labelled with the
+    rule, the PID and the escaped name, passing the linter too;
   - the formats' headers: Content-Type of each, OpenMetrics ending with
     "# EOF", HEAD giving the headers without a body;
   - `promtool check rules core/resource_image.rules.yml` and
@@ -62,9 +65,11 @@ def main():
     san = ri.SanDir()
     weird = ri.Workload("weird", ["--seconds", "60", "--name", "wq\"\\\n\udcff\udcc3x"],
                         truth=False)
+    rule = "pid=%d: threads >= 2" % weird.pid
     for what, extra in (("every process", []),
                         ("-p weird --metrics-threads", ["-p", str(weird.pid),
-                                                        "--metrics-threads"])):
+                                                        "--metrics-threads"]),
+                        ("an alert firing", ["--alert", rule])):
         port = ri.free_port()
         tool = ri.Tool(["-q", "-d", "0.5", "--source", ri.RI_SOURCE, "--listen", str(port)]
                        + extra, json_mode=False, san=san)
@@ -86,7 +91,13 @@ def main():
         weird_label = 'comm="wq\\"\\\\\\n\ufffd\ufffdx"'
         checks.true("%s: weird's name, escaped and made UTF-8" % what,
                     any(weird_label in k for k in t), weird_label)
-        if extra:
+        if "--alert" in extra:
+            firing = 'resource_image_alert_firing{rule="%s",pid="%d",%s}' % (
+                rule, weird.pid, weird_label)
+            checks.true("%s: the rule's sample, 1, in both formats" % what,
+                        t.get(firing) == 1 and o.get(firing) == 1,
+                        str([k for k in t if "alert" in k])[:300])
+        elif extra:
             fams = {k.split("{")[0] for k in t}
             checks.true("%s: process and thread families" % what,
                         "resource_image_process_cpu_seconds_total" in fams and

@@ -8,6 +8,9 @@
 #   chosen.png       two chosen processes with their detail panels
 #   threads.png      a process expanded to its named threads
 #   theme-light.png, theme-nord.png   two more themes
+#   alerts.png       alert rules firing: the header's alert line, rows in
+#                    the warning colour
+#   alert-log.png    ! : the alert log
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
@@ -56,12 +59,14 @@ wl cache-leak "$W/grow" --rate 3000000 --seconds 600 --name cache-leak
 wl backup "$W/writer" --rate 4000000 --seconds 600 --dir "$tmp" --name backup
 wl indexer "$W/burn" --name indexer --seconds 600 --thread idx:15
 
-start() { # theme
+start() { # theme [more arguments, quoted for the shell]
+	local theme=$1
+	shift
 	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$1
+	SOCK=ri-shots-$$-$theme
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $1; cat >/dev/null"
+		"env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
@@ -99,3 +104,16 @@ for t in light nord; do
 	sleep 12
 	shot theme-$t "resource_image - theme $t"
 done
+
+# Alert rules: the web server's CPU, and any steady climb of memory.
+start default --growth-window 10s \
+	"'--alert=comm=webserver: cpu > 80% for 5s'" \
+	"'--alert=growth > 1M/min for 10s'" "'--alert=wait > 50% for 10s'"
+sleep 24
+# The cursor off the busiest rows, so their warning colour shows.
+keys j j j j j j
+sleep 1
+shot alerts "resource_image - alert rules firing: the header says so, rows turn red"
+keys '!'
+sleep 0.5
+shot alert-log "resource_image - !: the alert log"

@@ -58,7 +58,9 @@ if [ -x "$RI_WORKLOADS/weird" ]; then
 	"$RI_WORKLOADS/weird" --seconds 60 >/dev/null 2>&1 &
 	WL_PIDS+=($!)
 	wpid=$!
-	start_tool 120 40 -- -d 0.5
+	# Chosen, so a busy machine's other rows cannot push its threads off
+	# the screen.
+	start_tool 120 40 -- -d 0.5 -p "$wpid"
 	wait_for 'PID USER' 10 || fail "weird: tool did not start"
 	sleep 1.5
 	keys / "$wpid" Enter

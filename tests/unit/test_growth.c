@@ -75,6 +75,17 @@ static void test_growth(void)
 	CHECK(flat->growth.valid);
 	CHECK_NEAR(flat->growth.bps, 0, 1e-6);
 	CHECK(!flat->growth.growing);
+	/* The grower exits: its RSS reads 0, its trend stays the one it had. */
+	task(&w, 20, 20, 60 * 256);
+	task(&w, 30, 30, 50 * 256);
+	world_tick(&w);
+	grow = NULL;
+	for (i = 0; i < (int)w.m->nprocs; i++)
+		if (w.m->procs[i]->pid == 10)
+			grow = w.m->procs[i];
+	CHECK(grow && grow->exited && grow->fig.rss_bytes == 0);
+	CHECK(grow && grow->growth.valid && grow->growth.growing);
+	CHECK(grow && fabs(grow->growth.bps - 1048576.0) < 1048576.0 * 0.01);
 	world_free(&w);
 
 	/* Shrinking memory is a negative slope, never "growing". */
@@ -108,6 +119,9 @@ static void test_wait(void)
 		r->pcount = 7 + (uint64_t)i * 50;
 		r = task(&w, 20, 20, 100);
 		r->flags = RI_F_NO_SCHED;
+		/* Switches but never a pcount: the kernel does not count. */
+		r = task(&w, 30, 30, 100);
+		r->nvcsw = 5 + (uint64_t)i * 10;
 		world_tick(&w);
 	}
 	t = ri_model_find_thread(w.m, 11);
@@ -128,6 +142,8 @@ static void test_wait(void)
 		CHECK(!p->fig.wait_na);
 	}
 	p = ri_model_find_proc(w.m, 20);
+	CHECK(p && p->fig.wait_na);
+	p = ri_model_find_proc(w.m, 30);
 	CHECK(p && p->fig.wait_na);
 	world_free(&w);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of the metrics endpoint's core (core/metrics*.c,
- * http_route.c, listen.c, duration.c) over a model fed synthetic
+ * http_route.c, listen.c, the durations of units.c) over a model fed synthetic
  * snapshots: group counters equal to the ground truth of every task
  * that lived (before the tool, between two ticks, across an exit, a PID
  * reuse and a rename), never decreasing; lingering; the series bound and
@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 
 #include "../../core/cli.h"
-#include "../../core/duration.h"
+#include "../../core/units.h"
 #include "../../core/http_route.h"
 #include "../../core/listen.h"
 #include "../../core/metrics.h"
@@ -614,11 +614,11 @@ static void test_duration(void)
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		v = -1;
-		CHECK_EQ(ri_parse_duration(good[i].s, &v), 0);
+		CHECK_EQ(ri_duration_arg(good[i].s, &v), 0);
 		CHECK_NEAR(v, good[i].v, 1e-9);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(ri_parse_duration(bad[i], &v) < 0);
+		CHECK(ri_duration_arg(bad[i], &v) < 0);
 }
 
 static void test_listen(void)

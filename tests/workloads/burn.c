@@ -38,21 +38,6 @@ static struct burner burners[MAX_THREADS];
 static int nburners;
 static int64_t period_ns = 10 * NSEC_PER_MSEC;
 
-/*
- * Reading the thread CPU clock is a syscall; doing a little arithmetic
- * between reads keeps the burn mostly user time, like a real CPU hog.
- */
-static void spin_a_bit(void)
-{
-	static volatile uint64_t sink;
-	uint64_t x = sink;
-	int i;
-
-	for (i = 0; i < 2000; i++)
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-	sink = x;
-}
-
 static void pin_self(int cpu)
 {
 	cpu_set_t set;
@@ -77,7 +62,7 @@ static void *burn_thread(void *arg)
 	b->start_mono = wl_ns(CLOCK_MONOTONIC);
 	if (b->duty >= 100.0) {
 		while (!wl_stop)
-			spin_a_bit();
+			wl_spin_a_bit();
 		goto out;
 	}
 
@@ -95,7 +80,7 @@ static void *burn_thread(void *arg)
 		if (ctarget - c > period_ns)
 			ctarget = c + period_ns;
 		while (!wl_stop && wl_ns(CLOCK_THREAD_CPUTIME_ID) < ctarget)
-			spin_a_bit();
+			wl_spin_a_bit();
 		now = wl_ns(CLOCK_MONOTONIC);
 		if (now < next)
 			wl_sleep_until(next);

@@ -3,7 +3,7 @@
  * grow - grows its resident set at a fixed rate.
  *
  *   grow --rate BYTES_PER_S [--seconds S] [--start BYTES] [--max BYTES]
- *        [--statm-log FILE] [--name N] [--truth FILE]
+ *        [--sawtooth S] [--statm-log FILE] [--name N] [--truth FILE]
  *
  * Owns the RSS ground truth.  One anonymous mapping is reserved up front
  * and touched page by page every 10 ms, so resident memory rises smoothly
@@ -14,6 +14,11 @@
  * a test converts tick times to CLOCK_MONOTONIC and interpolates.
  * Growth stops at --max (default: start + rate * seconds, or 1 GiB when
  * running until a signal); the process then holds its memory.
+ *
+ * --sawtooth S: every S seconds what was touched above --start is given
+ * back (MADV_DONTNEED) and the climb starts again: memory that grows and
+ * frees, as a cache does, which a leak detector must not call a leak.
+ * --rate 0 holds --start flat.
  */
 #include "wl.h"
 
@@ -40,7 +45,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: grow --rate BYTES_PER_S [--seconds S] [--start BYTES]\n"
-		"            [--max BYTES] [--statm-log FILE] [--name N] [--truth FILE]\n");
+		"            [--max BYTES] [--sawtooth S] [--statm-log FILE] [--name N]\n"
+		"            [--truth FILE]\n");
 	exit(2);
 }
 
@@ -51,6 +57,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "start", required_argument, NULL, 'S' },
 		{ "max", required_argument, NULL, 'M' },
+		{ "sawtooth", required_argument, NULL, 'w' },
 		{ "statm-log", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "truth", required_argument, NULL, 'T' },
@@ -58,7 +65,7 @@ int main(int argc, char **argv)
 	};
 	const char *name = "grow", *logpath = NULL, *truth = NULL;
 	int64_t rate = -1, start = 0, max = -1, touched = 0;
-	int64_t t0, t1, now, end, next_log, target;
+	int64_t t0, t1, now, end, next_log, target, base, saw = 0, cycle0;
 	double seconds = 0;
 	FILE *log = NULL, *f;
 	char *mem;
@@ -70,6 +77,7 @@ int main(int argc, char **argv)
 		case 's': seconds = wl_double(optarg); break;
 		case 'S': start = wl_size(optarg); break;
 		case 'M': max = wl_size(optarg); break;
+		case 'w': saw = (int64_t)(wl_double(optarg) * NSEC_PER_SEC); break;
 		case 'l': logpath = optarg; break;
 		case 'N': name = optarg; break;
 		case 'T': truth = optarg; break;
@@ -104,16 +112,23 @@ int main(int argc, char **argv)
 
 	for (; touched < start && touched < max; touched += page_size)
 		mem[touched] = 1;
+	base = touched; /* page-aligned: what a sawtooth keeps */
 	wl_ready();
 
-	t0 = wl_ns(CLOCK_MONOTONIC);
+	t0 = cycle0 = wl_ns(CLOCK_MONOTONIC);
 	end = seconds > 0 ? t0 + (int64_t)(seconds * NSEC_PER_SEC) : INT64_MAX;
 	next_log = t0;
 	while (!wl_stop) {
 		now = wl_ns(CLOCK_MONOTONIC);
 		if (now >= end)
 			break;
-		target = start + (int64_t)((double)rate * (double)(now - t0) / NSEC_PER_SEC);
+		if (saw > 0 && now - cycle0 >= saw) {
+			if (touched > base)
+				madvise(mem + base, (size_t)(touched - base), MADV_DONTNEED);
+			touched = base;
+			cycle0 += saw;
+		}
+		target = start + (int64_t)((double)rate * (double)(now - cycle0) / NSEC_PER_SEC);
 		for (; touched < target && touched < max; touched += page_size)
 			mem[touched] = 1;
 		if (log && now >= next_log) {

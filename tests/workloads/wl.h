@@ -4,7 +4,8 @@
  * workload still builds as one standalone "cc -o X X.c").
  *
  * Owns: clock helpers, the stop flag and its SIGTERM/SIGINT handler,
- * size parsing, comm naming, and opening the ground-truth output.
+ * size parsing, comm naming, opening the ground-truth output, and the
+ * burners' busy work.
  * Everything is static inline so a workload that does not use a helper
  * does not trip -Wunused-function.
  */
@@ -200,6 +201,21 @@ static inline void wl_truth_close(FILE *f)
 		fflush(f);
 	else
 		fclose(f);
+}
+
+/*
+ * A slice of busy work between reads of the thread's CPU clock (a
+ * syscall): arithmetic keeps the burn mostly user time, like a real hog.
+ */
+static inline void wl_spin_a_bit(void)
+{
+	static volatile uint64_t sink;
+	uint64_t x = sink;
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	sink = x;
 }
 
 /*

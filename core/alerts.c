@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The state of every alert rule on every process, stepped once per tick
+ * on the model's figures (alerts.h has the states), the transitions of
+ * that tick, and a log of the last RI_ALERT_LOG of them.
+ *
+ * Durations ("for 30s") are measured on the tick's boot-time clock, the
+ * one the drain carries: a wall-clock step cannot fire or hold back an
+ * alert, and a recording played back measures exactly what the live run
+ * measured (give or take the jitter of a tick, see slack_ns). Only alerts that are pending or firing are kept (plus, for
+ * one tick, those that just resolved), so the cost is that of the rules
+ * times the processes watched, and memory follows what is alerting.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "format.h"
+
+struct ri_alerts {
+	struct ri_ruleset rules;
+	uint64_t for_ns[RI_MAX_RULES];
+
+	/* Alerts not inactive, in the order they began. */
+	struct ri_alert *v;
+	size_t n, cap;
+	/* (rule, pid, start) -> index + 1 into v; 0 is empty. */
+	uint32_t *slot;
+	size_t nslots;
+
+	struct ri_alert_transition *tr; /* of the last tick */
+	size_t ntr, trcap;
+
+	struct ri_alert_transition log[RI_ALERT_LOG];
+	size_t log_head, log_len;
+	uint64_t log_total;
+
+	uint64_t tick;
+	size_t nfiring;
+	const struct ri_alert *newest;
+};
+
+static const char *const state_names[] = {
+	[RI_ALERT_INACTIVE] = "inactive",
+	[RI_ALERT_PENDING] = "pending",
+	[RI_ALERT_FIRING] = "firing",
+	[RI_ALERT_RESOLVED] = "resolved",
+};
+
+const char *ri_alert_state_name(enum ri_alert_state s)
+{
+	return s <= RI_ALERT_RESOLVED ? state_names[s] : "?";
+}
+
+bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
+			   double *v)
+{
+	const struct ri_fig *f = &p->fig;
+
+	switch (m) {
+	case RI_AM_CPU: *v = f->cpu_pct; return true;
+	case RI_AM_MEM: *v = f->mem_pct; return true;
+	case RI_AM_RSS: *v = (double)f->rss_bytes; return true;
+	case RI_AM_GROWTH:
+		/* The steady trend only: memory that breathes is not growing. */
+		*v = p->growth.r2 >= RI_GROWTH_R2 ? p->growth.bps : 0;
+		return p->growth.valid;
+	case RI_AM_READ: *v = f->io_rd_bps; return true;
+	case RI_AM_WRITE: *v = f->io_wr_bps; return true;
+	case RI_AM_DISK_READ: *v = f->disk_rd_bps; return !f->disk_na;
+	case RI_AM_DISK_WRITE: *v = f->disk_wr_bps; return !f->disk_na;
+	case RI_AM_CSW: *v = f->csw_ps; return true;
+	case RI_AM_WAIT: *v = f->wait_pct; return !f->wait_na;
+	case RI_AM_THREADS: *v = p->nthreads; return true;
+	default: return false;
+	}
+}
+
+char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v)
+{
+	char num[32];
+
+	switch (m) {
+	case RI_AM_CPU:
+	case RI_AM_MEM:
+	case RI_AM_WAIT:
+		snprintf(buf, len, "%s%%", ri_fmt_fixed(num, sizeof(num), v, 1));
+		break;
+	case RI_AM_RSS:
+		ri_fmt_bytes(buf, len, v, 5);
+		break;
+	case RI_AM_GROWTH:
+		ri_fmt_growth(buf, len, v);
+		break;
+	case RI_AM_CSW:
+		snprintf(buf, len, "%s/s", ri_fmt_fixed(num, sizeof(num), v, 0));
+		break;
+	case RI_AM_THREADS:
+		ri_fmt_fixed(buf, len, v, 0);
+		break;
+	default:
+		snprintf(buf, len, "%s/s", ri_fmt_rate(num, sizeof(num), v, 5));
+		break;
+	}
+	return buf;
+}
+
+struct ri_alerts *ri_alerts_new(const struct ri_ruleset *rules)
+{
+	struct ri_alerts *a = calloc(1, sizeof(*a));
+	size_t i;
+
+	if (!a)
+		return NULL;
+	if (rules)
+		a->rules = *rules;
+	for (i = 0; i < a->rules.n; i++)
+		a->for_ns[i] = (uint64_t)llround(a->rules.v[i].for_s * 1e9);
+	return a;
+}
+
+void ri_alerts_free(struct ri_alerts *a)
+{
+	if (!a)
+		return;
+	free(a->v);
+	free(a->slot);
+	free(a->tr);
+	free(a);
+}
+
+/* ---- the index of alerts by rule and process ---- */
+
+static size_t hash(uint32_t rule, pid_t pid, uint64_t start)
+{
+	uint64_t h = (uint64_t)rule * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)(uint32_t)pid * 0xc2b2ae3d27d4eb4fULL;
+	h ^= start + (h << 6) + (h >> 2);
+	h ^= h >> 29;
+	return (size_t)(h * 0xbf58476d1ce4e5b9ULL >> 17);
+}
+
+static void index_put(struct ri_alerts *a, size_t i)
+{
+	const struct ri_alert *x = &a->v[i];
+	size_t mask = a->nslots - 1, s = hash(x->rule, x->pid, x->start_ns) & mask;
+
+	while (a->slot[s])
+		s = (s + 1) & mask;
+	a->slot[s] = (uint32_t)(i + 1);
+}
+
+/* Room for @n alerts at a load of at most a half. */
+static int index_rebuild(struct ri_alerts *a, size_t n)
+{
+	size_t want = 16, i;
+
+	while (want < 2 * n)
+		want *= 2;
+	if (want != a->nslots) {
+		uint32_t *s = calloc(want, sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		free(a->slot);
+		a->slot = s;
+		a->nslots = want;
+	} else {
+		memset(a->slot, 0, want * sizeof(*a->slot));
+	}
+	for (i = 0; i < a->n; i++)
+		index_put(a, i);
+	return 0;
+}
+
+static struct ri_alert *find(struct ri_alerts *a, uint32_t rule,
+			     const struct ri_proc *p)
+{
+	size_t mask = a->nslots - 1, s = hash(rule, p->pid, p->start_ns) & mask;
+
+	for (; a->slot[s]; s = (s + 1) & mask) {
+		struct ri_alert *x = &a->v[a->slot[s] - 1];
+
+		if (x->rule == rule && x->pid == p->pid && x->start_ns == p->start_ns)
+			return x;
+	}
+	return NULL;
+}
+
+/* ---- transitions ---- */
+
+static int transition(struct ri_alerts *a, const struct ri_model *m,
+		      struct ri_alert *x, enum ri_alert_state to)
+{
+	struct ri_alert_transition *t;
+
+	if (a->ntr == a->trcap) {
+		size_t cap = a->trcap ? a->trcap * 2 : 16;
+		struct ri_alert_transition *v = realloc(a->tr, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		a->tr = v;
+		a->trcap = cap;
+	}
+	t = &a->tr[a->ntr++];
+	memset(t, 0, sizeof(*t));
+	t->time = m->time;
+	t->value = x->value;
+	t->since = x->state == RI_ALERT_INACTIVE ? m->time : x->since;
+	t->start_ns = x->start_ns;
+	t->rule = x->rule;
+	t->pid = x->pid;
+	t->from = x->state;
+	t->to = to;
+	memcpy(t->comm, x->comm, RI_COMM_LEN);
+	memcpy(t->text, a->rules.v[x->rule].text, RI_RULE_TEXT);
+	a->log[a->log_head] = *t;
+	a->log_head = (a->log_head + 1) % RI_ALERT_LOG;
+	if (a->log_len < RI_ALERT_LOG)
+		a->log_len++;
+	a->log_total++;
+	x->state = to;
+	x->since = m->time;
+	x->since_ns = m->clock_ns;
+	return 0;
+}
+
+static struct ri_alert *add(struct ri_alerts *a, uint32_t rule,
+			    const struct ri_proc *p)
+{
+	struct ri_alert *x;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct ri_alert *v = realloc(a->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		a->v = v;
+		a->cap = cap;
+	}
+	if (2 * (a->n + 1) > a->nslots && index_rebuild(a, a->n + 1))
+		return NULL;
+	x = &a->v[a->n++];
+	memset(x, 0, sizeof(*x));
+	x->rule = rule;
+	x->pid = p->pid;
+	x->start_ns = p->start_ns;
+	x->state = RI_ALERT_INACTIVE;
+	index_put(a, a->n - 1);
+	return x;
+}
+
+/* Last tick's resolved and inactive alerts go; the index follows. */
+static int compact(struct ri_alerts *a)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].state == RI_ALERT_PENDING || a->v[i].state == RI_ALERT_FIRING)
+			a->v[k++] = a->v[i];
+	if (k == a->n && a->nslots)
+		return 0;
+	a->n = k;
+	return index_rebuild(a, k);
+}
+
+static bool applies(const struct ri_rule *r, const struct ri_proc *p)
+{
+	switch (r->sel) {
+	case RI_SEL_PID: return p->pid == r->pid;
+	case RI_SEL_COMM: return !strncmp(p->comm, r->comm, RI_COMM_LEN);
+	default: return true;
+	}
+}
+
+static bool holds(const struct ri_rule *r, double v)
+{
+	switch (r->op) {
+	case RI_OP_GT: return v > r->value;
+	case RI_OP_GE: return v >= r->value;
+	case RI_OP_LT: return v < r->value;
+	default: return v <= r->value;
+	}
+}
+
+/*
+ * Ticks come a little late or early (scheduling): "for 3s" at -d 1 must
+ * fire at the third tick, not at the third or the fourth as the clock
+ * falls. So "for" counts as elapsed within 1% of a refresh (10 ms at
+ * most) of its end, which no refresh interval can mistake for a tick.
+ */
+static uint64_t slack_ns(const struct ri_model *m)
+{
+	double s = m->interval_s * 0.01;
+
+	return (uint64_t)((s < 0.01 ? s : 0.01) * 1e9);
+}
+
+/* One rule on one process, this tick. */
+static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
+		const struct ri_proc *p)
+{
+	const struct ri_rule *r = &a->rules.v[ri];
+	struct ri_alert *x = find(a, ri, p);
+	double v = 0;
+	bool known = ri_alert_metric_value(r->metric, p, &v);
+	bool cond = known && holds(r, v);
+
+	if (!x) {
+		if (!cond)
+			return 0;
+		if (!(x = add(a, ri, p)))
+			return -ENOMEM;
+	}
+	x->seen = a->tick;
+	memcpy(x->comm, p->comm, RI_COMM_LEN);
+	if (known)
+		x->value = v;
+	if (x->state == RI_ALERT_INACTIVE)
+		return transition(a, m, x, a->for_ns[ri] ? RI_ALERT_PENDING : RI_ALERT_FIRING);
+	if (!cond)
+		return transition(a, m, x, x->state == RI_ALERT_FIRING ? RI_ALERT_RESOLVED :
+									  RI_ALERT_INACTIVE);
+	if (x->state == RI_ALERT_PENDING && m->clock_ns >= x->since_ns &&
+	    m->clock_ns - x->since_ns + slack_ns(m) >= a->for_ns[ri])
+		return transition(a, m, x, RI_ALERT_FIRING);
+	return 0;
+}
+
+int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m)
+{
+	size_t i, k;
+	uint32_t r;
+	int err;
+
+	/* The first drain only primes the model: it has no figures yet. */
+	if (!(m->interval_s > 0))
+		return 0;
+	a->tick++;
+	a->ntr = 0;
+	if ((err = compact(a)))
+		return err;
+	for (i = 0; i < m->nprocs; i++) {
+		const struct ri_proc *p = m->procs[i];
+
+		if (p->exited)
+			continue; /* its alerts end below, with the unseen */
+		for (r = 0; r < a->rules.n; r++)
+			if (applies(&a->rules.v[r], p) && (err = step(a, m, r, p)))
+				return err;
+	}
+	/* Gone, exited or no longer watched: nothing holds any more. */
+	for (k = 0; k < a->n; k++) {
+		struct ri_alert *x = &a->v[k];
+
+		err = 0;
+		if (x->seen == a->tick)
+			continue;
+		if (x->state == RI_ALERT_FIRING)
+			err = transition(a, m, x, RI_ALERT_RESOLVED);
+		else if (x->state == RI_ALERT_PENDING)
+			err = transition(a, m, x, RI_ALERT_INACTIVE);
+		if (err)
+			return err;
+	}
+	a->nfiring = 0;
+	a->newest = NULL;
+	for (k = 0; k < a->n; k++) {
+		if (a->v[k].state != RI_ALERT_FIRING)
+			continue;
+		a->nfiring++;
+		if (!a->newest || a->v[k].since >= a->newest->since)
+			a->newest = &a->v[k];
+	}
+	return 0;
+}
+
+const struct ri_ruleset *ri_alerts_rules(const struct ri_alerts *a)
+{
+	return &a->rules;
+}
+
+size_t ri_alerts_list(const struct ri_alerts *a, const struct ri_alert **v)
+{
+	*v = a->v;
+	return a->n;
+}
+
+size_t ri_alerts_transitions(const struct ri_alerts *a,
+			     const struct ri_alert_transition **v)
+{
+	*v = a->tr;
+	return a->ntr;
+}
+
+size_t ri_alerts_firing(const struct ri_alerts *a)
+{
+	return a->nfiring;
+}
+
+const struct ri_alert *ri_alerts_newest_firing(const struct ri_alerts *a)
+{
+	return a->newest;
+}
+
+bool ri_alerts_proc_firing(const struct ri_alerts *a, pid_t pid,
+			   uint64_t start_ns)
+{
+	size_t i;
+
+	if (!a->nfiring)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].state == RI_ALERT_FIRING && a->v[i].pid == pid &&
+		    a->v[i].start_ns == start_ns)
+			return true;
+	return false;
+}
+
+size_t ri_alerts_log_len(const struct ri_alerts *a)
+{
+	return a->log_len;
+}
+
+const struct ri_alert_transition *ri_alerts_log_get(const struct ri_alerts *a,
+						    size_t i)
+{
+	if (i >= a->log_len)
+		return NULL;
+	return &a->log[(a->log_head + RI_ALERT_LOG - 1 - i) % RI_ALERT_LOG];
+}
+
+uint64_t ri_alerts_log_total(const struct ri_alerts *a)
+{
+	return a->log_total;
+}

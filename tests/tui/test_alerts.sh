@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Alerts on the interactive screen: with 'comm=NAME: cpu > 50% for 1s'
+# and a burner of that name, the header says one alert fires and names
+# the newest; the burner's row is drawn in the theme's warning colour
+# (the header's own ALERT colour); ! opens the alert log with the firing
+# alert and its pending transition, Esc closes it; the help lists !; the
+# WAIT% and GROWTH columns are there; when the burner ends, the header
+# says none fires. q leaves with exit 0.
+. "$(dirname "$0")/lib.sh"
+need_basics
+
+name=rialert$$
+name=${name:0:15}
+burn_workload "$name" t1:100
+bpid=${WL_PIDS[-1]}
+# Two idle ones beside it, so that the burner's row is not the selected one.
+burn_workload idle1$$ t1:1
+i1=${WL_PIDS[-1]}
+burn_workload idle2$$ t1:1
+start_tool 160 60 -- -d 0.5 -c "$name" -c idle1$$ -c idle2$$ \
+	--alert "'comm=$name: cpu > 50% for 1s'"
+wait_for "ALERT 1 firing, newest: $bpid $name" 20 || fail "header does not say the alert fires"
+cap | grep -E '^ +PID ' | grep -q 'WAIT%' && cap | grep -E '^ +PID ' | grep -qE 'RSS +GROWTH' ||
+	fail "no WAIT% and GROWTH columns"
+
+# The busiest first, then the cursor two rows down: the burner's row and
+# an idle one show their own colours.
+keys j j
+sleep 0.6
+screen=$(cap_e)
+# The header's ALERT line is drawn in the warning colour: the same colour
+# must start the burner's row (its PID cell), and not a row without one.
+sgr=$(grep -a 'ALERT 1 firing' <<<"$screen" | grep -oaE $'\e\\[[0-9;]*m' | head -n 2 | tr -d '\n')
+code=$(grep -oE '38;5;[0-9]+|3[0-7]m' <<<"$sgr" | tail -n 1)
+code=${code%m}
+[ -n "$code" ] || fail "no colour on the header's ALERT line"
+# The escapes that start the table row of PID $1 (rows begin "   PID ").
+lead() {
+	grep -aE $'^(\e\\[[0-9;]*m)* +'"$1"'([^0-9]|$)' <<<"$screen" | head -n 1 |
+		grep -oaE $'^(\e\\[[0-9;]*m)+'
+}
+grep -q -- "$code" <<<"$(lead "$bpid")" ||
+	fail "the burner's row does not start in the warning colour ($code)"
+# Of the idle two, the one not selected (no selection background).
+idle=$(lead "$i1")
+grep -q '48;5;' <<<"$idle" && idle=$(lead "${WL_PIDS[-1]}")
+[ -n "$idle" ] || fail "no row for the idle processes"
+grep -q -- "$code" <<<"$idle" && fail "an idle row is in the warning colour too"
+
+keys '!'
+wait_for 'Alert log: 1 firing' 5 || fail "! did not open the alert log"
+wait_for "firing +$bpid $name .*comm=$name: cpu > 50% for 1s" 3 ||
+	fail "the log does not list the firing alert"
+cap | grep -qE "pending +$bpid $name" || fail "the log does not list the pending transition"
+cap | grep -qE "firing +$bpid .*\(pending since [0-9:]+\)" ||
+	fail "the firing transition does not say since when it was pending"
+keys Escape
+wait_gone 'Alert log' 5 || fail "Esc did not close the alert log"
+wait_for '^ +PID ' 3 || fail "table not back after the log"
+
+keys '?'
+wait_for '^ Alerts' 5 || fail "help has no Alerts section"
+cap | grep -qE '^ +! +alert log' || fail "help does not list !"
+keys Escape
+wait_gone '^ Alerts' 5 || fail "help did not close"
+
+kill "$bpid"
+wait_for 'alerts: none firing \(1 rule\)' 10 || fail "the alert did not resolve after the burner ended"
+keys '!'
+wait_for "resolved +$bpid $name" 5 || fail "the log does not list the resolution"
+keys q
+wait_for 'EXIT=0' 10 || fail "q did not exit 0"
+pass "header, warning-coloured row ($code), ! log, help, resolution"
