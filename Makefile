@@ -109,8 +109,21 @@ $(OUT)/resource_image.skel.h: $(OUT)/resource_image.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name resource_image_bpf > $@
 
-# Only the BPF source includes the skeleton.
-$(OUT)/core/source_bpf.o $(OUT)/san/core/source_bpf.o: $(OUT)/resource_image.skel.h
+# The same programs but the fall-back probes, for the kernel-side loader
+# (a light skeleton: CO-RE done by the kernel, no BTF parsed in the tool).
+$(OUT)/resource_image.lite.bpf.o: bpf/resource_image.bpf.c bpf/resource_image.h $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -DRI_LITE \
+		-I$(OUT) -Ibpf -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/resource_image.lskel.h: $(OUT)/resource_image.lite.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton -L $< name ri_lite > $@
+
+# Only the BPF source includes the skeletons.
+$(OUT)/core/source_bpf.o $(OUT)/san/core/source_bpf.o: $(OUT)/resource_image.skel.h \
+	$(OUT)/resource_image.lskel.h
 
 $(OUT)/%.o: %.c $(HDRS)
 	$(call msg,CC,$@)

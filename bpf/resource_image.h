@@ -28,6 +28,13 @@
 #define RI_F_NO_DISK 0x2u /* kernel has no storage I/O accounting: show n/a */
 #define RI_F_KTHREAD 0x8u /* kernel thread (no mm) */
 #define RI_F_NO_SCHED 0x10u /* no sched_info accounting: run_delay/pcount n/a */
+/*
+ * A live record that stands for a whole process: its counters are the
+ * sums over the process's live threads (nthreads of them), its other
+ * fields the leader's. Exited threads still come one by one through the
+ * exit ring. Only drains with ri_drain.per_process carry these.
+ */
+#define RI_F_PROC 0x20u
 
 /*
  * Cumulative counters of one task, straight from the kernel's own
@@ -63,6 +70,8 @@ struct ri_task {
 	__s32 nice;        /* static_prio - 120 */
 	__u32 state;       /* ps's letter: 'R', 'S', 'D', 'T', 't', 'I', ... */
 	char comm[RI_COMM_LEN];
+	__u32 nthreads;    /* RI_F_PROC: live threads summed; 0 otherwise */
+	__u32 reserved;    /* keeps the size a multiple of 8; always 0 */
 };
 
 /* Indexes of the per-CPU "stats" array. */
@@ -82,6 +91,19 @@ struct ri_iter_counts {
 	__u32 threads;  /* user-space tasks, leaders included */
 	__u32 kthreads; /* kernel threads */
 	__u32 init_seen; /* a task of tgid 1 was visited (see source_bpf.c) */
+};
+
+/*
+ * The per-process walk (ri_iter_procs), in rounds: user space sets start
+ * (how many processes of the kernel's list to pass over) and reads n
+ * records from the "procs" array; more says the array filled up and the
+ * walk stopped at process next, where the next round starts.
+ */
+struct ri_procs_round {
+	__u32 start;
+	__u32 n;
+	__u32 next;
+	__u32 more;
 };
 
 #endif /* RI_BPF_ABI_H */

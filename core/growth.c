@@ -15,23 +15,25 @@
 
 #include "model.h"
 
-/* Samples that cover @window_s at @dt apart, within what history keeps. */
-static size_t window_samples(double window_s, double dt)
+/* Samples that cover @window_s at @dt apart, within what @h keeps. */
+static size_t window_samples(const struct ri_hist *h, double window_s, double dt)
 {
 	double n = dt > 0 ? floor(window_s / dt + 0.5) : 0;
+	double cap = (double)(ri_hist_cap(h) ? ri_hist_cap(h) : RI_HIST_LEN);
 
 	if (n < 3)
 		n = 3;
-	if (n > RI_HIST_LEN)
-		n = RI_HIST_LEN;
+	if (n > cap)
+		n = cap;
 	return (size_t)n;
 }
 
 void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
 		   struct ri_growth *g)
 {
-	size_t want = window_samples(window_s, dt);
-	size_t n = h->len < want ? h->len : want, i;
+	size_t want = window_samples(h, window_s, dt);
+	size_t len = ri_hist_len(h);
+	size_t n = len < want ? len : want, i;
 	double sy = 0, sxy = 0, syy = 0, sx, sxx, num, den_x, den_y;
 
 	memset(g, 0, sizeof(*g));
@@ -51,7 +53,7 @@ void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
 	den_y = (double)n * syy - sy * sy;
 	g->span_s = (double)(n - 1) * dt;
 	/* A window not yet full gives no figure: a minute means a minute. */
-	g->valid = n == want || h->len >= RI_HIST_LEN;
+	g->valid = n == want || len >= ri_hist_cap(h);
 	g->bps = den_x > 0 ? num / den_x / dt : 0;
 	g->r2 = den_x > 0 && den_y > 0 ? (num * num) / (den_x * den_y) : 0;
 	if (g->r2 > 1)
@@ -62,9 +64,9 @@ void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
 void ri_growth_update(const struct ri_hist *h, uint32_t still, double window_s,
 		      double dt, struct ri_growth *g)
 {
-	size_t want = window_samples(window_s, dt);
+	size_t want = window_samples(h, window_s, dt);
 
-	if (still >= want && h->len >= want && dt > 0) {
+	if (still >= want && ri_hist_len(h) >= want && dt > 0) {
 		memset(g, 0, sizeof(*g));
 		g->valid = true;
 		g->span_s = (double)(want - 1) * dt;

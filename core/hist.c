@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* History rings and their 16-bit logarithmic codec. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "hist.h"
 
@@ -28,23 +29,110 @@ double ri_hist_decode(uint16_t e)
 	return e ? exp2((e - 1) / HIST_SCALE - HIST_BIAS) : 0.0;
 }
 
+/*
+ * The 8-bit code: 0 is zero; 1..255 map log2(x) over each metric's range,
+ * [lo, lo + octaves], 254 steps. Beyond it, the nearest end.
+ */
+static const struct {
+	double lo, octaves;
+} range8[RI_M_COUNT] = {
+	[RI_M_CPU] = { -4, 21 },   /* 0.06% .. 1,310 CPUs busy */
+	[RI_M_MEM] = { 12, 34 },   /* a page .. 64 TiB */
+	[RI_M_READ] = { 0, 44 },   /* 1 B/s .. 16 TiB/s */
+	[RI_M_WRITE] = { 0, 44 },
+};
+
+uint8_t ri_hist_encode8(double x, enum ri_metric m)
+{
+	double e;
+
+	if (!(x > 0) || (unsigned)m >= RI_M_COUNT)
+		return 0;
+	e = (log2(x) - range8[m].lo) * (254.0 / range8[m].octaves) + 1.5;
+	if (!(e >= 1.0))
+		return 1;
+	return e >= 255.0 ? 255 : (uint8_t)e;
+}
+
+double ri_hist_decode8(uint8_t e, enum ri_metric m)
+{
+	if (!e || (unsigned)m >= RI_M_COUNT)
+		return 0.0;
+	return exp2((e - 1) * (range8[m].octaves / 254.0) + range8[m].lo);
+}
+
+struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow)
+{
+	struct ri_hist *h;
+	size_t kept;
+
+	metrics &= RI_HIST_ALL;
+	if (!metrics)
+		metrics = RI_HIST_ALL;
+	if (cap < 1)
+		cap = 1;
+	if (cap > RI_HIST_LEN)
+		cap = RI_HIST_LEN;
+	kept = (size_t)__builtin_popcount(metrics);
+	h = malloc(sizeof(*h) + kept * cap * (narrow ? 1 : sizeof(h->v[0])));
+	if (!h)
+		return NULL;
+	h->head = 0;
+	h->len = 0;
+	h->cap = (uint16_t)cap;
+	h->metrics = (uint8_t)metrics;
+	h->narrow = narrow;
+	return h;
+}
+
+void ri_hist_clear(struct ri_hist *h)
+{
+	if (h)
+		h->head = h->len = 0;
+}
+
+/* Index of metric @m's first sample, or -1 when @h does not keep it. */
+static long row(const struct ri_hist *h, enum ri_metric m)
+{
+	unsigned below;
+
+	if ((unsigned)m >= RI_M_COUNT || !(h->metrics & RI_HIST_METRIC(m)))
+		return -1;
+	below = h->metrics & (RI_HIST_METRIC(m) - 1);
+	return (long)__builtin_popcount(below) * h->cap;
+}
+
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT])
 {
+	uint8_t *b;
+	long r;
 	int m;
 
-	for (m = 0; m < RI_M_COUNT; m++)
-		h->v[m][h->head] = ri_hist_encode(v[m]);
-	h->head = (h->head + 1) % RI_HIST_LEN;
-	if (h->len < RI_HIST_LEN)
+	if (!h)
+		return;
+	b = (uint8_t *)h->v;
+	for (m = 0; m < RI_M_COUNT; m++) {
+		if ((r = row(h, (enum ri_metric)m)) < 0)
+			continue;
+		if (h->narrow)
+			b[r + h->head] = ri_hist_encode8(v[m], (enum ri_metric)m);
+		else
+			h->v[r + h->head] = ri_hist_encode(v[m]);
+	}
+	h->head = (h->head + 1) % h->cap;
+	if (h->len < h->cap)
 		h->len++;
 }
 
 double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago)
 {
 	size_t i;
+	long r;
 
-	if (ago >= h->len || m >= RI_M_COUNT)
+	if (!h || ago >= h->len || (r = row(h, m)) < 0)
 		return 0.0;
-	i = (h->head + RI_HIST_LEN - 1 - ago) % RI_HIST_LEN;
-	return ri_hist_decode(h->v[m][i]);
+	i = (size_t)r + (h->head + h->cap - 1 - ago) % h->cap;
+	if (h->narrow)
+		return ri_hist_decode8(((const uint8_t *)h->v)[i], m);
+	return ri_hist_decode(h->v[i]);
 }

@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * History rings: a fixed number of samples per metric, newest last,
- * stored as 16-bit logarithms (0.05% relative precision from 1e-6 to 2^64,
- * and exact 0): 2.4 KiB per task instead of 9.6, which matters with tens
- * of thousands of threads.
+ * History rings: a number of samples per metric, newest last, stored as
+ * 16-bit logarithms (0.05% relative precision from 1e-6 to 2^64, and exact
+ * 0), or, for rings drawn only as a one-row sparkline of 8 levels (a
+ * thread's), as 8-bit logarithms over each metric's plausible range
+ * (within 3% for CPU%, 5% for RSS, 6.5% for rates; exact 0; clamped at
+ * the ends). A ring is allocated apart from the task it belongs to, holds only
+ * the metrics asked for and only as many samples as its user can show or
+ * fit (the detail panel's five minutes, a table sparkline's width, the
+ * growth window), and only where a history is kept at all: a batch run
+ * keeps no thread rings and only the RSS of processes, for the growth fit.
+ * Every reader goes through ri_hist_len / ri_hist_get, which take NULL for
+ * a task that keeps no history.
  */
 #ifndef RI_HIST_H
 #define RI_HIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Samples kept per process and per thread: 300 ticks, 5 minutes at -d 1. */
+/* Most samples a ring holds: 300 ticks, 5 minutes at -d 1. */
 #define RI_HIST_LEN 300
 
 enum ri_metric {
@@ -22,16 +31,45 @@ enum ri_metric {
 	RI_M_COUNT
 };
 
+/* Masks of metrics a ring keeps. */
+#define RI_HIST_METRIC(m) (1u << (m))
+#define RI_HIST_ALL ((1u << RI_M_COUNT) - 1)
+
 struct ri_hist {
-	uint16_t v[RI_M_COUNT][RI_HIST_LEN];
-	uint32_t head; /* next slot to write */
-	uint32_t len;  /* valid samples, <= RI_HIST_LEN */
+	uint32_t head;    /* next slot to write */
+	uint32_t len;     /* valid samples, <= cap */
+	uint16_t cap;     /* samples kept of each metric */
+	uint8_t metrics;  /* RI_HIST_METRIC mask of the metrics kept */
+	uint8_t narrow;   /* samples are 8-bit (ri_hist_encode8) */
+	uint16_t v[];     /* cap samples of each kept metric, in metric order
+			     (bytes, not 16-bit words, when narrow) */
 };
 
-/* Sample @ago ticks back (0 = newest); 0 when @ago >= h->len. */
+/*
+ * A ring of @cap samples (1..RI_HIST_LEN) of the metrics in @metrics
+ * (0: all), 8-bit ones if @narrow; NULL when out of memory. Freed with
+ * free().
+ */
+struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow);
+/* Empties @h, keeping its size. */
+void ri_hist_clear(struct ri_hist *h);
+/* Valid samples; 0 for NULL. */
+static inline size_t ri_hist_len(const struct ri_hist *h)
+{
+	return h ? h->len : 0;
+}
+/* Samples the ring can hold; 0 for NULL. */
+static inline size_t ri_hist_cap(const struct ri_hist *h)
+{
+	return h ? h->cap : 0;
+}
+/* Sample @ago ticks back (0 = newest); 0 when absent or not kept. */
 double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago);
+/* Appends one sample of every metric (those not kept are ignored). */
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT]);
 uint16_t ri_hist_encode(double x);
 double ri_hist_decode(uint16_t e);
+uint8_t ri_hist_encode8(double x, enum ri_metric m);
+double ri_hist_decode8(uint8_t e, enum ri_metric m);
 
 #endif /* RI_HIST_H */

@@ -144,7 +144,7 @@ static void cnt_of_fig(struct mx_counters *c, const struct ri_fig *f)
  * Everything a thread did up to now: the model's cumulative snapshot of
  * it (ri_thread.last, read only here), this interval included.
  */
-static void cnt_of_task(struct mx_counters *c, const struct ri_task *t)
+static void cnt_of_task(struct mx_counters *c, const struct ri_counts *t)
 {
 	c->cpu_ns = t->cpu_ns;
 	c->rd = t->rchar;

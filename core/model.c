@@ -86,7 +86,9 @@ static int build_view(struct ri_model *m)
 		if (!pr->exited || pr->gone_ticks == 0)
 			m->totals.tracked_cpu_pct += pr->fig.cpu_pct;
 		pr->chosen = ri_choice_takes(m, pr);
-		if (pr->chosen)
+		/* A whole process's extra tick (perproc.c) is out of sight. */
+		if (pr->chosen && !(pr->whole && pr->exited &&
+				    pr->gone_ticks > m->opts.linger_ticks))
 			m->procs[n++] = pr;
 	}
 	m->nprocs = n;

@@ -14,7 +14,8 @@
  * Front ends (batch, TUI) only read this; they never see the source.
  *
  * The parts, one file each: model.c (lifetime, lookups, one update),
- * tick.c (snapshots -> thread and process figures), choice.c (the
+ * tick.c (snapshots -> thread and process figures), perproc.c (drains
+ * of one record per process), choice.c (the
  * user's choice), pool.c (node pools), machine.c (the machine's figures),
  * growth.c (the trend of memory), pidtab.c, hist.c and sort.c.
  */
@@ -68,6 +69,12 @@ struct ri_growth {
 
 struct ri_proc;
 
+/* The cumulative counters the model subtracts, tick after tick (private). */
+struct ri_counts {
+	uint64_t cpu_ns, rchar, wchar, read_bytes, write_bytes;
+	uint64_t nvcsw, nivcsw, run_delay_ns, pcount, rss_pages;
+};
+
 struct ri_thread {
 	pid_t tid;
 	uint64_t start_ns;
@@ -75,7 +82,7 @@ struct ri_thread {
 	char state;        /* ps's letter, as of the last snapshot */
 	int nice;
 	struct ri_fig fig;
-	struct ri_hist hist;
+	struct ri_hist *hist; /* NULL unless thread_history */
 	bool exited;
 	double exit_time;  /* Unix time of exit, when exited */
 	int gone_ticks;    /* ticks since exit (front ends dim, then drop) */
@@ -83,12 +90,14 @@ struct ri_thread {
 	struct ri_thread *next; /* in the process's thread list */
 
 	/* private to the model */
-	struct ri_task last; /* previous cumulative snapshot */
+	struct ri_counts last; /* previous cumulative snapshot */
 	struct ri_thread *prev;
 	uint64_t seen_tick;
 	int missing;
 	bool counted;   /* alive, or exited in this tick: part of the sums */
 	bool in_table;  /* the pid table maps tid to this thread */
+	bool whole;     /* stands for all the process's threads (perproc.c) */
+	bool primed;    /* whole: its first figures are taken */
 };
 
 struct ri_proc {
@@ -103,7 +112,7 @@ struct ri_proc {
 	uint64_t cgroup_id; /* cgroup v2 id, 0 when unknown */
 	int nthreads;      /* live threads */
 	struct ri_fig fig;
-	struct ri_hist hist;
+	struct ri_hist *hist;    /* NULL only when out of memory */
 	struct ri_growth growth; /* of RSS, over the growth window */
 	bool exited;
 	double exit_time;
@@ -118,6 +127,9 @@ struct ri_proc {
 	uint32_t rss_still;      /* samples in a row with the same RSS */
 	bool by_name;            /* chosen once by name: stays chosen */
 	bool in_table;
+	bool whole;              /* known by per-process records (perproc.c) */
+	struct ri_counts dead;   /* whole: the final counters of its exited threads */
+	uint64_t exit_tick;      /* whole: last tick that brought an exit */
 	struct ri_proc *all_prev, *all_next;
 };
 
@@ -137,10 +149,22 @@ struct ri_model_opts {
 	int missing_grace;
 	/*
 	 * Keep a history ring per thread too (the TUI's thread rows). A
-	 * batch run without -H never shows one: skipping it saves a third
-	 * of the per-tick cost with ten thousand threads.
+	 * batch run never shows one: skipping it saves a third of the
+	 * per-tick cost with ten thousand threads, and most of the memory.
 	 */
 	bool thread_history;
+	/*
+	 * What each process's ring keeps: samples (0: RI_HIST_LEN) and
+	 * metrics (RI_HIST_METRIC mask, 0: all). Batch keeps the RSS of
+	 * the growth window only; the TUI's detail panel wants everything.
+	 */
+	size_t hist_len;
+	unsigned hist_metrics;
+	/*
+	 * Samples of each thread's ring (0: hist_len): a sparkline's width,
+	 * the only place it is drawn, hence 8-bit samples (hist.h).
+	 */
+	size_t thread_hist_len;
 	/* Seconds of RSS history the growth fit covers; 0: RI_GROWTH_WINDOW_S. */
 	double growth_window_s;
 };

@@ -85,8 +85,9 @@ static int bpf_needs_cap(struct __user_cap_header_struct *hdr,
 #define DENY (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
 
 /*
- * bpf(): only lookups, updates, deletions and walks of maps already open,
- * and new reads of the iterator already attached. Nothing can be loaded,
+ * bpf(): only lookups (one by one or in a batch), updates, deletions and
+ * walks of maps already open, and new reads of the iterators already
+ * attached. Nothing can be loaded,
  * attached, pinned or looked up by id. ptrace and reading or writing
  * another process's memory: never.
  */
@@ -117,10 +118,12 @@ static int install_seccomp(void)
 		IF_EQ(__NR_bpf, 1, 0),
 		RET(SECCOMP_RET_ALLOW),
 		LD_ARG0,
-		IF_EQ(BPF_MAP_LOOKUP_ELEM, 5, 0),
-		IF_EQ(BPF_MAP_UPDATE_ELEM, 4, 0),
-		IF_EQ(BPF_MAP_DELETE_ELEM, 3, 0),
-		IF_EQ(BPF_MAP_GET_NEXT_KEY, 2, 0),
+		IF_EQ(BPF_MAP_LOOKUP_ELEM, 6, 0),
+		IF_EQ(BPF_MAP_UPDATE_ELEM, 5, 0),
+		IF_EQ(BPF_MAP_DELETE_ELEM, 4, 0),
+		IF_EQ(BPF_MAP_GET_NEXT_KEY, 3, 0),
+		/* The per-process walk's records, read back in one call. */
+		IF_EQ(BPF_MAP_LOOKUP_BATCH, 2, 0),
 		IF_EQ(BPF_ITER_CREATE, 1, 0),
 		RET(DENY),
 		RET(SECCOMP_RET_ALLOW),

@@ -34,9 +34,16 @@ struct ri_rows_node {
 	bool counts;           /* its figures are this interval's */
 };
 
+/*
+ * A fold's or a cgroup's history is drawn as a table sparkline only: as many
+ * 8-bit samples as the widest one shows (60 cells, two samples a cell in
+ * braille).
+ */
+#define GROUP_HIST_LEN 120
+
 struct ri_group_hist {
 	struct ri_row_key key;
-	struct ri_hist hist;
+	struct ri_hist *hist;
 	uint32_t idle; /* ticks since its group was last a row */
 	bool seen;
 };
@@ -669,7 +676,7 @@ static void group_hist_links(struct ri_rows *r)
 			continue;
 		group_key(g, &k);
 		h = gh_find(r, &k);
-		g->hist = h ? &h->hist : NULL;
+		g->hist = h ? h->hist : NULL;
 	}
 }
 
@@ -697,16 +704,21 @@ static void group_histories(struct ri_rows *r, const struct ri_model *m)
 		h = gh_find(r, &k);
 		if (!h && r->ngh < MAX_GROUP_HIST &&
 		    !grow((void **)&r->gh, &r->gh_cap, r->ngh + 1, sizeof(*r->gh))) {
-			h = &r->gh[r->ngh++];
-			memset(h, 0, sizeof(*h));
-			h->key = k;
+			struct ri_hist *hist = ri_hist_new(GROUP_HIST_LEN, RI_HIST_ALL, true);
+
+			if (hist) {
+				h = &r->gh[r->ngh++];
+				memset(h, 0, sizeof(*h));
+				h->key = k;
+				h->hist = hist;
+			}
 		}
 		if (!h)
 			continue;
 		h->seen = true;
 		h->idle = 0;
 		if (tick)
-			ri_hist_sample(&h->hist, &g->fig);
+			ri_hist_sample(h->hist, &g->fig);
 	}
 	if (!tick) {
 		group_hist_links(r);
@@ -717,11 +729,12 @@ static void group_histories(struct ri_rows *r, const struct ri_model *m)
 		struct ri_group_hist *h = &r->gh[i];
 
 		if (!h->seen && ++h->idle > GROUP_HIST_TTL) {
+			free(h->hist);
 			*h = r->gh[--r->ngh];
 			continue;
 		}
 		if (!h->seen)
-			ri_hist_sample(&h->hist, &zero);
+			ri_hist_sample(h->hist, &zero);
 		i++;
 	}
 	group_hist_links(r);
@@ -765,7 +778,7 @@ static int push_threads(struct ri_rows *r, struct ri_proc *p,
 	for (i = 0; i < n; i++) {
 		struct ri_row row = {
 			.kind = RI_ROW_THREAD, .p = p, .t = r->tbuf[i],
-			.fig = &r->tbuf[i]->fig, .hist = &r->tbuf[i]->hist,
+			.fig = &r->tbuf[i]->fig, .hist = r->tbuf[i]->hist,
 			.depth = depth, .more = more,
 			.last = i == n - 1 && last_too,
 		};
@@ -785,7 +798,7 @@ static int push_members(struct ri_rows *r, const struct ri_group *g,
 		struct ri_proc *p = g->members[i];
 		struct ri_row row = {
 			.kind = RI_ROW_PROC, .p = p, .fig = &p->fig,
-			.hist = &p->hist, .depth = depth, .more = more,
+			.hist = p->hist, .depth = depth, .more = more,
 			.last = i == g->count - 1, .member = true,
 		};
 
@@ -809,7 +822,7 @@ static int emit(struct ri_rows *r, const struct ri_rows_opts *o, int32_t k,
 	if (x->kind == RI_ROW_PROC) {
 		row.p = x->p;
 		row.fig = x->sum >= 0 ? &r->sums[x->sum] : &x->p->fig;
-		row.hist = &x->p->hist;
+		row.hist = x->p->hist;
 		row.has_kids = x->kid >= 0;
 		row.collapsed = x->collapsed;
 		row.expanded = o->all_threads || ri_rows_is_expanded(r, x->p->pid);
@@ -1005,6 +1018,8 @@ const struct ri_row *ri_rows_selected(const struct ri_rows *r)
 
 void ri_rows_free(struct ri_rows *r)
 {
+	size_t i;
+
 	free(r->v);
 	free(r->expanded);
 	free(r->collapsed);
@@ -1017,6 +1032,8 @@ void ri_rows_free(struct ri_rows *r)
 	free(r->members);
 	free(r->slots);
 	free(r->groups);
+	for (i = 0; i < r->ngh; i++)
+		free(r->gh[i].hist);
 	free(r->gh);
 	memset(r, 0, sizeof(*r));
 }

@@ -45,6 +45,12 @@ struct ri_source_opts {
 	const char *proc_root; /* procfs mount; NULL = /proc (tests use a fake tree) */
 	const struct ri_clocks *clocks; /* NULL = the system's (tests set others) */
 	bool verbose;         /* let libbpf talk */
+	/*
+	 * No thread rows are wanted (batch without -H): a source that can
+	 * may then deliver one live record per process (RI_F_PROC), its
+	 * threads summed where they are read, and say so in the drain.
+	 */
+	bool per_process;
 	/* Set when auto fell back to procfs: one line for stderr. */
 	char *warning;
 	size_t warning_len;
@@ -57,6 +63,8 @@ struct ri_taskbuf {
 };
 
 struct ri_task *ri_taskbuf_push(struct ri_taskbuf *b);
+/* Room for @more records past b->n, not zeroed; 0 or -ENOMEM. */
+int ri_taskbuf_reserve(struct ri_taskbuf *b, size_t more);
 void ri_taskbuf_free(struct ri_taskbuf *b);
 
 /* CPU time of one CPU, or of all, by kind (ns, from /proc/stat's ticks). */
@@ -110,6 +118,13 @@ struct ri_machine {
  */
 struct ri_drain {
 	struct ri_taskbuf live, exited;
+	/*
+	 * live holds one record per process (RI_F_PROC: the sums over its
+	 * live threads) instead of one per thread; exited is per thread as
+	 * ever. The exits were read before the live records: an exit in
+	 * this drain is never also in a live sum of it.
+	 */
+	bool per_process;
 	struct ri_machine machine;
 	uint64_t dropped;  /* cumulative events that could not be recorded */
 	uint64_t events;   /* cumulative events recorded (context switches) */

@@ -8,6 +8,16 @@
  * destroy. Every link is held by a file descriptor of this process and
  * nothing is pinned, so whatever way the process ends, the kernel detaches
  * and unloads everything.
+ *
+ * Two loaders for the same programs. The kernel-side one (a light
+ * skeleton, resource_image.lskel.h: a loader program does the CO-RE
+ * relocations and loads the rest inside the kernel) reads no BTF in user
+ * space: libbpf's own parses the kernel's 5.5 MB BTF twice over at once,
+ * which was most of the tool's memory peak at start-up. It serves tp_btf
+ * where the kernel has all the programs need (syscall programs, kernel-side
+ * CO-RE, the open-coded task iterators); everywhere else, for --btf, and
+ * for the raw_tp and kprobe fall-backs, libbpf's skeleton loads them. Once
+ * loaded, both are the same descriptors, which the drain uses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,16 +32,33 @@
 #include <bpf/libbpf.h>
 
 #include "procfs.h"
+#include "ringbuf.h"
 #include "source.h"
 #include "resource_image.skel.h"
+#include "resource_image.lskel.h"
 
 #define DEFAULT_EXIT_BUFFER (1u << 20) /* ~8,000 exits per tick */
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+/*
+ * Process records one round of the per-process walk holds (kernel memory:
+ * 176 bytes each); a machine with more processes takes more rounds.
+ */
+#define PROCS_PER_ROUND 4096u
 
 struct bpf_source {
 	struct ri_source base;
+	/* What loaded the programs: one of the two. */
 	struct resource_image_bpf *skel;
-	struct ring_buffer *rb;
+	struct ri_lite *lite;
+	/* The same whichever did: maps, iterator links (-1: none), globals. */
+	int exits_fd, stats_fd, chosen_fd, chosen_comm_fd, procs_fd;
+	int iter_fd, procs_iter_fd;
+	struct ri_iter_counts *counts;
+	struct ri_procs_round *round;
+	volatile __u32 *filter_on;
+	struct ri_ring rb;      /* the exits, mapped once (ringbuf.h) */
+	size_t rb_size;
+	struct ri_task wrapped; /* an exit record that wraps the ring's end */
 	struct ri_taskbuf *exited; /* where the ring buffer callback writes */
 	int ncpu;
 	__u64 *pcpu; /* one value per possible CPU, for per-CPU map reads */
@@ -44,6 +71,10 @@ struct bpf_source {
 	struct ri_source *procfs;
 	bool init_from_procfs;
 	long hz;
+	/* The per-process walk (ri_iter_procs), when wanted and loaded. */
+	bool want_procs;
+	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
+	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
 
 static bool verbose;
@@ -112,7 +143,7 @@ static int find_switch_symbol(char *sym, size_t len)
 	return found;
 }
 
-static int on_exit_record(void *ctx, void *data, size_t size)
+static int on_exit_record(void *ctx, const void *data, size_t size)
 {
 	struct bpf_source *s = ctx;
 	struct ri_task *t;
@@ -133,7 +164,7 @@ static uint64_t stat_sum(struct bpf_source *s, __u32 key)
 	uint64_t sum = 0;
 	int i;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &key, s->pcpu))
+	if (bpf_map_lookup_elem(s->stats_fd, &key, s->pcpu))
 		return 0;
 	for (i = 0; i < s->ncpu; i++)
 		sum += s->pcpu[i];
@@ -156,6 +187,53 @@ static int init_gap(struct bpf_source *s, const struct ri_iter_counts *c,
 }
 
 /*
+ * The same gap in a per-process drain: the init process's threads, as
+ * procfs shows them, summed into one record like the walk's.
+ */
+static int init_gap_process(struct bpf_source *s, const struct ri_iter_counts *c,
+			    struct ri_taskbuf *live, struct ri_machine *m)
+{
+	struct ri_taskbuf *th = &s->init_threads;
+	const struct ri_task *lead;
+	struct ri_task *r;
+	size_t i;
+	int err;
+
+	if (c->init_seen)
+		return 0;
+	s->init_from_procfs = true;
+	th->n = 0;
+	if ((err = ri_procfs_read_tgid(s->procfs, 1, th, m)) || !th->n)
+		return err;
+	lead = &th->v[0];
+	for (i = 0; i < th->n; i++)
+		if (th->v[i].pid == th->v[i].tgid)
+			lead = &th->v[i];
+	if (!(r = ri_taskbuf_push(live)))
+		return -ENOMEM;
+	*r = *lead;
+	r->cpu_ns = r->rchar = r->wchar = r->read_bytes = r->write_bytes = 0;
+	r->nvcsw = r->nivcsw = r->run_delay_ns = r->pcount = 0;
+	for (i = 0; i < th->n; i++) {
+		const struct ri_task *t = &th->v[i];
+
+		r->cpu_ns += t->cpu_ns;
+		r->rchar += t->rchar;
+		r->wchar += t->wchar;
+		r->read_bytes += t->read_bytes;
+		r->write_bytes += t->write_bytes;
+		r->nvcsw += t->nvcsw;
+		r->nivcsw += t->nivcsw;
+		r->run_delay_ns += t->run_delay_ns;
+		r->pcount += t->pcount;
+	}
+	r->start_ns = r->pstart_ns;
+	r->flags |= RI_F_PROC;
+	r->nthreads = (__u32)th->n;
+	return 0;
+}
+
+/*
  * procfs gives start times in clock ticks: give the exit snapshots of the
  * init process the same precision, or the model would take them for
  * other tasks that reuse the PIDs.
@@ -173,34 +251,26 @@ static void quantize_init_exits(struct bpf_source *s, struct ri_taskbuf *ex)
 	}
 }
 
-static int bpf_drain(struct ri_source *base, struct ri_drain *d)
+/*
+ * Runs the iterator of link @link_fd once, appending what it writes to @live:
+ * records are fixed-size and contiguous, read straight into the buffer.
+ */
+static int read_iter(int link_fd, struct ri_taskbuf *live)
 {
-	struct bpf_source *s = (struct bpf_source *)base;
-	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
-	struct ri_iter_counts *c = &s->skel->bss->counts;
-	size_t off = 0;
+	size_t off = live->n * sizeof(struct ri_task);
 	ssize_t r;
-	int fd;
+	int fd = bpf_iter_create(link_fd);
 
-	live->n = 0;
-	exited->n = 0;
-	memset(c, 0, sizeof(*c));
-	fd = bpf_iter_create(bpf_link__fd(s->skel->links.ri_iter));
 	if (fd < 0)
 		return -errno;
-	/* Records are fixed-size and contiguous: read straight into the buffer. */
 	for (;;) {
 		size_t cap = live->cap * sizeof(struct ri_task);
 
 		if (cap - off < sizeof(struct ri_task)) {
-			size_t n = live->n;
-
-			live->n = live->cap;
-			if (!ri_taskbuf_push(live)) {
+			if (ri_taskbuf_reserve(live, live->cap - live->n + 1)) {
 				close(fd);
 				return -ENOMEM;
 			}
-			live->n = n;
 			continue;
 		}
 		r = read(fd, (char *)live->v + off, cap - off);
@@ -214,6 +284,74 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	if (r < 0)
 		return -errno;
 	live->n = off / sizeof(struct ri_task);
+	return 0;
+}
+
+/*
+ * One record per process (ri_iter_procs), round after round while the
+ * kernel's list holds more processes than a round: each round fills the
+ * "procs" array, read back in one batch.
+ */
+static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
+{
+	struct ri_procs_round *rd = s->round;
+	int mfd = s->procs_fd, err;
+	__u32 start = 0, out, count;
+
+	do {
+		rd->start = start;
+		rd->n = rd->more = rd->next = 0;
+		/* The program writes nothing to read: reading runs it. */
+		if ((err = read_iter(s->procs_iter_fd, live)))
+			return err;
+		count = rd->n < PROCS_PER_ROUND ? rd->n : PROCS_PER_ROUND;
+		if (count) {
+			LIBBPF_OPTS(bpf_map_batch_opts, bo);
+
+			if (ri_taskbuf_reserve(live, count))
+				return -ENOMEM;
+			if (bpf_map_lookup_batch(mfd, NULL, &out, s->keys,
+						 live->v + live->n, &count, &bo) &&
+			    errno != ENOENT)
+				return -errno;
+			live->n += count;
+		}
+		if (rd->more && rd->next <= start)
+			return -EIO; /* no progress: never loop */
+		start = rd->next;
+	} while (rd->more);
+	return 0;
+}
+
+static int bpf_drain(struct ri_source *base, struct ri_drain *d)
+{
+	struct bpf_source *s = (struct bpf_source *)base;
+	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
+	struct ri_iter_counts *c = s->counts;
+	bool per_process = s->procs_iter_fd >= 0;
+	int r;
+
+	live->n = 0;
+	exited->n = 0;
+	memset(c, 0, sizeof(*c));
+	s->exited = exited;
+	d->per_process = per_process;
+	if (per_process) {
+		/*
+		 * Exits first: a thread pushes its final counters after it
+		 * has left the live sums, so none read here is also in the
+		 * walk that follows (one that exits during the walk comes
+		 * with the next drain, and its slice with it).
+		 */
+		r = (int)ri_ring_consume(&s->rb, on_exit_record, s, &s->wrapped,
+					 sizeof(s->wrapped));
+		if (r < 0)
+			return r;
+		if ((r = read_procs(s, live)))
+			return r;
+	} else if ((r = read_iter(s->iter_fd, live))) {
+		return r;
+	}
 	/*
 	 * The clocks of the snapshot: the iterator's estimate of a running
 	 * task's time is as of now, give or take the walk itself.
@@ -223,13 +361,17 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	d->machine.nr_threads = c->threads;
 	d->machine.nr_kthreads = c->kthreads;
 	d->machine.flags |= RI_MACH_TASKS;
-	if ((r = init_gap(s, c, live, &d->machine)))
-		return (int)r;
+	r = per_process ? init_gap_process(s, c, live, &d->machine) :
+			  init_gap(s, c, live, &d->machine);
+	if (r)
+		return r;
 
-	s->exited = exited;
-	r = ring_buffer__consume(s->rb);
-	if (r < 0)
-		return (int)r;
+	if (!per_process) {
+		r = (int)ri_ring_consume(&s->rb, on_exit_record, s, &s->wrapped,
+					 sizeof(s->wrapped));
+		if (r < 0)
+			return r;
+	}
 	if (s->init_from_procfs)
 		quantize_init_exits(s, exited);
 	sum_counters(s, d);
@@ -252,20 +394,20 @@ static int map_clear(int fd, size_t keysz)
 static int bpf_set_filter(struct ri_source *base, const struct ri_filter *f)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
-	int pfd = bpf_map__fd(s->skel->maps.chosen);
-	int nfd = bpf_map__fd(s->skel->maps.chosen_comm);
+	int pfd = s->chosen_fd;
+	int nfd = s->chosen_comm_fd;
 	__u8 one = 1;
 	size_t i;
 	int err;
 
 	if (!f || (!f->ntgids && !f->nnames)) {
-		s->skel->bss->filter_on = 0;
+		*s->filter_on = 0;
 		map_clear(pfd, sizeof(__u32));
 		map_clear(nfd, RI_COMM_LEN);
 		return ri_source_set_filter(s->procfs, f);
 	}
 	/* Widen first, then narrow, so a chosen task is never missed. */
-	s->skel->bss->filter_on = 0;
+	*s->filter_on = 0;
 	if ((err = map_clear(pfd, sizeof(__u32))) || (err = map_clear(nfd, RI_COMM_LEN)))
 		return err;
 	for (i = 0; i < f->ntgids; i++) {
@@ -281,7 +423,7 @@ static int bpf_set_filter(struct ri_source *base, const struct ri_filter *f)
 		if (bpf_map_update_elem(nfd, k, &one, BPF_ANY))
 			return -errno;
 	}
-	s->skel->bss->filter_on = 1;
+	*s->filter_on = 1;
 	return ri_source_set_filter(s->procfs, f);
 }
 
@@ -289,10 +431,16 @@ static void bpf_close(struct ri_source *base)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
 
-	ring_buffer__free(s->rb);
-	resource_image_bpf__destroy(s->skel); /* detaches every link */
+	ri_ring_unmap(&s->rb);
+	/* Closing every descriptor detaches every link. */
+	if (s->procs_iter_fd >= 0)
+		close(s->procs_iter_fd);
+	ri_lite__destroy(s->lite);
+	resource_image_bpf__destroy(s->skel);
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	ri_taskbuf_free(&s->init_threads);
+	free(s->keys);
 	free(s->pcpu);
 	free(s);
 }
@@ -314,17 +462,91 @@ static size_t ring_size(size_t want)
 	return sz;
 }
 
+static int open_ring(struct bpf_source *s, char *why, size_t whylen)
+{
+	int err;
+
+	err = ri_ring_map(&s->rb, s->exits_fd, s->rb_size);
+	if (err)
+		snprintf(why, whylen, "ring buffer failed: %s", strerror(-err));
+	return err;
+}
+
 /*
- * One attempt with one switch program. Returns 0, or a negative errno with
- * what went wrong in @why.
+ * The per-process walk (program @prog_fd, whichever loader loaded it)
+ * runs on one task, the tool's own, whatever the number of tasks. Its
+ * link is ours to close. Without it (an older kernel, or a kernel that
+ * refuses the link) ri_iter serves alone.
  */
-static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
-		     enum ri_probe p, char *why, size_t whylen)
+static void attach_procs(struct bpf_source *s, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	union bpf_iter_link_info li;
+
+	memset(&li, 0, sizeof(li));
+	li.task.tid = (__u32)getpid();
+	lo.iter_info = &li;
+	lo.iter_info_len = sizeof(li);
+	s->procs_iter_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, &lo);
+	if (s->procs_iter_fd < 0 && verbose)
+		fprintf(stderr, "resource_image: per-process walk not attached (%s): "
+				"reading every task\n", strerror(errno));
+}
+
+/*
+ * tp_btf through the kernel-side loader: no BTF read here. Fails where
+ * the kernel lacks anything the programs need; the caller then loads them
+ * with libbpf.
+ */
+static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
+		    char *why, size_t whylen)
+{
+	struct ri_lite *l = ri_lite__open();
+	int err;
+
+	if (!l) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	s->lite = l;
+	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
+	l->maps.exits.max_entries = (__u32)s->rb_size;
+	l->maps.procs.max_entries = PROCS_PER_ROUND;
+	l->rodata->procs_cap = PROCS_PER_ROUND;
+	l->rodata->procs_anchor = (__u32)getpid();
+	err = ri_lite__load(l);
+	if (err) {
+		err = err < 0 ? err : -EINVAL;
+		snprintf(why, whylen, "kernel-side load failed: %s", strerror(-err));
+		return err;
+	}
+	if (ri_lite__ri_switch_btf__attach(l) <= 0 || ri_lite__ri_iter__attach(l) <= 0) {
+		err = -errno;
+		snprintf(why, whylen, "attach failed: %s", strerror(-err));
+		return err;
+	}
+	if (s->want_procs)
+		attach_procs(s, l->progs.ri_iter_procs.prog_fd);
+	s->exits_fd = l->maps.exits.map_fd;
+	s->stats_fd = l->maps.stats.map_fd;
+	s->chosen_fd = l->maps.chosen.map_fd;
+	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
+	s->procs_fd = l->maps.procs.map_fd;
+	s->iter_fd = l->links.ri_iter_fd;
+	s->counts = &l->bss->counts;
+	s->round = &l->bss->procs_round;
+	s->filter_on = &l->bss->filter_on;
+	return open_ring(s, why, whylen);
+}
+
+/*
+ * Opens the object and sets it up for switch program @p: sizes, the one
+ * switch program that loads, and the per-process walk if @procs.
+ */
+static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
+		       enum ri_probe p, bool procs, char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	struct bpf_program *sw = NULL;
-	struct bpf_link *link;
-	char sym[256];
 	int err;
 
 	if (o->btf_path)
@@ -335,14 +557,37 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "open failed: %s", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(s->skel->maps.exits,
-				 (__u32)ring_size(o->exit_buffer ? o->exit_buffer :
-								   DEFAULT_EXIT_BUFFER));
+	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
+	bpf_map__set_max_entries(s->skel->maps.exits, (__u32)s->rb_size);
 	if (p == RI_PROBE_RAW_TP)
 		s->skel->rodata->raw_state_arg = switch_has_state_arg(o->btf_path);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
+	bpf_program__set_autoload(s->skel->progs.ri_iter_procs, procs);
+	if (procs) {
+		s->skel->rodata->procs_cap = PROCS_PER_ROUND;
+		s->skel->rodata->procs_anchor = (__u32)getpid();
+		bpf_map__set_max_entries(s->skel->maps.procs, PROCS_PER_ROUND);
+	}
+	return 0;
+}
+
+/*
+ * One attempt with one switch program. Returns 0, or a negative errno with
+ * what went wrong in @why.
+ */
+static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
+		     enum ri_probe p, char *why, size_t whylen)
+{
+	struct bpf_program *sw = NULL;
+	struct bpf_link *link;
+	bool procs = s->want_procs;
+	char sym[256];
+	int err;
+
+	if ((err = open_object(s, o, p, procs, why, whylen)))
+		return err;
 	if (p == RI_PROBE_KPROBE) {
 		err = find_switch_symbol(sym, sizeof(sym));
 		if (err) {
@@ -353,6 +598,21 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 
 	err = resource_image_bpf__load(s->skel);
+	if (err && procs) {
+		/*
+		 * The per-process walk needs the open-coded task iterators
+		 * (6.7+): where the kernel refuses it, load the rest alone.
+		 */
+		if (verbose)
+			fprintf(stderr, "resource_image: per-process walk refused "
+					"(%s): reading every task\n", strerror(-err));
+		resource_image_bpf__destroy(s->skel);
+		s->skel = NULL;
+		procs = false;
+		if ((err = open_object(s, o, p, procs, why, whylen)))
+			return err;
+		err = resource_image_bpf__load(s->skel);
+	}
 	if (err) {
 		snprintf(why, whylen, "load failed: %s", strerror(-err));
 		return err;
@@ -390,22 +650,40 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "task iterator failed: %s", strerror(-err));
 		return err;
 	}
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s,
-				 NULL);
-	if (!s->rb) {
-		err = -errno;
-		snprintf(why, whylen, "ring buffer failed: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	if (procs)
+		attach_procs(s, bpf_program__fd(s->skel->progs.ri_iter_procs));
+	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
+	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
+	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
+	s->chosen_comm_fd = bpf_map__fd(s->skel->maps.chosen_comm);
+	s->procs_fd = bpf_map__fd(s->skel->maps.procs);
+	s->iter_fd = bpf_link__fd(s->skel->links.ri_iter);
+	s->counts = &s->skel->bss->counts;
+	s->round = &s->skel->bss->procs_round;
+	s->filter_on = &s->skel->bss->filter_on;
+	return open_ring(s, why, whylen);
 }
 
 static void undo(struct bpf_source *s)
 {
-	ring_buffer__free(s->rb);
-	s->rb = NULL;
+	ri_ring_unmap(&s->rb);
+	if (s->procs_iter_fd >= 0)
+		close(s->procs_iter_fd);
+	s->procs_iter_fd = -1;
+	ri_lite__destroy(s->lite);
+	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
 	s->skel = NULL;
+}
+
+/* -v: how the programs were loaded and what a drain walks. */
+static void say_loaded(const struct bpf_source *s)
+{
+	if (verbose)
+		fprintf(stderr, "resource_image: %s loaded by %s; each drain walks %s\n",
+			s->base.probe, s->lite ? "the kernel (no BTF read here)" : "libbpf",
+			s->procs_iter_fd >= 0 ? "processes (threads summed in the kernel)" :
+						"every task");
 }
 
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
@@ -456,8 +734,13 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	s->hz = sysconf(_SC_CLK_TCK);
 	if (s->hz <= 0)
 		s->hz = 100;
+	if (o->per_process) {
+		s->keys = calloc(PROCS_PER_ROUND, sizeof(*s->keys));
+		s->want_procs = s->keys != NULL;
+	}
 	ret = ri_source_procfs_open(o, &s->procfs, err, errlen);
 	if (ret) {
+		free(s->keys);
 		free(s->pcpu);
 		free(s);
 		return ret;
@@ -466,12 +749,26 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	if (ret) {
 		snprintf(err, errlen, "/proc/stat unreadable: %s", strerror(-ret));
 		ri_source_close(s->procfs);
+		free(s->keys);
 		free(s->pcpu);
 		free(s);
 		return ret;
 	}
 
+	s->procs_iter_fd = -1;
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
+	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path) {
+		ret = try_lite(s, o, why, sizeof(why));
+		if (!ret) {
+			s->base.probe = ri_probe_name(RI_PROBE_TP_BTF);
+			*out = &s->base;
+			say_loaded(s);
+			return 0;
+		}
+		if (verbose)
+			fprintf(stderr, "resource_image: %s; loading with libbpf\n", why);
+		undo(s);
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (o->probe != RI_PROBE_AUTO && o->probe != order[i])
 			continue;
@@ -479,6 +776,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		if (!ret) {
 			s->base.probe = ri_probe_name(order[i]);
 			*out = &s->base;
+			say_loaded(s);
 			return 0;
 		}
 		undo(s);
@@ -497,6 +795,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		err[used - 1] = '\0';
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	free(s->keys);
 	free(s->pcpu);
 	free(s);
 	return ret;

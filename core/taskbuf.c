@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The task buffers every source fills: grown geometrically, then reused. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "source.h"
 
+int ri_taskbuf_reserve(struct ri_taskbuf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	struct ri_task *v;
+
+	if (b->n + more <= b->cap)
+		return 0;
+	while (cap < b->n + more)
+		cap *= 2;
+	v = realloc(b->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
+	b->cap = cap;
+	return 0;
+}
+
 struct ri_task *ri_taskbuf_push(struct ri_taskbuf *b)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		struct ri_task *v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (b->n == b->cap && ri_taskbuf_reserve(b, 1))
+		return NULL;
 	memset(&b->v[b->n], 0, sizeof(b->v[0]));
 	return &b->v[b->n++];
 }

@@ -53,6 +53,9 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	pr->cgroup_id = r->cgroup_id;
 	memcpy(pr->comm, r->comm, RI_COMM_LEN);
 	pr->comm[RI_COMM_LEN - 1] = '\0';
+	if (!pr->hist)
+		pr->hist = ri_hist_new(m->opts.hist_len ? m->opts.hist_len : RI_HIST_LEN,
+				       m->opts.hist_metrics, false);
 	if (in_table) {
 		if (ri_pidtab_put(&p->procs, r->tgid, pr)) {
 			ri_pool_put_proc(p, pr);
@@ -68,7 +71,7 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	return pr;
 }
 
-static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
+struct ri_proc *ri_proc_get(struct ri_model *m, const struct ri_task *r)
 {
 	struct ri_model_priv *p = m->priv;
 	struct ri_proc *pr = ri_pidtab_get(&p->procs, r->tgid);
@@ -90,8 +93,7 @@ static struct ri_proc *proc_get(struct ri_model *m, const struct ri_task *r)
 	return proc_new(m, r, true);
 }
 
-static void thread_mark_exited(struct ri_model *m, struct ri_thread *t,
-			       double when)
+void ri_thread_mark_exited(struct ri_model *m, struct ri_thread *t, double when)
 {
 	struct ri_model_priv *p = m->priv;
 
@@ -119,11 +121,41 @@ static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
 	return NULL;
 }
 
+/* The counters of a snapshot that the model subtracts. */
+void ri_counts_of(struct ri_counts *c, const struct ri_task *r)
+{
+	c->cpu_ns = r->cpu_ns;
+	c->rchar = r->rchar;
+	c->wchar = r->wchar;
+	c->read_bytes = r->read_bytes;
+	c->write_bytes = r->write_bytes;
+	c->nvcsw = r->nvcsw;
+	c->nivcsw = r->nivcsw;
+	c->run_delay_ns = r->run_delay_ns;
+	c->pcount = r->pcount;
+	c->rss_pages = r->rss_pages;
+}
+
+/*
+ * A thread's ring, when thread rows are drawn: the width of a sparkline,
+ * of 8-bit samples (a sparkline has 8 levels; only processes have the
+ * detail panel's tall graphs and their figures).
+ */
+static void thread_ring(struct ri_model *m, struct ri_thread *t)
+{
+	size_t n = m->opts.thread_hist_len ? m->opts.thread_hist_len :
+		   m->opts.hist_len	   ? m->opts.hist_len :
+					     RI_HIST_LEN;
+
+	if (m->opts.thread_history && !t->hist)
+		t->hist = ri_hist_new(n, RI_HIST_ALL, true);
+}
+
 static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 				    bool in_table)
 {
 	struct ri_model_priv *p = m->priv;
-	struct ri_proc *pr = proc_get(m, r);
+	struct ri_proc *pr = ri_proc_get(m, r);
 	struct ri_thread *t;
 
 	if (!pr)
@@ -137,6 +169,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	t->tid = (pid_t)r->pid;
 	t->start_ns = r->start_ns;
 	t->proc = pr;
+	thread_ring(m, t);
 	t->next = pr->threads;
 	if (pr->threads)
 		pr->threads->prev = t;
@@ -152,7 +185,7 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	if (p->primed && r->start_ns >= p->baseline_ns)
 		memset(&t->last, 0, sizeof(t->last));
 	else
-		t->last = *r;
+		ri_counts_of(&t->last, r);
 	return t;
 }
 
@@ -169,11 +202,11 @@ static struct ri_thread *thread_get(struct ri_model *m, const struct ri_task *r)
 	if (t && r->start_ns < t->start_ns)
 		return thread_new(m, r, false);
 	if (t)
-		thread_mark_exited(m, t, m->time);
+		ri_thread_mark_exited(m, t, m->time);
 	return thread_new(m, r, true);
 }
 
-static uint64_t delta(__u64 *last, __u64 now)
+static uint64_t delta(uint64_t *last, uint64_t now)
 {
 	uint64_t d = 0;
 
@@ -188,20 +221,32 @@ static uint64_t delta(__u64 *last, __u64 now)
 	return d;
 }
 
-static void thread_account(struct ri_model *m, struct ri_thread *t,
-			   const struct ri_task *r)
+void ri_thread_account_counts(struct ri_thread *t, const struct ri_counts *now)
 {
 	struct ri_fig *f = &t->fig;
 
-	f->cpu_ns += delta(&t->last.cpu_ns, r->cpu_ns);
-	f->io_rd += delta(&t->last.rchar, r->rchar);
-	f->io_wr += delta(&t->last.wchar, r->wchar);
-	f->disk_rd += delta(&t->last.read_bytes, r->read_bytes);
-	f->disk_wr += delta(&t->last.write_bytes, r->write_bytes);
-	f->vcsw += delta(&t->last.nvcsw, r->nvcsw);
-	f->ivcsw += delta(&t->last.nivcsw, r->nivcsw);
-	f->wait_ns += delta(&t->last.run_delay_ns, r->run_delay_ns);
-	f->nsched += delta(&t->last.pcount, r->pcount);
+	f->cpu_ns += delta(&t->last.cpu_ns, now->cpu_ns);
+	f->io_rd += delta(&t->last.rchar, now->rchar);
+	f->io_wr += delta(&t->last.wchar, now->wchar);
+	f->disk_rd += delta(&t->last.read_bytes, now->read_bytes);
+	f->disk_wr += delta(&t->last.write_bytes, now->write_bytes);
+	f->vcsw += delta(&t->last.nvcsw, now->nvcsw);
+	f->ivcsw += delta(&t->last.nivcsw, now->nivcsw);
+	f->wait_ns += delta(&t->last.run_delay_ns, now->run_delay_ns);
+	f->nsched += delta(&t->last.pcount, now->pcount);
+	f->cpu_total_ns = t->last.cpu_ns;
+	t->last.rss_pages = now->rss_pages;
+	t->counted = true;
+}
+
+void ri_thread_account(struct ri_model *m, struct ri_thread *t,
+		       const struct ri_task *r)
+{
+	struct ri_fig *f = &t->fig;
+	struct ri_counts now;
+
+	ri_counts_of(&now, r);
+	ri_thread_account_counts(t, &now);
 	/*
 	 * No run-queue accounting: the field is not in this kernel, or it is
 	 * but nothing fills it (5.10 with delay accounting and schedstats
@@ -209,7 +254,6 @@ static void thread_account(struct ri_model *m, struct ri_thread *t,
 	 * switches without a single pcount say so: n/a, never a fake 0.
 	 */
 	f->wait_na = (r->flags & RI_F_NO_SCHED) || (!r->pcount && (r->nvcsw || r->nivcsw));
-	f->cpu_total_ns = t->last.cpu_ns;
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
 	t->state = (char)r->state;
@@ -228,10 +272,8 @@ static void thread_account(struct ri_model *m, struct ri_thread *t,
 	}
 	memcpy(t->comm, r->comm, RI_COMM_LEN);
 	t->comm[RI_COMM_LEN - 1] = '\0';
-	t->last.rss_pages = r->rss_pages;
 	t->seen_tick = m->tick;
 	t->missing = 0;
-	t->counted = true;
 }
 
 static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
@@ -287,6 +329,19 @@ static void proc_drop(struct ri_model *m, struct ri_proc *pr)
 	ri_pool_put_proc(m->priv, pr);
 }
 
+void ri_fig_reset(struct ri_fig *f)
+{
+	uint64_t total = f->cpu_total_ns;
+	int cpu = f->cpu;
+	bool na = f->disk_na, wna = f->wait_na;
+
+	memset(f, 0, sizeof(*f));
+	f->cpu_total_ns = total;
+	f->cpu = cpu;
+	f->disk_na = na;
+	f->wait_na = wna;
+}
+
 /* Start of a tick: last interval's figures go, lingering exits age. */
 void ri_tick_begin(struct ri_model *m)
 {
@@ -299,23 +354,18 @@ void ri_tick_begin(struct ri_model *m)
 		for (t = pr->threads; t; t = tn) {
 			tn = t->next;
 			t->counted = false;
-			if (t->exited && ++t->gone_ticks > linger) {
+			/*
+			 * A whole process's node stays a tick longer, hidden,
+			 * for an exit of one of its threads read late.
+			 */
+			if (t->exited && ++t->gone_ticks > linger + t->whole) {
 				thread_drop(m, t);
 				continue;
 			}
-			if (!t->exited) {
-				uint64_t total = t->fig.cpu_total_ns;
-				int cpu = t->fig.cpu;
-				bool na = t->fig.disk_na, wna = t->fig.wait_na;
-
-				memset(&t->fig, 0, sizeof(t->fig));
-				t->fig.cpu_total_ns = total;
-				t->fig.cpu = cpu;
-				t->fig.disk_na = na;
-				t->fig.wait_na = wna;
-			}
+			if (!t->exited)
+				ri_fig_reset(&t->fig);
 		}
-		if (pr->exited && ++pr->gone_ticks > linger &&
+		if (pr->exited && ++pr->gone_ticks > linger + pr->whole &&
 		    !(m->opts.keep_chosen && ri_model_has_choice(m) && pr->chosen))
 			proc_drop(m, pr);
 	}
@@ -329,9 +379,11 @@ static void reap_missing(struct ri_model *m)
 
 	for (pr = m->priv->all; pr; pr = pr->all_next)
 		for (t = pr->threads; t; t = t->next)
-			if (!t->exited && t->seen_tick != m->tick &&
+			if (t->whole)
+				ri_perproc_reap(m, t);
+			else if (!t->exited && t->seen_tick != m->tick &&
 			    ++t->missing > m->opts.missing_grace) {
-				thread_mark_exited(m, t, m->time);
+				ri_thread_mark_exited(m, t, m->time);
 				t->counted = true;
 			}
 }
@@ -389,12 +441,12 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			continue;
 		t->fig.rss_bytes = f->rss_bytes;
 		fig_rates(&t->fig, dt, m->mem_total);
-		if (dt > 0 && m->opts.thread_history)
-			ri_hist_sample(&t->hist, &t->fig);
+		if (dt > 0)
+			ri_hist_sample(t->hist, &t->fig); /* NULL: none kept */
 	}
 	if (dt > 0 && (any || alive)) {
-		ri_hist_sample(&pr->hist, f);
-		pr->rss_still = pr->hist.len > 1 && f->rss_bytes == pr->last_rss ?
+		ri_hist_sample(pr->hist, f);
+		pr->rss_still = ri_hist_len(pr->hist) > 1 && f->rss_bytes == pr->last_rss ?
 					pr->rss_still + 1 : 1;
 		pr->last_rss = f->rss_bytes;
 		/*
@@ -402,7 +454,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		 * process's life ends in a plunge. It keeps the one it had.
 		 */
 		if (alive)
-			ri_growth_update(&pr->hist, pr->rss_still,
+			ri_growth_update(pr->hist, pr->rss_still,
 					 m->opts.growth_window_s > 0 ?
 						 m->opts.growth_window_s :
 						 RI_GROWTH_WINDOW_S,
@@ -415,11 +467,21 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		for (t = pr->threads; t; t = t->next)
 			if (t->exit_time > pr->exit_time)
 				pr->exit_time = t->exit_time;
-		if (pr->in_table) {
+		/*
+		 * A whole process stays findable while it lingers: a late exit
+		 * of one of its threads must find it, not make a new one.
+		 */
+		if (pr->in_table && !pr->whole) {
 			ri_pidtab_del(&m->priv->procs, (uint32_t)pr->pid);
 			pr->in_table = false;
 		}
 	}
+}
+
+double ri_exit_time(const struct ri_drain *d, const struct ri_task *r)
+{
+	return d->unix_time -
+	       (double)(d->clock_ns > r->exit_ns ? d->clock_ns - r->exit_ns : 0) * 1e-9;
 }
 
 void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
@@ -428,10 +490,15 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 	struct ri_thread *t;
 	size_t i;
 
+	if (d->per_process) {
+		ri_perproc_account(m, d);
+		reap_missing(m);
+		return;
+	}
 	for (i = 0; i < live->n; i++) {
 		t = thread_get(m, &live->v[i]);
 		if (t)
-			thread_account(m, t, &live->v[i]);
+			ri_thread_account(m, t, &live->v[i]);
 	}
 	for (i = 0; i < exited->n; i++) {
 		const struct ri_task *r = &exited->v[i];
@@ -439,12 +506,9 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 		t = thread_get(m, r);
 		if (!t)
 			continue;
-		thread_account(m, t, r);
+		ri_thread_account(m, t, r);
 		t->last.rss_pages = 0;
-		thread_mark_exited(m, t,
-				   d->unix_time - (double)(d->clock_ns > r->exit_ns ?
-								   d->clock_ns - r->exit_ns :
-								   0) * 1e-9);
+		ri_thread_mark_exited(m, t, ri_exit_time(d, r));
 	}
 	reap_missing(m);
 }

@@ -101,12 +101,12 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 
 	if (w < 10)
 		w = 10;
-	spark_range(&p->hist, m, n, &mn, &mx);
+	spark_range(p->hist, m, n, &mn, &mx);
 	scale(m, mn, mx, &lo, &hi);
 	put_str(y, 0, LABEL_W, spark_metric_name(m), v->attr[role] | A_BOLD,
 		false);
-	spark_draw_tall(v, &p->hist, m, n, y, LABEL_W, w, gh, lo, hi);
-	fmt_value(now, sizeof(now), m, n ? ri_hist_get(&p->hist, m, 0) : 0);
+	spark_draw_tall(v, p->hist, m, n, y, LABEL_W, w, gh, lo, hi);
+	fmt_value(now, sizeof(now), m, n ? ri_hist_get(p->hist, m, 0) : 0);
 	fmt_value(mnb, sizeof(mnb), m, mn);
 	fmt_value(mxb, sizeof(mxb), m, mx);
 	snprintf(st, sizeof(st), " now %6s min %6s max %6s", now, mnb, mxb);
@@ -122,7 +122,7 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 		double per_min = gr->bps * 60;
 		int x = LABEL_W + w + 35;
 
-		if (p->hist.len >= 3) {
+		if (ri_hist_len(p->hist) >= 3) {
 			fmt_growth(g, sizeof(g), per_min);
 			if (gr->growing)
 				snprintf(g + strlen(g), sizeof(g) - strlen(g), " steady");
@@ -189,7 +189,7 @@ static void time_axis(struct tui *v, size_t n, int y)
 
 static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 {
-	size_t n = p->hist.len;
+	size_t n = ri_hist_len(p->hist);
 	double span = n * (v->m->interval_s > 0 ? v->m->interval_s : v->delay);
 	char title[224], name[64], wait[64];
 	int i;

@@ -58,9 +58,23 @@ int main(int argc, char **argv)
 		mo.src.exit_buffer = o.exit_buffer;
 		mo.src.btf_path = o.btf_path;
 		mo.src.verbose = o.verbose;
+		/*
+		 * Without -H no thread row is printed: sum them in the kernel,
+		 * unless a recording (replayed later with its threads) or the
+		 * exporter's thread series need every thread.
+		 */
+		mo.src.per_process = !o.threads && !o.record && !o.metrics_threads;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
-		mo.model.thread_history = o.threads;
+		/*
+		 * Batch draws no history: processes keep only the RSS the
+		 * growth fit (-s growth, GROWTH, alerts) reads, threads nothing.
+		 */
+		mo.model.thread_history = false;
+		mo.model.hist_metrics = RI_HIST_METRIC(RI_M_MEM);
+		mo.model.hist_len = (size_t)((o.growth_window > 0 ? o.growth_window :
+								     RI_GROWTH_WINDOW_S) /
+					     o.delay) + 3;
 		mo.model.growth_window_s = o.growth_window;
 		mo.alerts = &o.alerts;
 		return ri_batch_run(&o, &mo);

@@ -76,7 +76,7 @@ const char *spark_metric_name(enum ri_metric m)
 void spark_range(const struct ri_hist *h, enum ri_metric m, size_t samples,
 		 double *mn, double *mx)
 {
-	size_t i, n = samples < h->len ? samples : h->len;
+	size_t i, len = ri_hist_len(h), n = samples < len ? samples : len;
 
 	*mn = 0;
 	*mx = 0;
@@ -97,7 +97,7 @@ static double bucket_max(const struct ri_hist *h, enum ri_metric m,
 	double best = 0;
 	size_t i;
 
-	for (i = ago; i < ago + k && i < h->len; i++) {
+	for (i = ago; i < ago + k && i < ri_hist_len(h); i++) {
 		double x = ri_hist_get(h, m, i);
 
 		if (x > best)

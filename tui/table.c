@@ -25,7 +25,6 @@
 #define COMM_MIN 12
 #define COMM_MAX 28
 #define SPARK_MIN 8
-#define SPARK_MAX 60
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,

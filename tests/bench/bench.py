@@ -12,9 +12,20 @@
      load, run one after the other.  Targets at 10,000 threads:
      `resource_image -b -H` at most 1/10 of `top -H -b`, and process mode
      `resource_image -b` no more than `top -b`.
-  3. Peak RSS of each of them (VmHWM, last seen before the exit).
+  3. Peak RSS of each of them (VmHWM, last seen before the exit), and
+     the steady RSS (VmRSS, last seen before the exit).  Target at 10,000
+     threads: process mode `resource_image -b` at most 8 MiB steady.
+     On the idle machine first: the peak RSS of start-up (loading the
+     probe included) and the steady RSS after it, next to top's.
+     Target: start-up peak at most 10 MiB.
   4. The metrics endpoint: per-tick CPU with and without --listen, and
      per-scrape CPU (tests/bench/bench_metrics.py says how).
+  5. The interactive tool next to htop, every thread shown, in tmux
+     (tests/bench/tui_cost.py): CPU per second and steady RSS at 1,000
+     and 10,000 threads.  Targets at 10,000: at most htop's.
+  Further parts are modules of tests/bench/ that bench.py imports and
+  calls with its Bench (see there): each adds its section of the report
+  and its targets.
 
 Every figure is the median of several rounds; targets are printed as
 ratios with MET / NOT MET, and nothing here fails on absolute times.
@@ -37,8 +48,10 @@ when missing or older than their sources.
 
 Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
 workload programs); the defaults are tests/lib/rilib.py's.
-Options: --quick (fewer, shorter rounds: a smoke test), --only probe|refresh|metrics.
-Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat.
+Options: --quick (fewer, shorter rounds: a smoke test), --only PART (probe,
+refresh, startup, metrics, tui, record).
+Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat;
+tmux and htop for part 5.
 """
 
 import argparse
@@ -53,9 +66,11 @@ import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rilib  # noqa: E402
-import bench_metrics  # noqa: E402
-import bench_record  # noqa: E402
+import bench_metrics  # noqa: E402  part 4: the metrics endpoint
+import tui_cost  # noqa: E402  part 5: the TUI next to htop
+import bench_record  # noqa: E402  part 6: recording and replay
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -316,6 +331,11 @@ def cpu_ns(pid):
 vm_hwm_kib = rilib.vm_hwm_kib
 
 
+def vm_rss_kib(pid):
+    """RSS of the process now (VmRSS), KiB; None once gone."""
+    return rilib.status_kib(pid, "VmRSS")
+
+
 def split_refreshes(samples):
     """CPU (ns) at the start of each idle gap between refreshes."""
     gaps = []
@@ -337,7 +357,7 @@ def run_measured(argv, bursts, env, timeout):
     """Runs one tool to completion; it is expected to show @bursts bursts
     of CPU (start-up and first sample, then one per refresh). Returns
     (ms per refresh, refreshes measured, peak RSS KiB, total CPU ms,
-    start-up CPU ms (up to the first gap), exact)
+    start-up CPU ms (up to the first gap), exact, steady RSS KiB)
     or raises RuntimeError. When the idle gaps do not split the run into
     the expected bursts (a refresh that outlasts its interval on a busy
     machine), the figure falls back to the whole run's CPU over every
@@ -351,7 +371,7 @@ def run_measured(argv, bursts, env, timeout):
                   env=env)
         samples = []
         end = time.monotonic() + timeout
-        status = ru = hwm = None
+        status = ru = hwm = rss = None
         while True:
             wpid, status, ru = os.wait4(p.pid, os.WNOHANG)
             if wpid == p.pid:
@@ -364,6 +384,9 @@ def run_measured(argv, bursts, env, timeout):
             h = vm_hwm_kib(p.pid)
             if h is not None:
                 hwm = max(h, hwm or 0)
+            r = vm_rss_kib(p.pid)
+            if r is not None:
+                rss = r
             if time.monotonic() > end:
                 stop(p, signal.SIGKILL)
                 raise RuntimeError("timed out")
@@ -375,9 +398,9 @@ def run_measured(argv, bursts, env, timeout):
     gaps = split_refreshes(samples)
     total_ms = (ru.ru_utime + ru.ru_stime) * 1000
     if len(gaps) != bursts - 1:
-        return total_ms / bursts, bursts, hwm, total_ms, None, False
+        return total_ms / bursts, bursts, hwm, total_ms, None, False, rss
     return ((gaps[-1] - gaps[0]) / 1e6 / (len(gaps) - 1), len(gaps) - 1, hwm, total_ms,
-            gaps[0] / 1e6, True)
+            gaps[0] / 1e6, True, rss)
 
 
 def tools(ri, n):
@@ -417,6 +440,34 @@ def start_threads(wl, count):
     return p
 
 
+def startup_cost(args, ri):
+    """Part 3, on the idle machine: {tool: {'hwm', 'steady', 'rounds'}} of
+    short runs (start-up and two refreshes), next to top's."""
+    home = tempfile.mkdtemp(prefix="ri-bench-home-")
+    env = dict(os.environ, HOME=home, LC_ALL="C", LANG="C", TERM="dumb")
+    runs = (("ri -b", [ri, "-b", "-d", "1", "-n", "2"]),
+            ("top -b", ["top", "-b", "-d", "1", "-n", "2"]))
+    rows = {name: [] for name, _ in runs}
+    try:
+        for rnd in range(args.rounds):
+            for name, argv in runs:
+                if not (shutil.which(argv[0]) or os.path.exists(argv[0])):
+                    continue
+                try:
+                    _, _, hwm, _, _, _, steady = run_measured(argv, 3, env, 60)
+                except RuntimeError as e:
+                    log(f"  round {rnd + 1}/{args.rounds} {LABEL[name]:30s} failed: {e}")
+                    continue
+                rows[name].append((hwm, steady))
+                log(f"  round {rnd + 1}/{args.rounds} idle   {LABEL[name]:30s} peak RSS "
+                    f"{fmt(hwm and hwm / 1024, '.1f')} MiB, steady "
+                    f"{fmt(steady and steady / 1024, '.1f')} MiB")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return {name: {"hwm": median([x[0] for x in r]), "steady": median([x[1] for x in r]),
+                   "rounds": len(r)} for name, r in rows.items() if r}
+
+
 def refresh_cost(args, ri, wl):
     """Part 2 and 3. Returns {threads: {tool: dict}}."""
     home = tempfile.mkdtemp(prefix="ri-bench-home-")   # no user toprc
@@ -435,20 +486,22 @@ def refresh_cost(args, ri, wl):
                     k = rnd % len(tl)
                     for name, argv, bursts in tl[k:] + tl[:k]:
                         try:
-                            ms, nref, rss, tot, start, exact = run_measured(
+                            ms, nref, rss, tot, start, exact, steady = run_measured(
                                 argv, bursts, env, args.ticks * 6 + 30)
                         except RuntimeError as e:
                             log(f"  round {rnd + 1}/{args.rounds} {LABEL[name]:30s} failed: {e}")
                             rows.setdefault(name, [])
                             continue
-                        rows.setdefault(name, []).append((ms, rss, nref, tot, exact, start))
+                        rows.setdefault(name, []).append((ms, rss, nref, tot, exact, start,
+                                                          steady))
                         how = (f"{nref} refreshes" if exact else
                                f"whole run over {nref} bursts: refreshes ran together")
                         log(f"  round {rnd + 1}/{args.rounds} {count:>6} thr "
                             f"{LABEL[name]:30s} {fmt(ms, '8.2f')} ms/refresh "
                             f"({how}; start-up {fmt(start, '.0f')} ms, {tot:.0f} ms in all), "
                             f"peak RSS "
-                            f"{fmt(rss and rss / 1024, '.1f')} MiB")
+                            f"{fmt(rss and rss / 1024, '.1f')} MiB, steady "
+                            f"{fmt(steady and steady / 1024, '.1f')} MiB")
             finally:
                 stop(wl_p)
             res[count] = {
@@ -457,6 +510,7 @@ def refresh_cost(args, ri, wl):
                     "ms_min": min((x[0] for x in r if x[0] is not None), default=None),
                     "ms_max": max((x[0] for x in r if x[0] is not None), default=None),
                     "rss": median([x[1] for x in r]),
+                    "steady": median([x[6] for x in r]),
                     "inexact": sum(1 for x in r if not x[4]),
                     "start": median([x[5] for x in r]),
                     "rounds": len(r),
@@ -478,7 +532,43 @@ def verdict(ok):
     return "n/a" if ok is None else ("MET" if ok else "NOT MET")
 
 
-def report(args, probes, refresh, record=None):
+class Bench:
+    """What a part of the bench is given, and where it reports.
+
+    A part in a module of its own is one function, run(bench): it checks
+    bench.wants(its name), measures (start_threads, spawn, stop, cpu_ns,
+    run_measured are here for it, log for its progress lines), then calls
+    bench.section(title, lines) for its part of the report and
+    bench.target(what, value, ok) for each target (ok: True, False or None
+    when it could not be measured)."""
+
+    log = staticmethod(log)
+    spawn = staticmethod(spawn)
+    stop = staticmethod(stop)
+    median = staticmethod(median)
+    fmt = staticmethod(fmt)
+    cpu_ns = staticmethod(cpu_ns)
+    run_measured = staticmethod(run_measured)
+
+    def __init__(self, args, ri, wl):
+        self.args, self.ri, self.wl = args, ri, wl
+        self.sections = []
+        self.targets = []
+
+    def wants(self, part):
+        return self.args.only in (None, part)
+
+    def start_threads(self, count):
+        return start_threads(self.wl, count)
+
+    def section(self, title, lines):
+        self.sections.append((title, list(lines)))
+
+    def target(self, what, value, ok):
+        self.targets.append((what, value, ok))
+
+
+def report(args, probes, startup, refresh, bench):
     lines = []
     targets = []
     notes = set()
@@ -509,18 +599,33 @@ def report(args, probes, refresh, record=None):
               f"{verdict(ok)}")
             targets.append((f"probe {probe}: ns/call <= 2x the empty program",
                             f"{fmt(r['ratio'], '.2f')}x", ok))
+    if startup is not None:
+        w("")
+        w(f"3. Start-up on the idle machine: peak RSS (VmHWM) of a run of two refreshes,")
+        w(f"   loading the probe included, and its steady RSS (VmRSS before the exit); "
+          f"{args.rounds} round(s)")
+        w("")
+        w(f"   {'command':32s} {'peak RSS':>10s} {'steady RSS':>11s}")
+        for name, r in startup.items():
+            w(f"   {LABEL[name]:32s} {fmt(r['hwm'] and r['hwm'] / 1024, '6.1f')} MiB "
+              f"{fmt(r['steady'] and r['steady'] / 1024, '7.1f')} MiB")
+        hwm = startup.get("ri -b", {}).get("hwm")
+        targets.append(("idle machine: start-up peak RSS <= 10 MiB",
+                        f"{fmt(hwm and hwm / 1024, '.1f')}M",
+                        None if hwm is None else hwm <= 10 * 1024))
     if refresh is not None:
         w("")
         w(f"2./3. Per-refresh CPU and peak RSS, {args.ticks} refreshes per run "
           f"(the start-up sample and the last refresh left out), {args.rounds} round(s),")
         w("   output to /dev/null, one tool at a time; ratios are to top on the same load;")
-        w("   peak RSS is VmHWM just before the exit; start-up is the CPU time up to the end")
-        w("   of the first sample (not in ms CPU/refresh)")
+        w("   peak RSS is VmHWM just before the exit, steady RSS VmRSS then; start-up is the")
+        w("   CPU time up to the end of the first sample (not in ms CPU/refresh)")
         for count, rows in refresh.items():
             w("")
             w(f"   {count:,} threads alive")
             w(f"   {'command':32s} {'ms CPU/refresh':>14s} {'[range]':>17s} "
-              f"{'/ top -H':>9s} {'/ top':>7s} {'peak RSS':>10s} {'start-up':>9s}")
+              f"{'/ top -H':>9s} {'/ top':>7s} {'peak RSS':>10s} {'steady':>10s} "
+              f"{'start-up':>9s}")
             top_h = rows.get("top -H -b", {}).get("ms")
             top_p = rows.get("top -b", {}).get("ms")
             for name, r in rows.items():
@@ -528,9 +633,10 @@ def report(args, probes, refresh, record=None):
                 rp = r["ms"] / top_p if r["ms"] is not None and top_p else None
                 rng = f"[{fmt(r['ms_min'], '.2f')}..{fmt(r['ms_max'], '.2f')}]"
                 rss = f"{r['rss'] / 1024:.1f} MiB" if r["rss"] is not None else "n/a"
+                st = f"{r['steady'] / 1024:.1f} MiB" if r["steady"] is not None else "n/a"
                 mark = "*" if r["inexact"] else " "
                 w(f"   {LABEL[name]:32s} {fmt(r['ms'], '13.2f')}{mark} {rng:>17s} "
-                  f"{fmt(rh, '8.3f')}x {fmt(rp, '6.2f')}x {rss:>10s} "
+                  f"{fmt(rh, '8.3f')}x {fmt(rp, '6.2f')}x {rss:>10s} {st:>10s} "
                   f"{fmt(r['start'], '6.0f')} ms")
                 if r["inexact"]:
                     notes.add("   * some rounds could not be split into refreshes (a refresh "
@@ -548,11 +654,19 @@ def report(args, probes, refresh, record=None):
                 ratio = ms / top_p if ms is not None and top_p else None
                 targets.append((f"{count:,} threads: resource_image -b -d 1 <= top -b -d 1",
                                 f"{fmt(ratio, '.2f')}x", None if ratio is None else ratio <= 1.0))
+                if count == max(refresh):
+                    st = rows["ri -b"]["steady"]
+                    targets.append((f"{count:,} threads: resource_image -b steady RSS <= 8 MiB",
+                                    f"{fmt(st and st / 1024, '.1f')}M",
+                                    None if st is None else st <= 8 * 1024))
     for n in sorted(notes):
         w(n)
-    if record is not None:
-        lines.extend(record[0])
-        targets.extend(record[1])
+    for title, sec in bench.sections:
+        w("")
+        w(title)
+        for line in sec:
+            w(line)
+    targets += bench.targets
     w("")
     w("Targets")
     for what, val, ok in targets:
@@ -563,7 +677,8 @@ def report(args, probes, refresh, record=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
-    ap.add_argument("--only", choices=("probe", "refresh", "record", "metrics"), help="run one part only")
+    ap.add_argument("--only", metavar="PART",
+                    help="run one part only: probe, startup, refresh, metrics, tui, record")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -588,24 +703,37 @@ def main():
     signal.signal(signal.SIGTERM, on_term)
 
     t0 = time.monotonic()
-    probes = refresh = record = None
+    probes = startup = refresh = None
+    bench = Bench(args, ri, wl)
     try:
-        if args.only in (None, "probe"):
+        if bench.wants("probe"):
             log("1. probe cost (bpf_stats) ...")
             probes = probe_cost(args, ri, wl)
-        if args.only in (None, "refresh"):
+        if bench.wants("startup"):
+            log("3. start-up on the idle machine ...")
+            startup = startup_cost(args, ri)
+        if bench.wants("refresh"):
             log("2. per-refresh cost and peak RSS ...")
             if not USE_SCHEDSTAT:
                 log("  (no schedstat: CPU from /proc/PID/stat, 1/CLK_TCK resolution)")
             refresh = refresh_cost(args, ri, wl)
-        if args.only in (None, "record"):
-            record = bench_record.run(args, ri, wl, log)
+        # Parts in modules of their own: one call each.
+        tui_cost.run(bench)
+        if bench.wants("record"):
+            lines, targets = bench_record.run(args, ri, wl, log)
+            # Its lines open with a blank one and its title.
+            while lines and not lines[0]:
+                lines.pop(0)
+            if lines:
+                bench.section(lines[0], lines[1:])
+            for t in targets:
+                bench.target(*t)
     except KeyboardInterrupt:
         stop_all()
         die("interrupted")
     finally:
         stop_all()
-    report(args, probes, refresh, record)
+    report(args, probes, startup, refresh, bench)
     if args.only in (None, "metrics"):
         bench_metrics.run(args, ri, wl)
     log(f"\n(bench took {time.monotonic() - t0:.0f} s)")

@@ -84,6 +84,11 @@ for w in burn churn writer grow; do
 done
 mkdir -p "$tmp" || result FAIL "cannot create $tmp"
 
+# Which loader served, and what a drain walks (-v says; the matrix shows it).
+how=$("$RI_BIN" -v -b --source bpf --probe "$probe" -n 1 -d 0.1 -p 1 2>&1 >/dev/null |
+	grep 'loaded by' | sed 's/^resource_image: //')
+echo "  info ${how:-the tool did not say how it loaded}"
+
 # ---- one tool run, four workloads -------------------------------------------
 
 out=$tmp/ticks.json

@@ -165,7 +165,7 @@ run_guest() {
 	# The serial line carries terminal escapes and CRs: strip them.
 	sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' \
 		"$log.raw" >"$log" 2>/dev/null
-	grep -E '^(INFO|RESULT|DONE|  (ok|FAIL) )' "$log" | sed 's/^/   /'
+	grep -E '^(INFO|RESULT|DONE|  (ok|FAIL|info) )' "$log" | sed 's/^/   /'
 	grep '^INFO ' "$log" | tail -n 1 >>"$out/results/$k.info"
 	for p in $probes; do
 		line=$(grep "^RESULT $k $p " "$log" | tail -n 1)

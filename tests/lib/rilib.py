@@ -869,13 +869,18 @@ def proc_status(pid):
         return None
 
 
-def vm_hwm_kib(pid):
-    """Peak RSS of the process so far (VmHWM), KiB; None once gone."""
+def status_kib(pid, key):
+    """A size of /proc/PID/status (VmHWM, VmRSS, ...), KiB; None once gone."""
     s = proc_status(pid)
     try:
-        return int(s["VmHWM"].split()[0]) if s and "VmHWM" in s else None
+        return int(s[key].split()[0]) if s and key in s else None
     except (ValueError, IndexError):
         return None
+
+
+def vm_hwm_kib(pid):
+    """Peak RSS of the process so far (VmHWM), KiB; None once gone."""
+    return status_kib(pid, "VmHWM")
 
 
 def children_of(pid):

@@ -5,7 +5,8 @@
  * per-process sums, tasks that live and die between two ticks, counters
  * that misbehave, PID reuse, the user's choice, lingering exits, the
  * missing-task grace, a long churn of thousands of tasks (the pid tables'
- * deletion), history rings and sorting.
+ * deletion), history rings, sorting, and drains of one record per process
+ * (exits read with or after the sums they left).
  *
  * Plain C, no root: exit 0 when every check passes, 1 otherwise, one line
  * per failed check and a last line with the count.
@@ -211,7 +212,7 @@ static void test_rates(void)
 	CHECK_NEAR(pr->fig.cpu_pct, 0.0, 0);
 	CHECK_U64(pr->fig.io_rd, 0);
 	CHECK_U64(pr->fig.cpu_total_ns, 7 * SEC);
-	CHECK_EQ(pr->hist.len, 0);
+	CHECK_EQ(ri_hist_len(pr->hist), 0);
 
 	/* Half a CPU for one second. */
 	a.cpu_ns += SEC / 2;
@@ -257,9 +258,9 @@ static void test_rates(void)
 	CHECK_EQ(w.m->totals.ntasks, 1);
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	/* The interval went into the history too (16-bit log: 0.1%). */
-	CHECK_EQ(pr->hist.len, 1);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 0), 50.0, 0.05);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_READ, 0), 3000.0, 3.0);
+	CHECK_EQ(ri_hist_len(pr->hist), 1);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 0), 50.0, 0.05);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_READ, 0), 3000.0, 3.0);
 
 	/* The same CPU time over two seconds is half the rate. */
 	a.cpu_ns += SEC;
@@ -277,9 +278,9 @@ static void test_rates(void)
 	live(&w, &a);
 	tick(&w, SEC / 4);
 	CHECK_NEAR(pr->fig.cpu_pct, 200.0, 1e-6);
-	CHECK_EQ(pr->hist.len, 3);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 0), 200.0, 0.2);
-	CHECK_NEAR(ri_hist_get(&pr->hist, RI_M_CPU, 2), 50.0, 0.05);
+	CHECK_EQ(ri_hist_len(pr->hist), 3);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 0), 200.0, 0.2);
+	CHECK_NEAR(ri_hist_get(pr->hist, RI_M_CPU, 2), 50.0, 0.05);
 out:
 	world_free(&w);
 }
@@ -1318,13 +1319,17 @@ static void test_churn(void)
 
 static void test_hist(void)
 {
-	static struct ri_hist h;
+	struct ri_hist *hp = ri_hist_new(RI_HIST_LEN, 0, false), *small;
 	double v[RI_M_COUNT], x, worst = 0, worst_x = 0;
 	unsigned long bad = 0;
 	size_t i;
 	int m;
 
-	memset(&h, 0, sizeof(h));
+#define h (*hp)
+	CHECK(hp != NULL);
+	CHECK_EQ(ri_hist_len(NULL), 0);
+	CHECK_NEAR(ri_hist_get(NULL, RI_M_CPU, 0), 0.0, 0);
+	ri_hist_push(NULL, v); /* no history kept: nothing happens */
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, 0), 0.0, 0);
 	for (i = 1; i <= 10; i++) {
 		for (m = 0; m < RI_M_COUNT; m++)
@@ -1355,6 +1360,86 @@ static void test_hist(void)
 	CHECK_EQ(bad, 0);
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, RI_HIST_LEN - 1), 58.0, 0.06);
 	CHECK_NEAR(ri_hist_get(&h, RI_M_CPU, RI_HIST_LEN), 0.0, 0);
+#undef h
+	free(hp);
+
+	/*
+	 * A ring of one metric and a few samples (batch's RSS for the
+	 * growth fit): the others read 0, the length caps at its size.
+	 */
+	small = ri_hist_new(5, RI_HIST_METRIC(RI_M_MEM), false);
+	CHECK(small != NULL);
+	CHECK_EQ(ri_hist_cap(small), 5);
+	for (i = 1; i <= 7; i++) {
+		for (m = 0; m < RI_M_COUNT; m++)
+			v[m] = (double)(i * 10 + (size_t)m);
+		ri_hist_push(small, v);
+	}
+	CHECK_EQ(ri_hist_len(small), 5);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 0), 71.0, 0.1);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 4), 31.0, 0.05);
+	CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 5), 0.0, 0);
+	CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 0), 0.0, 0);
+	CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 0), 0.0, 0);
+	ri_hist_clear(small);
+	CHECK_EQ(ri_hist_len(small), 0);
+	free(small);
+	/* Sizes out of range are brought within it. */
+	small = ri_hist_new(0, 0, false);
+	CHECK_EQ(ri_hist_cap(small), 1);
+	free(small);
+	small = ri_hist_new(RI_HIST_LEN * 2, 0, false);
+	CHECK_EQ(ri_hist_cap(small), RI_HIST_LEN);
+	free(small);
+
+	/*
+	 * Narrow rings (a thread's sparkline): within each metric's range
+	 * the 8-bit code keeps 3% (CPU%), 5% (RSS), 6.5% (rates); 0 stays
+	 * 0; beyond the range, the nearest end; the ring wraps alike.
+	 */
+	{
+		static const struct {
+			enum ri_metric m;
+			double lo, hi, tol;
+		} rg[] = {
+			{ RI_M_CPU, 0.07, 1e5, 0.03 },
+			{ RI_M_MEM, 4096, 6e13, 0.05 },
+			{ RI_M_READ, 1, 1.7e13, 0.065 },
+			{ RI_M_WRITE, 1, 1.7e13, 0.065 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(rg) / sizeof(rg[0]); k++) {
+			double w = 0;
+
+			for (x = rg[k].lo; x <= rg[k].hi; x *= 1.013) {
+				double r = fabs(ri_hist_decode8(ri_hist_encode8(x, rg[k].m),
+								rg[k].m) - x) / x;
+				if (r > w)
+					w = r;
+			}
+			CHECK(w <= rg[k].tol);
+			if (w > rg[k].tol)
+				fprintf(stderr, "hist8: metric %d worst %.3g\n", (int)rg[k].m, w);
+			CHECK_EQ(ri_hist_encode8(0, rg[k].m), 0);
+			CHECK_EQ(ri_hist_encode8(-1, rg[k].m), 0);
+			CHECK_EQ(ri_hist_encode8(rg[k].lo / 1000, rg[k].m), 1);
+			CHECK_EQ(ri_hist_encode8(rg[k].hi * 1000, rg[k].m), 255);
+			CHECK_EQ(ri_hist_encode8(INFINITY, rg[k].m), 255);
+		}
+		small = ri_hist_new(3, 0, true);
+		CHECK(small && small->narrow);
+		for (i = 1; i <= 4; i++) {
+			for (m = 0; m < RI_M_COUNT; m++)
+				v[m] = (double)(i * 1000);
+			ri_hist_push(small, v);
+		}
+		CHECK_EQ(ri_hist_len(small), 3);
+		CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 0), 4000.0, 4000.0 * 0.03);
+		CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 2), 2000.0, 2000.0 * 0.065);
+		CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 3), 0.0, 0);
+		free(small);
+	}
 
 	CHECK_EQ(ri_hist_encode(0), 0);
 	CHECK_NEAR(ri_hist_decode(0), 0.0, 0);
@@ -1492,6 +1577,213 @@ static void test_sort(void)
 	CHECK(!strcmp(ri_sort_name(RI_SORT_COUNT), "?"));
 }
 
+
+/* --- per-process drains (perproc.c) ------------------------------------------- */
+
+/* A record for a whole process: its live threads' sums. */
+static struct ri_task agg(pid_t pid, uint64_t pstart, const char *comm,
+			  uint64_t cpu_ns, uint32_t nthreads)
+{
+	struct ri_task t = mk(pid, pid, pstart, pstart, comm);
+
+	t.flags = RI_F_PROC;
+	t.cpu_ns = cpu_ns;
+	t.nthreads = nthreads;
+	t.rss_pages = 10;
+	return t;
+}
+
+static void test_perproc_threads_exit(void)
+{
+	struct world w;
+	uint64_t ps = T0 - 100 * SEC;
+	struct ri_task p = agg(100, ps, "whole", 10 * SEC, 3);
+	struct ri_task e = mk(101, 100, ps + SEC, ps, "whole-t1");
+	struct ri_proc *pr;
+
+	world_init(&w, 0, false, 1);
+	w.d.per_process = true;
+	live(&w, &p);
+	CHECK_EQ(tick(&w, 0), 0);
+	pr = view(w.m, 100, ps);
+	CHECK(pr != NULL);
+	CHECK(pr && pr->whole);
+	CHECK_EQ(w.m->totals.ntasks, 3);
+
+	/* 0.5 s in a second: 50%, and the record's thread count. */
+	p.cpu_ns = 10 * SEC + 500 * MS;
+	live(&w, &p);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 100, ps);
+	CHECK(pr && fabs(pr->fig.cpu_pct - 50.0) < 1e-6);
+	CHECK(pr && pr->nthreads == 3);
+	CHECK_EQ(count_threads(pr), 1);
+
+	/*
+	 * A thread that had 2.2 s exits with 2.3 s: the live sum loses its
+	 * 2.2 s, its exit brings 2.3 s; with 0.4 s of the others, 0.5 s.
+	 */
+	p.cpu_ns = 10 * SEC + 500 * MS - 2200 * MS + 400 * MS;
+	p.nthreads = 2;
+	e.cpu_ns = 2300 * MS;
+	live(&w, &p);
+	died(&w, &e, w.mono + 500 * MS);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 100, ps);
+	CHECK(pr && fabs(pr->fig.cpu_pct - 50.0) < 1e-6);
+	CHECK(pr && !pr->exited && pr->nthreads == 2);
+	CHECK_EQ(w.m->totals.ntasks, 2);
+
+	/*
+	 * Another (1.0 s so far) exits during the walk: gone from the sum,
+	 * its exit not read yet. The figure waits (0, never negative) ...
+	 */
+	p.cpu_ns = p.cpu_ns - 1000 * MS + 200 * MS;
+	p.nthreads = 1;
+	live(&w, &p);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 100, ps);
+	CHECK(pr && pr->fig.cpu_ns == 0);
+	/* ... and has it all a tick later: 0.2 + its last 0.1 + 0.3. */
+	e = mk(102, 100, ps + SEC, ps, "whole-t2");
+	e.cpu_ns = 1100 * MS;
+	p.cpu_ns += 300 * MS;
+	live(&w, &p);
+	died(&w, &e, w.mono + 10 * MS);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 100, ps);
+	CHECK(pr && pr->fig.cpu_ns == 600 * MS);
+	CHECK(pr && pr->fig.cpu_total_ns == 11 * SEC + 600 * MS);
+	world_free(&w);
+}
+
+static void test_perproc_short_lived(void)
+{
+	struct world w;
+	uint64_t ps;
+	struct ri_task a = agg(100, T0 - 100 * SEC, "steady", SEC, 1), l, t;
+	struct ri_proc *pr;
+
+	world_init(&w, 0, false, 1);
+	w.d.per_process = true;
+	live(&w, &a);
+	CHECK_EQ(tick(&w, 0), 0);
+	/* Born and gone between two drains, two threads: only their exits. */
+	ps = w.mono + 100 * MS;
+	l = mk(200, 200, ps, ps, "brief");
+	t = mk(201, 200, ps + 10 * MS, ps, "brief-t");
+	l.cpu_ns = 300 * MS;
+	l.wchar = 4096;
+	t.cpu_ns = 200 * MS;
+	live(&w, &a);
+	died(&w, &t, w.mono + 400 * MS);
+	died(&w, &l, w.mono + 500 * MS);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 200, ps);
+	CHECK(pr != NULL);
+	CHECK(pr && pr->exited);
+	CHECK(pr && pr->fig.cpu_ns == 500 * MS);
+	CHECK(pr && pr->fig.io_wr == 4096);
+	CHECK(pr && !strcmp(pr->comm, "brief"));
+	CHECK(pr && pr->nthreads == 0);
+	CHECK(pr && fabs(pr->exit_time - (w.unix_t - 0.5)) < 1e-6);
+	/* Not a live process in the header's counts. */
+	CHECK_EQ(w.m->totals.nprocs, 1);
+	/* Gone from the view the next tick. */
+	live(&w, &a);
+	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK(view(w.m, 200, ps) == NULL);
+	world_free(&w);
+}
+
+static void test_perproc_death(void)
+{
+	struct world w;
+	uint64_t ps = T0 - 10 * SEC;
+	struct ri_task p = agg(300, ps, "dies", 5 * SEC, 2);
+	struct ri_task q = agg(310, ps, "dies-late", 5 * SEC, 2);
+	struct ri_task l = mk(300, 300, ps, ps, "dies");
+	struct ri_task t = mk(301, 300, ps, ps, "dies-t");
+	struct ri_task lq = mk(310, 310, ps, ps, "dies-late");
+	struct ri_task tq = mk(311, 310, ps, ps, "dies-late-t");
+	struct ri_proc *pr;
+
+	world_init(&w, 0, false, 1);
+	w.d.per_process = true;
+	live(&w, &p);
+	live(&w, &q);
+	CHECK_EQ(tick(&w, 0), 0);
+
+	/* Both of 300's exits come together: ended, with its last 0.3 s. */
+	l.cpu_ns = 3100 * MS;
+	t.cpu_ns = 2200 * MS;
+	died(&w, &l, w.mono + 200 * MS);
+	died(&w, &t, w.mono + 300 * MS);
+	/* 310's leader exit comes, its other thread's is read late. */
+	lq.cpu_ns = 3100 * MS;
+	tq.cpu_ns = 2200 * MS;
+	died(&w, &lq, w.mono + 200 * MS);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 300, ps);
+	CHECK(pr && pr->exited && pr->fig.cpu_ns == 300 * MS);
+	pr = view(w.m, 310, ps);
+	CHECK(pr && pr->exited && pr->fig.cpu_ns == 0);
+
+	/* The late exit finds its process: counted once, in this tick. */
+	died(&w, &tq, w.mono + 300 * MS);
+	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK(view(w.m, 300, ps) == NULL);
+	pr = view(w.m, 310, ps);
+	CHECK(pr && pr->exited && pr->fig.cpu_ns == 300 * MS);
+	CHECK(pr && pr->fig.cpu_total_ns == 5300 * MS);
+	CHECK_EQ(view_count(w.m, 310), 1);
+
+	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK(view(w.m, 310, ps) == NULL);
+	CHECK(ri_model_find_proc(w.m, 300) == NULL);
+	CHECK(ri_model_find_proc(w.m, 310) == NULL);
+	world_free(&w);
+}
+
+static void test_perproc_missing_and_reuse(void)
+{
+	struct world w;
+	uint64_t ps = T0 - 10 * SEC, ps2;
+	struct ri_task p = agg(400, ps, "gone", SEC, 1);
+	struct ri_task o = agg(410, ps, "old", SEC, 1), n, e;
+	struct ri_proc *pr;
+
+	world_init(&w, 0, false, 1);
+	w.d.per_process = true;
+	live(&w, &p);
+	live(&w, &o);
+	CHECK_EQ(tick(&w, 0), 0);
+	/* Missing, no exit: alive through the grace, then ended. */
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 400, ps);
+	CHECK(pr && !pr->exited);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 400, ps);
+	CHECK(pr && pr->exited);
+
+	/* 410 exits and its PID is taken in the same interval. */
+	ps2 = w.mono + 500 * MS;
+	n = agg(410, ps2, "new", 100 * MS, 1);
+	e = mk(410, 410, ps, ps, "old");
+	e.cpu_ns = SEC + 100 * MS;
+	died(&w, &e, w.mono + 200 * MS);
+	live(&w, &n);
+	CHECK_EQ(tick(&w, SEC), 0);
+	pr = view(w.m, 410, ps);
+	CHECK(pr && pr->exited && pr->fig.cpu_ns == 100 * MS);
+	pr = view(w.m, 410, ps2);
+	CHECK(pr && !pr->exited && pr->fig.cpu_ns == 100 * MS);
+	CHECK(pr && !strcmp(pr->comm, "new"));
+	CHECK(ri_model_find_proc(w.m, 410) == pr);
+	world_free(&w);
+}
+
 int main(void)
 {
 	test_rates();
@@ -1509,5 +1801,9 @@ int main(void)
 	test_churn();
 	test_hist();
 	test_sort();
+	test_perproc_threads_exit();
+	test_perproc_short_lived();
+	test_perproc_death();
+	test_perproc_missing_and_reuse();
 	return check_report("test_model");
 }

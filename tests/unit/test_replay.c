@@ -135,6 +135,22 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* A history ring's samples, newest first (the ring is apart from its task). */
+static uint64_t mix_hist(uint64_t h, const struct ri_hist *r)
+{
+	size_t ago, n = ri_hist_len(r);
+	int k;
+
+	h = mix(h, &n, sizeof(n));
+	for (ago = 0; ago < n; ago++)
+		for (k = 0; k < RI_M_COUNT; k++) {
+			double v = ri_hist_get(r, (enum ri_metric)k, ago);
+
+			h = mix(h, &v, sizeof(v));
+		}
+	return h;
+}
+
 static uint64_t digest(const struct ri_model *m)
 {
 	uint64_t h = 14695981039346656037ULL;
@@ -149,13 +165,13 @@ static uint64_t digest(const struct ri_model *m)
 
 		h = mix(h, &p->pid, sizeof(p->pid));
 		h = mix(h, &p->fig, sizeof(p->fig));
-		h = mix(h, &p->hist, sizeof(p->hist));
+		h = mix_hist(h, p->hist);
 		h = mix(h, &p->growth, sizeof(p->growth));
 		h = mix(h, &p->exited, sizeof(p->exited));
 		for (t = p->threads; t; t = t->next) {
 			h = mix(h, &t->tid, sizeof(t->tid));
 			h = mix(h, &t->fig, sizeof(t->fig));
-			h = mix(h, &t->hist, sizeof(t->hist));
+			h = mix_hist(h, t->hist);
 		}
 	}
 	return h;
