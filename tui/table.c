@@ -322,7 +322,7 @@ static void comm_text(char *buf, size_t len, struct tui *v,
 	char name[96], pre[160], extra[48] = "";
 	bool exited = r->kind == RI_ROW_THREAD ? r->t->exited :
 		      r->kind == RI_ROW_PROC ? r->p->exited : false;
-	int pw, mw = 0, room;
+	int pw, mw = 0, room, xw;
 
 	pw = tree_prefix(pre, sizeof(pre), v, r, w - 8);
 	switch (r->kind) {
@@ -358,11 +358,14 @@ static void comm_text(char *buf, size_t len, struct tui *v,
 		if (w - pw - mw - (int)strlen(tail) < 6)
 			tail = " <x>";
 	}
-	room = w - pw - mw - (int)strlen(tail) - (int)strlen(extra);
+	/* "×" is two bytes and one cell: count cells, not bytes. */
+	xw = (int)strlen(extra) - (r->kind == RI_ROW_FOLD && v->utf8);
+	room = w - pw - mw - (int)strlen(tail) - xw;
 	if (room < 4 && r->kind == RI_ROW_FOLD) {
 		/* A narrow column: the count stays, the word goes. */
 		snprintf(extra, sizeof(extra), " %s%zu", v->utf8 ? "×" : "x", r->g->count);
-		room = w - pw - mw - (int)strlen(tail) - (int)strlen(extra);
+		xw = (int)strlen(extra) - v->utf8;
+		room = w - pw - mw - (int)strlen(tail) - xw;
 	}
 	snprintf(buf, len, "%s%s%.*s%s%s", pre, mark, room > 0 ? room : 0, name,
 		 extra, tail);

@@ -16,7 +16,7 @@ child=$name-c
 "$RI_WORKLOADS/churn" --name "$name" --children 4000 --rate 200 --cpu-ms 1 \
 	--write-kib 0 --dir "$scratch" >/dev/null 2>&1 &
 WL_PIDS+=($!)
-start_tool 160 50 -- -d 1
+start_tool 200 50 -- -d 1
 wait_for "$child ×[0-9]+ exited" 20 || fail "no folded row for $child"
 
 for i in 1 2 3 4; do
