@@ -36,14 +36,15 @@ static double recorded_step(struct ri_rec_reader *rd)
 	struct ri_drain d = { 0 };
 	double step = 1.0;
 
+	/* A header's interval may be anything: a day at most keeps sums finite. */
 	if (m->known && m->interval_s > 0)
-		return m->interval_s;
+		return m->interval_s < 86400 ? m->interval_s : 86400;
 	ri_rec_seek(rd, INT64_MIN);
 	a = ri_rec_peek_us(rd);
 	if (a != INT64_MIN && ri_rec_read(rd, &d, NULL) == 0) {
 		b = ri_rec_peek_us(rd);
 		if (b != INT64_MIN && b > a)
-			step = (double)(b - a) * 1e-6;
+			step = fmin(((double)b - (double)a) * 1e-6, 86400);
 	}
 	ri_drain_free(&d);
 	return step;
@@ -151,7 +152,8 @@ static int replay_to(struct ri_replay *rp, int64_t start_us,
 	int64_t back = (int64_t)(rp->step_s * 1e6) * RI_HIST_LEN;
 	int err;
 
-	ri_replay_src_seek(rp, start_us - back);
+	/* A damaged file's times may be anything: saturate, never overflow. */
+	ri_replay_src_seek(rp, start_us < INT64_MIN + back ? INT64_MIN : start_us - back);
 	if ((err = ri_monitor_restart(rp->mon)))
 		return err;
 	do {

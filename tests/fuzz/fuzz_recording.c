@@ -72,7 +72,9 @@ static void read_file(const uint8_t *data, size_t size)
 		first = ri_rec_first_us(r);
 		last = ri_rec_last_us(r);
 		for (i = 0; i < 4; i++) {
-			int64_t t = first + (last - first) / 4 * i;
+			/* The file's times are anything: their span wraps, not overflows. */
+			uint64_t span = (uint64_t)last - (uint64_t)first;
+			int64_t t = (int64_t)((uint64_t)first + span / 4 * (uint64_t)i);
 			int k;
 
 			ri_rec_seek(r, i == 3 ? INT64_MIN : t);

@@ -27,13 +27,16 @@ FIXTURE = os.path.join(ri.REPO, "tests", "record", "fixture-v1.rirec")
 BAR = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) .*\b(paused|playing) x(\d+)", re.M)
 
 
-def cursor(tm, timeout=5, want=None):
-    """(time of the cursor 'YYYY-MM-DD HH:MM:SS', state, speed) from the bar."""
+def cursor(tm, timeout=5, want=None, state=None, speed=None):
+    """(time of the cursor 'YYYY-MM-DD HH:MM:SS', state, speed) from the bar,
+    once it shows what is wanted (a key takes a moment to land)."""
     end = time.monotonic() + timeout
     m = None
     while time.monotonic() < end:
         m = BAR.search(tm.capture())
-        if m and (want is None or m.group(1) == want):
+        if m and (want is None or m.group(1) == want) and \
+                (state is None or m.group(2) == state) and \
+                (speed is None or int(m.group(3)) == speed):
             return m.group(1), m.group(2), int(m.group(3))
         time.sleep(0.1)
     return (m.group(1), m.group(2), int(m.group(3))) if m else (None, None, None)
@@ -74,17 +77,16 @@ def main():
 
     start = ticks.index(cursor(tm)[0])
     tm.keys("Space")
-    c.true("Space plays", cursor(tm, timeout=3)[1] == "playing")
+    c.true("Space plays", cursor(tm, timeout=3, state="playing")[1] == "playing")
     time.sleep(3.2)
     tm.keys("Space")
-    time.sleep(0.3)
-    now = cursor(tm)
+    now = cursor(tm, timeout=3, state="paused")
     moved = ticks.index(now[0]) - start if now[0] in ticks else -1
     c.true("at x1, about a tick a second (3.2 s: 2 to 4 ticks), then paused",
            2 <= moved <= 4 and now[1] == "paused", "moved %d, %s" % (moved, now[1]))
     c.true("the header's clock moved with it", now[0][11:] in tm.capture().splitlines()[0])
     tm.keys("x")
-    c.true("x: x10", cursor(tm)[2] == 10)
+    c.true("x: x10", cursor(tm, speed=10)[2] == 10)
     tm.keys("Space")
     c.true("x10 reaches the end and says so", tm.wait_for(r"end of the recording", 8))
     now = cursor(tm)
