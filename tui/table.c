@@ -76,7 +76,7 @@ static const struct col {
 		       RI_SORT_DISK_WRITE, "storage writes per second" },
 	[C_CSW] = { "CSW/s", "CSW/s", 6, 10, false, true, RI_SORT_CSW,
 		    "context switches per second" },
-	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, true, RI_SORT_COUNT,
+	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, false, RI_SORT_COUNT,
 		       "cgroup: a unit's name, a container's short id" },
 	[C_STATE] = { "STATE", "S", 1, 16, true, false, RI_SORT_COUNT,
 		      "state: R running, S sleeping, D disk, T stopped, Z zombie" },
