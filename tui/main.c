@@ -57,8 +57,11 @@ int main(int argc, char **argv)
 		mo.src.exit_buffer = o.exit_buffer;
 		mo.src.btf_path = o.btf_path;
 		mo.src.verbose = o.verbose;
-		/* Without -H no thread row is printed: sum them in the kernel. */
-		mo.src.per_process = !o.threads;
+		/*
+		 * Without -H (and without per-thread-name series) nothing
+		 * shows a thread: sum them in the kernel.
+		 */
+		mo.src.per_process = !o.threads && !o.metrics_threads;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
 		/*
