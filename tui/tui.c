@@ -161,9 +161,12 @@ void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo)
 	mo->model.linger_ticks = LINGER_TICKS;
 	mo->model.keep_chosen = true;
 	mo->model.thread_history = true;
-	/* Threads have no detail panel: their rings hold one sparkline
-	 * (at its widest, in the style with the most samples a cell). */
-	mo->model.thread_hist_len = SPARK_MAX * SPARK_MAX_PER_CELL;
+	/*
+	 * Threads have no detail panel: their rings hold one sparkline at its
+	 * widest in the default style (braille's cells take two samples: a
+	 * thread's history then fills half of them, for half the memory).
+	 */
+	mo->model.thread_hist_len = SPARK_MAX;
 	mo->model.growth_window_s = o->growth_window;
 	mo->alerts = &o->alerts;
 	mo->pids = o->pids;

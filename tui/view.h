@@ -270,8 +270,6 @@ void detail_draw(struct tui *v, const struct ri_proc *p, int y, int h);
  */
 /* The widest table sparkline, in cells: what a thread's ring keeps. */
 #define SPARK_MAX 60
-/* Most samples a sparkline cell shows (braille: two). */
-#define SPARK_MAX_PER_CELL 2
 void spark_draw(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 		size_t samples, int width, double lo, double hi, int attr);
 const char *spark_style_name(enum spark_style s);
