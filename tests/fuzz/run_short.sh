@@ -7,7 +7,7 @@ bin=$RI_FUZZ/fuzz_$name
 [ -x "$bin" ] || { echo "fuzzer $bin not built"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin" -max_total_time="${FUZZ_SHORT:-10}" -artifact_prefix="$work/" \
+"$bin" -max_total_time="${FUZZ_SHORT:-6}" -artifact_prefix="$work/" \
 	"$work" "$(dirname "$0")/corpus/$name" >"$work/log" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || ls "$work"/crash-* "$work"/leak-* >/dev/null 2>&1; then
