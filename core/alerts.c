@@ -22,6 +22,7 @@
 struct ri_alerts {
 	struct ri_ruleset rules;
 	uint64_t for_ns[RI_MAX_RULES];
+	bool learned[RI_MAX_RULES]; /* ri_alerts_apply: a recorded rule that parsed */
 
 	/* Alerts not inactive, in the order they began. */
 	struct ri_alert *v;
@@ -425,7 +426,8 @@ static void learn_rule(struct ri_alerts *a, uint32_t ri, const char *text)
 	if (r->text[0] && !strncmp(r->text, text, RI_RULE_TEXT))
 		return;
 	/* A text this version cannot parse still names the rule. */
-	if (ri_rule_parse(text, r, &e) != 0)
+	a->learned[ri] = ri_rule_parse(text, r, &e) == 0;
+	if (!a->learned[ri])
 		memset(r, 0, sizeof(*r));
 	snprintf(r->text, sizeof(r->text), "%s", text);
 }
@@ -468,6 +470,23 @@ int ri_alerts_apply(struct ri_alerts *a, const struct ri_model *m,
 		x->since = t->time;
 		x->since_ns = m->clock_ns;
 		x->seen = a->tick;
+	}
+	/*
+	 * Pending and firing alerts that did not change: their value is the
+	 * metric now, as live, from the model the replay rebuilt.
+	 */
+	for (i = 0; a->n && i < m->nprocs; i++) {
+		const struct ri_proc *p = m->procs[i];
+		uint32_t r;
+
+		for (r = 0; r < a->rules.n; r++) {
+			struct ri_alert *x = find_key(a, r, p->pid, p->start_ns);
+			double val;
+
+			if (x && x->seen != a->tick && a->learned[r] &&
+			    ri_alert_metric_value(a->rules.v[r].metric, p, &val))
+				x->value = val;
+		}
 	}
 	count_firing(a);
 	return 0;
