@@ -22,6 +22,7 @@
 struct ri_alerts {
 	struct ri_ruleset rules;
 	uint64_t for_ns[RI_MAX_RULES];
+	bool learned[RI_MAX_RULES]; /* ri_alerts_apply: a recorded rule that parsed */
 
 	/* Alerts not inactive, in the order they began. */
 	struct ri_alert *v;
@@ -176,24 +177,30 @@ static int index_rebuild(struct ri_alerts *a, size_t n)
 	return 0;
 }
 
-static struct ri_alert *find(struct ri_alerts *a, uint32_t rule,
-			     const struct ri_proc *p)
+static struct ri_alert *find_key(struct ri_alerts *a, uint32_t rule, pid_t pid,
+				 uint64_t start)
 {
-	size_t mask = a->nslots - 1, s = hash(rule, p->pid, p->start_ns) & mask;
+	size_t mask = a->nslots - 1, s = hash(rule, pid, start) & mask;
 
 	for (; a->slot[s]; s = (s + 1) & mask) {
 		struct ri_alert *x = &a->v[a->slot[s] - 1];
 
-		if (x->rule == rule && x->pid == p->pid && x->start_ns == p->start_ns)
+		if (x->rule == rule && x->pid == pid && x->start_ns == start)
 			return x;
 	}
 	return NULL;
 }
 
+static struct ri_alert *find(struct ri_alerts *a, uint32_t rule,
+			     const struct ri_proc *p)
+{
+	return find_key(a, rule, p->pid, p->start_ns);
+}
+
 /* ---- transitions ---- */
 
-static int transition(struct ri_alerts *a, const struct ri_model *m,
-		      struct ri_alert *x, enum ri_alert_state to)
+/* One more transition this tick: in its list and in the log. */
+static struct ri_alert_transition *new_transition(struct ri_alerts *a)
 {
 	struct ri_alert_transition *t;
 
@@ -202,12 +209,31 @@ static int transition(struct ri_alerts *a, const struct ri_model *m,
 		struct ri_alert_transition *v = realloc(a->tr, cap * sizeof(*v));
 
 		if (!v)
-			return -ENOMEM;
+			return NULL;
 		a->tr = v;
 		a->trcap = cap;
 	}
 	t = &a->tr[a->ntr++];
 	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+static void log_transition(struct ri_alerts *a, const struct ri_alert_transition *t)
+{
+	a->log[a->log_head] = *t;
+	a->log_head = (a->log_head + 1) % RI_ALERT_LOG;
+	if (a->log_len < RI_ALERT_LOG)
+		a->log_len++;
+	a->log_total++;
+}
+
+static int transition(struct ri_alerts *a, const struct ri_model *m,
+		      struct ri_alert *x, enum ri_alert_state to)
+{
+	struct ri_alert_transition *t = new_transition(a);
+
+	if (!t)
+		return -ENOMEM;
 	t->time = m->time;
 	t->value = x->value;
 	t->since = x->state == RI_ALERT_INACTIVE ? m->time : x->since;
@@ -218,19 +244,15 @@ static int transition(struct ri_alerts *a, const struct ri_model *m,
 	t->to = to;
 	memcpy(t->comm, x->comm, RI_COMM_LEN);
 	memcpy(t->text, a->rules.v[x->rule].text, RI_RULE_TEXT);
-	a->log[a->log_head] = *t;
-	a->log_head = (a->log_head + 1) % RI_ALERT_LOG;
-	if (a->log_len < RI_ALERT_LOG)
-		a->log_len++;
-	a->log_total++;
+	log_transition(a, t);
 	x->state = to;
 	x->since = m->time;
 	x->since_ns = m->clock_ns;
 	return 0;
 }
 
-static struct ri_alert *add(struct ri_alerts *a, uint32_t rule,
-			    const struct ri_proc *p)
+static struct ri_alert *add_key(struct ri_alerts *a, uint32_t rule, pid_t pid,
+				uint64_t start)
 {
 	struct ri_alert *x;
 
@@ -248,11 +270,17 @@ static struct ri_alert *add(struct ri_alerts *a, uint32_t rule,
 	x = &a->v[a->n++];
 	memset(x, 0, sizeof(*x));
 	x->rule = rule;
-	x->pid = p->pid;
-	x->start_ns = p->start_ns;
+	x->pid = pid;
+	x->start_ns = start;
 	x->state = RI_ALERT_INACTIVE;
 	index_put(a, a->n - 1);
 	return x;
+}
+
+static struct ri_alert *add(struct ri_alerts *a, uint32_t rule,
+			    const struct ri_proc *p)
+{
+	return add_key(a, rule, p->pid, p->start_ns);
 }
 
 /* Last tick's resolved and inactive alerts go; the index follows. */
@@ -332,6 +360,21 @@ static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
 	return 0;
 }
 
+static void count_firing(struct ri_alerts *a)
+{
+	size_t k;
+
+	a->nfiring = 0;
+	a->newest = NULL;
+	for (k = 0; k < a->n; k++) {
+		if (a->v[k].state != RI_ALERT_FIRING)
+			continue;
+		a->nfiring++;
+		if (!a->newest || a->v[k].since >= a->newest->since)
+			a->newest = &a->v[k];
+	}
+}
+
 int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m)
 {
 	size_t i, k;
@@ -368,15 +411,84 @@ int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m)
 		if (err)
 			return err;
 	}
-	a->nfiring = 0;
-	a->newest = NULL;
-	for (k = 0; k < a->n; k++) {
-		if (a->v[k].state != RI_ALERT_FIRING)
-			continue;
-		a->nfiring++;
-		if (!a->newest || a->v[k].since >= a->newest->since)
-			a->newest = &a->v[k];
+	count_firing(a);
+	return 0;
+}
+
+/* A rule as the recording wrote it: its metric formats the values. */
+static void learn_rule(struct ri_alerts *a, uint32_t ri, const char *text)
+{
+	struct ri_rule *r = &a->rules.v[ri];
+	struct ri_rule_error e;
+
+	while (a->rules.n <= ri)
+		memset(&a->rules.v[a->rules.n++], 0, sizeof(*r));
+	if (r->text[0] && !strncmp(r->text, text, RI_RULE_TEXT))
+		return;
+	/* A text this version cannot parse still names the rule. */
+	a->learned[ri] = ri_rule_parse(text, r, &e) == 0;
+	if (!a->learned[ri])
+		memset(r, 0, sizeof(*r));
+	snprintf(r->text, sizeof(r->text), "%s", text);
+}
+
+int ri_alerts_apply(struct ri_alerts *a, const struct ri_model *m,
+		    const struct ri_alert_transition *v, size_t n)
+{
+	size_t i;
+	int err;
+
+	/* As ri_alerts_eval: the first drain of a model has no tick. */
+	if (!(m->interval_s > 0))
+		return 0;
+	a->tick++;
+	a->ntr = 0;
+	if ((err = compact(a)))
+		return err;
+	for (i = 0; i < n; i++) {
+		const struct ri_alert_transition *t = &v[i];
+		struct ri_alert_transition *c;
+		struct ri_alert *x;
+		char text[RI_RULE_TEXT];
+
+		if (t->rule >= RI_MAX_RULES || t->to > RI_ALERT_RESOLVED)
+			continue; /* not what a writer writes: nothing to show */
+		memcpy(text, t->text, sizeof(text));
+		text[sizeof(text) - 1] = '\0';
+		learn_rule(a, t->rule, text);
+		x = find_key(a, t->rule, t->pid, t->start_ns);
+		if (!x && !(x = add_key(a, t->rule, t->pid, t->start_ns)))
+			return -ENOMEM;
+		if (!(c = new_transition(a)))
+			return -ENOMEM;
+		*c = *t;
+		log_transition(a, c);
+		memcpy(x->comm, t->comm, RI_COMM_LEN);
+		x->comm[RI_COMM_LEN - 1] = '\0';
+		x->value = t->value;
+		x->state = (enum ri_alert_state)t->to;
+		x->since = t->time;
+		x->since_ns = m->clock_ns;
+		x->seen = a->tick;
 	}
+	/*
+	 * Pending and firing alerts that did not change: their value is the
+	 * metric now, as live, from the model the replay rebuilt.
+	 */
+	for (i = 0; a->n && i < m->nprocs; i++) {
+		const struct ri_proc *p = m->procs[i];
+		uint32_t r;
+
+		for (r = 0; r < a->rules.n; r++) {
+			struct ri_alert *x = find_key(a, r, p->pid, p->start_ns);
+			double val;
+
+			if (x && x->seen != a->tick && a->learned[r] &&
+			    ri_alert_metric_value(a->rules.v[r].metric, p, &val))
+				x->value = val;
+		}
+	}
+	count_firing(a);
 	return 0;
 }
 

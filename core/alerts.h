@@ -168,6 +168,14 @@ void ri_alerts_free(struct ri_alerts *a);
 /* Once per tick, after the model's update. 0 or -ENOMEM. */
 int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m);
 
+/*
+ * Instead of ri_alerts_eval, in a replay given no rules: the recorded
+ * transitions of the tick (@v, in order) become this tick's, as if
+ * evaluated; the rule set is learned from their texts. 0 or -ENOMEM.
+ */
+int ri_alerts_apply(struct ri_alerts *a, const struct ri_model *m,
+		    const struct ri_alert_transition *v, size_t n);
+
 /* --- reading (every front end, the recorder, the exporter) --- */
 
 const struct ri_ruleset *ri_alerts_rules(const struct ri_alerts *a);

@@ -27,6 +27,11 @@ struct ri_monitor {
 	double tick_s; /* the last complete tick's wall time */
 	struct ri_alerts *alerts;
 	const struct ri_ruleset *rules; /* what alerts evaluates, kept for a restart */
+	/*
+	 * A replay given no rules: alerts holds the recorded transitions,
+	 * applied each tick, instead of rules evaluated afresh.
+	 */
+	bool recorded_alerts;
 };
 
 static int push_filter(struct ri_monitor *mon);
@@ -83,8 +88,15 @@ int ri_monitor_tick(struct ri_monitor *mon)
 	err = ri_model_update(mon->model, &mon->drain);
 	if (err)
 		return err;
-	if (mon->alerts && (err = ri_alerts_eval(mon->alerts, mon->model)))
+	if (mon->recorded_alerts) {
+		const struct ri_alert_transition *v;
+		size_t n = mon->src->ops->recorded_alerts(mon->src, &v);
+
+		if ((err = ri_alerts_apply(mon->alerts, mon->model, v, n)))
+			return err;
+	} else if (mon->alerts && (err = ri_alerts_eval(mon->alerts, mon->model))) {
 		return err;
+	}
 	for (s = mon->sinks; s; s = s->next)
 		s->tick(s, mon);
 	mon->tick_s = mono_s() - t0;
@@ -136,8 +148,12 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	if (o->alerts && o->alerts->n) {
 		mon->rules = o->alerts;
 		mon->alerts = ri_alerts_new(o->alerts);
+	} else if (src->ops->recorded_alerts) {
+		/* No rules of its own: a replay shows the ones recorded. */
+		mon->recorded_alerts = true;
+		mon->alerts = ri_alerts_new(NULL);
 	}
-	if (!mon->model || (o->alerts && o->alerts->n && !mon->alerts)) {
+	if (!mon->model || ((mon->rules || mon->recorded_alerts) && !mon->alerts)) {
 		ri_monitor_close(mon);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -200,7 +216,8 @@ int ri_monitor_restart(struct ri_monitor *mon)
 	 * The alerts start afresh too: a rule pending or firing at the time
 	 * left says nothing of the time jumped to.
 	 */
-	if (m && mon->rules && !(a = ri_alerts_new(mon->rules))) {
+	if (m && (mon->rules || mon->recorded_alerts) &&
+	    !(a = ri_alerts_new(mon->rules))) {
 		ri_model_free(m);
 		return -ENOMEM;
 	}

@@ -26,7 +26,10 @@
  *   4 bytes  "RIFR" (a reader that lost its place finds the next record
  *            by it, and by the header's own CRC)
  *   u8       kind: 'I' index, 'K' key frame, 'D' delta frame
- *   u8       flags (0)
+ *   u8       flags: bit 0 set on a frame whose EVENTS section holds a
+ *            transition to firing (so the time bar's marks come from
+ *            the record headers alone, no frame decoded); the other
+ *            bits 0. A reader that does not know a bit ignores it
  *   u16      header length (32; a later version may append fields)
  *   u32      payload length
  *   u32      bytes back from this record to its group's index record
@@ -75,9 +78,22 @@
  *   5 CHOICE   the processes chosen, by PID (with the start time each is
  *              bound to) and by name; in every key frame and in a delta
  *              frame when it changed
- *   6 EVENTS   reserved for alert transitions (a later step of the
- *              alerts work marks them on the replay's time bar); version
- *              1 writers never write it, readers skip it
+ *   6 EVENTS   the alert transitions of the tick (struct
+ *              ri_alert_transition), only in a frame that had some, in
+ *              the order they happened: a count, then per transition
+ *                varint  rule (its index in the live run's rule set)
+ *                zigzag  pid
+ *                varint  from, to (enum ri_alert_state)
+ *                zigzag  time: its double's bits less the frame's
+ *                        unix_time's (0 when, as always, the tick's)
+ *                zigzag  since: its bits less time's
+ *                varint  value: the double's bits
+ *                varint  start_ns (boot clock)
+ *                u8 n, n bytes    comm (n < 16)
+ *                varint n, n bytes  the rule as written (n < 192)
+ *              After CHOICE when both are there. A reader that does
+ *              not know it (the first readers of version 1) skips it:
+ *              the file is still version 1
  *
  * Growth: a later version that gives struct ri_task more fields appends
  * them to the field table and raises the field count; reading an older
@@ -100,6 +116,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "alerts.h"
 #include "source.h"
 
 #define RI_REC_VERSION 1
@@ -116,7 +133,7 @@ enum ri_rec_section {
 	RI_SEC_LIVE = 3,
 	RI_SEC_EXITED = 4,
 	RI_SEC_CHOICE = 5,
-	RI_SEC_EVENTS = 6, /* reserved: alert transitions */
+	RI_SEC_EVENTS = 6, /* alert transitions */
 };
 
 /* What a file's header says of the run that wrote it. */
@@ -176,6 +193,13 @@ int ri_rec_writer_open(const struct ri_rec_writer_opts *o,
 /* What the header of every file will say (copied). */
 void ri_rec_writer_meta(struct ri_rec_writer *w, const struct ri_rec_meta *m);
 /*
+ * The alert transitions the next frame carries (copied; the frame
+ * written clears them). Called before ri_rec_writer_frame, for each
+ * frame that had some. 0 or -ENOMEM.
+ */
+int ri_rec_writer_events(struct ri_rec_writer *w,
+			 const struct ri_alert_transition *v, size_t n);
+/*
  * Appends one frame. On a write error (a full disk) the file is cut back
  * to its last whole record and the next frame that can be written starts
  * a new group. Returns 0 or a negative errno; ri_rec_writer_status
@@ -224,6 +248,20 @@ int ri_rec_seek(struct ri_rec_reader *r, int64_t t_us);
  */
 int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
 		struct ri_rec_choice *ch);
+/*
+ * The alert transitions of the frame the last ri_rec_read returned
+ * (none in a file written before they were recorded). Valid until the
+ * next read or seek.
+ */
+size_t ri_rec_events(const struct ri_rec_reader *r,
+		     const struct ri_alert_transition **v);
+/*
+ * Unix times (µs) of the frames with a transition to firing, across the
+ * whole recording, in order. The first call reads every record header
+ * (no frame is decoded: the headers' flag says it) and keeps the list;
+ * the reader's position is untouched. 0, or -ENOMEM.
+ */
+int ri_rec_firing_times(struct ri_rec_reader *r, const int64_t **v, size_t *n);
 /* Time of the frame the next read returns; INT64_MIN at the end. */
 int64_t ri_rec_peek_us(struct ri_rec_reader *r);
 /*

@@ -78,7 +78,7 @@ void rec_hdr_put(uint8_t out[RI_REC_RHDR], const struct rec_hdr *h)
 {
 	memcpy(out, RI_REC_RMAGIC, 4);
 	out[4] = h->kind;
-	out[5] = 0;
+	out[5] = h->flags;
 	out[6] = RI_REC_RHDR;
 	out[7] = 0;
 	put_le32(out + 8, h->len);
@@ -94,6 +94,7 @@ int rec_hdr_get(const uint8_t in[RI_REC_RHDR], struct rec_hdr *h)
 	    get_le32(in + 28) != ri_crc32c(0, in, 28))
 		return -EINVAL;
 	h->kind = in[4];
+	h->flags = in[5];
 	h->len = get_le32(in + 8);
 	h->back = get_le32(in + 12);
 	h->time_us = (int64_t)get_le64(in + 16);
@@ -441,7 +442,35 @@ void rec_codec_free(struct rec_codec *c)
 	free(c->pm.cpu);
 	free(c->pm.cpu_online);
 	ri_rec_choice_free(&c->pchoice);
+	free(c->ev);
 	memset(c, 0, sizeof(*c));
+}
+
+int rec_codec_set_events(struct rec_codec *c, const struct ri_alert_transition *v,
+			 size_t n)
+{
+	if (n > c->evcap) {
+		struct ri_alert_transition *e = realloc(c->ev, n * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		c->ev = e;
+		c->evcap = n;
+	}
+	if (n)
+		memcpy(c->ev, v, n * sizeof(*v));
+	c->nev = n;
+	return 0;
+}
+
+bool rec_codec_firing(const struct rec_codec *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nev; i++)
+		if (c->ev[i].to == RI_ALERT_FIRING)
+			return true;
+	return false;
 }
 
 /* ---- choices ---- */
@@ -837,6 +866,44 @@ static int put_choice(struct rbuf *b, const struct ri_rec_choice *ch)
 	return 0;
 }
 
+/* The EVENTS section (record.h has its layout). */
+static int put_events(struct rec_codec *c, struct rbuf *b, const struct ri_drain *d)
+{
+	uint64_t tb = dbits(d->unix_time);
+	size_t start, i, n;
+	int err;
+
+	if ((err = rbuf_reserve(b, 5 + 10 + c->nev * (8 * 10 + 1 + RI_COMM_LEN +
+						   10 + RI_RULE_TEXT))))
+		return err;
+	start = sec_begin(b, RI_SEC_EVENTS);
+	b->n = (size_t)(put_var(b->p + b->n, c->nev) - b->p);
+	for (i = 0; i < c->nev; i++) {
+		const struct ri_alert_transition *t = &c->ev[i];
+		uint64_t tt = dbits(t->time);
+
+		b->n = (size_t)(put_var(b->p + b->n, t->rule) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, zz(t->pid)) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, t->from) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, t->to) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, zz((int64_t)(tt - tb))) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n,
+					zz((int64_t)(dbits(t->since) - tt))) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, dbits(t->value)) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, t->start_ns) - b->p);
+		n = strnlen(t->comm, RI_COMM_LEN - 1);
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, t->comm, n);
+		b->n += n;
+		n = strnlen(t->text, RI_RULE_TEXT - 1);
+		b->n = (size_t)(put_var(b->p + b->n, n) - b->p);
+		memcpy(b->p + b->n, t->text, n);
+		b->n += n;
+	}
+	sec_end(b, start);
+	return 0;
+}
+
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
@@ -877,6 +944,9 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 			return err;
 		c->have_choice = true;
 	}
+	/* A frame without transitions stays byte for byte what it was. */
+	if (c->nev && (err = put_events(c, out, d)))
+		return err;
 	return remember(c, d);
 }
 
@@ -1096,6 +1166,60 @@ static int get_choice(struct rd *r, struct ri_rec_choice *ch)
 				 (const char(*)[RI_COMM_LEN])names, nn);
 }
 
+static int get_events(struct rec_codec *c, struct rd *r, const struct ri_drain *d)
+{
+	uint64_t tb = dbits(d->unix_time), n = get_var(r), i;
+
+	/* Each transition takes 10 bytes at least: the count cannot lie. */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 10)
+		return -EINVAL;
+	if (n > c->evcap) {
+		struct ri_alert_transition *e = realloc(c->ev, n * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		c->ev = e;
+		c->evcap = n;
+	}
+	for (i = 0; i < n; i++) {
+		struct ri_alert_transition *t = &c->ev[i];
+		uint64_t rule, pid, from, to, tt, len;
+
+		memset(t, 0, sizeof(*t));
+		rule = get_var(r);
+		pid = (uint64_t)unzz(get_var(r));
+		from = get_var(r);
+		to = get_var(r);
+		tt = tb + (uint64_t)unzz(get_var(r));
+		t->time = bitsd(tt);
+		t->since = bitsd(tt + (uint64_t)unzz(get_var(r)));
+		t->value = bitsd(get_var(r));
+		t->start_ns = get_var(r);
+		if (r->bad || rule >= RI_MAX_RULES || from > RI_ALERT_RESOLVED ||
+		    to > RI_ALERT_RESOLVED || (int64_t)pid < INT32_MIN ||
+		    (int64_t)pid > INT32_MAX)
+			return -EINVAL;
+		t->rule = (uint32_t)rule;
+		t->pid = (int32_t)(int64_t)pid;
+		t->from = (uint32_t)from;
+		t->to = (uint32_t)to;
+		len = get_u8(r);
+		if (r->bad || len >= RI_COMM_LEN || len > (uint64_t)(r->end - r->p))
+			return -EINVAL;
+		memcpy(t->comm, r->p, len);
+		r->p += len;
+		len = get_var(r);
+		if (r->bad || len >= RI_RULE_TEXT || len > (uint64_t)(r->end - r->p))
+			return -EINVAL;
+		memcpy(t->text, r->p, len);
+		r->p += len;
+	}
+	if (r->p != r->end)
+		return -EINVAL;
+	c->nev = (size_t)n;
+	return 0;
+}
+
 int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	       struct ri_drain *d, struct ri_rec_choice *ch, bool *ch_changed)
 {
@@ -1106,6 +1230,7 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	if (key)
 		rec_codec_reset(c);
 	*ch_changed = false;
+	c->nev = 0;
 	while (p < end && !err) {
 		uint8_t type;
 		uint32_t len;
@@ -1122,7 +1247,7 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 		r.end = p + len;
 		r.bad = false;
 		p += len;
-		if (type >= 1 && type <= RI_SEC_CHOICE) {
+		if (type >= 1 && type <= RI_SEC_EVENTS) {
 			/* Once each, and in order: the tick's clocks come first. */
 			if (seen >> type)
 				return -EINVAL;
@@ -1145,8 +1270,11 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			err = get_choice(&r, ch);
 			*ch_changed = !err;
 			break;
+		case RI_SEC_EVENTS:
+			err = get_events(c, &r, d);
+			break;
 		default:
-			break; /* RI_SEC_EVENTS and what a later version adds */
+			break; /* what a later version adds */
 		}
 	}
 	if (err)

@@ -51,9 +51,12 @@ enum rec_tag {
 #define RI_REC_RMAGIC "RIFR"
 #define RI_REC_RHDR 32
 enum rec_kind { REC_INDEX = 'I', REC_KEY = 'K', REC_DELTA = 'D' };
+/* Record header flags. */
+#define REC_F_FIRING 0x01 /* the frame holds a transition to firing */
 
 struct rec_hdr {
 	uint8_t kind;
+	uint8_t flags;    /* REC_F_* */
 	uint32_t len;     /* payload bytes */
 	uint32_t back;    /* bytes back to the group's index record */
 	int64_t time_us;  /* Unix time of the frame (of the group's key frame) */
@@ -134,12 +137,23 @@ struct rec_codec {
 	struct ri_machine pm; /* previous machine (owns its CPU arrays) */
 	uint64_t pclock, pdropped, pevents, punix;
 	struct ri_rec_choice pchoice; /* the writer's: last choice written */
+	/*
+	 * The EVENTS section: for the writer, what the next frame carries;
+	 * for the reader, what the last frame decoded held.
+	 */
+	struct ri_alert_transition *ev;
+	size_t nev, evcap;
 	bool have_prev;
 	bool have_choice;
 };
 
 void rec_codec_reset(struct rec_codec *c);
 void rec_codec_free(struct rec_codec *c);
+/* Copies @n transitions into c->ev. 0 or -ENOMEM. */
+int rec_codec_set_events(struct rec_codec *c, const struct ri_alert_transition *v,
+			 size_t n);
+/* Whether c->ev holds a transition to firing. */
+bool rec_codec_firing(const struct rec_codec *c);
 /*
  * Appends the payload of one frame to @out: a key frame carries every
  * value whole, a delta frame what changed since the previous frame.

@@ -60,6 +60,11 @@ struct ri_rec_reader {
 	uint64_t peek_from;
 	int64_t peek_us;
 
+	/* The frames with a transition to firing, once listed. */
+	int64_t *firing;
+	size_t nfiring;
+	bool firing_done;
+
 	char damage[PATH_MAX + 512];
 	bool damage_new, damage_said;
 	size_t last_file;
@@ -501,6 +506,7 @@ void ri_rec_close(struct ri_rec_reader *r)
 	free(r->buf);
 	ZSTD_freeDCtx(r->z);
 	rec_codec_free(&r->codec);
+	free(r->firing);
 	rbuf_free(&r->raw);
 	ri_rec_choice_free(&r->choice);
 	free(r);
@@ -658,6 +664,48 @@ int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
 	}
 	r->peek_valid = false;
 	return 1;
+}
+
+size_t ri_rec_events(const struct ri_rec_reader *r,
+		     const struct ri_alert_transition **v)
+{
+	*v = r->codec.ev;
+	return r->codec.nev;
+}
+
+int ri_rec_firing_times(struct ri_rec_reader *r, const int64_t **v, size_t *n)
+{
+	size_t fi, cap = 0;
+
+	/*
+	 * Headers only, file by file, stopping at a file's first damage:
+	 * marks are a guide, and a frame past damage is still found by a
+	 * seek. record_at moves only the read buffer, never the position.
+	 */
+	for (fi = 0; !r->firing_done && fi < r->nf; fi++) {
+		uint64_t off = r->f[fi].data;
+		struct rec_hdr h;
+
+		while (record_at(r, fi, off, &h, NULL) == AT_OK) {
+			if (h.kind != REC_INDEX && (h.flags & REC_F_FIRING)) {
+				if (r->nfiring == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					int64_t *p = realloc(r->firing, nc * sizeof(*p));
+
+					if (!p)
+						return -ENOMEM;
+					r->firing = p;
+					cap = nc;
+				}
+				r->firing[r->nfiring++] = h.time_us;
+			}
+			off += RI_REC_RHDR + (uint64_t)h.len;
+		}
+	}
+	r->firing_done = true;
+	*v = r->firing;
+	*n = r->nfiring;
+	return 0;
 }
 
 int64_t ri_rec_peek_us(struct ri_rec_reader *r)

@@ -543,6 +543,7 @@ static int build(struct ri_rec_writer *w, bool key, int64_t t_us,
 	if ((err = compress(w, key)))
 		return err;
 	h.kind = key ? REC_KEY : REC_DELTA;
+	h.flags = rec_codec_firing(&w->codec) ? REC_F_FIRING : 0;
 	h.len = (uint32_t)(w->out.n - fstart - RI_REC_RHDR);
 	h.back = (uint32_t)(key ? RI_REC_RHDR + ilen : w->off - w->group_off);
 	h.crc = ri_crc32c(0, w->out.p + fstart + RI_REC_RHDR, h.len);
@@ -559,8 +560,10 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 	bool key;
 	int err;
 
-	if ((err = ensure_file(w, t)))
+	if ((err = ensure_file(w, t))) {
+		w->codec.nev = 0; /* they belong to this frame only */
 		return err;
+	}
 	/*
 	 * A new group once the deltas since the key frame weigh KEY_WEIGHT
 	 * times what it did (key frames then cost at most a ninth of the
@@ -571,7 +574,10 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 	key = w->need_key || w->in_group >= w->o.key_every ||
 	      w->off - w->group_off >= (KEY_WEIGHT + 1) * w->key_bytes ||
 	      w->off - w->group_off > 0xf0000000u;
-	if ((err = build(w, key, t_us, d, ch))) {
+	err = build(w, key, t_us, d, ch);
+	/* The transitions go with this frame, written or not. */
+	w->codec.nev = 0;
+	if (err) {
 		w->need_key = true;
 		failed(w, "encoding a frame", -err);
 		return err;
@@ -601,6 +607,12 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 	succeeded(w);
 	sync_kick(w);
 	return 0;
+}
+
+int ri_rec_writer_events(struct ri_rec_writer *w,
+			 const struct ri_alert_transition *v, size_t n)
+{
+	return rec_codec_set_events(&w->codec, v, n);
 }
 
 void ri_rec_writer_meta(struct ri_rec_writer *w, const struct ri_rec_meta *m)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The recorder: a sink that turns each tick's drain and choice into one
- * frame of a recording (record_write.c does the bytes), and the header's
+ * The recorder: a sink that turns each tick's drain, choice and alert
+ * transitions into one frame of a recording (record_write.c does the bytes), and the header's
  * account of the run: host, kernel, CPUs, page size, boot time, the
  * tool's version, the command line, the source and its probe.
  */
@@ -43,7 +43,13 @@ static void options_text(char *buf, size_t len, const struct ri_opts *o)
 static int record(struct ri_recorder *r, const struct ri_monitor *mon)
 {
 	const struct ri_model *m = ri_monitor_model(mon);
+	const struct ri_alerts *a = ri_monitor_alerts(mon);
+	const struct ri_alert_transition *v;
+	size_t n = a ? ri_alerts_transitions(a, &v) : 0;
 
+	/* Evaluated before the sinks: the transitions of this very tick. */
+	if (n && ri_rec_writer_events(r->w, v, n))
+		return -ENOMEM;
 	if (ri_rec_choice_set(&r->choice, m->choice_pids, m->choice_starts,
 			      m->nchoice_pids,
 			      (const char(*)[RI_COMM_LEN])m->choice_names,

@@ -247,3 +247,23 @@ const char *ri_replay_news(struct ri_replay *rp)
 {
 	return ri_rec_damage(rp->rd);
 }
+
+size_t ri_replay_marks(struct ri_replay *rp, const double **v)
+{
+	const int64_t *us;
+	size_t n, i;
+
+	if (!rp->marks_done && ri_rec_firing_times(rp->rd, &us, &n) == 0) {
+		rp->marks_done = true;
+		rp->marks = n ? malloc(n * sizeof(*rp->marks)) : NULL;
+		for (i = 0; rp->marks && i < n; i++) {
+			double t = (double)us[i] * 1e-6;
+
+			/* --from and --to: only what the bar spans. */
+			if (t >= rp->first - 1e-6 && t <= rp->last + 1e-6)
+				rp->marks[rp->nmarks++] = t;
+		}
+	}
+	*v = rp->marks;
+	return rp->nmarks;
+}

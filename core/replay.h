@@ -6,6 +6,10 @@
  * there, step back and forth, where the cursor is). The batch printers
  * only tick the monitor; the TUI also moves through time.
  *
+ * Given no alert rules, a replay shows the transitions the live run
+ * recorded (the monitor applies them tick by tick); given rules, it
+ * evaluates those afresh.
+ *
  * The replay source (source_replay.c) feeds the recorded drains in
  * order, merges several into one tick when -d asks for a coarser step,
  * stops at --to, tells the monitor the choice the live run had in force
@@ -54,6 +58,12 @@ double ri_replay_last(const struct ri_replay *rp);
 double ri_replay_step_s(const struct ri_replay *rp);
 const struct ri_rec_meta *ri_replay_meta(const struct ri_replay *rp);
 const char *ri_replay_path(const struct ri_replay *rp);
+/*
+ * Unix times of the recorded transitions to firing within the part
+ * replayed, in order, for the time bar's marks. The first call reads
+ * the recording's record headers (none of its frames) and keeps them.
+ */
+size_t ri_replay_marks(struct ri_replay *rp, const double **v);
 /* One line about damage in the recording, once; else NULL. */
 const char *ri_replay_news(struct ri_replay *rp);
 

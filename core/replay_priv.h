@@ -32,6 +32,14 @@ struct ri_replay {
 	struct ri_rec_choice next_choice;
 	bool have_next;
 	int64_t next_us;
+	struct ri_alert_transition *next_ev; /* the frame ahead's transitions */
+	size_t nnext_ev, next_ev_cap;
+	/* The last tick's: of every frame merged into it, in order. */
+	struct ri_alert_transition *tick_ev;
+	size_t ntick_ev, tick_ev_cap;
+	double *marks;    /* ri_replay_marks: once listed */
+	size_t nmarks;
+	bool marks_done;
 
 	int64_t now_us;   /* of the last frame drained */
 	int64_t given_us; /* of the last tick given; INT64_MIN after a seek */

@@ -149,6 +149,8 @@ struct ri_source;
 struct ri_proc_list;
 struct ri_rec_choice;
 
+struct ri_alert_transition; /* alerts.h */
+
 struct ri_source_ops {
 	const char *name;
 	int (*drain)(struct ri_source *s, struct ri_drain *d);
@@ -166,6 +168,12 @@ struct ri_source_ops {
 	 * did. NULL (or returning NULL): the source has none to tell.
 	 */
 	const struct ri_rec_choice *(*recorded_choice)(struct ri_source *s);
+	/*
+	 * A recording's: the alert transitions the live run had in the
+	 * frames of the last drain. NULL: the source has none to tell.
+	 */
+	size_t (*recorded_alerts)(struct ri_source *s,
+				  const struct ri_alert_transition **v);
 };
 
 struct ri_source {

@@ -17,9 +17,38 @@
 #include "procfs.h"
 #include "replay_priv.h"
 
+/* Appends @n transitions to *@v (of *@len, room *@cap). */
+static int push_events(struct ri_alert_transition **v, size_t *len, size_t *cap,
+		       const struct ri_alert_transition *add, size_t n)
+{
+	if (*len + n > *cap) {
+		size_t c = *cap ? *cap : 16;
+		struct ri_alert_transition *p;
+
+		while (c < *len + n)
+			c *= 2;
+		if (!(p = realloc(*v, c * sizeof(*p))))
+			return -ENOMEM;
+		*v = p;
+		*cap = c;
+	}
+	if (n)
+		memcpy(*v + *len, add, n * sizeof(*add));
+	*len += n;
+	return 0;
+}
+
 static void load_next(struct ri_replay *s)
 {
+	const struct ri_alert_transition *ev;
+	size_t nev;
+
 	s->have_next = ri_rec_read(s->rd, &s->next, &s->next_choice) == 0;
+	/* The reader's copy lasts until its next read: keep the frame's. */
+	s->nnext_ev = 0;
+	nev = s->have_next ? ri_rec_events(s->rd, &ev) : 0;
+	if (nev && push_events(&s->next_ev, &s->nnext_ev, &s->next_ev_cap, ev, nev))
+		s->nnext_ev = 0; /* out of memory: the tick goes on without them */
 	s->next_us = s->have_next ? (int64_t)(s->next.unix_time * 1e6) : INT64_MIN;
 	if (s->have_next && s->next_us > s->o.to_us) {
 		s->have_next = false;
@@ -170,9 +199,12 @@ static int replay_drain(struct ri_source *src, struct ri_drain *d)
 		return -ENODATA;
 	d->live.n = 0;
 	d->exited.n = 0;
+	s->ntick_ev = 0;
 	for (;;) {
 		d->live.n = 0;
-		if ((err = append_tasks(&d->live, &s->next.live)) ||
+		if ((err = push_events(&s->tick_ev, &s->ntick_ev, &s->tick_ev_cap,
+				       s->next_ev, s->nnext_ev)) ||
+		    (err = append_tasks(&d->live, &s->next.live)) ||
 		    (err = append_tasks(&d->exited, &s->next.exited)) ||
 		    (err = copy_machine(&d->machine, &s->next.machine)))
 			return err;
@@ -265,10 +297,22 @@ static const struct ri_rec_choice *replay_choice(struct ri_source *src)
 	return s->have_next ? &s->next_choice : NULL;
 }
 
+static size_t replay_alerts(struct ri_source *src,
+			    const struct ri_alert_transition **v)
+{
+	struct ri_replay *s = (struct ri_replay *)src;
+
+	*v = s->tick_ev;
+	return s->ntick_ev;
+}
+
 static void replay_close(struct ri_source *src)
 {
 	struct ri_replay *s = (struct ri_replay *)src;
 
+	free(s->next_ev);
+	free(s->tick_ev);
+	free(s->marks);
 	ri_rec_close(s->rd);
 	ri_drain_free(&s->next);
 	ri_rec_choice_free(&s->next_choice);
@@ -286,6 +330,7 @@ static const struct ri_source_ops replay_ops = {
 	.close = replay_close,
 	.proc_list = replay_proc_list,
 	.recorded_choice = replay_choice,
+	.recorded_alerts = replay_alerts,
 };
 
 int ri_source_replay_open(struct ri_rec_reader *rd,

@@ -51,7 +51,8 @@ int alerts_header_draw(struct tui *v, int y)
 	unsigned long long dropped;
 	size_t nf;
 
-	if (!a)
+	/* A replay shows the recorded alerts: none known yet, no line. */
+	if (!a || (!ri_alerts_rules(a)->n && !ri_alerts_log_len(a)))
 		return 0;
 	nf = ri_alerts_firing(a);
 	x = ri_alerts_newest_firing(a);

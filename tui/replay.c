@@ -258,8 +258,9 @@ static void hms(char *b, size_t n, double s)
 /*
  * The time bar: the cursor's date and time, the time since the start of
  * the part replayed and its length, a bar of where the cursor is in it,
- * its first and last ticks' times, and whether it plays. Alert marks will
- * sit on the bar once recordings carry them.
+ * its first and last ticks' times, and whether it plays. A '!' marks
+ * where the live run had an alert turn firing (the cursor's '|' wins
+ * where they meet).
  */
 int replay_bar_draw(struct tui *v, int y)
 {
@@ -269,6 +270,8 @@ int replay_bar_draw(struct tui *v, int y)
 	time_t t;
 	struct tm tm;
 	int w, i, pos, x;
+	const double *marks;
+	size_t nm, k;
 
 	if (!r)
 		return 0;
@@ -307,6 +310,13 @@ int replay_bar_draw(struct tui *v, int y)
 		for (i = 0; i < w - 2; i++)
 			addch(i < pos ? '=' : ' ');
 		addch(']');
+		attrset(v->attr[R_WARNING] | A_BOLD);
+		nm = ri_replay_marks(r->rp, &marks);
+		for (k = 0; k < nm && last > first; k++) {
+			double mf = (marks[k] - first) / (last - first);
+
+			mvaddch(y, x + 1 + (int)(mf * (w - 3) + 0.5), '!');
+		}
 		attrset(v->attr[R_SELECTION] | A_BOLD);
 		mvaddch(y, x + 1 + pos, '|');
 		attrset(v->attr[R_HEADER]);

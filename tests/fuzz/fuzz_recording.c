@@ -10,7 +10,8 @@
  *   2  frame payloads straight into the decoder: the rest split on a
  *      four-byte marker, the first a key frame, each next a delta.
  * Whatever the bytes: no crash, no leak, nothing read out of bounds, and
- * every drain holds no more tasks than the bytes could say.
+ * every drain holds no more tasks, nor a frame more alert transitions,
+ * than the bytes could say; every transition's strings end in a NUL.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,19 @@ static void check_drain(const struct ri_drain *d, size_t size)
 		abort();
 }
 
+static void check_events(const struct ri_alert_transition *v, size_t n, size_t size)
+{
+	size_t i;
+
+	/* Ten bytes each at least, and zstd's ratio at worst. */
+	if (n > size * 1024 + 100000)
+		abort();
+	for (i = 0; i < n; i++)
+		if (!memchr(v[i].comm, '\0', sizeof(v[i].comm)) ||
+		    !memchr(v[i].text, '\0', sizeof(v[i].text)) || v[i].to > RI_ALERT_RESOLVED)
+			abort();
+}
+
 static void read_file(const uint8_t *data, size_t size)
 {
 	struct ri_rec_reader *r;
@@ -59,6 +73,9 @@ static void read_file(const uint8_t *data, size_t size)
 	char path[64], err[4096];
 	int fd = memfd_create("fuzz_recording", 0), i;
 	int64_t first, last;
+	const struct ri_alert_transition *ev;
+	const int64_t *marks;
+	size_t nmarks, nev, k;
 
 	if (fd < 0)
 		abort();
@@ -66,9 +83,19 @@ static void read_file(const uint8_t *data, size_t size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (ri_rec_open(path, &r, err, sizeof(err)) == 0) {
-		for (i = 0; i < 10000 && ri_rec_read(r, &d, &ch) == 0; i++)
+		for (i = 0; i < 10000 && ri_rec_read(r, &d, &ch) == 0; i++) {
 			check_drain(&d, size);
+			nev = ri_rec_events(r, &ev);
+			check_events(ev, nev, size);
+		}
 		ri_rec_damage(r);
+		/* The marks: one per record header at most, each 32 bytes. */
+		if (ri_rec_firing_times(r, &marks, &nmarks) == 0) {
+			if (nmarks > size / RI_REC_RHDR)
+				abort();
+			for (k = 0; k < nmarks; k++)
+				first = marks[k]; /* every one readable */
+		}
 		first = ri_rec_first_us(r);
 		last = ri_rec_last_us(r);
 		for (i = 0; i < 4; i++) {
@@ -106,8 +133,10 @@ static void decode_frames(const uint8_t *data, size_t size)
 		const uint8_t *q = memmem(p, (size_t)(end - p), mark, 4);
 		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
 
-		if (rec_decode(&c, key, p, n, &d, &ch, &changed) == 0)
+		if (rec_decode(&c, key, p, n, &d, &ch, &changed) == 0) {
 			check_drain(&d, size);
+			check_events(c.ev, c.nev, size);
+		}
 		/* After a failure the next is a key frame, as the reader does. */
 		key = false;
 		if (!q)

@@ -446,6 +446,56 @@ static void test_states(void)
 	world_free(&w);
 }
 
+/*
+ * A replay given no rules: the transitions evaluated live, applied tick
+ * by tick to alerts that have no rules, give the same list, the same
+ * firing count and the same log, and the rules learned from their text.
+ */
+static void test_apply(void)
+{
+	static const char *const rules[] = { "mem > 99%", "cpu > 80% for 2s" };
+	static const double burner[] = { 0, 95, 91, 97, 93, 0, 0, 95, 0 };
+	struct ri_alerts *b = ri_alerts_new(NULL);
+	const struct ri_alert_transition *t;
+	const struct ri_alert *x, *y;
+	struct world w;
+	size_t i, k, n, nx, ny, diff = 0;
+
+	world_init(&w, rules, 2);
+	CHECK(b != NULL);
+	proc(&w, 0, 0, SEC, 0);
+	tick(&w, SEC);
+	CHECK_EQ(ri_alerts_apply(b, w.m, NULL, 0), 0);
+	CHECK_EQ(ri_alerts_rules(b)->n, 0);
+	for (i = 0; i < sizeof(burner) / sizeof(burner[0]); i++) {
+		proc(&w, 0, burner[i], SEC, 0);
+		tick(&w, SEC);
+		n = ri_alerts_transitions(w.a, &t);
+		CHECK_EQ(ri_alerts_apply(b, w.m, t, n), 0);
+		nx = ri_alerts_list(w.a, &x);
+		ny = ri_alerts_list(b, &y);
+		diff += nx != ny || ri_alerts_firing(w.a) != ri_alerts_firing(b) ||
+			ri_alerts_transitions(b, &t) != n;
+		for (k = 0; k < nx && k < ny; k++)
+			diff += x[k].rule != y[k].rule || x[k].pid != y[k].pid ||
+				x[k].state != y[k].state || x[k].since != y[k].since ||
+				x[k].value != y[k].value || strcmp(x[k].comm, y[k].comm);
+	}
+	CHECK_EQ(diff, 0);
+	CHECK(ri_alerts_log_total(w.a) >= 4);
+	CHECK_EQ(ri_alerts_log_total(b), ri_alerts_log_total(w.a));
+	for (k = 0; k < ri_alerts_log_len(b); k++)
+		CHECK(memcmp(ri_alerts_log_get(b, k), ri_alerts_log_get(w.a, k),
+			     sizeof(*t)) == 0);
+	/* Rule 1 was learned (its index kept); rule 0 never fired, nor is known. */
+	CHECK_EQ(ri_alerts_rules(b)->n, 2);
+	CHECK_STR(ri_alerts_rules(b)->v[1].text, "cpu > 80% for 2s");
+	CHECK_EQ(ri_alerts_rules(b)->v[1].metric, RI_AM_CPU);
+	CHECK_STR(ri_alerts_rules(b)->v[0].text, "");
+	ri_alerts_free(b);
+	world_free(&w);
+}
+
 /* Ticks of 0.9 s: "for 3s" fires at 3.6 s, the first tick at least 3 s on. */
 static void test_for_is_at_least(void)
 {
@@ -631,6 +681,7 @@ int main(void)
 	test_error_print();
 	test_files();
 	test_states();
+	test_apply();
 	test_for_is_at_least();
 	test_jitter();
 	test_gone();

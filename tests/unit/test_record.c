@@ -7,7 +7,10 @@
  * frame, an index record or the header, still gives every frame that is
  * whole and says so once; foreign, empty and newer files are refused in
  * one sentence; a directory rotates, is read across its files, and keeps
- * to --keep and --max-size without touching the file being written.
+ * to --keep and --max-size without touching the file being written;
+ * a frame's alert transitions come back exactly, a frame without them is
+ * byte for byte what it was, and the firing frames are listed from the
+ * record headers alone.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -599,6 +602,141 @@ static void test_write_errors(void)
 	}
 }
 
+/* A transition with every field at an edge: all must come back exactly. */
+static void make_transition(struct ri_alert_transition *t, uint32_t rule,
+			    uint32_t to, double time)
+{
+	memset(t, 0, sizeof(*t));
+	t->time = time;
+	t->since = time - 12.5;
+	t->value = rule & 1 ? -0.0 : 1e300;
+	t->start_ns = UINT64_MAX - rule;
+	t->rule = rule;
+	t->pid = rule == 3 ? INT32_MAX : 4000 + (int32_t)rule;
+	t->from = to == RI_ALERT_FIRING ? RI_ALERT_PENDING : RI_ALERT_INACTIVE;
+	t->to = to;
+	memset(t->comm, 'c', RI_COMM_LEN - 1);
+	memset(t->text, 'r', RI_RULE_TEXT - 1);
+	snprintf(t->text, 20, "cpu > %u%%", rule);
+	t->text[strlen(t->text)] = ' ';
+}
+
+static void test_events_codec(void)
+{
+	struct rec_codec a = { 0 }, b = { 0 }, c = { 0 };
+	struct ri_alert_transition tr[3];
+	struct rbuf plain = { 0 }, with = { 0 };
+	struct ri_drain d = { 0 }, back = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	struct synth s;
+	bool changed;
+	size_t i;
+
+	synth_init(&s, 12, 3, 7);
+	if (synth_tick(&s, &d, SYNTH_SEC))
+		exit(1);
+	make_transition(&tr[0], 0, RI_ALERT_PENDING, d.unix_time);
+	make_transition(&tr[1], 3, RI_ALERT_FIRING, d.unix_time);
+	/* Not the tick's time: stored as a difference, still exact. */
+	make_transition(&tr[2], 127, RI_ALERT_RESOLVED, d.unix_time - 0.25);
+	CHECK_EQ(rec_encode(&a, true, &d, NULL, &plain), 0);
+	CHECK_EQ(rec_codec_set_events(&b, tr, 3), 0);
+	CHECK(rec_codec_firing(&b));
+	CHECK_EQ(rec_encode(&b, true, &d, NULL, &with), 0);
+	/* Without transitions: the frame is what it was; with: it only grows. */
+	CHECK(with.n > plain.n);
+	CHECK(memcmp(plain.p, with.p, plain.n) == 0);
+	CHECK_EQ(with.p[plain.n], RI_SEC_EVENTS);
+	CHECK_EQ(rec_decode(&c, true, with.p, with.n, &back, &ch, &changed), 0);
+	CHECK(same_drain(&back, &d));
+	CHECK_EQ(c.nev, 3);
+	for (i = 0; i < 3 && i < c.nev; i++)
+		CHECK(memcmp(&c.ev[i], &tr[i], sizeof(tr[i])) == 0);
+	CHECK_EQ(rec_decode(&c, true, plain.p, plain.n, &back, &ch, &changed), 0);
+	CHECK_EQ(c.nev, 0);
+	/* Cut anywhere inside the section: refused, never read past it. */
+	for (i = plain.n + 1; i < with.n; i++) {
+		put_le32(with.p + plain.n + 1, (uint32_t)(i - plain.n - 5));
+		CHECK(rec_decode(&c, true, with.p, i, &back, &ch, &changed) != 0 ||
+		      i < plain.n + 5);
+	}
+	rbuf_free(&plain);
+	rbuf_free(&with);
+	rec_codec_free(&a);
+	rec_codec_free(&b);
+	rec_codec_free(&c);
+	ri_drain_free(&d);
+	ri_drain_free(&back);
+	ri_rec_choice_free(&ch);
+	synth_free(&s);
+}
+
+static void test_events_file(void)
+{
+	struct ri_rec_writer_opts o = { .key_every = 7 };
+	struct ri_rec_writer *w;
+	struct ri_rec_reader *r;
+	struct ri_drain d = { 0 };
+	struct ri_alert_transition tr[2];
+	const struct ri_alert_transition *ev;
+	const int64_t *ft;
+	int64_t want[8];
+	size_t nwant = 0, nft = 0, i, nev, nread = 0, bad = 0;
+	struct synth s;
+	char path[300], err[512];
+
+	snprintf(path, sizeof(path), "%s/events.rirec", tmpdir);
+	o.path = path;
+	CHECK_EQ(ri_rec_writer_open(&o, &w, err, sizeof(err)), 0);
+	synth_init(&s, 8, 2, 5);
+	for (i = 0; i < 40; i++) {
+		if (synth_tick(&s, &d, SYNTH_SEC))
+			exit(1);
+		/* Every fifth frame a transition; every tenth one to firing. */
+		if (i % 5 == 2) {
+			make_transition(&tr[0], (uint32_t)i, i % 10 == 2 ? RI_ALERT_FIRING :
+							     RI_ALERT_RESOLVED, d.unix_time);
+			make_transition(&tr[1], 1, RI_ALERT_PENDING, d.unix_time);
+			CHECK_EQ(ri_rec_writer_events(w, tr, 2), 0);
+			if (i % 10 == 2)
+				want[nwant++] = us(&d);
+		}
+		CHECK_EQ(ri_rec_writer_frame(w, &d, NULL), 0);
+	}
+	ri_rec_writer_close(w);
+	CHECK_EQ(ri_rec_open(path, &r, err, sizeof(err)), 0);
+	for (i = 0; ri_rec_read(r, &d, NULL) == 0; i++) {
+		nev = ri_rec_events(r, &ev);
+		if (i % 5 != 2) {
+			bad += nev != 0;
+		} else {
+			make_transition(&tr[0], (uint32_t)i, i % 10 == 2 ? RI_ALERT_FIRING :
+							     RI_ALERT_RESOLVED, d.unix_time);
+			make_transition(&tr[1], 1, RI_ALERT_PENDING, d.unix_time);
+			bad += nev != 2 || memcmp(ev, tr, sizeof(tr));
+		}
+		/* Listing the marks midway leaves the reader where it was. */
+		if (i == 11)
+			CHECK_EQ(ri_rec_firing_times(r, &ft, &nft), 0);
+		nread++;
+	}
+	CHECK_EQ(nread, 40);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(nft, nwant);
+	for (i = 0; i < nft && i < nwant; i++)
+		CHECK_EQ(ft[i], want[i]);
+	/* A seek lands on a frame with its transitions, as a read does. */
+	CHECK_EQ(ri_rec_seek(r, want[2] + 1), 0);
+	CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+	CHECK_EQ(us(&d), want[2]);
+	CHECK_EQ(ri_rec_events(r, &ev), 2);
+	CHECK_EQ(ri_rec_read(r, &d, NULL), 0);
+	CHECK_EQ(ri_rec_events(r, &ev), 0);
+	ri_rec_close(r);
+	ri_drain_free(&d);
+	synth_free(&s);
+}
+
 int main(void)
 {
 	char cmd[320];
@@ -613,6 +751,8 @@ int main(void)
 	test_refused();
 	test_directory();
 	test_write_errors();
+	test_events_codec();
+	test_events_file();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		return 1;

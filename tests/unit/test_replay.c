@@ -7,7 +7,10 @@
  * history included; a jump or a step back lands on the right tick with
  * the history the live run had there; -d merges ticks without losing a
  * CPU nanosecond or an exit; --from and --to bound it; a choice made in
- * the replay narrows it; -d finer than the recording is refused.
+ * the replay narrows it; -d finer than the recording is refused. The
+ * live run's alert transitions come back, tick for tick, in a replay
+ * given no rules (merged with -d, marked on the bar); one given rules
+ * evaluates those instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../core/alerts.h"
 #include "../../core/cli.h"
 #include "../../core/record.h"
 #include "../../core/replay.h"
@@ -118,7 +122,12 @@ static void rec_tick(struct ri_sink *s, const struct ri_monitor *mon)
 {
 	struct rec_sink *r = (struct rec_sink *)s;
 	const struct ri_model *m = ri_monitor_model(mon);
+	const struct ri_alerts *a = ri_monitor_alerts(mon);
+	const struct ri_alert_transition *v;
+	size_t n = a ? ri_alerts_transitions(a, &v) : 0;
 
+	if (n)
+		CHECK_EQ(ri_rec_writer_events(r->w, v, n), 0);
 	ri_rec_choice_set(&r->ch, m->choice_pids, m->choice_starts, m->nchoice_pids,
 			  (const char(*)[RI_COMM_LEN])m->choice_names, m->nchoice_names);
 	CHECK_EQ(ri_rec_writer_frame(r->w, ri_monitor_drain(mon), &r->ch), 0);
@@ -187,6 +196,21 @@ static struct ri_model_opts model_opts(void)
 static uint64_t live_digest[TICKS + 1];
 static double live_time[TICKS + 1];
 static uint64_t live_cpu[TICKS + 1], live_exits[TICKS + 1];
+/* The live run's alerts: a digest of each tick's transitions, and when they fired. */
+#define LIVE_RULE "cpu > 40% for 2s"
+static uint64_t live_tr[TICKS + 1];
+static size_t live_ntr[TICKS + 1], live_ntr_all, nlive_fired;
+static double live_fired[TICKS * 16];
+
+static uint64_t mix(uint64_t h, const void *p, size_t n);
+
+static uint64_t tr_digest(const struct ri_alerts *a, size_t *n)
+{
+	const struct ri_alert_transition *v;
+
+	*n = a ? ri_alerts_transitions(a, &v) : 0;
+	return *n ? mix(14695981039346656037ULL, v, *n * sizeof(*v)) : 0;
+}
 
 /* CPU time of a tick: every process's, an exited one's in its exit tick. */
 static uint64_t tick_cpu(const struct ri_model *m)
@@ -204,6 +228,8 @@ static char path[256];
 static void live_run(void)
 {
 	struct ri_monitor_opts mo = { .model = model_opts(), .keep_privileges = true };
+	static struct ri_ruleset rules;
+	struct ri_rule_error re;
 	struct ri_rec_writer_opts wo = { .key_every = 50 };
 	struct rec_sink rs = { .sink.tick = rec_tick };
 	struct ri_rec_meta meta = { 0 };
@@ -218,6 +244,8 @@ static void live_run(void)
 	f->base.probe = "tp_btf";
 	f->base.sees_short_lived = true;
 	synth_init(&f->s, 10, 3, 11);
+	CHECK_EQ(ri_rules_add(&rules, LIVE_RULE, &re), 0);
+	mo.alerts = &rules;
 	wo.path = path;
 	CHECK_EQ(ri_rec_writer_open(&wo, &rs.w, err, sizeof(err)), 0);
 	/* The header says what ran: the replay's model is set up the same. */
@@ -242,6 +270,17 @@ static void live_run(void)
 		live_time[i] = m->time;
 		live_cpu[i] = tick_cpu(m);
 		live_exits[i] = ri_monitor_drain(mon)->exited.n;
+		live_tr[i] = tr_digest(ri_monitor_alerts(mon), &live_ntr[i]);
+		live_ntr_all += live_ntr[i];
+		{
+			const struct ri_alert_transition *v;
+			size_t n = ri_alerts_transitions(ri_monitor_alerts(mon), &v), k;
+
+			for (k = 0; k < n; k++)
+				if (v[k].to == RI_ALERT_FIRING && (!nlive_fired ||
+				    live_fired[nlive_fired - 1] != m->time))
+					live_fired[nlive_fired++] = m->time;
+		}
 	}
 	ri_monitor_close(mon);
 	ri_rec_writer_close(rs.w);
@@ -256,6 +295,8 @@ static int open_replay(struct ri_opts *o, struct ri_monitor **mon,
 
 	o->replay = path;
 	o->delay = o->delay ? o->delay : 1;
+	if (o->alerts.n)
+		mo.alerts = &o->alerts;
 	mo.pids = o->pids;
 	mo.npids = o->npids;
 	mo.names = (const char(*)[RI_COMM_LEN])o->names;
@@ -461,6 +502,63 @@ static void test_choice_in_replay(void)
 	ri_monitor_close(mon);
 }
 
+static void test_recorded_alerts(void)
+{
+	static struct ri_opts o;
+	struct ri_rule_error re;
+	struct ri_monitor *mon;
+	struct ri_replay *rp;
+	const double *marks;
+	size_t nm, n, k, total = 0;
+	int i, differ = 0, fresh = 0, mine = 0;
+
+	/* The synthetic CPU crosses 40% often: the rule must have had a life. */
+	CHECK(live_ntr_all > 20);
+	CHECK(nlive_fired > 3);
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(open_replay(&o, &mon, &rp), 0);
+	for (i = 1; i <= TICKS && ri_monitor_tick(mon) == 0; i++)
+		if (tr_digest(ri_monitor_alerts(mon), &n) != live_tr[i] || n != live_ntr[i])
+			differ++;
+	CHECK_EQ(differ, 0);
+	CHECK_STR(ri_alerts_rules(ri_monitor_alerts(mon))->v[0].text, LIVE_RULE);
+	nm = ri_replay_marks(rp, &marks);
+	CHECK_EQ(nm, nlive_fired);
+	for (k = 0; k < nm && k < nlive_fired; k++)
+		CHECK_NEAR(marks[k], live_fired[k], 1e-6);
+	ri_monitor_close(mon);
+
+	/* -d 5: the transitions of every frame merged, none lost. */
+	memset(&o, 0, sizeof(o));
+	o.delay = 5;
+	o.delay_set = true;
+	CHECK_EQ(open_replay(&o, &mon, &rp), 0);
+	while (ri_monitor_tick(mon) == 0) {
+		const struct ri_alert_transition *v;
+
+		total += ri_alerts_transitions(ri_monitor_alerts(mon), &v);
+	}
+	CHECK_EQ(total, live_ntr_all);
+	ri_monitor_close(mon);
+
+	/* Rules given: evaluated afresh, the recorded ones not shown. */
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(ri_rules_add(&o.alerts, "cpu > 10%", &re), 0);
+	CHECK_EQ(open_replay(&o, &mon, &rp), 0);
+	for (i = 1; i <= TICKS && ri_monitor_tick(mon) == 0; i++) {
+		const struct ri_alert_transition *v;
+
+		n = ri_alerts_transitions(ri_monitor_alerts(mon), &v);
+		for (k = 0; k < n; k++) {
+			fresh += !strcmp(v[k].text, "cpu > 10%");
+			mine += !strcmp(v[k].text, LIVE_RULE);
+		}
+	}
+	CHECK(fresh > 0);
+	CHECK_EQ(mine, 0);
+	ri_monitor_close(mon);
+}
+
 int main(void)
 {
 	snprintf(path, sizeof(path), "/tmp/ri-test-replay-%d.rirec", (int)getpid());
@@ -470,6 +568,7 @@ int main(void)
 	test_from_to();
 	test_coarser();
 	test_choice_in_replay();
+	test_recorded_alerts();
 	unlink(path);
 	return check_report("test_replay");
 }
