@@ -140,20 +140,27 @@ def per_tick_ms(argv, env, ticks):
 
 
 def cost_part(args, ri, tmp, log):
-    """(ms/tick without -w, ms/tick with -w), medians over rounds, at -d 1:
-    the recorder's own pace (its syncs to disk are every 5 s)."""
+    """Medians over rounds, at -d 1 (the recorder's own pace; its syncs to
+    disk are every 5 s), of ms/tick: -b, -b -w, and -b -H, -b -H -w.
+
+    -b alone sums each process's threads in the kernel (one record per
+    process, where the kernel can); a recording keeps every thread, so -w
+    walks them all as -H does: -H next to -H -w is the recorder's own
+    share, -b next to -b -w what recording costs a batch run in all."""
     ticks = 20 if not args.quick else 5
     rounds = 3 if not args.quick else 1
     env = dict(os.environ, LC_ALL="C", TERM="dumb")
-    plain, rec = [], []
+    runs = {k: [] for k in ("b", "bw", "h", "hw")}
     base = [ri, "-b", "-d", "1", "-n", "100000"]
+    w = ["-w", os.path.join(tmp, "cost.rirec")]
     for rnd in range(rounds):
-        order = [(plain, []), (rec, ["-w", os.path.join(tmp, "cost.rirec")])]
-        for out, extra in order if rnd % 2 == 0 else order[::-1]:
-            out.append(per_tick_ms(base + extra, env, ticks))
-        log("  round %d/%d: -b %.2f ms/tick, -b -w %.2f ms/tick"
-            % (rnd + 1, rounds, plain[-1], rec[-1]))
-    return statistics.median(plain), statistics.median(rec)
+        order = [("b", []), ("bw", w), ("h", ["-H"]), ("hw", ["-H"] + w)]
+        for key, extra in order if rnd % 2 == 0 else order[::-1]:
+            runs[key].append(per_tick_ms(base + extra, env, ticks))
+        log("  round %d/%d: -b %.2f, -b -w %.2f, -b -H %.2f, -b -H -w %.2f ms/tick"
+            % (rnd + 1, rounds, runs["b"][-1], runs["bw"][-1], runs["h"][-1],
+               runs["hw"][-1]))
+    return tuple(statistics.median(runs[k]) for k in ("b", "bw", "h", "hw"))
 
 
 def day_file(log):
@@ -210,7 +217,7 @@ def run(args, ri, wl, log=print):
             raise RuntimeError("atop is not installed")
         load = Load(wl, tmp)
         mine, atop, alive, n = size_part(args, ri, tmp, log)
-        plain, rec = cost_part(args, ri, tmp, log)
+        plain, rec, plain_h, rec_h = cost_part(args, ri, tmp, log)
         load.stop()
         load = None
         seeks = seek_part(args, ri, log)
@@ -226,6 +233,7 @@ def run(args, ri, wl, log=print):
     ratio = mine / atop if atop else None
     day = mine * 86400 * (300.0 / alive if alive else 1)
     extra = (rec - plain) / plain if plain else None
+    extra_h = (rec_h - plain_h) / plain_h if plain_h else None
     worst = max(ms for _, ms in seeks)
     w("")
     w("4. Recording (-w) and replay (-r)")
@@ -238,6 +246,9 @@ def run(args, ri, wl, log=print):
       % (ratio, day / 1048576, alive))
     w("   cost, CPU per tick of -b -d 1 on the same load (medians):")
     w("     without -w %.2f ms, with -w %.2f ms: +%.1f%%" % (plain, rec, 100 * extra))
+    w("     the recorder's own share, every thread walked both ways:")
+    w("     -b -H %.2f ms, -b -H -w %.2f ms: +%.1f%%" % (plain_h, rec_h, 100 * extra_h))
+    w("     (-b alone sums threads in the kernel; a recording keeps every thread)")
     w("   seek, %s (%d ticks), wall time of -r FILE --from T -b -n 1:" % (
         os.path.relpath(DAY, ROOT), DAY_TICKS))
     w("     " + "  ".join("%s %.0f" % (hm(off), ms) for off, ms in seeks[::3]) + "  (ms)")
