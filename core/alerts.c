@@ -375,18 +375,30 @@ static void count_firing(struct ri_alerts *a)
 	}
 }
 
+/*
+ * The start of a tick's evaluation, live or recorded: 1 to go on, 0 when the
+ * model has no figures yet (its first drain only primes it), or -errno.
+ */
+static int begin_tick(struct ri_alerts *a, const struct ri_model *m)
+{
+	int err;
+
+	if (!(m->interval_s > 0))
+		return 0;
+	a->tick++;
+	a->ntr = 0;
+	if ((err = compact(a)))
+		return err;
+	return 1;
+}
+
 int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m)
 {
 	size_t i, k;
 	uint32_t r;
 	int err;
 
-	/* The first drain only primes the model: it has no figures yet. */
-	if (!(m->interval_s > 0))
-		return 0;
-	a->tick++;
-	a->ntr = 0;
-	if ((err = compact(a)))
+	if ((err = begin_tick(a, m)) <= 0)
 		return err;
 	for (i = 0; i < m->nprocs; i++) {
 		const struct ri_proc *p = m->procs[i];
@@ -438,12 +450,7 @@ int ri_alerts_apply(struct ri_alerts *a, const struct ri_model *m,
 	size_t i;
 	int err;
 
-	/* As ri_alerts_eval: the first drain of a model has no tick. */
-	if (!(m->interval_s > 0))
-		return 0;
-	a->tick++;
-	a->ntr = 0;
-	if ((err = compact(a)))
+	if ((err = begin_tick(a, m)) <= 0)
 		return err;
 	for (i = 0; i < n; i++) {
 		const struct ri_alert_transition *t = &v[i];
