@@ -146,6 +146,116 @@ static void machine_files(unsigned long long user, unsigned long long idle)
 	put("uptime", "4210.00 0.00\n");
 }
 
+/* Thread @tid of process 300 ("init", @nthreads threads) with @cpu_ns so far. */
+static void init_thread(pid_t tid, int nthreads, uint64_t start_ns, uint64_t cpu_ns,
+			int nvcsw)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "300/task/%d/stat", tid);
+	stat_file(rel, tid, "init", 0, 0, nthreads, start_ns, 1);
+	snprintf(rel, sizeof(rel), "300/task/%d/schedstat", tid);
+	put(rel, "%llu 5 9\n", (unsigned long long)cpu_ns);
+	snprintf(rel, sizeof(rel), "300/task/%d/io", tid);
+	put(rel, "rchar: %llu\nwchar: 2\nread_bytes: 3\nwrite_bytes: 4\n",
+	    (unsigned long long)cpu_ns);
+	snprintf(rel, sizeof(rel), "300/task/%d/status", tid);
+	put(rel, "Name:\tinit\nUid:\t0\t0\t0\t0\n"
+		 "voluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t1\n", nvcsw);
+}
+
+static const struct ri_task *in(const struct ri_taskbuf *b, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if ((pid_t)b->v[i].pid == tid)
+			return &b->v[i];
+	return NULL;
+}
+
+/*
+ * ri_procfs_read_tgid holds the files of the process it reads: what it
+ * gives at each read is what the files say now, the threads listed again
+ * when their count changes, and the task counts counted once a read.
+ */
+static void read_tgid_again(void)
+{
+	struct ri_source_opts so = { .kind = RI_SRC_PROCFS, .proc_root = root };
+	struct ri_taskbuf b = { 0 };
+	struct ri_machine mach = { 0 };
+	struct ri_source *src = NULL;
+	const struct ri_task *t;
+	const uint64_t st = 100 * SEC, st2 = 200 * SEC;
+	char err[256], dir[400];
+
+	stat_file("300/stat", 300, "init", 0, 0, 2, st, 1);
+	put("300/statm", "400 100 10 1 0 5 0\n");
+	init_thread(300, 2, st, 10, 1);
+	init_thread(301, 2, st, 20, 2);
+	CHECK_EQ(ri_source_procfs_open(&so, &src, err, sizeof(err)), 0);
+	if (!src)
+		return;
+	CHECK_EQ(ri_procfs_read_tgid(src, 300, &b, &mach), 0);
+	CHECK_EQ(b.n, 2);
+	CHECK_EQ(mach.nr_procs, 1);
+	CHECK_EQ(mach.nr_threads, 2);
+	t = in(&b, 301);
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_U64(t->cpu_ns, 20);
+		CHECK_U64(t->rchar, 20);
+		CHECK_U64(t->nvcsw, 2);
+		CHECK_U64(t->rss_pages, 100);
+		CHECK_U64(t->vm_pages, 0);
+		CHECK_EQ(t->tgid, 300);
+	}
+	t = in(&b, 300);
+	CHECK(t && t->vm_pages == 400 && t->start_ns == st);
+
+	/* The same files, new counters: read again from their start. */
+	init_thread(301, 2, st, 25, 3);
+	put("300/statm", "400 120 10 1 0 5 0\n");
+	b.n = 0;
+	CHECK_EQ(ri_procfs_read_tgid(src, 300, &b, &mach), 0);
+	CHECK_EQ(b.n, 2);
+	CHECK_EQ(mach.nr_threads, 4);
+	t = in(&b, 301);
+	CHECK(t && t->cpu_ns == 25 && t->nvcsw == 3 && t->rss_pages == 120);
+
+	/* 301 gone, 302 and 303 born: the count says list again. */
+	snprintf(dir, sizeof(dir), "%s/300/task/301", root);
+	rm_rf(dir);
+	stat_file("300/stat", 300, "init", 0, 0, 3, st, 1);
+	init_thread(300, 3, st, 11, 1);
+	init_thread(302, 3, st2, 30, 1);
+	init_thread(303, 3, st2, 40, 1);
+	b.n = 0;
+	memset(&mach, 0, sizeof(mach));
+	CHECK_EQ(ri_procfs_read_tgid(src, 300, &b, &mach), 0);
+	CHECK_EQ(b.n, 3);
+	CHECK_EQ(mach.nr_threads, 3);
+	CHECK(in(&b, 301) == NULL);
+	t = in(&b, 303);
+	CHECK(t && t->cpu_ns == 40 && t->start_ns == st2 && t->pstart_ns == st);
+	t = in(&b, 300);
+	CHECK(t && t->cpu_ns == 11);
+
+	/*
+	 * The process gone: nothing, and nothing counted. (Here a file held
+	 * open still reads once removed; procfs's then fail, as an empty one.)
+	 */
+	put("300/stat", "");
+	gone(300);
+	b.n = 0;
+	memset(&mach, 0, sizeof(mach));
+	CHECK_EQ(ri_procfs_read_tgid(src, 300, &b, &mach), 0);
+	CHECK_EQ(b.n, 0);
+	CHECK_EQ(mach.nr_procs, 0);
+	ri_source_close(src);
+	ri_taskbuf_free(&b);
+}
+
 static const struct ri_proc *find(const struct ri_model *m, pid_t pid,
 				  uint64_t start)
 {
@@ -275,6 +385,7 @@ int main(void)
 	ri_proc_list_free(&list);
 
 	ri_monitor_close(mon);
+	read_tgid_again();
 	rm_rf(root);
 	return check_report("test_procfs");
 }
