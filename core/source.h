@@ -198,7 +198,9 @@ int ri_source_procfs_open(const struct ri_source_opts *o,
 /*
  * Appends the threads of process @tgid as procfs shows them (if @s's
  * filter takes it), and counts them into @m's task counts. For what
- * another source cannot see. @s must be a procfs source.
+ * another source cannot see, read again at every tick: @s holds the
+ * files of the last process asked for until another is, or @s closes.
+ * @s must be a procfs source.
  */
 int ri_procfs_read_tgid(struct ri_source *s, pid_t tgid,
 			struct ri_taskbuf *live, struct ri_machine *m);

@@ -66,7 +66,9 @@ struct bpf_source {
 	struct ri_machine_reader *mr;
 	/*
 	 * Some kernels' task iterator never visits the init process (6.18
-	 * here skips every thread of tgid 1); procfs fills that gap.
+	 * here skips every thread of tgid 1, and a link restricted to it,
+	 * task.pid or task.tid 1, walks nothing); procfs fills that gap,
+	 * its files held open from tick to tick (ri_procfs_read_tgid).
 	 */
 	struct ri_source *procfs;
 	bool init_from_procfs;
