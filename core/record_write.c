@@ -133,13 +133,22 @@ static void sync_quiesce(struct ri_rec_writer *w)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/*
+ * Only the first frame after a sync wakes the syncer: while it waits out
+ * SYNC_EVERY_S it needs no news, and a wake-up per tick cost more than
+ * the frame's compression.
+ */
 static void sync_kick(struct ri_rec_writer *w)
 {
+	bool idle;
+
 	if (!w->have_thread)
 		return;
 	pthread_mutex_lock(&w->mu);
+	idle = w->synced == w->wrote && !w->busy;
 	w->wrote++;
-	pthread_cond_signal(&w->cv);
+	if (idle)
+		pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 
