@@ -32,6 +32,9 @@ struct ri_monitor {
 	 * applied each tick, instead of rules evaluated afresh.
 	 */
 	bool recorded_alerts;
+	/* No thread row is shown: the model gets the drain summed per process. */
+	bool fold;
+	struct ri_fold folder;
 };
 
 static int push_filter(struct ri_monitor *mon);
@@ -75,6 +78,7 @@ static double mono_s(void)
 
 int ri_monitor_tick(struct ri_monitor *mon)
 {
+	const struct ri_drain *md = &mon->drain;
 	struct ri_sink *s;
 	double t0 = mono_s();
 	int err;
@@ -85,7 +89,9 @@ int ri_monitor_tick(struct ri_monitor *mon)
 	err = ri_source_drain(mon->src, &mon->drain);
 	if (err)
 		return err;
-	err = ri_model_update(mon->model, &mon->drain);
+	if (mon->fold && (err = ri_fold(&mon->folder, &mon->drain, &md)))
+		return err;
+	err = ri_model_update(mon->model, md);
 	if (err)
 		return err;
 	if (mon->recorded_alerts) {
@@ -143,6 +149,11 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	mon->src = src;
 	mon->proc_root = o->src.proc_root;
 	o->model.missing_grace = src->sees_short_lived ? 1 : 0;
+	/*
+	 * Only a source that sees every exit: the per-process sums count a
+	 * dead thread's last slice by its exit record, which procfs has not.
+	 */
+	mon->fold = o->fold_threads && src->sees_short_lived;
 	mon->mopts = o->model;
 	mon->model = ri_model_new(&o->model);
 	if (o->alerts && o->alerts->n) {
@@ -202,6 +213,7 @@ void ri_monitor_close(struct ri_monitor *mon)
 	ri_model_free(mon->model);
 	ri_alerts_free(mon->alerts);
 	ri_drain_free(&mon->drain);
+	ri_fold_free(&mon->folder);
 	free(mon->filter_buf);
 	free(mon);
 }

@@ -28,7 +28,12 @@
 
 #define DEFAULT_KEEP_S (7 * 86400.0)
 #define DEFAULT_ROTATE_S 3600.0
-#define ZSTD_LEVEL 3
+/*
+ * The delta encoding leaves zstd little to find: on the frames of a
+ * 10,000-task machine level 1 writes 0.5% more than level 3 and takes
+ * half the time (key frame 0.67 vs 1.39 ms, deltas 35 vs 64 us).
+ */
+#define ZSTD_LEVEL 1
 #define KEY_WEIGHT 8
 #define SYNC_EVERY_S 5
 
@@ -133,13 +138,22 @@ static void sync_quiesce(struct ri_rec_writer *w)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/*
+ * Only the first frame after a sync wakes the syncer: while it waits out
+ * SYNC_EVERY_S it needs no news, and a wake-up per tick cost more than
+ * the frame's compression.
+ */
 static void sync_kick(struct ri_rec_writer *w)
 {
+	bool idle;
+
 	if (!w->have_thread)
 		return;
 	pthread_mutex_lock(&w->mu);
+	idle = w->synced == w->wrote && !w->busy;
 	w->wrote++;
-	pthread_cond_signal(&w->cv);
+	if (idle)
+		pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 

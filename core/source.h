@@ -134,6 +134,27 @@ struct ri_drain {
 };
 
 void ri_drain_free(struct ri_drain *d);
+
+/*
+ * A drain of threads summed per process (fold.c), for ticks that show no
+ * thread row. Its buffers are kept from tick to tick.
+ */
+struct ri_fold {
+	struct ri_taskbuf live;  /* the process records */
+	struct ri_drain out;     /* the folded drain: @live, the rest shared */
+	uint32_t *slot;          /* open addressing: index + 1, 0 = empty */
+	size_t nslot;
+	bool *skip;              /* per live record: its exit is in this drain */
+	size_t skip_cap;
+};
+
+/*
+ * *@out = @in folded, or @in itself when it already holds processes.
+ * The folded drain shares @in's exits and machine and lives until the
+ * next call; never free it. 0 or -ENOMEM.
+ */
+int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain **out);
+void ri_fold_free(struct ri_fold *f);
 /* Makes room for @slots per-CPU entries in d->machine; 0 or -ENOMEM. */
 int ri_machine_reserve(struct ri_machine *m, uint32_t slots);
 

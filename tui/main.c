@@ -59,11 +59,14 @@ int main(int argc, char **argv)
 		mo.src.btf_path = o.btf_path;
 		mo.src.verbose = o.verbose;
 		/*
-		 * Without -H no thread row is printed: sum them in the kernel,
-		 * unless a recording (replayed later with its threads) or the
-		 * exporter's thread series need every thread.
+		 * Without -H no thread row is printed: sum them per process,
+		 * in the kernel where it can, unless the exporter's thread
+		 * series need every thread. A recording (replayed later with
+		 * its threads) reads every thread and the monitor sums them
+		 * for the model, as it does in a replay without -H.
 		 */
-		mo.src.per_process = !o.threads && !o.record && !o.metrics_threads;
+		mo.fold_threads = !o.threads && !o.metrics_threads;
+		mo.src.per_process = mo.fold_threads && !o.record;
 		mo.model.linger_ticks = 0;
 		mo.model.keep_chosen = false;
 		/*

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * A drain of thread records made into a drain of process records, the
+ * kind the kernel's per-process walk delivers (see ri_iter_procs in
+ * bpf/resource_image.bpf.c), for ticks that show no thread row while the
+ * source had to read every thread: a recording keeps them all, and a
+ * kernel without the open-coded task iterators has no per-process walk.
+ * Then the model's work and memory grow with the processes, not the
+ * threads, whatever the source read. A replay folds the recorded threads
+ * the same way, so it prints what the live run printed.
+ *
+ * A process's record is its leader's identity with the sums over its
+ * live threads, as the kernel's. One difference in what the drain holds:
+ * a thread walk reads its exits after the walk, so a thread that died in
+ * between is in both; its exit carries its final counters and it leaves
+ * the live sums here, as it had left the kernel's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+static uint32_t hash32(uint32_t x)
+{
+	x *= 0x9e3779b1u;
+	return x ^ (x >> 16);
+}
+
+/* Room for @n keys at most half full; slots hold index + 1, 0 = empty. */
+static int table_reserve(struct ri_fold *f, size_t n)
+{
+	size_t want = 64;
+
+	while (want < 2 * n)
+		want *= 2;
+	if (want > f->nslot) {
+		uint32_t *s = malloc(want * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		free(f->slot);
+		f->slot = s;
+		f->nslot = want;
+	}
+	memset(f->slot, 0, f->nslot * sizeof(*f->slot));
+	return 0;
+}
+
+/* Whether @r died in this drain: its exit is in @ex (pid, start). */
+static bool exited_here(const struct ri_fold *f, const struct ri_taskbuf *ex,
+			const struct ri_task *r)
+{
+	size_t mask = f->nslot - 1, i;
+
+	for (i = hash32(r->pid) & mask; f->slot[i]; i = (i + 1) & mask) {
+		const struct ri_task *e = &ex->v[f->slot[i] - 1];
+
+		if (e->pid == r->pid && e->start_ns == r->start_ns)
+			return true;
+	}
+	return false;
+}
+
+static void sum_into(struct ri_task *p, const struct ri_task *t)
+{
+	p->cpu_ns += t->cpu_ns;
+	p->rchar += t->rchar;
+	p->wchar += t->wchar;
+	p->read_bytes += t->read_bytes;
+	p->write_bytes += t->write_bytes;
+	p->nvcsw += t->nvcsw;
+	p->nivcsw += t->nivcsw;
+	p->run_delay_ns += t->run_delay_ns;
+	p->pcount += t->pcount;
+	p->nthreads++;
+}
+
+/* @p takes the leader @t's identity, keeping the sums. */
+static void name_after(struct ri_task *p, const struct ri_task *t)
+{
+	struct ri_task s = *p;
+
+	*p = *t;
+	p->cpu_ns = s.cpu_ns;
+	p->rchar = s.rchar;
+	p->wchar = s.wchar;
+	p->read_bytes = s.read_bytes;
+	p->write_bytes = s.write_bytes;
+	p->nvcsw = s.nvcsw;
+	p->nivcsw = s.nivcsw;
+	p->run_delay_ns = s.run_delay_ns;
+	p->pcount = s.pcount;
+	p->nthreads = s.nthreads;
+	p->flags |= RI_F_PROC;
+}
+
+static struct ri_task *start_proc(struct ri_taskbuf *out, const struct ri_task *t)
+{
+	struct ri_task *p = ri_taskbuf_push(out);
+
+	if (!p)
+		return NULL;
+	*p = *t;
+	p->cpu_ns = p->rchar = p->wchar = p->read_bytes = p->write_bytes = 0;
+	p->nvcsw = p->nivcsw = p->run_delay_ns = p->pcount = 0;
+	p->nthreads = 0;
+	/* Named by a thread until its leader is met (a zombie never is). */
+	p->pid = t->tgid;
+	p->start_ns = t->pstart_ns;
+	p->flags |= RI_F_PROC;
+	return p;
+}
+
+int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain **out)
+{
+	const struct ri_taskbuf *live = &in->live, *ex = &in->exited;
+	size_t mask, i, j;
+	int err;
+
+	*out = in;
+	if (in->per_process)
+		return 0;
+	f->live.n = 0;
+	if ((err = ri_taskbuf_reserve(&f->live, live->n)))
+		return err;
+	if (live->n > f->skip_cap) {
+		bool *b = realloc(f->skip, live->n * sizeof(*b));
+
+		if (!b)
+			return -ENOMEM;
+		f->skip = b;
+		f->skip_cap = live->n;
+	}
+	/* The exits first, then the same table for the processes. */
+	if ((err = table_reserve(f, ex->n > live->n ? ex->n : live->n)))
+		return err;
+	mask = f->nslot - 1;
+	for (j = 0; j < ex->n; j++) {
+		for (i = hash32(ex->v[j].pid) & mask; f->slot[i]; i = (i + 1) & mask)
+			;
+		f->slot[i] = (uint32_t)j + 1;
+	}
+	for (j = 0; j < live->n; j++)
+		f->skip[j] = ex->n && exited_here(f, ex, &live->v[j]);
+	memset(f->slot, 0, f->nslot * sizeof(*f->slot));
+	for (j = 0; j < live->n; j++) {
+		const struct ri_task *t = &live->v[j];
+		struct ri_task *p = NULL;
+
+		if (f->skip[j])
+			continue;
+		for (i = hash32(t->tgid) & mask; f->slot[i]; i = (i + 1) & mask)
+			if (f->live.v[f->slot[i] - 1].tgid == t->tgid) {
+				p = &f->live.v[f->slot[i] - 1];
+				break;
+			}
+		if (!p) {
+			if (!(p = start_proc(&f->live, t)))
+				return -ENOMEM;
+			f->slot[i] = (uint32_t)f->live.n;
+		}
+		if (t->pid == t->tgid)
+			name_after(p, t);
+		/* Threads share the process's memory: any live one tells it. */
+		if (t->rss_pages > p->rss_pages)
+			p->rss_pages = t->rss_pages;
+		sum_into(p, t);
+	}
+	f->out = *in;
+	f->out.live = f->live;
+	f->out.per_process = true;
+	*out = &f->out;
+	return 0;
+}
+
+void ri_fold_free(struct ri_fold *f)
+{
+	ri_taskbuf_free(&f->live);
+	free(f->slot);
+	free(f->skip);
+	memset(f, 0, sizeof(*f));
+}

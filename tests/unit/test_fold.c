@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of the fold of a thread drain into process records
+ * (core/fold.c): the sums and the thread count, the leader's identity
+ * wherever it comes in the walk, a process named by a thread when its
+ * leader is a zombie, a thread whose exit is in the same drain left out
+ * of the sums (its exit counts it), a drain of processes passed as it is,
+ * and the buffers reused from tick to tick.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/source.h"
+#include "check.h"
+
+#define MS 1000000ULL
+
+static struct ri_task thr(uint32_t pid, uint32_t tgid, uint64_t cpu_ms, const char *comm)
+{
+	struct ri_task t;
+
+	memset(&t, 0, sizeof(t));
+	t.pid = pid;
+	t.tgid = tgid;
+	t.start_ns = 1000 * MS + pid;
+	t.pstart_ns = 1000 * MS + tgid;
+	t.cpu_ns = cpu_ms * MS;
+	t.rchar = 10 * cpu_ms;
+	t.wchar = 20 * cpu_ms;
+	t.read_bytes = 4096;
+	t.write_bytes = 8192;
+	t.nvcsw = 3;
+	t.nivcsw = 1;
+	t.run_delay_ns = cpu_ms * 1000;
+	t.pcount = 7;
+	t.rss_pages = 50;
+	t.state = 'S';
+	if (pid == tgid) {
+		t.ppid = 1;
+		t.uid = 1000;
+		t.vm_pages = 900;
+		t.cgroup_id = 42;
+	}
+	strncpy(t.comm, comm, RI_COMM_LEN - 1);
+	return t;
+}
+
+static void put(struct ri_taskbuf *b, struct ri_task t)
+{
+	struct ri_task *r = ri_taskbuf_push(b);
+
+	if (r)
+		*r = t;
+}
+
+static const struct ri_task *find(const struct ri_drain *d, uint32_t tgid)
+{
+	size_t i;
+
+	for (i = 0; i < d->live.n; i++)
+		if (d->live.v[i].tgid == tgid)
+			return &d->live.v[i];
+	return NULL;
+}
+
+static void test_sums_and_identity(void)
+{
+	struct ri_drain in = { 0 };
+	const struct ri_drain *out;
+	const struct ri_task *a, *b;
+	struct ri_fold f = { 0 };
+
+	/* Threads of two processes interleaved; a's leader after a thread. */
+	put(&in.live, thr(11, 10, 5, "a-worker"));
+	put(&in.live, thr(20, 20, 7, "b"));
+	put(&in.live, thr(10, 10, 100, "a"));
+	put(&in.live, thr(21, 20, 1, "b-io"));
+	put(&in.live, thr(12, 10, 30, "a-worker"));
+	in.machine.nr_threads = 5;
+	in.unix_time = 123.5;
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK(out != &in);
+	CHECK(out->per_process);
+	CHECK_EQ(out->live.n, 2);
+	CHECK(out->unix_time == 123.5);
+	CHECK_EQ(out->machine.nr_threads, 5);
+	a = find(out, 10);
+	b = find(out, 20);
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	CHECK_U64(a->cpu_ns, 135 * MS);
+	CHECK_U64(a->rchar, 1350);
+	CHECK_U64(a->wchar, 2700);
+	CHECK_U64(a->read_bytes, 3 * 4096);
+	CHECK_U64(a->write_bytes, 3 * 8192);
+	CHECK_U64(a->nvcsw, 9);
+	CHECK_U64(a->nivcsw, 3);
+	CHECK_U64(a->run_delay_ns, 135 * 1000);
+	CHECK_U64(a->pcount, 21);
+	CHECK_EQ(a->nthreads, 3);
+	CHECK_EQ(a->pid, 10);
+	CHECK_U64(a->start_ns, 1000 * MS + 10);
+	CHECK(a->flags & RI_F_PROC);
+	CHECK(!strcmp(a->comm, "a"));
+	CHECK_EQ(a->ppid, 1);
+	CHECK_EQ(a->uid, 1000);
+	CHECK_U64(a->vm_pages, 900);
+	CHECK_U64(a->cgroup_id, 42);
+	CHECK_U64(a->rss_pages, 50);
+	CHECK_U64(b->cpu_ns, 8 * MS);
+	CHECK_EQ(b->nthreads, 2);
+	CHECK(!strcmp(b->comm, "b"));
+
+	/* The next tick reuses the buffers: a new sum, not an added one. */
+	in.live.n = 0;
+	put(&in.live, thr(10, 10, 200, "a"));
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 1);
+	CHECK_U64(out->live.v[0].cpu_ns, 200 * MS);
+	CHECK_EQ(out->live.v[0].nthreads, 1);
+	ri_fold_free(&f);
+	ri_drain_free(&in);
+}
+
+static void test_exit_in_the_same_drain(void)
+{
+	struct ri_drain in = { 0 };
+	const struct ri_drain *out;
+	const struct ri_task *a;
+	struct ri_fold f = { 0 };
+	struct ri_task e;
+
+	put(&in.live, thr(10, 10, 100, "a"));
+	put(&in.live, thr(11, 10, 40, "a-worker"));
+	/* 11 died after the walk read it: its exit has its last counters. */
+	e = thr(11, 10, 41, "a-worker");
+	e.exit_ns = 5000 * MS;
+	put(&in.exited, e);
+	/* A PID reused: 12's exit is of an older task of that number. */
+	put(&in.live, thr(12, 10, 3, "a-worker"));
+	e = thr(12, 10, 9, "a-old");
+	e.start_ns -= 1;
+	put(&in.exited, e);
+	/* A process whose one thread died after the walk: left to its exit. */
+	put(&in.live, thr(30, 30, 2, "brief"));
+	put(&in.exited, thr(30, 30, 3, "brief"));
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 1);
+	CHECK(out->exited.v == in.exited.v && out->exited.n == 3);
+	a = find(out, 10);
+	CHECK(a && a->cpu_ns == 103 * MS);
+	CHECK(a && a->nthreads == 2);
+	CHECK(!find(out, 30));
+	ri_fold_free(&f);
+	ri_drain_free(&in);
+}
+
+static void test_zombie_leader(void)
+{
+	struct ri_drain in = { 0 };
+	const struct ri_drain *out;
+	struct ri_fold f = { 0 };
+
+	/* The walk skips a zombie leader: a thread names the process. */
+	put(&in.live, thr(41, 40, 6, "z-worker"));
+	put(&in.live, thr(42, 40, 4, "z-worker"));
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 1);
+	CHECK_EQ(out->live.v[0].pid, 40);
+	CHECK_EQ(out->live.v[0].tgid, 40);
+	CHECK_U64(out->live.v[0].start_ns, 1000 * MS + 40);
+	CHECK_U64(out->live.v[0].cpu_ns, 10 * MS);
+	CHECK_EQ(out->live.v[0].nthreads, 2);
+	ri_fold_free(&f);
+	ri_drain_free(&in);
+}
+
+static void test_processes_pass(void)
+{
+	struct ri_drain in = { 0 };
+	const struct ri_drain *out = NULL;
+	struct ri_fold f = { 0 };
+	struct ri_task p = thr(10, 10, 100, "a");
+
+	p.flags = RI_F_PROC;
+	p.nthreads = 4;
+	put(&in.live, p);
+	in.per_process = true;
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK(out == &in);
+
+	/* Many processes: the table grows past its first size. */
+	in.per_process = false;
+	in.live.n = 0;
+	for (uint32_t i = 0; i < 5000; i++)
+		put(&in.live, thr(100 + i, 100 + (i / 4) * 4, 1, "many"));
+	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 1250);
+	CHECK(find(out, 100 + 4 * 1249) && find(out, 100 + 4 * 1249)->nthreads == 4);
+	ri_fold_free(&f);
+	ri_drain_free(&in);
+}
+
+int main(void)
+{
+	test_sums_and_identity();
+	test_exit_in_the_same_drain();
+	test_zombie_leader();
+	test_processes_pass();
+	return check_report("test_fold");
+}
