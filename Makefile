@@ -56,8 +56,13 @@ WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
 PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
 BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf $(PREFIX_MAP) \
 	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
-MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
-LIBS := -lbpf -lelf -lz -lzstd $(NCURSES_LIBS) $(MHD_LIBS) -lpthread -lm
+# libmicrohttpd is not linked but loaded by core/http.c when --listen asks
+# for it (its GnuTLS costs every other run some 2 MiB resident): by the
+# soname of the library found at build time, the ABI its headers describe.
+MHD_SO := $(shell $(CC) -print-file-name=libmicrohttpd.so)
+MHD_SONAME := $(or $(shell readelf -d $(MHD_SO) 2>/dev/null | \
+	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'),libmicrohttpd.so.12)
+LIBS := -lbpf -lelf -lz -lzstd $(NCURSES_LIBS) -ldl -lpthread -lm
 
 # The test build: sanitizers and warnings as errors.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -120,6 +125,8 @@ $(OUT)/resource_image.lite.bpf.o: bpf/resource_image.bpf.c bpf/resource_image.h 
 $(OUT)/resource_image.lskel.h: $(OUT)/resource_image.lite.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton -L $< name ri_lite > $@
+
+$(OUT)/core/http.o $(OUT)/san/core/http.o: BASE_CFLAGS += -DRI_MHD_SONAME='"$(MHD_SONAME)"'
 
 # Only the BPF source includes the skeletons.
 $(OUT)/core/source_bpf.o $(OUT)/san/core/source_bpf.o: $(OUT)/resource_image.skel.h \

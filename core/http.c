@@ -20,7 +20,13 @@
  * descriptor, sees the end of the stream and closes it itself, and it
  * tells us it closed (NOTIFY_CLOSED) before it does, under our lock, so
  * we never shut down a descriptor that has been reused.
+ *
+ * The library is loaded (dlopen) only when --listen asks for a server,
+ * not with the binary: it brings GnuTLS and its kin, whose start-up at
+ * load time costs some 2 MiB of resident memory in every run, the TUI's
+ * included, that serves nothing.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -65,6 +71,23 @@ struct ri_http {
 	char index[512];
 	size_t index_len;
 };
+
+/* The library's functions we call, once loaded (load_mhd). */
+static struct {
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_create_response_from_buffer_with_free_callback_cls)
+		*create_response_from_buffer_with_free_callback_cls;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_get_connection_info) *get_connection_info;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+} mhd;
+/* Why the library could not be loaded; empty once it is. */
+static char mhd_err[256];
+static bool mhd_loaded;
 
 static const char not_found[] = "not found\n";
 static const char not_allowed[] = "method not allowed: GET or HEAD\n";
@@ -177,7 +200,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
 	pthread_mutex_lock(&h->lock);
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+			mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
 		for (i = 0; i < LIB_MAX_CONN && h->slots[i].used; i++)
 			;
@@ -205,7 +228,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
 static struct slot *slot_of(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci ? ci->socket_context : NULL;
 }
@@ -263,11 +286,11 @@ static void *guard_main(void *arg)
 static struct MHD_Response *static_page(const char *body, size_t len,
 					const char *type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd.create_response_from_buffer(
 		len, (void *)body, MHD_RESPMEM_PERSISTENT);
 
 	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	return r;
 }
 
@@ -288,13 +311,13 @@ static struct MHD_Response *metrics_page(struct ri_http *h,
 		return static_page(not_ready, sizeof(not_ready) - 1, "text/plain; charset=utf-8");
 	}
 	b = fmt == RI_FMT_OPENMETRICS ? &s->e.om : &s->e.text;
-	r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->p,
+	r = mhd.create_response_from_buffer_with_free_callback_cls(b->len, b->p,
 								   response_done, s);
 	if (!r) {
 		response_done(s);
 		return NULL;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				fmt == RI_FMT_OPENMETRICS ?
 					"application/openmetrics-text; version=1.0.0; charset=utf-8" :
 					"text/plain; version=0.0.4; charset=utf-8");
@@ -304,11 +327,11 @@ static struct MHD_Response *metrics_page(struct ri_http *h,
 /* Whether the request announces a body: a length other than 0, or chunks. */
 static bool has_body(struct MHD_Connection *c)
 {
-	const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *len = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 	return (len && strspn(len, "0") != strlen(len)) ||
-	       MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	       mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 					   MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
@@ -335,7 +358,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	(void)version;
 	(void)upload;
 	ri_http_route(method, url,
-		      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+		      mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
 		      has_body(c), &route);
 	if (route.status == 200 && !*req) {
 		*req = &second;
@@ -365,7 +388,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		r = static_page(not_allowed, sizeof(not_allowed) - 1,
 				"text/plain; charset=utf-8");
 		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+			mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		break;
 	case RI_PAGE_BAD_REQUEST:
 		r = static_page(bad_request, sizeof(bad_request) - 1,
@@ -374,16 +397,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (!r)
 		return MHD_NO; /* out of memory: the library closes the connection */
-	ret = MHD_queue_response(c, (unsigned)status, r);
-	MHD_destroy_response(r);
+	ret = mhd.queue_response(c, (unsigned)status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
 /* ---- lifetime ------------------------------------------------------------ */
 
+#define MHD_SYM(lib, name)                                                    \
+	(*(void **)&mhd.name = dlsym(lib, "MHD_" #name))
+
+/*
+ * Loads the library, once; called from the main thread only, before
+ * privileges are dropped (ri_exporter_prepare), since the seccomp filter
+ * that follows need not allow what loading does.
+ */
+static bool load_mhd(void)
+{
+	void *lib;
+
+	if (mhd_loaded || mhd_err[0])
+		return mhd_loaded;
+	lib = dlopen(RI_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(mhd_err, sizeof(mhd_err), "cannot load the HTTP server's library: %s",
+			 dlerror());
+		return false;
+	}
+	if (!MHD_SYM(lib, add_response_header) ||
+	    !MHD_SYM(lib, create_response_from_buffer) ||
+	    !MHD_SYM(lib, create_response_from_buffer_with_free_callback_cls) ||
+	    !MHD_SYM(lib, destroy_response) || !MHD_SYM(lib, get_connection_info) ||
+	    !MHD_SYM(lib, lookup_connection_value) || !MHD_SYM(lib, queue_response) ||
+	    !MHD_SYM(lib, start_daemon) || !MHD_SYM(lib, stop_daemon)) {
+		snprintf(mhd_err, sizeof(mhd_err), "cannot load the HTTP server's library: %s",
+			 dlerror());
+		dlclose(lib);
+		return false;
+	}
+	/* Never unloaded: the process needs it until it exits. */
+	mhd_loaded = true;
+	return true;
+}
+
 bool ri_http_available(void)
 {
-	return true;
+	return load_mhd();
 }
 
 int ri_http_start(int fd, struct ri_http **out, char *err, size_t errlen)
@@ -392,6 +451,13 @@ int ri_http_start(int fd, struct ri_http **out, char *err, size_t errlen)
 	int e;
 
 	*out = NULL;
+	if (!load_mhd()) {
+		if (fd >= 0)
+			close(fd);
+		free(h);
+		snprintf(err, errlen, "%s", mhd_err);
+		return -ENOSYS;
+	}
 	if (!h) {
 		close(fd);
 		snprintf(err, errlen, "out of memory");
@@ -407,7 +473,7 @@ int ri_http_start(int fd, struct ri_http **out, char *err, size_t errlen)
 		"kernel, short-lived processes included.</p>\n"
 		"<p><a href=\"/metrics\">/metrics</a></p>\n</body></html>\n",
 		RI_VERSION, RI_VERSION);
-	h->d = MHD_start_daemon(
+	h->d = mhd.start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL,
 		on_request, h,
 		MHD_OPTION_LISTEN_SOCKET, fd,
@@ -449,7 +515,7 @@ void ri_http_stop(struct ri_http *h)
 		pthread_join(h->guard, NULL);
 	/* Closes every connection and the socket; pending responses let go. */
 	if (h->d)
-		MHD_stop_daemon(h->d);
+		mhd.stop_daemon(h->d);
 	pthread_mutex_lock(&h->lock);
 	snap_unref(h, h->cur);
 	h->cur = NULL;

@@ -30,7 +30,11 @@
 
 struct ri_http;
 
-/* Whether this build has a server at all (http_none.c says no). */
+/*
+ * Whether a server can run: this build has one (http_none.c says no) and
+ * its library loads (http.c loads it here, once: call it before
+ * privileges are dropped).
+ */
 bool ri_http_available(void);
 
 /*
