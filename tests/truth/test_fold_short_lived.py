@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import rilib as ri  # noqa: E402
 
 RATE = 300
-SECONDS = 6
+SECONDS = 7
 CPU_MS = 1
 TOL = 2.0  # CPU% points
 
@@ -120,7 +120,9 @@ def main():
                % (t1 - reaps[0][0], child, ppid, "none" if got is None else "%.2f" % got,
                   want), ok,
                "%d folds, %s members" % (len(mine), mine[0].group(2) if mine else "-"))
-    c.true("ticks inside the churn", steady >= SECONDS - 3, "%d" % steady)
+    # The window is about SECONDS - 2 s long; a tick grid out of phase with
+    # it, or a churn done a little early, leaves one whole tick fewer.
+    c.true("ticks inside the churn", steady >= SECONDS - 4, "%d" % steady)
     c.true("at most one folded row per parent and name in every tick", not twice,
            "twice: %s" % twice[:3])
     c.true("no child on a row of its own while folded", alone == 0, "%d rows" % alone)
