@@ -54,6 +54,12 @@ struct ri_hook {
 	struct child run[RI_HOOK_RUNNING];
 	unsigned nrun;
 	struct ri_hook_stats st;
+	/*
+	 * The latest tick whose transitions were queued. A replay that jumps
+	 * back plays ticks again (to refill the history): their transitions
+	 * have run already and must not run twice.
+	 */
+	double done_until;
 };
 
 static double now_mono(void)
@@ -184,8 +190,10 @@ static void on_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	size_t n = a ? ri_alerts_transitions(a, &t) : 0, i;
 	uint64_t one = 1;
 
-	if (!n)
+	if (!n || t[0].time <= h->done_until)
 		return;
+	/* One tick's transitions all carry its time. */
+	h->done_until = t[0].time;
 	pthread_mutex_lock(&h->mu);
 	for (i = 0; i < n; i++) {
 		h->st.queued++;
