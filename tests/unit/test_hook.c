@@ -83,6 +83,8 @@ static const struct ri_source_ops script_ops = {
 	.close = script_close,
 };
 
+static struct script *last_script; /* the source of the last monitor() */
+
 static struct ri_monitor *monitor(int nprocs, bool (*hot)(int, int), const char *rule)
 {
 	static struct ri_ruleset rs;
@@ -98,6 +100,7 @@ static struct ri_monitor *monitor(int nprocs, bool (*hot)(int, int), const char 
 	sc->src.probe = "none";
 	sc->nprocs = nprocs;
 	sc->hot = hot;
+	last_script = sc;
 	memset(&rs, 0, sizeof(rs));
 	if (ri_rules_add(&rs, rule, &e))
 		exit(1);
@@ -213,6 +216,50 @@ static void test_exactly_once(void)
 	free_lines(got, ngot);
 	free_lines(want, nwant);
 	unlink(log);
+}
+
+/* ---- a replay that jumps back plays ticks again ---- */
+
+static size_t tick_transitions(struct ri_monitor *mon)
+{
+	const struct ri_alert_transition *t;
+
+	CHECK_EQ(ri_monitor_tick(mon), 0);
+	return ri_alerts_transitions(ri_monitor_alerts(mon), &t);
+}
+
+static void test_replayed_ticks_run_once(void)
+{
+	char cmd[] = "/bin/true", err[256];
+	struct ri_hook_opts ho = { .cmd = cmd };
+	struct ri_hook_stats st;
+	struct ri_monitor *mon = monitor(2, hot_alternating, "cpu > 50%");
+	struct script *sc = last_script;
+	size_t first = 0, again = 0, later = 0;
+	struct ri_hook *h;
+	int tick;
+
+	CHECK_EQ(ri_hook_start(&ho, &h, err, sizeof(err)), 0);
+	ri_monitor_add_sink(mon, ri_hook_sink(h));
+	for (tick = 1; tick < 8; tick++)
+		first += tick_transitions(mon);
+	/* Back to the start, as a jump does: the same frames, the same times. */
+	sc->now = 0;
+	sc->tick = 0;
+	memset(sc->cpu, 0, sizeof(sc->cpu));
+	CHECK_EQ(ri_monitor_restart(mon), 0);
+	for (tick = 1; tick < 8; tick++)
+		again += tick_transitions(mon);
+	for (tick = 8; tick < 12; tick++)
+		later += tick_transitions(mon);
+	ri_hook_stop(h, 20, &st);
+	ri_monitor_close(mon);
+	CHECK(first >= 4);
+	CHECK_EQ(again, first);
+	CHECK(later >= 2);
+	/* Each transition ran once: the replayed ones not again. */
+	CHECK_EQ(st.queued, first + later);
+	CHECK_EQ(st.started, first + later);
 }
 
 /* ---- bounded, timed out, dropped ---- */
@@ -407,6 +454,7 @@ int main(void)
 		return 1;
 	test_split();
 	test_exactly_once();
+	test_replayed_ticks_run_once();
 	test_bounded();
 	test_timeout_and_drops();
 	test_missing_program();
