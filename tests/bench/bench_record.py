@@ -8,10 +8,11 @@
          idle threads (about 300 tasks in all) and a short-lived process
          every 200 ms. Target: at most 1/4 of atop's. Also the projected
          size of a day at 1 s with 300 tasks.
-  Cost   CPU per tick of `resource_image -b -d 1` with and without -w, on
-         the same load: every thread's CPU time (the syncer's too) over 20
-         ticks after start-up, from schedstat; medians of rounds,
-         alternated. Target: recording adds at most 20%.
+  Cost   CPU per tick of `resource_image -b -d 1` with and without -w
+         (and -H with and without -w), the four running side by side on
+         the same load: every thread's CPU time (the syncer's too) over 30
+         ticks after start-up, from schedstat; medians of five rounds.
+         Target: recording adds at most 20%.
   Seek   over a generated day at 1 s (86,400 ticks, 300 tasks:
          build/bench/day.rirec, made by build/tests/gen_recording when
          missing), the wall time of `resource_image -r FILE --from T -b
@@ -119,44 +120,58 @@ def threads_cpu_ns(pid):
     return total
 
 
-def per_tick_ms(argv, env, ticks):
-    """CPU per tick of a run at -d 1, its threads' (the syncer's too),
-    from after start-up: sampled between two ticks, ticks apart."""
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         stdin=subprocess.DEVNULL, env=env)
+def per_tick_ms(argvs, env, ticks):
+    """CPU per tick of runs at -d 1, all their threads' (the syncer's too),
+    from after start-up. The runs go side by side: started a quarter of
+    a second apart, so their ticks do not meet, and sampled together,
+    ticks apart, so each is measured over the same seconds of the same
+    load (run one after the other, a busy second of the load lands on
+    one of them only, which made the rounds disagree by 2x)."""
+    procs = []
     try:
+        for argv in argvs:
+            procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE,
+                                          stdin=subprocess.DEVNULL, env=env))
+            time.sleep(0.25)
         time.sleep(3.5)  # start-up, the first drain, two ticks
-        if p.poll() is not None:
-            raise RuntimeError("%s: exit %d: %s" % (" ".join(argv[1:]), p.returncode,
-                                                    p.stderr.read().decode().strip()))
-        a = threads_cpu_ns(p.pid)
+        for p, argv in zip(procs, argvs):
+            if p.poll() is not None:
+                raise RuntimeError("%s: exit %d: %s" % (" ".join(argv[1:]), p.returncode,
+                                                        p.stderr.read().decode().strip()))
+        a = [threads_cpu_ns(p.pid) for p in procs]
         time.sleep(ticks)
-        b = threads_cpu_ns(p.pid)
+        b = [threads_cpu_ns(p.pid) for p in procs]
     finally:
-        p.kill()
-        p.wait()
-        p.stderr.close()
-    return (b - a) / 1e6 / ticks
+        for p in procs:
+            p.kill()
+            p.wait()
+            p.stderr.close()
+    return [(y - x) / 1e6 / ticks for x, y in zip(a, b)]
 
 
 def cost_part(args, ri, tmp, log):
     """Medians over rounds, at -d 1 (the recorder's own pace; its syncs to
-    disk are every 5 s), of ms/tick: -b, -b -w, and -b -H, -b -H -w.
+    disk are every 5 s), of ms/tick: -b, -b -w, and -b -H, -b -H -w, the
+    four side by side in each round (per_tick_ms), in an order that
+    changes from round to round.
 
     -b alone sums each process's threads in the kernel (one record per
     process, where the kernel can); a recording keeps every thread, so -w
     walks them all as -H does: -H next to -H -w is the recorder's own
     share, -b next to -b -w what recording costs a batch run in all."""
-    ticks = 20 if not args.quick else 5
-    rounds = 3 if not args.quick else 1
+    ticks = 30 if not args.quick else 5
+    rounds = 5 if not args.quick else 1
     env = dict(os.environ, LC_ALL="C", TERM="dumb")
     runs = {k: [] for k in ("b", "bw", "h", "hw")}
     base = [ri, "-b", "-d", "1", "-n", "100000"]
-    w = ["-w", os.path.join(tmp, "cost.rirec")]
+    order = [("b", []), ("bw", ["-w", os.path.join(tmp, "cost-b.rirec")]),
+             ("h", ["-H"]), ("hw", ["-H", "-w", os.path.join(tmp, "cost-h.rirec")])]
     for rnd in range(rounds):
-        order = [("b", []), ("bw", w), ("h", ["-H"]), ("hw", ["-H"] + w)]
-        for key, extra in order if rnd % 2 == 0 else order[::-1]:
-            runs[key].append(per_tick_ms(base + extra, env, ticks))
+        now = order[rnd % 4:] + order[:rnd % 4]
+        ms = per_tick_ms([base + extra for _, extra in now], env, ticks)
+        for (key, _), v in zip(now, ms):
+            runs[key].append(v)
         log("  round %d/%d: -b %.2f, -b -w %.2f, -b -H %.2f, -b -H -w %.2f ms/tick"
             % (rnd + 1, rounds, runs["b"][-1], runs["bw"][-1], runs["h"][-1],
                runs["hw"][-1]))
@@ -244,7 +259,7 @@ def run(args, ri, wl, log=print):
       % (n, atop))
     w("     ratio %.3f; a day at 1 s with 300 tasks: %.0f MiB (projected from %.0f tasks)"
       % (ratio, day / 1048576, alive))
-    w("   cost, CPU per tick of -b -d 1 on the same load (medians):")
+    w("   cost, CPU per tick of -b -d 1 on the same load (medians; the four side by side):")
     w("     without -w %.2f ms, with -w %.2f ms: +%.1f%%" % (plain, rec, 100 * extra))
     w("     the recorder's own share, every thread walked both ways:")
     w("     -b -H %.2f ms, -b -H -w %.2f ms: +%.1f%%" % (plain_h, rec_h, 100 * extra_h))
