@@ -164,6 +164,29 @@ static void count_task(struct ri_machine *m, const struct stat_extra *x)
 	}
 }
 
+/*
+ * A thread's place in its process: ids, start times (clock ticks to ns),
+ * the process's memory, and what only the leader's record carries.
+ */
+static void place_thread(struct ri_task *t, pid_t tid, pid_t tgid,
+			 const struct ri_task *lead, const struct stat_extra *tx,
+			 const struct stat_extra *px, uint64_t tick_ns,
+			 unsigned long long rss, unsigned long long size)
+{
+	t->pid = (__u32)tid;
+	t->tgid = (__u32)tgid;
+	t->ppid = lead->ppid;
+	t->start_ns = tx->start * tick_ns;
+	t->pstart_ns = px->start * tick_ns;
+	t->rss_pages = rss;
+	if (t->pid == t->tgid) {
+		t->vm_pages = size;
+		t->cgroup_id = lead->cgroup_id;
+	}
+	if (px->flags & PF_KTHREAD)
+		t->flags |= RI_F_KTHREAD;
+}
+
 static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 			struct ri_taskbuf *live, struct ri_machine *m)
 {
@@ -226,18 +249,7 @@ static int read_process(struct procfs_source *s, int procfd, pid_t tgid,
 			close(tdir);
 			continue;
 		}
-		t->pid = (__u32)atoi(de->d_name);
-		t->tgid = (__u32)tgid;
-		t->ppid = lead.ppid;
-		t->start_ns = tx.start * tick_ns;
-		t->pstart_ns = px.start * tick_ns;
-		t->rss_pages = rss;
-		if (t->pid == t->tgid) {
-			t->vm_pages = size;
-			t->cgroup_id = lead.cgroup_id;
-		}
-		if (px.flags & PF_KTHREAD)
-			t->flags |= RI_F_KTHREAD;
+		place_thread(t, atoi(de->d_name), tgid, &lead, &tx, &px, tick_ns, rss, size);
 		read_thread(tdir, t);
 		close(tdir);
 	}
@@ -509,18 +521,7 @@ static int watch_read(struct procfs_source *s, struct watch *w,
 				failed = true;
 				continue;
 			}
-			t->pid = (__u32)wt->tid;
-			t->tgid = (__u32)w->tgid;
-			t->ppid = lead.ppid;
-			t->start_ns = tx.start * tick_ns;
-			t->pstart_ns = px.start * tick_ns;
-			t->rss_pages = rss;
-			if (t->pid == t->tgid) {
-				t->vm_pages = size;
-				t->cgroup_id = lead.cgroup_id;
-			}
-			if (px.flags & PF_KTHREAD)
-				t->flags |= RI_F_KTHREAD;
+			place_thread(t, wt->tid, w->tgid, &lead, &tx, &px, tick_ns, rss, size);
 		}
 		if (!failed)
 			break;
