@@ -51,9 +51,7 @@ def run(kind, full):
     maps_seen = {}
 
     def sample(t):
-        o = watch.note(t.pid)
-        if o["map"] and "start" not in maps_seen:
-            maps_seen["start"] = map_info(o["map"])
+        watch.note(t.pid)
 
     # ASan's quarantine keeps every freed block for a while: with a storm's
     # churn it would measure ASan, not the tool. Without it, freed memory
@@ -64,6 +62,9 @@ def run(kind, full):
         t.kill()
         ri.fail("tool gave no 2 ticks: %s" % " | ".join(t.err[-3:]))
     time.sleep(0.5)
+    # Once attached: a sample taken while the probe loads sees some maps only.
+    watch.note(t.pid)
+    maps_seen["start"] = map_info(watch.ids["map"])
     hwm0 = t.hwm_kib
     w = ri.Workload("storm", ["--%s" % kind, str(n), "--seconds", str(secs),
                               "--alive", str(alive), "--name", name])

@@ -57,7 +57,9 @@ def check(c, label, tool, pid, samples):
     a = ri.interpolate(samples, first["time"] - first["interval_s"])
     b = ri.interpolate(samples, last["time"])
     if a is None or b is None:
-        ri.fail("CPU samples do not cover the %s run" % label)
+        ri.fail("CPU samples (%.2f..%.2f) do not cover the %s run (%.2f..%.2f)"
+                % (samples[0][0] if samples else 0, samples[-1][0] if samples else 0,
+                   label, first["time"] - first["interval_s"], last["time"]))
     truth = b - a
     got = sum(ri.num(p.get("cpu_ns")) or 0 for _, p in apps)
     c.close("%s: cpu_ns summed over %d ticks (error %+.1f ms)"
@@ -80,7 +82,8 @@ def check(c, label, tool, pid, samples):
 def main():
     ri.preflight_source(bpf_only=True, need_bpftool=True)
     name = ri.comm_name("rirelay")
-    wl = ri.Workload("relay", ["--seconds", str(TICKS + 8), "--name", name])
+    # It outlives both runs, a slow start-up of either included.
+    wl = ri.Workload("relay", ["--seconds", str(TICKS + 12), "--name", name])
     sampler = ri.Sampler(lambda: process_cpu_ns(wl.pid), period=0.01)
     try:
         procs = ri.Tool.json(["-d", "1", "-n", str(TICKS), "-p", str(wl.pid)])
