@@ -76,35 +76,40 @@ static void sum_into(struct ri_task *p, const struct ri_task *t)
 	p->nthreads++;
 }
 
+/* @p's counters (the ones summed) set to @c's. */
+static void set_counters(struct ri_task *p, const struct ri_task *c)
+{
+	p->cpu_ns = c->cpu_ns;
+	p->rchar = c->rchar;
+	p->wchar = c->wchar;
+	p->read_bytes = c->read_bytes;
+	p->write_bytes = c->write_bytes;
+	p->nvcsw = c->nvcsw;
+	p->nivcsw = c->nivcsw;
+	p->run_delay_ns = c->run_delay_ns;
+	p->pcount = c->pcount;
+	p->nthreads = c->nthreads;
+}
+
 /* @p takes the leader @t's identity, keeping the sums. */
 static void name_after(struct ri_task *p, const struct ri_task *t)
 {
-	struct ri_task s = *p;
+	struct ri_task sums = *p;
 
 	*p = *t;
-	p->cpu_ns = s.cpu_ns;
-	p->rchar = s.rchar;
-	p->wchar = s.wchar;
-	p->read_bytes = s.read_bytes;
-	p->write_bytes = s.write_bytes;
-	p->nvcsw = s.nvcsw;
-	p->nivcsw = s.nivcsw;
-	p->run_delay_ns = s.run_delay_ns;
-	p->pcount = s.pcount;
-	p->nthreads = s.nthreads;
+	set_counters(p, &sums);
 	p->flags |= RI_F_PROC;
 }
 
 static struct ri_task *start_proc(struct ri_taskbuf *out, const struct ri_task *t)
 {
+	static const struct ri_task zero;
 	struct ri_task *p = ri_taskbuf_push(out);
 
 	if (!p)
 		return NULL;
 	*p = *t;
-	p->cpu_ns = p->rchar = p->wchar = p->read_bytes = p->write_bytes = 0;
-	p->nvcsw = p->nivcsw = p->run_delay_ns = p->pcount = 0;
-	p->nthreads = 0;
+	set_counters(p, &zero);
 	/* Named by a thread until its leader is met (a zombie never is). */
 	p->pid = t->tgid;
 	p->start_ns = t->pstart_ns;
