@@ -11,7 +11,7 @@
 #                  recorder's systemd unit (not enabled)
 #
 # The pipeline: bpf/*.bpf.c -> build/*.bpf.o (clang -target bpf, CO-RE)
-# -> build/*.skel.h (bpftool gen skeleton) -> core/source_bpf.o; core/'s
+# -> build/*.skel.h (bpftool gen skeleton) -> core/sources/source_bpf.o; core/'s
 # other files -> build/libricore.a (no libbpf, no curses); tui/ objects;
 # all linked into the binary. The unit tests and the fuzzers link the same
 # library, built with their own flags. V=1 shows the commands.
@@ -54,9 +54,13 @@ WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
 # Paths in debug info and BTF are relative to the tree: a binary carries no
 # build path.
 PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
-BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf $(PREFIX_MAP) \
+# core/ is in folders by concern; a file includes another's header by its
+# name alone.
+CORE_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard core/*/*.c core/*/*.h))))
+CORE_INC := $(addprefix -I,$(CORE_DIRS))
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(OUT) -Ibpf $(CORE_INC) $(PREFIX_MAP) \
 	-DRI_DATADIR='"$(datadir)"' $(NCURSES_CFLAGS)
-# libmicrohttpd is not linked but loaded by core/http.c when --listen asks
+# libmicrohttpd is not linked but loaded by core/export/http.c when --listen asks
 # for it (its GnuTLS costs every other run some 2 MiB resident): by the
 # soname of the library found at build time, the ABI its headers describe.
 MHD_SO := $(shell $(CC) -print-file-name=libmicrohttpd.so)
@@ -70,14 +74,14 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 # core/ as a library: everything but the BPF source, which needs the
 # generated skeleton (and so clang and bpftool), and the HTTP server,
-# which needs libmicrohttpd: the binary links core/http.c, builds without
+# which needs libmicrohttpd: the binary links core/export/http.c, builds without
 # the library (the static binary, unit tests, fuzzers) core/http_none.c.
-BPF_SRC := core/source_bpf.c
-HTTP_SRC := core/http.c
-NO_HTTP_SRC := core/http_none.c
-LIB_SRC := $(filter-out $(BPF_SRC) $(HTTP_SRC) $(NO_HTTP_SRC),$(wildcard core/*.c))
+BPF_SRC := core/sources/source_bpf.c
+HTTP_SRC := core/export/http.c
+NO_HTTP_SRC := core/export/http_none.c
+LIB_SRC := $(filter-out $(BPF_SRC) $(HTTP_SRC) $(NO_HTTP_SRC),$(wildcard core/*/*.c))
 TUI_SRC := $(wildcard tui/*.c)
-HDRS := $(wildcard core/*.h tui/*.h bpf/*.h)
+HDRS := $(wildcard core/*/*.h tui/*.h bpf/*.h)
 
 LIB_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIB_SRC))
 SAN_LIB_OBJ := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRC))
@@ -90,7 +94,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
 # What the unit tests link besides the library: the theme parser (pure C,
 # from tui/), a stand-in for the BPF source and the server without HTTP.
 UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o \
-	$(OUT)/san/core/http_none.o
+	$(OUT)/san/core/export/http_none.o
 
 .PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
 	setcap clean screenshots workloads san lib golden
@@ -126,10 +130,10 @@ $(OUT)/resource_image.lskel.h: $(OUT)/resource_image.lite.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton -L $< name ri_lite > $@
 
-$(OUT)/core/http.o $(OUT)/san/core/http.o: BASE_CFLAGS += -DRI_MHD_SONAME='"$(MHD_SONAME)"'
+$(OUT)/core/export/http.o $(OUT)/san/core/export/http.o: BASE_CFLAGS += -DRI_MHD_SONAME='"$(MHD_SONAME)"'
 
 # Only the BPF source includes the skeletons.
-$(OUT)/core/source_bpf.o $(OUT)/san/core/source_bpf.o: $(OUT)/resource_image.skel.h \
+$(OUT)/core/sources/source_bpf.o $(OUT)/san/core/sources/source_bpf.o: $(OUT)/resource_image.skel.h \
 	$(OUT)/resource_image.lskel.h
 
 $(OUT)/%.o: %.c $(HDRS)
@@ -165,7 +169,7 @@ san: $(OUT)/san/resource_image
 $(OUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_LIB) $(UNIT_EXTRA)
 	$(call msg,UNIT,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -Icore -Itui -DRI_TEST_TREE='"$(abspath .)"' \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(CORE_INC) -Itui -DRI_TEST_TREE='"$(abspath .)"' \
 		$< $(UNIT_EXTRA) $(SAN_LIB) -lzstd -lpthread -lm -o $@
 
 unit-bins: $(UNIT_BIN)
@@ -247,7 +251,7 @@ install: $(OUT)/resource_image
 		$(DESTDIR)$(mandir)/man8
 	$(INSTALL) -m 0755 $(OUT)/resource_image $(DESTDIR)$(bindir)/resource_image
 	$(INSTALL) -m 0644 themes/*.theme $(DESTDIR)$(datadir)/themes/
-	$(INSTALL) -m 0644 core/resource_image.rules.yml $(DESTDIR)$(datadir)/
+	$(INSTALL) -m 0644 core/alerts/resource_image.rules.yml $(DESTDIR)$(datadir)/
 	$(INSTALL) -m 0644 tui/resource_image.8 $(DESTDIR)$(mandir)/man8/resource_image.8
 	$(INSTALL) -m 0755 -d $(DESTDIR)$(unitdir)
 	sed 's|@bindir@|$(bindir)|' tui/resource_image-record.service > \
@@ -295,7 +299,7 @@ test-kernels: deps
 # runs a short round of each.
 FUZZ_TIME ?= 60
 FUZZERS := $(patsubst tests/fuzz/%.c,$(OUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Icore -Itui -Ibpf -I$(OUT)
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE $(CORE_INC) -Itui -Ibpf -I$(OUT)
 FUZZ_LIB := $(OUT)/fuzz/libricore.a
 FUZZ_LIB_OBJ := $(patsubst %.c,$(OUT)/fuzz/obj/%.o,$(LIB_SRC) tui/theme.c)
 $(OUT)/fuzz/obj/%.o: %.c $(HDRS)
@@ -305,7 +309,7 @@ $(OUT)/fuzz/obj/%.o: %.c $(HDRS)
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
-FUZZ_EXTRA := $(OUT)/fuzz/obj/tests/unit/no_bpf.o $(OUT)/fuzz/obj/core/http_none.o
+FUZZ_EXTRA := $(OUT)/fuzz/obj/tests/unit/no_bpf.o $(OUT)/fuzz/obj/core/export/http_none.o
 $(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(FUZZ_EXTRA)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)

@@ -361,7 +361,7 @@ int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 #ifndef RI_LITE
 /*
  * The fall-backs, not in the object for the kernel-side loader (RI_LITE,
- * see core/source_bpf.c): that one loads every program it holds, and
+ * see core/sources/source_bpf.c): that one loads every program it holds, and
  * serves tp_btf alone.
  *
  * Since 5.18 the tracepoint passes prev's state as a fourth argument: a

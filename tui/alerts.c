@@ -3,7 +3,7 @@
  * Alerts on the interactive screen: the header's line (how many fire,
  * the newest), and the alert log opened with '!' (what is pending or
  * firing now, then every transition, newest first: time, state, process,
- * value, rule). The states themselves come from core/alerts.c, the same
+ * value, rule). The states themselves come from core/alerts/alerts.c, the same
  * ones batch, JSON and a recording see; this file only draws them.
  */
 #ifndef _GNU_SOURCE
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/format.h"
-#include "../core/hook.h"
+#include "format.h"
+#include "hook.h"
 #include "view.h"
 
 static void clock_text(char *buf, size_t len, double t)

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "format.h"
 #include "view.h"
 
 #define PANEL_H 6 /* title, a line per metric, the axis: the least a panel takes */
@@ -114,7 +114,7 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 		false);
 	if (m == RI_M_MEM) {
 		/*
-		 * The process's own growth figure (core/growth.c), the one the
+		 * The process's own growth figure (core/model/growth.c), the one the
 		 * GROWTH column, JSON and the alerts show; "steady" when the
 		 * line fits well, so a cache that breathes is not called a leak.
 		 */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/format.h"
+#include "format.h"
 #include "view.h"
 
 static void line1(struct tui *v)

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/batch.h"
-#include "../core/cli.h"
-#include "../core/exporter.h"
+#include "batch.h"
+#include "cli.h"
+#include "exporter.h"
 #include "tui.h"
 
 /* A PID that names no process is a usage error: nothing is started. */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "format.h"
 #include "view.h"
 
 static const struct {

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/format.h"
+#include "format.h"
 #include "view.h"
 
 #define MAX_TEXT 4 /* text meters on the right */

@@ -3,7 +3,7 @@
  * Acting on processes: sending a signal (k, F9) and changing the nice
  * value (F7, F8), with the result or the kernel's refusal on the message
  * line. Once attached the tool keeps no CAP_KILL and no CAP_SYS_NICE (see
- * core/privs.c): it acts with its user's own rights, so as root on root's
+ * core/session/privs.c): it acts with its user's own rights, so as root on root's
  * processes, and the kernel says EPERM for the others, which is said as
  * "permission denied". Renicing asks more: the kernel also refuses a
  * process that holds capabilities the caller does not (cap_safe_nice), so
@@ -24,8 +24,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../core/format.h"
-#include "../core/procfs.h"
+#include "format.h"
+#include "procfs.h"
 #include "view.h"
 
 static uint64_t tick_ns(void)

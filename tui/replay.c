@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/replay.h"
-#include "../core/timearg.h"
+#include "replay.h"
+#include "timearg.h"
 #include "view.h"
 
 static const int speeds[] = { 1, 10, 60 };

@@ -3,7 +3,7 @@
  * The settings file of the interactive view,
  * $XDG_CONFIG_HOME/resource_image/config (~/.config/... when unset): read
  * at start, written whenever a setting changes (atomically: see
- * core/config.c), so a kill -9 never loses what was set nor leaves half a
+ * core/cli/config.c), so a kill -9 never loses what was set nor leaves half a
  * file. What the command line gave wins for its run and is not written
  * unless the user changes it there. A bad line is said once, with the
  * file and line, on stderr and on the message line, and the rest applies.

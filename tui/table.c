@@ -19,7 +19,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "../core/format.h"
+#include "format.h"
 #include "view.h"
 
 #define COMM_MIN 12
@@ -421,7 +421,7 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 			ri_fmt_pct(b, n, f->wait_pct, w);
 		return f->wait_na ? R_NORMAL : cpu_role(f->wait_pct);
 	case C_GROWTH:
-		/* A process's memory trend (core/growth.c); a steady climb warns. */
+		/* A process's memory trend (core/model/growth.c); a steady climb warns. */
 		if (proc && r->p->growth.valid)
 			ri_fmt_growth(b, n, r->p->growth.bps);
 		return proc && r->p->growth.growing ? R_WARNING : R_MEMORY;

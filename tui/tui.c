@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/recorder.h"
-#include "../core/exporter.h"
-#include "../core/hook.h"
+#include "recorder.h"
+#include "exporter.h"
+#include "hook.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */

@@ -5,7 +5,7 @@
 #ifndef RI_TUI_H
 #define RI_TUI_H
 
-#include "../core/cli.h"
+#include "cli.h"
 
 /* Runs the interactive monitor until quit; returns the exit code. */
 int ri_tui_run(const struct ri_opts *o);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * State shared by the files of tui/: what is shown (the rows, with their
- * selection and expansion, from core/rows.h), how (theme, glyphs) and the
+ * selection and expansion, from core/rows/rows.h), how (theme, glyphs) and the
  * modal overlays (prompt, picker, help, alert log). Each tui/ file owns one concern
  * over this state.
  *
@@ -21,12 +21,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../core/cgroup.h"
-#include "../core/cli.h"
-#include "../core/config.h"
-#include "../core/model.h"
-#include "../core/monitor.h"
-#include "../core/rows.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "config.h"
+#include "model.h"
+#include "monitor.h"
+#include "rows.h"
 #include "theme.h"
 
 /* Screen roles, each an attribute built from the theme (colors.c). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * libFuzzer harness for the --alert-exec command line (ri_argv_split in
- * core/hook.c): whatever the bytes, the split returns words that fit the
+ * core/alerts/hook.c): whatever the bytes, the split returns words that fit the
  * buffer, a NULL-terminated argv within its bound, or an error with a
  * position inside the command and a reason.
  */

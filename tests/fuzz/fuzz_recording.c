@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libFuzzer harness for the recording reader (core/record_read.c and the
+ * libFuzzer harness for the recording reader (core/record/record_read.c and the
  * frame decoder in record_codec.c). The first byte picks how the rest is
  * used:
  *   0  a file as it is: open, read every frame, seek to a few times,

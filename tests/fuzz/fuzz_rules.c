@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libFuzzer harness for alert rules (core/rules.c) and the units they use
- * (core/units.c): the input is a rules file, split into lines as
+ * libFuzzer harness for alert rules (core/alerts/rules.c) and the units they use
+ * (core/cli/units.c): the input is a rules file, split into lines as
  * ri_rules_read_file splits it. Whatever the bytes, each line parses or
  * is refused with a position inside it and a reason; what parses is
  * sane (a known metric and comparison, finite values, a name that fits);

@@ -16,7 +16,7 @@ alerting rules it ships.
     rule, the PID and the escaped name, passing the linter too;
   - the formats' headers: Content-Type of each, OpenMetrics ending with
     "# EOF", HEAD giving the headers without a body;
-  - `promtool check rules core/resource_image.rules.yml` and
+  - `promtool check rules core/alerts/resource_image.rules.yml` and
     `promtool test rules tests/prometheus/rules_test.yml` (each rule
     firing on series shaped like the tool's, and not firing otherwise).
 """
@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import rilib as ri  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RULES = os.path.join(ri.REPO, "core", "resource_image.rules.yml")
+RULES = os.path.join(ri.REPO, "core", "alerts", "resource_image.rules.yml")
 
 
 def promtool(checks, what, args, stdin=None, cwd=None):

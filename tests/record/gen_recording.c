@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../core/record.h"
+#include "record.h"
 #include "../unit/synth.h"
 
 int main(int argc, char **argv)

@@ -37,7 +37,7 @@ FOR_S = 3.0
 LIMIT = 80.0
 RULE = "cpu > 80% for 3s"
 # "for" runs on the boot clock (the ticks carry Unix time), and counts as
-# elapsed within 1% of a refresh of its end (core/alerts.c: a tick's jitter).
+# elapsed within 1% of a refresh of its end (core/alerts/alerts.c: a tick's jitter).
 EPS = 0.012
 
 HOOK = """#!/bin/sh

@@ -35,7 +35,7 @@ RATE = 2 * 1048576
 RULE = "growth > 1M/min for 20s"
 TOL = 0.05
 # "for" runs on the boot clock (the ticks carry Unix time), and counts as
-# elapsed within 1% of a refresh of its end (core/alerts.c: a tick's jitter).
+# elapsed within 1% of a refresh of its end (core/alerts/alerts.c: a tick's jitter).
 EPS = 0.012
 
 

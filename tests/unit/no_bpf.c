@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../../core/source.h"
+#include "source.h"
 
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		       char *err, size_t errlen)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/source.h"
+#include "source.h"
 
 #define SYNTH_SEC 1000000000ULL
 

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/alerts.h"
-#include "../../core/format.h"
-#include "../../core/units.h"
+#include "alerts.h"
+#include "format.h"
+#include "units.h"
 #include "check.h"
 
 #define SEC 1000000000ULL

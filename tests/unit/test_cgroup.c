@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of core/cgroup.c: short names of the paths systemd, docker,
+ * Unit tests of core/sources/cgroup.c: short names of the paths systemd, docker,
  * podman and kubernetes make; ids to paths over a directory tree made
  * here (ids are the directories' inode numbers, as on a cgroup2 mount),
  * a directory made later found by the walk an unknown id triggers; and
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/cgroup.h"
+#include "cgroup.h"
 #include "check.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

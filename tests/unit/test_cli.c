@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the command line (core/cli.c): every flag in its short and
+ * Unit tests of the command line (core/cli/cli.c): every flag in its short and
  * long form, the defaults, and every bad value refused with a reason and
  * the usage on the error stream and nothing started. --help and --version
  * go to the output stream. NO_COLOR counts only when non-empty
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/cli.h"
+#include "cli.h"
 #include "check.h"
 
 /* --- running the parser ------------------------------------------------------ */

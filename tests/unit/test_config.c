@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the settings file (core/config.c): every setting read,
+ * Unit tests of the settings file (core/cli/config.c): every setting read,
  * bad and unknown lines reported by number while the rest applies,
  * unknown column names skipped beside known ones, what is written read
  * back the same, the write atomic (no temporary left, the directory
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/config.h"
+#include "config.h"
 #include "check.h"
 
 static const char *const cols[] = { "PID", "USER", "COMM", "CPU%", "MEM%", "CGROUP" };

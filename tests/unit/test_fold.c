@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of the fold of a thread drain into process records
- * (core/fold.c): the sums and the thread count, the leader's identity
+ * (core/sources/drain_procs.c): the sums and the thread count, the leader's identity
  * wherever it comes in the walk, a process named by a thread when its
  * leader is a zombie, a thread whose exit is in the same drain left out
  * of the sums (its exit counts it), a drain of processes passed as it is,
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/source.h"
+#include "source.h"
 #include "check.h"
 
 #define MS 1000000ULL

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the text helpers (core/format.c): unit scaling that never
+ * Unit tests of the text helpers (core/text/format.c): unit scaling that never
  * outgrows its column, CPU time and percentages, JSON strings that stay
  * valid JSON and lossless for any bytes a comm may hold, and printable
  * copies that can never put a control character on a terminal.
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/format.h"
+#include "format.h"
 #include "check.h"
 
 /*

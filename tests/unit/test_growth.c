@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the memory trend (core/growth.c) and the run-queue wait
+ * Unit tests of the memory trend (core/model/growth.c) and the run-queue wait
  * figures, through the model fed synthetic snapshots: a steady grower's
  * slope, a sawtooth that grows and frees (not "growing"), a flat process,
  * a window not yet full (no figure), and WAIT% / mean wait per scheduling
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
+#include "model.h"
 #include "check.h"
 #include "world.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of --alert-exec (core/hook.c), driven by a monitor over a
+ * Unit tests of --alert-exec (core/alerts/hook.c), driven by a monitor over a
  * scripted source: every transition reaches the program exactly once,
  * with its RI_ALERT_* environment, stdout on /dev/null and no descriptor
  * of the tool's; at most RI_HOOK_RUNNING at once; a program past its
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/hook.h"
+#include "hook.h"
 #include "check.h"
 
 #define SEC 1000000000ULL

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
-#include "../../core/procfs.h"
+#include "model.h"
+#include "procfs.h"
 #include "check.h"
 
 #define SEC 1000000000ULL

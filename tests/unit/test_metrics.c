@@ -15,13 +15,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../../core/cli.h"
-#include "../../core/units.h"
-#include "../../core/http_route.h"
-#include "../../core/listen.h"
-#include "../../core/metrics.h"
-#include "../../core/metrics_priv.h"
-#include "../../core/model.h"
+#include "cli.h"
+#include "units.h"
+#include "http_route.h"
+#include "listen.h"
+#include "metrics.h"
+#include "metrics_priv.h"
+#include "model.h"
 #include "check.h"
 
 #define SEC 1000000000ULL

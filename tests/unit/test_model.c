@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the model (core/model.c), fed with synthetic cumulative
+ * Unit tests of the model (core/model/model.c), fed with synthetic cumulative
  * snapshots the way a source would drain them: rates over an interval,
  * per-process sums, tasks that live and die between two ticks, counters
  * that misbehave, PID reuse, the user's choice, lingering exits, the
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
-#include "../../core/sort.h"
+#include "model.h"
+#include "sort.h"
 #include "check.h"
 
 /* --- a fake source --------------------------------------------------------- */

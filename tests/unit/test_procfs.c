@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/monitor.h"
-#include "../../core/procfs.h"
+#include "monitor.h"
+#include "procfs.h"
 #include "check.h"
 
 #define SEC 1000000000ULL

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/record_priv.h"
+#include "record_priv.h"
 #include "check.h"
 #include "synth.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of replay (core/replay.c, core/source_replay.c) against the
+ * Unit tests of replay (core/record/replay.c, core/record/source_replay.c) against the
  * live run it replays: a monitor over a synthetic source records every
  * drain (a choice made and undone on the way); the replay's model must
  * then equal the live model tick for tick, every process's figures and
@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/alerts.h"
-#include "../../core/cli.h"
-#include "../../core/record.h"
-#include "../../core/replay.h"
+#include "alerts.h"
+#include "cli.h"
+#include "record.h"
+#include "replay.h"
 #include "check.h"
 #include "synth.h"
 

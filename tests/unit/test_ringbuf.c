@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the ring buffer reader (core/ringbuf.c) over a ring laid
+ * Unit tests of the ring buffer reader (core/sources/ringbuf.c) over a ring laid
  * out in memory the way the kernel lays it out: records in order, one
  * wrapping around the end (copied whole), one discarded (skipped), one
  * still being written (the read stops there and takes it next time), and
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/ringbuf.h"
+#include "ringbuf.h"
 #include "check.h"
 
 #define SIZE 512u

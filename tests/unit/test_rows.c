@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the row seam (core/rows.c) over a model fed synthetic
+ * Unit tests of the row seam (core/rows/rows.c) over a model fed synthetic
  * snapshots: sort and its ties, the filter (a process stays when one of
  * its threads matches), threads flattened under expanded processes or all
  * with -H, expansion kept by PID, and a selection that follows its task
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
-#include "../../core/rows.h"
+#include "model.h"
+#include "rows.h"
 #include "check.h"
 #include "world.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of the command line's times, durations and sizes
- * (core/timearg.c): every documented form, what each resolves to in a
+ * (core/cli/timearg.c): every documented form, what each resolves to in a
  * recording (a time of day is its last occurrence by the recording's
  * end), and the near misses that must be refused rather than guessed.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../core/timearg.h"
+#include "timearg.h"
 #include "check.h"
 
 /* -DURATION: duration.c's forms, seconds back from the end. */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
+#include "model.h"
 
 #define SEC 1000000000ULL
 #define WORLD_PAGE 4096ULL

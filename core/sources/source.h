@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../bpf/resource_image.h"
+#include "resource_image.h"
 
 enum ri_source_kind { RI_SRC_AUTO, RI_SRC_BPF, RI_SRC_PROCFS };
 
@@ -136,7 +136,7 @@ struct ri_drain {
 void ri_drain_free(struct ri_drain *d);
 
 /*
- * A drain of threads summed per process (fold.c), for ticks that show no
+ * A drain of threads summed per process (drain_procs.c), for ticks that show no
  * thread row. Its buffers are kept from tick to tick.
  */
 struct ri_fold {
