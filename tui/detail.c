@@ -201,11 +201,11 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 		char pct[16], avg[16];
 
 		ri_fmt_pct(pct, sizeof(pct), p->fig.wait_pct, 6);
-		if (p->fig.nsched)
+		if (p->fig.n[RI_C_PCOUNT])
 			ri_fmt_ns(avg, sizeof(avg), p->fig.wait_avg_ns);
 		snprintf(wait, sizeof(wait), "  wait %s%%%s%s%s", pct,
-			 p->fig.nsched ? ", " : "", p->fig.nsched ? avg : "",
-			 p->fig.nsched ? " per run" : "");
+			 p->fig.n[RI_C_PCOUNT] ? ", " : "", p->fig.n[RI_C_PCOUNT] ? avg : "",
+			 p->fig.n[RI_C_PCOUNT] ? " per run" : "");
 	}
 	snprintf(title, sizeof(title),
 		 "%s %d %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",

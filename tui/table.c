@@ -28,7 +28,9 @@
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
-	C_GROWTH, C_TIME, C_READ, C_WRITE, C_DREAD, C_DWRITE, C_CSW, C_CGROUP,
+	C_GROWTH, C_TIME,
+	C_FIG, /* a column for each counter of figures.h with a figure of its own */
+	C_CSW = C_FIG + RI_C_SHOWN, C_CGROUP,
 	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
@@ -37,7 +39,7 @@ enum col_id {
  * never leaves. This order is documented in the man page. @on: shown
  * unless the settings say otherwise.
  */
-static const struct col {
+static struct col {
 	const char *name;
 	const char *title;
 	int width;
@@ -46,6 +48,7 @@ static const struct col {
 	bool on;
 	enum ri_sort_key sort;
 	const char *help;
+	int counter; /* C_FIG...: its counter in figures.h */
 } cols[C_COUNT] = {
 	[C_PID] = { "PID", "PID", 7, 0, false, true, RI_SORT_PID,
 		    "process ID; on thread rows the thread ID" },
@@ -66,14 +69,6 @@ static const struct col {
 		       "trend of resident memory per second; a steady climb warns" },
 	[C_TIME] = { "TIME+", "TIME+", 9, 11, false, true, RI_SORT_TIME,
 		     "CPU time since it started" },
-	[C_READ] = { "READ/s", "READ/s", 7, 4, false, true, RI_SORT_READ,
-		     "logical reads per second" },
-	[C_WRITE] = { "WRITE/s", "WRITE/s", 7, 4, false, true, RI_SORT_WRITE,
-		      "logical writes per second" },
-	[C_DREAD] = { "DISK-R/s", "DISK-R/s", 8, 9, false, true, RI_SORT_DISK_READ,
-		      "storage reads per second" },
-	[C_DWRITE] = { "DISK-W/s", "DISK-W/s", 8, 9, false, true,
-		       RI_SORT_DISK_WRITE, "storage writes per second" },
 	[C_CSW] = { "CSW/s", "CSW/s", 6, 10, false, true, RI_SORT_CSW,
 		    "context switches per second" },
 	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, false, RI_SORT_COUNT,
@@ -90,6 +85,22 @@ static const struct col {
 	[C_SPARK] = { "HISTORY", "", SPARK_MIN, 3, true, true, RI_SORT_COUNT,
 		      "sparkline of the row's history (s: metric)" },
 };
+
+/* The columns of figures.h's counters, in its order. */
+__attribute__((constructor)) static void fig_columns(void)
+{
+	int c, id = C_FIG;
+
+	for (c = 0; c < RI_C_COUNT; c++) {
+		const struct ri_counter_info *ci = &ri_counters[c];
+
+		if (!ri_counter_shown(c))
+			continue;
+		cols[id++] = (struct col){ ci->title, ci->title, ci->screen_width, ci->drop,
+					   false, !(ci->flags & RI_FF_HIDDEN),
+					   (enum ri_sort_key)(RI_SORT_FIG + c), ci->brief, c };
+	}
+}
 
 struct layout {
 	int n;
@@ -437,24 +448,6 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 	case C_TIME:
 		ri_fmt_time(b, n, f->cpu_total_ns);
 		return R_NORMAL;
-	case C_READ:
-		ri_fmt_rate(b, n, f->io_rd_bps, 4);
-		return R_IO_READ;
-	case C_WRITE:
-		ri_fmt_rate(b, n, f->io_wr_bps, 4);
-		return R_IO_WRITE;
-	case C_DREAD:
-		if (f->disk_na)
-			snprintf(b, n, "n/a");
-		else
-			ri_fmt_rate(b, n, f->disk_rd_bps, 4);
-		return R_IO_READ;
-	case C_DWRITE:
-		if (f->disk_na)
-			snprintf(b, n, "n/a");
-		else
-			ri_fmt_rate(b, n, f->disk_wr_bps, 4);
-		return R_IO_WRITE;
 	case C_CSW:
 		ri_fmt_rate(b, n, f->csw_ps, 5);
 		return R_NORMAL;
@@ -485,6 +478,17 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		if (!group)
 			fmt_start(b, n, v, r->t ? r->t->start_ns : r->p->start_ns);
 		return R_NORMAL;
+	default:
+		if (c >= C_FIG && c < C_CSW) {
+			int k = cols[c].counter;
+			unsigned fl = ri_counters[k].flags;
+
+			if (ri_fig_na(f, k))
+				snprintf(b, n, "n/a");
+			else
+				ri_fmt_rate(b, n, f->rate[k], 4);
+			return fl & RI_FF_IN ? R_IO_READ : fl & RI_FF_OUT ? R_IO_WRITE : R_NORMAL;
+		}
 	}
 	return R_NORMAL;
 }
@@ -530,7 +534,8 @@ static void draw_title(struct tui *v, const struct layout *l, int y)
 				 spark_metric_name(v->spark_metric));
 			s = t;
 		} else if (cols[c].sort == v->sort ||
-			   (v->sort == RI_SORT_IO && (c == C_READ || c == C_WRITE))) {
+			   (v->sort == RI_SORT_IO && c >= C_FIG && c < C_CSW &&
+			    (cols[c].counter == RI_C_READ || cols[c].counter == RI_C_WRITE))) {
 			/* NICE and PRI share a key: the arrow goes on the first. */
 			a = v->attr[R_SORT];
 			sorted_title(t, sizeof(t), s, l->w[i], sort_arrow(v));

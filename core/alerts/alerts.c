@@ -68,14 +68,15 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 		/* The steady trend only: memory that breathes is not growing. */
 		*v = p->growth.r2 >= RI_GROWTH_R2 ? p->growth.bps : 0;
 		return p->growth.valid;
-	case RI_AM_READ: *v = f->io_rd_bps; return true;
-	case RI_AM_WRITE: *v = f->io_wr_bps; return true;
-	case RI_AM_DISK_READ: *v = f->disk_rd_bps; return !f->disk_na;
-	case RI_AM_DISK_WRITE: *v = f->disk_wr_bps; return !f->disk_na;
 	case RI_AM_CSW: *v = f->csw_ps; return true;
 	case RI_AM_WAIT: *v = f->wait_pct; return !f->wait_na;
 	case RI_AM_THREADS: *v = p->nthreads; return true;
-	default: return false;
+	default:
+		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST) {
+			*v = f->rate[m - RI_AM_FIG];
+			return !ri_fig_na(f, m - RI_AM_FIG);
+		}
+		return false;
 	}
 }
 
@@ -102,6 +103,11 @@ char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v
 		ri_fmt_fixed(buf, len, v, 0);
 		break;
 	default:
+		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST &&
+		    !(ri_counters[m - RI_AM_FIG].flags & RI_FF_BYTES)) {
+			snprintf(buf, len, "%s/s", ri_fmt_fixed(num, sizeof(num), v, 0));
+			break;
+		}
 		snprintf(buf, len, "%s/s", ri_fmt_rate(num, sizeof(num), v, 5));
 		break;
 	}

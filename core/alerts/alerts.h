@@ -12,8 +12,9 @@
  *   [comm=NAME: | pid=PID:] METRIC OP VALUE[UNIT] [for DURATION]
  *
  *   METRIC  cpu mem wait (percent: CPU%, MEM%, WAIT%), rss (bytes),
- *           growth (bytes per second, the steady trend of RSS),
- *           read write disk-read disk-write (bytes per second), csw (per
+ *           growth (bytes per second, the steady trend of RSS), the
+ *           rates of figures.h by their names (read write disk-read
+ *           disk-write ...: bytes or events per second), csw (per
  *           second), threads (live threads)
  *   OP      > >= < <=
  *   UNIT    % for percentages; K M G T for bytes (1024-based); /s /min
@@ -45,10 +46,9 @@ enum ri_alert_metric {
 	RI_AM_MEM,
 	RI_AM_RSS,
 	RI_AM_GROWTH,
-	RI_AM_READ,
-	RI_AM_WRITE,
-	RI_AM_DISK_READ,
-	RI_AM_DISK_WRITE,
+	/* The counters of figures.h with a figure of their own, by RI_C_ index. */
+	RI_AM_FIG,
+	RI_AM_FIG_LAST = RI_AM_FIG + RI_C_COUNT - 1,
 	RI_AM_CSW,
 	RI_AM_WAIT,
 	RI_AM_THREADS,
@@ -106,7 +106,10 @@ int ri_rules_read_file(const char *path, struct ri_ruleset *rs, size_t *lineno,
 void ri_rule_error_print(FILE *f, const char *where, const char *line,
 			 const struct ri_rule_error *e);
 
+/* The metric's name in a rule; NULL for a number that is no metric. */
 const char *ri_alert_metric_name(enum ri_alert_metric m);
+/* Every metric's name, in order, separated by @sep. */
+char *ri_alert_metric_list(char *buf, size_t len, const char *sep);
 /*
  * A process's figure for @m, in the rule's unit; false when it has none
  * this tick (storage I/O or run-queue wait not measurable, growth window

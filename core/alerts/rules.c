@@ -30,22 +30,41 @@ static const char *const metric_names[RI_AM_COUNT] = {
 	[RI_AM_MEM] = "mem",
 	[RI_AM_RSS] = "rss",
 	[RI_AM_GROWTH] = "growth",
-	[RI_AM_READ] = "read",
-	[RI_AM_WRITE] = "write",
-	[RI_AM_DISK_READ] = "disk-read",
-	[RI_AM_DISK_WRITE] = "disk-write",
 	[RI_AM_CSW] = "csw",
 	[RI_AM_WAIT] = "wait",
 	[RI_AM_THREADS] = "threads",
 };
 
-#define METRICS_LIST                                                       \
-	"cpu, mem, rss, growth, read, write, disk-read, disk-write, csw, " \
-	"wait, threads"
-
 const char *ri_alert_metric_name(enum ri_alert_metric m)
 {
-	return m < RI_AM_COUNT ? metric_names[m] : "?";
+	if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST)
+		return ri_counter_shown(m - RI_AM_FIG) ? ri_counters[m - RI_AM_FIG].name : NULL;
+	return m < RI_AM_COUNT ? metric_names[m] : NULL;
+}
+
+char *ri_alert_metric_list(char *buf, size_t len, const char *sep)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < RI_AM_COUNT; i++) {
+		const char *n = ri_alert_metric_name((enum ri_alert_metric)i);
+		int k;
+
+		if (!n)
+			continue;
+		k = snprintf(buf + used, len - used, "%s%s", used ? sep : "", n);
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += (size_t)k;
+	}
+	return buf;
+}
+
+/* A figure of figures.h's, or -1. */
+static int fig_of(enum ri_alert_metric m)
+{
+	return m >= RI_AM_FIG && m <= RI_AM_FIG_LAST ? (int)(m - RI_AM_FIG) : -1;
 }
 
 /* The rule being parsed: its text (a NUL-terminated copy) and the error. */
@@ -177,7 +196,9 @@ static int parse_metric(struct cur *c, const char **pp, struct ri_rule *r)
 		p++;
 	n = (size_t)(p - start);
 	for (i = 0; i < RI_AM_COUNT && n; i++) {
-		if (strlen(metric_names[i]) == n && !strncasecmp(start, metric_names[i], n)) {
+		const char *name = ri_alert_metric_name((enum ri_alert_metric)i);
+
+		if (name && strlen(name) == n && !strncasecmp(start, name, n)) {
 			r->metric = (enum ri_alert_metric)i;
 			*pp = p;
 			return 0;
@@ -186,8 +207,12 @@ static int parse_metric(struct cur *c, const char **pp, struct ri_rule *r)
 	if (r->sel == RI_SEL_COMM && start > c->text && start[-1] == ':')
 		return expected(c, start, "expected a metric (quote a name that holds a colon: "
 				   "comm=\"a:b\":)");
-	return expected(c, start, "expected a metric: " METRICS_LIST
-			" (or comm=NAME: or pid=PID: first)");
+	{
+		char list[512];
+
+		return expected(c, start, "expected a metric: %s (or comm=NAME: or pid=PID: first)",
+				ri_alert_metric_list(list, sizeof(list), ", "));
+	}
 }
 
 static int parse_op(struct cur *c, const char **pp, struct ri_rule *r)
@@ -216,7 +241,10 @@ static const char *metric_kind(enum ri_alert_metric m)
 	case RI_AM_GROWTH: return "growth is a size per period, e.g. 10M/min";
 	case RI_AM_CSW: return "csw is a count per second, or /min";
 	case RI_AM_THREADS: return "threads is a count";
-	default: return "a rate is a size per period, e.g. 10M/s";
+	default:
+		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
+			return "a rate is a count per second, or /min";
+		return "a rate is a size per period, e.g. 10M/s";
 	}
 }
 
@@ -234,19 +262,21 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	case RI_AM_WAIT:
 	case RI_AM_THREADS:
 	case RI_AM_CSW:
+	count:
 		err = ri_parse_number(p, false, &v, &q);
 		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT))
 			q++;
 		break;
 	default:
+		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
+			goto count;
 		err = ri_parse_size(p, sign, &v, &q);
 		break;
 	}
 	if (err)
 		return expected(c, q, "expected a number%s (%s)",
 				sign ? ", signed," : "", metric_kind(m));
-	if (m == RI_AM_GROWTH || m == RI_AM_READ || m == RI_AM_WRITE ||
-	    m == RI_AM_DISK_READ || m == RI_AM_DISK_WRITE || m == RI_AM_CSW) {
+	if (m == RI_AM_GROWTH || fig_of(m) >= 0 || m == RI_AM_CSW) {
 		const char *slash = q;
 
 		if (ri_parse_period(q, &per, &q))

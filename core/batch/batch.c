@@ -78,10 +78,22 @@ static void text_header(FILE *f, const struct ri_model *m,
 	for (i = 0; i < nw; i++)
 		fprintf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
 	fputc('\n', f);
-	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s %7s %7s %8s %8s %6s %6s %7s %8s\n",
-		"TIME", "PID", threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%",
-		"RSS", "READ/s", "WRITE/s", "DISK-R/s", "DISK-W/s", "CSW/s", "WAIT%",
-		"AVGWAIT", "GROWTH");
+	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s ", "TIME", "PID",
+		threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%", "RSS");
+	for (i = 0; i < RI_C_COUNT; i++)
+		if (ri_counter_shown((int)i))
+			fprintf(f, "%*s ", ri_counters[i].text_width, ri_counters[i].title);
+	fprintf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
+}
+
+/* A counter's rate as its column shows it (bytes or events per second). */
+static char *fmt_counter_rate(char *b, size_t n, const struct ri_fig *g, int c, int w)
+{
+	if (ri_fig_na(g, c))
+		snprintf(b, n, "n/a");
+	else
+		ri_fmt_rate(b, n, g->rate[c], w);
+	return b;
 }
 
 /*
@@ -147,16 +159,14 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->cpu_pct, 6), 6, false);
 	put_col(f, ri_fmt_pct(b, sizeof(b), g->mem_pct, 5), 5, false);
 	put_col(f, ri_fmt_bytes(b, sizeof(b), (double)g->rss_bytes, 6), 6, false);
-	put_col(f, ri_fmt_rate(b, sizeof(b), g->io_rd_bps, 7), 7, false);
-	put_col(f, ri_fmt_rate(b, sizeof(b), g->io_wr_bps, 7), 7, false);
-	put_col(f, g->disk_na ? "n/a" : ri_fmt_rate(b, sizeof(b), g->disk_rd_bps, 8), 8,
-		false);
-	put_col(f, g->disk_na ? "n/a" : ri_fmt_rate(b, sizeof(b), g->disk_wr_bps, 8), 8,
-		false);
+	for (int c = 0; c < RI_C_COUNT; c++)
+		if (ri_counter_shown(c))
+			put_col(f, fmt_counter_rate(b, sizeof(b), g, c, ri_counters[c].text_width),
+				ri_counters[c].text_width, false);
 	put_col(f, ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0), 6, false);
 	/* Run-queue wait, and a process's memory trend (threads: "-"). */
 	put_col(f, g->wait_na ? "n/a" : ri_fmt_pct(b, sizeof(b), g->wait_pct, 6), 6, false);
-	put_col(f, g->wait_na || !g->nsched ? "-" : ri_fmt_ns(b, sizeof(b), g->wait_avg_ns),
+	put_col(f, g->wait_na || !g->n[RI_C_PCOUNT] ? "-" : ri_fmt_ns(b, sizeof(b), g->wait_avg_ns),
 		7, false);
 	b[0] = '\0';
 	if (gr && gr->valid)
@@ -265,41 +275,56 @@ static void json_bool(FILE *f, const char *key, bool v)
 	put(f, v ? "true" : "false");
 }
 
+/*
+ * A counter's two keys: "<json>_bps" and "<json>_bytes" for bytes,
+ * "<json>_ps" and "<json>" for events; both null where it is n/a.
+ */
+static void json_counter(FILE *f, const struct ri_fig *g, int c)
+{
+	const struct ri_counter_info *ci = &ri_counters[c];
+	bool bytes = ci->flags & RI_FF_BYTES;
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bps" : "_ps");
+	if (ri_fig_na(g, c)) {
+		json_key(f, k);
+		put(f, "null");
+	} else {
+		json_num(f, k, g->rate[c]);
+	}
+	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bytes" : "");
+	if (ri_fig_na(g, c)) {
+		json_key(f, k);
+		put(f, "null");
+	} else {
+		json_u64(f, k, g->n[c]);
+	}
+}
+
 static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exited)
 {
 	json_bool(f, "exited", exited);
 	if (exited)
 		json_num(f, "exit_time", exit_time);
 	json_num(f, "cpu_pct", g->cpu_pct);
-	json_u64(f, "cpu_ns", g->cpu_ns);
+	json_u64(f, "cpu_ns", g->n[RI_C_CPU]);
 	json_u64(f, "cpu_total_ns", g->cpu_total_ns);
 	json_fixed(f, "mem_pct", g->mem_pct, 4);
 	json_u64(f, "rss_bytes", g->rss_bytes);
-	json_num(f, "io_read_bps", g->io_rd_bps);
-	json_num(f, "io_write_bps", g->io_wr_bps);
-	json_u64(f, "io_read_bytes", g->io_rd);
-	json_u64(f, "io_write_bytes", g->io_wr);
-	if (g->disk_na) {
-		fputs(",\"disk_read_bps\":null,\"disk_write_bps\":null,"
-		      "\"disk_read_bytes\":null,\"disk_write_bytes\":null",
-		      f);
-	} else {
-		json_num(f, "disk_read_bps", g->disk_rd_bps);
-		json_num(f, "disk_write_bps", g->disk_wr_bps);
-		json_u64(f, "disk_read_bytes", g->disk_rd);
-		json_u64(f, "disk_write_bytes", g->disk_wr);
-	}
-	json_u64(f, "vcsw", g->vcsw);
-	json_u64(f, "ivcsw", g->ivcsw);
+	for (int c = 0; c < RI_C_COUNT; c++)
+		if (ri_counter_shown(c))
+			json_counter(f, g, c);
+	json_u64(f, "vcsw", g->n[RI_C_VCSW]);
+	json_u64(f, "ivcsw", g->n[RI_C_IVCSW]);
 	json_int(f, "cpu", g->cpu);
 	if (g->wait_na) {
 		put(f, ",\"wait_ns\":null,\"wait_pct\":null,\"nsched\":null,"
 		       "\"wait_avg_ns\":null");
 	} else {
-		json_u64(f, "wait_ns", g->wait_ns);
+		json_u64(f, "wait_ns", g->n[RI_C_RUN_DELAY]);
 		json_num(f, "wait_pct", g->wait_pct);
-		json_u64(f, "nsched", g->nsched);
-		if (g->nsched)
+		json_u64(f, "nsched", g->n[RI_C_PCOUNT]);
+		if (g->n[RI_C_PCOUNT])
 			json_num(f, "wait_avg_ns", g->wait_avg_ns);
 		else
 			put(f, ",\"wait_avg_ns\":null");

@@ -10,6 +10,7 @@
  * A new family is an entry in one of the tables below (or its own
  * ri_mx_family) and a loop calling ri_expo_sample_*() over its entities.
  */
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -287,8 +288,9 @@ void ri_expo_free(struct ri_expo *e)
 /* ---- the families ------------------------------------------------------ */
 
 enum mx_what {
-	W_CPU, W_RD, W_WR, W_DRD, W_DWR, W_CSW, W_WAIT, W_EXITED,
+	W_CPU, W_CSW, W_WAIT, W_EXITED,
 	W_RSS, W_PROCS, W_THREADS, W_START, W_GROWTH,
+	W_FIG, /* W_FIG + c: counter c of figures.h */
 };
 
 struct mx_fam {
@@ -304,22 +306,21 @@ struct mx_view {
 	bool growth_valid;
 };
 
-#define F_CPU(p, who) \
-	{ { p "cpu_seconds", RI_MX_COUNTER, "seconds", \
-	    "CPU time of " who ", from the scheduler's own clock (sum_exec_runtime)" }, W_CPU }
-#define F_IO(p, who) \
-	{ { p "read_bytes", RI_MX_COUNTER, "bytes", \
-	    "Bytes " who " passed to read-like system calls (rchar), cache hits included" }, W_RD }, \
-	{ { p "written_bytes", RI_MX_COUNTER, "bytes", \
-	    "Bytes " who " passed to write-like system calls (wchar)" }, W_WR }, \
-	{ { p "disk_read_bytes", RI_MX_COUNTER, "bytes", \
-	    "Bytes " who " caused to be fetched from storage (read_bytes)" }, W_DRD }, \
-	{ { p "disk_written_bytes", RI_MX_COUNTER, "bytes", \
-	    "Bytes " who " caused to be sent towards storage (write_bytes)" }, W_DWR }, \
-	{ { p "context_switches", RI_MX_COUNTER, NULL, \
-	    "Context switches of " who ", by kind" }, W_CSW }, \
-	{ { p "wait_seconds", RI_MX_COUNTER, "seconds", \
-	    "Time " who " spent runnable, waiting for a CPU (run-queue wait, run_delay)" }, W_WAIT }
+/*
+ * The families of one kind of entity: CPU, then a counter for each
+ * counter of figures.h with a figure of its own, the switches and the
+ * wait, then the kind's own gauges. Made once, from figures.h: the names
+ * and HELP texts are its, with who counts them.
+ */
+#define MX_MAX_FAMS (MX_COUNTER_SERIES + 8)
+
+struct mx_kind {
+	const char *prefix, *who;
+	struct mx_fam fams[MX_MAX_FAMS];
+	char names[RI_C_COUNT][RI_MX_VALUE_MAX];
+	char helps[RI_C_COUNT][256];
+	size_t n;
+};
 
 #define G "resource_image_group_"
 #define P "resource_image_process_"
@@ -328,38 +329,75 @@ struct mx_view {
 #define PWHO "this process, its exited threads included"
 #define TWHO "the threads of this name in this process, exited ones included"
 
-static const struct mx_fam group_fams[] = {
-	F_CPU(G, GWHO),
-	F_IO(G, GWHO),
-	{ { G "exited_processes", RI_MX_COUNTER, NULL,
-	    "Processes of this name that exited while watched" }, W_EXITED },
-	{ { G "resident_memory_bytes", RI_MX_GAUGE, "bytes",
-	    "Resident memory (file, anon and shmem pages) of the live processes of this name" },
-	  W_RSS },
-	{ { G "processes", RI_MX_GAUGE, NULL, "Live processes of this name" }, W_PROCS },
-	{ { G "threads", RI_MX_GAUGE, NULL, "Live threads of the processes of this name" },
-	  W_THREADS },
-};
+static void fam(struct mx_kind *k, const char *name, enum ri_mx_type type, const char *unit,
+		const char *help, enum mx_what what)
+{
+	k->fams[k->n++] = (struct mx_fam){ { name, type, unit, help }, what };
+}
 
-static const struct mx_fam proc_fams[] = {
-	F_CPU(P, PWHO),
-	F_IO(P, PWHO),
-	{ { P "resident_memory_bytes", RI_MX_GAUGE, "bytes",
-	    "Resident memory (file, anon and shmem pages) of this process" }, W_RSS },
-	{ { P "threads", RI_MX_GAUGE, NULL, "Live threads of this process" }, W_THREADS },
-	{ { P "start_time_seconds", RI_MX_GAUGE, "seconds",
-	    "Start time of this process, seconds since the Unix epoch" }, W_START },
-	{ { P "rss_growth_bytes_per_second", RI_MX_GAUGE, NULL,
-	    "Trend of this process's resident memory: least-squares slope over the growth window" },
-	  W_GROWTH },
-};
+static void counter_fams(struct mx_kind *k, const char *cpu_name, const char *cpu_help,
+			 const char *csw_name, const char *csw_help, const char *wait_name,
+			 const char *wait_help)
+{
+	fam(k, cpu_name, RI_MX_COUNTER, "seconds", cpu_help, W_CPU);
+	for (int c = 0; c < RI_C_COUNT; c++) {
+		if (!ri_counter_shown(c))
+			continue;
+		snprintf(k->names[c], sizeof(k->names[c]), "%s%s", k->prefix,
+			 ri_counters[c].family);
+		ri_counter_help(k->helps[c], sizeof(k->helps[c]), c, k->who);
+		fam(k, k->names[c], RI_MX_COUNTER,
+		    ri_counters[c].flags & RI_FF_BYTES ? "bytes" : NULL, k->helps[c],
+		    (enum mx_what)(W_FIG + c));
+	}
+	fam(k, csw_name, RI_MX_COUNTER, NULL, csw_help, W_CSW);
+	fam(k, wait_name, RI_MX_COUNTER, "seconds", wait_help, W_WAIT);
+}
 
-static const struct mx_fam thread_fams[] = {
-	F_CPU(T, TWHO),
-	F_IO(T, TWHO),
-	{ { T "threads", RI_MX_GAUGE, NULL, "Live threads of this name in this process" },
-	  W_THREADS },
-};
+#define COUNTER_FAMS(k, p, who)                                                          \
+	counter_fams(k, p "cpu_seconds",                                                 \
+		     "CPU time of " who ", from the scheduler's own clock (sum_exec_runtime)", \
+		     p "context_switches", "Context switches of " who ", by kind",          \
+		     p "wait_seconds",                                                      \
+		     "Time " who " spent runnable, waiting for a CPU (run-queue wait, run_delay)")
+
+static struct mx_kind group_kind = { .prefix = G, .who = GWHO };
+static struct mx_kind proc_kind = { .prefix = P, .who = PWHO };
+static struct mx_kind thread_kind = { .prefix = T, .who = TWHO };
+
+static void make_kinds(void)
+{
+	struct mx_kind *k;
+
+	k = &group_kind;
+	COUNTER_FAMS(k, G, GWHO);
+	fam(k, G "exited_processes", RI_MX_COUNTER, NULL,
+	    "Processes of this name that exited while watched", W_EXITED);
+	fam(k, G "resident_memory_bytes", RI_MX_GAUGE, "bytes",
+	    "Resident memory (file, anon and shmem pages) of the live processes of this name",
+	    W_RSS);
+	fam(k, G "processes", RI_MX_GAUGE, NULL, "Live processes of this name", W_PROCS);
+	fam(k, G "threads", RI_MX_GAUGE, NULL, "Live threads of the processes of this name",
+	    W_THREADS);
+
+	k = &proc_kind;
+	COUNTER_FAMS(k, P, PWHO);
+	fam(k, P "resident_memory_bytes", RI_MX_GAUGE, "bytes",
+	    "Resident memory (file, anon and shmem pages) of this process", W_RSS);
+	fam(k, P "threads", RI_MX_GAUGE, NULL, "Live threads of this process", W_THREADS);
+	fam(k, P "start_time_seconds", RI_MX_GAUGE, "seconds",
+	    "Start time of this process, seconds since the Unix epoch", W_START);
+	fam(k, P "rss_growth_bytes_per_second", RI_MX_GAUGE, NULL,
+	    "Trend of this process's resident memory: least-squares slope over the growth window",
+	    W_GROWTH);
+
+	k = &thread_kind;
+	COUNTER_FAMS(k, T, TWHO);
+	fam(k, T "threads", RI_MX_GAUGE, NULL, "Live threads of this name in this process",
+	    W_THREADS);
+}
+
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
 
 static const struct ri_mx_family f_build = {
 	"resource_image_build", RI_MX_INFO, NULL,
@@ -399,31 +437,17 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 
 	switch (fm->what) {
 	case W_CPU:
-		ri_expo_sample_ns(e, f, v->s->labels, v->s->c.cpu_ns);
-		break;
-	case W_RD:
-		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.rd);
-		break;
-	case W_WR:
-		ri_expo_sample_u64(e, f, v->s->labels, v->s->c.wr);
-		break;
-	case W_DRD:
-		if (!v->s->disk_na)
-			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.drd);
-		break;
-	case W_DWR:
-		if (!v->s->disk_na)
-			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.dwr);
+		ri_expo_sample_ns(e, f, v->s->labels, v->s->c.v[RI_C_CPU]);
 		break;
 	case W_CSW:
 		snprintf(lb, sizeof(lb), "%s,kind=\"voluntary\"", v->s->labels);
-		ri_expo_sample_u64(e, f, lb, v->s->c.vcsw);
+		ri_expo_sample_u64(e, f, lb, v->s->c.v[RI_C_VCSW]);
 		snprintf(lb, sizeof(lb), "%s,kind=\"involuntary\"", v->s->labels);
-		ri_expo_sample_u64(e, f, lb, v->s->c.ivcsw);
+		ri_expo_sample_u64(e, f, lb, v->s->c.v[RI_C_IVCSW]);
 		break;
 	case W_WAIT:
 		if (!v->s->wait_na)
-			ri_expo_sample_ns(e, f, v->s->labels, v->s->c.wait_ns);
+			ri_expo_sample_ns(e, f, v->s->labels, v->s->c.v[RI_C_RUN_DELAY]);
 		break;
 	case W_EXITED:
 		ri_expo_sample_u64(e, f, v->s->labels, v->exited);
@@ -444,10 +468,17 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 		if (v->growth_valid)
 			ri_expo_sample_double(e, f, v->s->labels, v->growth);
 		break;
+	default: {
+		int c = (int)fm->what - W_FIG;
+		unsigned fl = ri_counters[c].flags;
+
+		if (!((fl & RI_FF_DISK) && v->s->disk_na) && !((fl & RI_FF_V2) && v->s->v2_na))
+			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.v[c]);
+		break;
+	}
 	}
 }
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 		      const struct ri_metrics_self *self, struct ri_expo *e)
@@ -457,18 +488,19 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 	struct mx_view view;
 	size_t f, i;
 
+	pthread_once(&kinds_once, make_kinds);
 	ri_expo_reset(e);
-	for (f = 0; f < N(group_fams); f++) {
+	for (f = 0; f < group_kind.n; f++) {
 		for (i = 0; i < mx->ngroups; i++) {
 			const struct mx_group *g = mx->groups[i];
 
 			if (g->folded)
 				continue;
 			view = (struct mx_view){ &g->s, g->exited, g->nprocs, 0, 0, false };
-			put(e, &group_fams[f], &view);
+			put(e, &group_kind.fams[f], &view);
 		}
 	}
-	for (f = 0; mx->choice && f < N(proc_fams); f++) {
+	for (f = 0; mx->choice && f < proc_kind.n; f++) {
 		for (i = 0; i < mx->nprocs; i++) {
 			const struct mx_proc *p = mx->procs[i];
 
@@ -476,17 +508,17 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 				continue;
 			view = (struct mx_view){ &p->s, 0, 0, p->start_time, p->growth_bps,
 						 p->growth_valid };
-			put(e, &proc_fams[f], &view);
+			put(e, &proc_kind.fams[f], &view);
 		}
 	}
-	for (f = 0; mx->choice && mx->opts.threads && f < N(thread_fams); f++) {
+	for (f = 0; mx->choice && mx->opts.threads && f < thread_kind.n; f++) {
 		for (i = 0; i < mx->nbuckets; i++) {
 			const struct mx_bucket *b = mx->buckets[i];
 
 			if (b->s.admit != MX_IN || b->proc->s.admit != MX_IN)
 				continue;
 			view = (struct mx_view){ &b->s, 0, 0, 0, 0, false };
-			put(e, &thread_fams[f], &view);
+			put(e, &thread_kind.fams[f], &view);
 		}
 	}
 

@@ -117,43 +117,22 @@ static size_t next_cap(size_t cap, size_t need)
 
 static void cnt_add(struct mx_counters *a, const struct mx_counters *b)
 {
-	a->cpu_ns += b->cpu_ns;
-	a->rd += b->rd;
-	a->wr += b->wr;
-	a->drd += b->drd;
-	a->dwr += b->dwr;
-	a->vcsw += b->vcsw;
-	a->ivcsw += b->ivcsw;
-	a->wait_ns += b->wait_ns;
+	ri_counters_add(a, b);
 }
 
 /* One interval's figures. */
 static void cnt_of_fig(struct mx_counters *c, const struct ri_fig *f)
 {
-	c->cpu_ns = f->cpu_ns;
-	c->rd = f->io_rd;
-	c->wr = f->io_wr;
-	c->drd = f->disk_rd;
-	c->dwr = f->disk_wr;
-	c->vcsw = f->vcsw;
-	c->ivcsw = f->ivcsw;
-	c->wait_ns = f->wait_ns;
+	memcpy(c->v, f->n, sizeof(c->v));
 }
 
 /*
  * Everything a thread did up to now: the model's cumulative snapshot of
  * it (ri_thread.last, read only here), this interval included.
  */
-static void cnt_of_task(struct mx_counters *c, const struct ri_counts *t)
+static void cnt_of_task(struct mx_counters *c, const struct ri_counters *t)
 {
-	c->cpu_ns = t->cpu_ns;
-	c->rd = t->rchar;
-	c->wr = t->wchar;
-	c->drd = t->read_bytes;
-	c->dwr = t->write_bytes;
-	c->vcsw = t->nvcsw;
-	c->ivcsw = t->nivcsw;
-	c->wait_ns = t->run_delay_ns;
+	*c = *t;
 }
 
 /* Everything a process did up to now, as far as the model knows it. */
@@ -168,7 +147,7 @@ static void cnt_of_proc(struct mx_counters *c, const struct ri_proc *pr)
 		cnt_add(c, &one);
 	}
 	/* Including the threads the model has already let go of. */
-	c->cpu_ns = pr->fig.cpu_total_ns;
+	c->v[RI_C_CPU] = pr->fig.cpu_total_ns;
 }
 
 /* ---- groups -------------------------------------------------------------- */
@@ -403,6 +382,7 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 		cnt_add(&b->s.c, &c);
 		b->s.disk_na |= t->fig.disk_na;
 		b->s.wait_na |= t->fig.wait_na;
+		b->s.v2_na |= t->fig.v2_na;
 		b->s.last_live = mx->now;
 		if (!t->exited)
 			b->s.nthreads++;
@@ -454,6 +434,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	e->growth_bps = pr->growth.bps;
 	e->s.disk_na |= pr->fig.disk_na;
 	e->s.wait_na |= pr->fig.wait_na;
+	e->s.v2_na |= pr->fig.v2_na;
 	e->seen_tick = mx->tick;
 	e->last_seen = mx->now;
 	if (pr->exited && !e->exited) {
@@ -468,6 +449,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	cnt_add(&to->s.c, &c);
 	to->s.disk_na |= pr->fig.disk_na;
 	to->s.wait_na |= pr->fig.wait_na;
+	to->s.v2_na |= pr->fig.v2_na;
 	/* Its exit tick counts as live: the linger starts after it. */
 	g->s.last_live = to->s.last_live = mx->now;
 	if (pr->exited) {
@@ -598,10 +580,12 @@ static int group_by_size(const void *a, const void *b)
 	const struct mx_group *x = *(const struct mx_group *const *)a;
 	const struct mx_group *y = *(const struct mx_group *const *)b;
 
-	if (x->s.c.cpu_ns != y->s.c.cpu_ns)
-		return x->s.c.cpu_ns < y->s.c.cpu_ns ? -1 : 1;
-	if (x->s.c.rd + x->s.c.wr != y->s.c.rd + y->s.c.wr)
-		return x->s.c.rd + x->s.c.wr < y->s.c.rd + y->s.c.wr ? -1 : 1;
+	const uint64_t *xv = x->s.c.v, *yv = y->s.c.v;
+
+	if (xv[RI_C_CPU] != yv[RI_C_CPU])
+		return xv[RI_C_CPU] < yv[RI_C_CPU] ? -1 : 1;
+	if (xv[RI_C_READ] + xv[RI_C_WRITE] != yv[RI_C_READ] + yv[RI_C_WRITE])
+		return xv[RI_C_READ] + xv[RI_C_WRITE] < yv[RI_C_READ] + yv[RI_C_WRITE] ? -1 : 1;
 	return strcmp(x->s.name, y->s.name);
 }
 
@@ -627,6 +611,7 @@ static int fold(struct ri_metrics *mx, struct mx_group *g, size_t *used)
 	o->s.nthreads += g->s.nthreads;
 	o->s.disk_na |= g->s.disk_na;
 	o->s.wait_na |= g->s.wait_na;
+	o->s.v2_na |= g->s.v2_na;
 	if (g->s.last_live > o->s.last_live)
 		o->s.last_live = g->s.last_live;
 	memset(&g->s.c, 0, sizeof(g->s.c));

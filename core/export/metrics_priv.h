@@ -6,14 +6,20 @@
 #ifndef RI_METRICS_PRIV_H
 #define RI_METRICS_PRIV_H
 
+#include "figures.h"
 #include "metrics.h"
 
 /* Series each entity renders at most: what the bound counts. */
 #define MX_SELF_SERIES 7   /* build_info, dropped, switches, tick, exporter CPU,
 			      series, folded */
-#define MX_GROUP_SERIES 12 /* 8 counter series (2 kinds of switches), exited, 3 gauges */
-#define MX_PROC_SERIES 12  /* 8 counter series, rss, threads, start time, growth */
-#define MX_BUCKET_SERIES 9 /* 8 counter series, threads */
+/*
+ * Counter series of every entity: CPU, the two kinds of switches, the
+ * run-queue wait, and each counter of figures.h with a figure of its own.
+ */
+#define MX_COUNTER_SERIES (4 + RI_C_SHOWN)
+#define MX_GROUP_SERIES (MX_COUNTER_SERIES + 4) /* exited, 3 gauges */
+#define MX_PROC_SERIES (MX_COUNTER_SERIES + 4)  /* rss, threads, start time, growth */
+#define MX_BUCKET_SERIES (MX_COUNTER_SERIES + 1) /* threads */
 
 /* Room for 'pid="4194304",comm="...",thread="..."', escaped. */
 #define MX_LABELS_MAX 256
@@ -21,9 +27,8 @@
 /* The name of the group the smallest groups fold into. */
 #define MX_OTHER "other"
 
-struct mx_counters {
-	uint64_t cpu_ns, rd, wr, drd, dwr, vcsw, ivcsw, wait_ns;
-};
+/* An entity's counters, by figures.h's RI_C_ index. */
+#define mx_counters ri_counters
 
 /* Whether an entity's series are in the exposition (the bound). */
 enum mx_admit { MX_UNDECIDED, MX_IN, MX_OUT };
@@ -36,7 +41,7 @@ struct mx_series {
 	uint64_t rss;      /* resident memory, live processes */
 	uint32_t nthreads; /* live threads */
 	double last_live;  /* model time a task of it last ran or exited */
-	bool disk_na, wait_na;
+	bool disk_na, wait_na, v2_na;
 	enum mx_admit admit; /* processes and thread names (groups fold instead) */
 	uint64_t admit_seq;
 };

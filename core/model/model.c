@@ -117,7 +117,12 @@ int ri_model_update(struct ri_model *m, const struct ri_drain *d)
 		m->ncpu = (int)d->machine.ncpu;
 
 	ri_tick_begin(m);
-	ri_tick_account(m, d);
+	if (d->per_process)
+		ri_perproc_account(m, d);
+	else
+		ri_tick_account(m, d);
+	ri_tick_reap(m);
+	ri_perproc_reap(m);
 	ri_tick_finish(m, dt);
 
 	m->dropped_delta = p->primed && d->dropped > m->dropped ?

@@ -27,29 +27,38 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "figures.h"
 #include "hist.h"
 #include "source.h"
 
-/* Figures of one thread or one process over the last interval. */
+/*
+ * Figures of one thread or one process over the last interval. Every
+ * counter of figures.h has its interval's difference in n[] and its rate
+ * per second in rate[]; the figures made of several counters are named.
+ */
 struct ri_fig {
+	uint64_t n[RI_C_COUNT];    /* each counter's growth in the interval */
+	double rate[RI_C_COUNT];   /* the same per second */
 	double cpu_pct;         /* of one CPU, like top: 200 = two CPUs busy */
 	double mem_pct;         /* RSS / MemTotal * 100 */
-	uint64_t cpu_ns;        /* CPU time used in the interval */
 	uint64_t cpu_total_ns;  /* CPU time since the task started */
 	uint64_t rss_bytes;
-	uint64_t io_rd, io_wr;     /* logical bytes in the interval */
-	uint64_t disk_rd, disk_wr; /* storage bytes in the interval */
-	double io_rd_bps, io_wr_bps, disk_rd_bps, disk_wr_bps;
-	uint64_t vcsw, ivcsw;   /* switches in the interval */
-	double csw_ps;          /* (vcsw + ivcsw) per second */
-	uint64_t wait_ns;       /* run-queue wait in the interval (run_delay) */
-	uint64_t nsched;        /* times scheduled in, in the interval (pcount) */
-	double wait_pct;        /* wait_ns over the interval, of one CPU like CPU% */
+	double csw_ps;          /* voluntary + involuntary switches per second */
+	double wait_pct;        /* run-queue wait over the interval, of one CPU like CPU% */
 	double wait_avg_ns;     /* mean wait per scheduling; 0 when not scheduled */
 	int cpu;                /* last CPU */
 	bool disk_na;           /* storage I/O not measurable: show n/a */
 	bool wait_na;           /* no run-queue accounting in this kernel: n/a */
+	bool v2_na;             /* a recording older than the RI_FF_V2 counters */
 };
+
+/* Whether counter @c of @f has no figure (n/a) in this interval. */
+static inline bool ri_fig_na(const struct ri_fig *f, int c)
+{
+	unsigned fl = ri_counters[c].flags;
+
+	return ((fl & RI_FF_DISK) && f->disk_na) || ((fl & RI_FF_V2) && f->v2_na);
+}
 
 /*
  * The trend of a process's RSS over the growth window: a least-squares
@@ -69,11 +78,6 @@ struct ri_growth {
 
 struct ri_proc;
 
-/* The cumulative counters the model subtracts, tick after tick (private). */
-struct ri_counts {
-	uint64_t cpu_ns, rchar, wchar, read_bytes, write_bytes;
-	uint64_t nvcsw, nivcsw, run_delay_ns, pcount, rss_pages;
-};
 
 struct ri_thread {
 	pid_t tid;
@@ -90,7 +94,8 @@ struct ri_thread {
 	struct ri_thread *next; /* in the process's thread list */
 
 	/* private to the model */
-	struct ri_counts last; /* previous cumulative snapshot */
+	struct ri_counters last; /* previous cumulative snapshot */
+	uint64_t last_rss_pages;
 	struct ri_thread *prev;
 	uint64_t seen_tick;
 	int missing;
@@ -128,7 +133,7 @@ struct ri_proc {
 	bool by_name;            /* chosen once by name: stays chosen */
 	bool in_table;
 	bool whole;              /* known by per-process records (perproc.c) */
-	struct ri_counts dead;   /* whole: the final counters of its exited threads */
+	struct ri_counters dead; /* whole: the final counters of its exited threads */
 	uint64_t exit_tick;      /* whole: last tick that brought an exit */
 	struct ri_proc *all_prev, *all_next;
 };

@@ -39,17 +39,17 @@ bool ri_choice_takes(struct ri_model *m, struct ri_proc *pr);
 /* tick.c: one update of the tasks, between the model's bookkeeping. */
 void ri_tick_begin(struct ri_model *m);
 void ri_tick_account(struct ri_model *m, const struct ri_drain *d);
+void ri_tick_reap(struct ri_model *m);
 void ri_tick_finish(struct ri_model *m, double dt);
 void ri_proc_unlink(struct ri_model_priv *p, struct ri_proc *pr);
-/* The counters of a snapshot that the model subtracts. */
-void ri_counts_of(struct ri_counts *c, const struct ri_task *r);
 /* The process a snapshot belongs to, created if new; NULL without memory. */
 struct ri_proc *ri_proc_get(struct ri_model *m, const struct ri_task *r);
 /* A thread's figures from its snapshot @r (deltas since the last one). */
 void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 		       const struct ri_task *r);
 /* The same for the counters only: a thread that has no snapshot of its own. */
-void ri_thread_account_counts(struct ri_thread *t, const struct ri_counts *now);
+void ri_thread_account_counts(struct ri_thread *t, const struct ri_counters *now,
+			      uint64_t rss_pages);
 void ri_thread_mark_exited(struct ri_model *m, struct ri_thread *t, double when);
 /* Back to zero for a new interval, keeping what is not per interval. */
 void ri_fig_reset(struct ri_fig *f);
@@ -58,11 +58,11 @@ double ri_exit_time(const struct ri_drain *d, const struct ri_task *r);
 
 /*
  * perproc.c: per-process drains. ri_perproc_account replaces the thread
- * accounting for them; ri_perproc_reap ends a whole process that has no
- * live record (its exits came, or it is missing past the grace).
+ * accounting for them; ri_perproc_reap ends each whole process that has
+ * no live record (its exits came, or it is missing past the grace).
  */
 void ri_perproc_account(struct ri_model *m, const struct ri_drain *d);
-void ri_perproc_reap(struct ri_model *m, struct ri_thread *t);
+void ri_perproc_reap(struct ri_model *m);
 
 /* machine.c */
 int ri_machine_update(struct ri_model *m, const struct ri_machine *now,

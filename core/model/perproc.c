@@ -18,33 +18,6 @@
 
 #include "model_priv.h"
 
-static void counts_add(struct ri_counts *c, const struct ri_task *r)
-{
-	c->cpu_ns += r->cpu_ns;
-	c->rchar += r->rchar;
-	c->wchar += r->wchar;
-	c->read_bytes += r->read_bytes;
-	c->write_bytes += r->write_bytes;
-	c->nvcsw += r->nvcsw;
-	c->nivcsw += r->nivcsw;
-	c->run_delay_ns += r->run_delay_ns;
-	c->pcount += r->pcount;
-}
-
-/* @r's counters plus @c's: a live sum with the exits already read. */
-static void task_add(struct ri_task *r, const struct ri_counts *c)
-{
-	r->cpu_ns += c->cpu_ns;
-	r->rchar += c->rchar;
-	r->wchar += c->wchar;
-	r->read_bytes += c->read_bytes;
-	r->write_bytes += c->write_bytes;
-	r->nvcsw += c->nvcsw;
-	r->nivcsw += c->nivcsw;
-	r->run_delay_ns += c->run_delay_ns;
-	r->pcount += c->pcount;
-}
-
 /* The node that stands for all of @pr's threads, made on first sight. */
 static struct ri_thread *whole_node(struct ri_model *m, struct ri_proc *pr)
 {
@@ -89,7 +62,7 @@ static void revive(struct ri_proc *pr, struct ri_thread *t)
  * older process first seen: start counting now), as for a thread.
  */
 static void prime(struct ri_model *m, struct ri_thread *t,
-		  const struct ri_counts *now)
+		  const struct ri_counters *now)
 {
 	struct ri_model_priv *p = m->priv;
 
@@ -112,7 +85,12 @@ static void fold_exit(struct ri_model *m, const struct ri_drain *d,
 	if (!t)
 		return;
 	revive(pr, t);
-	counts_add(&pr->dead, r);
+	{
+		struct ri_counters c;
+
+		ri_counters_get(&c, r);
+		ri_counters_add(&pr->dead, &c);
+	}
 	pr->exit_tick = m->tick;
 	if (when > t->exit_time)
 		t->exit_time = when;
@@ -131,14 +109,15 @@ static void account_live(struct ri_model *m, const struct ri_task *r)
 	struct ri_proc *pr = ri_proc_get(m, r);
 	struct ri_thread *t = pr ? whole_node(m, pr) : NULL;
 	struct ri_task sum;
-	struct ri_counts now;
+	struct ri_counters now;
 
 	if (!t)
 		return;
 	revive(pr, t);
+	ri_counters_get(&now, r);
+	ri_counters_add(&now, &pr->dead);
 	sum = *r;
-	task_add(&sum, &pr->dead);
-	ri_counts_of(&now, &sum);
+	ri_counters_put(&sum, &now);
 	prime(m, t, &now);
 	ri_thread_account(m, t, &sum);
 	pr->nthreads = (int)r->nthreads;
@@ -155,19 +134,18 @@ void ri_perproc_account(struct ri_model *m, const struct ri_drain *d)
 		account_live(m, &d->live.v[i]);
 }
 
-void ri_perproc_reap(struct ri_model *m, struct ri_thread *t)
+static void reap(struct ri_model *m, struct ri_thread *t)
 {
 	struct ri_proc *pr = t->proc;
-	struct ri_counts now;
+	struct ri_counters now;
 
 	if (t->exited || t->seen_tick == m->tick)
 		return;
 	if (pr->exit_tick == m->tick) {
 		/* Exits and no live thread: what its threads left is all. */
 		now = pr->dead;
-		now.rss_pages = 0;
 		prime(m, t, &now);
-		ri_thread_account_counts(t, &now);
+		ri_thread_account_counts(t, &now, 0);
 	} else if (++t->missing <= m->opts.missing_grace) {
 		return;
 	} else {
@@ -175,4 +153,18 @@ void ri_perproc_reap(struct ri_model *m, struct ri_thread *t)
 	}
 	pr->nthreads = 0;
 	ri_thread_mark_exited(m, t, t->exit_time > 0 ? t->exit_time : m->time);
+}
+
+void ri_perproc_reap(struct ri_model *m)
+{
+	struct ri_proc *pr;
+	struct ri_thread *t;
+
+	for (pr = m->priv->all; pr; pr = pr->all_next) {
+		if (!pr->whole)
+			continue;
+		for (t = pr->threads; t; t = t->next)
+			if (t->whole)
+				reap(m, t);
+	}
 }

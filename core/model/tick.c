@@ -121,21 +121,6 @@ static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
 	return NULL;
 }
 
-/* The counters of a snapshot that the model subtracts. */
-void ri_counts_of(struct ri_counts *c, const struct ri_task *r)
-{
-	c->cpu_ns = r->cpu_ns;
-	c->rchar = r->rchar;
-	c->wchar = r->wchar;
-	c->read_bytes = r->read_bytes;
-	c->write_bytes = r->write_bytes;
-	c->nvcsw = r->nvcsw;
-	c->nivcsw = r->nivcsw;
-	c->run_delay_ns = r->run_delay_ns;
-	c->pcount = r->pcount;
-	c->rss_pages = r->rss_pages;
-}
-
 /*
  * A thread's ring, when thread rows are drawn: the width of a sparkline,
  * of 8-bit samples (a sparkline has 8 levels; only processes have the
@@ -185,7 +170,8 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	if (p->primed && r->start_ns >= p->baseline_ns)
 		memset(&t->last, 0, sizeof(t->last));
 	else
-		ri_counts_of(&t->last, r);
+		ri_counters_get(&t->last, r);
+	t->last_rss_pages = r->rss_pages;
 	return t;
 }
 
@@ -221,21 +207,15 @@ static uint64_t delta(uint64_t *last, uint64_t now)
 	return d;
 }
 
-void ri_thread_account_counts(struct ri_thread *t, const struct ri_counts *now)
+void ri_thread_account_counts(struct ri_thread *t, const struct ri_counters *now,
+			      uint64_t rss_pages)
 {
 	struct ri_fig *f = &t->fig;
 
-	f->cpu_ns += delta(&t->last.cpu_ns, now->cpu_ns);
-	f->io_rd += delta(&t->last.rchar, now->rchar);
-	f->io_wr += delta(&t->last.wchar, now->wchar);
-	f->disk_rd += delta(&t->last.read_bytes, now->read_bytes);
-	f->disk_wr += delta(&t->last.write_bytes, now->write_bytes);
-	f->vcsw += delta(&t->last.nvcsw, now->nvcsw);
-	f->ivcsw += delta(&t->last.nivcsw, now->nivcsw);
-	f->wait_ns += delta(&t->last.run_delay_ns, now->run_delay_ns);
-	f->nsched += delta(&t->last.pcount, now->pcount);
-	f->cpu_total_ns = t->last.cpu_ns;
-	t->last.rss_pages = now->rss_pages;
+	for (int i = 0; i < RI_C_COUNT; i++)
+		f->n[i] += delta(&t->last.v[i], now->v[i]);
+	f->cpu_total_ns = t->last.v[RI_C_CPU];
+	t->last_rss_pages = rss_pages;
 	t->counted = true;
 }
 
@@ -243,10 +223,10 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 		       const struct ri_task *r)
 {
 	struct ri_fig *f = &t->fig;
-	struct ri_counts now;
+	struct ri_counters now;
 
-	ri_counts_of(&now, r);
-	ri_thread_account_counts(t, &now);
+	ri_counters_get(&now, r);
+	ri_thread_account_counts(t, &now, r->rss_pages);
 	/*
 	 * No run-queue accounting: the field is not in this kernel, or it is
 	 * but nothing fills it (5.10 with delay accounting and schedstats
@@ -280,14 +260,14 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 {
 	double inv = dt > 0 ? 1.0 / dt : 0.0;
 
-	f->cpu_pct = (double)f->cpu_ns * 1e-9 * inv * 100.0;
-	f->io_rd_bps = (double)f->io_rd * inv;
-	f->io_wr_bps = (double)f->io_wr * inv;
-	f->disk_rd_bps = (double)f->disk_rd * inv;
-	f->disk_wr_bps = (double)f->disk_wr * inv;
-	f->csw_ps = (double)(f->vcsw + f->ivcsw) * inv;
-	f->wait_pct = (double)f->wait_ns * 1e-9 * inv * 100.0;
-	f->wait_avg_ns = f->nsched ? (double)f->wait_ns / (double)f->nsched : 0.0;
+	for (int i = 0; i < RI_C_COUNT; i++)
+		f->rate[i] = (double)f->n[i] * inv;
+	f->cpu_pct = f->rate[RI_C_CPU] * 1e-9 * 100.0;
+	f->csw_ps = f->rate[RI_C_VCSW] + f->rate[RI_C_IVCSW];
+	f->wait_pct = f->rate[RI_C_RUN_DELAY] * 1e-9 * 100.0;
+	f->wait_avg_ns = f->n[RI_C_PCOUNT] ?
+				 (double)f->n[RI_C_RUN_DELAY] / (double)f->n[RI_C_PCOUNT] :
+				 0.0;
 	f->mem_pct = (double)f->rss_bytes * 100.0 / (double)mem_total;
 }
 
@@ -298,8 +278,8 @@ void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
 
 	v[RI_M_CPU] = f->cpu_pct;
 	v[RI_M_MEM] = (double)f->rss_bytes;
-	v[RI_M_READ] = f->io_rd_bps;
-	v[RI_M_WRITE] = f->io_wr_bps;
+	v[RI_M_READ] = f->rate[RI_C_READ];
+	v[RI_M_WRITE] = f->rate[RI_C_WRITE];
 	ri_hist_push(h, v);
 }
 
@@ -307,7 +287,7 @@ static void thread_drop(struct ri_model *m, struct ri_thread *t)
 {
 	struct ri_proc *pr = t->proc;
 
-	pr->cpu_total_base += t->last.cpu_ns;
+	pr->cpu_total_base += t->last.v[RI_C_CPU];
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -333,13 +313,14 @@ void ri_fig_reset(struct ri_fig *f)
 {
 	uint64_t total = f->cpu_total_ns;
 	int cpu = f->cpu;
-	bool na = f->disk_na, wna = f->wait_na;
+	bool na = f->disk_na, wna = f->wait_na, v2na = f->v2_na;
 
 	memset(f, 0, sizeof(*f));
 	f->cpu_total_ns = total;
 	f->cpu = cpu;
 	f->disk_na = na;
 	f->wait_na = wna;
+	f->v2_na = v2na;
 }
 
 /* Start of a tick: last interval's figures go, lingering exits age. */
@@ -371,17 +352,18 @@ void ri_tick_begin(struct ri_model *m)
 	}
 }
 
-/* Tasks missing from the live set with no exit snapshot. */
-static void reap_missing(struct ri_model *m)
+/*
+ * Threads missing from the live set with no exit snapshot. A node that
+ * stands for a whole process is perproc.c's to end.
+ */
+void ri_tick_reap(struct ri_model *m)
 {
 	struct ri_proc *pr;
 	struct ri_thread *t;
 
 	for (pr = m->priv->all; pr; pr = pr->all_next)
 		for (t = pr->threads; t; t = t->next)
-			if (t->whole)
-				ri_perproc_reap(m, t);
-			else if (!t->exited && t->seen_tick != m->tick &&
+			if (!t->whole && !t->exited && t->seen_tick != m->tick &&
 			    ++t->missing > m->opts.missing_grace) {
 				ri_thread_mark_exited(m, t, m->time);
 				t->counted = true;
@@ -399,30 +381,24 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		return; /* lingering: keeps the figures of its exit tick */
 	memset(f, 0, sizeof(*f));
 	for (t = pr->threads; t; t = t->next) {
-		total += t->last.cpu_ns;
+		total += t->last.v[RI_C_CPU];
 		if (!t->exited) {
 			/* Missing for a tick or two still counts as alive. */
 			alive = true;
 			/* Threads share one mm: take it once, leader first. */
 			if (!leader || t->tid == pr->pid) {
 				leader = t;
-				rss = t->last.rss_pages;
+				rss = t->last_rss_pages;
 			}
 		}
 		if (!t->counted)
 			continue;
 		any = true;
-		f->cpu_ns += t->fig.cpu_ns;
-		f->io_rd += t->fig.io_rd;
-		f->io_wr += t->fig.io_wr;
-		f->disk_rd += t->fig.disk_rd;
-		f->disk_wr += t->fig.disk_wr;
-		f->vcsw += t->fig.vcsw;
-		f->ivcsw += t->fig.ivcsw;
-		f->wait_ns += t->fig.wait_ns;
-		f->nsched += t->fig.nsched;
+		for (int i = 0; i < RI_C_COUNT; i++)
+			f->n[i] += t->fig.n[i];
 		f->disk_na |= t->fig.disk_na;
 		f->wait_na |= t->fig.wait_na;
+		f->v2_na |= t->fig.v2_na;
 	}
 	f->cpu_total_ns = total;
 	f->rss_bytes = rss * (uint64_t)m->page_size;
@@ -490,11 +466,6 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 	struct ri_thread *t;
 	size_t i;
 
-	if (d->per_process) {
-		ri_perproc_account(m, d);
-		reap_missing(m);
-		return;
-	}
 	for (i = 0; i < live->n; i++) {
 		t = thread_get(m, &live->v[i]);
 		if (t)
@@ -507,10 +478,9 @@ void ri_tick_account(struct ri_model *m, const struct ri_drain *d)
 		if (!t)
 			continue;
 		ri_thread_account(m, t, r);
-		t->last.rss_pages = 0;
+		t->last_rss_pages = 0;
 		ri_thread_mark_exited(m, t, ri_exit_time(d, r));
 	}
-	reap_missing(m);
 }
 
 void ri_tick_finish(struct ri_model *m, double dt)

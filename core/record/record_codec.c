@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "record_priv.h"
 
 /* ---- CRC-32C (Castagnoli), table-driven ---- */
@@ -200,6 +201,8 @@ struct fld {
 #define FT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0, 0 }
 #define FTS(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 1, 0 }
 #define FTT(type, m) { offsetof(type, m), sizeof(((type *)0)->m), 0, 1 }
+/* A counter of figures.h, by its id. */
+#define FC(id) { RI_C_OFF_##id, sizeof(uint64_t), 0, 0 }
 
 static uint64_t fld_get(const void *base, const struct fld *f)
 {
@@ -254,12 +257,12 @@ static void fld_put(void *base, const struct fld *f, uint64_t v)
  * k + 2: field k. Append only: a reader skips the bits it does not know.
  */
 static const struct fld task_f[] = {
-	FT(struct ri_task, cpu_ns),	 FT(struct ri_task, nvcsw),
-	FT(struct ri_task, pcount),	 FT(struct ri_task, run_delay_ns),
-	FTS(struct ri_task, cpu),	 FT(struct ri_task, nivcsw),
+	FC(CPU),			 FC(VCSW),
+	FC(PCOUNT),			 FC(RUN_DELAY),
+	FTS(struct ri_task, cpu),	 FC(IVCSW),
 	FT(struct ri_task, state),	 FT(struct ri_task, rss_pages),
-	FT(struct ri_task, rchar),	 FT(struct ri_task, wchar),
-	FT(struct ri_task, read_bytes),	 FT(struct ri_task, write_bytes),
+	FC(READ),			 FC(WRITE),
+	FC(DISK_READ),			 FC(DISK_WRITE),
 	FT(struct ri_task, vm_pages),	 FT(struct ri_task, flags),
 	FT(struct ri_task, exit_ns),	 FTS(struct ri_task, nice),
 	FT(struct ri_task, start_ns),	 FT(struct ri_task, pstart_ns),

@@ -258,28 +258,22 @@ static bool keep(struct ri_proc *p, const struct ri_rows_opts *o)
 
 void ri_fig_add(struct ri_fig *a, const struct ri_fig *b)
 {
+	for (int i = 0; i < RI_C_COUNT; i++) {
+		a->n[i] += b->n[i];
+		a->rate[i] += b->rate[i];
+	}
 	a->cpu_pct += b->cpu_pct;
 	a->mem_pct += b->mem_pct;
-	a->cpu_ns += b->cpu_ns;
 	a->cpu_total_ns += b->cpu_total_ns;
 	a->rss_bytes += b->rss_bytes;
-	a->io_rd += b->io_rd;
-	a->io_wr += b->io_wr;
-	a->disk_rd += b->disk_rd;
-	a->disk_wr += b->disk_wr;
-	a->io_rd_bps += b->io_rd_bps;
-	a->io_wr_bps += b->io_wr_bps;
-	a->disk_rd_bps += b->disk_rd_bps;
-	a->disk_wr_bps += b->disk_wr_bps;
-	a->vcsw += b->vcsw;
-	a->ivcsw += b->ivcsw;
 	a->csw_ps += b->csw_ps;
-	a->wait_ns += b->wait_ns;
-	a->nsched += b->nsched;
 	a->wait_pct += b->wait_pct;
-	a->wait_avg_ns = a->nsched ? (double)a->wait_ns / (double)a->nsched : 0;
+	a->wait_avg_ns = a->n[RI_C_PCOUNT] ?
+				 (double)a->n[RI_C_RUN_DELAY] / (double)a->n[RI_C_PCOUNT] :
+				 0;
 	a->disk_na |= b->disk_na;
 	a->wait_na |= b->wait_na;
+	a->v2_na |= b->v2_na;
 	a->cpu = -1; /* a sum ran on no one CPU */
 }
 

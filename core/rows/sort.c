@@ -13,8 +13,6 @@ static const char *const sort_names[RI_SORT_COUNT] = {
 	[RI_SORT_CPU] = "cpu",       [RI_SORT_MEM] = "mem",
 	[RI_SORT_TIME] = "time",     [RI_SORT_PID] = "pid",
 	[RI_SORT_IO] = "io",         [RI_SORT_COMM] = "comm",
-	[RI_SORT_READ] = "read",     [RI_SORT_WRITE] = "write",
-	[RI_SORT_DISK_READ] = "disk-read", [RI_SORT_DISK_WRITE] = "disk-write",
 	[RI_SORT_CSW] = "csw",       [RI_SORT_THREADS] = "threads",
 	[RI_SORT_RSS] = "rss",       [RI_SORT_USER] = "user",
 	[RI_SORT_WAIT] = "wait",     [RI_SORT_GROWTH] = "growth",
@@ -24,6 +22,9 @@ static const char *const sort_names[RI_SORT_COUNT] = {
 
 const char *ri_sort_name(enum ri_sort_key k)
 {
+	if (k >= RI_SORT_FIG && k <= RI_SORT_FIG_LAST)
+		return ri_counter_shown(k - RI_SORT_FIG) ? ri_counters[k - RI_SORT_FIG].name :
+							    NULL;
 	return k < RI_SORT_COUNT ? sort_names[k] : "?";
 }
 
@@ -32,7 +33,9 @@ int ri_sort_parse(const char *name, enum ri_sort_key *k)
 	int i;
 
 	for (i = 0; i < RI_SORT_COUNT; i++) {
-		if (!strcasecmp(name, sort_names[i])) {
+		const char *n = ri_sort_name((enum ri_sort_key)i);
+
+		if (n && !strcasecmp(name, n)) {
 			*k = (enum ri_sort_key)i;
 			return 0;
 		}
@@ -57,20 +60,14 @@ static double fig_key(const struct ri_fig *f, enum ri_sort_key k)
 	case RI_SORT_TIME:
 		return (double)f->cpu_total_ns;
 	case RI_SORT_IO:
-		return f->io_rd_bps + f->io_wr_bps;
-	case RI_SORT_READ:
-		return f->io_rd_bps;
-	case RI_SORT_WRITE:
-		return f->io_wr_bps;
-	case RI_SORT_DISK_READ:
-		return f->disk_rd_bps;
-	case RI_SORT_DISK_WRITE:
-		return f->disk_wr_bps;
+		return f->rate[RI_C_READ] + f->rate[RI_C_WRITE];
 	case RI_SORT_CSW:
 		return f->csw_ps;
 	case RI_SORT_WAIT:
 		return f->wait_pct;
 	default:
+		if (k >= RI_SORT_FIG && k <= RI_SORT_FIG_LAST)
+			return f->rate[k - RI_SORT_FIG];
 		return 0;
 	}
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "figures.h"
+
 struct ri_proc;
 struct ri_thread;
 
@@ -21,10 +23,9 @@ enum ri_sort_key {
 	RI_SORT_PID,
 	RI_SORT_IO,    /* logical read + write rate */
 	RI_SORT_COMM,
-	RI_SORT_READ,
-	RI_SORT_WRITE,
-	RI_SORT_DISK_READ,
-	RI_SORT_DISK_WRITE,
+	/* The counters of figures.h with a figure of their own, by RI_C_ index. */
+	RI_SORT_FIG,
+	RI_SORT_FIG_LAST = RI_SORT_FIG + RI_C_COUNT - 1,
 	RI_SORT_CSW,
 	RI_SORT_THREADS,
 	RI_SORT_RSS,
@@ -68,6 +69,10 @@ void ri_sort_item_proc(struct ri_sort_item *it, const struct ri_proc *p);
 void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t);
 /* Whether @k ascends when not reversed (PID, COMM, USER). */
 bool ri_sort_ascends(enum ri_sort_key k);
+/*
+ * The key's name for -s and the settings: "?" past the last key, NULL for
+ * a counter of figures.h that has no figure of its own.
+ */
 const char *ri_sort_name(enum ri_sort_key k);
 int ri_sort_parse(const char *name, enum ri_sort_key *k);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "source.h"
 
 static uint32_t hash32(uint32_t x)
@@ -62,54 +63,28 @@ static bool exited_here(const struct ri_fold *f, const struct ri_taskbuf *ex,
 	return false;
 }
 
-static void sum_into(struct ri_task *p, const struct ri_task *t)
-{
-	p->cpu_ns += t->cpu_ns;
-	p->rchar += t->rchar;
-	p->wchar += t->wchar;
-	p->read_bytes += t->read_bytes;
-	p->write_bytes += t->write_bytes;
-	p->nvcsw += t->nvcsw;
-	p->nivcsw += t->nivcsw;
-	p->run_delay_ns += t->run_delay_ns;
-	p->pcount += t->pcount;
-	p->nthreads++;
-}
-
-/* @p's counters (the ones summed) set to @c's. */
-static void set_counters(struct ri_task *p, const struct ri_task *c)
-{
-	p->cpu_ns = c->cpu_ns;
-	p->rchar = c->rchar;
-	p->wchar = c->wchar;
-	p->read_bytes = c->read_bytes;
-	p->write_bytes = c->write_bytes;
-	p->nvcsw = c->nvcsw;
-	p->nivcsw = c->nivcsw;
-	p->run_delay_ns = c->run_delay_ns;
-	p->pcount = c->pcount;
-	p->nthreads = c->nthreads;
-}
-
 /* @p takes the leader @t's identity, keeping the sums. */
 static void name_after(struct ri_task *p, const struct ri_task *t)
 {
-	struct ri_task sums = *p;
+	struct ri_counters sums;
+	__u32 nthreads = p->nthreads;
 
+	ri_counters_get(&sums, p);
 	*p = *t;
-	set_counters(p, &sums);
+	ri_counters_put(p, &sums);
+	p->nthreads = nthreads;
 	p->flags |= RI_F_PROC;
 }
 
 static struct ri_task *start_proc(struct ri_taskbuf *out, const struct ri_task *t)
 {
-	static const struct ri_task zero;
 	struct ri_task *p = ri_taskbuf_push(out);
 
 	if (!p)
 		return NULL;
 	*p = *t;
-	set_counters(p, &zero);
+	ri_counters_put(p, &(struct ri_counters){ 0 });
+	p->nthreads = 0;
 	/* Named by a thread until its leader is met (a zombie never is). */
 	p->pid = t->tgid;
 	p->start_ns = t->pstart_ns;
@@ -170,7 +145,8 @@ int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain 
 		/* Threads share the process's memory: any live one tells it. */
 		if (t->rss_pages > p->rss_pages)
 			p->rss_pages = t->rss_pages;
-		sum_into(p, t);
+		ri_counters_add_task(p, t);
+		p->nthreads++;
 	}
 	f->out = *in;
 	f->out.live = f->live;

@@ -33,6 +33,7 @@
 
 #include "procfs.h"
 #include "ringbuf.h"
+#include "figures.h"
 #include "source.h"
 #include "resource_image.skel.h"
 #include "resource_image.lskel.h"
@@ -214,21 +215,9 @@ static int init_gap_process(struct bpf_source *s, const struct ri_iter_counts *c
 	if (!(r = ri_taskbuf_push(live)))
 		return -ENOMEM;
 	*r = *lead;
-	r->cpu_ns = r->rchar = r->wchar = r->read_bytes = r->write_bytes = 0;
-	r->nvcsw = r->nivcsw = r->run_delay_ns = r->pcount = 0;
-	for (i = 0; i < th->n; i++) {
-		const struct ri_task *t = &th->v[i];
-
-		r->cpu_ns += t->cpu_ns;
-		r->rchar += t->rchar;
-		r->wchar += t->wchar;
-		r->read_bytes += t->read_bytes;
-		r->write_bytes += t->write_bytes;
-		r->nvcsw += t->nvcsw;
-		r->nivcsw += t->nivcsw;
-		r->run_delay_ns += t->run_delay_ns;
-		r->pcount += t->pcount;
-	}
+	ri_counters_put(r, &(struct ri_counters){ 0 });
+	for (i = 0; i < th->n; i++)
+		ri_counters_add_task(r, &th->v[i]);
 	r->start_ns = r->pstart_ns;
 	r->flags |= RI_F_PROC;
 	r->nthreads = (__u32)th->n;

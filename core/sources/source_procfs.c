@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "procfs.h"
+#include "figures.h"
 #include "source.h"
 
 #define PF_KTHREAD 0x00200000u
@@ -128,10 +129,10 @@ static void parse_thread(struct ri_task *t, const char *sched, const char *io,
 		t->flags |= RI_F_NO_SCHED;
 	}
 	if (io) {
-		t->rchar = field_after(io, "rchar: ");
-		t->wchar = field_after(io, "wchar: ");
-		t->read_bytes = field_after(io, "\nread_bytes: ");
-		t->write_bytes = field_after(io, "\nwrite_bytes: ");
+		for (int i = 0; i < RI_C_COUNT; i++)
+			if (ri_counters[i].pf == RI_PF_IO_FILE)
+				*(uint64_t *)((char *)t + ri_counters[i].off) =
+					field_after(io, ri_counters[i].pf_key);
 	} else {
 		t->flags |= RI_F_NO_DISK;
 	}

@@ -108,13 +108,13 @@ static void test_parse_good(void)
 	CHECK_NEAR(r.value, 1.5 * MIB, 0);
 
 	CHECK_EQ(ri_rule_parse("write<100K/min", &r, &e), 0);
-	CHECK(r.metric == RI_AM_WRITE && r.op == RI_OP_LT);
+	CHECK(r.metric == (RI_AM_FIG + RI_C_WRITE) && r.op == RI_OP_LT);
 	CHECK_NEAR(r.value, 102400.0 / 60, 1e-9);
 
 	CHECK_EQ(ri_rule_parse("disk-read <= 0", &r, &e), 0);
-	CHECK(r.metric == RI_AM_DISK_READ && r.op == RI_OP_LE && r.value == 0);
+	CHECK(r.metric == (RI_AM_FIG + RI_C_DISK_READ) && r.op == RI_OP_LE && r.value == 0);
 	CHECK_EQ(ri_rule_parse("disk-write > 5M", &r, &e), 0);
-	CHECK(r.metric == RI_AM_DISK_WRITE);
+	CHECK(r.metric == (RI_AM_FIG + RI_C_DISK_WRITE));
 	CHECK_EQ(ri_rule_parse("csw > 600/min", &r, &e), 0);
 	CHECK(r.metric == RI_AM_CSW && r.value == 10);
 	CHECK_EQ(ri_rule_parse("threads > 100", &r, &e), 0);
@@ -652,7 +652,7 @@ static void test_fmt(void)
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_RSS, 2.1 * 1024 * MIB), "2.1G");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_GROWTH, 8 * MIB / 60), "+8.0M/m");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_GROWTH, -MIB / 60), "-1.0M/m");
-	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_READ, 12 * MIB), "12.0M/s");
+	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), (RI_AM_FIG + RI_C_READ), 12 * MIB), "12.0M/s");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_CSW, 812.4), "812/s");
 	CHECK_STR(ri_alert_fmt_value(b, sizeof(b), RI_AM_THREADS, 12), "12");
 	CHECK_STR(ri_fmt_growth(b, sizeof(b), 0), "0/m");
@@ -669,7 +669,7 @@ static void test_fmt(void)
 	CHECK_STR(ri_fmt_ns(b, sizeof(b), 0), "0ns");
 	CHECK_STR(ri_fmt_ns(b, sizeof(b), -5), "0ns");
 	CHECK_STR(ri_alert_state_name(RI_ALERT_PENDING), "pending");
-	CHECK_STR(ri_alert_metric_name(RI_AM_DISK_WRITE), "disk-write");
+	CHECK_STR(ri_alert_metric_name((RI_AM_FIG + RI_C_DISK_WRITE)), "disk-write");
 }
 
 int main(void)

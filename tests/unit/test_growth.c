@@ -128,7 +128,7 @@ static void test_wait(void)
 	CHECK(t != NULL);
 	if (t) {
 		CHECK_NEAR(t->fig.wait_pct, 30, 1e-9);
-		CHECK_U64(t->fig.nsched, 100);
+		CHECK_U64(t->fig.n[RI_C_PCOUNT], 100);
 		CHECK_NEAR(t->fig.wait_avg_ns, 3e6, 1e-3);
 	}
 	p = ri_model_find_proc(w.m, 10);
@@ -136,8 +136,8 @@ static void test_wait(void)
 	if (p) {
 		/* The process: sums over its threads; the mean over all schedulings. */
 		CHECK_NEAR(p->fig.wait_pct, 50, 1e-9);
-		CHECK_U64(p->fig.wait_ns, 500 * 1000000ULL);
-		CHECK_U64(p->fig.nsched, 150);
+		CHECK_U64(p->fig.n[RI_C_RUN_DELAY], 500 * 1000000ULL);
+		CHECK_U64(p->fig.n[RI_C_PCOUNT], 150);
 		CHECK_NEAR(p->fig.wait_avg_ns, 500e6 / 150, 1e-3);
 		CHECK(!p->fig.wait_na);
 	}

@@ -220,7 +220,7 @@ static uint64_t tick_cpu(const struct ri_model *m)
 
 	for (k = 0; k < m->nprocs; k++)
 		if (!m->procs[k]->exited || m->procs[k]->gone_ticks == 0)
-			c += m->procs[k]->fig.cpu_ns;
+			c += m->procs[k]->fig.n[RI_C_CPU];
 	return c;
 }
 static char path[256];

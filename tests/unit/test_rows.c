@@ -209,7 +209,7 @@ static void test_folds(void)
 	f = find_kind(&r, RI_ROW_FOLD);
 	CHECK(f && f->g->ppid == 100 && f->g->uid == 70);
 	CHECK_NEAR(f->fig->cpu_pct, 20.0, 1e-6);
-	CHECK_U64(f->fig->cpu_ns, 200000000ULL);
+	CHECK_U64(f->fig->n[RI_C_CPU], 200000000ULL);
 	CHECK(f->p && f->p->exited && f->p->ppid == 100);
 	CHECK(f->hist && f->hist->len == 1);
 	/* A fold's ring is drawn as a sparkline only: 8-bit, within 3%. */

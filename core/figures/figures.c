@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The counters' table, made from their one declaration (figures.h). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "figures.h"
+
+const struct ri_counter_info ri_counters[RI_C_COUNT] = {
+#define RI_X_INFO(id, field, pf, flags, name, title, tw, sw, drop, json, family, help, \
+		  brief)                                                                \
+	[RI_C_##id] = { #field, offsetof(struct ri_task, field), pf, flags, name, title, \
+			tw, sw, drop, json, family, help, brief },
+	RI_COUNTERS(RI_X_INFO)
+#undef RI_X_INFO
+};
+
+/* Every counter is a cumulative __u64 of the ABI: the model subtracts them. */
+#define RI_X_CHECK(id, field, ...)                                                    \
+	_Static_assert(sizeof(((struct ri_task *)0)->field) == sizeof(uint64_t),       \
+		       #field " is not a 64-bit counter");
+RI_COUNTERS(RI_X_CHECK)
+#undef RI_X_CHECK
+
+int ri_counter_by_name(const char *name)
+{
+	for (int i = 0; i < RI_C_COUNT; i++)
+		if (ri_counters[i].name && !strcasecmp(name, ri_counters[i].name))
+			return i;
+	return -1;
+}
+
+char *ri_counter_help(char *buf, size_t len, int c, const char *who)
+{
+	const char *h = ri_counters[c].help ? ri_counters[c].help : "";
+	const char *at = strstr(h, "%s");
+
+	if (at)
+		snprintf(buf, len, "%.*s%s%s", (int)(at - h), h, who, at + 2);
+	else
+		snprintf(buf, len, "%s", h);
+	return buf;
+}
