@@ -35,6 +35,11 @@
  * exit ring. Only drains with ri_drain.per_process carry these.
  */
 #define RI_F_PROC 0x20u
+/*
+ * Decoded from a recording made before some counters existed (figures.h's
+ * RI_FF_NEWER ones): those are unknown, not 0. Set by the replay only.
+ */
+#define RI_F_OLD_REC 0x40u
 
 /*
  * Cumulative counters of one task, straight from the kernel's own

@@ -382,7 +382,7 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 		cnt_add(&b->s.c, &c);
 		b->s.disk_na |= t->fig.disk_na;
 		b->s.wait_na |= t->fig.wait_na;
-		b->s.v2_na |= t->fig.v2_na;
+		b->s.newer_na |= t->fig.newer_na;
 		b->s.last_live = mx->now;
 		if (!t->exited)
 			b->s.nthreads++;
@@ -434,7 +434,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	e->growth_bps = pr->growth.bps;
 	e->s.disk_na |= pr->fig.disk_na;
 	e->s.wait_na |= pr->fig.wait_na;
-	e->s.v2_na |= pr->fig.v2_na;
+	e->s.newer_na |= pr->fig.newer_na;
 	e->seen_tick = mx->tick;
 	e->last_seen = mx->now;
 	if (pr->exited && !e->exited) {
@@ -449,7 +449,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	cnt_add(&to->s.c, &c);
 	to->s.disk_na |= pr->fig.disk_na;
 	to->s.wait_na |= pr->fig.wait_na;
-	to->s.v2_na |= pr->fig.v2_na;
+	to->s.newer_na |= pr->fig.newer_na;
 	/* Its exit tick counts as live: the linger starts after it. */
 	g->s.last_live = to->s.last_live = mx->now;
 	if (pr->exited) {
@@ -611,7 +611,7 @@ static int fold(struct ri_metrics *mx, struct mx_group *g, size_t *used)
 	o->s.nthreads += g->s.nthreads;
 	o->s.disk_na |= g->s.disk_na;
 	o->s.wait_na |= g->s.wait_na;
-	o->s.v2_na |= g->s.v2_na;
+	o->s.newer_na |= g->s.newer_na;
 	if (g->s.last_live > o->s.last_live)
 		o->s.last_live = g->s.last_live;
 	memset(&g->s.c, 0, sizeof(g->s.c));

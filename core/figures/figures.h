@@ -63,7 +63,8 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 #define RI_FF_DISK 0x4u     /* n/a where the kernel has no storage accounting */
 #define RI_FF_IN 0x8u       /* coloured as a read: something comes in */
 #define RI_FF_OUT 0x10u     /* coloured as a write */
-#define RI_FF_V2 0x20u      /* not in recordings older than record version 2: n/a */
+#define RI_FF_NEWER 0x20u   /* appended to a recording's task fields after version
+				 * 1's: an older recording has none (n/a) */
 #define RI_FF_HIDDEN 0x40u  /* its column is off until the setup turns it on */
 
 /* clang-format off */

@@ -49,7 +49,7 @@ struct ri_fig {
 	int cpu;                /* last CPU */
 	bool disk_na;           /* storage I/O not measurable: show n/a */
 	bool wait_na;           /* no run-queue accounting in this kernel: n/a */
-	bool v2_na;             /* a recording older than the RI_FF_V2 counters */
+	bool newer_na;             /* a recording older than the RI_FF_NEWER counters */
 };
 
 /* Whether counter @c of @f has no figure (n/a) in this interval. */
@@ -57,7 +57,7 @@ static inline bool ri_fig_na(const struct ri_fig *f, int c)
 {
 	unsigned fl = ri_counters[c].flags;
 
-	return ((fl & RI_FF_DISK) && f->disk_na) || ((fl & RI_FF_V2) && f->v2_na);
+	return ((fl & RI_FF_DISK) && f->disk_na) || ((fl & RI_FF_NEWER) && f->newer_na);
 }
 
 /*

@@ -140,6 +140,7 @@ enum ri_rec_section {
 struct ri_rec_meta {
 	uint32_t version;     /* of the format */
 	uint32_t task_size;   /* sizeof(struct ri_task) of the writer */
+	uint32_t task_fields; /* fields coded per task (0: not said) */
 	char host[65], kernel[65], tool[32];
 	char options[512];    /* the command line in force */
 	char source[16], probe[16];

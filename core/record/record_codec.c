@@ -256,7 +256,7 @@ static void fld_put(void *base, const struct fld *f, uint64_t v)
  * the key, coded apart. Mask bit 0: no reference; bit 1: the comm; bit
  * k + 2: field k. Append only: a reader skips the bits it does not know.
  */
-static const struct fld task_f[] = {
+static const struct fld task_v1_f[] = {
 	FC(CPU),			 FC(VCSW),
 	FC(PCOUNT),			 FC(RUN_DELAY),
 	FTS(struct ri_task, cpu),	 FC(IVCSW),
@@ -269,7 +269,31 @@ static const struct fld task_f[] = {
 	FT(struct ri_task, tgid),	 FT(struct ri_task, ppid),
 	FT(struct ri_task, uid),	 FT(struct ri_task, cgroup_id),
 };
-#define NTASK_F (sizeof(task_f) / sizeof(task_f[0]))
+#define NTASK_V1_F (sizeof(task_v1_f) / sizeof(task_v1_f[0]))
+/*
+ * Then, appended in figures.h's order, the counters added since (its
+ * RI_FF_NEWER ones): a recording says how many fields its tasks have, and
+ * a reader skips those it does not know.
+ */
+#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT)
+static struct fld task_f[NTASK_F_MAX];
+static size_t ntask_f;
+
+__attribute__((constructor)) static void task_fields(void)
+{
+	memcpy(task_f, task_v1_f, sizeof(task_v1_f));
+	ntask_f = NTASK_V1_F;
+	for (int i = 0; i < RI_C_COUNT; i++)
+		if (ri_counters[i].flags & RI_FF_NEWER)
+			task_f[ntask_f++] = (struct fld){ (uint16_t)ri_counters[i].off,
+							  sizeof(uint64_t), 0, 0 };
+}
+
+size_t rec_task_fields(void)
+{
+	return ntask_f;
+}
+#define NTASK_F ntask_f
 #define TM_WHOLE 1u
 #define TM_COMM 2u
 #define TM_FIELD(k) (1ull << ((k) + 2))
@@ -322,7 +346,7 @@ static const struct fld mach_f[] = {
 #define NMACH_F (sizeof(mach_f) / sizeof(mach_f[0]))
 _Static_assert(NMACH_F <= 64, "the machine's mask is 64 bits");
 _Static_assert(NMACH_F == RI_REC_V1_MACHINE_FIELDS &&
-		       NTASK_F == RI_REC_V1_TASK_FIELDS,
+		       NTASK_V1_F == RI_REC_V1_TASK_FIELDS,
 	       "version 1's tables are frozen: a new field is a new version");
 
 static const struct fld cpu_f[] = {
@@ -574,7 +598,7 @@ static bool comm_differs(const struct ri_task *a, const struct ri_task *b)
 }
 
 /* Worst case of one task: op, PID, mask, every field, the comm. */
-#define TASK_MAX (10 + 10 + 10 + 10 * NTASK_F + 1 + RI_COMM_LEN)
+#define TASK_MAX (10 + 10 + 10 + 10 * NTASK_F_MAX + 1 + RI_COMM_LEN)
 
 /*
  * Field @k of @t against @r as stored: pcount is predicted by the
@@ -1057,6 +1081,10 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 		}
 		pid = t->pid;
 	}
+	/* Counters the writer had no field for are not 0 but unknown. */
+	if (c->file_fields && c->file_fields < NTASK_F)
+		for (size_t i = 0; i < tb->n; i++)
+			tb->v[i].flags |= RI_F_OLD_REC;
 	return r->p == r->end ? 0 : -EINVAL;
 }
 

@@ -145,7 +145,12 @@ struct rec_codec {
 	size_t nev, evcap;
 	bool have_prev;
 	bool have_choice;
+	/* The reader's: fields per task in the file being read (0: unknown). */
+	uint32_t file_fields;
 };
+
+/* Fields per task that this version writes (the first 22 are version 1's). */
+size_t rec_task_fields(void);
 
 void rec_codec_reset(struct rec_codec *c);
 void rec_codec_free(struct rec_codec *c);

@@ -233,6 +233,7 @@ static void parse_tags(struct ri_rec_meta *m, const uint8_t *p, size_t n)
 		u = len >= 8 ? get_le64(v) : len >= 4 ? get_le32(v) : len ? v[0] : 0;
 		switch (tag) {
 		case TAG_TASK_SIZE: m->task_size = (uint32_t)u; break;
+		case TAG_TASK_FIELDS: m->task_fields = (uint32_t)u; break;
 		case TAG_HOST: copy_str(m->host, sizeof(m->host), v, len); break;
 		case TAG_KERNEL: copy_str(m->kernel, sizeof(m->kernel), v, len); break;
 		case TAG_NCPU: m->ncpu = (uint32_t)u; break;
@@ -568,6 +569,7 @@ static int decode(struct ri_rec_reader *r, const struct rec_hdr *h,
 
 	if ((err = inflate(r, key, body, h->len)))
 		return err;
+	r->codec.file_fields = r->cur < r->nf ? r->f[r->cur].meta.task_fields : 0;
 	err = rec_decode(&r->codec, key, r->raw.p, r->raw.n, d, &r->choice, &changed);
 	return err;
 }

@@ -93,6 +93,13 @@ static int parse_stat(const char *buf, struct ri_task *t, struct stat_extra *x)
 	x->nthreads = (unsigned int)f[17]; /* field 20 */
 	x->start = f[19];       /* field 22: start time in clock ticks */
 	t->cpu = (__s32)f[36];  /* field 39: processor */
+	/* The counters figures.h says this file holds (f[k] is field k + 3). */
+	for (int i = 0; i < RI_C_COUNT; i++) {
+		int k = ri_counters[i].pf_field - 3;
+
+		if (ri_counters[i].pf == RI_PF_STAT_FILE && k > 0 && (size_t)k < n)
+			*(uint64_t *)((char *)t + ri_counters[i].off) = f[k];
+	}
 	return 0;
 }
 
