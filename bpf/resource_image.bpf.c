@@ -262,6 +262,8 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 				     BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	}
 	r->nice = (__s32)TASK_READ(btf, t, static_prio) - 120;
+	r->min_flt = TASK_READ(btf, t, min_flt);
+	r->maj_flt = TASK_READ(btf, t, maj_flt);
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
 		r->pcount = TASK_READ(btf, t, sched_info.pcount);
@@ -447,6 +449,8 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 	r->cpu_ns += t->se.sum_exec_runtime;
 	r->nvcsw += t->nvcsw;
 	r->nivcsw += t->nivcsw;
+	r->min_flt += t->min_flt;
+	r->maj_flt += t->maj_flt;
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns += t->sched_info.run_delay;
 		r->pcount += t->sched_info.pcount;

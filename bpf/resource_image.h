@@ -66,6 +66,8 @@ struct ri_task {
 	__u64 pcount;      /* sched_info.pcount: times scheduled in */
 	__u64 vm_pages;    /* mm->total_vm (leader only; 0 in threads) */
 	__u64 cgroup_id;   /* id of the cgroup v2 the process is in (leader only) */
+	__u64 min_flt;     /* page faults served without I/O (minor) */
+	__u64 maj_flt;     /* page faults that waited for I/O (major) */
 	__u32 pid;         /* kernel pid = thread id */
 	__u32 tgid;        /* kernel tgid = process id */
 	__s32 cpu;         /* last CPU the task ran on */

@@ -96,7 +96,19 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 	  RI_FF_SHOWN | RI_FF_BYTES | RI_FF_DISK | RI_FF_OUT, "disk-write",      \
 	  "DISK-W/s", 8, 8, 9, "disk_write", "disk_written_bytes",               \
 	  "Bytes %s caused to be sent towards storage (write_bytes)",            \
-	  "storage writes per second")
+	  "storage writes per second")                                           \
+	X(MINFLT, min_flt, RI_PF_STAT(10),                                       \
+	  RI_FF_SHOWN | RI_FF_NEWER | RI_FF_HIDDEN, "minflt", "MINFLT/s", 8, 8,  \
+	  14, "min_flt", "minor_page_faults",                                    \
+	  "Page faults of %s served without I/O (min_flt): memory touched for "  \
+	  "the first time, or found in the page cache",                          \
+	  "minor page faults per second: pages found in memory")                 \
+	X(MAJFLT, maj_flt, RI_PF_STAT(12),                                       \
+	  RI_FF_SHOWN | RI_FF_NEWER | RI_FF_HIDDEN, "majflt", "MAJFLT/s", 8, 8,  \
+	  14, "maj_flt", "major_page_faults",                                    \
+	  "Page faults of %s that waited for I/O (maj_flt): pages read from "    \
+	  "storage, a sign of memory pressure",                                  \
+	  "major page faults per second: pages read from storage")
 /* clang-format on */
 
 enum ri_counter {
