@@ -100,14 +100,14 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 	X(MINFLT, min_flt, RI_PF_STAT(10),                                       \
 	  RI_FF_SHOWN | RI_FF_NEWER | RI_FF_HIDDEN, "minflt", "MINFLT/s", 8, 8,  \
 	  14, "min_flt", "minor_page_faults",                                    \
-	  "Page faults of %s served without I/O (min_flt): memory touched for "  \
-	  "the first time, or found in the page cache",                          \
+	  "Minor page faults (min_flt: served without I/O, memory touched for "  \
+	  "the first time or found in the page cache) of %s",                    \
 	  "minor page faults per second: pages found in memory")                 \
 	X(MAJFLT, maj_flt, RI_PF_STAT(12),                                       \
 	  RI_FF_SHOWN | RI_FF_NEWER | RI_FF_HIDDEN, "majflt", "MAJFLT/s", 8, 8,  \
 	  14, "maj_flt", "major_page_faults",                                    \
-	  "Page faults of %s that waited for I/O (maj_flt): pages read from "    \
-	  "storage, a sign of memory pressure",                                  \
+	  "Major page faults (maj_flt: pages read from storage, a sign of "      \
+	  "memory pressure) of %s",                                              \
 	  "major page faults per second: pages read from storage")
 /* clang-format on */
 

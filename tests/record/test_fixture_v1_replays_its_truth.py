@@ -52,6 +52,12 @@ def main():
            and ticks[0]["probe"] == "tp_btf" and ticks[0]["sees_short_lived"] is True,
            "%s/%s" % (ticks[0]["source"], ticks[0]["probe"]))
     c.true("the recording's machine: 2 CPUs", ticks[0]["ncpu"] == 2)
+    # Counters added after the fixture was made are unknown there, not 0.
+    newer = [(k, p.get(k)) for t in ticks for p in t["processes"]
+             for k in ("min_flt", "min_flt_ps", "maj_flt", "maj_flt_ps")]
+    c.true("page faults, newer than the recording: null in every row",
+           newer and all(v is None for _, v in newer),
+           "%d of %d not null" % (sum(v is not None for _, v in newer), len(newer)))
 
     def procs(comm):
         return [(t, p) for t in ticks for p in t["processes"] if p["comm"] == comm]
