@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <wchar.h>
 
 #include "format.h"
 #include "view.h"
@@ -174,53 +173,18 @@ bool row_is_process(const struct ri_row *r)
 	return r && (r->kind == RI_ROW_PROC || r->kind == RI_ROW_THREAD);
 }
 
-/*
- * Decodes @s into @ws (at most @max - 1 characters). Invalid bytes and
- * control characters become '?': whatever a name holds, it can neither
- * vanish nor move the cursor.
- */
-static size_t decode(wchar_t *ws, size_t max, const char *s)
-{
-	mbstate_t st;
-	size_t n = 0, len = strlen(s), k;
-
-	memset(&st, 0, sizeof(st));
-	while (*s && n + 1 < max) {
-		k = mbrtowc(&ws[n], s, len, &st);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			memset(&st, 0, sizeof(st));
-			ws[n] = L'?';
-			k = 1;
-		}
-		if (wcwidth(ws[n]) < 0)
-			ws[n] = L'?';
-		s += k;
-		len -= k;
-		n++;
-	}
-	ws[n] = L'\0';
-	return n;
-}
-
 /* Prints @s in exactly @w cells, truncating by display width. */
 void put_str(int y, int x, int w, const char *s, int attr, bool right)
 {
-	wchar_t ws[256];
-	int used = 0, i, cw;
+	char shown[1024];
+	int used;
 
 	if (w <= 0)
 		return;
-	decode(ws, sizeof(ws) / sizeof(ws[0]), s);
-	for (i = 0; ws[i]; i++) {
-		cw = wcwidth(ws[i]);
-		if (used + cw > w)
-			break;
-		used += cw;
-	}
-	ws[i] = L'\0';
+	used = (int)ri_shown(shown, sizeof(shown), s, w, 0, NULL);
 	attrset(attr);
 	mvhline(y, x, ' ', w);
-	mvaddwstr(y, right ? x + w - used : x, ws);
+	mvaddstr(y, right ? x + w - used : x, shown);
 	attrset(A_NORMAL);
 }
 

@@ -9,15 +9,16 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "alerts.h"
+#include "format.h"
 #include "units.h"
 
 /* The kernel's own upper bound for a PID on 64-bit. */
@@ -485,48 +486,14 @@ int ri_rules_read_file(const char *path, struct ri_ruleset *rs, size_t *lineno,
 	return err;
 }
 
-/*
- * The line as the terminal will show it (control bytes and bad UTF-8 as
- * '?'), and the screen column of byte @pos in it, for the caret.
- */
-static size_t show_line(char *out, size_t outlen, const char *s, size_t pos)
-{
-	mbstate_t st;
-	size_t i = 0, o = 0, col = 0, len = strlen(s);
-
-	memset(&st, 0, sizeof(st));
-	if (pos > len)
-		pos = len;
-	while (i < len && o + 8 < outlen) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s + i, len - i, &st);
-		int w = 1;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0 ||
-		    (w = wcwidth(wc)) < 0 || (unsigned char)s[i] < 0x20) {
-			memset(&st, 0, sizeof(st));
-			out[o++] = '?';
-			k = 1;
-			w = 1;
-		} else {
-			memcpy(out + o, s + i, k);
-			o += k;
-		}
-		if (i < pos)
-			col += (size_t)w;
-		i += k;
-	}
-	out[o] = '\0';
-	if (pos > i)
-		col += pos - i; /* cut short: keep the caret where it was */
-	return col;
-}
-
 void ri_rule_error_print(FILE *f, const char *where, const char *line,
 			 const struct ri_rule_error *e)
 {
 	char shown[4 * RI_RULE_TEXT + 64];
-	size_t col = show_line(shown, sizeof(shown), line, e->pos);
+	size_t col;
+
+	/* The line as the terminal shows it, and the caret's column under it. */
+	ri_shown(shown, sizeof(shown), line, INT_MAX, e->pos, &col);
 
 	if (col > sizeof(shown))
 		col = sizeof(shown);

@@ -3,6 +3,7 @@
  * Units and escaping shared by every front end. The unit functions always
  * produce at most @width columns so tables never jitter from tick to tick.
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -339,4 +340,46 @@ char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+size_t ri_shown(char *out, size_t outlen, const char *s, int max_cols, size_t pos,
+		size_t *pos_col)
+{
+	mbstate_t st;
+	size_t i = 0, o = 0, col = 0, len = strlen(s);
+	int used = 0;
+
+	memset(&st, 0, sizeof(st));
+	if (pos > len)
+		pos = len;
+	while (outlen && i < len && o + MB_LEN_MAX + 1 < outlen) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + i, len - i, &st);
+		int w = 1;
+		bool bad = k == (size_t)-1 || k == (size_t)-2 || k == 0 ||
+			   (w = wcwidth(wc)) < 0 || (unsigned char)s[i] < 0x20;
+
+		if (bad) {
+			memset(&st, 0, sizeof(st));
+			k = 1;
+			w = 1;
+		}
+		if (used + w > max_cols)
+			break;
+		if (bad) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+		}
+		used += w;
+		if (i < pos)
+			col += (size_t)w;
+		i += k;
+	}
+	if (outlen)
+		out[o] = '\0';
+	if (pos_col)
+		*pos_col = col + (pos > i ? pos - i : 0); /* cut short: the caret stays */
+	return (size_t)used;
 }

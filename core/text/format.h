@@ -58,5 +58,14 @@ char *ri_printable(char *out, size_t outlen, const char *s, size_t n);
  * with spaces. Needs setlocale() for UTF-8 widths. Returns @out.
  */
 char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols);
+/*
+ * @s as a terminal shows it in the current locale, in at most @max_cols
+ * screen columns: a character it cannot show (bad bytes, a control, no
+ * width) becomes '?', so a name can neither vanish nor move the cursor.
+ * Returns the columns used; *@pos_col (unless NULL) is the screen column
+ * of byte @pos of @s. The one place that decodes wide characters.
+ */
+size_t ri_shown(char *out, size_t outlen, const char *s, int max_cols, size_t pos,
+		size_t *pos_col);
 
 #endif /* RI_FORMAT_H */
