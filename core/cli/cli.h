@@ -16,8 +16,7 @@
 #include "alerts.h"
 #include "sort.h"
 #include "source.h"
-
-#define RI_VERSION "0.1.0"
+#include "version.h"
 
 struct ri_opts {
 	bool batch;       /* -b */
