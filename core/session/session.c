@@ -210,5 +210,7 @@ const char *ri_session_news(struct ri_session *s)
 
 double ri_session_pace_s(const struct ri_session *s)
 {
-	return s->rp ? 0 : s->o->delay;
+	if (!s->rp)
+		return s->o->delay;
+	return s->o->listen ? ri_replay_step_s(s->rp) : 0;
 }

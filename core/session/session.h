@@ -25,6 +25,10 @@
  *                    ticks any more to reach it and waiting for the
  *                    programs it started (RI_HOOK_EXIT_GRACE_S at most)
  *                    must never keep the probe attached
+ *
+ * A replay is served and runs the hook as a live run does: the exporter
+ * serves the replayed ticks, the hook runs at the transitions of the
+ * replayed ticks (once each, a jump back notwithstanding).
  */
 #ifndef RI_SESSION_H
 #define RI_SESSION_H
@@ -89,7 +93,9 @@ const char *ri_session_warning(const struct ri_session *s);
 const char *ri_session_news(struct ri_session *s);
 /*
  * Seconds between two ticks, for a front end that does not steer time
- * (batch, -q): -d live; 0 for a replay, as fast as it can be read.
+ * (batch, -q): -d live; a replay as fast as it can be read, but at its
+ * own pace (as recorded, or -d) when it is served (--listen), so that a
+ * scraper sees its ticks as it would have seen them live.
  */
 double ri_session_pace_s(const struct ri_session *s);
 
