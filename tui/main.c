@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The front door: parse the command line once, check what can be checked
- * before anything is loaded, then hand over to the batch or the
- * interactive front end.
+ * before anything is loaded, start the session, then hand it over to the
+ * batch or the interactive front end, and close it when that is done.
  */
 #include <errno.h>
 #include <locale.h>
@@ -12,7 +12,7 @@
 
 #include "batch.h"
 #include "cli.h"
-#include "exporter.h"
+#include "session.h"
 #include "tui.h"
 
 /* A PID that names no process is a usage error: nothing is started. */
@@ -34,7 +34,7 @@ static int check_pids(const struct ri_opts *o)
 int main(int argc, char **argv)
 {
 	static struct ri_opts o;
-	struct ri_monitor_opts mo = { 0 };
+	struct ri_session *s;
 	char err[256];
 	int r;
 
@@ -48,39 +48,12 @@ int main(int argc, char **argv)
 	if (!o.replay && (r = check_pids(&o)))
 		return r;
 	/* The port before the probe: a busy one costs no BPF load. */
-	if (ri_exporter_prepare(&o, err, sizeof(err))) {
+	if (ri_session_new(&o, &s, err, sizeof(err))) {
 		fprintf(stderr, "resource_image: %s\n", err);
 		return 1;
 	}
-	if (o.batch) {
-		mo.src.kind = o.source;
-		mo.src.probe = o.probe;
-		mo.src.exit_buffer = o.exit_buffer;
-		mo.src.btf_path = o.btf_path;
-		mo.src.verbose = o.verbose;
-		/*
-		 * Without -H no thread row is printed: sum them per process,
-		 * in the kernel where it can, unless the exporter's thread
-		 * series need every thread. A recording (replayed later with
-		 * its threads) reads every thread and the monitor sums them
-		 * for the model, as it does in a replay without -H.
-		 */
-		mo.fold_threads = !o.threads && !o.metrics_threads;
-		mo.src.per_process = mo.fold_threads && !o.record;
-		mo.model.linger_ticks = 0;
-		mo.model.keep_chosen = false;
-		/*
-		 * Batch draws no history: processes keep only the RSS the
-		 * growth fit (-s growth, GROWTH, alerts) reads, threads nothing.
-		 */
-		mo.model.thread_history = false;
-		mo.model.hist_metrics = RI_HIST_METRIC(RI_M_MEM);
-		mo.model.hist_len = (size_t)((o.growth_window > 0 ? o.growth_window :
-								     RI_GROWTH_WINDOW_S) /
-					     o.delay) + 3;
-		mo.model.growth_window_s = o.growth_window;
-		mo.alerts = &o.alerts;
-		return ri_batch_run(&o, &mo);
-	}
-	return ri_tui_run(&o);
+	/* The front end opens the session when it is ready for it. */
+	r = o.batch ? ri_batch_run(&o, s) : ri_tui_run(&o, s);
+	ri_session_close(s, stderr);
+	return r;
 }

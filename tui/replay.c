@@ -49,27 +49,17 @@ static enum ri_next moved(struct tui *v, int err)
 	return NEXT_REBUILD;
 }
 
-int replay_open(struct tui *v, char *err, size_t errlen)
+int replay_open(struct tui *v, struct ri_replay *rp)
 {
 	const struct ri_opts *o = v->opts;
-	struct ri_monitor_opts mo;
 	struct tui_replay *r = calloc(1, sizeof(*r));
 	const char *news;
 	int ret;
 
-	if (!r) {
-		snprintf(err, errlen, "out of memory");
+	if (!r)
 		return -ENOMEM;
-	}
-	tui_monitor_opts(o, &mo);
-	ret = ri_replay_open(o, &mo, &v->mon, &r->rp, err, errlen);
-	if (ret) {
-		free(r);
-		return ret;
-	}
+	r->rp = rp;
 	v->replay = r;
-	v->m = ri_monitor_model(v->mon);
-	ri_monitor_info(v->mon, &v->info);
 	/* The first tick on screen: at --from, or the recording's first. */
 	ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
 			ri_replay_forward(r->rp);

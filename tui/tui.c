@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The interactive front end's lifecycle: open the monitor, set up the
- * terminal, then one loop that sleeps in poll() on the keyboard until
- * the next tick, and the teardown that every exit path goes through
- * (endwin, then ri_monitor_close, which detaches the BPF programs).
+ * The interactive front end's lifecycle: set up the terminal, open the
+ * session (the source, the monitor, the sinks), then one loop that sleeps
+ * in poll() on the keyboard until the next tick, and the teardown that
+ * every exit path goes through: endwin here, then the caller's
+ * ri_session_close, which detaches the BPF programs, and says after the
+ * screen is gone what the hook could not run.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -24,8 +26,7 @@
 #include <unistd.h>
 
 #include "recorder.h"
-#include "exporter.h"
-#include "hook.h"
+#include "session.h"
 #include "view.h"
 
 /* Exited tasks stay listed this many ticks, dimmed, before they go. */
@@ -151,75 +152,48 @@ static void load_theme(struct tui *v)
 }
 
 /*
- * What the screen asks of the model, live or replayed, and the command
- * line's choice: it holds from the first drain (which -w records too),
- * and in a replay it narrows the recorded tasks.
+ * What the screen asks of the model, live or replayed (the command
+ * line's choice and rules are the session's to apply).
  */
-void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo)
+static void screen_front(const struct ri_opts *o, struct ri_session_front *f)
 {
-	memset(mo, 0, sizeof(*mo));
-	mo->model.linger_ticks = LINGER_TICKS;
-	mo->model.keep_chosen = true;
-	mo->model.thread_history = true;
+	memset(f, 0, sizeof(*f));
+	f->screen = true;
+	f->model.linger_ticks = LINGER_TICKS;
+	f->model.keep_chosen = true;
+	f->model.thread_history = true;
 	/*
 	 * Threads have no detail panel: their rings hold one sparkline at its
 	 * widest in the default style (braille's cells take two samples: a
 	 * thread's history then fills half of them, for half the memory).
 	 */
-	mo->model.thread_hist_len = SPARK_MAX;
-	mo->model.growth_window_s = o->growth_window;
-	mo->alerts = &o->alerts;
-	mo->pids = o->pids;
-	mo->npids = o->npids;
-	mo->names = (const char(*)[RI_COMM_LEN])o->names;
-	mo->nnames = o->nnames;
+	f->model.thread_hist_len = SPARK_MAX;
+	f->model.growth_window_s = o->growth_window;
 }
 
-static int open_monitor(struct tui *v, char *err, size_t errlen)
+static int open_session(struct tui *v, struct ri_session *s, char *err,
+			size_t errlen)
 {
-	const struct ri_opts *o = v->opts;
-	struct ri_monitor_opts mo;
-	char warn[256] = "";
+	struct ri_session_front f;
+	const char *warn;
 	int ret;
 
-	if (o->replay)
-		return replay_open(v, err, errlen);
-	/* A path that cannot be written stops us before the probe loads. */
-	if (o->record && (ret = ri_recorder_open(o, &v->rec, err, errlen)))
+	screen_front(v->opts, &f);
+	if ((ret = ri_session_open(s, &f, err, errlen)))
 		return ret;
-	tui_monitor_opts(o, &mo);
-	mo.src.kind = o->source;
-	mo.src.probe = o->probe;
-	mo.src.exit_buffer = o->exit_buffer;
-	mo.src.btf_path = o->btf_path;
-	mo.src.verbose = o->verbose;
-	mo.src.warning = warn;
-	mo.src.warning_len = sizeof(warn);
-	err[0] = '\0';
-	ret = ri_monitor_open(&mo, &v->mon, err, errlen);
-	if (ret < 0) {
-		if (!err[0])
-			snprintf(err, errlen, "%s", strerror(-ret));
-		return ret;
-	}
-	if (o->alert_exec) {
-		/* Quiet: its stderr must not scribble over the screen. */
-		struct ri_hook_opts ho = { .cmd = o->alert_exec, .quiet = true };
-
-		if ((ret = ri_hook_start(&ho, &v->hook, err, errlen)))
-			return ret;
-		ri_monitor_add_sink(v->mon, ri_hook_sink(v->hook));
-	}
+	v->mon = ri_session_monitor(s);
 	v->m = ri_monitor_model(v->mon);
+	v->rec = ri_session_recorder(s);
+	v->hook = ri_session_hook(s);
 	ri_monitor_info(v->mon, &v->info);
-	if (warn[0])
+	if ((warn = ri_session_warning(s)))
 		tui_message(v, "%s", warn);
-	if (v->rec)
-		ri_recorder_attach(v->rec, v->mon);
-	ret = ri_exporter_attach(v->mon, err, errlen);
-	if (ret < 0)
-		return ret;
-	tui_rebuild_rows(v);
+	if (ri_session_replay(s) && replay_open(v, ri_session_replay(s))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (!v->replay)
+		tui_rebuild_rows(v);
 	return 0;
 }
 
@@ -402,7 +376,7 @@ static void loop(struct tui *v)
 	}
 }
 
-int ri_tui_run(const struct ri_opts *o)
+int ri_tui_run(const struct ri_opts *o, struct ri_session *s)
 {
 	struct tui *v = calloc(1, sizeof(*v));
 	char err[512] = "";
@@ -441,7 +415,7 @@ int ri_tui_run(const struct ri_opts *o)
 		mouse_init(v);
 		mvaddstr(0, 0, "resource_image: loading the probe...");
 		refresh();
-		ret = open_monitor(v, err, sizeof(err));
+		ret = open_session(v, s, err, sizeof(err));
 	}
 	/* cgroup names: one walk of the cgroup2 mount now, more only on a miss. */
 	if (!ret && ri_cgroups_open(&v->cgroups, NULL))
@@ -452,15 +426,9 @@ int ri_tui_run(const struct ri_opts *o)
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])
 		fprintf(stderr, "resource_image: %s\n", err);
-	ri_exporter_stop();
 	if (v->rec_said[0])
 		fprintf(stderr, "resource_image: %s\n", v->rec_said);
-	ri_recorder_close(v->rec);
-	if (v->mon)
-		ri_monitor_close(v->mon);
 	replay_close(v);
-	/* After the screen is gone: what it could not run may be said. */
-	ri_hook_finish(v->hook, stderr);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);
 	ri_cgroups_close(v->cgroups);

@@ -6,8 +6,12 @@
 #define RI_TUI_H
 
 #include "cli.h"
+#include "session.h"
 
-/* Runs the interactive monitor until quit; returns the exit code. */
-int ri_tui_run(const struct ri_opts *o);
+/*
+ * Runs the interactive monitor until quit; returns the exit code. Opens
+ * @s once the terminal is set up; the caller closes it.
+ */
+int ri_tui_run(const struct ri_opts *o, struct ri_session *s);
 
 #endif /* RI_TUI_H */

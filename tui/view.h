@@ -353,11 +353,14 @@ enum ri_next keys_dispatch(struct tui *v, int ch);
 /* Runs the main view's action bound to @ch (the mouse presses keys too). */
 enum ri_next keys_act(struct tui *v, int ch);
 
-/* tui.c: the monitor's options of the screen, live and replayed. */
-void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo);
+struct ri_replay;
 
-/* replay.c: only when replaying; keys before the main table's. */
-int replay_open(struct tui *v, char *err, size_t errlen);
+/*
+ * replay.c: only when replaying; keys before the main table's. The
+ * session opened the replay: the screen takes its player, and shows the
+ * first tick (at --from with the history that led there).
+ */
+int replay_open(struct tui *v, struct ri_replay *rp);
 void replay_close(struct tui *v);
 int replay_tick(struct tui *v);
 bool replay_key(struct tui *v, int ch, enum ri_next *next);

@@ -14,14 +14,12 @@
 
 #include "batch.h"
 #include "cgroup.h"
-#include "exporter.h"
 #include "batch_alerts.h"
 #include "format.h"
 #include "hook.h"
 #include "monitor.h"
-#include "recorder.h"
-#include "replay.h"
 #include "rows.h"
+#include "session.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -451,84 +449,69 @@ static bool sleep_until(uint64_t deadline)
 }
 
 /* What the recorder and the recording have to say, once each. */
-static void news(struct ri_recorder *rec, struct ri_replay *rp)
+static void news(struct ri_session *s)
 {
 	const char *m;
 
-	if ((m = ri_recorder_news(rec)))
-		fprintf(stderr, "resource_image: %s\n", m);
-	if (rp && (m = ri_replay_news(rp)))
+	while ((m = ri_session_news(s)))
 		fprintf(stderr, "resource_image: %s\n", m);
 }
 
-int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
+/*
+ * What batch asks of the model. Without -H no thread row is printed:
+ * the session sums the threads per process. Batch draws no history:
+ * processes keep only the RSS the growth fit (-s growth, GROWTH,
+ * alerts) reads, threads nothing.
+ */
+static void front(const struct ri_opts *o, struct ri_session_front *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->no_thread_rows = !o->threads;
+	f->model.linger_ticks = 0;
+	f->model.keep_chosen = false;
+	f->model.thread_history = false;
+	f->model.hist_metrics = RI_HIST_METRIC(RI_M_MEM);
+	f->model.hist_len = (size_t)((o->growth_window > 0 ? o->growth_window :
+							      RI_GROWTH_WINDOW_S) /
+				     o->delay) + 3;
+	f->model.growth_window_s = o->growth_window;
+}
+
+int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 {
 	struct batch b = { .o = o };
-	struct ri_recorder *rec = NULL;
-	struct ri_replay *rp = NULL;
-	char err[1024] = "", warn[512] = "";
-	uint64_t start, step = (uint64_t)(o->delay * 1e9);
+	struct ri_session_front f;
+	char err[1024] = "";
+	const char *warn;
+	uint64_t start, step;
 	long tick;
 	int ret = 0, e;
 
 	catch_signals();
-	mo->src.warning = warn;
-	mo->src.warning_len = sizeof(warn);
-	mo->pids = o->pids;
-	mo->npids = o->npids;
-	mo->names = (const char(*)[RI_COMM_LEN])o->names;
-	mo->nnames = o->nnames;
-	if (o->record && ri_recorder_open(o, &rec, err, sizeof(err))) {
+	front(o, &f);
+	if ((e = ri_session_open(s, &f, err, sizeof(err)))) {
 		fprintf(stderr, "resource_image: %s\n", err);
-		return 1;
-	}
-	e = o->replay ? ri_replay_open(o, mo, &b.mon, &rp, err, sizeof(err)) :
-			ri_monitor_open(mo, &b.mon, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "resource_image: %s\n", err);
-		ri_recorder_close(rec);
 		return e == -EDOM ? 2 : 1;
 	}
+	b.mon = ri_session_monitor(s);
+	b.hook = ri_session_hook(s);
 	ri_monitor_info(b.mon, &b.info);
 	if (o->json && ri_cgroups_open(&b.cgroups, NULL)) {
 		fprintf(stderr, "resource_image: out of memory\n");
-		ri_recorder_close(rec);
-		ri_monitor_close(b.mon);
 		return 1;
 	}
-	if (warn[0])
+	if ((warn = ri_session_warning(s)))
 		fprintf(stderr, "resource_image: warning: %s\n", warn);
-	if (rec)
-		ri_recorder_attach(rec, b.mon);
-	if ((e = ri_exporter_attach(b.mon, err, sizeof(err)))) {
-		fprintf(stderr, "resource_image: %s\n", err);
-		ri_recorder_close(rec);
-		ri_monitor_close(b.mon);
-		ri_cgroups_close(b.cgroups);
-		return 1;
-	}
-	if (o->alert_exec) {
-		struct ri_hook_opts ho = { .cmd = o->alert_exec };
-
-		if (ri_hook_start(&ho, &b.hook, err, sizeof(err))) {
-			fprintf(stderr, "resource_image: %s\n", err);
-			ri_exporter_stop();
-			ri_recorder_close(rec);
-			ri_monitor_close(b.mon);
-			ri_cgroups_close(b.cgroups);
-			return 1;
-		}
-		ri_monitor_add_sink(b.mon, ri_hook_sink(b.hook));
-	}
-	news(rec, rp);
+	news(s);
+	/* 0: a replay, as fast as it can be printed. */
+	step = (uint64_t)(ri_session_pace_s(s) * 1e9);
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
-		/* A replay runs as fast as it can be printed. */
-		if (rp ? stop_signal != 0 : !sleep_until(start + (uint64_t)tick * step))
+		if (step ? !sleep_until(start + (uint64_t)tick * step) : stop_signal != 0)
 			break;
 		e = ri_monitor_tick(b.mon);
-		news(rec, rp);
-		if (e == -ENODATA && rp)
+		news(s);
+		if (e == -ENODATA && ri_session_replay(s))
 			break; /* the end of the recording, or --to */
 		if (e) {
 			fprintf(stderr, "resource_image: reading the %s source failed: %s\n",
@@ -553,11 +536,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo)
 			break;
 		}
 	}
-	ri_exporter_stop();
-	ri_recorder_close(rec);
-	ri_monitor_close(b.mon);
 	ri_rows_free(&b.rows);
 	ri_cgroups_close(b.cgroups);
-	ri_hook_finish(b.hook, stderr);
 	return ret;
 }

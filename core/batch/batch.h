@@ -4,9 +4,12 @@
 #define RI_BATCH_H
 
 #include "cli.h"
-#include "monitor.h"
+#include "session.h"
 
-/* Runs until -n ticks, a signal or a closed stdout. Returns the exit code. */
-int ri_batch_run(const struct ri_opts *o, struct ri_monitor_opts *mo);
+/*
+ * Opens @s, then runs until -n ticks, a signal, a closed stdout or the
+ * end of the recording. Returns the exit code; the caller closes @s.
+ */
+int ri_batch_run(const struct ri_opts *o, struct ri_session *s);
 
 #endif /* RI_BATCH_H */

@@ -162,6 +162,15 @@ static int bad(FILE *err, const char *fmt, const char *arg)
 	return RI_CLI_USAGE;
 }
 
+/* cli_alerts.c said what was wrong: the usage goes under it. */
+static int usage_follows(int r, FILE *err)
+{
+	if (r != RI_CLI_USAGE_FOLLOWS)
+		return r;
+	ri_cli_usage(err);
+	return RI_CLI_USAGE;
+}
+
 static bool have_pid(const struct ri_opts *o, pid_t p)
 {
 	size_t i;
@@ -214,22 +223,12 @@ static int parse_pids(struct ri_opts *o, const char *arg, FILE *err)
 	return ret;
 }
 
+/* --exit-buffer: units.h's sizes, up to 1 GiB. */
 static int parse_size(const char *arg, size_t *out)
 {
-	char *end;
-	double v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || !(v > 0))
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end || v > (double)(1u << 30))
+	if (ri_size_arg(arg, &v) || v > (1u << 30))
 		return -EINVAL;
 	*out = (size_t)v;
 	return 0;
@@ -363,7 +362,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "--keep: '%.64s' is not a duration (e.g. 7d, 12h, 90m)", arg);
 		return 0;
 	case OPT_MAX_SIZE:
-		if (ri_size_parse(arg, &o->max_size))
+		if (ri_size_arg(arg, &o->max_size))
 			return bad(err, "--max-size: '%.64s' is not a size (e.g. 500M, 2G)", arg);
 		return 0;
 	case OPT_NO_FOLD:
@@ -411,7 +410,7 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 	case RI_OPT_ALERTS:
 	case RI_OPT_ALERT_EXEC:
 	case RI_OPT_GROWTH_WINDOW:
-		return ri_cli_alert_opt(o, c, arg, err);
+		return usage_follows(ri_cli_alert_opt(o, c, arg, err), err);
 	case 'h':
 		ri_cli_usage(out);
 		return RI_CLI_EXIT;
@@ -461,7 +460,7 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 	}
 	if (optind < argc)
 		return (enum ri_cli_result)bad(err, "unexpected argument '%.64s'", argv[optind]);
-	if ((r = ri_cli_alerts_finish(o, err)))
+	if ((r = usage_follows(ri_cli_alerts_finish(o, err), err)))
 		return (enum ri_cli_result)r;
 	if (o->json && !o->batch)
 		o->batch = true; /* JSON only makes sense as a stream */

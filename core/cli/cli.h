@@ -16,8 +16,7 @@
 #include "alerts.h"
 #include "sort.h"
 #include "source.h"
-
-#define RI_VERSION "0.1.0"
+#include "version.h"
 
 struct ri_opts {
 	bool batch;       /* -b */
@@ -88,11 +87,13 @@ enum ri_cli_result ri_cli_parse(int argc, char **argv, struct ri_opts *o,
 				FILE *out, FILE *err);
 
 /*
- * cli_alerts.c: one of the RI_OPT_ALERT* options (0 or RI_CLI_USAGE, the
- * error printed), and what is checked once every option is read (the
- * user's alerts file read when no --alerts was given; --growth-window
- * against -d).
+ * cli_alerts.c: one of the RI_OPT_ALERT* options, and what is checked
+ * once every option is read (the user's alerts file read when no
+ * --alerts was given; --growth-window against -d). 0; RI_CLI_USAGE,
+ * everything said on @err; or RI_CLI_USAGE_FOLLOWS, the error said and
+ * the usage left for the caller to print under it.
  */
+#define RI_CLI_USAGE_FOLLOWS 3
 int ri_cli_alert_opt(struct ri_opts *o, int c, const char *arg, FILE *err);
 int ri_cli_alerts_finish(struct ri_opts *o, FILE *err);
 /* Where the user's alerts file is looked for: 0, or -ENOENT without a home. */

@@ -48,13 +48,13 @@ static int rule_error(FILE *err, const char *where, const char *line,
 	return RI_CLI_USAGE;
 }
 
+/* The error said; the usage under it is the caller's (cli.c) to print. */
 static int usage_error(FILE *err, const char *fmt, const char *a, const char *b)
 {
 	fputs("resource_image: ", err);
 	fprintf(err, fmt, a, b);
 	fputs("\n\n", err);
-	ri_cli_usage(err);
-	return RI_CLI_USAGE;
+	return RI_CLI_USAGE_FOLLOWS;
 }
 
 int ri_alerts_default_path(char *buf, size_t len)

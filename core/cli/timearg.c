@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Times as the user writes them, and the sizes of --max-size (timearg.h;
- * durations and sizes are units.c's). Strict:
- * anything but the forms documented is -EINVAL, so a typo is a usage
- * error and never a silent seek to somewhere else.
+ * Times as the user writes them (timearg.h; the durations in them are
+ * units.c's). Strict: anything but the forms documented is -EINVAL, so a
+ * typo is a usage error and never a silent seek to somewhere else.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,18 +15,6 @@
 
 #include "units.h"
 #include "timearg.h"
-
-int ri_size_parse(const char *s, uint64_t *bytes)
-{
-	const char *end;
-	double v;
-
-	/* units.c's sizes, whole, of a byte at least. */
-	if (!s || ri_parse_size(s, false, &v, &end) || *end || !(v >= 1) || v > 9e18)
-		return -EINVAL;
-	*bytes = (uint64_t)v;
-	return 0;
-}
 
 /* "HH:MM" or "HH:MM:SS" at @s, exactly; seconds after midnight. */
 static int clock_of(const char *s, int *h, int *m, int *sec)

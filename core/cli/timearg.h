@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The command line's times and sizes, for recording and replay:
- * --from/--to and the replay's jump prompt (a time of day, a date and
- * time, a time back from the end of the recording or on from its start,
- * Unix seconds) and --max-size (500M, 2G); durations, --keep's too, and
- * sizes are units.h's. Pure functions over strings: the fuzzer calls them too.
+ * The command line's times, for replay: --from/--to and the replay's
+ * jump prompt (a time of day, a date and time, a time back from the end
+ * of the recording or on from its start, Unix seconds). Durations and
+ * sizes, in them and everywhere else, are units.h's. Pure functions over
+ * strings: the fuzzer calls them too.
  */
 #ifndef RI_TIMEARG_H
 #define RI_TIMEARG_H
-
-#include <stdint.h>
 
 enum ri_when_kind {
 	RI_WHEN_UNIX,       /* Unix seconds, or a local date and time */
@@ -33,8 +31,5 @@ int ri_when_parse(const char *s, struct ri_when *w);
  * seconds): a time of day is its last occurrence at or before @last.
  */
 double ri_when_resolve(const struct ri_when *w, double first, double last);
-
-/* "4096", "64K", "500M", "2G", "1T" (1024-based): bytes, > 0. */
-int ri_size_parse(const char *s, uint64_t *bytes);
 
 #endif /* RI_TIMEARG_H */

@@ -183,3 +183,14 @@ int ri_duration_arg(const char *s, double *secs)
 		return -EINVAL;
 	return 0;
 }
+
+int ri_size_arg(const char *s, uint64_t *bytes)
+{
+	const char *end;
+	double v;
+
+	if (!s || ri_parse_size(s, false, &v, &end) || *end || !(v >= 1) || v > 9e18)
+		return -EINVAL;
+	*bytes = (uint64_t)v;
+	return 0;
+}

@@ -20,6 +20,7 @@
 #define RI_UNITS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* A decimal number; a leading '-' or '+' only when @sign is set. */
 int ri_parse_number(const char *s, bool sign, double *v, const char **end);
@@ -40,5 +41,7 @@ int ri_parse_period(const char *s, double *secs, const char **end);
 
 /* A whole string as a duration (e.g. --growth-window 90s). */
 int ri_duration_arg(const char *s, double *secs);
+/* A whole string as a size in bytes, one at least (e.g. --max-size 2G). */
+int ri_size_arg(const char *s, uint64_t *bytes);
 
 #endif /* RI_UNITS_H */

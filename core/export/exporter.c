@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,8 +18,9 @@
 #include "http.h"
 #include "listen.h"
 #include "metrics.h"
+#include "version.h"
 
-struct exporter {
+struct ri_exporter {
 	struct ri_sink sink; /* first: the monitor hands it back */
 	struct ri_metrics_opts mo;
 	struct ri_metrics *mx;
@@ -27,8 +29,6 @@ struct exporter {
 	int fd;              /* bound, not yet served; -1 */
 	double cpu_s;        /* CPU time of the last exporter_tick */
 };
-
-static struct exporter the = { .fd = -1 };
 
 static double thread_cpu_s(void)
 {
@@ -72,7 +72,7 @@ static void alert_family(struct ri_expo *e, const struct ri_alerts *a)
 
 static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 {
-	struct exporter *x = (struct exporter *)s;
+	struct ri_exporter *x = (struct ri_exporter *)s;
 	const struct ri_model *m = ri_monitor_model(mon);
 	double t0 = thread_cpu_s();
 	struct ri_monitor_info info;
@@ -108,65 +108,75 @@ static void exporter_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	x->cpu_s = thread_cpu_s() - t0;
 }
 
-int ri_exporter_prepare(const struct ri_opts *o, char *err, size_t errlen)
+int ri_exporter_prepare(const struct ri_exporter_opts *o, struct ri_exporter **out,
+			char *err, size_t errlen)
 {
+	struct ri_exporter *x;
 	int fd;
 
-	if (!o->listen)
-		return 0;
+	*out = NULL;
 	if (!ri_http_available()) {
+		struct ri_http *none;
+
 		/* Says why in the same words as starting it would. */
-		return ri_http_start(-1, &the.http, err, errlen);
+		return ri_http_start(-1, &none, err, errlen);
 	}
-	the.mo.max_series = o->max_series;
-	the.mo.linger_s = o->metrics_linger_set ? o->metrics_linger : -1;
-	the.mo.threads = o->metrics_threads;
-	fd = ri_listen_open(&o->listen_addr, err, errlen);
-	if (fd < 0)
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	x->mo = o->metrics;
+	fd = ri_listen_open(&o->addr, err, errlen);
+	if (fd < 0) {
+		free(x);
 		return fd;
-	the.fd = fd;
+	}
+	x->fd = fd;
+	*out = x;
 	return 0;
 }
 
-int ri_exporter_attach(struct ri_monitor *mon, char *err, size_t errlen)
+int ri_exporter_attach(struct ri_exporter *x, struct ri_monitor *mon, char *err,
+		       size_t errlen)
 {
-	int ret, fd = the.fd;
+	int ret, fd = x->fd;
 
 	if (fd < 0)
 		return 0;
-	the.fd = -1;
-	the.mx = ri_metrics_new(&the.mo);
-	if (!the.mx) {
+	x->fd = -1;
+	x->mx = ri_metrics_new(&x->mo);
+	if (!x->mx) {
 		close(fd);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = ri_http_start(fd, &the.http, err, errlen);
+	ret = ri_http_start(fd, &x->http, err, errlen);
 	if (ret) {
-		ri_metrics_free(the.mx);
-		the.mx = NULL;
+		ri_metrics_free(x->mx);
+		x->mx = NULL;
 		return ret;
 	}
-	the.sink.tick = exporter_tick;
-	the.mon = mon;
+	x->sink.tick = exporter_tick;
+	x->mon = mon;
 	/* The first exposition from the primed model: never an empty page. */
-	exporter_tick(&the.sink, mon);
-	ri_monitor_add_sink(mon, &the.sink);
+	exporter_tick(&x->sink, mon);
+	ri_monitor_add_sink(mon, &x->sink);
 	return 0;
 }
 
-void ri_exporter_stop(void)
+void ri_exporter_stop(struct ri_exporter *x)
 {
-	if (the.fd >= 0) {
-		close(the.fd);
-		the.fd = -1;
-	}
-	if (the.http) {
-		ri_http_stop(the.http);
-		the.http = NULL;
-	}
-	/* The sink stays in the monitor's list, doing nothing from now on. */
-	the.mon = NULL;
-	ri_metrics_free(the.mx);
-	the.mx = NULL;
+	if (!x)
+		return;
+	if (x->fd >= 0)
+		close(x->fd);
+	if (x->http)
+		ri_http_stop(x->http);
+	/*
+	 * Its sink stays in the monitor's list: the monitor is closed next,
+	 * and ticks no more.
+	 */
+	ri_metrics_free(x->mx);
+	free(x);
 }

@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "version.h"
 #include "http.h"
 #include "http_route.h"
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The one object a front end holds: a source and a model, ticked together.
- * Keeps the kernel-side filter in step with the model's choice and gives
- * up privileges once the source is attached. A front end never touches
- * the source (nor libbpf) itself: what it wants to know of it, it asks
- * here (ri_monitor_info), and what it lists, it lists through here.
+ * A source and a model, ticked together: what a front end asks its session
+ * (session.h) for, and ticks. Keeps the kernel-side filter in step with
+ * the model's choice and gives up privileges once the source is attached.
+ * A front end never touches the source (nor libbpf) itself: what it wants
+ * to know of it, it asks here (ri_monitor_info), and what it lists, it
+ * lists through here.
  */
 #ifndef RI_MONITOR_H
 #define RI_MONITOR_H

@@ -13,17 +13,19 @@
 
 #include "record.h"
 #include "recorder.h"
+#include "version.h"
 
 struct ri_recorder {
 	struct ri_sink sink; /* first: the monitor hands it back */
 	struct ri_rec_writer *w;
 	struct ri_rec_meta meta;
 	struct ri_rec_choice choice;
-	const struct ri_opts *o;
+	char options[sizeof(((struct ri_rec_meta *)0)->options)];
+	double interval_s;
 };
 
 /* The command line, words with blanks in quotes: for the header. */
-static void options_text(char *buf, size_t len, const struct ri_opts *o)
+static void options_text(char *buf, size_t len, const struct ri_recorder_opts *o)
 {
 	size_t n = 0;
 	int i;
@@ -64,11 +66,11 @@ static void on_tick(struct ri_sink *s, const struct ri_monitor *mon)
 	record((struct ri_recorder *)s, mon);
 }
 
-int ri_recorder_open(const struct ri_opts *o, struct ri_recorder **out,
+int ri_recorder_open(const struct ri_recorder_opts *o, struct ri_recorder **out,
 		     char *err, size_t errlen)
 {
 	struct ri_rec_writer_opts wo = {
-		.path = o->record,
+		.path = o->path,
 		.keep_s = o->keep_s,
 		.max_size = o->max_size,
 		.sync = true,
@@ -89,7 +91,8 @@ int ri_recorder_open(const struct ri_opts *o, struct ri_recorder **out,
 		free(r);
 		return ret;
 	}
-	r->o = o;
+	options_text(r->options, sizeof(r->options), o);
+	r->interval_s = o->interval_s;
 	r->sink.tick = on_tick;
 	*out = r;
 	return 0;
@@ -108,14 +111,14 @@ void ri_recorder_attach(struct ri_recorder *r, struct ri_monitor *mon)
 		snprintf(r->meta.kernel, sizeof(r->meta.kernel), "%s", u.release);
 	}
 	snprintf(r->meta.tool, sizeof(r->meta.tool), "resource_image %s", RI_VERSION);
-	options_text(r->meta.options, sizeof(r->meta.options), r->o);
+	snprintf(r->meta.options, sizeof(r->meta.options), "%s", r->options);
 	snprintf(r->meta.source, sizeof(r->meta.source), "%s", info.source);
 	snprintf(r->meta.probe, sizeof(r->meta.probe), "%s", info.probe);
 	r->meta.sees_short_lived = info.sees_short_lived;
 	r->meta.ncpu = d->machine.ncpu;
 	r->meta.page_size = d->machine.page_size;
 	r->meta.boot_us = (int64_t)(d->unix_time * 1e6) - (int64_t)(d->clock_ns / 1000);
-	r->meta.interval_s = r->o->delay;
+	r->meta.interval_s = r->interval_s;
 	ri_rec_writer_meta(r->w, &r->meta);
 	record(r, mon);
 	ri_monitor_add_sink(mon, &r->sink);

@@ -10,14 +10,23 @@
 #define RI_RECORDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "cli.h"
 #include "monitor.h"
+
+struct ri_recorder_opts {
+	const char *path;    /* -w PATH: a file, or a directory of hourly files */
+	double keep_s;       /* --keep: a directory's files older go; 0 = 7 days */
+	uint64_t max_size;   /* --max-size: the oldest files past it go; 0 = no limit */
+	double interval_s;   /* -d, as the header says it */
+	int argc;            /* the command line, as the header says it */
+	char *const *argv;
+};
 
 struct ri_recorder;
 
-/* Opens -w PATH (with --keep, --max-size). One sentence in @err. */
-int ri_recorder_open(const struct ri_opts *o, struct ri_recorder **out,
+/* Opens @o->path. One sentence in @err. */
+int ri_recorder_open(const struct ri_recorder_opts *o, struct ri_recorder **out,
 		     char *err, size_t errlen);
 /*
  * Records the monitor's first drain (the starting point of the figures)

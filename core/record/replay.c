@@ -51,7 +51,7 @@ static double recorded_step(struct ri_rec_reader *rd)
 }
 
 /* --from, --to and -d against the recording. -EDOM: the user's to fix. */
-static int resolve(const struct ri_opts *o, struct ri_rec_reader *rd,
+static int resolve(const struct ri_replay_opts *o, struct ri_rec_reader *rd,
 		   struct ri_replay_src_opts *so, double *from, double *to,
 		   double *step, char *err, size_t errlen)
 {
@@ -79,16 +79,16 @@ static int resolve(const struct ri_opts *o, struct ri_rec_reader *rd,
 			 o->to, *to < first ? "the recording's start" : "--from", a, b);
 		return -EDOM;
 	}
-	if (o->delay_set && o->delay < *step * 0.9) {
+	if (o->every_s > 0 && o->every_s < *step * 0.9) {
 		snprintf(err, errlen, "-d %g: in a replay -d may only coarsen, and "
 				      "this recording has a tick every %g s",
-			 o->delay, *step);
+			 o->every_s, *step);
 		return -EDOM;
 	}
-	so->every_s = o->delay_set ? o->delay : 0;
+	so->every_s = o->every_s > 0 ? o->every_s : 0;
 	so->to_us = o->to ? (int64_t)(*to * 1e6) : INT64_MAX;
-	if (o->delay_set)
-		*step = o->delay;
+	if (o->every_s > 0)
+		*step = o->every_s;
 	if (*from < first)
 		*from = first;
 	if (*to > last)
@@ -96,9 +96,8 @@ static int resolve(const struct ri_opts *o, struct ri_rec_reader *rd,
 	return 0;
 }
 
-int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
-		   struct ri_monitor **mon, struct ri_replay **out, char *err,
-		   size_t errlen)
+int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
+		   struct ri_replay **rpp, char *err, size_t errlen)
 {
 	struct ri_replay_src_opts so = { 0 };
 	struct ri_rec_reader *rd;
@@ -107,7 +106,7 @@ int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
 	double from, to, step;
 	int ret;
 
-	if ((ret = ri_rec_open(o->replay, &rd, err, errlen)))
+	if ((ret = ri_rec_open(o->path, &rd, err, errlen)))
 		return ret;
 	if ((ret = resolve(o, rd, &so, &from, &to, &step, err, errlen))) {
 		ri_rec_close(rd);
@@ -120,7 +119,7 @@ int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
 	rp->first = from;
 	rp->last = to;
 	rp->step_s = step;
-	snprintf(rp->path, sizeof(rp->path), "%s", o->replay);
+	snprintf(rp->path, sizeof(rp->path), "%s", o->path);
 	/* The frame before --from is the starting point of the first tick. */
 	ri_replay_src_seek(rp, o->from ? (int64_t)(from * 1e6) : INT64_MIN);
 	if (!rp->have_next) {
@@ -128,18 +127,21 @@ int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
 
 		snprintf(err, errlen, "%s", d ? d : "");
 		snprintf(err + strlen(err), errlen - strlen(err), "%sno frame of %s can be read",
-			 d ? "; " : "", o->replay);
+			 d ? "; " : "", o->path);
 		ri_source_close(src);
 		return -EINVAL;
 	}
-	if ((ret = ri_monitor_attach(mo, src, mon, err, errlen)))
-		return ret;
-	rp->mon = *mon;
+	*out = src;
+	*rpp = rp;
+	return 0;
+}
+
+void ri_replay_start(struct ri_replay *rp, struct ri_monitor *mon)
+{
+	rp->mon = mon;
 	/* The part replayed starts at the first tick: the frame after the prime. */
 	if (rp->have_next)
 		rp->first = (double)rp->next_us * 1e-6;
-	*out = rp;
-	return 0;
 }
 
 /*

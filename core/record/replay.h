@@ -22,23 +22,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "monitor.h"
 #include "record.h"
+
+struct ri_replay_opts {
+	const char *path;      /* -r PATH: a file or a directory */
+	const char *from, *to; /* --from, --to TIME (timearg.h); NULL: its ends */
+	double every_s;        /* -d: ticks this long, of several frames; 0: as recorded */
+};
 
 struct ri_replay;
 
 /*
- * Opens -r PATH with --from, --to and -d, attaches a monitor (@mo's
- * model options; its choice, if any, the user's own) primed with the
- * frame before --from: the first tick is the first frame at or after
- * it. Returns 0; -EDOM when -d asks for a finer step than the
- * recording has (a usage error); else a negative errno. One sentence
- * in @err either way. @rp lives as long as the monitor.
+ * Opens @o->path, with --from, --to and -d resolved against it, as a
+ * source (@src) that starts with the frame before --from: a monitor
+ * attached over it is primed with that one, and its first tick is the
+ * first frame at or after --from. Returns 0; -EDOM when a time is
+ * outside the recording or -d asks for a finer step than it has (a
+ * usage error); else a negative errno. One sentence in @err either way.
+ * @rp lives as long as @src, which the monitor owns once attached.
  */
-int ri_replay_open(const struct ri_opts *o, struct ri_monitor_opts *mo,
-		   struct ri_monitor **mon, struct ri_replay **rp, char *err,
-		   size_t errlen);
+int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **src,
+		   struct ri_replay **rp, char *err, size_t errlen);
+/*
+ * The player over @mon, the monitor attached over the replay's source:
+ * the moves below tick it, restart it, and the part replayed starts at
+ * its first tick. Called once, right after the monitor is attached.
+ */
+void ri_replay_start(struct ri_replay *rp, struct ri_monitor *mon);
 /*
  * The cursor onto the last tick at or before @t (the first tick when
  * none is), the history panels refilled with the ticks before it, as

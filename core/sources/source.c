@@ -7,20 +7,6 @@
 
 #include "source.h"
 
-const char *ri_probe_name(enum ri_probe p)
-{
-	switch (p) {
-	case RI_PROBE_TP_BTF:
-		return "tp_btf";
-	case RI_PROBE_RAW_TP:
-		return "raw_tp";
-	case RI_PROBE_KPROBE:
-		return "kprobe";
-	default:
-		return "auto";
-	}
-}
-
 int ri_source_open(struct ri_source_opts *o, struct ri_source **out, char *err,
 		   size_t errlen)
 {

@@ -243,6 +243,4 @@ static inline void ri_source_close(struct ri_source *s)
 		s->ops->close(s);
 }
 
-const char *ri_probe_name(enum ri_probe p);
-
 #endif /* RI_SOURCE_H */

@@ -46,6 +46,21 @@
  */
 #define PROCS_PER_ROUND 4096u
 
+/* What the probe asked for is called on the command line and in the output. */
+static const char *probe_name(enum ri_probe p)
+{
+	switch (p) {
+	case RI_PROBE_TP_BTF:
+		return "tp_btf";
+	case RI_PROBE_RAW_TP:
+		return "raw_tp";
+	case RI_PROBE_KPROBE:
+		return "kprobe";
+	default:
+		return "auto";
+	}
+}
+
 struct bpf_source {
 	struct ri_source base;
 	/* What loaded the programs: one of the two. */
@@ -751,7 +766,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path) {
 		ret = try_lite(s, o, why, sizeof(why));
 		if (!ret) {
-			s->base.probe = ri_probe_name(RI_PROBE_TP_BTF);
+			s->base.probe = probe_name(RI_PROBE_TP_BTF);
 			*out = &s->base;
 			say_loaded(s);
 			return 0;
@@ -765,7 +780,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 			continue;
 		ret = try_probe(s, o, order[i], why, sizeof(why));
 		if (!ret) {
-			s->base.probe = ri_probe_name(order[i]);
+			s->base.probe = probe_name(order[i]);
 			*out = &s->base;
 			say_loaded(s);
 			return 0;
@@ -773,7 +788,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		undo(s);
 		if (used < errlen)
 			used += (size_t)snprintf(err + used, errlen - used, " %s: %s;",
-						 ri_probe_name(order[i]), why);
+						 probe_name(order[i]), why);
 		if (ret == -EPERM || ret == -EACCES)
 			break; /* no privilege: the other probes fail alike */
 	}

@@ -369,8 +369,9 @@ def held_prog_ids(pid):
 
 
 def _comm(pid):
+    # Any process's name: bytes that are no UTF-8 (a hostile name) included.
     try:
-        with open("/proc/%s/comm" % pid) as f:
+        with open("/proc/%s/comm" % pid, errors="replace") as f:
             return f.read().strip()
     except OSError:
         return None

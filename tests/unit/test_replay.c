@@ -293,15 +293,23 @@ static int open_replay(struct ri_opts *o, struct ri_monitor **mon,
 	struct ri_monitor_opts mo = { .model = model_opts(), .keep_privileges = true };
 	char err[512];
 
-	o->replay = path;
-	o->delay = o->delay ? o->delay : 1;
+	struct ri_replay_opts ro = { .path = path, .from = o->from, .to = o->to,
+				     .every_s = o->delay_set ? o->delay : 0 };
+	struct ri_source *src;
+	int ret;
+
 	if (o->alerts.n)
 		mo.alerts = &o->alerts;
 	mo.pids = o->pids;
 	mo.npids = o->npids;
 	mo.names = (const char(*)[RI_COMM_LEN])o->names;
 	mo.nnames = o->nnames;
-	return ri_replay_open(o, &mo, mon, rp, err, sizeof(err));
+	if ((ret = ri_replay_open(&ro, &src, rp, err, sizeof(err))))
+		return ret;
+	if ((ret = ri_monitor_attach(&mo, src, mon, err, sizeof(err))))
+		return ret;
+	ri_replay_start(*rp, *mon);
+	return 0;
 }
 
 /* The tick of the live run at @t, or -1. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of the command line's times, durations and sizes
- * (core/cli/timearg.c): every documented form, what each resolves to in a
+ * (core/cli/timearg.c, and units.c for sizes): every documented form, what each resolves to in a
  * recording (a time of day is its last occurrence by the recording's
  * end), and the near misses that must be refused rather than guessed.
  */
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "timearg.h"
+#include "units.h"
 #include "check.h"
 
 /* -DURATION: duration.c's forms, seconds back from the end. */
@@ -62,24 +63,24 @@ static void test_sizes(void)
 {
 	uint64_t b;
 
-	CHECK_EQ(ri_size_parse("4096", &b), 0);
+	CHECK_EQ(ri_size_arg("4096", &b), 0);
 	CHECK_U64(b, 4096);
-	CHECK_EQ(ri_size_parse("64K", &b), 0);
+	CHECK_EQ(ri_size_arg("64K", &b), 0);
 	CHECK_U64(b, 65536);
-	CHECK_EQ(ri_size_parse("500M", &b), 0);
+	CHECK_EQ(ri_size_arg("500M", &b), 0);
 	CHECK_U64(b, 500ull << 20);
-	CHECK_EQ(ri_size_parse("2G", &b), 0);
+	CHECK_EQ(ri_size_arg("2G", &b), 0);
 	CHECK_U64(b, 2ull << 30);
-	CHECK_EQ(ri_size_parse("1.5GB", &b), 0);
+	CHECK_EQ(ri_size_arg("1.5GB", &b), 0);
 	CHECK_U64(b, 3ull << 29);
-	CHECK_EQ(ri_size_parse("1T", &b), 0);
+	CHECK_EQ(ri_size_arg("1T", &b), 0);
 	CHECK_U64(b, 1ull << 40);
-	CHECK(ri_size_parse("", &b) < 0);
-	CHECK(ri_size_parse("0", &b) < 0);
-	CHECK(ri_size_parse("-1M", &b) < 0);
-	CHECK(ri_size_parse("2Q", &b) < 0);
-	CHECK(ri_size_parse("M", &b) < 0);
-	CHECK(ri_size_parse("1e30", &b) < 0);
+	CHECK(ri_size_arg("", &b) < 0);
+	CHECK(ri_size_arg("0", &b) < 0);
+	CHECK(ri_size_arg("-1M", &b) < 0);
+	CHECK(ri_size_arg("2Q", &b) < 0);
+	CHECK(ri_size_arg("M", &b) < 0);
+	CHECK(ri_size_arg("1e30", &b) < 0);
 }
 
 static void test_times(void)
