@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "format.h"
 #include "units.h"
 #include "metrics.h"
 #include "timearg.h"
@@ -93,10 +94,18 @@ void ri_cli_usage(FILE *f)
 	      "  -c, --command NAME     show only processes named NAME, including ones\n"
 	      "                         that start later (repeatable; 15 chars max;\n"
 	      "                         at most " XSTR(RI_MAX_CHOSEN_NAMES) " names)\n"
-	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n"
-	      "  -s, --sort KEY         cpu mem time pid io comm read write disk-read\n"
-	      "                         disk-write csw threads rss user wait growth\n"
-	      "                         nice virt start (default cpu)\n"
+	      "  -H, --threads          show threads (batch: thread rows; TUI: expanded)\n",
+	      f);
+	fputs("  -s, --sort KEY        ", f);
+	{
+		int col = 23;
+
+		for (int k = 0; k < RI_SORT_COUNT; k++)
+			if (ri_sort_name((enum ri_sort_key)k))
+				col = ri_put_word(f, col, 25, ri_sort_name((enum ri_sort_key)k));
+		ri_put_word(f, col, 25, "(default cpu)");
+	}
+	fputs("\n"
 	      "      --json             batch output as JSON Lines, one object per tick\n"
 	      "  -t, --theme NAME|PATH  colour theme (interactive)\n"
 	      "  -C, --no-color         monochrome (also when NO_COLOR is set)\n"

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "figures.h"
+#include "format.h"
 #include "hook.h"
 #include "units.h"
 
@@ -31,9 +33,23 @@ void ri_cli_alerts_usage(FILE *f)
 	      "\n"
 	      "Alert rules: " GRAMMAR "\n"
 	      "  METRIC  cpu mem wait (VALUE in %), rss (K M G T), growth (e.g. 10M/min),\n"
-	      "          read write disk-read disk-write (e.g. 50M/s), csw (/s), threads\n"
-	      "  OP      > >= < <=      DURATION  e.g. 30s, 5m, 1h\n",
+	      "         ",
 	      f);
+	{
+		int col = 9;
+
+		/* The rates of figures.h: sizes per second, then counts per second. */
+		for (int bytes = 1; bytes >= 0; bytes--) {
+			for (int c = 0; c < RI_C_COUNT; c++)
+				if (ri_counter_shown(c) &&
+				    !(ri_counters[c].flags & RI_FF_BYTES) == !bytes)
+					col = ri_put_word(f, col, 10, ri_counters[c].name);
+			col = ri_put_word(f, col, 10, bytes ? "(e.g. 50M/s)," : "(/s),");
+		}
+		col = ri_put_word(f, col, 10, "csw (/s),");
+		ri_put_word(f, col, 10, "threads");
+	}
+	fputs("\n  OP      > >= < <=      DURATION  e.g. 30s, 5m, 1h\n", f);
 }
 
 static int rule_error(FILE *err, const char *where, const char *line,

@@ -383,3 +383,15 @@ size_t ri_shown(char *out, size_t outlen, const char *s, int max_cols, size_t po
 		*pos_col = col + (pos > i ? pos - i : 0); /* cut short: the caret stays */
 	return (size_t)used;
 }
+
+int ri_put_word(FILE *f, int col, int indent, const char *w)
+{
+	int n = (int)strlen(w);
+
+	if (col + 1 + n > 79) {
+		fprintf(f, "\n%*s%s", indent, "", w);
+		return indent + n;
+	}
+	fprintf(f, " %s", w);
+	return col + 1 + n;
+}

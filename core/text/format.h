@@ -65,6 +65,11 @@ char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols);
  * Returns the columns used; *@pos_col (unless NULL) is the screen column
  * of byte @pos of @s. The one place that decodes wide characters.
  */
+/*
+ * Prints " @w" on a line that holds @col columns already, or on a new line
+ * indented by @indent when it would pass column 79. Returns the new column.
+ */
+int ri_put_word(FILE *f, int col, int indent, const char *w);
 size_t ri_shown(char *out, size_t outlen, const char *s, int max_cols, size_t pos,
 		size_t *pos_col);
 
