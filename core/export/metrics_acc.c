@@ -128,7 +128,7 @@ static void cnt_of_fig(struct mx_counters *c, const struct ri_fig *f)
 
 /*
  * Everything a thread did up to now: the model's cumulative snapshot of
- * it (ri_thread.last, read only here), this interval included.
+ * it (ri_thread.total), this interval included.
  */
 static void cnt_of_task(struct mx_counters *c, const struct ri_counters *t)
 {
@@ -143,7 +143,7 @@ static void cnt_of_proc(struct mx_counters *c, const struct ri_proc *pr)
 
 	memset(c, 0, sizeof(*c));
 	for (t = pr->threads; t; t = t->next) {
-		cnt_of_task(&one, &t->last);
+		cnt_of_task(&one, &t->total);
 		cnt_add(c, &one);
 	}
 	/* Including the threads the model has already let go of. */
@@ -376,7 +376,7 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 		if (!b)
 			return -ENOMEM;
 		if (first)
-			cnt_of_task(&c, &t->last);
+			cnt_of_task(&c, &t->total);
 		else
 			cnt_of_fig(&c, &t->fig);
 		cnt_add(&b->s.c, &c);

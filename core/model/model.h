@@ -86,6 +86,11 @@ struct ri_thread {
 	char state;        /* ps's letter, as of the last snapshot */
 	int nice;
 	struct ri_fig fig;
+	/*
+	 * Its cumulative counters as of its last snapshot (each interval's
+	 * figures are their growth): what counters that only grow follow.
+	 */
+	struct ri_counters total;
 	struct ri_hist *hist; /* NULL unless thread_history */
 	bool exited;
 	double exit_time;  /* Unix time of exit, when exited */
@@ -94,7 +99,6 @@ struct ri_thread {
 	struct ri_thread *next; /* in the process's thread list */
 
 	/* private to the model */
-	struct ri_counters last; /* previous cumulative snapshot */
 	uint64_t last_rss_pages;
 	struct ri_thread *prev;
 	uint64_t seen_tick;

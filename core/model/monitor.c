@@ -33,8 +33,8 @@ struct ri_monitor {
 	 */
 	bool recorded_alerts;
 	/* No thread row is shown: the model gets the drain summed per process. */
-	bool fold;
-	struct ri_fold folder;
+	bool sum_procs;
+	struct ri_drain_procs procs_sum;
 };
 
 static int push_filter(struct ri_monitor *mon);
@@ -89,7 +89,7 @@ int ri_monitor_tick(struct ri_monitor *mon)
 	err = ri_source_drain(mon->src, &mon->drain);
 	if (err)
 		return err;
-	if (mon->fold && (err = ri_fold(&mon->folder, &mon->drain, &md)))
+	if (mon->sum_procs && (err = ri_drain_procs_sum(&mon->procs_sum, &mon->drain, &md)))
 		return err;
 	err = ri_model_update(mon->model, md);
 	if (err)
@@ -153,7 +153,7 @@ int ri_monitor_attach(struct ri_monitor_opts *o, struct ri_source *src,
 	 * Only a source that sees every exit: the per-process sums count a
 	 * dead thread's last slice by its exit record, which procfs has not.
 	 */
-	mon->fold = o->fold_threads && src->sees_short_lived;
+	mon->sum_procs = o->sum_threads && src->sees_short_lived;
 	mon->mopts = o->model;
 	mon->model = ri_model_new(&o->model);
 	if (o->alerts && o->alerts->n) {
@@ -213,7 +213,7 @@ void ri_monitor_close(struct ri_monitor *mon)
 	ri_model_free(mon->model);
 	ri_alerts_free(mon->alerts);
 	ri_drain_free(&mon->drain);
-	ri_fold_free(&mon->folder);
+	ri_drain_procs_free(&mon->procs_sum);
 	free(mon->filter_buf);
 	free(mon);
 }

@@ -31,12 +31,12 @@ struct ri_monitor_opts {
 	bool keep_privileges;
 	/*
 	 * No thread row is wanted (batch without -H): a drain of threads is
-	 * summed per process before the model (ri_fold), when the source
+	 * summed per process before the model (ri_drain_procs_sum), when the source
 	 * sees every exit. A source asked for src.per_process may already
 	 * deliver such drains; with a recording, which keeps every thread,
 	 * or a kernel without the per-process walk, it cannot.
 	 */
-	bool fold_threads;
+	bool sum_threads;
 	/*
 	 * The choice to start with (-p, -c), applied before the first drain
 	 * so that even that one holds only the chosen processes.

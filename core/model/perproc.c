@@ -70,9 +70,9 @@ static void prime(struct ri_model *m, struct ri_thread *t,
 		return;
 	t->primed = true;
 	if (p->primed && t->start_ns >= p->baseline_ns)
-		memset(&t->last, 0, sizeof(t->last));
+		memset(&t->total, 0, sizeof(t->total));
 	else
-		t->last = *now;
+		t->total = *now;
 }
 
 static void fold_exit(struct ri_model *m, const struct ri_drain *d,

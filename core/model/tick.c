@@ -168,9 +168,9 @@ static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
 	 * sight of an older task: start counting now.
 	 */
 	if (p->primed && r->start_ns >= p->baseline_ns)
-		memset(&t->last, 0, sizeof(t->last));
+		memset(&t->total, 0, sizeof(t->total));
 	else
-		ri_counters_get(&t->last, r);
+		ri_counters_get(&t->total, r);
 	t->last_rss_pages = r->rss_pages;
 	return t;
 }
@@ -213,8 +213,8 @@ void ri_thread_account_counts(struct ri_thread *t, const struct ri_counters *now
 	struct ri_fig *f = &t->fig;
 
 	for (int i = 0; i < RI_C_COUNT; i++)
-		f->n[i] += delta(&t->last.v[i], now->v[i]);
-	f->cpu_total_ns = t->last.v[RI_C_CPU];
+		f->n[i] += delta(&t->total.v[i], now->v[i]);
+	f->cpu_total_ns = t->total.v[RI_C_CPU];
 	t->last_rss_pages = rss_pages;
 	t->counted = true;
 }
@@ -288,7 +288,7 @@ static void thread_drop(struct ri_model *m, struct ri_thread *t)
 {
 	struct ri_proc *pr = t->proc;
 
-	pr->cpu_total_base += t->last.v[RI_C_CPU];
+	pr->cpu_total_base += t->total.v[RI_C_CPU];
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -382,7 +382,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		return; /* lingering: keeps the figures of its exit tick */
 	memset(f, 0, sizeof(*f));
 	for (t = pr->threads; t; t = t->next) {
-		total += t->last.v[RI_C_CPU];
+		total += t->total.v[RI_C_CPU];
 		if (!t->exited) {
 			/* Missing for a tick or two still counts as alive. */
 			alive = true;

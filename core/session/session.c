@@ -73,8 +73,8 @@ static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
 	 * recording keeps every thread (replayed later with its threads),
 	 * so the source reads them all and the monitor sums them.
 	 */
-	mo->fold_threads = f->no_thread_rows && !o->metrics_threads;
-	mo->src.per_process = mo->fold_threads && !o->record;
+	mo->sum_threads = f->no_thread_rows && !o->metrics_threads;
+	mo->src.per_process = mo->sum_threads && !o->record;
 	/* The command line's choice holds from the first drain on. */
 	mo->pids = o->pids;
 	mo->npids = o->npids;

@@ -6,7 +6,7 @@
  * source had to read every thread: a recording keeps them all, and a
  * kernel without the open-coded task iterators has no per-process walk.
  * Then the model's work and memory grow with the processes, not the
- * threads, whatever the source read. A replay folds the recorded threads
+ * threads, whatever the source read. A replay sums the recorded threads
  * the same way, so it prints what the live run printed.
  *
  * A process's record is its leader's identity with the sums over its
@@ -29,7 +29,7 @@ static uint32_t hash32(uint32_t x)
 }
 
 /* Room for @n keys at most half full; slots hold index + 1, 0 = empty. */
-static int table_reserve(struct ri_fold *f, size_t n)
+static int table_reserve(struct ri_drain_procs *f, size_t n)
 {
 	size_t want = 64;
 
@@ -49,7 +49,7 @@ static int table_reserve(struct ri_fold *f, size_t n)
 }
 
 /* Whether @r died in this drain: its exit is in @ex (pid, start). */
-static bool exited_here(const struct ri_fold *f, const struct ri_taskbuf *ex,
+static bool exited_here(const struct ri_drain_procs *f, const struct ri_taskbuf *ex,
 			const struct ri_task *r)
 {
 	size_t mask = f->nslot - 1, i;
@@ -92,7 +92,7 @@ static struct ri_task *start_proc(struct ri_taskbuf *out, const struct ri_task *
 	return p;
 }
 
-int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain **out)
+int ri_drain_procs_sum(struct ri_drain_procs *f, const struct ri_drain *in, const struct ri_drain **out)
 {
 	const struct ri_taskbuf *live = &in->live, *ex = &in->exited;
 	size_t mask, i, j;
@@ -155,7 +155,7 @@ int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain 
 	return 0;
 }
 
-void ri_fold_free(struct ri_fold *f)
+void ri_drain_procs_free(struct ri_drain_procs *f)
 {
 	ri_taskbuf_free(&f->live);
 	free(f->slot);

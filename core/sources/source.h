@@ -136,12 +136,12 @@ struct ri_drain {
 void ri_drain_free(struct ri_drain *d);
 
 /*
- * A drain of threads summed per process (drain_procs.c), for ticks that show no
- * thread row. Its buffers are kept from tick to tick.
+ * A drain of threads summed per process (drain_procs.c), for ticks that
+ * show no thread row. Its buffers are kept from tick to tick.
  */
-struct ri_fold {
+struct ri_drain_procs {
 	struct ri_taskbuf live;  /* the process records */
-	struct ri_drain out;     /* the folded drain: @live, the rest shared */
+	struct ri_drain out;     /* the summed drain: @live, the rest shared */
 	uint32_t *slot;          /* open addressing: index + 1, 0 = empty */
 	size_t nslot;
 	bool *skip;              /* per live record: its exit is in this drain */
@@ -149,12 +149,13 @@ struct ri_fold {
 };
 
 /*
- * *@out = @in folded, or @in itself when it already holds processes.
- * The folded drain shares @in's exits and machine and lives until the
- * next call; never free it. 0 or -ENOMEM.
+ * *@out = @in summed per process, or @in itself when it already holds
+ * processes. The summed drain shares @in's exits and machine and lives
+ * until the next call; never free it. 0 or -ENOMEM.
  */
-int ri_fold(struct ri_fold *f, const struct ri_drain *in, const struct ri_drain **out);
-void ri_fold_free(struct ri_fold *f);
+int ri_drain_procs_sum(struct ri_drain_procs *f, const struct ri_drain *in,
+		       const struct ri_drain **out);
+void ri_drain_procs_free(struct ri_drain_procs *f);
 /* Makes room for @slots per-CPU entries in d->machine; 0 or -ENOMEM. */
 int ri_machine_reserve(struct ri_machine *m, uint32_t slots);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the fold of a thread drain into process records
+ * Unit tests of a thread drain summed into process records
  * (core/sources/drain_procs.c): the sums and the thread count, the leader's identity
  * wherever it comes in the walk, a process named by a thread when its
  * leader is a zombie, a thread whose exit is in the same drain left out
@@ -69,7 +69,7 @@ static void test_sums_and_identity(void)
 	struct ri_drain in = { 0 };
 	const struct ri_drain *out;
 	const struct ri_task *a, *b;
-	struct ri_fold f = { 0 };
+	struct ri_drain_procs f = { 0 };
 
 	/* Threads of two processes interleaved; a's leader after a thread. */
 	put(&in.live, thr(11, 10, 5, "a-worker"));
@@ -79,7 +79,7 @@ static void test_sums_and_identity(void)
 	put(&in.live, thr(12, 10, 30, "a-worker"));
 	in.machine.nr_threads = 5;
 	in.unix_time = 123.5;
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK(out != &in);
 	CHECK(out->per_process);
 	CHECK_EQ(out->live.n, 2);
@@ -116,11 +116,11 @@ static void test_sums_and_identity(void)
 	/* The next tick reuses the buffers: a new sum, not an added one. */
 	in.live.n = 0;
 	put(&in.live, thr(10, 10, 200, "a"));
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK_U64(out->live.v[0].cpu_ns, 200 * MS);
 	CHECK_EQ(out->live.v[0].nthreads, 1);
-	ri_fold_free(&f);
+	ri_drain_procs_free(&f);
 	ri_drain_free(&in);
 }
 
@@ -129,7 +129,7 @@ static void test_exit_in_the_same_drain(void)
 	struct ri_drain in = { 0 };
 	const struct ri_drain *out;
 	const struct ri_task *a;
-	struct ri_fold f = { 0 };
+	struct ri_drain_procs f = { 0 };
 	struct ri_task e;
 
 	put(&in.live, thr(10, 10, 100, "a"));
@@ -146,14 +146,14 @@ static void test_exit_in_the_same_drain(void)
 	/* A process whose one thread died after the walk: left to its exit. */
 	put(&in.live, thr(30, 30, 2, "brief"));
 	put(&in.exited, thr(30, 30, 3, "brief"));
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK(out->exited.v == in.exited.v && out->exited.n == 3);
 	a = find(out, 10);
 	CHECK(a && a->cpu_ns == 103 * MS);
 	CHECK(a && a->nthreads == 2);
 	CHECK(!find(out, 30));
-	ri_fold_free(&f);
+	ri_drain_procs_free(&f);
 	ri_drain_free(&in);
 }
 
@@ -161,19 +161,19 @@ static void test_zombie_leader(void)
 {
 	struct ri_drain in = { 0 };
 	const struct ri_drain *out;
-	struct ri_fold f = { 0 };
+	struct ri_drain_procs f = { 0 };
 
 	/* The walk skips a zombie leader: a thread names the process. */
 	put(&in.live, thr(41, 40, 6, "z-worker"));
 	put(&in.live, thr(42, 40, 4, "z-worker"));
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK_EQ(out->live.v[0].pid, 40);
 	CHECK_EQ(out->live.v[0].tgid, 40);
 	CHECK_U64(out->live.v[0].start_ns, 1000 * MS + 40);
 	CHECK_U64(out->live.v[0].cpu_ns, 10 * MS);
 	CHECK_EQ(out->live.v[0].nthreads, 2);
-	ri_fold_free(&f);
+	ri_drain_procs_free(&f);
 	ri_drain_free(&in);
 }
 
@@ -181,14 +181,14 @@ static void test_processes_pass(void)
 {
 	struct ri_drain in = { 0 };
 	const struct ri_drain *out = NULL;
-	struct ri_fold f = { 0 };
+	struct ri_drain_procs f = { 0 };
 	struct ri_task p = thr(10, 10, 100, "a");
 
 	p.flags = RI_F_PROC;
 	p.nthreads = 4;
 	put(&in.live, p);
 	in.per_process = true;
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK(out == &in);
 
 	/* Many processes: the table grows past its first size. */
@@ -196,10 +196,10 @@ static void test_processes_pass(void)
 	in.live.n = 0;
 	for (uint32_t i = 0; i < 5000; i++)
 		put(&in.live, thr(100 + i, 100 + (i / 4) * 4, 1, "many"));
-	CHECK_EQ(ri_fold(&f, &in, &out), 0);
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1250);
 	CHECK(find(out, 100 + 4 * 1249) && find(out, 100 + 4 * 1249)->nthreads == 4);
-	ri_fold_free(&f);
+	ri_drain_procs_free(&f);
 	ri_drain_free(&in);
 }
 
@@ -209,5 +209,5 @@ int main(void)
 	test_exit_in_the_same_drain();
 	test_zombie_leader();
 	test_processes_pass();
-	return check_report("test_fold");
+	return check_report("test_drain_procs");
 }
