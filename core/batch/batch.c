@@ -161,7 +161,8 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 		if (ri_counter_shown(c))
 			put_col(f, fmt_counter_rate(b, sizeof(b), g, c, ri_counters[c].text_width),
 				ri_counters[c].text_width, false);
-	put_col(f, ri_fmt_fixed(b, sizeof(b), g->csw_ps, 0), 6, false);
+	/* The same cell as the screen's (K and M past four digits). */
+	put_col(f, ri_fmt_rate(b, sizeof(b), g->csw_ps, 5), 6, false);
 	/* Run-queue wait, and a process's memory trend (threads: "-"). */
 	put_col(f, g->wait_na ? "n/a" : ri_fmt_pct(b, sizeof(b), g->wait_pct, 6), 6, false);
 	put_col(f, g->wait_na || !g->n[RI_C_PCOUNT] ? "-" : ri_fmt_ns(b, sizeof(b), g->wait_avg_ns),
