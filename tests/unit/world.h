@@ -4,6 +4,7 @@
  * one set for every test (and for synth.h's stream of drains):
  *
  *   task()     a task snapshot as a source reads it, every counter 0
+ *   born()     a task made a thread born at a given time
  *   counters() every counter of a task at once, by figures.h's table
  *   whole()    a task made a record of its whole process (RI_F_PROC)
  *   exited()   a task made its final snapshot, the exit at a given time
@@ -58,6 +59,13 @@ static inline struct ri_task task(pid_t pid, pid_t tgid, uint64_t pstart,
 		t.uid = 1000;
 	}
 	snprintf(t.comm, sizeof(t.comm), "%s", comm);
+	return t;
+}
+
+/* @t born at @start (its process's start unchanged). */
+static inline struct ri_task born(struct ri_task t, uint64_t start)
+{
+	t.start_ns = start;
 	return t;
 }
 
