@@ -4,7 +4,8 @@
  * deterministic stream of drains as a source would fill them (processes
  * and their threads, some busy and most idle, short-lived children that
  * appear only in the exited list, a process now and then that ends and
- * another that takes its PID, the machine's counters). Header-only.
+ * another that takes its PID, the machine's counters), its tasks made by
+ * world.h's builders. Header-only.
  */
 #ifndef RI_TEST_SYNTH_H
 #define RI_TEST_SYNTH_H
@@ -14,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "source.h"
+#include "world.h"
 
-#define SYNTH_SEC 1000000000ULL
+#define SYNTH_SEC SEC
 
 struct synth {
 	uint64_t rng;
@@ -47,21 +48,16 @@ static inline void synth_proc(struct synth *s, size_t p)
 	s->next_pid += (uint32_t)s->nthr + 1;
 	for (k = 0; k < s->nthr; k++) {
 		struct ri_task *t = &s->t[p * s->nthr + k];
+		char comm[RI_COMM_LEN];
 
-		memset(t, 0, sizeof(*t));
-		t->pid = pid + (uint32_t)k;
-		t->tgid = pid;
-		t->start_ns = s->now - 1000 + k;
-		t->pstart_ns = s->now - 1000;
+		snprintf(comm, sizeof(comm), k ? "worker-%zu" : "proc%zu", k ? k : p);
+		*t = task((pid_t)(pid + k), (pid_t)pid, s->now - 1000, comm);
 		t->cpu_ns = synth_rand(s) % 1000000000ULL;
 		t->rss_pages = k ? 0 : 1000 + synth_rand(s) % 100000;
 		t->vm_pages = k ? 0 : t->rss_pages * 4;
-		t->ppid = k ? 0 : 1;
 		t->uid = k ? 0 : (uint32_t)(synth_rand(s) % 3) * 1000;
 		t->state = 'S';
 		t->cgroup_id = k ? 0 : 4242;
-		snprintf(t->comm, sizeof(t->comm), k ? "worker-%zu" : "proc%zu",
-			 k ? k : p);
 	}
 }
 
@@ -110,20 +106,13 @@ static inline int synth_tick(struct synth *s, struct ri_drain *d,
 	if (s->tick % 7 == 0 && s->nproc > 1) {
 		size_t p = (size_t)(synth_rand(s) % s->nproc), k;
 
-		for (k = 0; k < s->nthr; k++) {
-			struct ri_task *x = ri_taskbuf_push(&d->exited);
-
-			if (!x)
-				return -1;
-			*x = s->t[p * s->nthr + k];
-			x->flags |= RI_F_EXITED;
-			x->exit_ns = s->now - 1000;
-			x->cpu_ns += 1234;
-		}
+		for (k = 0; k < s->nthr; k++)
+			push(&d->exited, exited(s->t[p * s->nthr + k], s->now - 1000))
+				->cpu_ns += 1234;
 		synth_proc(s, p);
 	}
 	for (i = 0; i < n; i++) {
-		struct ri_task *t = &s->t[i], *o;
+		struct ri_task *t = &s->t[i];
 
 		if (synth_rand(s) % 8 == 0) {
 			uint64_t ran = synth_rand(s) % step_ns;
@@ -136,24 +125,16 @@ static inline int synth_tick(struct synth *s, struct ri_drain *d,
 			t->rchar += synth_rand(s) % 3 ? 0 : synth_rand(s) % 100000;
 			t->state = synth_rand(s) % 4 ? 'S' : 'R';
 		}
-		o = ri_taskbuf_push(&d->live);
-		if (!o)
-			return -1;
-		*o = *t;
+		push(&d->live, *t);
 	}
 	{
-		struct ri_task *x = ri_taskbuf_push(&d->exited);
+		pid_t pid = (pid_t)s->next_pid++;
+		struct ri_task *x = push(&d->exited,
+					 exited(task(pid, pid, s->now - step_ns / 2, "child"),
+						s->now - step_ns / 4));
 
-		if (!x)
-			return -1;
-		memset(x, 0, sizeof(*x));
-		x->pid = x->tgid = s->next_pid++;
-		x->start_ns = x->pstart_ns = s->now - step_ns / 2;
-		x->exit_ns = s->now - step_ns / 4;
 		x->cpu_ns = 300000 + synth_rand(s) % 1000;
-		x->flags = RI_F_EXITED;
-		x->ppid = 1;
-		snprintf(x->comm, sizeof(x->comm), "child");
+		x->uid = 0; /* root's */
 	}
 	if (ri_machine_reserve(m, s->ncpu))
 		return -1;

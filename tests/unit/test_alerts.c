@@ -22,8 +22,8 @@
 #include "format.h"
 #include "units.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
 #define MIB (1024.0 * 1024.0)
 
 /* ---- units ---- */
@@ -311,75 +311,64 @@ static void test_files(void)
 
 /* ---- the states, through the model ---- */
 
-struct world {
-	struct ri_model *m;
+/* A model, the alerts over it, and the CPU time of each process. */
+struct scene {
+	struct world w;
 	struct ri_alerts *a;
-	struct ri_drain d;
-	uint64_t now;
 	uint64_t cpu[8]; /* cumulative CPU ns of process 10 + i */
 };
 
-static void world_init(struct world *w, const char *const *rules, size_t n)
+static void scene_init(struct scene *s, const char *const *rules, size_t n)
 {
 	static struct ri_ruleset rs;
 	struct ri_rule_error e;
 	struct ri_model_opts o = { .growth_window_s = 5 };
 	size_t i;
 
-	memset(w, 0, sizeof(*w));
+	memset(s, 0, sizeof(*s));
 	memset(&rs, 0, sizeof(rs));
 	for (i = 0; i < n; i++)
 		if (ri_rules_add(&rs, rules[i], &e))
 			exit(1);
-	w->m = ri_model_new(&o);
-	w->a = ri_alerts_new(&rs);
-	if (!w->m || !w->a)
+	world_init(&s->w, &o);
+	s->a = ri_alerts_new(&rs);
+	if (!s->a)
 		exit(1);
-	w->now = 1000 * SEC;
-	w->d.machine.page_size = 4096;
-	w->d.machine.mem_total = 1ULL << 34;
-	w->d.machine.ncpu = 2;
 }
 
-static void world_free(struct world *w)
+static void scene_free(struct scene *s)
 {
-	ri_alerts_free(w->a);
-	ri_model_free(w->m);
-	ri_drain_free(&w->d);
+	ri_alerts_free(s->a);
+	world_free(&s->w);
 }
 
 /* Process 10 + @i (start time @start) used @pct of a CPU since the last tick. */
-static struct ri_task *proc(struct world *w, int i, double pct, uint64_t dt,
+static struct ri_task *proc(struct scene *s, int i, double pct, uint64_t dt,
 			    uint64_t start)
 {
-	struct ri_task *t = ri_taskbuf_push(&w->d.live);
+	char comm[16];
+	struct ri_task *t;
 
-	if (!t)
-		exit(1);
-	w->cpu[i] += (uint64_t)(pct / 100.0 * (double)dt);
-	t->pid = t->tgid = (__u32)(10 + i);
-	t->start_ns = t->pstart_ns = start ? start : SEC * (uint64_t)(10 + i);
-	t->cpu_ns = w->cpu[i];
+	snprintf(comm, sizeof(comm), "p%d", 10 + i);
+	t = live(&s->w, task(10 + i, 10 + i, start ? start : SEC * (uint64_t)(10 + i), comm));
+	s->cpu[i] += (uint64_t)(pct / 100.0 * (double)dt);
+	t->cpu_ns = s->cpu[i];
 	t->rss_pages = 1000;
-	snprintf(t->comm, sizeof(t->comm), "p%d", 10 + i);
 	return t;
 }
 
-static void tick(struct world *w, uint64_t dt)
+/* The model's tick @dt after the last, and the alerts evaluated on it. */
+static void step(struct scene *s, uint64_t dt)
 {
-	w->now += dt;
-	w->d.clock_ns = w->now;
-	w->d.unix_time = 1.7e9 + (double)w->now * 1e-9;
-	if (ri_model_update(w->m, &w->d) || ri_alerts_eval(w->a, w->m))
+	if (tick(&s->w, dt) || ri_alerts_eval(s->a, s->w.m))
 		exit(1);
-	w->d.live.n = 0;
 }
 
 /* The state of rule @rule on pid @pid after the last tick (inactive: not listed). */
-static enum ri_alert_state state_of(const struct world *w, uint32_t rule, pid_t pid)
+static enum ri_alert_state state_of(const struct scene *s, uint32_t rule, pid_t pid)
 {
 	const struct ri_alert *v;
-	size_t n = ri_alerts_list(w->a, &v), i;
+	size_t n = ri_alerts_list(s->a, &v), i;
 
 	for (i = 0; i < n; i++)
 		if (v[i].rule == rule && v[i].pid == pid)
@@ -401,49 +390,49 @@ static void test_states(void)
 	};
 	const struct ri_alert_transition *t;
 	const struct ri_alert *x;
-	struct world w;
+	struct scene s;
 	double pending_at = 0;
 	size_t i, n;
 
-	world_init(&w, rules, 1);
-	proc(&w, 0, 0, SEC, 0);
-	proc(&w, 1, 0, SEC, 0);
-	tick(&w, SEC); /* priming: no figures, no alerts */
-	CHECK_EQ(ri_alerts_log_total(w.a), 0);
+	scene_init(&s, rules, 1);
+	proc(&s, 0, 0, SEC, 0);
+	proc(&s, 1, 0, SEC, 0);
+	step(&s, SEC); /* priming: no figures, no alerts */
+	CHECK_EQ(ri_alerts_log_total(s.a), 0);
 	for (i = 0; i < 10; i++) {
-		proc(&w, 0, burner[i], SEC, 0);
-		proc(&w, 1, spike[i], SEC, 0);
-		tick(&w, SEC);
-		CHECK_EQ(state_of(&w, 0, 10), want[i]);
-		CHECK(state_of(&w, 0, 11) != RI_ALERT_FIRING);
+		proc(&s, 0, burner[i], SEC, 0);
+		proc(&s, 1, spike[i], SEC, 0);
+		step(&s, SEC);
+		CHECK_EQ(state_of(&s, 0, 10), want[i]);
+		CHECK(state_of(&s, 0, 11) != RI_ALERT_FIRING);
 		if (i == 3)
-			pending_at = w.m->time;
+			pending_at = s.w.m->time;
 		if (i == 6) {
-			n = ri_alerts_transitions(w.a, &t);
+			n = ri_alerts_transitions(s.a, &t);
 			CHECK_EQ(n, 1);
 			CHECK(n && t[0].from == RI_ALERT_PENDING && t[0].to == RI_ALERT_FIRING);
 			CHECK(n && t[0].since == pending_at && t[0].pid == 10);
 			CHECK(n && t[0].value > 94 && t[0].value < 96);
 			CHECK_STR(n ? t[0].text : "", "cpu > 80% for 3s");
-			CHECK_EQ(ri_alerts_firing(w.a), 1);
-			x = ri_alerts_newest_firing(w.a);
-			CHECK(x && x->pid == 10 && x->since == w.m->time);
-			CHECK(ri_alerts_proc_firing(w.a, 10, 10 * SEC));
-			CHECK(!ri_alerts_proc_firing(w.a, 10, 99 * SEC));
-			CHECK(!ri_alerts_proc_firing(w.a, 11, 11 * SEC));
+			CHECK_EQ(ri_alerts_firing(s.a), 1);
+			x = ri_alerts_newest_firing(s.a);
+			CHECK(x && x->pid == 10 && x->since == s.w.m->time);
+			CHECK(ri_alerts_proc_firing(s.a, 10, 10 * SEC));
+			CHECK(!ri_alerts_proc_firing(s.a, 10, 99 * SEC));
+			CHECK(!ri_alerts_proc_firing(s.a, 11, 11 * SEC));
 		}
 	}
 	/* The spike: pending, then back to inactive, never firing. */
-	CHECK_EQ(ri_alerts_log_total(w.a), 5);
-	t = ri_alerts_log_get(w.a, 0); /* newest: the burner resolved */
+	CHECK_EQ(ri_alerts_log_total(s.a), 5);
+	t = ri_alerts_log_get(s.a, 0); /* newest: the burner resolved */
 	CHECK(t && t->pid == 10 && t->to == RI_ALERT_RESOLVED && t->from == RI_ALERT_FIRING);
-	t = ri_alerts_log_get(w.a, 3);
+	t = ri_alerts_log_get(s.a, 3);
 	CHECK(t && t->pid == 11 && t->to == RI_ALERT_INACTIVE && t->from == RI_ALERT_PENDING);
-	t = ri_alerts_log_get(w.a, 4);
+	t = ri_alerts_log_get(s.a, 4);
 	CHECK(t && t->pid == 11 && t->to == RI_ALERT_PENDING);
-	CHECK(ri_alerts_log_get(w.a, 5) == NULL);
-	CHECK_EQ(ri_alerts_firing(w.a), 0);
-	world_free(&w);
+	CHECK(ri_alerts_log_get(s.a, 5) == NULL);
+	CHECK_EQ(ri_alerts_firing(s.a), 0);
+	scene_free(&s);
 }
 
 /*
@@ -458,23 +447,23 @@ static void test_apply(void)
 	struct ri_alerts *b = ri_alerts_new(NULL);
 	const struct ri_alert_transition *t;
 	const struct ri_alert *x, *y;
-	struct world w;
+	struct scene s;
 	size_t i, k, n, nx, ny, diff = 0;
 
-	world_init(&w, rules, 2);
+	scene_init(&s, rules, 2);
 	CHECK(b != NULL);
-	proc(&w, 0, 0, SEC, 0);
-	tick(&w, SEC);
-	CHECK_EQ(ri_alerts_apply(b, w.m, NULL, 0), 0);
+	proc(&s, 0, 0, SEC, 0);
+	step(&s, SEC);
+	CHECK_EQ(ri_alerts_apply(b, s.w.m, NULL, 0), 0);
 	CHECK_EQ(ri_alerts_rules(b)->n, 0);
 	for (i = 0; i < sizeof(burner) / sizeof(burner[0]); i++) {
-		proc(&w, 0, burner[i], SEC, 0);
-		tick(&w, SEC);
-		n = ri_alerts_transitions(w.a, &t);
-		CHECK_EQ(ri_alerts_apply(b, w.m, t, n), 0);
-		nx = ri_alerts_list(w.a, &x);
+		proc(&s, 0, burner[i], SEC, 0);
+		step(&s, SEC);
+		n = ri_alerts_transitions(s.a, &t);
+		CHECK_EQ(ri_alerts_apply(b, s.w.m, t, n), 0);
+		nx = ri_alerts_list(s.a, &x);
 		ny = ri_alerts_list(b, &y);
-		diff += nx != ny || ri_alerts_firing(w.a) != ri_alerts_firing(b) ||
+		diff += nx != ny || ri_alerts_firing(s.a) != ri_alerts_firing(b) ||
 			ri_alerts_transitions(b, &t) != n;
 		for (k = 0; k < nx && k < ny; k++)
 			diff += x[k].rule != y[k].rule || x[k].pid != y[k].pid ||
@@ -482,10 +471,10 @@ static void test_apply(void)
 				x[k].value != y[k].value || strcmp(x[k].comm, y[k].comm);
 	}
 	CHECK_EQ(diff, 0);
-	CHECK(ri_alerts_log_total(w.a) >= 4);
-	CHECK_EQ(ri_alerts_log_total(b), ri_alerts_log_total(w.a));
+	CHECK(ri_alerts_log_total(s.a) >= 4);
+	CHECK_EQ(ri_alerts_log_total(b), ri_alerts_log_total(s.a));
 	for (k = 0; k < ri_alerts_log_len(b); k++)
-		CHECK(memcmp(ri_alerts_log_get(b, k), ri_alerts_log_get(w.a, k),
+		CHECK(memcmp(ri_alerts_log_get(b, k), ri_alerts_log_get(s.a, k),
 			     sizeof(*t)) == 0);
 	/* Rule 1 was learned (its index kept); rule 0 never fired, nor is known. */
 	CHECK_EQ(ri_alerts_rules(b)->n, 2);
@@ -493,7 +482,7 @@ static void test_apply(void)
 	CHECK_EQ(ri_alerts_rules(b)->v[1].metric, RI_AM_CPU);
 	CHECK_STR(ri_alerts_rules(b)->v[0].text, "");
 	ri_alerts_free(b);
-	world_free(&w);
+	scene_free(&s);
 }
 
 /* Ticks of 0.9 s: "for 3s" fires at 3.6 s, the first tick at least 3 s on. */
@@ -501,20 +490,20 @@ static void test_for_is_at_least(void)
 {
 	static const char *const rules[] = { "cpu > 80% for 3s", "cpu > 80%" };
 	const uint64_t dt = 900 * 1000000ULL;
-	struct world w;
+	struct scene s;
 	int i;
 
-	world_init(&w, rules, 2);
-	proc(&w, 0, 0, dt, 0);
-	tick(&w, dt);
+	scene_init(&s, rules, 2);
+	proc(&s, 0, 0, dt, 0);
+	step(&s, dt);
 	for (i = 0; i < 6; i++) {
-		proc(&w, 0, 95, dt, 0);
-		tick(&w, dt);
+		proc(&s, 0, 95, dt, 0);
+		step(&s, dt);
 		/* Without "for": firing from the first tick. */
-		CHECK_EQ(state_of(&w, 1, 10), RI_ALERT_FIRING);
-		CHECK_EQ(state_of(&w, 0, 10), i < 4 ? RI_ALERT_PENDING : RI_ALERT_FIRING);
+		CHECK_EQ(state_of(&s, 1, 10), RI_ALERT_FIRING);
+		CHECK_EQ(state_of(&s, 0, 10), i < 4 ? RI_ALERT_PENDING : RI_ALERT_FIRING);
 	}
-	world_free(&w);
+	scene_free(&s);
 }
 
 /*
@@ -525,26 +514,26 @@ static void test_jitter(void)
 {
 	static const char *const rules[] = { "cpu > 80% for 3s" };
 	static const int64_t early_ms[] = { 1, 20 };
-	struct world w;
+	struct scene s;
 	size_t k;
 	int i;
 
 	for (k = 0; k < 2; k++) {
-		world_init(&w, rules, 1);
-		proc(&w, 0, 0, SEC, 0);
-		tick(&w, SEC);
+		scene_init(&s, rules, 1);
+		proc(&s, 0, 0, SEC, 0);
+		step(&s, SEC);
 		for (i = 0; i < 4; i++) {
 			uint64_t dt = i == 3 ? SEC - (uint64_t)early_ms[k] * 1000000ULL : SEC;
 
-			proc(&w, 0, 95, dt, 0);
-			tick(&w, dt);
+			proc(&s, 0, 95, dt, 0);
+			step(&s, dt);
 		}
 		/* Pending at tick 0, 2.999 (or 2.980) s at tick 3. */
-		CHECK_EQ(state_of(&w, 0, 10), k == 0 ? RI_ALERT_FIRING : RI_ALERT_PENDING);
-		proc(&w, 0, 95, SEC, 0);
-		tick(&w, SEC);
-		CHECK_EQ(state_of(&w, 0, 10), RI_ALERT_FIRING);
-		world_free(&w);
+		CHECK_EQ(state_of(&s, 0, 10), k == 0 ? RI_ALERT_FIRING : RI_ALERT_PENDING);
+		proc(&s, 0, 95, SEC, 0);
+		step(&s, SEC);
+		CHECK_EQ(state_of(&s, 0, 10), RI_ALERT_FIRING);
+		scene_free(&s);
 	}
 }
 
@@ -553,55 +542,55 @@ static void test_gone(void)
 	static const char *const rules[] = { "cpu > 50%", "comm=p11: cpu >= 0",
 					     "pid=12: cpu >= 0", "pid=13: cpu >= 0" };
 	const struct ri_alert_transition *t;
-	struct world w;
+	struct scene s;
 	size_t n, k;
 
-	world_init(&w, rules, 4);
-	proc(&w, 0, 0, SEC, 0);
-	proc(&w, 1, 0, SEC, 0);
-	proc(&w, 2, 0, SEC, 0);
-	tick(&w, SEC);
-	proc(&w, 0, 90, SEC, 0);
-	proc(&w, 1, 0, SEC, 0);
-	proc(&w, 2, 0, SEC, 0);
-	tick(&w, SEC);
-	CHECK_EQ(state_of(&w, 0, 10), RI_ALERT_FIRING);
-	CHECK_EQ(state_of(&w, 0, 11), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 1, 11), RI_ALERT_FIRING); /* by name */
-	CHECK_EQ(state_of(&w, 1, 10), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 2, 12), RI_ALERT_FIRING); /* by PID */
-	CHECK_EQ(state_of(&w, 3, 12), RI_ALERT_INACTIVE);
-	CHECK_EQ(ri_alerts_firing(w.a), 3);
+	scene_init(&s, rules, 4);
+	proc(&s, 0, 0, SEC, 0);
+	proc(&s, 1, 0, SEC, 0);
+	proc(&s, 2, 0, SEC, 0);
+	step(&s, SEC);
+	proc(&s, 0, 90, SEC, 0);
+	proc(&s, 1, 0, SEC, 0);
+	proc(&s, 2, 0, SEC, 0);
+	step(&s, SEC);
+	CHECK_EQ(state_of(&s, 0, 10), RI_ALERT_FIRING);
+	CHECK_EQ(state_of(&s, 0, 11), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 1, 11), RI_ALERT_FIRING); /* by name */
+	CHECK_EQ(state_of(&s, 1, 10), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 2, 12), RI_ALERT_FIRING); /* by PID */
+	CHECK_EQ(state_of(&s, 3, 12), RI_ALERT_INACTIVE);
+	CHECK_EQ(ri_alerts_firing(s.a), 3);
 
 	/*
 	 * p10's PID now names another process (first seen now: no figures
 	 * yet); p11 exits; p12 stays. The old p10 and p11 resolve.
 	 */
-	proc(&w, 0, 90, SEC, 500 * SEC);
-	proc(&w, 2, 0, SEC, 0);
-	tick(&w, SEC);
-	n = ri_alerts_transitions(w.a, &t);
+	proc(&s, 0, 90, SEC, 500 * SEC);
+	proc(&s, 2, 0, SEC, 0);
+	step(&s, SEC);
+	n = ri_alerts_transitions(s.a, &t);
 	CHECK_EQ(n, 2);
 	for (k = 0; k < n && t[k].pid != 10; k++)
 		;
 	CHECK(k < n && t[k].start_ns == 10 * SEC && t[k].to == RI_ALERT_RESOLVED);
-	CHECK_EQ(state_of(&w, 1, 11), RI_ALERT_RESOLVED);
-	CHECK_EQ(state_of(&w, 2, 12), RI_ALERT_FIRING);
-	CHECK_EQ(ri_alerts_firing(w.a), 1);
-	CHECK(!ri_alerts_proc_firing(w.a, 10, 10 * SEC));
+	CHECK_EQ(state_of(&s, 1, 11), RI_ALERT_RESOLVED);
+	CHECK_EQ(state_of(&s, 2, 12), RI_ALERT_FIRING);
+	CHECK_EQ(ri_alerts_firing(s.a), 1);
+	CHECK(!ri_alerts_proc_firing(s.a, 10, 10 * SEC));
 
 	/*
 	 * The new p10 fires of its own; p12, out of the watched set now,
 	 * resolves though its figures still hold.
 	 */
-	CHECK_EQ(ri_model_choose(w.m, (pid_t[]){ 10 }, 1, NULL, 0), 0);
-	proc(&w, 0, 90, SEC, 500 * SEC);
-	proc(&w, 2, 0, SEC, 0);
-	tick(&w, SEC);
-	CHECK(ri_alerts_proc_firing(w.a, 10, 500 * SEC));
-	CHECK_EQ(state_of(&w, 2, 12), RI_ALERT_RESOLVED);
-	CHECK_EQ(ri_alerts_firing(w.a), 1);
-	world_free(&w);
+	CHECK_EQ(ri_model_choose(s.w.m, (pid_t[]){ 10 }, 1, NULL, 0), 0);
+	proc(&s, 0, 90, SEC, 500 * SEC);
+	proc(&s, 2, 0, SEC, 0);
+	step(&s, SEC);
+	CHECK(ri_alerts_proc_firing(s.a, 10, 500 * SEC));
+	CHECK_EQ(state_of(&s, 2, 12), RI_ALERT_RESOLVED);
+	CHECK_EQ(ri_alerts_firing(s.a), 1);
+	scene_free(&s);
 }
 
 static void test_metrics(void)
@@ -610,38 +599,37 @@ static void test_metrics(void)
 					     "growth > 1K", "growth < 1K", "threads >= 2",
 					     "rss > 30M", "wait > 40%", "read > 1M/min" };
 	struct ri_task *t;
-	struct world w;
+	struct scene s;
 	int i;
 
-	world_init(&w, rules, 8);
+	scene_init(&s, rules, 8);
 	for (i = 0; i < 12; i++) {
 		/* p10: no run-queue or storage accounting; breathes in memory. */
-		t = proc(&w, 0, 10, SEC, 0);
+		t = proc(&s, 0, 10, SEC, 0);
 		t->flags = RI_F_NO_SCHED | RI_F_NO_DISK;
 		t->rss_pages = 1000 + (uint64_t)(i % 2) * 4000;
 		/* p11: waits 50% of the time, two threads, reads 20 KiB/s. */
-		t = proc(&w, 1, 10, SEC, 0);
+		t = proc(&s, 1, 10, SEC, 0);
 		t->run_delay_ns = (uint64_t)i * SEC / 2;
 		t->rchar = (uint64_t)i * 20480;
-		t = ri_taskbuf_push(&w.d.live);
-		*t = w.d.live.v[w.d.live.n - 2];
+		t = live(&s.w, *t); /* its thread 21, alike */
 		t->pid = 21;
 		t->start_ns = 21 * SEC;
-		tick(&w, SEC);
+		step(&s, SEC);
 	}
-	CHECK_EQ(state_of(&w, 0, 10), RI_ALERT_INACTIVE); /* n/a is no figure */
-	CHECK_EQ(state_of(&w, 0, 11), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 6, 11), RI_ALERT_FIRING);
-	CHECK_EQ(state_of(&w, 1, 10), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 1, 11), RI_ALERT_FIRING);
+	CHECK_EQ(state_of(&s, 0, 10), RI_ALERT_INACTIVE); /* n/a is no figure */
+	CHECK_EQ(state_of(&s, 0, 11), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 6, 11), RI_ALERT_FIRING);
+	CHECK_EQ(state_of(&s, 1, 10), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 1, 11), RI_ALERT_FIRING);
 	/* A breathing process has no steady trend: its growth counts as 0. */
-	CHECK_EQ(state_of(&w, 2, 10), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 3, 10), RI_ALERT_FIRING);
-	CHECK_EQ(state_of(&w, 4, 11), RI_ALERT_FIRING);
-	CHECK_EQ(state_of(&w, 4, 10), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 5, 10), RI_ALERT_INACTIVE);
-	CHECK_EQ(state_of(&w, 7, 11), RI_ALERT_FIRING);
-	world_free(&w);
+	CHECK_EQ(state_of(&s, 2, 10), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 3, 10), RI_ALERT_FIRING);
+	CHECK_EQ(state_of(&s, 4, 11), RI_ALERT_FIRING);
+	CHECK_EQ(state_of(&s, 4, 10), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 5, 10), RI_ALERT_INACTIVE);
+	CHECK_EQ(state_of(&s, 7, 11), RI_ALERT_FIRING);
+	scene_free(&s);
 }
 
 static void test_fmt(void)

@@ -13,18 +13,16 @@
 
 #include "source.h"
 #include "check.h"
+#include "world.h"
 
-#define MS 1000000ULL
-
+/*
+ * Thread @pid of process @tgid as a source reads it, its counters after
+ * @cpu_ms of CPU; a leader with its process's memory and cgroup.
+ */
 static struct ri_task thr(uint32_t pid, uint32_t tgid, uint64_t cpu_ms, const char *comm)
 {
-	struct ri_task t;
+	struct ri_task t = task((pid_t)pid, (pid_t)tgid, 1000 * MS + tgid, comm);
 
-	memset(&t, 0, sizeof(t));
-	t.pid = pid;
-	t.tgid = tgid;
-	t.start_ns = 1000 * MS + pid;
-	t.pstart_ns = 1000 * MS + tgid;
 	t.cpu_ns = cpu_ms * MS;
 	t.rchar = 10 * cpu_ms;
 	t.wchar = 20 * cpu_ms;
@@ -37,21 +35,10 @@ static struct ri_task thr(uint32_t pid, uint32_t tgid, uint64_t cpu_ms, const ch
 	t.rss_pages = 50;
 	t.state = 'S';
 	if (pid == tgid) {
-		t.ppid = 1;
-		t.uid = 1000;
 		t.vm_pages = 900;
 		t.cgroup_id = 42;
 	}
-	strncpy(t.comm, comm, RI_COMM_LEN - 1);
 	return t;
-}
-
-static void put(struct ri_taskbuf *b, struct ri_task t)
-{
-	struct ri_task *r = ri_taskbuf_push(b);
-
-	if (r)
-		*r = t;
 }
 
 static const struct ri_task *find(const struct ri_drain *d, uint32_t tgid)
@@ -72,11 +59,11 @@ static void test_sums_and_identity(void)
 	struct ri_drain_procs f = { 0 };
 
 	/* Threads of two processes interleaved; a's leader after a thread. */
-	put(&in.live, thr(11, 10, 5, "a-worker"));
-	put(&in.live, thr(20, 20, 7, "b"));
-	put(&in.live, thr(10, 10, 100, "a"));
-	put(&in.live, thr(21, 20, 1, "b-io"));
-	put(&in.live, thr(12, 10, 30, "a-worker"));
+	push(&in.live, thr(11, 10, 5, "a-worker"));
+	push(&in.live, thr(20, 20, 7, "b"));
+	push(&in.live, thr(10, 10, 100, "a"));
+	push(&in.live, thr(21, 20, 1, "b-io"));
+	push(&in.live, thr(12, 10, 30, "a-worker"));
 	in.machine.nr_threads = 5;
 	in.unix_time = 123.5;
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
@@ -115,7 +102,7 @@ static void test_sums_and_identity(void)
 
 	/* The next tick reuses the buffers: a new sum, not an added one. */
 	in.live.n = 0;
-	put(&in.live, thr(10, 10, 200, "a"));
+	push(&in.live, thr(10, 10, 200, "a"));
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK_U64(out->live.v[0].cpu_ns, 200 * MS);
@@ -132,20 +119,18 @@ static void test_exit_in_the_same_drain(void)
 	struct ri_drain_procs f = { 0 };
 	struct ri_task e;
 
-	put(&in.live, thr(10, 10, 100, "a"));
-	put(&in.live, thr(11, 10, 40, "a-worker"));
+	push(&in.live, thr(10, 10, 100, "a"));
+	push(&in.live, thr(11, 10, 40, "a-worker"));
 	/* 11 died after the walk read it: its exit has its last counters. */
-	e = thr(11, 10, 41, "a-worker");
-	e.exit_ns = 5000 * MS;
-	put(&in.exited, e);
+	push(&in.exited, exited(thr(11, 10, 41, "a-worker"), 5000 * MS));
 	/* A PID reused: 12's exit is of an older task of that number. */
-	put(&in.live, thr(12, 10, 3, "a-worker"));
+	push(&in.live, thr(12, 10, 3, "a-worker"));
 	e = thr(12, 10, 9, "a-old");
 	e.start_ns -= 1;
-	put(&in.exited, e);
+	push(&in.exited, exited(e, 5000 * MS));
 	/* A process whose one thread died after the walk: left to its exit. */
-	put(&in.live, thr(30, 30, 2, "brief"));
-	put(&in.exited, thr(30, 30, 3, "brief"));
+	push(&in.live, thr(30, 30, 2, "brief"));
+	push(&in.exited, exited(thr(30, 30, 3, "brief"), 5000 * MS));
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK(out->exited.v == in.exited.v && out->exited.n == 3);
@@ -164,8 +149,8 @@ static void test_zombie_leader(void)
 	struct ri_drain_procs f = { 0 };
 
 	/* The walk skips a zombie leader: a thread names the process. */
-	put(&in.live, thr(41, 40, 6, "z-worker"));
-	put(&in.live, thr(42, 40, 4, "z-worker"));
+	push(&in.live, thr(41, 40, 6, "z-worker"));
+	push(&in.live, thr(42, 40, 4, "z-worker"));
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1);
 	CHECK_EQ(out->live.v[0].pid, 40);
@@ -182,11 +167,8 @@ static void test_processes_pass(void)
 	struct ri_drain in = { 0 };
 	const struct ri_drain *out = NULL;
 	struct ri_drain_procs f = { 0 };
-	struct ri_task p = thr(10, 10, 100, "a");
 
-	p.flags = RI_F_PROC;
-	p.nthreads = 4;
-	put(&in.live, p);
+	push(&in.live, whole(thr(10, 10, 100, "a"), 4));
 	in.per_process = true;
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK(out == &in);
@@ -195,7 +177,7 @@ static void test_processes_pass(void)
 	in.per_process = false;
 	in.live.n = 0;
 	for (uint32_t i = 0; i < 5000; i++)
-		put(&in.live, thr(100 + i, 100 + (i / 4) * 4, 1, "many"));
+		push(&in.live, thr(100 + i, 100 + (i / 4) * 4, 1, "many"));
 	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
 	CHECK_EQ(out->live.n, 1250);
 	CHECK(find(out, 100 + 4 * 1249) && find(out, 100 + 4 * 1249)->nthreads == 4);

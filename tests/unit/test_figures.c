@@ -30,16 +30,6 @@
 			fail(__FILE__, __LINE__, #c, __VA_ARGS__);        \
 	} while (0)
 
-/* A task whose counter @c has grown by @k * (c + 1) per second. */
-static void set_counters(struct ri_task *t, uint64_t k)
-{
-	struct ri_counters v;
-
-	for (int c = 0; c < RI_C_COUNT; c++)
-		v.v[c] = k * (uint64_t)(c + 1) * 1000;
-	ri_counters_put(t, &v);
-}
-
 static void test_table(void)
 {
 	for (int c = 0; c < RI_C_COUNT; c++) {
@@ -91,9 +81,10 @@ static void test_model(void)
 
 	world_init(&w, &o);
 	for (uint64_t k = 1; k <= 3; k++) {
-		set_counters(world_task(&w, 100, 100, "fig"), k);
-		set_counters(world_task(&w, 101, 100, "fig"), 2 * k);
-		world_tick(&w);
+		/* Counter c grows by (c + 1) * 1000 a second, twice that in 101. */
+		counters(live(&w, task(100, 100, 100 * SEC, "fig")), k);
+		counters(live(&w, task(101, 100, 100 * SEC, "fig")), 2 * k);
+		tick(&w, SEC);
 	}
 	p = ri_model_find_proc(w.m, 100);
 	t = ri_model_find_thread(w.m, 101);
@@ -121,8 +112,7 @@ static void test_model(void)
 			 !(ri_counters[c].flags & RI_FF_NEWER));
 		p->fig.newer_na = false;
 	}
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 /* Each counter shown has its family, HELP and TYPE, for processes too. */
@@ -139,8 +129,8 @@ static void test_families(void)
 	world_init(&w, &o);
 	CHECK_EQ(ri_model_choose(w.m, &pid, 1, NULL, 0), 0);
 	for (uint64_t k = 1; k <= 2 && mx; k++) {
-		set_counters(world_task(&w, 100, 100, "fig"), k);
-		world_tick(&w);
+		counters(live(&w, task(100, 100, 100 * SEC, "fig")), k);
+		tick(&w, SEC);
 		CHECK_EQ(ri_metrics_update(mx, w.m), 0);
 		CHECK_EQ(ri_metrics_render(mx, w.m, &self, &e), 0);
 		CHECK_EQ(ri_metrics_finish(mx, &e), 0);
@@ -165,8 +155,7 @@ static void test_families(void)
 	}
 	ri_metrics_free(mx);
 	ri_expo_free(&e);
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 /* Through the codec and back, each counter whole; an older file's: n/a. */
@@ -176,14 +165,10 @@ static void test_recording(void)
 	struct rbuf buf = { 0 };
 	struct ri_drain d = { 0 }, back = { 0 };
 	struct ri_rec_choice ch = { 0 };
-	struct ri_task *t = ri_taskbuf_push(&d.live);
 	struct ri_counters got;
 	bool changed;
 
-	if (!t)
-		exit(1);
-	t->pid = t->tgid = 42;
-	set_counters(t, 7);
+	counters(push(&d.live, task(42, 42, 0, "")), 7);
 	CHECK_EQ(rec_encode(&a, true, &d, NULL, &buf), 0);
 	CHECK_EQ(rec_decode(&b, true, buf.p, buf.n, &back, &ch, &changed), 0);
 	CHECK_EQ(back.live.n, 1);

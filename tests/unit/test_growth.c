@@ -18,15 +18,15 @@
 
 #define PAGE WORLD_PAGE
 
-/* A task of process @tgid holding @rss_pages. */
-static struct ri_task *task(struct world *w, pid_t pid, pid_t tgid,
-			    uint64_t rss_pages)
+/* A live task of process @tgid ("p<tgid>") holding @rss_pages. */
+static struct ri_task *holding(struct world *w, pid_t pid, pid_t tgid,
+			       uint64_t rss_pages)
 {
 	char comm[16];
 	struct ri_task *t;
 
 	snprintf(comm, sizeof(comm), "p%d", tgid);
-	t = world_task(w, pid, tgid, comm);
+	t = live(w, task(pid, tgid, SEC * (uint64_t)tgid, comm));
 	t->rss_pages = rss_pages;
 	return t;
 }
@@ -47,10 +47,10 @@ static void test_growth(void)
 	start(&w, 20);
 	for (i = 0; i <= 40; i++) {
 		/* 1 MiB a second from 100 MiB; a sawtooth; a flat 50 MiB. */
-		task(&w, 10, 10, (100 * 256) + 256 * (uint64_t)i);
-		task(&w, 20, 20, (60 * 256) + 256 * 8 * (uint64_t)(i % 5));
-		task(&w, 30, 30, 50 * 256);
-		world_tick(&w);
+		holding(&w, 10, 10, (100 * 256) + 256 * (uint64_t)i);
+		holding(&w, 20, 20, (60 * 256) + 256 * 8 * (uint64_t)(i % 5));
+		holding(&w, 30, 30, 50 * 256);
+		tick(&w, SEC);
 		grow = ri_model_find_proc(w.m, 10);
 		if (i == 10) {
 			/* Ten samples of a twenty-second window: no figure yet. */
@@ -76,9 +76,9 @@ static void test_growth(void)
 	CHECK_NEAR(flat->growth.bps, 0, 1e-6);
 	CHECK(!flat->growth.growing);
 	/* The grower exits: its RSS reads 0, its trend stays the one it had. */
-	task(&w, 20, 20, 60 * 256);
-	task(&w, 30, 30, 50 * 256);
-	world_tick(&w);
+	holding(&w, 20, 20, 60 * 256);
+	holding(&w, 30, 30, 50 * 256);
+	tick(&w, SEC);
 	grow = NULL;
 	for (i = 0; i < (int)w.m->nprocs; i++)
 		if (w.m->procs[i]->pid == 10)
@@ -91,8 +91,8 @@ static void test_growth(void)
 	/* Shrinking memory is a negative slope, never "growing". */
 	start(&w, 5);
 	for (i = 0; i <= 10; i++) {
-		task(&w, 10, 10, 10000 - 100 * (uint64_t)i);
-		world_tick(&w);
+		holding(&w, 10, 10, 10000 - 100 * (uint64_t)i);
+		tick(&w, SEC);
 	}
 	grow = ri_model_find_proc(w.m, 10);
 	CHECK(grow && grow->growth.valid && grow->growth.bps < 0 &&
@@ -111,18 +111,18 @@ static void test_wait(void)
 	start(&w, 0);
 	for (i = 0; i <= 2; i++) {
 		/* Thread 11 waits 300 ms a second over 100 schedulings, 12 200 ms over 50. */
-		r = task(&w, 11, 10, 100);
+		r = holding(&w, 11, 10, 100);
 		r->run_delay_ns = (uint64_t)i * 300 * 1000000ULL;
 		r->pcount = (uint64_t)i * 100;
-		r = task(&w, 12, 10, 100);
+		r = holding(&w, 12, 10, 100);
 		r->run_delay_ns = 5 * SEC + (uint64_t)i * 200 * 1000000ULL;
 		r->pcount = 7 + (uint64_t)i * 50;
-		r = task(&w, 20, 20, 100);
+		r = holding(&w, 20, 20, 100);
 		r->flags = RI_F_NO_SCHED;
 		/* Switches but never a pcount: the kernel does not count. */
-		r = task(&w, 30, 30, 100);
+		r = holding(&w, 30, 30, 100);
 		r->nvcsw = 5 + (uint64_t)i * 10;
-		world_tick(&w);
+		tick(&w, SEC);
 	}
 	t = ri_model_find_thread(w.m, 11);
 	CHECK(t != NULL);

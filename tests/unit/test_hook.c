@@ -22,8 +22,8 @@
 
 #include "hook.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
 #define MAXP 400
 
 /* ---- a source that plays a script: which processes are hot, per tick ---- */
@@ -44,17 +44,15 @@ static int script_drain(struct ri_source *s, struct ri_drain *d)
 	d->live.n = 0;
 	sc->now += SEC;
 	for (i = 0; i < sc->nprocs; i++) {
-		struct ri_task *t = ri_taskbuf_push(&d->live);
+		struct ri_task *t;
+		char comm[16];
 
-		if (!t)
-			return -ENOMEM;
 		if (sc->tick && sc->hot(i, sc->tick))
 			sc->cpu[i] += 9 * SEC / 10;
-		t->pid = t->tgid = (__u32)(1000 + i);
-		t->start_ns = t->pstart_ns = 1000 + (uint64_t)i;
+		snprintf(comm, sizeof(comm), "w%d", i);
+		t = push(&d->live, task(1000 + i, 1000 + i, 1000 + (uint64_t)i, comm));
 		t->cpu_ns = sc->cpu[i];
 		t->rss_pages = 10;
-		snprintf(t->comm, sizeof(t->comm), "w%d", i);
 	}
 	sc->tick++;
 	d->clock_ns = 5000 * SEC + sc->now;

@@ -16,8 +16,8 @@
 #include "model.h"
 #include "procfs.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
 #define HZ 100
 #define TICK (SEC / HZ)
 
@@ -109,12 +109,7 @@ static void test_parsers(void)
 	free(m.cpu_online);
 }
 
-/* A drain with only a machine in it, @dt seconds after the last. */
-struct world {
-	struct ri_model *m;
-	struct ri_drain d;
-};
-
+/* The machine's two CPUs, busy and idle so far (ns), and their sum. */
 static void snap(struct ri_machine *m, uint64_t busy0, uint64_t idle0,
 		 uint64_t busy1, uint64_t idle1)
 {
@@ -132,20 +127,18 @@ static void snap(struct ri_machine *m, uint64_t busy0, uint64_t idle0,
 	m->total.idle = idle0 + idle1;
 }
 
-static int tick(struct world *w, uint64_t at)
-{
-	w->d.clock_ns = at;
-	w->d.unix_time = 1.7e9 + (double)at * 1e-9;
-	return ri_model_update(w->m, &w->d);
-}
-
 static void test_figures(void)
 {
 	struct ri_model_opts o = { 0 };
-	struct world w = { .m = ri_model_new(&o) };
-	struct ri_machine *mm = &w.d.machine;
-	const struct ri_machine_fig *f = &w.m->machine;
+	struct world w;
+	struct ri_machine *mm;
+	const struct ri_machine_fig *f;
 
+	/* Drains with only a machine in them, a second apart from 100 s. */
+	world_init(&w, &o);
+	w.now = 99 * SEC;
+	mm = &w.d.machine;
+	f = &w.m->machine;
 	mm->page_size = 4096;
 	mm->mem_total = 1000 * 1048576ULL;
 	mm->mem_available = 250 * 1048576ULL;
@@ -161,7 +154,7 @@ static void test_figures(void)
 	mm->psi[RI_PSI_IO].full_us = 0;
 	mm->ctxt = 100;
 	snap(mm, 0, 0, 0, 0);
-	CHECK_EQ(tick(&w, 100 * SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
 	/* The first sight has nothing to compare with: no CPU figure yet. */
 	CHECK_NEAR(f->all.busy, 0, 1e-9);
 	CHECK_EQ(f->ncpu, 2);
@@ -179,7 +172,7 @@ static void test_figures(void)
 	mm->psi[RI_PSI_CPU].some_us = 1000000 + 200000; /* 20% of the second */
 	mm->psi[RI_PSI_IO].full_us = 50000;
 	mm->ctxt = 600;
-	CHECK_EQ(tick(&w, 101 * SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK_NEAR(f->cpu[0].busy, 75, 1e-9);
 	CHECK_NEAR(f->cpu[0].user, 75, 1e-9);
 	CHECK_NEAR(f->cpu[1].busy, 25, 1e-9);
@@ -196,7 +189,7 @@ static void test_figures(void)
 	snap(mm, 10, 10, 750000000, 1250000000);
 	mm->ctxt = 10;
 	mm->psi[RI_PSI_CPU].some_us = 0;
-	CHECK_EQ(tick(&w, 102 * SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK_NEAR(f->cpu[0].busy, 0, 1e-9);
 	CHECK_NEAR(f->cpu[1].busy, 50, 1e-9);
 	CHECK(f->all.busy >= 0 && f->all.busy <= 100);
@@ -205,7 +198,7 @@ static void test_figures(void)
 
 	/* A kernel without PSI: none shown, and no stale figure either. */
 	mm->flags = RI_MACH_TASKS;
-	CHECK_EQ(tick(&w, 103 * SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK(!f->has_psi);
 	CHECK_NEAR(f->psi_full[RI_PSI_IO], 0, 1e-9);
 
@@ -213,13 +206,12 @@ static void test_figures(void)
 	ri_machine_reserve(mm, 8);
 	mm->ncpu = 8;
 	memset(mm->cpu_online, 1, 8);
-	CHECK_EQ(tick(&w, 104 * SEC), 0);
+	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK_EQ(f->ncpu, 8);
 	CHECK_EQ(f->ncpu_slots, 8);
 	CHECK(f->cpu_online[7]);
 
-	ri_model_free(w.m);
-	ri_drain_free(&w.d);
+	world_free(&w);
 }
 
 int main(void)

@@ -23,19 +23,16 @@
 #include "metrics_priv.h"
 #include "model.h"
 #include "check.h"
+#include "world.h"
 
-#define SEC 1000000000ULL
-#define MS 1000000ULL
 #define T0 (7000 * SEC)
 
 /* --- a model fed by hand ---------------------------------------------------- */
 
 struct feed {
-	struct ri_model *m;
+	struct world w;
 	struct ri_metrics *mx;
-	struct ri_drain d;
 	struct ri_expo e;
-	uint64_t now;
 };
 
 static void feed_init(struct feed *f, const struct ri_metrics_opts *mo)
@@ -43,35 +40,27 @@ static void feed_init(struct feed *f, const struct ri_metrics_opts *mo)
 	struct ri_model_opts o = { .missing_grace = 1, .thread_history = true };
 
 	memset(f, 0, sizeof(*f));
-	f->m = ri_model_new(&o);
+	world_init(&f->w, &o);
 	f->mx = ri_metrics_new(mo);
-	if (!f->m || !f->mx)
+	if (!f->mx)
 		exit(1);
-	f->now = T0;
-	f->d.machine.page_size = 4096;
-	f->d.machine.mem_total = 1ULL << 33;
-	f->d.machine.ncpu = 2;
+	f->w.now = T0;
+	f->w.d.machine.mem_total = 1ULL << 33;
 }
 
 static void feed_free(struct feed *f)
 {
 	ri_metrics_free(f->mx);
-	ri_model_free(f->m);
-	ri_drain_free(&f->d);
+	world_free(&f->w);
 	ri_expo_free(&f->e);
 }
 
 /* A task's cumulative counters: every one derived from its CPU time. */
-static struct ri_task task(pid_t tid, pid_t pid, uint64_t start, const char *comm,
-			   uint64_t cpu_ns)
+static struct ri_task worked(pid_t tid, pid_t pid, uint64_t start, const char *comm,
+			     uint64_t cpu_ns)
 {
-	struct ri_task t;
+	struct ri_task t = task(tid, pid, start, comm);
 
-	memset(&t, 0, sizeof(t));
-	t.pid = (__u32)tid;
-	t.tgid = (__u32)pid;
-	t.start_ns = start + (uint64_t)(tid - pid);
-	t.pstart_ns = start;
 	t.cpu_ns = cpu_ns;
 	t.rchar = cpu_ns / 1000;
 	t.wchar = cpu_ns / 2000;
@@ -82,29 +71,14 @@ static struct ri_task task(pid_t tid, pid_t pid, uint64_t start, const char *com
 	t.run_delay_ns = cpu_ns / 3;
 	t.pcount = cpu_ns / MS;
 	t.rss_pages = 256;
-	snprintf(t.comm, sizeof(t.comm), "%s", comm);
 	return t;
 }
 
-static void alive(struct feed *f, struct ri_task t)
-{
-	struct ri_task *d = ri_taskbuf_push(&f->d.live);
-
-	if (!d)
-		exit(1);
-	*d = t;
-}
-
+/* @t's exit half a second into the coming interval, its memory freed. */
 static void gone(struct feed *f, struct ri_task t)
 {
-	struct ri_task *d = ri_taskbuf_push(&f->d.exited);
-
-	if (!d)
-		exit(1);
-	t.flags |= RI_F_EXITED;
-	t.exit_ns = f->now + SEC / 2;
 	t.rss_pages = 0;
-	*d = t;
+	died(&f->w, t, f->w.now + SEC / 2);
 }
 
 /* One second on: the model, the metrics, both formats rendered. */
@@ -112,14 +86,10 @@ static void step(struct feed *f)
 {
 	struct ri_metrics_self self = { "0.0-test", "test", "none", 1234, 0.0025, 0.0001 };
 
-	f->now += SEC;
-	f->d.clock_ns = f->now;
-	f->d.unix_time = 1.7e9 + (double)f->now * 1e-9;
-	CHECK_EQ(ri_model_update(f->m, &f->d), 0);
-	CHECK_EQ(ri_metrics_update(f->mx, f->m), 0);
-	CHECK_EQ(ri_metrics_render(f->mx, f->m, &self, &f->e), 0);
+	CHECK_EQ(tick(&f->w, SEC), 0);
+	CHECK_EQ(ri_metrics_update(f->mx, f->w.m), 0);
+	CHECK_EQ(ri_metrics_render(f->mx, f->w.m, &self, &f->e), 0);
 	CHECK_EQ(ri_metrics_finish(f->mx, &f->e), 0);
-	f->d.live.n = f->d.exited.n = 0;
 }
 
 /* The value of @series ("name{labels}") in @b; NAN when absent. */
@@ -178,9 +148,9 @@ static void test_groups_count_every_task(void)
 
 	feed_init(&f, NULL);
 	/* Before the tool: 100 has 3 s + 1 s, 200 has 2 s. */
-	alive(&f, task(100, 100, old, "web", 3 * SEC));
-	alive(&f, task(101, 100, old, "web", 1 * SEC));
-	alive(&f, task(200, 200, old, "web", 2 * SEC));
+	live(&f.w, worked(100, 100, old, "web", 3 * SEC));
+	live(&f.w, worked(101, 100, old, "web", 1 * SEC));
+	live(&f.w, worked(200, 200, old, "web", 2 * SEC));
 	step(&f);
 	CHECK_NEAR(om(&f, G_CPU("web")), 6.0, 1e-9);
 	CHECK_NEAR(om(&f, "resource_image_group_processes{comm=\"web\"}"), 2, 0);
@@ -196,10 +166,10 @@ static void test_groups_count_every_task(void)
 			  "kind=\"voluntary\"}"), 6000, 0);
 
 	/* 100 +0.5 s; 200 exits after +0.25 s; a job lives 30 ms in between. */
-	alive(&f, task(100, 100, old, "web", 3 * SEC + SEC / 2));
-	alive(&f, task(101, 100, old, "web", 1 * SEC));
-	gone(&f, task(200, 200, old, "web", 2 * SEC + SEC / 4));
-	gone(&f, task(300, 300, f.now + SEC / 4, "job", 30 * MS));
+	live(&f.w, worked(100, 100, old, "web", 3 * SEC + SEC / 2));
+	live(&f.w, worked(101, 100, old, "web", 1 * SEC));
+	gone(&f, worked(200, 200, old, "web", 2 * SEC + SEC / 4));
+	gone(&f, worked(300, 300, f.w.now + SEC / 4, "job", 30 * MS));
 	step(&f);
 	CHECK_NEAR(om(&f, G_CPU("web")), 6.75, 1e-9);
 	CHECK_NEAR(om(&f, G_CPU("job")), 0.03, 1e-9);
@@ -212,9 +182,9 @@ static void test_groups_count_every_task(void)
 
 	/* PID 200 reused by a new web (born after the tool: counted from 0). */
 	for (i = 0; i < 5; i++) {
-		alive(&f, task(100, 100, old, "web", 3 * SEC + SEC / 2 + (uint64_t)i * 100 * MS));
-		alive(&f, task(101, 100, old, "web", 1 * SEC));
-		alive(&f, task(200, 200, T0 + 2 * SEC + SEC / 2, "web", (uint64_t)(i + 1) * 10 * MS));
+		live(&f.w, worked(100, 100, old, "web", 3 * SEC + SEC / 2 + (uint64_t)i * 100 * MS));
+		live(&f.w, worked(101, 100, old, "web", 1 * SEC));
+		live(&f.w, worked(200, 200, T0 + 2 * SEC + SEC / 2, "web", (uint64_t)(i + 1) * 10 * MS));
 		step(&f);
 		CHECK(om(&f, G_CPU("web")) >= prev);
 		prev = om(&f, G_CPU("web"));
@@ -233,11 +203,11 @@ static void test_rename_moves_new_counts_only(void)
 	const uint64_t old = T0 - 10 * SEC;
 
 	feed_init(&f, NULL);
-	alive(&f, task(50, 50, old, "sh", 1 * SEC));
+	live(&f.w, worked(50, 50, old, "sh", 1 * SEC));
 	step(&f);
-	alive(&f, task(50, 50, old, "sh", 1 * SEC + 200 * MS));
+	live(&f.w, worked(50, 50, old, "sh", 1 * SEC + 200 * MS));
 	step(&f);
-	alive(&f, task(50, 50, old, "postgres", 1 * SEC + 500 * MS));
+	live(&f.w, worked(50, 50, old, "postgres", 1 * SEC + 500 * MS));
 	step(&f);
 	CHECK_NEAR(om(&f, G_CPU("sh")), 1.2, 1e-9);
 	CHECK_NEAR(om(&f, G_CPU("postgres")), 0.3, 1e-9);
@@ -254,9 +224,9 @@ static void test_linger(void)
 	int i;
 
 	feed_init(&f, &mo);
-	alive(&f, task(70, 70, T0 - SEC, "cron", 10 * MS));
+	live(&f.w, worked(70, 70, T0 - SEC, "cron", 10 * MS));
 	step(&f);
-	gone(&f, task(70, 70, T0 - SEC, "cron", 20 * MS));
+	gone(&f, worked(70, 70, T0 - SEC, "cron", 20 * MS));
 	step(&f); /* exits at +2 s */
 	for (i = 0; i < 3; i++) {
 		step(&f);
@@ -309,7 +279,7 @@ static void test_bound_folds_smallest_into_other(void)
 			uint64_t cpu = (uint64_t)(i + 1) * (uint64_t)(t + 1) * 10 * MS;
 
 			snprintf(name, sizeof(name), "n%02d", i);
-			alive(&f, task(1000 + i, 1000 + i, T0 + SEC / 2, name, cpu));
+			live(&f.w, worked(1000 + i, 1000 + i, T0 + SEC / 2, name, cpu));
 			truth += (double)cpu * 1e-9;
 		}
 		step(&f);
@@ -342,16 +312,16 @@ static void test_storm_of_names_stays_bounded(void)
 	int t, i;
 
 	feed_init(&f, &mo);
-	alive(&f, task(10, 10, T0 - SEC, "big", 5 * SEC));
+	live(&f.w, worked(10, 10, T0 - SEC, "big", 5 * SEC));
 	step(&f);
 	for (t = 0; t < 50; t++) {
 		for (i = 0; i < 100; i++) {
 			snprintf(name, sizeof(name), "job%d", t * 100 + i);
-			gone(&f, task(20000 + t * 100 + i, 20000 + t * 100 + i, f.now + SEC / 4,
+			gone(&f, worked(20000 + t * 100 + i, 20000 + t * 100 + i, f.w.now + SEC / 4,
 				      name, 2 * MS));
 			truth += 0.002;
 		}
-		alive(&f, task(10, 10, T0 - SEC, "big", 5 * SEC));
+		live(&f.w, worked(10, 10, T0 - SEC, "big", 5 * SEC));
 		step(&f);
 		CHECK(f.e.series <= 100);
 		if (f.mx->ngroups > most)
@@ -379,14 +349,14 @@ static void test_chosen_process_and_threads(void)
 	char s[256];
 
 	feed_init(&f, &mo);
-	CHECK_EQ(ri_model_choose(f.m, &pid, 1, NULL, 0), 0);
-	alive(&f, task(400, 400, old, "pg", 2 * SEC));
-	alive(&f, task(401, 400, old, "pg-worker", 1 * SEC));
-	alive(&f, task(402, 400, old, "pg-worker", 1 * SEC));
+	CHECK_EQ(ri_model_choose(f.w.m, &pid, 1, NULL, 0), 0);
+	live(&f.w, worked(400, 400, old, "pg", 2 * SEC));
+	live(&f.w, worked(401, 400, old, "pg-worker", 1 * SEC));
+	live(&f.w, worked(402, 400, old, "pg-worker", 1 * SEC));
 	step(&f);
-	alive(&f, task(400, 400, old, "pg", 2 * SEC + 100 * MS));
-	alive(&f, task(401, 400, old, "pg-worker", 1 * SEC + 300 * MS));
-	gone(&f, task(402, 400, old, "pg-worker", 1 * SEC + 50 * MS));
+	live(&f.w, worked(400, 400, old, "pg", 2 * SEC + 100 * MS));
+	live(&f.w, worked(401, 400, old, "pg-worker", 1 * SEC + 300 * MS));
+	gone(&f, worked(402, 400, old, "pg-worker", 1 * SEC + 50 * MS));
 	step(&f);
 	CHECK_NEAR(om(&f, "resource_image_process_cpu_seconds_total{pid=\"400\",comm=\"pg\"}"),
 		   4.45, 1e-9);
@@ -415,13 +385,13 @@ static void test_choice_before_the_next_update(void)
 	pid_t pid = 600;
 
 	feed_init(&f, NULL);
-	alive(&f, task(600, 600, T0 - SEC, "chosen", SEC));
-	alive(&f, task(700, 700, T0 - SEC, "other_one", SEC));
+	live(&f.w, worked(600, 600, T0 - SEC, "chosen", SEC));
+	live(&f.w, worked(700, 700, T0 - SEC, "other_one", SEC));
 	step(&f);
-	CHECK_EQ(ri_model_choose(f.m, &pid, 1, NULL, 0), 0);
+	CHECK_EQ(ri_model_choose(f.w.m, &pid, 1, NULL, 0), 0);
 	mx = ri_metrics_new(NULL);
-	CHECK(mx && ri_metrics_update(mx, f.m) == 0);
-	CHECK(mx && ri_metrics_render(mx, f.m, &self, &f.e) == 0);
+	CHECK(mx && ri_metrics_update(mx, f.w.m) == 0);
+	CHECK(mx && ri_metrics_render(mx, f.w.m, &self, &f.e) == 0);
 	CHECK(mx && ri_metrics_finish(mx, &f.e) == 0);
 	CHECK_NEAR(om(&f, G_CPU("chosen")), 1.0, 0);
 	CHECK(isnan(om(&f, G_CPU("other_one"))));
@@ -453,9 +423,9 @@ static void test_formats(void)
 	struct feed f;
 
 	feed_init(&f, NULL);
-	alive(&f, task(10, 10, T0 - SEC, "a", 1500 * MS));
-	alive(&f, task(11, 11, T0 - SEC, "b", 3 * SEC));
-	alive(&f, task(12, 12, T0 - SEC, "c", 1));
+	live(&f.w, worked(10, 10, T0 - SEC, "a", 1500 * MS));
+	live(&f.w, worked(11, 11, T0 - SEC, "b", 3 * SEC));
+	live(&f.w, worked(12, 12, T0 - SEC, "c", 1));
 	step(&f);
 	CHECK(has_line(&f.e.text, "# TYPE resource_image_group_cpu_seconds_total counter"));
 	CHECK(has_line(&f.e.om, "# TYPE resource_image_group_cpu_seconds counter"));
@@ -500,10 +470,10 @@ static void test_added_family(void)
 	size_t before;
 
 	feed_init(&f, NULL);
-	alive(&f, task(5, 5, T0 - SEC, "x", SEC));
+	live(&f.w, worked(5, 5, T0 - SEC, "x", SEC));
 	step(&f);
 	before = (size_t)om(&f, "resource_image_series");
-	CHECK_EQ(ri_metrics_render(f.mx, f.m, &self, &f.e), 0);
+	CHECK_EQ(ri_metrics_render(f.mx, f.w.m, &self, &f.e), 0);
 	ri_mx_label(lb, sizeof(lb), "rule", "cpu_hot");
 	ri_mx_label(lb, sizeof(lb), "pid", "5");
 	ri_mx_label(lb, sizeof(lb), "comm", "x");
@@ -539,7 +509,7 @@ static void test_label_escaping(void)
 	CHECK_STR(l, "comm=\"a\\\"b\\\\c\\nd\",pid=\"7\"");
 
 	feed_init(&f, NULL);
-	alive(&f, task(5, 5, T0 - SEC, "q\"\\\n\xff", SEC));
+	live(&f.w, worked(5, 5, T0 - SEC, "q\"\\\n\xff", SEC));
 	step(&f);
 	CHECK_NEAR(om(&f, "resource_image_group_cpu_seconds_total{comm=\"q\\\"\\\\\\n\xef\xbf\xbd\"}"),
 		   1.0, 0);

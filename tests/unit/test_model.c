@@ -22,27 +22,14 @@
 #include "model.h"
 #include "sort.h"
 #include "check.h"
+#include "world.h"
 
-/* --- a fake source --------------------------------------------------------- */
+/* --- a model fed synthetic drains ------------------------------------------ */
 
-#define SEC 1000000000ULL
-#define MS 1000000ULL
 /* CLOCK_BOOTTIME of the first update; tasks older than this predate us. */
 #define T0 (10000 * SEC)
-#define EPOCH 1700000000.0
 
-struct world {
-	struct ri_model *m;
-	struct ri_drain d;
-	uint64_t mono;  /* boot-time clock of the last update */
-	double unix_t;
-};
-
-#define PAGE 4096
-#define MEM_TOTAL (8ULL << 30)
-
-static void world_init(struct world *w, int linger, bool keep_chosen,
-		       int grace)
+static void init(struct world *w, int linger, bool keep_chosen, int grace)
 {
 	struct ri_model_opts o = {
 		.linger_ticks = linger,
@@ -51,83 +38,10 @@ static void world_init(struct world *w, int linger, bool keep_chosen,
 		.thread_history = true,
 	};
 
-	memset(w, 0, sizeof(*w));
-	w->m = ri_model_new(&o);
-	if (!w->m) {
-		fprintf(stderr, "ri_model_new failed\n");
-		exit(1);
-	}
-	w->mono = T0;
-	w->unix_t = EPOCH;
-	/* The machine as a source would describe it. */
-	w->d.machine.page_size = PAGE;
-	w->d.machine.mem_total = MEM_TOTAL;
-	w->d.machine.mem_available = MEM_TOTAL / 2;
-	w->d.machine.ncpu = 2;
-}
-
-static void world_free(struct world *w)
-{
-	ri_model_free(w->m);
-	ri_drain_free(&w->d);
-}
-
-static struct ri_task mk(pid_t pid, pid_t tgid, uint64_t start, uint64_t pstart,
-			 const char *comm)
-{
-	struct ri_task t;
-
-	memset(&t, 0, sizeof(t));
-	t.pid = (__u32)pid;
-	t.tgid = (__u32)tgid;
-	t.start_ns = start;
-	t.pstart_ns = pstart;
-	t.ppid = 1;
-	t.uid = 1000;
-	t.cpu = 0;
-	strncpy(t.comm, comm, RI_COMM_LEN - 1);
-	return t;
-}
-
-static void push(struct ri_taskbuf *b, const struct ri_task *t)
-{
-	struct ri_task *d = ri_taskbuf_push(b);
-
-	if (!d) {
-		fprintf(stderr, "out of memory\n");
-		exit(1);
-	}
-	*d = *t;
-}
-
-static void live(struct world *w, const struct ri_task *t)
-{
-	push(&w->d.live, t);
-}
-
-/* The final snapshot of @t, which exited at boot-time clock @at_ns. */
-static void died(struct world *w, const struct ri_task *t, uint64_t at_ns)
-{
-	struct ri_task d = *t;
-
-	d.flags |= RI_F_EXITED;
-	d.exit_ns = at_ns;
-	push(&w->d.exited, &d);
-}
-
-/* One update @dt_ns after the previous one; the first call primes. */
-static int tick(struct world *w, uint64_t dt_ns)
-{
-	int r;
-
-	w->mono += dt_ns;
-	w->unix_t += (double)dt_ns * 1e-9;
-	w->d.clock_ns = w->mono;
-	w->d.unix_time = w->unix_t;
-	r = ri_model_update(w->m, &w->d);
-	w->d.live.n = 0;
-	w->d.exited.n = 0;
-	return r;
+	world_init(w, &o);
+	w->now = T0;
+	w->d.machine.mem_total = 8ULL << 30;
+	w->d.machine.mem_available = 4ULL << 30;
 }
 
 /* A process in the current view by PID and start time (exited ones too). */
@@ -184,13 +98,13 @@ static bool fig_finite(const struct ri_fig *f)
 static void test_rates(void)
 {
 	struct world w;
-	struct ri_task a = mk(100, 100, T0 - 50 * SEC, T0 - 50 * SEC, "rate");
+	struct ri_task a = task(100, 100, T0 - 50 * SEC, "rate");
 	struct ri_proc *pr;
 	struct ri_thread *t;
 	uint64_t rss;
 	double mem_pct;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	a.cpu_ns = 7 * SEC;
 	a.rchar = 1000;
 	a.wchar = 2000;
@@ -199,7 +113,7 @@ static void test_rates(void)
 	a.nvcsw = 10;
 	a.nivcsw = 5;
 	a.rss_pages = 100;
-	live(&w, &a);
+	live(&w, a);
 	CHECK_EQ(tick(&w, 0), 0);
 
 	/* Priming: the task's past is not this interval's. */
@@ -223,7 +137,7 @@ static void test_rates(void)
 	a.nvcsw += 30;
 	a.nivcsw += 20;
 	a.rss_pages = 1000;
-	live(&w, &a);
+	live(&w, a);
 	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK_NEAR(w.m->interval_s, 1.0, 1e-12);
 	t = ri_model_find_thread(w.m, 100);
@@ -265,7 +179,7 @@ static void test_rates(void)
 	/* The same CPU time over two seconds is half the rate. */
 	a.cpu_ns += SEC;
 	a.rchar += 4000;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, 2 * SEC);
 	CHECK_NEAR(pr->fig.cpu_pct, 50.0, 1e-6);
 	CHECK_U64(pr->fig.n[RI_C_CPU], SEC);
@@ -275,7 +189,7 @@ static void test_rates(void)
 
 	/* Two CPUs busy for a quarter of a second: 200%, like top. */
 	a.cpu_ns += SEC / 2;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, SEC / 4);
 	CHECK_NEAR(pr->fig.cpu_pct, 200.0, 1e-6);
 	CHECK_EQ(ri_hist_len(pr->hist), 3);
@@ -297,15 +211,15 @@ static void test_aggregation(void)
 	uint64_t page;
 	int i;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	page = (uint64_t)w.m->page_size;
-	th[0] = mk(200, 200, st, st, "app");
-	th[1] = mk(201, 200, st + SEC, st, "app-w1");
-	th[2] = mk(202, 200, st + 2 * SEC, st, "app-w2");
+	th[0] = task(200, 200, st, "app");
+	th[1] = born(task(201, 200, st, "app-w1"), st + SEC);
+	th[2] = born(task(202, 200, st, "app-w2"), st + 2 * SEC);
 	for (i = 0; i < 3; i++) {
 		th[i].cpu_ns = (uint64_t)(i + 1) * 10 * SEC;
 		th[i].rss_pages = 300; /* one mm, seen by every thread */
-		live(&w, &th[i]);
+		live(&w, th[i]);
 	}
 	tick(&w, 0);
 
@@ -314,7 +228,7 @@ static void test_aggregation(void)
 		th[i].rchar += 1000 * (uint64_t)(i + 1);
 		th[i].wchar += 10;
 		th[i].nvcsw += 1;
-		live(&w, &th[i]);
+		live(&w, th[i]);
 	}
 	tick(&w, SEC);
 	pr = ri_model_find_proc(w.m, 200);
@@ -341,9 +255,9 @@ static void test_aggregation(void)
 	th[1].cpu_ns += SEC / 5;
 	th[2].cpu_ns += SEC / 10;
 	th[2].wchar += 5000;
-	live(&w, &th[0]);
-	live(&w, &th[1]);
-	died(&w, &th[2], w.mono + SEC - SEC / 4);
+	live(&w, th[0]);
+	live(&w, th[1]);
+	died(&w, th[2], w.now + SEC - SEC / 4);
 	tick(&w, SEC);
 	CHECK(ri_model_find_proc(w.m, 200) == pr);
 	CHECK(!pr->exited);
@@ -357,7 +271,7 @@ static void test_aggregation(void)
 	CHECK(t2 != NULL);
 	if (t2) {
 		CHECK(t2->exited);
-		CHECK_NEAR(t2->exit_time, w.unix_t - 0.25, 1e-6);
+		CHECK_NEAR(t2->exit_time, w.d.unix_time - 0.25, 1e-6);
 		CHECK_U64(t2->fig.n[RI_C_CPU], SEC / 10);
 	}
 	CHECK(ri_model_find_thread(w.m, 202) == NULL);
@@ -366,8 +280,8 @@ static void test_aggregation(void)
 	/* Next tick the exited thread is gone (linger 0) and not summed. */
 	th[0].cpu_ns += SEC / 10;
 	th[1].cpu_ns += SEC / 10;
-	live(&w, &th[0]);
-	live(&w, &th[1]);
+	live(&w, th[0]);
+	live(&w, th[1]);
 	tick(&w, SEC);
 	CHECK(thread_of(pr, 202, st + 2 * SEC) == NULL);
 	CHECK_EQ(count_threads(pr), 2);
@@ -384,36 +298,36 @@ out:
 static void test_short_lived(void)
 {
 	struct world w;
-	struct ri_task old = mk(300, 300, T0 - SEC, T0 - SEC, "daemon");
+	struct ri_task old = task(300, 300, T0 - SEC, "daemon");
 	struct ri_task sl, slt, pre, pre2;
 	struct ri_proc *pr;
 	uint64_t prev;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	old.cpu_ns = 3 * SEC;
-	live(&w, &old);
+	live(&w, old);
 	tick(&w, 0);
 
 	/*
 	 * Born 0.3 s after the last update, dead at 0.6 s, never seen alive:
 	 * everything it did belongs to this interval.
 	 */
-	prev = w.mono;
-	sl = mk(310, 310, prev + 300 * MS, prev + 300 * MS, "flash");
+	prev = w.now;
+	sl = task(310, 310, prev + 300 * MS, "flash");
 	sl.cpu_ns = SEC / 5;
 	sl.rchar = 5000;
 	sl.wchar = 7000;
 	sl.write_bytes = 4096;
 	sl.nvcsw = 3;
 	sl.nivcsw = 1;
-	died(&w, &sl, prev + 600 * MS);
+	died(&w, sl, prev + 600 * MS);
 	/* A thread of the daemon, born exactly at the last update. */
-	slt = mk(301, 300, prev, T0 - SEC, "daemon-w");
+	slt = born(task(301, 300, T0 - SEC, "daemon-w"), prev);
 	slt.cpu_ns = SEC / 10;
 	slt.rchar = 100;
-	died(&w, &slt, prev + 900 * MS);
+	died(&w, slt, prev + 900 * MS);
 	old.cpu_ns += SEC / 10;
-	live(&w, &old);
+	live(&w, old);
 	tick(&w, SEC);
 	pr = view(w.m, 310, prev + 300 * MS);
 	CHECK(pr != NULL);
@@ -425,7 +339,7 @@ static void test_short_lived(void)
 		CHECK_U64(pr->fig.n[RI_C_WRITE], 7000);
 		CHECK_U64(pr->fig.n[RI_C_DISK_WRITE], 4096);
 		CHECK_U64(pr->fig.n[RI_C_VCSW] + pr->fig.n[RI_C_IVCSW], 4);
-		CHECK_NEAR(pr->exit_time, w.unix_t - 0.4, 1e-6);
+		CHECK_NEAR(pr->exit_time, w.d.unix_time - 0.4, 1e-6);
 		CHECK_EQ(pr->nthreads, 0);
 	}
 	CHECK(ri_model_find_proc(w.m, 310) == NULL);
@@ -443,16 +357,16 @@ static void test_short_lived(void)
 	 * First seen now but started before the tool: its past is not ours,
 	 * count it from first sight, alive or already dead.
 	 */
-	pre = mk(320, 320, T0 - 500 * SEC, T0 - 500 * SEC, "oldtimer");
+	pre = task(320, 320, T0 - 500 * SEC, "oldtimer");
 	pre.cpu_ns = 400 * SEC;
 	pre.rchar = 1ULL << 40;
 	pre.rss_pages = 10;
-	live(&w, &pre);
-	pre2 = mk(330, 330, T0 - 600 * SEC, T0 - 600 * SEC, "oldgone");
+	live(&w, pre);
+	pre2 = task(330, 330, T0 - 600 * SEC, "oldgone");
 	pre2.cpu_ns = 100 * SEC;
-	died(&w, &pre2, w.mono + SEC / 2);
+	died(&w, pre2, w.now + SEC / 2);
 	old.cpu_ns += SEC / 10;
-	live(&w, &old);
+	live(&w, old);
 	tick(&w, SEC);
 	pr = ri_model_find_proc(w.m, 320);
 	CHECK(pr != NULL);
@@ -471,8 +385,8 @@ static void test_short_lived(void)
 	}
 	CHECK_NEAR(w.m->totals.tracked_cpu_pct, 10.0, 1e-6);
 	pre.cpu_ns += SEC / 4;
-	live(&w, &pre);
-	live(&w, &old);
+	live(&w, pre);
+	live(&w, old);
 	tick(&w, SEC);
 	pr = ri_model_find_proc(w.m, 320);
 	CHECK(pr && pr->fig.n[RI_C_CPU] == SEC / 4);
@@ -484,20 +398,20 @@ static void test_short_lived(void)
 static void test_counter_edges(void)
 {
 	struct world w;
-	struct ri_task a = mk(400, 400, T0 - SEC, T0 - SEC, "edge");
-	struct ri_task h = mk(410, 410, T0 - SEC, T0 - SEC, "huge");
+	struct ri_task a = task(400, 400, T0 - SEC, "edge");
+	struct ri_task h = task(410, 410, T0 - SEC, "huge");
 	struct ri_task z;
 	struct ri_proc *pa, *ph, *pz;
 	uint64_t big = (1ULL << 63) - 3 * SEC;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	a.cpu_ns = 10 * SEC;
 	a.rchar = a.wchar = a.read_bytes = a.write_bytes = 1000000;
 	a.nvcsw = a.nivcsw = 1000;
 	h.cpu_ns = h.rchar = h.wchar = h.read_bytes = h.write_bytes = big;
 	h.nvcsw = h.nivcsw = big;
-	live(&w, &a);
-	live(&w, &h);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, 0);
 
 	/* A running task's estimate ran ahead: 2 s used, 12 s reported. */
@@ -507,8 +421,8 @@ static void test_counter_edges(void)
 	h.rchar += 1ULL << 40;
 	h.wchar += 1;
 	h.nvcsw += 7;
-	live(&w, &a);
-	live(&w, &h);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, SEC);
 	pa = ri_model_find_proc(w.m, 400);
 	ph = ri_model_find_proc(w.m, 410);
@@ -531,8 +445,8 @@ static void test_counter_edges(void)
 	a.write_bytes -= 1;
 	a.nvcsw -= 1;
 	a.nivcsw -= 1;
-	live(&w, &a);
-	live(&w, &h);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, SEC);
 	CHECK_U64(pa->fig.n[RI_C_CPU], 0);
 	CHECK_NEAR(pa->fig.cpu_pct, 0.0, 0);
@@ -548,22 +462,22 @@ static void test_counter_edges(void)
 	/* Once past the overshoot, only the new part counts. */
 	a.cpu_ns = 13 * SEC;
 	a.rchar += 1200;
-	live(&w, &a);
-	live(&w, &h);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, SEC);
 	CHECK_U64(pa->fig.n[RI_C_CPU], SEC);
 	CHECK_U64(pa->fig.n[RI_C_READ], 1000);
 	CHECK_U64(pa->fig.cpu_total_ns, 13 * SEC);
 
 	/* A task born with counters near 2^63, and one at the very top. */
-	z = mk(420, 420, w.mono + 1, w.mono + 1, "born-huge");
+	z = task(420, 420, w.now + 1, "born-huge");
 	z.cpu_ns = (1ULL << 63) + SEC;
 	z.rchar = UINT64_MAX;
 	z.nvcsw = UINT64_MAX / 2;
 	z.nivcsw = UINT64_MAX / 2;
-	died(&w, &z, w.mono + 2);
-	live(&w, &a);
-	live(&w, &h);
+	died(&w, z, w.now + 2);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, SEC);
 	pz = view(w.m, 420, z.start_ns);
 	CHECK(pz != NULL);
@@ -578,8 +492,8 @@ static void test_counter_edges(void)
 	/* A zero-length interval, then a clock that steps back. */
 	a.cpu_ns += SEC;
 	a.rchar += 10;
-	live(&w, &a);
-	live(&w, &h);
+	live(&w, a);
+	live(&w, h);
 	tick(&w, 0);
 	CHECK_NEAR(w.m->interval_s, 0.0, 0);
 	CHECK(fig_finite(&pa->fig));
@@ -588,9 +502,9 @@ static void test_counter_edges(void)
 	CHECK_NEAR(pa->fig.csw_ps, 0.0, 0);
 	CHECK(isfinite(w.m->totals.cpu_pct));
 	CHECK(isfinite(w.m->events_ps));
-	live(&w, &a);
-	live(&w, &h);
-	w.mono -= 5 * SEC;
+	live(&w, a);
+	live(&w, h);
+	w.now -= 5 * SEC;
 	tick(&w, 0);
 	CHECK_NEAR(w.m->interval_s, 0.0, 0);
 	CHECK(fig_finite(&pa->fig));
@@ -605,17 +519,17 @@ static void test_pid_reuse(void)
 {
 	struct world w;
 	uint64_t sa = T0 - 10 * SEC, sb;
-	struct ri_task a = mk(500, 500, sa, sa, "first");
+	struct ri_task a = task(500, 500, sa, "first");
 	struct ri_task b, w1, w1b;
 	struct ri_proc *pa, *pb;
 	struct ri_thread *t;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	a.cpu_ns = 5 * SEC;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, 0);
 	a.cpu_ns += SEC / 10;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, SEC);
 	pa = ri_model_find_proc(w.m, 500);
 	CHECK(pa != NULL);
@@ -624,11 +538,11 @@ static void test_pid_reuse(void)
 	 * The PID now names a younger process whose exit of the old one we
 	 * never saw (procfs): the old one is gone, the new one starts afresh.
 	 */
-	sb = w.mono + SEC / 2;
-	b = mk(500, 500, sb, sb, "second");
+	sb = w.now + SEC / 2;
+	b = task(500, 500, sb, "second");
 	b.cpu_ns = SEC / 4;
 	b.rss_pages = 5;
-	live(&w, &b);
+	live(&w, b);
 	tick(&w, SEC);
 	pb = ri_model_find_proc(w.m, 500);
 	CHECK(pb != NULL && pb != pa);
@@ -652,23 +566,23 @@ static void test_pid_reuse(void)
 	CHECK(t && t->start_ns == sb && t->proc == pb);
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	b.cpu_ns += SEC / 10;
-	live(&w, &b);
+	live(&w, b);
 	tick(&w, SEC);
 	CHECK_EQ(view_count(w.m, 500), 1);
 	pb = ri_model_find_proc(w.m, 500);
 	CHECK(pb && pb->fig.n[RI_C_CPU] == SEC / 10);
 
 	/* A thread ID reused inside a live process. */
-	w1 = mk(501, 500, sb + 1, sb, "second-w");
+	w1 = task(501, 500, sb, "second-w");
 	w1.cpu_ns = 1;
 	b.cpu_ns += SEC / 10;
-	live(&w, &b);
-	live(&w, &w1);
+	live(&w, b);
+	live(&w, w1);
 	tick(&w, SEC);
-	w1b = mk(501, 500, w.mono + 1, sb, "second-w2");
+	w1b = born(task(501, 500, sb, "second-w2"), w.now + 1);
 	w1b.cpu_ns = SEC / 5;
-	live(&w, &b);
-	live(&w, &w1b);
+	live(&w, b);
+	live(&w, w1b);
 	tick(&w, SEC);
 	pb = ri_model_find_proc(w.m, 500);
 	CHECK(pb != NULL);
@@ -678,7 +592,7 @@ static void test_pid_reuse(void)
 		t = thread_of(pb, 501, sb + 1);
 		CHECK(t && t->exited);
 		t = ri_model_find_thread(w.m, 501);
-		CHECK(t && t->start_ns == w.mono - SEC + 1 && !t->exited);
+		CHECK(t && t->start_ns == w.now - SEC + 1 && !t->exited);
 	}
 	world_free(&w);
 }
@@ -693,26 +607,26 @@ static void test_pid_reuse_same_interval(void)
 {
 	struct world w;
 	uint64_t sa = T0 + SEC / 2, sb;
-	struct ri_task a = mk(600, 600, sa, sa, "old");
+	struct ri_task a = task(600, 600, sa, "old");
 	struct ri_task b;
 	struct ri_proc *pa, *pb;
 	struct ri_thread *t;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	tick(&w, 0);
 	a.cpu_ns = SEC / 2;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, SEC);
 	a.cpu_ns += SEC / 10;
-	live(&w, &a);
+	live(&w, a);
 	tick(&w, SEC);
 
-	sb = w.mono + 600 * MS;
+	sb = w.now + 600 * MS;
 	a.cpu_ns += SEC / 10;
-	died(&w, &a, w.mono + 500 * MS);
-	b = mk(600, 600, sb, sb, "new");
+	died(&w, a, w.now + 500 * MS);
+	b = task(600, 600, sb, "new");
 	b.cpu_ns = SEC / 5;
-	live(&w, &b);
+	live(&w, b);
 	tick(&w, SEC);
 	pb = ri_model_find_proc(w.m, 600);
 	CHECK(pb != NULL);
@@ -734,7 +648,7 @@ static void test_pid_reuse_same_interval(void)
 
 	/* And the next tick the new one is not counted from its birth again. */
 	b.cpu_ns += SEC / 10;
-	live(&w, &b);
+	live(&w, b);
 	tick(&w, SEC);
 	pb = ri_model_find_proc(w.m, 600);
 	CHECK(pb != NULL && pb->start_ns == sb);
@@ -751,19 +665,19 @@ static void test_choose_pid(void)
 {
 	struct world w;
 	uint64_t sa = T0 - 20 * SEC, sb;
-	struct ri_task a = mk(700, 700, sa, sa, "chosen");
-	struct ri_task o = mk(701, 701, sa, sa, "other");
-	struct ri_task later = mk(702, 702, 0, 0, "later");
+	struct ri_task a = task(700, 700, sa, "chosen");
+	struct ri_task o = task(701, 701, sa, "other");
+	struct ri_task later = task(702, 702, 0, "later");
 	struct ri_task b;
 	pid_t pids[] = { 700, 702 };
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	CHECK(!ri_model_has_choice(w.m));
 	CHECK_EQ(ri_model_choose(w.m, pids, 2, NULL, 0), 0);
 	CHECK(ri_model_has_choice(w.m));
-	live(&w, &a);
-	live(&w, &o);
+	live(&w, a);
+	live(&w, o);
 	tick(&w, 0);
 	CHECK_EQ(w.m->nprocs, 1);
 	CHECK(view(w.m, 700, sa) != NULL);
@@ -774,11 +688,11 @@ static void test_choose_pid(void)
 	CHECK(pr && !pr->chosen);
 
 	/* A chosen PID that appears later binds to its first process. */
-	later.start_ns = later.pstart_ns = w.mono + SEC / 3;
+	later.start_ns = later.pstart_ns = w.now + SEC / 3;
 	later.cpu_ns = SEC / 10;
-	live(&w, &a);
-	live(&w, &o);
-	live(&w, &later);
+	live(&w, a);
+	live(&w, o);
+	live(&w, later);
 	tick(&w, SEC);
 	CHECK_EQ(w.m->nprocs, 2);
 	pr = view(w.m, 702, later.start_ns);
@@ -786,18 +700,18 @@ static void test_choose_pid(void)
 
 	/* 700 exits; a new process gets PID 700: not the one chosen. */
 	a.cpu_ns += SEC / 10;
-	died(&w, &a, w.mono + SEC / 2);
-	live(&w, &o);
-	live(&w, &later);
+	died(&w, a, w.now + SEC / 2);
+	live(&w, o);
+	live(&w, later);
 	tick(&w, SEC);
 	pr = view(w.m, 700, sa);
 	CHECK(pr && pr->exited && pr->chosen);
-	sb = w.mono + SEC / 2;
-	b = mk(700, 700, sb, sb, "impostor");
+	sb = w.now + SEC / 2;
+	b = task(700, 700, sb, "impostor");
 	b.cpu_ns = SEC / 2;
-	live(&w, &b);
-	live(&w, &o);
-	live(&w, &later);
+	live(&w, b);
+	live(&w, o);
+	live(&w, later);
 	tick(&w, SEC);
 	CHECK(view(w.m, 700, sb) == NULL);
 	CHECK_EQ(view_count(w.m, 700), 0);
@@ -807,18 +721,18 @@ static void test_choose_pid(void)
 
 	/* Choosing it again (same PID) keeps the binding to the first one. */
 	CHECK_EQ(ri_model_choose(w.m, pids, 2, NULL, 0), 0);
-	live(&w, &b);
-	live(&w, &o);
-	live(&w, &later);
+	live(&w, b);
+	live(&w, o);
+	live(&w, later);
 	tick(&w, SEC);
 	CHECK(view(w.m, 700, sb) == NULL);
 
 	/* An empty choice is every process again. */
 	CHECK_EQ(ri_model_choose(w.m, NULL, 0, NULL, 0), 0);
 	CHECK(!ri_model_has_choice(w.m));
-	live(&w, &b);
-	live(&w, &o);
-	live(&w, &later);
+	live(&w, b);
+	live(&w, o);
+	live(&w, later);
 	tick(&w, SEC);
 	CHECK_EQ(w.m->nprocs, 3);
 	world_free(&w);
@@ -828,38 +742,38 @@ static void test_choose_name(void)
 {
 	struct world w;
 	uint64_t s = T0 - 20 * SEC, s2;
-	struct ri_task wk = mk(800, 800, s, s, "worker");
-	struct ri_task ot = mk(801, 801, s, s, "other");
+	struct ri_task wk = task(800, 800, s, "worker");
+	struct ri_task ot = task(801, 801, s, "other");
 	struct ri_task lt;
 	static const char names1[1][RI_COMM_LEN] = { "worker" };
 	static const char names2[2][RI_COMM_LEN] = { "worker", "later" };
 	const char *wait[4];
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	CHECK_EQ(ri_model_choose(w.m, NULL, 0, names1, 1), 0);
-	live(&w, &wk);
-	live(&w, &ot);
+	live(&w, wk);
+	live(&w, ot);
 	tick(&w, 0);
 	CHECK_EQ(w.m->nprocs, 1);
 	CHECK(view(w.m, 800, s) != NULL);
 	CHECK_EQ(ri_model_waiting(w.m, wait, 4), 0);
 
 	CHECK_EQ(ri_model_choose(w.m, NULL, 0, names2, 2), 0);
-	live(&w, &wk);
-	live(&w, &ot);
+	live(&w, wk);
+	live(&w, ot);
 	tick(&w, SEC);
 	CHECK_EQ(ri_model_waiting(w.m, wait, 4), 1);
 	CHECK(!strcmp(wait[0], "later"));
 	CHECK_EQ(ri_model_waiting(w.m, wait, 0), 0);
 
 	/* A process by that name starts: picked up, no longer waited for. */
-	s2 = w.mono + SEC / 2;
-	lt = mk(802, 802, s2, s2, "later");
+	s2 = w.now + SEC / 2;
+	lt = task(802, 802, s2, "later");
 	lt.cpu_ns = SEC / 4;
-	live(&w, &wk);
-	live(&w, &ot);
-	live(&w, &lt);
+	live(&w, wk);
+	live(&w, ot);
+	live(&w, lt);
 	tick(&w, SEC);
 	CHECK_EQ(w.m->nprocs, 2);
 	pr = view(w.m, 802, s2);
@@ -867,13 +781,13 @@ static void test_choose_name(void)
 	CHECK_EQ(ri_model_waiting(w.m, wait, 4), 0);
 
 	/* It exits: waited for again. */
-	died(&w, &lt, w.mono + 1);
-	live(&w, &wk);
-	live(&w, &ot);
+	died(&w, lt, w.now + 1);
+	live(&w, wk);
+	live(&w, ot);
 	tick(&w, SEC);
 	CHECK_EQ(ri_model_waiting(w.m, wait, 4), 1);
-	live(&w, &wk);
-	live(&w, &ot);
+	live(&w, wk);
+	live(&w, ot);
 	tick(&w, SEC);
 	CHECK_EQ(w.m->nprocs, 1);
 	CHECK_EQ(ri_model_waiting(w.m, wait, 4), 1);
@@ -886,27 +800,27 @@ static int linger_run(int linger, bool keep, bool choose, int after)
 {
 	struct world w;
 	uint64_t s = T0 - SEC;
-	struct ri_task a = mk(900, 900, s, s, "brief");
-	struct ri_task k = mk(901, 901, s, s, "keeper");
+	struct ri_task a = task(900, 900, s, "brief");
+	struct ri_task k = task(901, 901, s, "keeper");
 	pid_t pid = 900;
 	int i, present = -1;
 
-	world_init(&w, linger, keep, 0);
+	init(&w, linger, keep, 0);
 	if (choose)
 		ri_model_choose(w.m, &pid, 1, NULL, 0);
-	live(&w, &a);
-	live(&w, &k);
+	live(&w, a);
+	live(&w, k);
 	tick(&w, 0);
 	a.cpu_ns += SEC / 10;
-	died(&w, &a, w.mono + SEC / 2);
-	live(&w, &k);
+	died(&w, a, w.now + SEC / 2);
+	live(&w, k);
 	tick(&w, SEC);
 	/* Its exit tick: always listed, with that tick's figures. */
 	if (!view(w.m, 900, s) || !view(w.m, 900, s)->exited ||
 	    view(w.m, 900, s)->fig.n[RI_C_CPU] != SEC / 10)
 		present = -2;
 	for (i = 1; i <= after && present == -1; i++) {
-		live(&w, &k);
+		live(&w, k);
 		tick(&w, SEC);
 		if (!view(w.m, 900, s))
 			present = i - 1;
@@ -930,17 +844,17 @@ static void test_thread_linger(void)
 {
 	struct world w;
 	uint64_t s = T0 - SEC;
-	struct ri_task l = mk(950, 950, s, s, "multi");
-	struct ri_task t = mk(951, 950, s + 1, s, "multi-t");
+	struct ri_task l = task(950, 950, s, "multi");
+	struct ri_task t = task(951, 950, s, "multi-t");
 	struct ri_proc *pr;
 	struct ri_thread *th;
 
-	world_init(&w, 2, false, 0);
-	live(&w, &l);
-	live(&w, &t);
+	init(&w, 2, false, 0);
+	live(&w, l);
+	live(&w, t);
 	tick(&w, 0);
-	died(&w, &t, w.mono + 1);
-	live(&w, &l);
+	died(&w, t, w.now + 1);
+	live(&w, l);
 	tick(&w, SEC);
 	pr = ri_model_find_proc(w.m, 950);
 	CHECK(pr != NULL);
@@ -948,14 +862,14 @@ static void test_thread_linger(void)
 		goto out;
 	th = thread_of(pr, 951, s + 1);
 	CHECK(th && th->exited && th->gone_ticks == 0);
-	live(&w, &l);
+	live(&w, l);
 	tick(&w, SEC);
-	live(&w, &l);
+	live(&w, l);
 	tick(&w, SEC);
 	th = thread_of(pr, 951, s + 1);
 	CHECK(th && th->gone_ticks == 2);
 	CHECK_EQ(pr->nthreads, 1);
-	live(&w, &l);
+	live(&w, l);
 	tick(&w, SEC);
 	CHECK(thread_of(pr, 951, s + 1) == NULL);
 	CHECK_EQ(count_threads(pr), 1);
@@ -970,20 +884,20 @@ static int missing_run(int grace)
 {
 	struct world w;
 	uint64_t s = T0 - SEC;
-	struct ri_task a = mk(1000, 1000, s, s, "silent");
-	struct ri_task b = mk(1001, 1001, s, s, "steady");
+	struct ri_task a = task(1000, 1000, s, "silent");
+	struct ri_task b = task(1001, 1001, s, "steady");
 	struct ri_thread *t;
 	int i, when = -1;
 
-	world_init(&w, 0, false, grace);
-	live(&w, &a);
-	live(&w, &b);
+	init(&w, 0, false, grace);
+	live(&w, a);
+	live(&w, b);
 	tick(&w, 0);
-	live(&w, &a);
-	live(&w, &b);
+	live(&w, a);
+	live(&w, b);
 	tick(&w, SEC);
 	for (i = 1; i <= grace + 3 && when < 0; i++) {
-		live(&w, &b);
+		live(&w, b);
 		tick(&w, SEC);
 		t = ri_model_find_thread(w.m, 1000);
 		if (!t || t->exited)
@@ -1010,23 +924,23 @@ static void test_missing_grace_process(void)
 {
 	struct world w;
 	uint64_t s = T0 - SEC;
-	struct ri_task a = mk(1100, 1100, s, s, "late");
-	struct ri_task c = mk(1110, 1110, s, s, "back");
+	struct ri_task a = task(1100, 1100, s, "late");
+	struct ri_task c = task(1110, 1110, s, "back");
 	/* Born after the tool started: its whole past is a spike if recounted. */
-	struct ri_task d = mk(1120, 1120, T0 + SEC / 2, T0 + SEC / 2, "young");
+	struct ri_task d = task(1120, 1120, T0 + SEC / 2, "young");
 	struct ri_proc *pa, *pc, *pd;
 	struct ri_thread *t;
 
-	world_init(&w, 0, false, 1);
-	live(&w, &a);
-	live(&w, &c);
+	init(&w, 0, false, 1);
+	live(&w, a);
+	live(&w, c);
 	tick(&w, 0);
 	a.cpu_ns += SEC / 10;
 	c.cpu_ns += SEC / 10;
 	d.cpu_ns = 40 * SEC;
-	live(&w, &a);
-	live(&w, &c);
-	live(&w, &d);
+	live(&w, a);
+	live(&w, c);
+	live(&w, d);
 	tick(&w, SEC);
 	pa = ri_model_find_proc(w.m, 1100);
 	pc = ri_model_find_proc(w.m, 1110);
@@ -1047,18 +961,18 @@ static void test_missing_grace_process(void)
 
 	/* 1100's exit snapshot lands late; 1110 was only hidden. */
 	a.cpu_ns += SEC / 5;
-	died(&w, &a, w.mono - SEC / 2); /* before the drain it missed */
+	died(&w, a, w.now - SEC / 2); /* before the drain it missed */
 	c.cpu_ns += SEC / 2;
 	d.cpu_ns += SEC / 2;
-	live(&w, &c);
-	live(&w, &d);
+	live(&w, c);
+	live(&w, d);
 	tick(&w, SEC);
 	pa = view(w.m, 1100, s);
 	CHECK(pa != NULL);
 	if (pa) {
 		CHECK(pa->exited);
 		CHECK_U64(pa->fig.n[RI_C_CPU], SEC / 5);
-		CHECK_NEAR(pa->exit_time, w.unix_t - 1.5, 1e-6);
+		CHECK_NEAR(pa->exit_time, w.d.unix_time - 1.5, 1e-6);
 	}
 	CHECK_EQ(view_count(w.m, 1100), 1);
 	pc = ri_model_find_proc(w.m, 1110);
@@ -1075,7 +989,7 @@ static void test_missing_grace_process(void)
 		CHECK(pd->fig.cpu_pct <= 100.0);
 	}
 	c.cpu_ns += SEC / 10;
-	live(&w, &c);
+	live(&w, c);
 	tick(&w, SEC);
 	pc = ri_model_find_proc(w.m, 1110);
 	CHECK(pc && !pc->exited && pc->fig.n[RI_C_CPU] == SEC / 10);
@@ -1144,10 +1058,10 @@ static void test_churn(void)
 	c.v = calloc(CH_FIRST + CH_PIDS, sizeof(*c.v));
 	if (!c.v)
 		exit(1);
-	world_init(&w, 0, false, 0);
+	init(&w, 0, false, 0);
 	tick(&w, 0);
 	for (tk = 1; tk <= CH_TICKS; tk++) {
-		uint64_t prev = w.mono;
+		uint64_t prev = w.now;
 		int deaths = 0, births = 0;
 
 		want_cpu = want_rd = 0;
@@ -1182,7 +1096,7 @@ static void test_churn(void)
 				y->t.rchar += d / 1000;
 				want_cpu += d;
 				want_rd += d / 1000;
-				died(&w, &y->t, prev + rnd() % SEC);
+				died(&w, y->t, prev + rnd() % SEC);
 			}
 			if ((pid_t)x->t.pid == (pid_t)x->t.tgid)
 				c.nprocs--;
@@ -1218,7 +1132,7 @@ static void test_churn(void)
 					reused++;
 				if (!leader)
 					leader = p;
-				y->t = mk(p, leader, ps + (uint64_t)j, ps, "churn");
+				y->t = born(task(p, leader, ps, "churn"), ps + (uint64_t)j);
 				y->dcpu = y->t.cpu_ns = rnd() % (30 * MS);
 				y->drd = y->t.rchar = rnd() % 100000;
 				want_cpu += y->dcpu;
@@ -1227,7 +1141,7 @@ static void test_churn(void)
 				if (flash) {
 					y->state = CH_DEAD_THIS_TICK;
 					shortlived++;
-					died(&w, &y->t, ps + SEC / 4);
+					died(&w, y->t, ps + SEC / 4);
 				} else {
 					y->state = CH_LIVE;
 					c.nlive++;
@@ -1238,7 +1152,7 @@ static void test_churn(void)
 		}
 		for (i = CH_FIRST; i < CH_FIRST + CH_PIDS; i++)
 			if (c.v[i].state == CH_LIVE)
-				live(&w, &c.v[i].t);
+				live(&w, c.v[i].t);
 		if (tick(&w, SEC))
 			bad_tot++;
 
@@ -1301,7 +1215,7 @@ static void test_churn(void)
 	/* Kill everything: the tables empty out. */
 	for (i = CH_FIRST; i < CH_FIRST + CH_PIDS; i++)
 		if (c.v[i].state == CH_LIVE)
-			died(&w, &c.v[i].t, w.mono + 1);
+			died(&w, c.v[i].t, w.now + 1);
 	tick(&w, SEC);
 	tick(&w, SEC);
 	CHECK_EQ(w.m->totals.ntasks, 0);
@@ -1586,15 +1500,13 @@ static void test_sort(void)
 
 /* --- per-process drains (perproc.c) ------------------------------------------- */
 
-/* A record for a whole process: its live threads' sums. */
+/* A record for a whole process of @nthreads: @cpu_ns in all, 10 pages. */
 static struct ri_task agg(pid_t pid, uint64_t pstart, const char *comm,
 			  uint64_t cpu_ns, uint32_t nthreads)
 {
-	struct ri_task t = mk(pid, pid, pstart, pstart, comm);
+	struct ri_task t = whole(task(pid, pid, pstart, comm), nthreads);
 
-	t.flags = RI_F_PROC;
 	t.cpu_ns = cpu_ns;
-	t.nthreads = nthreads;
 	t.rss_pages = 10;
 	return t;
 }
@@ -1604,12 +1516,12 @@ static void test_perproc_threads_exit(void)
 	struct world w;
 	uint64_t ps = T0 - 100 * SEC;
 	struct ri_task p = agg(100, ps, "whole", 10 * SEC, 3);
-	struct ri_task e = mk(101, 100, ps + SEC, ps, "whole-t1");
+	struct ri_task e = born(task(101, 100, ps, "whole-t1"), ps + SEC);
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 1);
+	init(&w, 0, false, 1);
 	w.d.per_process = true;
-	live(&w, &p);
+	live(&w, p);
 	CHECK_EQ(tick(&w, 0), 0);
 	pr = view(w.m, 100, ps);
 	CHECK(pr != NULL);
@@ -1618,7 +1530,7 @@ static void test_perproc_threads_exit(void)
 
 	/* 0.5 s in a second: 50%, and the record's thread count. */
 	p.cpu_ns = 10 * SEC + 500 * MS;
-	live(&w, &p);
+	live(&w, p);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 100, ps);
 	CHECK(pr && fabs(pr->fig.cpu_pct - 50.0) < 1e-6);
@@ -1632,8 +1544,8 @@ static void test_perproc_threads_exit(void)
 	p.cpu_ns = 10 * SEC + 500 * MS - 2200 * MS + 400 * MS;
 	p.nthreads = 2;
 	e.cpu_ns = 2300 * MS;
-	live(&w, &p);
-	died(&w, &e, w.mono + 500 * MS);
+	live(&w, p);
+	died(&w, e, w.now + 500 * MS);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 100, ps);
 	CHECK(pr && fabs(pr->fig.cpu_pct - 50.0) < 1e-6);
@@ -1646,16 +1558,16 @@ static void test_perproc_threads_exit(void)
 	 */
 	p.cpu_ns = p.cpu_ns - 1000 * MS + 200 * MS;
 	p.nthreads = 1;
-	live(&w, &p);
+	live(&w, p);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 100, ps);
 	CHECK(pr && pr->fig.n[RI_C_CPU] == 0);
 	/* ... and has it all a tick later: 0.2 + its last 0.1 + 0.3. */
-	e = mk(102, 100, ps + SEC, ps, "whole-t2");
+	e = born(task(102, 100, ps, "whole-t2"), ps + SEC);
 	e.cpu_ns = 1100 * MS;
 	p.cpu_ns += 300 * MS;
-	live(&w, &p);
-	died(&w, &e, w.mono + 10 * MS);
+	live(&w, p);
+	died(&w, e, w.now + 10 * MS);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 100, ps);
 	CHECK(pr && pr->fig.n[RI_C_CPU] == 600 * MS);
@@ -1670,20 +1582,20 @@ static void test_perproc_short_lived(void)
 	struct ri_task a = agg(100, T0 - 100 * SEC, "steady", SEC, 1), l, t;
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 1);
+	init(&w, 0, false, 1);
 	w.d.per_process = true;
-	live(&w, &a);
+	live(&w, a);
 	CHECK_EQ(tick(&w, 0), 0);
 	/* Born and gone between two drains, two threads: only their exits. */
-	ps = w.mono + 100 * MS;
-	l = mk(200, 200, ps, ps, "brief");
-	t = mk(201, 200, ps + 10 * MS, ps, "brief-t");
+	ps = w.now + 100 * MS;
+	l = task(200, 200, ps, "brief");
+	t = born(task(201, 200, ps, "brief-t"), ps + 10 * MS);
 	l.cpu_ns = 300 * MS;
 	l.wchar = 4096;
 	t.cpu_ns = 200 * MS;
-	live(&w, &a);
-	died(&w, &t, w.mono + 400 * MS);
-	died(&w, &l, w.mono + 500 * MS);
+	live(&w, a);
+	died(&w, t, w.now + 400 * MS);
+	died(&w, l, w.now + 500 * MS);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 200, ps);
 	CHECK(pr != NULL);
@@ -1692,11 +1604,11 @@ static void test_perproc_short_lived(void)
 	CHECK(pr && pr->fig.n[RI_C_WRITE] == 4096);
 	CHECK(pr && !strcmp(pr->comm, "brief"));
 	CHECK(pr && pr->nthreads == 0);
-	CHECK(pr && fabs(pr->exit_time - (w.unix_t - 0.5)) < 1e-6);
+	CHECK(pr && fabs(pr->exit_time - (w.d.unix_time - 0.5)) < 1e-6);
 	/* Not a live process in the header's counts. */
 	CHECK_EQ(w.m->totals.nprocs, 1);
 	/* Gone from the view the next tick. */
-	live(&w, &a);
+	live(&w, a);
 	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK(view(w.m, 200, ps) == NULL);
 	world_free(&w);
@@ -1708,27 +1620,27 @@ static void test_perproc_death(void)
 	uint64_t ps = T0 - 10 * SEC;
 	struct ri_task p = agg(300, ps, "dies", 5 * SEC, 2);
 	struct ri_task q = agg(310, ps, "dies-late", 5 * SEC, 2);
-	struct ri_task l = mk(300, 300, ps, ps, "dies");
-	struct ri_task t = mk(301, 300, ps, ps, "dies-t");
-	struct ri_task lq = mk(310, 310, ps, ps, "dies-late");
-	struct ri_task tq = mk(311, 310, ps, ps, "dies-late-t");
+	struct ri_task l = task(300, 300, ps, "dies");
+	struct ri_task t = task(301, 300, ps, "dies-t");
+	struct ri_task lq = task(310, 310, ps, "dies-late");
+	struct ri_task tq = task(311, 310, ps, "dies-late-t");
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 1);
+	init(&w, 0, false, 1);
 	w.d.per_process = true;
-	live(&w, &p);
-	live(&w, &q);
+	live(&w, p);
+	live(&w, q);
 	CHECK_EQ(tick(&w, 0), 0);
 
 	/* Both of 300's exits come together: ended, with its last 0.3 s. */
 	l.cpu_ns = 3100 * MS;
 	t.cpu_ns = 2200 * MS;
-	died(&w, &l, w.mono + 200 * MS);
-	died(&w, &t, w.mono + 300 * MS);
+	died(&w, l, w.now + 200 * MS);
+	died(&w, t, w.now + 300 * MS);
 	/* 310's leader exit comes, its other thread's is read late. */
 	lq.cpu_ns = 3100 * MS;
 	tq.cpu_ns = 2200 * MS;
-	died(&w, &lq, w.mono + 200 * MS);
+	died(&w, lq, w.now + 200 * MS);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 300, ps);
 	CHECK(pr && pr->exited && pr->fig.n[RI_C_CPU] == 300 * MS);
@@ -1736,7 +1648,7 @@ static void test_perproc_death(void)
 	CHECK(pr && pr->exited && pr->fig.n[RI_C_CPU] == 0);
 
 	/* The late exit finds its process: counted once, in this tick. */
-	died(&w, &tq, w.mono + 300 * MS);
+	died(&w, tq, w.now + 300 * MS);
 	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK(view(w.m, 300, ps) == NULL);
 	pr = view(w.m, 310, ps);
@@ -1760,10 +1672,10 @@ static void test_perproc_missing_and_reuse(void)
 	struct ri_task o = agg(410, ps, "old", SEC, 1), n, e;
 	struct ri_proc *pr;
 
-	world_init(&w, 0, false, 1);
+	init(&w, 0, false, 1);
 	w.d.per_process = true;
-	live(&w, &p);
-	live(&w, &o);
+	live(&w, p);
+	live(&w, o);
 	CHECK_EQ(tick(&w, 0), 0);
 	/* Missing, no exit: alive through the grace, then ended. */
 	CHECK_EQ(tick(&w, SEC), 0);
@@ -1774,12 +1686,12 @@ static void test_perproc_missing_and_reuse(void)
 	CHECK(pr && pr->exited);
 
 	/* 410 exits and its PID is taken in the same interval. */
-	ps2 = w.mono + 500 * MS;
+	ps2 = w.now + 500 * MS;
 	n = agg(410, ps2, "new", 100 * MS, 1);
-	e = mk(410, 410, ps, ps, "old");
+	e = task(410, 410, ps, "old");
 	e.cpu_ns = SEC + 100 * MS;
-	died(&w, &e, w.mono + 200 * MS);
-	live(&w, &n);
+	died(&w, e, w.now + 200 * MS);
+	live(&w, n);
 	CHECK_EQ(tick(&w, SEC), 0);
 	pr = view(w.m, 410, ps);
 	CHECK(pr && pr->exited && pr->fig.n[RI_C_CPU] == 100 * MS);

@@ -41,9 +41,9 @@ static void copy_drain(struct ri_drain *dst, const struct ri_drain *src)
 
 	memset(dst, 0, sizeof(*dst));
 	for (i = 0; i < src->live.n; i++)
-		*ri_taskbuf_push(&dst->live) = src->live.v[i];
+		push(&dst->live, src->live.v[i]);
 	for (i = 0; i < src->exited.n; i++)
-		*ri_taskbuf_push(&dst->exited) = src->exited.v[i];
+		push(&dst->exited, src->exited.v[i]);
 	dst->machine = src->machine;
 	dst->machine.cpu = NULL;
 	dst->machine.cpu_online = NULL;

@@ -20,10 +20,10 @@
 #include "world.h"
 
 /* One task of the scene, with @cpu_ns of CPU so far. */
-static void task(struct world *w, pid_t pid, pid_t tgid, const char *comm,
-		 uint64_t cpu_ns)
+static void ran(struct world *w, pid_t pid, pid_t tgid, const char *comm,
+		uint64_t cpu_ns)
 {
-	struct ri_task *t = world_task(w, pid, tgid, comm);
+	struct ri_task *t = live(w, task(pid, tgid, SEC * (uint64_t)tgid, comm));
 
 	t->cpu_ns = cpu_ns;
 	t->rss_pages = 100 * (uint64_t)tgid;
@@ -45,9 +45,9 @@ static void scene_tick(struct world *w, uint64_t ms[6], int step)
 	for (i = 0; i < 5; i++) {
 		total[i] += (uint64_t)step * ms[i] * 1000000ULL;
 		if (ms[i] != (uint64_t)-1)
-			task(w, pid[i], tgid[i], comm[i], 1000 * SEC + total[i]);
+			ran(w, pid[i], tgid[i], comm[i], 1000 * SEC + total[i]);
 	}
-	world_tick(w);
+	tick(w, SEC);
 }
 
 static const char *row_name(const struct ri_rows *r, size_t i)
@@ -82,23 +82,17 @@ static void order(const struct ri_rows *r, char *out, size_t len)
 
 /* --- folds, tree, groups ------------------------------------------------ */
 
-static struct ri_task *snap(struct ri_taskbuf *b, pid_t pid, pid_t ppid,
-			    const char *comm, uint64_t start, uint64_t cpu_ns,
-			    uid_t uid, uint64_t cg)
+/* A one-thread process of @uid in cgroup @cg, child of @ppid. */
+static struct ri_task proc(pid_t pid, pid_t ppid, const char *comm,
+			   uint64_t start, uint64_t cpu_ns, uid_t uid, uint64_t cg)
 {
-	struct ri_task *t = ri_taskbuf_push(b);
+	struct ri_task t = task(pid, pid, start, comm);
 
-	if (!t)
-		exit(1);
-	memset(t, 0, sizeof(*t));
-	t->pid = t->tgid = (__u32)pid;
-	t->ppid = (__u32)ppid;
-	t->start_ns = t->pstart_ns = start;
-	t->cpu_ns = cpu_ns;
-	t->uid = uid;
-	t->cgroup_id = cg;
-	t->rss_pages = 10;
-	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	t.ppid = (__u32)ppid;
+	t.cpu_ns = cpu_ns;
+	t.uid = uid;
+	t.cgroup_id = cg;
+	t.rss_pages = 10;
 	return t;
 }
 
@@ -107,20 +101,17 @@ static void swarm_live(struct world *w, uint64_t k)
 {
 	struct ri_task *t;
 
-	snap(&w->d.live, 100, 1, "master", 10 * SEC, k * 50000000ULL, 70, 7);
-	snap(&w->d.live, 206, 100, "backend", 20 * SEC, k * 100000000ULL, 70, 7);
-	t = snap(&w->d.live, 2, 0, "kthreadd", 1 * SEC, 0, 0, 1);
+	live(w, proc(100, 1, "master", 10 * SEC, k * 50000000ULL, 70, 7));
+	live(w, proc(206, 100, "backend", 20 * SEC, k * 100000000ULL, 70, 7));
+	t = live(w, proc(2, 0, "kthreadd", 1 * SEC, 0, 0, 1));
 	t->flags |= RI_F_KTHREAD;
 }
 
 /* A backend born and dead within the interval: @ms of CPU. */
 static void backend(struct world *w, pid_t pid, uint64_t ms)
 {
-	struct ri_task *t = snap(&w->d.exited, pid, 100, "backend",
-				 w->now + 100000000ULL, ms * 1000000ULL, 70, 7);
-
-	t->flags |= RI_F_EXITED;
-	t->exit_ns = w->now + 500000000ULL;
+	died(w, proc(pid, 100, "backend", w->now + 100000000ULL, ms * 1000000ULL, 70, 7),
+	     w->now + 500000000ULL);
 }
 
 static const char *rname(const struct ri_rows *r, size_t i)
@@ -181,28 +172,27 @@ static const struct ri_row *find_kind(const struct ri_rows *r, enum ri_row_kind 
 static void test_folds(void)
 {
 	struct ri_model_opts mo = { .linger_ticks = 3, .thread_history = true };
-	struct world w = { .m = ri_model_new(&mo), .now = 100 * SEC };
+	struct world w;
 	struct ri_rows_opts o = { .sort = RI_SORT_CPU, .fold = true,
 				  .group_history = true };
 	struct ri_rows r;
 	const struct ri_row *f;
 	struct ri_row_key k;
-	uint64_t tick = 0;
+	uint64_t nth = 0;
 	pid_t pid;
 
 	memset(&r, 0, sizeof(r));
-	w.d.machine.page_size = 4096;
-	w.d.machine.mem_total = 1ULL << 33;
-	swarm_live(&w, tick++);
-	world_tick(&w);
+	world_init(&w, &mo);
+	w.now = 100 * SEC;
+	swarm_live(&w, nth++);
+	tick(&w, SEC);
 
 	/* Five backends of 40 ms each and a lone exit under another parent. */
-	swarm_live(&w, tick++);
+	swarm_live(&w, nth++);
 	for (pid = 201; pid <= 205; pid++)
 		backend(&w, pid, 40);
-	snap(&w.d.exited, 300, 1, "lonely", w.now + 1000, 30000000ULL, 0, 9)->flags |=
-		RI_F_EXITED;
-	world_tick(&w);
+	died(&w, proc(300, 1, "lonely", w.now + 1000, 30000000ULL, 0, 9), 0);
+	tick(&w, SEC);
 	CHECK_EQ(ri_rows_build(&r, w.m, &o), 0);
 	/* backend 10%, fold 5 x 40 ms = 20%, master 5%, lonely 3%. */
 	CHECK_ROWS(&r, "Fbackend*5 p206 p100 p300 p2");
@@ -236,10 +226,10 @@ static void test_folds(void)
 	 * not listed again; the lone exit still is, dimmed by the front end.
 	 * (12% against the live backend's 10%.)
 	 */
-	swarm_live(&w, tick++);
+	swarm_live(&w, nth++);
 	backend(&w, 207, 60);
 	backend(&w, 208, 60);
-	world_tick(&w);
+	tick(&w, SEC);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ROWS(&r, "Fbackend*2 m207@1 m208@1 p206 p100 p300 p2");
 	CHECK_STR(rname(&r, r.sel), "Fbackend*2");
@@ -251,8 +241,8 @@ static void test_folds(void)
 	CHECK(find_kind(&r, RI_ROW_FOLD)->hist->len == 2);
 
 	/* A quiet tick: no fold at all, nothing of the swarm listed. */
-	swarm_live(&w, tick++);
-	world_tick(&w);
+	swarm_live(&w, nth++);
+	tick(&w, SEC);
 	ri_rows_build(&r, w.m, &o);
 	CHECK_ROWS(&r, "p206 p100 p300 p2");
 	CHECK_EQ(r.sel, 0); /* the fold went: the cursor keeps its slot */
@@ -270,10 +260,10 @@ static void test_folds(void)
 	o.hide_kthreads = false;
 
 	/* A new swarm, for the tree and the grouped view. */
-	swarm_live(&w, tick++);
+	swarm_live(&w, nth++);
 	for (pid = 211; pid <= 213; pid++)
 		backend(&w, pid, 100);
-	world_tick(&w);
+	tick(&w, SEC);
 
 	/* Tree: the backends and their fold under the master. */
 	o.view = RI_VIEW_TREE;
@@ -330,10 +320,10 @@ static void test_folds(void)
 
 	/* Parents that name each other (only bad data does): both listed, once. */
 	o.view = RI_VIEW_TREE;
-	swarm_live(&w, tick++);
-	snap(&w.d.live, 400, 401, "loop-a", 40 * SEC, 0, 0, 1);
-	snap(&w.d.live, 401, 400, "loop-b", 41 * SEC, 0, 0, 1);
-	world_tick(&w);
+	swarm_live(&w, nth++);
+	live(&w, proc(400, 401, "loop-a", 40 * SEC, 0, 0, 1));
+	live(&w, proc(401, 400, "loop-b", 41 * SEC, 0, 0, 1));
+	tick(&w, SEC);
 	o.filter = "loop";
 	ri_rows_build(&r, w.m, &o);
 	CHECK_EQ(r.n, 2);
