@@ -48,7 +48,7 @@ static inline void synth_proc(struct synth *s, size_t p)
 	s->next_pid += (uint32_t)s->nthr + 1;
 	for (k = 0; k < s->nthr; k++) {
 		struct ri_task *t = &s->t[p * s->nthr + k];
-		char comm[RI_COMM_LEN];
+		char comm[32]; /* task() keeps what fits a comm */
 
 		snprintf(comm, sizeof(comm), k ? "worker-%zu" : "proc%zu", k ? k : p);
 		*t = task((pid_t)(pid + k), (pid_t)pid, s->now - 1000, comm);
