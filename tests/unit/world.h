@@ -58,7 +58,8 @@ static inline struct ri_task task(pid_t pid, pid_t tgid, uint64_t pstart,
 		t.ppid = 1;
 		t.uid = 1000;
 	}
-	snprintf(t.comm, sizeof(t.comm), "%s", comm);
+	/* Cut to a comm as the kernel cuts it: 15 bytes and a NUL. */
+	memcpy(t.comm, comm, strnlen(comm, sizeof(t.comm) - 1));
 	return t;
 }
 
