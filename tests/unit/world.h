@@ -59,7 +59,8 @@ static inline struct ri_task task(pid_t pid, pid_t tgid, uint64_t pstart,
 		t.uid = 1000;
 	}
 	/* Cut to a comm as the kernel cuts it: 15 bytes and a NUL. */
-	memcpy(t.comm, comm, strnlen(comm, sizeof(t.comm) - 1));
+	for (size_t i = 0; i < sizeof(t.comm) - 1 && comm[i]; i++)
+		t.comm[i] = comm[i];
 	return t;
 }
 
