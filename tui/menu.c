@@ -7,36 +7,12 @@
  * typed in the signal list jumps to that signal, as in htop.
  */
 #include <curses.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
 #include "view.h"
-
-static const struct {
-	int sig;
-	const char *name;
-} signals[] = {
-	{ SIGTERM, "SIGTERM" }, { SIGKILL, "SIGKILL" }, { SIGHUP, "SIGHUP" },
-	{ SIGINT, "SIGINT" },	{ SIGQUIT, "SIGQUIT" }, { SIGUSR1, "SIGUSR1" },
-	{ SIGUSR2, "SIGUSR2" }, { SIGSTOP, "SIGSTOP" }, { SIGCONT, "SIGCONT" },
-	{ SIGTSTP, "SIGTSTP" }, { SIGALRM, "SIGALRM" }, { SIGABRT, "SIGABRT" },
-	{ SIGPIPE, "SIGPIPE" }, { SIGWINCH, "SIGWINCH" },
-};
-
-#define NSIGNALS ((int)(sizeof(signals) / sizeof(signals[0])))
-
-const char *signal_name(int sig)
-{
-	int i;
-
-	for (i = 0; i < NSIGNALS; i++)
-		if (signals[i].sig == sig)
-			return signals[i].name;
-	return "signal";
-}
 
 static void add(struct menu *mu, const char *label, long value)
 {
@@ -56,8 +32,9 @@ enum ri_next menu_open_signals(struct tui *v)
 {
 	const struct ri_row *r = ri_rows_selected(&v->rows);
 	struct menu *mu = &v->menu;
+	const struct proc_sig *sigs;
 	char b[40], name[64];
-	int i;
+	size_t i, n;
 
 	if (!row_is_process(r)) {
 		tui_message(v, "select a process to send a signal to");
@@ -73,9 +50,10 @@ enum ri_next menu_open_signals(struct tui *v)
 	memcpy(mu->comm, r->p->comm, RI_COMM_LEN);
 	ri_printable(name, sizeof(name), r->p->comm, RI_COMM_LEN);
 	snprintf(mu->title, sizeof(mu->title), "Send signal to %d %s:", mu->pid, name);
-	for (i = 0; i < NSIGNALS; i++) {
-		snprintf(b, sizeof(b), "%2d %s", signals[i].sig, signals[i].name);
-		add(mu, b, signals[i].sig);
+	sigs = proc_signals(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(b, sizeof(b), "%2d %s", sigs[i].sig, sigs[i].name);
+		add(mu, b, sigs[i].sig);
 	}
 	return NEXT_REDRAW;
 }

@@ -322,11 +322,16 @@ void setup_draw(struct tui *v);
 bool setup_click(struct tui *v, int y, int x);
 
 /* procctl.c: acting on processes, errors said on the message line. */
+struct proc_sig {
+	int sig;
+	const char *name;
+};
+/* The signals k offers, SIGTERM first. */
+const struct proc_sig *proc_signals(size_t *n);
 void proc_signal(struct tui *v, pid_t pid, uint64_t start_ns, const char *comm,
 		 int sig);
 /* Nice value of the selected row's process (or thread) by @delta. */
 void proc_renice(struct tui *v, const struct ri_row *r, int delta);
-const char *signal_name(int sig);
 
 /* mouse.c */
 void mouse_init(struct tui *v);
