@@ -3,8 +3,9 @@
  * Popup lists over the table, as htop opens them: the signals k sends
  * (SIGTERM first), the users u filters by (those with processes now,
  * busiest first, "all users" on top), the columns F6 sorts by. Up/Down,
- * Home/End, Enter chooses, Esc cancels; a click chooses too. A number
- * typed in the signal list jumps to that signal, as in htop.
+ * Home/End, Enter chooses, Esc cancels; a click chooses too (elsewhere:
+ * cancels), the wheel moves. A number typed in the signal list jumps to
+ * that signal, as in htop. An overlay over the main view.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -22,10 +23,20 @@ static void add(struct menu *mu, const char *label, long value)
 	mu->value[mu->n++] = value;
 }
 
-static void reset(struct menu *mu, enum menu_kind k)
+static const struct overlay menu_overlay;
+
+/* Empties the menu of @v and opens it as @k. */
+static void reset(struct tui *v, enum menu_kind k)
 {
-	memset(mu, 0, sizeof(*mu));
-	mu->kind = k;
+	memset(&v->menu, 0, sizeof(v->menu));
+	v->menu.kind = k;
+	overlay_push(v, &menu_overlay);
+}
+
+static void close_menu(struct tui *v)
+{
+	v->menu.kind = MENU_NONE;
+	overlay_pop(v, &menu_overlay);
 }
 
 enum ri_next menu_open_signals(struct tui *v)
@@ -44,7 +55,7 @@ enum ri_next menu_open_signals(struct tui *v)
 		tui_message(v, "%d has exited: nothing to signal", r->p->pid);
 		return NEXT_REDRAW;
 	}
-	reset(mu, MENU_SIGNAL);
+	reset(v, MENU_SIGNAL);
 	mu->pid = r->p->pid;
 	mu->start_ns = r->p->start_ns;
 	memcpy(mu->comm, r->p->comm, RI_COMM_LEN);
@@ -96,7 +107,7 @@ enum ri_next menu_open_users(struct tui *v)
 		u[k].cpu += p->fig.cpu_pct;
 	}
 	qsort(u, nu, sizeof(u[0]), by_cpu);
-	reset(mu, MENU_USER);
+	reset(v, MENU_USER);
 	snprintf(mu->title, sizeof(mu->title), "Show the processes of:");
 	add(mu, "all users", -1);
 	for (i = 0; i < nu; i++) {
@@ -113,7 +124,7 @@ enum ri_next menu_open_sort(struct tui *v)
 	struct menu *mu = &v->menu;
 	int i, j;
 
-	reset(mu, MENU_SORT);
+	reset(v, MENU_SORT);
 	snprintf(mu->title, sizeof(mu->title), "Sort by:");
 	for (i = 0; i < table_ncolumns(); i++) {
 		enum ri_sort_key k = table_column_sort(i);
@@ -140,7 +151,7 @@ static enum ri_next choose(struct tui *v)
 	long val = mu->n ? mu->value[mu->sel] : 0;
 	enum menu_kind k = mu->kind;
 
-	mu->kind = MENU_NONE;
+	close_menu(v);
 	switch (k) {
 	case MENU_SIGNAL:
 		proc_signal(v, mu->pid, mu->start_ns, mu->comm, (int)val);
@@ -174,7 +185,7 @@ static void move_sel(struct menu *mu, int d)
 		mu->sel = 0;
 }
 
-enum ri_next menu_key(struct tui *v, int ch)
+static enum ri_next menu_key(struct tui *v, int ch)
 {
 	struct menu *mu = &v->menu;
 	int i, rows = mu->rows > 0 ? mu->rows : 1;
@@ -182,7 +193,7 @@ enum ri_next menu_key(struct tui *v, int ch)
 	switch (ch) {
 	case 27:
 	case 'q':
-		mu->kind = MENU_NONE;
+		close_menu(v);
 		return NEXT_REDRAW;
 	case '\n': case '\r': case KEY_ENTER:
 		return choose(v);
@@ -210,7 +221,7 @@ enum ri_next menu_key(struct tui *v, int ch)
 	return NEXT_NONE;
 }
 
-void menu_draw(struct tui *v)
+static void menu_draw(struct tui *v)
 {
 	struct menu *mu = &v->menu;
 	int w = (int)strlen(mu->title) + 4, h, i, y0, x0;
@@ -250,14 +261,31 @@ void menu_draw(struct tui *v)
 	mu->w = w;
 }
 
-bool menu_click(struct tui *v, int y, int x)
+/* A click on an entry chooses it; elsewhere, cancels. */
+static enum ri_next menu_click(struct tui *v, int y, int x)
 {
 	struct menu *mu = &v->menu;
 	int k = mu->top + (y - mu->y0);
 
 	if (x < mu->x0 || x >= mu->x0 + mu->w || y < mu->y0 || y >= mu->y0 + mu->rows ||
-	    k >= mu->n)
-		return false;
+	    k >= mu->n) {
+		close_menu(v);
+		return NEXT_REDRAW;
+	}
 	mu->sel = k;
-	return true;
+	return menu_key(v, '\n');
 }
+
+static enum ri_next menu_wheel(struct tui *v, int dir)
+{
+	return menu_key(v, dir < 0 ? KEY_UP : KEY_DOWN);
+}
+
+/* Over the main view, which stays drawn under it. */
+static const struct overlay menu_overlay = {
+	.name = "menu",
+	.draw = menu_draw,
+	.key = menu_key,
+	.click = menu_click,
+	.wheel = menu_wheel,
+};
