@@ -2,9 +2,10 @@
 /*
  * The shell under every screen: the passing message on the footer, the
  * refresh delay, the choice of processes, the rows rebuilt from the
- * model, and the stack of overlays (opening one puts it on top; screen.c
- * draws the stack and routes the input to its top). Screens call these;
- * this file calls no screen.
+ * model, the monitor's options (live and replayed), and the stack of
+ * overlays (opening one puts it on top; screen.c draws the stack and
+ * routes the input to its top). Screens call these; this file calls no
+ * screen.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -94,6 +95,34 @@ void tui_rebuild_rows(struct tui *v)
 	}
 	tui_message(v, "%d is not listed; no longer following", v->follow_pid);
 	v->follow = false;
+}
+
+/* Exited tasks stay listed this many ticks, dimmed, before they go. */
+#define LINGER_TICKS 3
+
+/*
+ * What the screen asks of the model, live or replayed, and the command
+ * line's choice: it holds from the first drain (which -w records too),
+ * and in a replay it narrows the recorded tasks.
+ */
+void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo)
+{
+	memset(mo, 0, sizeof(*mo));
+	mo->model.linger_ticks = LINGER_TICKS;
+	mo->model.keep_chosen = true;
+	mo->model.thread_history = true;
+	/*
+	 * Threads have no detail panel: their rings hold one sparkline at its
+	 * widest in the default style (braille's cells take two samples: a
+	 * thread's history then fills half of them, for half the memory).
+	 */
+	mo->model.thread_hist_len = SPARK_MAX;
+	mo->model.growth_window_s = o->growth_window;
+	mo->alerts = &o->alerts;
+	mo->pids = o->pids;
+	mo->npids = o->npids;
+	mo->names = (const char(*)[RI_COMM_LEN])o->names;
+	mo->nnames = o->nnames;
 }
 
 bool overlay_push(struct tui *v, const struct overlay *o)

@@ -28,9 +28,6 @@
 #include "hook.h"
 #include "view.h"
 
-/* Exited tasks stay listed this many ticks, dimmed, before they go. */
-#define LINGER_TICKS 3
-
 static volatile sig_atomic_t got_stop;
 static SCREEN *screen;
 
@@ -148,31 +145,6 @@ static void load_theme(struct tui *v)
 	for (i = 0; i < v->ntheme_names; i++)
 		if (!strcmp(v->theme_names[i], v->theme.name))
 			v->theme_idx = i;
-}
-
-/*
- * What the screen asks of the model, live or replayed, and the command
- * line's choice: it holds from the first drain (which -w records too),
- * and in a replay it narrows the recorded tasks.
- */
-void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo)
-{
-	memset(mo, 0, sizeof(*mo));
-	mo->model.linger_ticks = LINGER_TICKS;
-	mo->model.keep_chosen = true;
-	mo->model.thread_history = true;
-	/*
-	 * Threads have no detail panel: their rings hold one sparkline at its
-	 * widest in the default style (braille's cells take two samples: a
-	 * thread's history then fills half of them, for half the memory).
-	 */
-	mo->model.thread_hist_len = SPARK_MAX;
-	mo->model.growth_window_s = o->growth_window;
-	mo->alerts = &o->alerts;
-	mo->pids = o->pids;
-	mo->npids = o->npids;
-	mo->names = (const char(*)[RI_COMM_LEN])o->names;
-	mo->nnames = o->nnames;
 }
 
 static int open_monitor(struct tui *v, char *err, size_t errlen)

@@ -283,6 +283,8 @@ void tui_set_delay(struct tui *v, double d);
 enum ri_next tui_apply_choice(struct tui *v, const pid_t *pids, size_t n,
 			      const char (*names)[RI_COMM_LEN], size_t nnames);
 void tui_rebuild_rows(struct tui *v);
+/* The monitor's options of the screen, live and replayed. */
+void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo);
 /* Opens @o on top of the stack (or brings it there); false when full. */
 bool overlay_push(struct tui *v, const struct overlay *o);
 /* Closes @o wherever it is on the stack. */
@@ -426,9 +428,6 @@ struct view_mode {
 	const struct fbar_hint *hints;
 	int nhints;
 };
-
-/* tui.c: the monitor's options of the screen, live and replayed. */
-void tui_monitor_opts(const struct ri_opts *o, struct ri_monitor_opts *mo);
 
 /* replay.c: only when replaying. */
 int replay_open(struct tui *v, char *err, size_t errlen);
