@@ -67,6 +67,12 @@ echo "== unit tests (core/, no root needed)"
 for t in "$RI_UNIT"/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
+if ! $only_unit; then
+	echo "== the code's shape (the binary's objects)"
+	for t in tests/structure/test_*.py; do
+		[ -e "$t" ] && run_one "structure/$(basename "$t" .py)" python3 "$t"
+	done
+fi
 san_reports() {
 	# Some runtimes ignore log_path and print to stderr: look in the logs too.
 	grep -lE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "$logdir"/*.log 2>/dev/null |

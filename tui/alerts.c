@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Alerts on the interactive screen: the header's line (how many fire,
- * the newest), and the alert log opened with '!' (what is pending or
- * firing now, then every transition, newest first: time, state, process,
- * value, rule). The states themselves come from core/alerts/alerts.c, the same
- * ones batch, JSON and a recording see; this file only draws them.
+ * the newest), and the alert log opened with '!', an overlay (what is
+ * pending or firing now, then every transition, newest first: time,
+ * state, process, value, rule). The states themselves come from
+ * core/alerts/alerts.c, the same ones batch, JSON and a recording see;
+ * this file only draws them.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -77,13 +78,6 @@ int alerts_header_draw(struct tui *v, int y)
 			put_str(y, w, COLS - w, line, v->attr[R_WARNING] | A_BOLD, false);
 	}
 	return 1;
-}
-
-enum ri_next alerts_log_open(struct tui *v)
-{
-	v->alert_log = true;
-	v->alert_log_top = 0;
-	return NEXT_REDRAW;
 }
 
 /* One line: TIME STATE PID COMM VALUE RULE, as the titles say. */
@@ -168,7 +162,7 @@ static int walk(struct tui *v, const struct ri_alerts *a, int first, int last)
 	return line;
 }
 
-void alerts_log_draw(struct tui *v)
+static void log_draw(struct tui *v)
 {
 	const struct ri_alerts *a = ri_monitor_alerts(v->mon);
 	char head[200];
@@ -195,7 +189,9 @@ void alerts_log_draw(struct tui *v)
 	}
 }
 
-enum ri_next alerts_log_key(struct tui *v, int ch)
+static const struct overlay log_overlay;
+
+static enum ri_next log_key(struct tui *v, int ch)
 {
 	const struct ri_alerts *a = ri_monitor_alerts(v->mon);
 	int rows = LINES - 3, max = (a ? walk(v, a, 0, 0) : 0) - rows;
@@ -209,7 +205,7 @@ enum ri_next alerts_log_key(struct tui *v, int ch)
 	case KEY_END: case 'G': v->alert_log_top = max; break;
 	case 'q': case KEY_F(10): return NEXT_QUIT;
 	case 27: case '!':
-		v->alert_log = false;
+		overlay_pop(v, &log_overlay);
 		return NEXT_REDRAW;
 	default: return NEXT_NONE;
 	}
@@ -217,5 +213,27 @@ enum ri_next alerts_log_key(struct tui *v, int ch)
 		v->alert_log_top = max;
 	if (v->alert_log_top < 0)
 		v->alert_log_top = 0;
+	return NEXT_REDRAW;
+}
+
+/* The wheel scrolls the log (the table under it stays where it is). */
+static enum ri_next log_wheel(struct tui *v, int dir)
+{
+	return overlay_wheel_keys(v, log_key, dir, WHEEL_ROWS);
+}
+
+/* Full screen; clicks do nothing here. */
+static const struct overlay log_overlay = {
+	.name = "alert log",
+	.flags = OVERLAY_FULL,
+	.draw = log_draw,
+	.key = log_key,
+	.wheel = log_wheel,
+};
+
+enum ri_next alerts_log_open(struct tui *v)
+{
+	v->alert_log_top = 0;
+	overlay_push(v, &log_overlay);
 	return NEXT_REDRAW;
 }

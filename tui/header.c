@@ -3,8 +3,9 @@
  * The lines around the table: the header (clock, interval, source and
  * probe, tasks, totals, event and drop rates, then the meters of
  * meters.c, the alerts line of alerts.c when rules are given, and what
- * the view is limited to) and the footer (htop's function bar, or the
- * prompt, or a passing message).
+ * the view is limited to; a replay's title and time bar through its
+ * struct view_mode) and the footer (htop's function bar, or a passing
+ * message; a prompt is an overlay drawn over it).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -28,8 +29,8 @@ static void line1(struct tui *v)
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(d, sizeof(d), "%g", v->delay);
-	if (v->replay) {
-		replay_title(v, clock);
+	if (v->mode && v->mode->title) {
+		v->mode->title(v, clock);
 	} else {
 		attrset(v->attr[R_HEADER] | A_BOLD);
 		mvprintw(0, 0, "resource_image");
@@ -156,7 +157,8 @@ int header_draw(struct tui *v)
 	line2(v);
 	if (v->meters && meter_budget() >= 2)
 		y += meters_draw(v, y, meter_budget());
-	y += replay_bar_draw(v, y);
+	if (v->mode && v->mode->bar_draw)
+		y += v->mode->bar_draw(v, y);
 	y += alerts_header_draw(v, y);
 	return y + line3(v, y);
 }
@@ -175,14 +177,14 @@ static const struct fbar_hint hints[] = {
 void footer_draw(struct tui *v)
 {
 	int y = LINES - 1, i, n = sizeof(hints) / sizeof(hints[0]);
-	const struct fbar_hint *h = v->replay ? replay_hints(&n) : hints;
+	const struct fbar_hint *h = hints;
 
+	if (v->mode && v->mode->hints) {
+		h = v->mode->hints;
+		n = v->mode->nhints;
+	}
 	v->nfbar = 0;
 	v->fbar_y = y;
-	if (v->prompt != PROMPT_NONE) {
-		prompt_draw(v, y);
-		return;
-	}
 	move(y, 0);
 	if (v->msg[0] && tui_now_real() < v->msg_until) {
 		attrset(v->attr[R_WARNING] | A_BOLD);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The help screen: every key of the main view, drawn from the binding
- * table in keys.c so it lists exactly what the keys do, plus the keys of
- * the picker and the prompts. Scrolls when the terminal is short.
+ * The help screen, an overlay: every key of the main view, drawn from the
+ * binding tables the main view looks keys up in (a replay's, then
+ * keys.c's) so it lists exactly what the keys do, plus the keys of the
+ * picker, the menus, setup and the prompts. Scrolls when the terminal is
+ * short; any other key, or a click, closes it.
  */
 #include <curses.h>
 #include <string.h>
@@ -38,25 +40,21 @@ static const char *const extra[][2] = {
 static int walk(struct tui *v, void (*fn)(struct tui *, int, const char *,
 					   const char *))
 {
-	size_t n, i;
-	const struct action *a;
-	int line = 0, k;
+	size_t i;
+	int line = 0, k, t;
 
-	/* A replay's own keys first: they come before the main table's. */
-	for (a = v->replay ? replay_actions(&n) : NULL, i = 0; a && i < n; i++) {
-		if (a[i].group)
-			fn(v, line++, NULL, a[i].group);
-		if (a[i].keys)
-			fn(v, line++, a[i].keys, a[i].help);
-	}
-	a = keys_actions(&n);
-	for (i = 0; i < n; i++) {
-		if (a[i].group) {
-			line += line > 0;
-			fn(v, line++, NULL, a[i].group);
+	/* In the order keys are looked up: a replay's own keys first. */
+	for (t = 0; t < v->nkeymaps; t++) {
+		const struct action *a = v->keymap[t].a;
+
+		for (i = 0; i < v->keymap[t].n; i++) {
+			if (a[i].group) {
+				line += line > 0;
+				fn(v, line++, NULL, a[i].group);
+			}
+			if (a[i].keys)
+				fn(v, line++, a[i].keys, a[i].help);
 		}
-		if (a[i].keys)
-			fn(v, line++, a[i].keys, a[i].help);
 	}
 	for (k = 0; k < NEXTRA; k++) {
 		if (!extra[k][0])
@@ -91,8 +89,29 @@ static void put_line(struct tui *v, int line, const char *keys,
 	attrset(A_NORMAL);
 }
 
-/* Up/Down/PgUp/PgDn scroll; returns false for keys that close help. */
-bool help_key(struct tui *v, int ch)
+static void help_draw(struct tui *v);
+static enum ri_next help_key(struct tui *v, int ch);
+static enum ri_next help_click(struct tui *v, int y, int x);
+static enum ri_next help_wheel(struct tui *v, int dir);
+
+static const struct overlay help_overlay = {
+	.name = "help",
+	.flags = OVERLAY_FULL,
+	.draw = help_draw,
+	.key = help_key,
+	.click = help_click,
+	.wheel = help_wheel,
+};
+
+enum ri_next help_open(struct tui *v)
+{
+	v->help_top = 0;
+	overlay_push(v, &help_overlay);
+	return NEXT_REDRAW;
+}
+
+/* Up/Down/PgUp/PgDn scroll; any other key closes help; q still quits. */
+static enum ri_next help_key(struct tui *v, int ch)
 {
 	int room = LINES - 3, max = walk(v, count_only) - room;
 
@@ -103,16 +122,30 @@ bool help_key(struct tui *v, int ch)
 	case KEY_DOWN: case 'j': v->help_top++; break;
 	case KEY_PPAGE: v->help_top -= room; break;
 	case KEY_NPAGE: case ' ': v->help_top += room; break;
-	default: return false;
+	default:
+		overlay_pop(v, &help_overlay);
+		return ch == 'q' ? NEXT_QUIT : NEXT_REDRAW;
 	}
 	if (v->help_top > max)
 		v->help_top = max;
 	if (v->help_top < 0)
 		v->help_top = 0;
-	return true;
+	return NEXT_REDRAW;
 }
 
-void help_draw(struct tui *v)
+static enum ri_next help_click(struct tui *v, int y, int x)
+{
+	(void)y, (void)x;
+	overlay_pop(v, &help_overlay);
+	return NEXT_REDRAW;
+}
+
+static enum ri_next help_wheel(struct tui *v, int dir)
+{
+	return overlay_wheel_keys(v, help_key, dir, WHEEL_ROWS);
+}
+
+static void help_draw(struct tui *v)
 {
 	attrset(v->attr[R_TITLE]);
 	mvhline(0, 0, ' ', COLS);

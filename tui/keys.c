@@ -2,9 +2,9 @@
 /*
  * Keys of the main view, as a table of key -> action (htop's Action.c
  * idea): easy to read, and the help screen lists the same bindings. Each
- * action returns what must happen next; the loop does it once. Modal
- * screens (help, setup, a menu, the picker, a prompt) take keys before
- * this table; the mouse arrives as KEY_MOUSE and is mouse.c's.
+ * action returns what must happen next; the loop does it once. The
+ * overlays (help, setup, a menu, the picker, a prompt) take keys before
+ * this table, and a replay's table comes first: screen.c routes them.
  *
  * htop's keys mean what they mean in htop (F1..F10, t tree, k kill, u
  * user, K kernel threads, F follow, S setup); p (pick) and Enter
@@ -284,19 +284,9 @@ static enum ri_next a_sort_next(struct tui *v) { return set_sort(v, table_next_s
 static enum ri_next a_sort_prev(struct tui *v) { return set_sort(v, table_next_sort(v, v->sort, -1)); }
 static enum ri_next a_nice_minus(struct tui *v) { return renice(v, -1); }
 static enum ri_next a_nice_plus(struct tui *v) { return renice(v, 1); }
-static enum ri_next a_search(struct tui *v) { return prompt_start(v, PROMPT_SEARCH); }
-static enum ri_next a_filter(struct tui *v) { return prompt_start(v, PROMPT_FILTER); }
-static enum ri_next a_delay(struct tui *v) { return prompt_start(v, PROMPT_DELAY); }
 static enum ri_next a_slower(struct tui *v) { return nudge_delay(v, 1); }
 static enum ri_next a_faster(struct tui *v) { return nudge_delay(v, -1); }
 static enum ri_next a_redraw(struct tui *v) { (void)v; return NEXT_FULL_REDRAW; }
-
-static enum ri_next a_help(struct tui *v)
-{
-	v->help = true;
-	v->help_top = 0;
-	return NEXT_REDRAW;
-}
 
 static enum ri_next a_threads(struct tui *v)
 {
@@ -321,7 +311,7 @@ static enum ri_next a_next(struct tui *v)
 {
 	if (v->search[0])
 		return search_next(v);
-	return prompt_start(v, PROMPT_SEARCH);
+	return prompt_search(v);
 }
 
 static enum ri_next a_pause(struct tui *v)
@@ -376,9 +366,9 @@ static const struct action actions[] = {
 	{ NULL, "> .", "next sort column", a_sort_next, { '>', '.' } },
 	{ NULL, "< ,", "previous sort column", a_sort_prev, { '<', ',' } },
 	{ NULL, "I r", "invert the sort order", a_invert, { 'I', 'r' } },
-	{ "Finding", "/", "search by name or PID as you type", a_search, { '/' } },
+	{ "Finding", "/", "search by name or PID as you type", prompt_search, { '/' } },
 	{ NULL, "n F3", "find the next match", a_next, { 'n', KEY_F(3) } },
-	{ NULL, "\\ F4", "filter rows by name or PID; Esc clears", a_filter,
+	{ NULL, "\\ F4", "filter rows by name or PID; Esc clears", prompt_filter,
 	  { '\\', KEY_F(4) } },
 	{ "Acting on the selected process (with the tool's user's rights)",
 	  "k F9", "send a signal (a list, SIGTERM first)", menu_open_signals,
@@ -391,7 +381,7 @@ static const struct action actions[] = {
 	{ NULL, "C", "next colour theme (was t)", next_theme, { 'C' } },
 	{ NULL, "F2 S", "setup: columns, meters, sparklines, theme", setup_open,
 	  { KEY_F(2), 'S' } },
-	{ NULL, "d", "set the refresh delay (seconds)", a_delay, { 'd' } },
+	{ NULL, "d", "set the refresh delay (seconds)", prompt_delay, { 'd' } },
 	{ NULL, "] [", "refresh slower / faster (+ - expand, as in htop)",
 	  a_slower, { ']' } },
 	{ NULL, NULL, NULL, a_faster, { '[' } },
@@ -401,51 +391,11 @@ static const struct action actions[] = {
 	  alerts_log_open, { '!' } },
 	{ "Leaving", "q F10 Ctrl-C", "quit", a_quit,
 	  { 'q', KEY_F(10), CTRL('c') } },
-	{ NULL, "F1 h ?", "this help", a_help, { KEY_F(1), 'h', '?' } },
+	{ NULL, "F1 h ?", "this help", help_open, { KEY_F(1), 'h', '?' } },
 };
 
 const struct action *keys_actions(size_t *n)
 {
 	*n = sizeof(actions) / sizeof(actions[0]);
 	return actions;
-}
-
-/* Unknown keys are ignored, like iotop. */
-enum ri_next keys_act(struct tui *v, int ch)
-{
-	size_t i, k;
-
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		for (k = 0; k < MAX_ACTION_KEYS && actions[i].codes[k]; k++)
-			if (actions[i].codes[k] == ch)
-				return actions[i].fn(v);
-	return NEXT_NONE;
-}
-
-enum ri_next keys_dispatch(struct tui *v, int ch)
-{
-	enum ri_next next;
-
-	if (ch == KEY_MOUSE)
-		return mouse_event(v);
-	if (v->help) {
-		/* Any other key closes help; q still quits from there. */
-		if (help_key(v, ch))
-			return NEXT_REDRAW;
-		v->help = false;
-		return ch == 'q' ? NEXT_QUIT : NEXT_REDRAW;
-	}
-	if (v->alert_log)
-		return alerts_log_key(v, ch);
-	if (v->setup.open)
-		return setup_key(v, ch);
-	if (v->menu.kind != MENU_NONE)
-		return menu_key(v, ch);
-	if (v->pk.open)
-		return picker_key(v, ch);
-	if (v->prompt != PROMPT_NONE)
-		return prompt_key(v, ch);
-	if (v->replay && replay_key(v, ch, &next))
-		return next;
-	return keys_act(v, ch);
 }

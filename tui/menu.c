@@ -3,40 +3,17 @@
  * Popup lists over the table, as htop opens them: the signals k sends
  * (SIGTERM first), the users u filters by (those with processes now,
  * busiest first, "all users" on top), the columns F6 sorts by. Up/Down,
- * Home/End, Enter chooses, Esc cancels; a click chooses too. A number
- * typed in the signal list jumps to that signal, as in htop.
+ * Home/End, Enter chooses, Esc cancels; a click chooses too (elsewhere:
+ * cancels), the wheel moves. A number typed in the signal list jumps to
+ * that signal, as in htop. An overlay over the main view.
  */
 #include <curses.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
 #include "view.h"
-
-static const struct {
-	int sig;
-	const char *name;
-} signals[] = {
-	{ SIGTERM, "SIGTERM" }, { SIGKILL, "SIGKILL" }, { SIGHUP, "SIGHUP" },
-	{ SIGINT, "SIGINT" },	{ SIGQUIT, "SIGQUIT" }, { SIGUSR1, "SIGUSR1" },
-	{ SIGUSR2, "SIGUSR2" }, { SIGSTOP, "SIGSTOP" }, { SIGCONT, "SIGCONT" },
-	{ SIGTSTP, "SIGTSTP" }, { SIGALRM, "SIGALRM" }, { SIGABRT, "SIGABRT" },
-	{ SIGPIPE, "SIGPIPE" }, { SIGWINCH, "SIGWINCH" },
-};
-
-#define NSIGNALS ((int)(sizeof(signals) / sizeof(signals[0])))
-
-const char *signal_name(int sig)
-{
-	int i;
-
-	for (i = 0; i < NSIGNALS; i++)
-		if (signals[i].sig == sig)
-			return signals[i].name;
-	return "signal";
-}
 
 static void add(struct menu *mu, const char *label, long value)
 {
@@ -46,18 +23,29 @@ static void add(struct menu *mu, const char *label, long value)
 	mu->value[mu->n++] = value;
 }
 
-static void reset(struct menu *mu, enum menu_kind k)
+static const struct overlay menu_overlay;
+
+/* Empties the menu of @v and opens it as @k. */
+static void reset(struct tui *v, enum menu_kind k)
 {
-	memset(mu, 0, sizeof(*mu));
-	mu->kind = k;
+	memset(&v->menu, 0, sizeof(v->menu));
+	v->menu.kind = k;
+	overlay_push(v, &menu_overlay);
+}
+
+static void close_menu(struct tui *v)
+{
+	v->menu.kind = MENU_NONE;
+	overlay_pop(v, &menu_overlay);
 }
 
 enum ri_next menu_open_signals(struct tui *v)
 {
 	const struct ri_row *r = ri_rows_selected(&v->rows);
 	struct menu *mu = &v->menu;
+	const struct proc_sig *sigs;
 	char b[40], name[64];
-	int i;
+	size_t i, n;
 
 	if (!row_is_process(r)) {
 		tui_message(v, "select a process to send a signal to");
@@ -67,15 +55,16 @@ enum ri_next menu_open_signals(struct tui *v)
 		tui_message(v, "%d has exited: nothing to signal", r->p->pid);
 		return NEXT_REDRAW;
 	}
-	reset(mu, MENU_SIGNAL);
+	reset(v, MENU_SIGNAL);
 	mu->pid = r->p->pid;
 	mu->start_ns = r->p->start_ns;
 	memcpy(mu->comm, r->p->comm, RI_COMM_LEN);
 	ri_printable(name, sizeof(name), r->p->comm, RI_COMM_LEN);
 	snprintf(mu->title, sizeof(mu->title), "Send signal to %d %s:", mu->pid, name);
-	for (i = 0; i < NSIGNALS; i++) {
-		snprintf(b, sizeof(b), "%2d %s", signals[i].sig, signals[i].name);
-		add(mu, b, signals[i].sig);
+	sigs = proc_signals(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(b, sizeof(b), "%2d %s", sigs[i].sig, sigs[i].name);
+		add(mu, b, sigs[i].sig);
 	}
 	return NEXT_REDRAW;
 }
@@ -118,7 +107,7 @@ enum ri_next menu_open_users(struct tui *v)
 		u[k].cpu += p->fig.cpu_pct;
 	}
 	qsort(u, nu, sizeof(u[0]), by_cpu);
-	reset(mu, MENU_USER);
+	reset(v, MENU_USER);
 	snprintf(mu->title, sizeof(mu->title), "Show the processes of:");
 	add(mu, "all users", -1);
 	for (i = 0; i < nu; i++) {
@@ -135,7 +124,7 @@ enum ri_next menu_open_sort(struct tui *v)
 	struct menu *mu = &v->menu;
 	int i, j;
 
-	reset(mu, MENU_SORT);
+	reset(v, MENU_SORT);
 	snprintf(mu->title, sizeof(mu->title), "Sort by:");
 	for (i = 0; i < table_ncolumns(); i++) {
 		enum ri_sort_key k = table_column_sort(i);
@@ -162,7 +151,7 @@ static enum ri_next choose(struct tui *v)
 	long val = mu->n ? mu->value[mu->sel] : 0;
 	enum menu_kind k = mu->kind;
 
-	mu->kind = MENU_NONE;
+	close_menu(v);
 	switch (k) {
 	case MENU_SIGNAL:
 		proc_signal(v, mu->pid, mu->start_ns, mu->comm, (int)val);
@@ -196,7 +185,7 @@ static void move_sel(struct menu *mu, int d)
 		mu->sel = 0;
 }
 
-enum ri_next menu_key(struct tui *v, int ch)
+static enum ri_next menu_key(struct tui *v, int ch)
 {
 	struct menu *mu = &v->menu;
 	int i, rows = mu->rows > 0 ? mu->rows : 1;
@@ -204,7 +193,7 @@ enum ri_next menu_key(struct tui *v, int ch)
 	switch (ch) {
 	case 27:
 	case 'q':
-		mu->kind = MENU_NONE;
+		close_menu(v);
 		return NEXT_REDRAW;
 	case '\n': case '\r': case KEY_ENTER:
 		return choose(v);
@@ -232,7 +221,7 @@ enum ri_next menu_key(struct tui *v, int ch)
 	return NEXT_NONE;
 }
 
-void menu_draw(struct tui *v)
+static void menu_draw(struct tui *v)
 {
 	struct menu *mu = &v->menu;
 	int w = (int)strlen(mu->title) + 4, h, i, y0, x0;
@@ -272,14 +261,31 @@ void menu_draw(struct tui *v)
 	mu->w = w;
 }
 
-bool menu_click(struct tui *v, int y, int x)
+/* A click on an entry chooses it; elsewhere, cancels. */
+static enum ri_next menu_click(struct tui *v, int y, int x)
 {
 	struct menu *mu = &v->menu;
 	int k = mu->top + (y - mu->y0);
 
 	if (x < mu->x0 || x >= mu->x0 + mu->w || y < mu->y0 || y >= mu->y0 + mu->rows ||
-	    k >= mu->n)
-		return false;
+	    k >= mu->n) {
+		close_menu(v);
+		return NEXT_REDRAW;
+	}
 	mu->sel = k;
-	return true;
+	return menu_key(v, '\n');
 }
+
+static enum ri_next menu_wheel(struct tui *v, int dir)
+{
+	return menu_key(v, dir < 0 ? KEY_UP : KEY_DOWN);
+}
+
+/* Over the main view, which stays drawn under it. */
+static const struct overlay menu_overlay = {
+	.name = "menu",
+	.draw = menu_draw,
+	.key = menu_key,
+	.click = menu_click,
+	.wheel = menu_wheel,
+};

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The mouse (-M leaves it to the terminal): a click selects the row under
- * it and a click on the selected row opens or closes it (htop's
- * re-click), a click on a column title sorts by that column and a second
- * one inverts, the wheel scrolls, a click on the function bar presses
- * that entry's key, a click in a menu chooses, in the picker marks, in
- * setup toggles. Clicks are mapped through where each screen says it
- * drew what (struct table_geom, the function bar's entries, the menu's
- * and the picker's first line).
+ * The mouse (-M leaves it to the terminal): reading its events, and what
+ * they do on the main view. A click selects the row under it and a click
+ * on the selected row opens or closes it (htop's re-click), a click on a
+ * column title sorts by that column and a second one inverts, the wheel
+ * scrolls, a click on the function bar presses that entry's key. Clicks
+ * are mapped through where the main view says it drew what (struct
+ * table_geom, the function bar's entries). An overlay takes its own
+ * clicks and wheel (a menu chooses, the picker marks, setup toggles):
+ * screen.c routes each event to one or the other.
  */
 #include <curses.h>
 
 #include "view.h"
-
-#define WHEEL_ROWS 3
 
 void mouse_init(struct tui *v)
 {
@@ -49,7 +48,8 @@ static enum ri_next title_click(struct tui *v, int x)
 	return NEXT_NONE;
 }
 
-static enum ri_next row_click(struct tui *v, int y)
+/* A click on the selected row presses Enter (its key, wherever it is bound). */
+static enum ri_next row_click(struct tui *v, int y, int *press)
 {
 	size_t i = v->top + (size_t)(y - v->geom.first_y);
 
@@ -57,76 +57,54 @@ static enum ri_next row_click(struct tui *v, int y)
 	    i >= v->rows.n)
 		return NEXT_NONE;
 	v->follow = false;
-	if (i == v->rows.sel && v->rows.pinned)
-		return keys_act(v, '\n');
+	if (i == v->rows.sel && v->rows.pinned) {
+		*press = '\n';
+		return NEXT_NONE;
+	}
 	ri_rows_pick(&v->rows, i);
 	return NEXT_REDRAW;
 }
 
-static enum ri_next wheel(struct tui *v, int dir)
+enum ri_next mouse_view_wheel(struct tui *v, int dir)
 {
-	if (v->help) {
-		v->help_top += dir * WHEEL_ROWS;
-		if (v->help_top < 0)
-			v->help_top = 0;
-		return NEXT_REDRAW;
-	}
-	if (v->menu.kind != MENU_NONE)
-		return menu_key(v, dir < 0 ? KEY_UP : KEY_DOWN);
-	if (v->pk.open || v->setup.open) {
-		int k;
-
-		for (k = 0; k < WHEEL_ROWS; k++)
-			keys_dispatch(v, dir < 0 ? KEY_UP : KEY_DOWN);
-		return NEXT_REDRAW;
-	}
 	v->follow = false;
 	ri_rows_move(&v->rows, dir * WHEEL_ROWS);
 	return NEXT_REDRAW;
 }
 
-static enum ri_next click(struct tui *v, int y, int x)
+enum ri_next mouse_view_click(struct tui *v, int y, int x, int *press)
 {
 	int i;
 
-	if (v->help) {
-		v->help = false;
-		return NEXT_REDRAW;
-	}
-	if (v->setup.open)
-		return setup_click(v, y, x) ? NEXT_REBUILD | NEXT_FULL_REDRAW : NEXT_NONE;
-	if (v->menu.kind != MENU_NONE) {
-		if (menu_click(v, y, x))
-			return menu_key(v, '\n');
-		v->menu.kind = MENU_NONE; /* a click elsewhere cancels */
-		return NEXT_REDRAW;
-	}
-	if (v->pk.open)
-		return picker_click(v, y, x) ? NEXT_REDRAW : NEXT_NONE;
-	if (v->prompt != PROMPT_NONE)
-		return NEXT_NONE;
+	*press = 0;
 	if (y == v->fbar_y) {
 		for (i = 0; i < v->nfbar; i++)
-			if (x >= v->fbar[i].x0 && x < v->fbar[i].x1)
-				return keys_act(v, v->fbar[i].key);
+			if (x >= v->fbar[i].x0 && x < v->fbar[i].x1) {
+				*press = v->fbar[i].key;
+				break;
+			}
 		return NEXT_NONE;
 	}
 	if (y == v->geom.title_y && v->geom.ncols)
 		return title_click(v, x);
-	return row_click(v, y);
+	return row_click(v, y, press);
 }
 
-enum ri_next mouse_event(struct tui *v)
+bool mouse_read(struct mouse_ev *ev)
 {
-	MEVENT ev;
+	MEVENT me;
 
-	if (getmouse(&ev) != OK)
-		return NEXT_NONE;
-	if (ev.bstate & BUTTON4_PRESSED)
-		return wheel(v, -1);
-	if (ev.bstate & BUTTON5_PRESSED)
-		return wheel(v, 1);
-	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
-		return click(v, ev.y, ev.x);
-	return NEXT_NONE;
+	if (getmouse(&me) != OK)
+		return false;
+	ev->y = me.y;
+	ev->x = me.x;
+	if (me.bstate & BUTTON4_PRESSED)
+		ev->wheel = -1;
+	else if (me.bstate & BUTTON5_PRESSED)
+		ev->wheel = 1;
+	else if (me.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		ev->wheel = 0;
+	else
+		return false;
+	return true;
 }

@@ -3,7 +3,7 @@
  * The picker (p): a full-screen list of every process (as the monitor
  * lists them when it opens) with an incremental filter on name, PID or
  * command line. Space marks, Enter applies the marked set as the choice,
- * Esc cancels; a click marks. Processes already chosen (by PID, or by a
+ * Esc cancels; a click marks, the wheel moves. An overlay, full screen. Processes already chosen (by PID, or by a
  * name given with -c) start marked. Marks stop at what the kernel filter
  * can hold.
  */
@@ -86,6 +86,8 @@ static int items_from(struct picker *pk, struct ri_proc_list *l)
 	return 0;
 }
 
+static const struct overlay picker_overlay;
+
 enum ri_next picker_open(struct tui *v)
 {
 	struct picker *pk = &v->pk;
@@ -122,7 +124,7 @@ enum ri_next picker_open(struct tui *v)
 		return NEXT_REDRAW;
 	}
 	refilter(pk);
-	pk->open = true;
+	overlay_push(v, &picker_overlay);
 	return NEXT_REDRAW;
 }
 
@@ -133,6 +135,12 @@ static size_t marked_count(const struct picker *pk)
 	for (i = 0; i < pk->nitems; i++)
 		n += pk->items[i].marked;
 	return n;
+}
+
+static void close_picker(struct tui *v)
+{
+	picker_free(&v->pk);
+	overlay_pop(v, &picker_overlay);
 }
 
 /*
@@ -173,7 +181,7 @@ static enum ri_next apply(struct tui *v)
 		tui_message(v, "showing all processes");
 	next = tui_apply_choice(v, pids, np, (const char(*)[RI_COMM_LEN])names, nn);
 	free(pids);
-	picker_free(pk);
+	close_picker(v);
 	return next;
 }
 
@@ -206,14 +214,14 @@ static void toggle_mark(struct tui *v)
 	move_sel(pk, 1);
 }
 
-enum ri_next picker_key(struct tui *v, int ch)
+static enum ri_next picker_key(struct tui *v, int ch)
 {
 	struct picker *pk = &v->pk;
 	size_t n = strlen(pk->filter);
 	long page = LINES > 6 ? LINES - 5 : 1;
 
 	switch (ch) {
-	case 27: picker_free(pk); return NEXT_REDRAW;
+	case 27: close_picker(v); return NEXT_REDRAW;
 	case '\n': case '\r': case KEY_ENTER: return apply(v);
 	case KEY_UP: move_sel(pk, -1); return NEXT_REDRAW;
 	case KEY_DOWN: move_sel(pk, 1); return NEXT_REDRAW;
@@ -241,18 +249,25 @@ enum ri_next picker_key(struct tui *v, int ch)
 	return NEXT_REDRAW;
 }
 
-bool picker_click(struct tui *v, int y, int x)
+/* A click on a process marks it. */
+static enum ri_next picker_click(struct tui *v, int y, int x)
 {
 	struct picker *pk = &v->pk;
 	size_t i = pk->top + (size_t)(y - 3);
 
 	(void)x;
 	if (y < 3 || y >= LINES - 1 || i >= pk->nshown)
-		return false;
+		return NEXT_NONE;
 	pk->sel = i;
 	toggle_mark(v);
 	pk->sel = i; /* the mark moved the cursor on; a click stays */
-	return true;
+	return NEXT_REDRAW;
+}
+
+static enum ri_next picker_wheel(struct tui *v, int dir)
+{
+	overlay_wheel_keys(v, picker_key, dir, WHEEL_ROWS);
+	return NEXT_REDRAW;
 }
 
 static void draw_item(struct tui *v, const struct pick_item *it, int y,
@@ -274,7 +289,7 @@ static void draw_item(struct tui *v, const struct pick_item *it, int y,
 	put_str(y, 0, COLS, line, a, false);
 }
 
-void picker_draw(struct tui *v)
+static void picker_draw(struct tui *v)
 {
 	struct picker *pk = &v->pk;
 	int rows = LINES - 4, i;
@@ -309,3 +324,12 @@ void picker_draw(struct tui *v)
 	if (!pk->nshown)
 		mvaddstr(3, 2, "no process matches");
 }
+
+static const struct overlay picker_overlay = {
+	.name = "picker",
+	.flags = OVERLAY_FULL,
+	.draw = picker_draw,
+	.key = picker_key,
+	.click = picker_click,
+	.wheel = picker_wheel,
+};

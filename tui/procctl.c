@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Acting on processes: sending a signal (k, F9) and changing the nice
- * value (F7, F8), with the result or the kernel's refusal on the message
+ * Acting on processes: sending a signal (k, F9; the list of signals it
+ * offers) and changing the nice value (F7, F8), with the result or the kernel's refusal on the message
  * line. Once attached the tool keeps no CAP_KILL and no CAP_SYS_NICE (see
  * core/session/privs.c): it acts with its user's own rights, so as root on root's
  * processes, and the kernel says EPERM for the others, which is said as
@@ -27,6 +27,32 @@
 #include "format.h"
 #include "procfs.h"
 #include "view.h"
+
+static const struct proc_sig signals[] = {
+	{ SIGTERM, "SIGTERM" }, { SIGKILL, "SIGKILL" }, { SIGHUP, "SIGHUP" },
+	{ SIGINT, "SIGINT" },	{ SIGQUIT, "SIGQUIT" }, { SIGUSR1, "SIGUSR1" },
+	{ SIGUSR2, "SIGUSR2" }, { SIGSTOP, "SIGSTOP" }, { SIGCONT, "SIGCONT" },
+	{ SIGTSTP, "SIGTSTP" }, { SIGALRM, "SIGALRM" }, { SIGABRT, "SIGABRT" },
+	{ SIGPIPE, "SIGPIPE" }, { SIGWINCH, "SIGWINCH" },
+};
+
+#define NSIGNALS (sizeof(signals) / sizeof(signals[0]))
+
+const struct proc_sig *proc_signals(size_t *n)
+{
+	*n = NSIGNALS;
+	return signals;
+}
+
+static const char *signal_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < NSIGNALS; i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return "signal";
+}
 
 static uint64_t tick_ns(void)
 {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The screen over a recording (-r): opening the replay, its own key
- * table (consulted before the main one, only when replaying: t / T step
- * one tick forward / back as in atop, b jumps to a time, Space plays and
- * pauses at the recorded pace, x makes that x1, x10 or x60, [ and ] go
- * to the recording's start and end), the time bar under the header, the
- * header's title and the footer's hints. Everything else (the table,
- * threads, the picker, sorting, filter, search) is the live screen's,
- * over the model the replay feeds.
+ * The screen over a recording (-r): opening the replay, what it adds to
+ * the main view (struct view_mode: its own key table, looked up before the
+ * main one, only when replaying: t / T step one tick forward / back as in
+ * atop, b jumps to a time, Space plays and pauses at the recorded pace, x
+ * makes that x1, x10 or x60, [ and ] go to the recording's start and end;
+ * the time bar under the header, the header's title, the footer's hints),
+ * and the jump prompt. Everything else (the table, threads, the picker,
+ * sorting, filter, search) is the live screen's, over the model the
+ * replay feeds.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -95,24 +96,28 @@ int replay_tick(struct tui *v)
 	return ret;
 }
 
-/* The jump prompt's text, when Enter is pressed (prompt.c). */
-void replay_jump_to(struct tui *v, const char *text)
+/* The jump prompt's text, when Enter is pressed. */
+static enum ri_next jump_to(struct tui *v, const char *text)
 {
 	struct tui_replay *r = v->replay;
 	struct ri_when w;
 	double t;
 
 	if (!r || !text[0])
-		return;
+		return NEXT_NONE;
 	if (ri_when_parse(text, &w)) {
 		tui_message(v, "not a time: %s (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h)",
 			    text);
-		return;
+		return NEXT_REDRAW;
 	}
 	t = ri_when_resolve(&w, ri_replay_first(r->rp), ri_replay_last(r->rp));
-	moved(v, ri_replay_jump(r->rp, t));
-	tui_rebuild_rows(v);
+	return moved(v, ri_replay_jump(r->rp, t));
 }
+
+static const struct prompt_def jump_def = {
+	.label = "Jump to (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h): ",
+	.done = jump_to,
+};
 
 static enum ri_next a_forward(struct tui *v)
 {
@@ -138,7 +143,7 @@ static enum ri_next a_back(struct tui *v)
 
 static enum ri_next a_jump(struct tui *v)
 {
-	return prompt_start(v, PROMPT_JUMP);
+	return prompt_open(v, &jump_def, NULL);
 }
 
 static enum ri_next a_play(struct tui *v)
@@ -200,29 +205,8 @@ static const struct action actions[] = {
 	{ NULL, NULL, NULL, a_delay, { 'd' } },
 };
 
-const struct action *replay_actions(size_t *n)
-{
-	*n = sizeof(actions) / sizeof(actions[0]);
-	return actions;
-}
-
-bool replay_key(struct tui *v, int ch, enum ri_next *next)
-{
-	size_t i, k;
-
-	if (!v->replay)
-		return false;
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		for (k = 0; k < MAX_ACTION_KEYS && actions[i].codes[k]; k++)
-			if (actions[i].codes[k] == ch) {
-				*next = actions[i].fn(v);
-				return true;
-			}
-	return false;
-}
-
 /* "resource_image REPLAY FILE  HH:MM:SS  every Ns  source " */
-void replay_title(struct tui *v, const char *clock)
+static void title(struct tui *v, const char *clock)
 {
 	struct tui_replay *r = v->replay;
 
@@ -252,7 +236,7 @@ static void hms(char *b, size_t n, double s)
  * where the live run had an alert turn firing (the cursor's '|' wins
  * where they meet).
  */
-int replay_bar_draw(struct tui *v, int y)
+static int bar_draw(struct tui *v, int y)
 {
 	struct tui_replay *r = v->replay;
 	double first, last, now, f;
@@ -327,8 +311,12 @@ static const struct fbar_hint hints[] = {
 	{ "<>", "Sort", '>' },		{ "q", "Quit", 'q' },
 };
 
-const struct fbar_hint *replay_hints(int *n)
-{
-	*n = (int)(sizeof(hints) / sizeof(hints[0]));
-	return hints;
-}
+/* What the replay adds to the main view; its keys come before the main ones. */
+const struct view_mode replay_mode = {
+	.actions = actions,
+	.nactions = sizeof(actions) / sizeof(actions[0]),
+	.title = title,
+	.bar_draw = bar_draw,
+	.hints = hints,
+	.nhints = (int)(sizeof(hints) / sizeof(hints[0])),
+};

@@ -7,7 +7,8 @@
  * header's meters, on or off. Display: the sparkline's metric and style,
  * the theme, the refresh delay, the view, folding, kernel threads, every
  * thread. Every change applies at once, and the settings file is written
- * when one changes (settings.c). Esc, F2 or q closes.
+ * when one changes (settings.c). Esc, F2 or q closes. An overlay, full
+ * screen: a click toggles, the wheel moves.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -31,14 +32,6 @@ enum {
 
 static const double delays[] = { 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60 };
 #define NDELAYS ((int)(sizeof(delays) / sizeof(delays[0])))
-
-enum ri_next setup_open(struct tui *v)
-{
-	memset(&v->setup, 0, sizeof(v->setup));
-	v->setup.open = true;
-	v->ntheme_names = theme_list(v->theme_names, 32);
-	return NEXT_REDRAW;
-}
 
 static bool shown(const struct tui *v, int id, int *at)
 {
@@ -218,13 +211,15 @@ static void section(struct tui *v, int k)
 	v->setup.top = 0;
 }
 
-enum ri_next setup_key(struct tui *v, int ch)
+static const struct overlay setup_overlay;
+
+static enum ri_next setup_key(struct tui *v, int ch)
 {
 	struct setup *s = &v->setup;
 
 	switch (ch) {
 	case 27: case 'q': case KEY_F(2): case KEY_F(10):
-		s->open = false;
+		overlay_pop(v, &setup_overlay);
 		return NEXT_REBUILD | NEXT_FULL_REDRAW;
 	case '\t': section(v, s->section + 1); return NEXT_REDRAW;
 	case KEY_BTAB: section(v, s->section - 1); return NEXT_REDRAW;
@@ -311,7 +306,7 @@ static void item_text(const struct tui *v, int i, const int *ids, char *line,
 	}
 }
 
-void setup_draw(struct tui *v)
+static void setup_draw(struct tui *v)
 {
 	struct setup *s = &v->setup;
 	int ids[TABLE_MAX_COLS * 2], n = nitems(v), rows = LINES - 5, i, x = 1;
@@ -351,7 +346,7 @@ void setup_draw(struct tui *v)
 		v->attr[R_EXITED], false);
 }
 
-bool setup_click(struct tui *v, int y, int x)
+static bool click_at(struct tui *v, int y, int x)
 {
 	struct setup *s = &v->setup;
 	int i, cx = 1, k;
@@ -374,4 +369,32 @@ bool setup_click(struct tui *v, int y, int x)
 	s->sel = k;
 	activate(v, 1);
 	return true;
+}
+
+static enum ri_next setup_click(struct tui *v, int y, int x)
+{
+	return click_at(v, y, x) ? NEXT_REBUILD | NEXT_FULL_REDRAW : NEXT_NONE;
+}
+
+static enum ri_next setup_wheel(struct tui *v, int dir)
+{
+	overlay_wheel_keys(v, setup_key, dir, WHEEL_ROWS);
+	return NEXT_REDRAW;
+}
+
+static const struct overlay setup_overlay = {
+	.name = "setup",
+	.flags = OVERLAY_FULL,
+	.draw = setup_draw,
+	.key = setup_key,
+	.click = setup_click,
+	.wheel = setup_wheel,
+};
+
+enum ri_next setup_open(struct tui *v)
+{
+	memset(&v->setup, 0, sizeof(v->setup));
+	v->ntheme_names = theme_list(v->theme_names, 32);
+	overlay_push(v, &setup_overlay);
+	return NEXT_REDRAW;
 }

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The shell under every screen: the passing message on the footer, the
- * refresh delay, the choice of processes, and the rows rebuilt from the
- * model. Screens call these; this file calls no screen.
+ * refresh delay, the choice of processes, the rows rebuilt from the
+ * model, the monitor's options (live and replayed), and the stack of
+ * overlays (opening one puts it on top; screen.c draws the stack and
+ * routes the input to its top). Screens call these; this file calls no
+ * screen.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <curses.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,4 +95,34 @@ void tui_rebuild_rows(struct tui *v)
 	}
 	tui_message(v, "%d is not listed; no longer following", v->follow_pid);
 	v->follow = false;
+}
+
+bool overlay_push(struct tui *v, const struct overlay *o)
+{
+	overlay_pop(v, o);
+	if (v->nov >= OVERLAY_MAX)
+		return false;
+	v->ov[v->nov++] = o;
+	return true;
+}
+
+void overlay_pop(struct tui *v, const struct overlay *o)
+{
+	int i, k = 0;
+
+	for (i = 0; i < v->nov; i++)
+		if (v->ov[i] != o)
+			v->ov[k++] = v->ov[i];
+	v->nov = k;
+}
+
+enum ri_next overlay_wheel_keys(struct tui *v,
+				enum ri_next (*key)(struct tui *v, int ch),
+				int dir, int n)
+{
+	enum ri_next next = NEXT_NONE;
+
+	while (n-- > 0)
+		next |= key(v, dir < 0 ? KEY_UP : KEY_DOWN);
+	return next;
 }

@@ -29,9 +29,6 @@
 #include "session.h"
 #include "view.h"
 
-/* Exited tasks stay listed this many ticks, dimmed, before they go. */
-#define LINGER_TICKS 3
-
 static volatile sig_atomic_t got_stop;
 static SCREEN *screen;
 
@@ -151,6 +148,9 @@ static void load_theme(struct tui *v)
 			v->theme_idx = i;
 }
 
+/* Exited tasks stay listed this many ticks, dimmed, before they go. */
+#define LINGER_TICKS 3
+
 /*
  * What the screen asks of the model, live or replayed (the command
  * line's choice and rules are the session's to apply).
@@ -197,65 +197,6 @@ static int open_session(struct tui *v, struct ri_session *s, char *err,
 	return 0;
 }
 
-/*
- * With a choice, the table shrinks to its rows and the detail panels of
- * the chosen processes fill the rest of the screen.
- */
-static void draw_main(struct tui *v)
-{
-	int y = header_draw(v), avail = LINES - 1 - y, th, dh;
-
-	const struct ri_row *sel;
-
-	if (!ri_model_has_choice(v->m)) {
-		table_draw(v, y, avail);
-		return;
-	}
-	dh = detail_height(v);
-	th = (int)v->rows.n + 2; /* title, rows, a blank line */
-	if (th > avail - dh)
-		th = avail - dh;
-	if (th < 4)
-		th = 4 < avail ? 4 : avail;
-	table_draw(v, y, th - 1);
-	/* The selected process's panel first; a fold's or a group's: its first. */
-	sel = ri_rows_selected(&v->rows);
-	if (sel && sel->p)
-		detail_draw(v, sel->p, y + th, avail - th);
-}
-
-static void draw(struct tui *v, bool full)
-{
-	if (full)
-		clearok(curscr, TRUE);
-	erase();
-	if (COLS < 40 || LINES < 10) {
-		mvprintw(LINES / 2, 0, "%.*s", COLS,
-			 "terminal too small (need 40x10)");
-		refresh();
-		return;
-	}
-	/* Nothing to click but what is drawn now. */
-	v->nfbar = 0;
-	v->geom.ncols = v->geom.nrows = 0;
-	v->fbar_y = -1;
-	if (v->help)
-		help_draw(v);
-	else if (v->alert_log)
-		alerts_log_draw(v);
-	else if (v->setup.open)
-		setup_draw(v);
-	else if (v->pk.open)
-		picker_draw(v);
-	else
-		draw_main(v);
-	if (!v->help && !v->pk.open && !v->setup.open && !v->alert_log)
-		footer_draw(v);
-	if (v->menu.kind != MENU_NONE && !v->help && !v->setup.open && !v->alert_log)
-		menu_draw(v);
-	refresh();
-}
-
 static void tick(struct tui *v)
 {
 	int ret = v->replay ? replay_tick(v) : ri_monitor_tick(v->mon);
@@ -281,7 +222,7 @@ static enum ri_next read_keys(struct tui *v)
 			next |= NEXT_FULL_REDRAW;
 			continue;
 		}
-		next |= keys_dispatch(v, ch);
+		next |= screen_input(v, ch);
 		/* Later keys (a search after a sort) must see the new rows. */
 		if (next & NEXT_REBUILD) {
 			tui_rebuild_rows(v);
@@ -329,7 +270,9 @@ static void loop(struct tui *v)
 	long ticks = 0;
 	enum ri_next next = NEXT_NONE;
 
-	draw(v, false);
+	/* A replay's keys, title, time bar and key bar join the main view. */
+	screen_init(v, v->replay ? &replay_mode : NULL);
+	screen_draw(v, false);
 	while (!(next & NEXT_QUIT) && !got_stop) {
 		/* A negative fd is not polled: a dead tty would wake us at once. */
 		struct pollfd pfd = { .fd = hung_up ? -1 : STDIN_FILENO,
@@ -372,7 +315,7 @@ static void loop(struct tui *v)
 		} else if (v->paused) {
 			deadline = now_mono() + v->delay;
 		}
-		draw(v, next & NEXT_FULL_REDRAW);
+		screen_draw(v, next & NEXT_FULL_REDRAW);
 	}
 }
 

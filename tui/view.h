@@ -2,17 +2,24 @@
 /*
  * State shared by the files of tui/: what is shown (the rows, with their
  * selection and expansion, from core/rows/rows.h), how (theme, glyphs) and the
- * modal overlays (prompt, picker, help, alert log). Each tui/ file owns one concern
- * over this state.
+ * stack of overlays over the main view (help, alert log, setup, picker,
+ * menus, prompts). Each tui/ file owns one concern over this state.
  *
  * Layers, each calling only those below it: tui.c (lifecycle and the
- * loop) -> keys.c, mouse.c, picker.c, prompt.c, help.c, menu.c, setup.c
- * (input) and table.c, header.c, meters.c, detail.c, spark.c, alerts.c
- * (drawing) -> procctl.c (signals and nice values), settings.c (the
- * settings file) -> shell.c (what every screen may ask of the shell: a
- * message, a delay, a choice, rebuilt rows) -> core/.
- * A key handler returns what must happen next (enum ri_next); the loop
- * does it, once.
+ * loop) and replay.c (the screen over a recording) -> screen.c (drawing
+ * the screen, and the one route of every key, click and wheel turn: to
+ * the overlay on top, else to the main view) -> keys.c (the main view's
+ * key table), mouse.c (its clicks and wheel), table.c, header.c,
+ * meters.c, detail.c, spark.c, alerts.c (drawing) -> help.c, picker.c,
+ * prompt.c, menu.c, setup.c, alerts.c (overlays: each has a struct
+ * overlay of its own, which it pushes when it opens) -> procctl.c
+ * (signals and nice values), settings.c (the settings file) -> shell.c
+ * (what every screen may ask of the shell: a message, a delay, a choice,
+ * rebuilt rows, opening and closing an overlay) -> core/. What the
+ * replay adds to the main view (its keys, its title, its time bar, its
+ * key bar) is data, a struct view_mode: no screen calls replay.c.
+ * A handler returns what must happen next (enum ri_next); the loop does
+ * it, once.
  */
 #ifndef RI_TUI_VIEW_H
 #define RI_TUI_VIEW_H
@@ -82,8 +89,41 @@ enum ri_next {
 	NEXT_QUIT = 8,
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY,
-		   PROMPT_JUMP };
+/*
+ * A screen over the main view, on the stack of struct tui: the help, the
+ * alert log, setup, the picker, a menu, a prompt. Every key goes to the
+ * overlay on top, and every click and wheel turn too: a NULL handler
+ * ignores them (nothing reaches a table it hides). screen.c routes them.
+ */
+struct tui;
+struct overlay {
+	const char *name;
+	unsigned flags;
+	void (*draw)(struct tui *v);
+	enum ri_next (*key)(struct tui *v, int ch);
+	enum ri_next (*click)(struct tui *v, int y, int x); /* a cell, from 0 */
+	enum ri_next (*wheel)(struct tui *v, int dir);      /* -1 up, 1 down */
+};
+
+enum {
+	OVERLAY_FULL = 1,        /* covers the screen: nothing under it is drawn */
+	OVERLAY_WHEEL_BELOW = 2, /* hides no row: the wheel goes to what is under */
+};
+
+#define OVERLAY_MAX 8
+/* Lines one turn of the wheel moves. */
+#define WHEEL_ROWS 3
+
+/*
+ * A question on the footer line (prompt.c): its label, what the text does
+ * as it is typed, on Enter and on Esc (each may be NULL).
+ */
+struct prompt_def {
+	const char *label;
+	enum ri_next (*changed)(struct tui *v, const char *text);
+	enum ri_next (*done)(struct tui *v, const char *text);
+	enum ri_next (*cancel)(struct tui *v);
+};
 
 /* A popup list (menu.c): the signals of k, the users of u, the sort of F6. */
 enum menu_kind { MENU_NONE, MENU_SIGNAL, MENU_USER, MENU_SORT };
@@ -106,7 +146,6 @@ struct menu {
 
 /* The setup screen (setup.c). */
 struct setup {
-	bool open;
 	int section; /* 0 columns, 1 meters, 2 display */
 	int sel, top;
 	int y0;      /* first item line of the last draw, for the mouse */
@@ -143,7 +182,6 @@ struct pick_item {
 };
 
 struct picker {
-	bool open;
 	struct pick_item *items;
 	size_t nitems;
 	size_t *shown; /* indexes into items matching the filter */
@@ -160,8 +198,7 @@ struct tui {
 
 	double delay;
 	int help_top;
-	bool paused, all_threads, reverse, help;
-	bool alert_log;     /* the alert log (alerts.c) is open */
+	bool paused, all_threads, reverse;
 	int alert_log_top;
 	struct ri_hook *hook; /* --alert-exec, NULL without */
 	enum ri_sort_key sort;
@@ -211,8 +248,19 @@ struct tui {
 	bool reveal;    /* scroll so a just-expanded process's threads show */
 	int table_rows; /* visible lines in the last draw */
 
-	/* Prompt line (search, filter, delay). */
-	enum prompt_kind prompt;
+	/* Overlays open over the main view, the last one on top (shell.c). */
+	const struct overlay *ov[OVERLAY_MAX];
+	int nov;
+	/* The main view's keys, looked up in order (a replay's first). */
+	struct keymap {
+		const struct action *a;
+		size_t n;
+	} keymap[2];
+	int nkeymaps;
+	const struct view_mode *mode; /* what a replay adds; NULL live */
+
+	/* Prompt line (search, filter, delay, a replay's jump). */
+	const struct prompt_def *prompt;
 	char input[64];
 	char search[64], filter[64];
 
@@ -235,6 +283,20 @@ void tui_set_delay(struct tui *v, double d);
 enum ri_next tui_apply_choice(struct tui *v, const pid_t *pids, size_t n,
 			      const char (*names)[RI_COMM_LEN], size_t nnames);
 void tui_rebuild_rows(struct tui *v);
+/* Opens @o on top of the stack (or brings it there); false when full. */
+bool overlay_push(struct tui *v, const struct overlay *o);
+/* Closes @o wherever it is on the stack. */
+void overlay_pop(struct tui *v, const struct overlay *o);
+/* The wheel as @n presses of Up or Down, for a screen that scrolls by keys. */
+enum ri_next overlay_wheel_keys(struct tui *v,
+				enum ri_next (*key)(struct tui *v, int ch),
+				int dir, int n);
+
+/* screen.c: the screen, and the one route of every key, click and wheel. */
+void screen_init(struct tui *v, const struct view_mode *mode);
+void screen_draw(struct tui *v, bool full);
+/* A key from getch() (KEY_MOUSE: the mouse event waiting). */
+enum ri_next screen_input(struct tui *v, int ch);
 
 /* table.c */
 void table_draw(struct tui *v, int y, int h);
@@ -282,55 +344,57 @@ void spark_range(const struct ri_hist *h, enum ri_metric m, size_t samples,
 		 double *mn, double *mx);
 const char *spark_metric_name(enum ri_metric m);
 
+/* The overlays: each opens itself (pushed on the stack); keys close it. */
 /* picker.c */
 enum ri_next picker_open(struct tui *v);
-void picker_draw(struct tui *v);
-enum ri_next picker_key(struct tui *v, int ch);
 void picker_free(struct picker *pk);
-/* A click on line @y: marks the process there; false when none is. */
-bool picker_click(struct tui *v, int y, int x);
 
 /* alerts.c: the header's alert line (0 or 1 lines used), the log screen */
 int alerts_header_draw(struct tui *v, int y);
 enum ri_next alerts_log_open(struct tui *v);
-void alerts_log_draw(struct tui *v);
-enum ri_next alerts_log_key(struct tui *v, int ch);
 
-/* help.c */
-void help_draw(struct tui *v);
-bool help_key(struct tui *v, int ch);
+/* help.c: the keys of every table in v->keymap, then the overlays' keys. */
+enum ri_next help_open(struct tui *v);
 
 /* prompt.c */
-enum ri_next prompt_start(struct tui *v, enum prompt_kind k);
-enum ri_next prompt_key(struct tui *v, int ch);
-void prompt_draw(struct tui *v, int y);
+enum ri_next prompt_open(struct tui *v, const struct prompt_def *d,
+			 const char *text);
+enum ri_next prompt_search(struct tui *v);
+enum ri_next prompt_filter(struct tui *v);
+enum ri_next prompt_delay(struct tui *v);
 enum ri_next search_next(struct tui *v);
 
 /* menu.c */
 enum ri_next menu_open_signals(struct tui *v);
 enum ri_next menu_open_users(struct tui *v);
 enum ri_next menu_open_sort(struct tui *v);
-enum ri_next menu_key(struct tui *v, int ch);
-void menu_draw(struct tui *v);
-/* A click on line @y, column @x: picks what is there; false when outside. */
-bool menu_click(struct tui *v, int y, int x);
 
 /* setup.c */
 enum ri_next setup_open(struct tui *v);
-enum ri_next setup_key(struct tui *v, int ch);
-void setup_draw(struct tui *v);
-bool setup_click(struct tui *v, int y, int x);
 
 /* procctl.c: acting on processes, errors said on the message line. */
+struct proc_sig {
+	int sig;
+	const char *name;
+};
+/* The signals k offers, SIGTERM first. */
+const struct proc_sig *proc_signals(size_t *n);
 void proc_signal(struct tui *v, pid_t pid, uint64_t start_ns, const char *comm,
 		 int sig);
 /* Nice value of the selected row's process (or thread) by @delta. */
 void proc_renice(struct tui *v, const struct ri_row *r, int delta);
-const char *signal_name(int sig);
 
-/* mouse.c */
+/* mouse.c: reading the mouse, and what it does on the main view. */
 void mouse_init(struct tui *v);
-enum ri_next mouse_event(struct tui *v);
+struct mouse_ev {
+	int y, x;
+	int wheel; /* -1 up, 1 down, 0 a click */
+};
+/* The event waiting after KEY_MOUSE; false when none that we act on. */
+bool mouse_read(struct mouse_ev *ev);
+/* A click on the main view; *@press: a key it presses (0: none). */
+enum ri_next mouse_view_click(struct tui *v, int y, int x, int *press);
+enum ri_next mouse_view_wheel(struct tui *v, int dir);
 
 /* settings.c: the settings file. */
 void settings_load(struct tui *v);
@@ -349,26 +413,32 @@ struct action {
 };
 const struct action *keys_actions(size_t *n);
 
-enum ri_next keys_dispatch(struct tui *v, int ch);
-/* Runs the main view's action bound to @ch (the mouse presses keys too). */
-enum ri_next keys_act(struct tui *v, int ch);
+/*
+ * What a mode of the main view adds to it (a replay: replay.c): keys
+ * looked up before the main table's (the help lists them first), the
+ * header's title, a bar under the meters, the footer's key bar.
+ */
+struct view_mode {
+	const struct action *actions;
+	size_t nactions;
+	void (*title)(struct tui *v, const char *clock);
+	int (*bar_draw)(struct tui *v, int y); /* lines used */
+	const struct fbar_hint *hints;
+	int nhints;
+};
 
 struct ri_replay;
 
 /*
- * replay.c: only when replaying; keys before the main table's. The
- * session opened the replay: the screen takes its player, and shows the
- * first tick (at --from with the history that led there).
+ * replay.c: only when replaying (its keys, title, bar and hints are
+ * replay_mode). The session opened the replay: the screen takes its
+ * player, and shows the first tick (at --from with the history that led
+ * there).
  */
 int replay_open(struct tui *v, struct ri_replay *rp);
 void replay_close(struct tui *v);
 int replay_tick(struct tui *v);
-bool replay_key(struct tui *v, int ch, enum ri_next *next);
-const struct action *replay_actions(size_t *n);
-void replay_jump_to(struct tui *v, const char *text);
-void replay_title(struct tui *v, const char *clock);
-int replay_bar_draw(struct tui *v, int y);
-const struct fbar_hint *replay_hints(int *n);
+extern const struct view_mode replay_mode;
 
 /* colors.c */
 void colors_init(struct tui *v);
