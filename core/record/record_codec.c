@@ -473,8 +473,8 @@ void rec_codec_free(struct rec_codec *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int rec_codec_set_events(struct rec_codec *c, const struct ri_alert_transition *v,
-			 size_t n)
+/* Room for @n transitions in c->ev. */
+static int ev_reserve(struct rec_codec *c, size_t n)
 {
 	if (n > c->evcap) {
 		struct ri_alert_transition *e = realloc(c->ev, n * sizeof(*e));
@@ -484,6 +484,14 @@ int rec_codec_set_events(struct rec_codec *c, const struct ri_alert_transition *
 		c->ev = e;
 		c->evcap = n;
 	}
+	return 0;
+}
+
+int rec_codec_set_events(struct rec_codec *c, const struct ri_alert_transition *v,
+			 size_t n)
+{
+	if (ev_reserve(c, n))
+		return -ENOMEM;
 	if (n)
 		memcpy(c->ev, v, n * sizeof(*v));
 	c->nev = n;
@@ -1204,14 +1212,8 @@ static int get_events(struct rec_codec *c, struct rd *r, const struct ri_drain *
 	/* Each transition takes 10 bytes at least: the count cannot lie. */
 	if (r->bad || n > (uint64_t)(r->end - r->p) / 10)
 		return -EINVAL;
-	if (n > c->evcap) {
-		struct ri_alert_transition *e = realloc(c->ev, n * sizeof(*e));
-
-		if (!e)
-			return -ENOMEM;
-		c->ev = e;
-		c->evcap = n;
-	}
+	if (ev_reserve(c, n))
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct ri_alert_transition *t = &c->ev[i];
 		uint64_t rule, pid, from, to, tt, len;
