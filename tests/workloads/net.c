@@ -21,6 +21,12 @@
  *
  * Truth (JSON): {"threads": [{"tid", "name", "rx", "tx"}, ...],
  *                "child": {"pid", "tx"}}
+ *
+ * For the bench, two timings instead, printed on stdout:
+ *   net --calls N     N sends and N receives of 64 bytes on a Unix
+ *                     datagram pair, one thread: "ns_per_call X"
+ *   net --stream SEC  loopback TCP, a sender and a receiver thread, for
+ *                     SEC seconds: "bytes_per_s X"
  */
 #include "wl.h"
 
@@ -275,6 +281,61 @@ static void add(struct job *jobs, int *n, const char *label, void *(*fn)(struct 
 	j->back = back;
 }
 
+/* The bench's per-call cost: a send and a receive per round. */
+static void calls(long n)
+{
+	char buf[64] = { 0 };
+	int sv[2];
+	int64_t t0;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		wl_die("socketpair: %s", strerror(errno));
+	t0 = wl_ns(CLOCK_MONOTONIC);
+	for (long i = 0; i < n; i++)
+		if (send(sv[0], buf, sizeof(buf), 0) != sizeof(buf) ||
+		    recv(sv[1], buf, sizeof(buf), 0) != sizeof(buf))
+			wl_die("send/recv: %s", strerror(errno));
+	printf("ns_per_call %.1f\n", (double)(wl_ns(CLOCK_MONOTONIC) - t0) / (2.0 * (double)n));
+}
+
+static volatile int stream_end;
+
+static void *stream_recv(void *arg)
+{
+	static char buf[CHUNK];
+	int64_t *got = arg;
+	ssize_t k;
+
+	while ((k = recv((int)got[1], buf, sizeof(buf), 0)) > 0)
+		got[0] += k;
+	return NULL;
+}
+
+/* The bench's throughput: loopback TCP for @sec seconds. */
+static void stream(double sec)
+{
+	static const char buf[CHUNK];
+	int port, lfd = tcp_listener(&port), fd = tcp_connect(port), afd;
+	int64_t got[2] = { 0, 0 }, t0, end;
+	pthread_t th;
+
+	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (afd < 0)
+		wl_die("accept: %s", strerror(errno));
+	got[1] = afd;
+	if (pthread_create(&th, NULL, stream_recv, got))
+		wl_die("pthread_create");
+	t0 = wl_ns(CLOCK_MONOTONIC);
+	end = t0 + (int64_t)(sec * NSEC_PER_SEC);
+	while (wl_ns(CLOCK_MONOTONIC) < end)
+		if (send(fd, buf, sizeof(buf), 0) < 0)
+			wl_die("send: %s", strerror(errno));
+	shutdown(fd, SHUT_WR);
+	pthread_join(th, NULL);
+	printf("bytes_per_s %.0f\n",
+	       (double)got[0] * NSEC_PER_SEC / (double)(wl_ns(CLOCK_MONOTONIC) - t0));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -282,6 +343,8 @@ int main(int argc, char **argv)
 		{ "pairs", required_argument, NULL, 'p' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "truth", required_argument, NULL, 'T' },
+		{ "calls", required_argument, NULL, 'C' },
+		{ "stream", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct job jobs[2 * MAX_PAIRS + 8];
@@ -303,6 +366,8 @@ int main(int argc, char **argv)
 		case 'p': pairs = atoi(optarg); break;
 		case 'd': dir = optarg; break;
 		case 'T': truth_path = optarg; break;
+		case 'C': calls(atol(optarg)); return 0;
+		case 'S': stream(wl_double(optarg)); return 0;
 		default: wl_die("usage: net [--name COMM] [--pairs N] [--dir DIR] [--truth FILE]");
 		}
 	}
