@@ -17,6 +17,10 @@
  *    every live task's cumulative counters, and the machine's task counts.
  *    Counters are only ever read, never reset, so nothing is lost between
  *    ticks.
+ *  - ri_net_tx, ri_net_rx (tp_btf on sock:sock_send_length and
+ *    sock:sock_recv_length, 6.3+): the bytes each socket call moved, added
+ *    to the calling task's own slot of the "net" task storage, which the
+ *    iterators and the exit snapshot read like the kernel's own counters.
  *  - ri_iter_procs (iter/task on one task, the tool's own): when no
  *    thread rows are wanted, the same per tick, but one record per
  *    process, its threads summed in the kernel. It walks the kernel's
@@ -44,6 +48,16 @@ const volatile __u32 raw_state_arg;
 
 /* Set by user space at run time (bss): only chosen tgids are reported. */
 volatile __u32 filter_on;
+
+/*
+ * Set by user space before load (rodata): the kernel has the socket
+ * tracepoints, and with them task storage and bpf_get_current_task_btf;
+ * where it has not, the verifier drops every use of them. net_on (bss)
+ * says the two programs are attached: until then, and where they never
+ * are, every record says RI_F_NO_NET.
+ */
+const volatile __u32 net_tps;
+volatile __u32 net_on;
 
 /* Task counts of the last walk, before the filter (bss, reset by user space). */
 struct ri_iter_counts counts;
@@ -89,6 +103,24 @@ struct {
 	__type(key, char[RI_COMM_LEN]); /* process name, NUL-padded */
 	__type(value, __u8);
 } chosen_comm SEC(".maps");
+
+/*
+ * Socket bytes of a task since the tool attached. Only the task itself
+ * writes its slot (the tracepoints fire in the caller), so plain adds
+ * suffice; a task that never used a socket has no slot, and costs its
+ * readers one pointer test. The kernel frees a slot with its task.
+ */
+struct ri_net {
+	__u64 rx;
+	__u64 tx;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ri_net);
+} net SEC(".maps");
 
 /* ri_iter_procs writes its records here; user space reads them in a batch. */
 struct {
@@ -264,6 +296,8 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 	r->nice = (__s32)TASK_READ(btf, t, static_prio) - 120;
 	r->min_flt = TASK_READ(btf, t, min_flt);
 	r->maj_flt = TASK_READ(btf, t, maj_flt);
+	if (!net_on)
+		r->flags |= RI_F_NO_NET;
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
 		r->pcount = TASK_READ(btf, t, sched_info.pcount);
@@ -309,8 +343,22 @@ static __always_inline bool task_dead(struct task_struct *t, bool btf)
 	return TASK_READ(btf, (struct task_struct___pre514 *)t, state) == TASK_DEAD;
 }
 
-/* The rare path: a task's last switch-out. */
-static __noinline int record_exit(struct task_struct *prev, __u32 cpu)
+/* @r's socket bytes from slot @n (NULL: the task never used a socket). */
+static __always_inline void add_net(struct ri_task *r, const struct ri_net *n)
+{
+	if (n) {
+		r->net_rx += n->rx;
+		r->net_tx += n->tx;
+	}
+}
+
+/*
+ * The rare path: a task's last switch-out. @cur says the current task is
+ * @prev (sched_switch fires before the switch; finish_task_switch after
+ * it), whose socket bytes are then read through the helper that gives
+ * the current task as a pointer task storage accepts.
+ */
+static __noinline int record_exit(struct task_struct *prev, __u32 cpu, bool cur)
 {
 	__u32 tgid = BPF_CORE_READ(prev, tgid);
 	struct ri_task *r;
@@ -325,6 +373,10 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu)
 	}
 	__builtin_memset(r, 0, sizeof(*r));
 	fill_task(r, prev, false);
+	if (net_tps && cur)
+		add_net(r, bpf_task_storage_get(&net, bpf_get_current_task_btf(), 0, 0));
+	else
+		r->flags |= RI_F_NO_NET;
 	r->cpu = cpu;
 	r->state = 'X';
 	r->flags |= RI_F_EXITED;
@@ -349,7 +401,7 @@ static __always_inline int on_switch(struct task_struct *prev, bool btf)
 {
 	stat_add(RI_STAT_SWITCHES);
 	if (task_dead(prev, btf))
-		return record_exit(prev, bpf_get_smp_processor_id());
+		return record_exit(prev, bpf_get_smp_processor_id(), btf);
 	return 0;
 }
 
@@ -384,7 +436,7 @@ int ri_switch_raw(__u64 *ctx)
 		dead = (__u32)ctx[3] == TASK_DEAD;
 	else
 		dead = task_dead(prev, false);
-	return dead ? record_exit(prev, bpf_get_smp_processor_id()) : 0;
+	return dead ? record_exit(prev, bpf_get_smp_processor_id(), true) : 0;
 }
 
 /*
@@ -399,6 +451,48 @@ int BPF_KPROBE(ri_switch_kp, struct task_struct *prev)
 	return on_switch(prev, false);
 }
 #endif /* RI_LITE */
+
+/*
+ * Bytes a socket call of the current task moved: every send and receive
+ * of every family goes through sock_sendmsg or sock_recvmsg, write(2),
+ * read(2) and sendfile(2) or splice(2) towards a socket included. @ret is
+ * the call's result (an error when negative); a peek leaves its bytes in
+ * the socket, for the receive that takes them.
+ */
+static __always_inline void count_net(int ret, bool rx)
+{
+	struct ri_net *n;
+
+	if (ret <= 0)
+		return;
+	n = bpf_task_storage_get(&net, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!n)
+		return;
+	if (rx)
+		n->rx += (__u32)ret;
+	else
+		n->tx += (__u32)ret;
+}
+
+#ifndef MSG_PEEK
+#define MSG_PEEK 2
+#endif
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(ri_net_tx, struct sock *sk, int ret, int flags)
+{
+	count_net(ret, false);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(ri_net_rx, struct sock *sk, int ret, int flags)
+{
+	if (!(flags & MSG_PEEK))
+		count_net(ret, true);
+	return 0;
+}
 
 SEC("iter/task")
 int ri_iter(struct bpf_iter__task *ctx)
@@ -429,6 +523,8 @@ int ri_iter(struct bpf_iter__task *ctx)
 		return 0;
 
 	fill_task(&r, t, true);
+	if (net_tps)
+		add_net(&r, bpf_task_storage_get(&net, t, 0, 0));
 	mm = t->mm;
 	r.rss_pages = mm_rss_pages(mm, true);
 	if (mm && r.pid == r.tgid)
@@ -461,6 +557,8 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 		r->read_bytes += t->ioac.read_bytes;
 		r->write_bytes += t->ioac.write_bytes;
 	}
+	if (net_tps)
+		add_net(r, bpf_task_storage_get(&net, t, 0, 0));
 }
 
 
@@ -536,6 +634,8 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 		r->flags |= RI_F_NO_SCHED;
 	if (!bpf_core_field_exists(p->ioac))
 		r->flags |= RI_F_NO_DISK;
+	if (!net_on)
+		r->flags |= RI_F_NO_NET;
 	__builtin_memcpy(r->comm, p->comm, RI_COMM_LEN);
 	r->cpu = task_cpu(p, true);
 	r->state = state_letter(task_state(p, true), p->exit_state);

@@ -26,6 +26,12 @@
 /* ri_task.flags */
 #define RI_F_EXITED 0x1u  /* final snapshot, taken at the task's last switch-out */
 #define RI_F_NO_DISK 0x2u /* kernel has no storage I/O accounting: show n/a */
+/*
+ * No socket byte counts: the kernel has no sock_send_length and
+ * sock_recv_length tracepoints (before 6.3), they did not attach, or the
+ * source cannot see sockets (procfs). net_rx/net_tx are n/a, never 0.
+ */
+#define RI_F_NO_NET 0x4u
 #define RI_F_KTHREAD 0x8u /* kernel thread (no mm) */
 #define RI_F_NO_SCHED 0x10u /* no sched_info accounting: run_delay/pcount n/a */
 /*
@@ -68,6 +74,8 @@ struct ri_task {
 	__u64 cgroup_id;   /* id of the cgroup v2 the process is in (leader only) */
 	__u64 min_flt;     /* page faults served without I/O (minor) */
 	__u64 maj_flt;     /* page faults that waited for I/O (major) */
+	__u64 net_rx;      /* bytes received through sockets (task storage "net") */
+	__u64 net_tx;      /* bytes sent through sockets, sendfile and splice included */
 	__u32 pid;         /* kernel pid = thread id */
 	__u32 tgid;        /* kernel tgid = process id */
 	__s32 cpu;         /* last CPU the task ran on */

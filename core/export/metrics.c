@@ -472,7 +472,8 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 		int c = (int)fm->what - W_FIG;
 		unsigned fl = ri_counters[c].flags;
 
-		if (!((fl & RI_FF_DISK) && v->s->disk_na) && !((fl & RI_FF_NEWER) && v->s->newer_na))
+		if (!((fl & RI_FF_DISK) && v->s->disk_na) && !((fl & RI_FF_NET) && v->s->net_na) &&
+		    !((fl & RI_FF_NEWER) && v->s->newer_na))
 			ri_expo_sample_u64(e, f, v->s->labels, v->s->c.v[c]);
 		break;
 	}

@@ -381,6 +381,7 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 			cnt_of_fig(&c, &t->fig);
 		cnt_add(&b->s.c, &c);
 		b->s.disk_na |= t->fig.disk_na;
+		b->s.net_na |= t->fig.net_na;
 		b->s.wait_na |= t->fig.wait_na;
 		b->s.newer_na |= t->fig.newer_na;
 		b->s.last_live = mx->now;
@@ -433,6 +434,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	e->growth_valid = pr->growth.valid && !pr->exited;
 	e->growth_bps = pr->growth.bps;
 	e->s.disk_na |= pr->fig.disk_na;
+	e->s.net_na |= pr->fig.net_na;
 	e->s.wait_na |= pr->fig.wait_na;
 	e->s.newer_na |= pr->fig.newer_na;
 	e->seen_tick = mx->tick;
@@ -448,6 +450,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 		return -ENOMEM;
 	cnt_add(&to->s.c, &c);
 	to->s.disk_na |= pr->fig.disk_na;
+	to->s.net_na |= pr->fig.net_na;
 	to->s.wait_na |= pr->fig.wait_na;
 	to->s.newer_na |= pr->fig.newer_na;
 	/* Its exit tick counts as live: the linger starts after it. */
@@ -610,6 +613,7 @@ static int fold(struct ri_metrics *mx, struct mx_group *g, size_t *used)
 	o->nprocs += g->nprocs;
 	o->s.nthreads += g->s.nthreads;
 	o->s.disk_na |= g->s.disk_na;
+	o->s.net_na |= g->s.net_na;
 	o->s.wait_na |= g->s.wait_na;
 	o->s.newer_na |= g->s.newer_na;
 	if (g->s.last_live > o->s.last_live)

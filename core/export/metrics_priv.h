@@ -41,7 +41,7 @@ struct mx_series {
 	uint64_t rss;      /* resident memory, live processes */
 	uint32_t nthreads; /* live threads */
 	double last_live;  /* model time a task of it last ran or exited */
-	bool disk_na, wait_na, newer_na;
+	bool disk_na, net_na, wait_na, newer_na;
 	enum mx_admit admit; /* processes and thread names (groups fold instead) */
 	uint64_t admit_seq;
 };

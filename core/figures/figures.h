@@ -66,6 +66,7 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 #define RI_FF_NEWER 0x20u   /* appended to a recording's task fields after version
 				 * 1's: an older recording has none (n/a) */
 #define RI_FF_HIDDEN 0x40u  /* its column is off until the setup turns it on */
+#define RI_FF_NET 0x80u     /* n/a where socket bytes are not counted (RI_F_NO_NET) */
 
 /* clang-format off */
 #define RI_COUNTERS(X)                                                           \
@@ -108,7 +109,19 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 	  14, "maj_flt", "major_page_faults",                                    \
 	  "Major page faults (maj_flt: pages read from storage, a sign of "      \
 	  "memory pressure) of %s",                                              \
-	  "major page faults per second: pages read from storage")
+	  "major page faults per second: pages read from storage")              \
+	X(NET_RX, net_rx, RI_PF_OWN,                                             \
+	  RI_FF_SHOWN | RI_FF_BYTES | RI_FF_IN | RI_FF_NET | RI_FF_NEWER |       \
+	  RI_FF_HIDDEN, "net-rx", "NET-RX/s", 8, 8, 13, "net_rx", "network_received_bytes", \
+	  "Bytes %s received through sockets of every family (TCP, UDP, Unix, "  \
+	  "...), counted since the tool started",                                \
+	  "bytes received through sockets per second")                           \
+	X(NET_TX, net_tx, RI_PF_OWN,                                             \
+	  RI_FF_SHOWN | RI_FF_BYTES | RI_FF_OUT | RI_FF_NET | RI_FF_NEWER |      \
+	  RI_FF_HIDDEN, "net-tx", "NET-TX/s", 8, 8, 13, "net_tx", "network_sent_bytes", \
+	  "Bytes %s sent through sockets of every family (TCP, UDP, Unix, ...), " \
+	  "sendfile and splice included, counted since the tool started",        \
+	  "bytes sent through sockets per second")
 /* clang-format on */
 
 enum ri_counter {

@@ -236,6 +236,7 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 	f->wait_na = (r->flags & RI_F_NO_SCHED) || (!r->pcount && (r->nvcsw || r->nivcsw));
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
+	f->net_na = r->flags & RI_F_NO_NET;
 	f->newer_na = r->flags & RI_F_OLD_REC;
 	t->state = (char)r->state;
 	t->nice = r->nice;
@@ -314,12 +315,13 @@ void ri_fig_reset(struct ri_fig *f)
 {
 	uint64_t total = f->cpu_total_ns;
 	int cpu = f->cpu;
-	bool na = f->disk_na, wna = f->wait_na, v2na = f->newer_na;
+	bool na = f->disk_na, nna = f->net_na, wna = f->wait_na, v2na = f->newer_na;
 
 	memset(f, 0, sizeof(*f));
 	f->cpu_total_ns = total;
 	f->cpu = cpu;
 	f->disk_na = na;
+	f->net_na = nna;
 	f->wait_na = wna;
 	f->newer_na = v2na;
 }
@@ -398,6 +400,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		for (int i = 0; i < RI_C_COUNT; i++)
 			f->n[i] += t->fig.n[i];
 		f->disk_na |= t->fig.disk_na;
+		f->net_na |= t->fig.net_na;
 		f->wait_na |= t->fig.wait_na;
 		f->newer_na |= t->fig.newer_na;
 	}

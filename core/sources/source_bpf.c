@@ -72,6 +72,7 @@ struct bpf_source {
 	struct ri_iter_counts *counts;
 	struct ri_procs_round *round;
 	volatile __u32 *filter_on;
+	volatile __u32 *net_on; /* the socket tracepoints count (RI_F_NO_NET) */
 	struct ri_ring rb;      /* the exits, mapped once (ringbuf.h) */
 	size_t rb_size;
 	struct ri_task wrapped; /* an exit record that wraps the ring's end */
@@ -127,6 +128,23 @@ static bool switch_has_state_arg(const char *btf_path)
 		t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
 		has = t && btf_is_func_proto(t) && btf_vlen(t) == 5;
 	}
+	btf__free(btf);
+	return has;
+}
+
+/*
+ * Whether the kernel has the socket tracepoints the network counters need
+ * (sock:sock_send_length and sock:sock_recv_length, 6.3+).
+ */
+static bool kernel_has_net_tps(const char *btf_path)
+{
+	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	bool has;
+
+	if (!btf)
+		return false;
+	has = btf__find_by_name_kind(btf, "btf_trace_sock_send_length", BTF_KIND_TYPEDEF) > 0 &&
+	      btf__find_by_name_kind(btf, "btf_trace_sock_recv_length", BTF_KIND_TYPEDEF) > 0;
 	btf__free(btf);
 	return has;
 }
@@ -520,6 +538,8 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	l->maps.procs.max_entries = PROCS_PER_ROUND;
 	l->rodata->procs_cap = PROCS_PER_ROUND;
 	l->rodata->procs_anchor = (__u32)getpid();
+	/* What this loader serves (6.7+) has the socket tracepoints. */
+	l->rodata->net_tps = 1;
 	err = ri_lite__load(l);
 	if (err) {
 		err = err < 0 ? err : -EINVAL;
@@ -533,7 +553,8 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	if (s->want_procs)
 		attach_procs(s, l->progs.ri_iter_procs.prog_fd);
-	s->exits_fd = l->maps.exits.map_fd;
+	s->net_on = &l->bss->net_on;
+	*s->net_on = ri_lite__ri_net_tx__attach(l) > 0 && ri_lite__ri_net_rx__attach(l) > 0;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -571,6 +592,18 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
 	bpf_program__set_autoload(s->skel->progs.ri_iter_procs, procs);
+	s->skel->rodata->net_tps = kernel_has_net_tps(o->btf_path);
+	bpf_program__set_autoload(s->skel->progs.ri_net_tx, s->skel->rodata->net_tps);
+	bpf_program__set_autoload(s->skel->progs.ri_net_rx, s->skel->rodata->net_tps);
+	if (!s->skel->rodata->net_tps) {
+		/*
+		 * Nothing uses the task storage then (the verifier drops the
+		 * code), but the map would still be made, and kernels before
+		 * 5.11 have no such map: a map of one entry stands in.
+		 */
+		bpf_map__set_type(s->skel->maps.net, BPF_MAP_TYPE_HASH);
+		bpf_map__set_max_entries(s->skel->maps.net, 1);
+	}
 	if (procs) {
 		s->skel->rodata->procs_cap = PROCS_PER_ROUND;
 		s->skel->rodata->procs_anchor = (__u32)getpid();
@@ -658,6 +691,12 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	if (procs)
 		attach_procs(s, bpf_program__fd(s->skel->progs.ri_iter_procs));
+	s->net_on = &s->skel->bss->net_on;
+	if (s->skel->rodata->net_tps) {
+		s->skel->links.ri_net_tx = bpf_program__attach(s->skel->progs.ri_net_tx);
+		s->skel->links.ri_net_rx = bpf_program__attach(s->skel->progs.ri_net_rx);
+		*s->net_on = s->skel->links.ri_net_tx && s->skel->links.ri_net_rx;
+	}
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
 	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);

@@ -23,6 +23,10 @@
   5. The interactive tool next to htop, every thread shown, in tmux
      (tests/bench/tui_cost.py): CPU per second and steady RSS at 1,000
      and 10,000 threads.  Targets at 10,000: at most htop's.
+  7. Socket byte counting (tests/bench/bench_net.py): cost per send or
+     receive call with the socket programs attached against without, and
+     loopback TCP bytes per second with and without the tool.  Target: at
+     most 2% fewer bytes per second.
   Further parts are modules of tests/bench/ that bench.py imports and
   calls with its Bench (see there): each adds its section of the report
   and its targets.
@@ -49,7 +53,7 @@ when missing or older than their sources.
 Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
 workload programs); the defaults are tests/lib/rilib.py's.
 Options: --quick (fewer, shorter rounds: a smoke test), --only PART (probe,
-refresh, startup, metrics, tui, record).
+refresh, startup, metrics, tui, record, net).
 Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat;
 tmux and htop for part 5.
 """
@@ -71,6 +75,7 @@ import rilib  # noqa: E402
 import bench_metrics  # noqa: E402  part 4: the metrics endpoint
 import tui_cost  # noqa: E402  part 5: the TUI next to htop
 import bench_record  # noqa: E402  part 6: recording and replay
+import bench_net  # noqa: E402  part 7: socket byte counting
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -678,7 +683,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
     ap.add_argument("--only", metavar="PART",
-                    help="run one part only: probe, startup, refresh, metrics, tui, record")
+                    help="run one part only: probe, startup, refresh, metrics, tui, record, net")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -719,6 +724,7 @@ def main():
             refresh = refresh_cost(args, ri, wl)
         # Parts in modules of their own: one call each.
         tui_cost.run(bench)
+        bench_net.run(bench)
         if bench.wants("record"):
             lines, targets = bench_record.run(args, ri, wl, log)
             # Its lines open with a blank one and its title.
