@@ -289,29 +289,6 @@ __attribute__((constructor)) static void task_fields(void)
 							  sizeof(uint64_t), 0, 0 };
 }
 
-/*
- * What a reader says of the task fields a writer of @have fields lacked:
- * socket bytes are n/a as where the kernel does not count them
- * (RI_F_NO_NET), the other counters as in an older recording
- * (RI_F_OLD_REC), so a file that has the page faults but not the network
- * still shows its faults.
- */
-static uint32_t missing_flags(size_t have)
-{
-	uint32_t na = 0;
-
-	for (size_t k = have; k < ntask_f; k++) {
-		uint32_t one = RI_F_OLD_REC;
-
-		for (int i = 0; i < RI_C_COUNT; i++)
-			if (ri_counters[i].off == task_f[k].off &&
-			    (ri_counters[i].flags & RI_FF_NET))
-				one = RI_F_NO_NET;
-		na |= one;
-	}
-	return na;
-}
-
 size_t rec_task_fields(void)
 {
 	return ntask_f;
@@ -1112,13 +1089,14 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 		}
 		pid = t->pid;
 	}
-	/* Counters the writer had no field for are not 0 but unknown. */
-	if (c->file_fields && c->file_fields < NTASK_F) {
-		uint32_t na = missing_flags(c->file_fields);
-
+	/*
+	 * Counters the writer had no field for are not 0 but unknown. (All
+	 * the counters added since version 1 then: the first file that has
+	 * some of them and not others will want a mask per counter.)
+	 */
+	if (c->file_fields && c->file_fields < NTASK_F)
 		for (size_t i = 0; i < tb->n; i++)
-			tb->v[i].flags |= na;
-	}
+			tb->v[i].flags |= RI_F_OLD_REC;
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
