@@ -30,6 +30,25 @@ def no_core():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def where(pid):
+    """Each thread's wait channel, system call and kernel stack, in one line."""
+    out = []
+    try:
+        tids = sorted(os.listdir("/proc/%d/task" % pid), key=int)
+    except OSError as e:
+        return str(e)
+    for tid in tids:
+        parts = []
+        for f in ("comm", "wchan", "syscall", "stack"):
+            try:
+                with open("/proc/%d/task/%s/%s" % (pid, tid, f)) as fh:
+                    parts.append(" ".join(fh.read().split())[:200])
+            except OSError:
+                parts.append("?")
+        out.append("%s: %s" % (tid, " | ".join(parts)))
+    return "; ".join(out)
+
+
 def main():
     ri.preflight()
     seed = int(time.time())
@@ -60,6 +79,10 @@ def main():
         t.signal(sig)
         rc = t.wait(10)
         took = time.monotonic() - t0
+        if rc is None:
+            # Where it hangs, for whoever reads the failure.
+            problems.append("round %d: still running; where each thread waits: %s"
+                            % (i, where(t.pid)))
         started = printed or bool(o["link"])
         key = (sig.name, "loop" if printed else ("attached" if o["link"] else "start-up"),
                ri.rc_text(rc))
