@@ -977,6 +977,54 @@ def header_constant(name, header=HEADER):
         return None
 
 
+# The fixed-width types the ABI header is written in (it allows no other):
+# size, which is also the alignment.
+_ABI_TYPES = {"__u8": 1, "__s8": 1, "char": 1, "__u16": 2, "__s16": 2,
+              "__u32": 4, "__s32": 4, "__u64": 8, "__s64": 8}
+
+
+def header_struct_size(name, header=HEADER):
+    """sizeof(struct NAME) of the C header, summed from its members' types
+    (with natural alignment, as a compiler lays them out), array lengths
+    given as numbers or #define'd constants of the header. Raises
+    ValueError naming what it cannot size, so that a new kind of member
+    fails a test loudly instead of giving it a wrong size."""
+    with open(header) as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    m = re.search(r"\bstruct\s+%s\s*\{(.*?)\}\s*;" % re.escape(name), text, re.S)
+    if not m:
+        raise ValueError("no struct %s in %s" % (name, header))
+    size, align = 0, 1
+    for decl in (d.strip() for d in m.group(1).split(";")):
+        if not decl:
+            continue
+        d = re.fullmatch(r"(\w+)\s+(\w+)\s*(?:\[\s*(\w+)\s*\])?", decl)
+        if not d or d.group(1) not in _ABI_TYPES:
+            raise ValueError("struct %s: cannot size member %r" % (name, decl))
+        n = 1
+        if d.group(3):
+            n = int(d.group(3), 0) if d.group(3)[0].isdigit() else \
+                header_constant(d.group(3), header)
+            if n is None:
+                raise ValueError("struct %s: unknown array length %s" % (name, d.group(3)))
+        w = _ABI_TYPES[d.group(1)]
+        size = (size + w - 1) // w * w + w * n
+        align = max(align, w)
+    return (size + align - 1) // align * align
+
+
+# BPF_RINGBUF_HDR_SZ: the kernel puts this header before every ring buffer
+# record, and rounds each record up to a multiple of 8 bytes.
+RINGBUF_HDR_BYTES = 8
+
+
+def ring_record_bytes(struct="ri_task", header=HEADER):
+    """The bytes one record of struct takes in a BPF ring buffer."""
+    return RINGBUF_HDR_BYTES + (header_struct_size(struct, header) + 7) // 8 * 8
+
+
 def mono_minus_real():
     """CLOCK_MONOTONIC - CLOCK_REALTIME, read as tightly as possible."""
     best = None
