@@ -42,6 +42,7 @@ Environment:
 """
 
 import atexit
+import bisect
 import json
 import os
 import re
@@ -157,6 +158,14 @@ class Checks:
         ok = measured is not None and abs(measured - truth) <= tol
         return self._line(ok, "%s: %s (truth %s, tol %s)" % (
             what, _fmt(measured, unit), _fmt(truth, unit), _fmt(tol, unit)), what)
+
+    def within(self, what, measured, lo, hi, slack, unit=""):
+        """measured in [lo - slack, hi + slack]: for a truth known only as
+        the range a moving quantity was in (see bracket())."""
+        ok = measured is not None and lo is not None and lo - slack <= measured <= hi + slack
+        return self._line(ok, "%s: %s (truth %s..%s, slack %s)" % (
+            what, _fmt(measured, unit), _fmt(lo, unit), _fmt(hi, unit),
+            _fmt(slack, unit)), what)
 
     def at_least(self, what, measured, floor, unit=""):
         ok = measured is not None and measured >= floor
@@ -1079,6 +1088,20 @@ class Sampler:
         self._stop.set()
         self._t.join()
         return self.samples
+
+
+def bracket(samples, lo, hi):
+    """The values of sorted [(time, value)] samples from the last one at or
+    before lo to the first one at or after hi: what a quantity that moves
+    on its own (the machine's memory, its CPU counters) may have been at a
+    moment known only to lie between lo and hi. None when the samples do
+    not reach past both ends."""
+    times = [t for t, _ in samples]
+    i = bisect.bisect_right(times, lo) - 1
+    j = bisect.bisect_left(times, hi)
+    if i < 0 or j >= len(samples):
+        return None
+    return [v for _, v in samples[i:j + 1]]
 
 
 def around_ticks(t0, delay, fast=0.0005, slow=0.02, near=0.025):
