@@ -9,10 +9,7 @@
 # stderr naming the file, and the line where there is one, the same
 # message on screen, and the tool starts with the default theme: the
 # screen renders with the default colours, and q exits 0.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 
 t=$scratch/themes

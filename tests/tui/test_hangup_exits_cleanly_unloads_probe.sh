@@ -9,10 +9,7 @@
 # report, and none of the BPF programs, links and maps it held stays
 # loaded; when the terminal is still there, it is back in cooked mode
 # with echo.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 

@@ -9,10 +9,7 @@
 # is not changed and no bell rings. Checked with the process chosen
 # (-p, threads shown, detail panel), in the whole-machine table
 # filtered to it, at 60 columns, and in an ASCII locale.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 [ -x "$RI_WORKLOADS/weird" ] || skip "no weird workload at $RI_WORKLOADS (make workloads)"
 

@@ -7,10 +7,7 @@
 # running with no sanitizer report, and once the storm is over the
 # screen is whole again at 120x40 (header, column titles, rows, footer,
 # no leftover "too small" message). q still exits 0 to a cooked tty.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 
 # Sizes around every threshold the drawing code has: 1x1, the 40x10

@@ -8,10 +8,7 @@
 # came before the tool had touched anything; no sanitizer report; and
 # none of the BPF programs, links and maps the tool held, nor any program
 # of ours loaded meanwhile, is left without an owner.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 

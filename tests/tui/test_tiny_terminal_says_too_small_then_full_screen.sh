@@ -5,10 +5,7 @@
 # 39x10 and 40x9 the whole message; at exactly 40x10 the table. Grown to
 # 120x40 afterwards, each shows the full screen. q exits 0 to a cooked
 # tty and the tool's stderr holds no sanitizer report.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 
 msg="terminal too small (need 40x10)"
