@@ -285,9 +285,11 @@ table_rows() {
 
 # column_values TITLE WIDTH: the values of a right-aligned column, cut by
 # position under its title (COMM may hold blanks, so fields would not do).
-# The sorted column's title ends with an arrow in the last cell.
+# The sorted column's title ends with an arrow in the last cell. awk
+# counts bytes: every other character (the arrow, a folded row's ▸ and
+# ×) is made one byte first, or the cut would miss under it.
 column_values() {
-	awk -v t="$1" -v w="$2" '
+	LC_ALL=C.UTF-8 sed 's/[^ -~]/?/g' | awk -v t="$1" -v w="$2" '
 	/^ +PID[^ ]* +/ {
 		p = index($0, t); r = p + length(t) - 1
 		if (substr($0, r + 1, 1) != " ") r++
