@@ -37,12 +37,12 @@ whole() {
 	resize 120 40
 	wait_for '^ +PID +USER +COMM +THR' 5 || fail "$what: no column titles after the storm"
 	wait_for '^resource_image [0-9:]+ +every' 5 || fail "$what: no header after the storm"
-	sleep 0.5
-	scr=$(cap)
-	grep -q 'terminal too small' <<<"$scr" && fail "$what: 'too small' left on a 120x40 screen"
-	grep -qE '^CPU +[0-9.]+% busy' <<<"$scr" || fail "$what: header's CPU line missing"
-	grep -qE 'CSW/s' <<<"$scr" || fail "$what: a column title missing at 120 columns"
-	grep -q 'F1Help' <<<"$scr" || fail "$what: footer missing"
+	wait_for '^CPU +[0-9.]+% busy' 5 || fail "$what: header's CPU line missing"
+	wait_for 'CSW/s' 5 || fail "$what: a column title missing at 120 columns"
+	wait_for 'F1Help' 5 || fail "$what: footer missing"
+	wait_gone 'terminal too small' 5 || fail "$what: 'too small' left on a 120x40 screen"
+	settle || fail "$what: the screen never settled"
+	scr=$SCREEN
 	[ "$(wc -L <<<"$scr")" -le 120 ] || fail "$what: a line wider than the screen"
 	[ "$(pane_size)" = 120x40 ] || fail "$what: pane is $(pane_size), not 120x40"
 }
