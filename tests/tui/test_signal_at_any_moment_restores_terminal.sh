@@ -20,7 +20,7 @@ summary=()
 sample() {
 	while kill -0 "$1" 2>/dev/null; do
 		held_ids "$1" >>"$2"
-		sleep 0.02
+		sleep 0.02 # the sampling's pace
 	done
 }
 
@@ -29,6 +29,8 @@ one() { # SIG DELAY_MS
 	base=$(bpf_max_ids)
 	start_wrapped 120 30 "" -- -d 0.5
 	# The wrapper writes the PID just before the exec: count from there.
+	# Polled every 10 ms (5 s at most), finer than the driver's waits,
+	# since the delay below counts from the moment it is seen.
 	for ((i = 0; i < 500; i++)); do
 		[ -s "$(run_file pid)" ] && break
 		sleep 0.01
@@ -38,6 +40,7 @@ one() { # SIG DELAY_MS
 	heldf=$(run_file held)
 	sample "$pid" "$heldf" &
 	spid=$!
+	# The moment chosen for the signal, not a wait for the screen.
 	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
 	kill -"$sig" "$pid" 2>/dev/null
 	wait_for 'EXIT=' 15 || fail "$what: the tool did not exit"
