@@ -203,6 +203,54 @@ class Checks:
         sys.exit(PASS)
 
 
+class TuiChecks(Checks):
+    """The checks of a TUI test: the same lines, kept until the verdict,
+    whose first line then names the first check that failed, followed by
+    the screen as it was then (that of tmux, a Tmux the test may switch
+    as it goes from pane to pane); then every check's line, then the
+    usual last line. fail() ends the test the same way."""
+
+    def __init__(self, tmux=None):
+        super().__init__()
+        self.tmux = tmux
+        self.lines = []
+        self.first = None
+        self.done = False
+        atexit.register(self._flush)
+
+    def _line(self, ok, text, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(what)
+            if self.first is None:
+                self.first = (text, self.tmux.capture() if self.tmux else "")
+        self.lines.append("%s %s" % ("ok  " if ok else "FAIL", text))
+        return ok
+
+    def _flush(self):
+        if self.done:
+            return
+        self.done = True
+        if self.first:
+            text, screen = self.first
+            say("FAIL: %s" % text)
+            say("--- the screen then:")
+            for line in (screen or "(none)").rstrip("\n").split("\n"):
+                say("  |" + line)
+        for line in self.lines:
+            say(line)
+
+    def fail(self, what, detail=""):
+        """A check that fails and ends the test: nothing after it can run."""
+        self.true(what, False, detail)
+        self.finish()
+
+    def finish(self, measured=None):
+        self._flush()
+        super().finish(measured)
+
+
 def _fmt(v, unit):
     if v is None:
         return "none"
