@@ -19,9 +19,11 @@ WL_PIDS+=($!)
 start_tool 200 50 -- -d 1
 wait_for "$child ×[0-9]+ exited" 20 || fail "no folded row for $child"
 
-# Four screens, each a whole frame of its own refresh.
+# Four screens, each a whole frame of its own refresh. Not the first
+# one the fold is on: that tick's interval is the half second after the
+# start (and churn's first children are still starting).
 for i in 1 2 3 4; do
-	[ "$i" = 1 ] || wait_clock 1 || fail "screen $i: the tool did not refresh"
+	wait_clock 1 || fail "screen $i: the tool did not refresh"
 	settle || fail "screen $i: the screen never settled"
 	scr=$SCREEN
 	n=$(grep -cE "$child ×[0-9]+ exited" <<<"$scr")
