@@ -22,11 +22,12 @@ wait_for 'every 0.5s' 3 || fail "[ did not speed up to 0.5 s"
 
 keys Z
 wait_for 'PAUSED' 3 || fail "Z did not pause"
-t1=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+t1=$(head -n 1 <<<"$SCREEN" | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
 # Not a wait for the screen: a stopped clock is watched for a while, in
 # which a running one would have moved on twice.
 sleep 2.2
-t2=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+settle || fail "paused, the screen never settled"
+t2=$(head -n 1 <<<"$SCREEN" | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
 [ "$t1" = "$t2" ] || fail "clock moved while paused ($t1 -> $t2)"
 keys Z
 wait_gone PAUSED 5 || fail "Z did not resume"
@@ -55,10 +56,12 @@ wait_gone '(├─|└─) t1' 5 || fail "H did not hide the threads again"
 
 keys N
 wait_for 'sorted by pid$' 5 || fail "N did not sort by PID"
-first=$(table_row 1 | awk '{ print $1 }')
+settle || fail "N: the screen never settled"
+first=$(table_row 1 "$SCREEN" | awk '{ print $1 }')
 keys I
 wait_for 'sorted by pid \(inverted\)' 5 || fail "I did not invert"
-last=$(table_row 1 | awk '{ print $1 }')
+settle || fail "I: the screen never settled"
+last=$(table_row 1 "$SCREEN" | awk '{ print $1 }')
 [ "$first" -lt "$last" ] || fail "I did not invert the PID sort ($first, $last)"
 keys '>'
 wait_for 'sorted by' 3 || fail "> gave no feedback"

@@ -60,7 +60,7 @@ t1=$(date +%s.%N)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 alive "table storm"
 whole "table storm"
-[ "$(table_row 5 | grep -cE '^ +[0-9]+ ')" = 1 ] || fail "table storm: fewer than 5 rows"
+[ "$(table_row 5 "$SCREEN" | grep -cE '^ +[0-9]+ ')" = 1 ] || fail "table storm: fewer than 5 rows"
 
 # 2. The help screen, then the picker, each through a storm.
 keys '?'
@@ -97,7 +97,7 @@ storm 200
 alive "detail storm"
 whole "detail storm"
 wait_for "▶ $bp ristorm" 5 || fail "detail storm: detail panel not redrawn"
-cap | grep -q '├─ a' || fail "detail storm: thread rows not redrawn"
+wait_for '├─ a' 5 || fail "detail storm: thread rows not redrawn"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0 after the detail storm"
 wait_for 'TTY=cooked' 5 || fail "terminal not cooked after the detail storm"

@@ -21,8 +21,8 @@ wait_for 'sorted by mem' 5 || fail "M gave no feedback"
 wait_until 3 grep -qx 'sort = mem' "$cfg" || fail "M was not written at once: $(cat "$cfg" 2>&1)"
 keys s t K C
 wait_for 'tree \(t: list\)' 5 || fail "t did not switch to the tree"
-wait_for 'theme: ' 5 || fail "C gave no feedback"
-theme=$(cap | grep -oE 'theme: [a-z-]+' | tail -n 1 | cut -d' ' -f2)
+wait_for 'theme: [a-z-]+' 5 || fail "C gave no feedback"
+theme=$(grep -oE 'theme: [a-z-]+' <<<"$SCREEN" | tail -n 1 | cut -d' ' -f2)
 keys F2
 wait_for 'Setup' 5 || fail "F2 did not open setup"
 keys 3
@@ -83,13 +83,14 @@ printf 'sort = pid\nthis is not a setting\ncolumns = PID,COMM,CPU%%\nfrobnicate 
 start_tool 160 40 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5
 wait_for "config: line 2: not 'key = value'" 10 ||
 	fail "no message naming the file and line 2"
-cap | grep -q 'and 1 more bad line' || fail "the message does not count the other bad line"
-cap | grep -qE '^ +PID▲ +COMM +CPU% *$' || fail "the good lines did not apply: $(cap | grep -E '^ +PID')"
+wait_for 'and 1 more bad line' 5 || fail "the message does not count the other bad line"
+wait_for '^ +PID▲ +COMM +CPU% *$' 5 ||
+	fail "the good lines did not apply: $(grep -E '^ +PID' <<<"$SCREEN")"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0"
-cap | grep -qE "resource_image/config: line 2: not 'key = value'" ||
+wait_for "resource_image/config: line 2: not 'key = value'" 3 ||
 	fail "line 2 not said on stderr"
-cap | grep -qE "resource_image/config: line 4: unknown setting 'frobnicate'" ||
+wait_for "resource_image/config: line 4: unknown setting 'frobnicate'" 3 ||
 	fail "line 4 not said on stderr"
 
 # --no-config: the file neither read nor written.

@@ -51,8 +51,8 @@ nice_of() { # PID: the nice value (field 19) of each thread, sorted, unique
 select_proc "$term"
 keys k
 wait_for "Send signal to $tpid $term" 5 || fail "k opened no signal list for $term"
-cap | grep -qE '^ +  15 SIGTERM' || fail "SIGTERM is not in the list"
-first=$(cap | grep -E '^ +  [0-9]+ SIG' | head -n 1)
+wait_for '^ +  15 SIGTERM' 5 || fail "SIGTERM is not in the list"
+first=$(grep -E '^ +  [0-9]+ SIG' <<<"$SCREEN" | head -n 1)
 [[ $first == *SIGTERM* ]] || fail "SIGTERM is not first: $first"
 keys Enter
 wait_for "sent SIGTERM to $tpid \\($term\\)" 5 || fail "no word that SIGTERM was sent"

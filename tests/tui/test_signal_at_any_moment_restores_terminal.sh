@@ -60,7 +60,7 @@ one() { # SIG DELAY_MS
 		fail "$what: alternate screen not left"
 	keys 'typed back' Enter
 	wait_for '^GOT=typed back$' 5 || fail "$what: a typed line was not read back"
-	cap | grep -qx 'typed back' || fail "$what: typed text was not echoed"
+	has '^typed back$' || fail "$what: typed text was not echoed"
 	mapfile -t held < <(sort -u "$heldf")
 	if [ ${#held[@]} -gt 0 ]; then
 		left=$(still_loaded_ids "${held[@]}")

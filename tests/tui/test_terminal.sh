@@ -51,8 +51,8 @@ done
 
 start_tool 100 20 TERM=no-such-terminal -- -d 0.5
 wait_for 'EXIT=' 10 || fail "unknown TERM: tool did not exit"
-cap | grep -q 'EXIT=1' || fail "unknown TERM: exit code is not 1"
-cap | grep -q "unknown terminal type 'no-such-terminal'" || fail "unknown TERM: no clear message"
+has 'EXIT=1' || fail "unknown TERM: exit code is not 1"
+wait_for "unknown terminal type 'no-such-terminal'" 3 || fail "unknown TERM: no clear message"
 # Hostile names (escapes, bad UTF-8, wide emoji, empty) cannot break rows.
 if [ -x "$RI_WORKLOADS/weird" ]; then
 	"$RI_WORKLOADS/weird" --seconds 60 >/dev/null 2>&1 &
