@@ -340,6 +340,13 @@ start_wrapped() {
 		# group of its own, the terminal's foreground one (PRE may say
 		# "set +m" to share this shell's, as a script's commands do).
 		echo 'set -m'
+		# A script's bash that sees its foreground job die of SIGINT
+		# acts as if it got the SIGINT itself, and ends: the tool killed
+		# by a SIGINT before it handles one (the signal test's early
+		# rounds) took the wrapper, its EXIT= line and the pane with it.
+		# A trap (not an ignore: children get the default back) keeps
+		# the wrapper going.
+		echo 'trap : INT'
 		echo 'ulimit -c 0'
 		echo "$pre"
 		echo "export TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$scratch/config $(san_opts ASAN_OPTIONS) $(san_opts UBSAN_OPTIONS)"
