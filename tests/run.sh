@@ -58,6 +58,11 @@ run_one() { # name, command...
 		fail=$((fail + 1))
 		failed+=("$name")
 		printf 'FAIL %-60s %5ss  (exit %d)\n' "$name" "$dt" "$rc"
+		# The first line (a TUI test's failed check) and the last ones.
+		if [ "$(wc -l <"$log")" -gt 30 ]; then
+			head -n 1 "$log" | sed 's/^/    | /'
+			echo "    | ..."
+		fi
 		sed 's/^/    | /' "$log" | tail -n 30
 		;;
 	esac

@@ -20,7 +20,6 @@ import rilib as ri  # noqa: E402
 RSS_BOUND_KIB = 64 * 1024       # a plain build
 SAN_RSS_BOUND_KIB = 160 * 1024  # AddressSanitizer: shadow memory and quarantine
 GROWTH_BOUND_KIB = 16 * 1024    # what the storm may add to the high-water mark
-RECORD_BYTES = 8 + 128  # ring buffer header + struct ri_task
 
 
 def map_info(ids):
@@ -123,13 +122,20 @@ def run(kind, full):
            hwm - hwm0 < GROWTH_BOUND_KIB, "%.1f MiB before the storm, %.1f MiB after"
            % (hwm0 / 1024.0, hwm / 1024.0))
     ring = [m for m in maps_seen.get("end", []) if m[1] == "ringbuf"]
-    ring_records = (ring[0][2] // RECORD_BYTES) if ring else 0
+    # One exit record: struct ri_task as the ABI header has it now, plus
+    # the ring's own header.
+    try:
+        record = ri.ring_record_bytes("ri_task")
+    except (OSError, ValueError) as e:
+        ri.fail("cannot size an exit record from %s: %s" % (ri.HEADER, e))
+    ring_records = (ring[0][2] // record) if ring else 0
     c.true("BPF maps the same size before and after the storm (no per-task map)",
            maps_seen.get("start") and maps_seen.get("start") == maps_seen.get("end"),
            "maps %s" % maps_seen.get("end"))
     c.true("most exits in one tick fit the exit ring buffer",
            ring and max(per_tick) < ring_records,
-           "max %d exits in a tick, ring holds ~%d records" % (max(per_tick or [0]), ring_records))
+           "max %d exits in a tick, ring holds ~%d records of %d bytes"
+           % (max(per_tick or [0]), ring_records, record))
     reps = san.reports(t)
     c.true("no sanitizer report", not reps, " | ".join(reps)[:600])
     ok, detail = watch.left()

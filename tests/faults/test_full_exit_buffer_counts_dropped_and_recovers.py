@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The exit ring buffer overflows: --exit-buffer 4096 (about 30 records)
+"""The exit ring buffer overflows: --exit-buffer 4096 (about 20 exit records)
 and a burst of 2,000 short-lived processes within one tick.
 
 What the user sees (--json -c NAME): "dropped" > 0 and "dropped_delta" > 0

@@ -42,6 +42,7 @@ Environment:
 """
 
 import atexit
+import bisect
 import json
 import os
 import re
@@ -158,6 +159,14 @@ class Checks:
         return self._line(ok, "%s: %s (truth %s, tol %s)" % (
             what, _fmt(measured, unit), _fmt(truth, unit), _fmt(tol, unit)), what)
 
+    def within(self, what, measured, lo, hi, slack, unit=""):
+        """measured in [lo - slack, hi + slack]: for a truth known only as
+        the range a moving quantity was in (see bracket())."""
+        ok = measured is not None and lo is not None and lo - slack <= measured <= hi + slack
+        return self._line(ok, "%s: %s (truth %s..%s, slack %s)" % (
+            what, _fmt(measured, unit), _fmt(lo, unit), _fmt(hi, unit),
+            _fmt(slack, unit)), what)
+
     def at_least(self, what, measured, floor, unit=""):
         ok = measured is not None and measured >= floor
         return self._line(ok, "%s: %s (need >= %s)" % (what, _fmt(measured, unit),
@@ -192,6 +201,54 @@ class Checks:
         else:
             say("PASS: %s" % (measured or "%d checks" % self.passed))
         sys.exit(PASS)
+
+
+class TuiChecks(Checks):
+    """The checks of a TUI test: the same lines, kept until the verdict,
+    whose first line then names the first check that failed, followed by
+    the screen as it was then (that of tmux, a Tmux the test may switch
+    as it goes from pane to pane); then every check's line, then the
+    usual last line. fail() ends the test the same way."""
+
+    def __init__(self, tmux=None):
+        super().__init__()
+        self.tmux = tmux
+        self.lines = []
+        self.first = None
+        self.done = False
+        atexit.register(self._flush)
+
+    def _line(self, ok, text, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(what)
+            if self.first is None:
+                self.first = (text, self.tmux.capture() if self.tmux else "")
+        self.lines.append("%s %s" % ("ok  " if ok else "FAIL", text))
+        return ok
+
+    def _flush(self):
+        if self.done:
+            return
+        self.done = True
+        if self.first:
+            text, screen = self.first
+            say("FAIL: %s" % text)
+            say("--- the screen then:")
+            for line in (screen or "(none)").rstrip("\n").split("\n"):
+                say("  |" + line)
+        for line in self.lines:
+            say(line)
+
+    def fail(self, what, detail=""):
+        """A check that fails and ends the test: nothing after it can run."""
+        self.true(what, False, detail)
+        self.finish()
+
+    def finish(self, measured=None):
+        self._flush()
+        super().finish(measured)
 
 
 def _fmt(v, unit):
@@ -978,6 +1035,54 @@ def header_constant(name, header=HEADER):
         return None
 
 
+# The fixed-width types the ABI header is written in (it allows no other):
+# size, which is also the alignment.
+_ABI_TYPES = {"__u8": 1, "__s8": 1, "char": 1, "__u16": 2, "__s16": 2,
+              "__u32": 4, "__s32": 4, "__u64": 8, "__s64": 8}
+
+
+def header_struct_size(name, header=HEADER):
+    """sizeof(struct NAME) of the C header, summed from its members' types
+    (with natural alignment, as a compiler lays them out), array lengths
+    given as numbers or #define'd constants of the header. Raises
+    ValueError naming what it cannot size, so that a new kind of member
+    fails a test loudly instead of giving it a wrong size."""
+    with open(header) as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    m = re.search(r"\bstruct\s+%s\s*\{(.*?)\}\s*;" % re.escape(name), text, re.S)
+    if not m:
+        raise ValueError("no struct %s in %s" % (name, header))
+    size, align = 0, 1
+    for decl in (d.strip() for d in m.group(1).split(";")):
+        if not decl:
+            continue
+        d = re.fullmatch(r"(\w+)\s+(\w+)\s*(?:\[\s*(\w+)\s*\])?", decl)
+        if not d or d.group(1) not in _ABI_TYPES:
+            raise ValueError("struct %s: cannot size member %r" % (name, decl))
+        n = 1
+        if d.group(3):
+            n = int(d.group(3), 0) if d.group(3)[0].isdigit() else \
+                header_constant(d.group(3), header)
+            if n is None:
+                raise ValueError("struct %s: unknown array length %s" % (name, d.group(3)))
+        w = _ABI_TYPES[d.group(1)]
+        size = (size + w - 1) // w * w + w * n
+        align = max(align, w)
+    return (size + align - 1) // align * align
+
+
+# BPF_RINGBUF_HDR_SZ: the kernel puts this header before every ring buffer
+# record, and rounds each record up to a multiple of 8 bytes.
+RINGBUF_HDR_BYTES = 8
+
+
+def ring_record_bytes(struct="ri_task", header=HEADER):
+    """The bytes one record of struct takes in a BPF ring buffer."""
+    return RINGBUF_HDR_BYTES + (header_struct_size(struct, header) + 7) // 8 * 8
+
+
 def mono_minus_real():
     """CLOCK_MONOTONIC - CLOCK_REALTIME, read as tightly as possible."""
     best = None
@@ -1032,6 +1137,20 @@ class Sampler:
         self._stop.set()
         self._t.join()
         return self.samples
+
+
+def bracket(samples, lo, hi):
+    """The values of sorted [(time, value)] samples from the last one at or
+    before lo to the first one at or after hi: what a quantity that moves
+    on its own (the machine's memory, its CPU counters) may have been at a
+    moment known only to lie between lo and hi. None when the samples do
+    not reach past both ends."""
+    times = [t for t, _ in samples]
+    i = bisect.bisect_right(times, lo) - 1
+    j = bisect.bisect_left(times, hi)
+    if i < 0 or j >= len(samples):
+        return None
+    return [v for _, v in samples[i:j + 1]]
 
 
 def around_ticks(t0, delay, fast=0.0005, slow=0.02, near=0.025):

@@ -9,10 +9,7 @@
 # stderr naming the file, and the line where there is one, the same
 # message on screen, and the tool starts with the default theme: the
 # screen renders with the default colours, and q exits 0.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 
 t=$scratch/themes
@@ -21,6 +18,11 @@ mkdir -p "$t"
 # The escapes of the column-title row: what the theme colours there.
 title_sgr() {
 	cap_e | grep -E 'PID.*USER|PID.*COMM' | head -n 1 | grep -oE $'\e\\[[0-9;]*m' | sort -u | tr -d '\n\e'
+}
+# Whether the title row is drawn, the same in two captures: in $sgr.
+title_drawn() {
+	sgr=$(title_sgr)
+	[ -n "$sgr" ] && [ "$sgr" = "$(title_sgr)" ]
 }
 
 quit_ok() { # WHAT
@@ -32,8 +34,8 @@ quit_ok() { # WHAT
 # The default theme's look, for comparison.
 start_wrapped 160 30 "" -- -d 0.5
 wait_for 'PID USER' 15 || fail "tool did not start without a theme"
-sleep 0.5
-default_sgr=$(title_sgr)
+wait_until 5 title_drawn
+default_sgr=$sgr
 [ -n "$default_sgr" ] || fail "no colour on the title row with the default theme"
 quit_ok "no theme"
 
@@ -51,9 +53,9 @@ check() {
 	[ "$(grep -c '' "$err")" = 1 ] || fail "$name: not one line on stderr: $(head -c 500 "$err")"
 	msg=$(sed 's/^resource_image: //' "$err")
 	# The footer holds the message for a few seconds, cut to the width.
-	cap | grep -qF -- "${msg:0:100}" || fail "$name: message not on screen: $msg"
-	sleep 0.3
-	[ "$(title_sgr)" = "$default_sgr" ] || fail "$name: title row not in the default colours"
+	wait_until 5 has_text "${msg:0:100}" || fail "$name: message not on screen: $msg"
+	default_look() { title_drawn && [ "$sgr" = "$default_sgr" ]; }
+	wait_until 5 default_look || fail "$name: title row not in the default colours"
 	quit_ok "$name"
 	seen+=("$name")
 }

@@ -12,25 +12,30 @@ start_tool 140 40 -- -d 0.5
 wait_for 'ridisp' 15 || fail "tool did not start"
 
 keys '?'
-wait_for 'help' 3 || fail "? did not open the help"
+wait_for 'help' 5 || fail "? did not open the help"
 for k in 'move up' 'expand / collapse' 'picker' 'sort by CPU%' 'sort by MEM%'; do
-	cap | grep -qF -- "$k" || fail "help lacks '$k'"
+	wait_until 3 has_text "$k" || fail "help lacks '$k'"
 done
 keys NPage
 wait_for 'In the picker' 5 || fail "help did not scroll"
 for k in 'quit' 'In the picker' 'refresh slower / faster'; do
-	cap | grep -qF -- "$k" || fail "help (scrolled) lacks '$k'"
+	wait_until 3 has_text "$k" || fail "help (scrolled) lacks '$k'"
 done
 keys x
-wait_for 'PID USER' 3 || fail "a key did not close the help"
+wait_for 'PID USER' 5 || fail "a key did not close the help"
 
-before=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
+# The escapes of the header's first lines, on a frame the same in two
+# captures.
+header_sgr() { cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n'; }
+header_drawn() { sgr=$(header_sgr); [ -n "$sgr" ] && [ "$sgr" = "$(header_sgr)" ]; }
+wait_until 5 header_drawn
+before=$sgr
 keys C
-wait_for 'theme: ' 3 || fail "C gave no feedback"
-sleep 0.3
-after=$(cap_e | head -n 4 | grep -oE '\[[0-9;]*m' | sort -u | tr -d '\n')
-[ "$before" != "$after" ] || fail "C did not change the colours"
-cap_e | grep -qE '\[[0-9;]*(38;5;|3[0-7]|9[0-7])[0-9;]*m' || fail "no colour in colour mode"
+wait_for 'theme: ' 5 || fail "C gave no feedback"
+recoloured() { header_drawn && [ "$sgr" != "$before" ]; }
+wait_until 5 recoloured || fail "C did not change the colours"
+coloured() { cap_e | grep -qE '\[[0-9;]*(38;5;|3[0-7]|9[0-7])[0-9;]*m'; }
+wait_until 3 coloured || fail "no colour in colour mode"
 
 for mode in NO_COLOR -C; do
 
@@ -40,8 +45,11 @@ for mode in NO_COLOR -C; do
 		start_tool 140 30 -- -d 0.5 -C
 	fi
 	wait_for 'PID USER' 10 || fail "$mode: tool did not start"
-	sleep 1.2
-	screen=$(cap_e)
+	# Refreshes with figures (what colour mode would colour), then a
+	# frame the same in two captures.
+	wait_clock 2 || fail "$mode: the tool did not refresh"
+	whole() { screen=$(cap_e); [ "$screen" = "$(cap_e)" ]; }
+	wait_until 5 whole || fail "$mode: the screen never settled"
 	grep -qE $'\e\\[[0-9;]*(38;5;|38;2;|48;5;|3[0-7]m|4[0-7]m)' <<<"$screen" &&
 		fail "$mode: colour escapes on a monochrome screen"
 	grep -q $'\e\\[[0-9;]*7m' <<<"$screen" || fail "$mode: no reverse video for selection/title"
@@ -54,17 +62,18 @@ mkdir -p "$scratch/xdg/resource_image/themes"
 printf '# mine\nheader = "#ff0000"\n' >"$scratch/xdg/resource_image/themes/mine.theme"
 start_tool 140 30 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5 -t mine
 wait_for 'PID USER' 10 || fail "tool did not start with -t mine"
-sleep 0.5
-cap | grep -q "not found" && fail "theme 'mine' not found in XDG_CONFIG_HOME"
-cap_e | head -n 2 | grep -qE '(38;5;(196|9)|\[91)m' || fail "theme 'mine' (header #ff0000) not applied"
+red_header() { cap_e | head -n 2 | grep -qE '(38;5;(196|9)|\[91)m'; }
+wait_until 5 red_header || fail "theme 'mine' (header #ff0000) not applied"
+has "not found" && fail "theme 'mine' not found in XDG_CONFIG_HOME"
 
 # A broken theme file: one clear message naming the file and line.
 
 printf 'header = "#ffffff"\ncpu_low = "#zzzzzz"\n' >"$scratch/broken.theme"
 start_tool 160 30 -- -d 0.5 -t "$scratch/broken.theme"
 wait_for 'PID USER' 10 || fail "tool did not start with a broken theme"
-cap | grep -qE "broken.theme: line 2: bad colour" || fail "theme error does not name file and line"
+wait_for "broken.theme: line 2: bad colour" 5 || fail "theme error does not name file and line"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit"
-cap | grep -qE "broken.theme: line 2" || fail "theme error not left on the terminal"
+# Said on stderr before the shell's EXIT= line: on the screen with it.
+has "broken.theme: line 2" || fail "theme error not left on the terminal"
 pass "help, theme cycling, monochrome modes, broken theme"

@@ -33,20 +33,15 @@ still_loaded() {
 
 run_and_quit() { # how
 	local how=$1 pid ids left
-	"${TM[@]}" kill-server 2>/dev/null
-	nstarts=$((nstarts + 1))
-	SOCK=ri-test-$$-$nstarts
-	TM=(tmux -L "$SOCK")
+	new_server
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x 120 -y 30 \
 		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$scratch/config $RI_BIN -d 0.5; echo EXIT=\$?; \
 		 stty -a | grep -qE '(^| )icanon( |$)' && stty -a | grep -qE '(^| )echo( |$)' && echo TTY=cooked; \
 		 cat >/dev/null"
 	wait_for 'PID USER' 15 || fail "$how: tool did not start"
-	sleep 1
-	pid=$(tool_pid)
-	[ -n "$pid" ] || fail "$how: cannot find the tool's PID"
-	ids=$(ri_progs_of "$pid")
-	[ -n "$ids" ] || fail "$how: no ri_* BPF program held by the tool while running"
+	wait_until 5 eval 'pid=$(tool_pid); [ -n "$pid" ]' || fail "$how: cannot find the tool's PID"
+	wait_until 5 eval 'ids=$(ri_progs_of "$pid"); [ -n "$ids" ]' ||
+		fail "$how: no ri_* BPF program held by the tool while running"
 	[ "$("${TM[@]}" display -p -t "$PANE" '#{alternate_on}')" = 1 ] ||
 		fail "$how: tool not on the alternate screen"
 	case $how in
@@ -56,11 +51,12 @@ run_and_quit() { # how
 	SIGTERM) kill -TERM "$pid" ;;
 	SIGSEGV) kill -SEGV "$pid" ;;
 	esac
+	# The shell's EXIT=<code> line comes in one write.
 	wait_for 'EXIT=' 15 || fail "$how: tool did not exit"
 	if [ "$how" = SIGSEGV ]; then
-		cap | grep -q 'EXIT=0' && fail "$how: a crash exited 0"
+		has 'EXIT=0' && fail "$how: a crash exited 0"
 	else
-		cap | grep -q 'EXIT=0' || fail "$how: exit code not 0"
+		has 'EXIT=0' || fail "$how: exit code not 0"
 	fi
 	wait_for 'TTY=cooked' 5 || fail "$how: terminal left raw"
 	[ "$("${TM[@]}" display -p -t "$PANE" '#{alternate_on}')" = 0 ] ||

@@ -9,10 +9,7 @@
 # report, and none of the BPF programs, links and maps it held stays
 # loaded; when the terminal is still there, it is back in cooked mode
 # with echo.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 
@@ -34,8 +31,8 @@ round() {
 	wait_for 'PID USER' 15 || fail "$how: tool did not start"
 	# setsid forks (a process group leader cannot start a session).
 	[ "$how" = setsid ] && { pid=$(pgrep -P "$pid") || fail "setsid: no tool under setsid"; }
-	sleep 1
-	ids=$(held_ids "$pid")
+	attached() { ids=$(held_ids "$pid"); grep -q '^prog ' <<<"$ids" && grep -q '^link ' <<<"$ids"; }
+	wait_until 5 attached
 	grep -q '^prog ' <<<"$ids" || fail "$how: the tool holds no BPF program while running"
 	grep -q '^link ' <<<"$ids" || fail "$how: the tool holds no BPF link while running"
 	case $how in
@@ -47,11 +44,7 @@ round() {
 		fail "$how: the tool still runs 2 s after the hang-up"
 	}
 	times+=("$how ${dt}s")
-	for i in $(seq 50); do
-		[ -s "$(run_file status)" ] && break
-		sleep 0.1
-	done
-	st=$(cat "$(run_file status)" 2>/dev/null)
+	st=$(wrapped_status 5)
 	[ "$st" = 0 ] || { no_san_report "$how"; fail "$how: exit status '${st:-none}', not 0"; }
 	no_san_report "$how"
 	if [ "$how" = hup ]; then

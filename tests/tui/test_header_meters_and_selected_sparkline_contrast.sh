@@ -23,7 +23,8 @@ start_tool 200 50 -- -d 0.5 -t default
 wait_for 'Load average:' 15 || fail "no load average in the header"
 
 # Every CPU has its meter (this machine is small enough for one each).
-scr=$(cap)
+settle || fail "the screen never settled"
+scr=$SCREEN
 grep -qE "busy of $ncpu CPUs" <<<"$scr" || fail "the summary does not say $ncpu CPUs"
 if [ "$ncpu" -le 8 ]; then
 	for ((c = 0; c < ncpu; c++)); do
@@ -38,23 +39,22 @@ if [ -r /proc/pressure/cpu ]; then
 	grep -qE 'PSI some: cpu [0-9.]+%' <<<"$scr" || fail "no PSI though /proc/pressure exists"
 fi
 
-# Load average as the kernel says it (it changes every 5 s: retry when it
-# moved between the two reads around the capture).
-ok=
-for i in $(seq 10); do
+# Load average as the kernel says it. It changes every 5 s, and the
+# screen shows it as of the last refresh: until a screen shows what
+# /proc/loadavg said both just before and just after it was captured.
+load_as_kernel() {
 	a=$(cut -d' ' -f1-3 /proc/loadavg)
 	shown=$(cap | grep -oE 'Load average: [0-9.]+ [0-9.]+ [0-9.]+' | cut -d' ' -f3-)
 	b=$(cut -d' ' -f1-3 /proc/loadavg)
-	if [ "$a" = "$b" ]; then
-		[ "$shown" = "$a" ] && { ok=1; break; }
-	fi
-	sleep 0.6
-done
-[ -n "$ok" ] || fail "load average shown '$shown', /proc/loadavg '$b'"
+	[ "$a" = "$b" ] && [ "$shown" = "$a" ]
+}
+wait_until 10 load_as_kernel || fail "load average shown '$shown', /proc/loadavg '$b'"
 
-up=$(cap | grep -oE 'Uptime: ([0-9]+ days?, )?[0-9:]+' | head -n 1)
-real=$(cut -d' ' -f1 /proc/uptime)
-python3 - "$up" "$real" <<'EOF' || fail "uptime shown '$up', /proc/uptime $real"
+# Uptime within 2.5 s of the kernel's, as of the screen's last refresh.
+uptime_as_kernel() {
+	up=$(cap | grep -oE 'Uptime: ([0-9]+ days?, )?[0-9:]+' | head -n 1)
+	real=$(cut -d' ' -f1 /proc/uptime)
+	python3 - "$up" "$real" <<'EOF'
 import re, sys
 m = re.match(r'Uptime: (?:(\d+) days?, )?(\d+):(\d+):(\d+)', sys.argv[1])
 if not m:
@@ -62,6 +62,8 @@ if not m:
 d, h, mi, s = (int(x or 0) for x in m.groups())
 sys.exit(abs(((d * 24 + h) * 60 + mi) * 60 + s - float(sys.argv[2])) > 2.5)
 EOF
+}
+wait_until 5 uptime_as_kernel || fail "uptime shown '$up', /proc/uptime $real"
 
 # The selected row's sparkline: foreground differs from background in
 # every glyph cell, on every theme, block and braille.
@@ -111,6 +113,10 @@ if cells < 3:
 }
 
 themes=$(ls "$root/themes" | sed -n 's/\.theme$//p' | wc -l)
+next_theme() {
+	th=$(grep -oE 'theme: [a-z-]+' <<<"$SCREEN" | tail -n 1)
+	[ -n "$th" ] && [ "$th" != "$was" ]
+}
 for style in block braille; do
 	mkdir -p "$scratch/$style/resource_image"
 	echo "spark_style = $style" >"$scratch/$style/resource_image/config"
@@ -118,12 +124,15 @@ for style in block braille; do
 	wait_for 'PID +USER' 15 || fail "tool did not start ($style)"
 	keys '\' "$name" Enter
 	wait_for "filter: $name" 5 || fail "filter not applied"
-	sleep 3	# some history
+	wait_clock 3 || fail "the tool did not refresh ($style)" # some history
+	th=
 	for ((t = 0; t < themes; t++)); do
-		th=$(cap | grep -oE 'theme: [a-z-]+' | tail -n 1)
+		settle || fail "$style ${th:-theme: default}: the screen never settled"
 		out=$(check_sel "$style ${th:-theme: default}") || fail "$out"
 		keys C
-		sleep 0.4
+		# The next theme, said in the footer and drawn in the same frame.
+		was=$th
+		wait_until 5 next_theme || fail "$style: C did not change the theme from ${was:-default}"
 	done
 	keys q
 	wait_for 'EXIT=0' 10 || fail "q did not exit 0"

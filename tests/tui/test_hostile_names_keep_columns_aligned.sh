@@ -9,10 +9,7 @@
 # is not changed and no bell rings. Checked with the process chosen
 # (-p, threads shown, detail panel), in the whole-machine table
 # filtered to it, at 60 columns, and in an ASCII locale.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 [ -x "$RI_WORKLOADS/weird" ] || skip "no weird workload at $RI_WORKLOADS (make workloads)"
 
@@ -90,10 +87,14 @@ print(len(rows))
 ' "$@"
 }
 
-# look WHAT WIDTH MINROWS: the table, the pane title and the bell.
+# look WHAT WIDTH MINROWS: the table (once it has MINROWS rows, on a
+# whole frame), the pane title and the bell.
+enough_rows() { [ "$(table_rows "$SCREEN")" -ge "$1" ]; }
 look() {
 	local what=$1 out
-	out=$(cap | aligned "$2" "$3") || fail "$what: $out"
+	wait_until 5 enough_rows "$3"
+	settle || fail "$what: the screen never settled"
+	out=$(aligned "$2" "$3" <<<"$SCREEN") || fail "$what: $out"
 	[ "$("${TM[@]}" display -p -t "$PANE" '#{pane_title}')" != x ] ||
 		fail "$what: a name's escape set the pane title"
 	[ "$("${TM[@]}" display -p -t "$PANE" '#{window_bell_flag}')" = 0 ] ||
@@ -107,9 +108,8 @@ seen=()
 start_wrapped 160 50 "" -- -d 0.5 -p "$wpid" -H
 wait_for "^ +$wpid " 15 || fail "-p: the weird process not shown"
 wait_for '└─ ' 5 || fail "-p: threads not shown"
-sleep 1.2
 look "-p -H" 160 $((nthreads + 1))
-cap | grep -E "^▶ $wpid " | grep -qE '\(root\)' || fail "-p: detail panel title broken"
+wait_for "^▶ $wpid .*\(root\)" 3 || fail "-p: detail panel title broken"
 keys q
 wait_for 'EXIT=0' 10 || fail "-p: q did not exit 0"
 no_san_report "-p -H"
@@ -117,15 +117,14 @@ no_san_report "-p -H"
 # 2. The whole-machine table filtered by name, expanded; then 60 columns.
 start_wrapped 160 50 "" -- -d 0.5
 wait_for 'PID USER' 15 || fail "tool did not start"
-sleep 1
 keys '\' "$tag" Enter
 wait_for "^ +$wpid " 5 || fail "filter: the weird process not shown"
 keys Enter
 wait_for '└─ ' 5 || fail "filter: Enter did not expand the threads"
-sleep 1
 look "filtered" 160 $((nthreads + 1))
+# Cropped by tmux, the old titles still read "PID USER COMM": these are
+# the tool's own at 60 columns.
 resize 60 30
-sleep 1
 wait_for '^ +PID +COMM' 5 || fail "60 columns: no titles"
 look "60 cols" 60 $((nthreads + 1))
 keys q
@@ -135,8 +134,9 @@ no_san_report "filtered"
 # 3. An ASCII locale: every byte outside ASCII is shown as one cell.
 start_wrapped 160 50 "export LC_ALL=C" -- -d 0.5 -p "$wpid" -H
 wait_for '`- ' 15 || fail "C locale: threads not shown"
-sleep 1.2
-cap | LC_ALL=C grep -q $'[\x80-\xff]' && fail "C locale: non-ASCII bytes on screen"
+wait_until 5 enough_rows $((nthreads + 1))
+settle || fail "C locale: the screen never settled"
+LC_ALL=C grep -q $'[\x80-\xff]' <<<"$SCREEN" && fail "C locale: non-ASCII bytes on screen"
 look "C locale" 160 $((nthreads + 1))
 keys q
 wait_for 'EXIT=0' 10 || fail "C locale: q did not exit 0"

@@ -8,6 +8,8 @@ need_basics
 
 start_tool 120 30 -- -d 2
 wait_for 'PID USER' 15 || fail "tool did not start"
+# Not a wait for the screen: the start-up's work (the first ticks) is
+# not idleness, so the measure begins 2.5 s in.
 sleep 2.5
 pid=$(tool_pid)
 [ -n "$pid" ] || fail "cannot find the tool's PID"
@@ -19,6 +21,7 @@ sample() { # prints "cpu_ticks voluntary_switches"
 	echo "$stat $sw"
 }
 read -r c0 s0 < <(sample)
+# The measure itself: 6 s of wall time with no input.
 sleep 6
 read -r c1 s1 < <(sample)
 hz=$(getconf CLK_TCK)

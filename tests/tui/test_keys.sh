@@ -22,9 +22,12 @@ wait_for 'every 0.5s' 3 || fail "[ did not speed up to 0.5 s"
 
 keys Z
 wait_for 'PAUSED' 3 || fail "Z did not pause"
-t1=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+t1=$(head -n 1 <<<"$SCREEN" | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+# Not a wait for the screen: a stopped clock is watched for a while, in
+# which a running one would have moved on twice.
 sleep 2.2
-t2=$(cap | head -n 1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
+settle || fail "paused, the screen never settled"
+t2=$(head -n 1 <<<"$SCREEN" | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}')
 [ "$t1" = "$t2" ] || fail "clock moved while paused ($t1 -> $t2)"
 keys Z
 wait_gone PAUSED 5 || fail "Z did not resume"
@@ -32,13 +35,13 @@ wait_gone PAUSED 5 || fail "Z did not resume"
 keys '\' r i k e y s Enter
 wait_for 'filter: rikeys' 5 || fail "active filter not shown"
 wait_gone 'Filter: ' 5 || fail "filter prompt did not close"
-n=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } END { print n + 0 }')
-[ "$n" -eq 1 ] || fail "filter rikeys left $n rows"
-cap | grep -q 'filter: rikeys' || fail "active filter not shown"
+one_row() { n=$(table_rows "$SCREEN"); [ "$n" -eq 1 ]; }
+wait_until 5 one_row || fail "filter rikeys left $n rows"
+has 'filter: rikeys' || fail "active filter not shown"
 keys Escape
 wait_gone 'filter: rikeys' 5 || fail "Esc did not clear the filter"
-n=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } END { print n + 0 }')
-[ "$n" -gt 1 ] || fail "Esc did not clear the filter"
+rows_back() { n=$(table_rows "$SCREEN"); [ "$n" -gt 1 ]; }
+wait_until 5 rows_back || fail "Esc did not clear the filter"
 
 for m in MEM READ/s WRITE/s 'CPU%'; do
 	keys s
@@ -53,14 +56,18 @@ wait_gone '(├─|└─) t1' 5 || fail "H did not hide the threads again"
 
 keys N
 wait_for 'sorted by pid$' 5 || fail "N did not sort by PID"
-first=$(table_row 1 | awk '{ print $1 }')
+settle || fail "N: the screen never settled"
+first=$(table_row 1 "$SCREEN" | awk '{ print $1 }')
 keys I
 wait_for 'sorted by pid \(inverted\)' 5 || fail "I did not invert"
-last=$(table_row 1 | awk '{ print $1 }')
+settle || fail "I: the screen never settled"
+last=$(table_row 1 "$SCREEN" | awk '{ print $1 }')
 [ "$first" -lt "$last" ] || fail "I did not invert the PID sort ($first, $last)"
 keys '>'
 wait_for 'sorted by' 3 || fail "> gave no feedback"
 keys C-l
-sleep 0.3
-cap | grep -q 'PID' || fail "Ctrl-L lost the screen"
+# A refresh after the redraw: a screen cleared and not drawn again has
+# no clock.
+wait_clock 1 || fail "Ctrl-L lost the screen"
+wait_for 'PID' 5 || fail "Ctrl-L lost the screen"
 pass "d ] [ Z \\ Esc s H N I > Ctrl-L"

@@ -23,9 +23,10 @@ for x in c d e; do
 	WL_PIDS+=($!)
 done
 
-# esc: Escape, then a pause: ncurses takes bytes that follow an Escape
-# within its escape delay for one sequence (no hand is that fast).
-esc() { keys Escape; sleep 0.2; }
+# esc REGEX WHAT: Escape, then until what it closes (REGEX) is gone:
+# ncurses takes bytes that follow an Escape within its escape delay for
+# one sequence (no hand is that fast), so the next key waits for it.
+esc() { keys Escape; wait_gone "$1" 5 || fail "$form: Escape did not close $2"; }
 # click X Y: a press and a release of button 1 at cell X, Y (from 0).
 click() {
 	if [ "$form" = sgr ]; then
@@ -42,10 +43,12 @@ wheel_down() { # X Y
 		keys -H 1b 5b 4d 61 "$(printf %02x $((33 + $1)))" "$(printf %02x $((33 + $2)))"
 	fi
 }
-# line_of REGEX: the screen line (from 0) that first matches.
-line_of() { cap | grep -nE -- "$1" | head -n 1 | cut -d: -f1 | awk '{ print $1 - 1 }'; }
-# col_of LINE TEXT: the cell where TEXT starts on that line.
-col_of() { cap | sed -n "$(($1 + 1))p" | awk -v t="$2" '{ print index($0, t) - 1 }'; }
+# line_of REGEX: the line (from 0) of $SCREEN that first matches. Read
+# from the screen a wait saw it on: a capture of its own could catch a
+# frame the tool is still drawing (a menu half gone), without it.
+line_of() { grep -nE -- "$1" <<<"$SCREEN" | head -n 1 | cut -d: -f1 | awk '{ print $1 - 1 }'; }
+# col_of LINE TEXT: the cell where TEXT starts on that line of $SCREEN.
+col_of() { sed -n "$(($1 + 1))p" <<<"$SCREEN" | awk -v t="$2" '{ print index($0, t) - 1 }'; }
 
 for form in x10 sgr; do
 	term=tmux-256color
@@ -55,23 +58,27 @@ for form in x10 sgr; do
 	keys '\' r i m s Enter
 	wait_for 'filter: rims' 5 || fail "$form: filter not applied"
 	wait_for "$b" 5 || fail "$form: workloads not listed"
-	sleep 0.6
+	# All five listed, so the rows clicked at stay where they are.
+	five() { [ "$(table_rows "$SCREEN")" -ge 5 ]; }
+	wait_until 5 five || fail "$form: not the five workloads listed"
 
-	# A click on a row selects it.
+	# A click on a row selects it. (The key after a click needs no pause:
+	# the tool reads them in the order they were sent.)
+	wait_for " $b( |$)" 5 || fail "$form: $b not listed"
 	y=$(line_of " $b( |$)")
 	click 10 "$y"
-	sleep 0.3
 	keys k
 	wait_for "Send signal to $bpid $b" 5 || fail "$form: a click on $b did not select it"
-	esc
+	esc 'Send signal to' "the signal list"
+	wait_for " $a( |$)" 5 || fail "$form: $a not listed"
 	y=$(line_of " $a( |$)")
 	click 10 "$y"
-	sleep 0.3
 	keys k
 	wait_for "Send signal to $apid $a" 5 || fail "$form: a click on $a did not select it"
-	esc
+	esc 'Send signal to' "the signal list"
 
 	# A click on a title sorts; again inverts.
+	wait_for '^ +PID' 5 || fail "$form: no column titles"
 	t=$(line_of '^ +PID')
 	click "$(col_of "$t" 'PID')" "$t"
 	wait_for 'sorted by pid$' 5 || fail "$form: a click on PID did not sort by it"
@@ -83,17 +90,17 @@ for form in x10 sgr; do
 	# The wheel moves the cursor down, among our five processes. (g, not
 	# Home: tmux sends Home as xterm does not, for TERM=xterm-256color.)
 	keys N g
-	sleep 0.8
-	first=$(table_row 1 | awk '{ print $1 }')
-	fourth=$(table_row 4 | awk '{ print $1 }')
+	wait_for 'sorted by pid' 5 || fail "$form: N did not sort by PID"
+	settle || fail "$form: the screen never settled"
+	first=$(table_row 1 "$SCREEN" | awk '{ print $1 }')
+	fourth=$(table_row 4 "$SCREEN" | awk '{ print $1 }')
 	wheel_down 10 "$(line_of '^ +PID')"
-	sleep 0.3
 	keys k
 	wait_for "Send signal to ($fourth|$first) " 5 || fail "$form: no menu after the wheel"
-	cap | grep -qE "Send signal to $fourth " || fail "$form: the wheel did not move 3 rows down"
-	esc
+	has "Send signal to $fourth " || fail "$form: the wheel did not move 3 rows down"
+	esc 'Send signal to' "the signal list"
 
-	esc
+	keys Escape
 	wait_gone 'filter: rims' 5 || fail "$form: Esc did not clear the filter"
 
 	# The function bar (once the last message has gone from the line):
@@ -109,10 +116,12 @@ for form in x10 sgr; do
 	keys p
 	wait_for 'Pick processes' 5 || fail "$form: p did not open the picker"
 	keys r i m s a
-	wait_for "$a" 5 || fail "$form: picker filter"
+	# Filtered, so that the line clicked at is still $a's.
+	wait_for "Filter: rimsa" 5 && wait_gone " $b( |$)" 5 && wait_for " $a( |$)" 5 ||
+		fail "$form: picker filter"
 	click 20 "$(line_of " $a( |$)")"
 	wait_for '1 marked' 5 || fail "$form: a click in the picker did not mark"
-	esc
+	esc 'Pick processes' "the picker"
 	keys q
 	wait_for 'EXIT=0' 10 || fail "$form: q did not exit 0"
 done

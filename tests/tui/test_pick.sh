@@ -15,31 +15,29 @@ wait_for 'ripick' 15 || fail "workload never listed"
 keys p
 wait_for 'Pick processes' 5 || fail "p did not open the picker"
 keys r i p i c k
-wait_for 'Filter: ripick' 3 || fail "typed filter not shown"
-n=$(cap | grep -c ' ripick ')
-[ "$n" -ge 1 ] || fail "filter did not keep ripick"
-cap | grep -q riother && fail "filter did not hide riother"
+wait_for 'Filter: ripick' 5 || fail "typed filter not shown"
+wait_for ' ripick ' 5 || fail "filter did not keep ripick"
+wait_gone riother 5 || fail "filter did not hide riother"
 keys Space
 wait_for '1 marked' 3 || fail "Space did not mark"
 keys Enter
 wait_for 'chosen: ' 5 || fail "no choice shown after Enter"
-sleep 1.2
-procs=$(cap | awk '/^ +PID[^ ]* +/ { f = 1; next } f && /^ +[0-9]+ / { n++ } /^$/ { if (f) exit } END { print n + 0 }')
-[ "$procs" -eq 1 ] || fail "expected only ripick, got $procs rows"
-table_row 1 | grep -q ripick || fail "chosen row is not ripick"
+one_proc() { procs=$(table_rows "$SCREEN"); [ "$procs" -eq 1 ]; }
+wait_until 5 one_proc || fail "expected only ripick, got $procs rows"
+table_row 1 "$SCREEN" | grep -q ripick || fail "chosen row is not ripick"
 for m in 'CPU%' MEM 'READ/s' 'WRITE/s'; do
-	cap | grep -qE "^$m +.*now .* min .* max " ||
+	wait_for "^$m +.*now .* min .* max " 5 ||
 		fail "detail panel lacks the $m line"
 done
-cap | grep -qE 'ripick .*last [0-9]+:[0-9]{2}, [0-9]+ samples' ||
+wait_for 'ripick .*last [0-9]+:[0-9]{2}, [0-9]+ samples' 5 ||
 	fail "detail panel lacks its time span"
-cap | grep -qE '^MEM .*(flat|[+-][0-9.]+ [KMGT]?i?B/min)' ||
+wait_for '^MEM .*(flat|[+-][0-9.]+ [KMGT]?i?B/min)' 5 ||
 	fail "no memory growth rate next to the MEM sparkline"
 
 keys Enter
 wait_for '(├─|└─) one' 5 || fail "Enter did not show the threads of ripick"
 for t in one two three; do
-	cap | grep -qE "(├─|└─) $t" || fail "thread $t missing"
+	wait_for "(├─|└─) $t" 3 || fail "thread $t missing"
 done
 
 keys a
@@ -61,6 +59,6 @@ wait_for 'chosen: ripick' 10 || fail "-c ripick not applied at start"
 wait_for ' ripick ' 5 || fail "-c ripick shows no process"
 keys p
 wait_for 'Pick processes' 5 || fail "picker did not open"
-cap | grep -qE '(●|\*) +[0-9]+ .*ripick' || fail "-c choice not marked in the picker"
+wait_for '(●|\*) +[0-9]+ .*ripick' 3 || fail "-c choice not marked in the picker"
 keys Escape
 pass "picker filters, marks and applies; a and Esc return to all"

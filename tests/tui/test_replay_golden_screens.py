@@ -29,13 +29,14 @@ UPDATE = os.environ.get("RI_GOLDEN_UPDATE") == "1"
 COLS, ROWS = 120, 40
 
 
-def settled(tm, marker, timeout=10):
-    """The screen once it shows marker and stays the same for 0.3 s."""
+def settled(tm, marker, before=None, timeout=10):
+    """The screen once it shows marker, is no longer the screen before
+    (what the last step's keys left), and stays the same for 0.3 s."""
     end = time.monotonic() + timeout
     last = None
     while time.monotonic() < end:
         s = tm.capture()
-        if marker in s and s == last:
+        if marker in s and s != before and s == last:
             return s
         last = s
         time.sleep(0.3)
@@ -69,11 +70,12 @@ def compare(c, name, screen):
 
 def main():
     ri.preflight(need_bpf=False, need_root=False, need_bpftool=False)
-    c = ri.Checks()
+    c = ri.TuiChecks()
     cmd = "cd %s && %s" % (ri.REPO, ri.Tmux.tool_command(
         ["-r", "tests/record/fixture-v1.rirec"],
         env=("TERM=tmux-256color", "LANG=C.UTF-8", "TZ=UTC", "NO_COLOR=1")))
     tm = ri.Tmux(COLS, ROWS, cmd)
+    c.tmux = tm
     steps = [
         ("replay-detail", None, "REPLAY"),
         ("replay-overview", ["a"], "showing all processes"),
@@ -81,11 +83,12 @@ def main():
         ("replay-picker", ["p"], "Space"),
         ("replay-help", ["Escape", "?"], "one tick back"),
     ]
+    screen = None
     for name, keys, marker in steps:
         if keys:
             tm.keys(*keys)
-            time.sleep(0.2)
-        compare(c, name, settled(tm, marker))
+        screen = settled(tm, marker, screen)
+        compare(c, name, screen)
     tm.keys("q")
     c.true("q leaves, exit 0", tm.wait_for(r"^EXIT=0", 15),
            "screen ends: %r" % tm.capture().strip()[-200:])

@@ -41,7 +41,7 @@ def stable(tm, pattern, timeout=20):
 
 def main():
     ri.preflight(need_bpftool=False, need_workloads=True)
-    c = ri.Checks()
+    c = ri.TuiChecks()
     tmp = tempfile.mkdtemp(prefix="ri-tui-same-")
     name = ri.comm_name("risc")
     path = os.path.join(tmp, "live.rirec")
@@ -50,6 +50,7 @@ def main():
     try:
         live = ri.Tmux(COLS, ROWS, ri.Tmux.tool_command(
             ["-c", name, "-d", "2", "-w", path], env=ENV))
+        c.tmux = live
         # A tick with figures (CPU% of the burner shown), between two ticks.
         screen = None
         for _ in range(3):
@@ -58,12 +59,13 @@ def main():
                 screen = s
                 break
         if not screen:
-            ri.fail("the live screen never showed the burner's figures")
+            c.fail("the live screen never showed the burner's figures")
         clock = re.search(r"^resource_image (\d\d:\d\d:\d\d) ", screen)
         live.keys("q")
         live.wait_for(r"^EXIT=", 10)
         c.true("the live header has the tick's time", clock is not None, screen[:80])
         rep = ri.Tmux(COLS, ROWS + 1, ri.Tmux.tool_command(["-r", path], env=ENV))
+        c.tmux = rep
         c.true("the replay opens", rep.wait_for(r"REPLAY", 10))
         rep.keys("b", clock.group(1), "Enter")
         again = stable(rep, r"^\d{4}-\d\d-\d\d %s " % clock.group(1))

@@ -7,10 +7,7 @@
 # running with no sanitizer report, and once the storm is over the
 # screen is whole again at 120x40 (header, column titles, rows, footer,
 # no leftover "too small" message). q still exits 0 to a cooked tty.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 
 # Sizes around every threshold the drawing code has: 1x1, the 40x10
@@ -40,12 +37,12 @@ whole() {
 	resize 120 40
 	wait_for '^ +PID +USER +COMM +THR' 5 || fail "$what: no column titles after the storm"
 	wait_for '^resource_image [0-9:]+ +every' 5 || fail "$what: no header after the storm"
-	sleep 0.5
-	scr=$(cap)
-	grep -q 'terminal too small' <<<"$scr" && fail "$what: 'too small' left on a 120x40 screen"
-	grep -qE '^CPU +[0-9.]+% busy' <<<"$scr" || fail "$what: header's CPU line missing"
-	grep -qE 'CSW/s' <<<"$scr" || fail "$what: a column title missing at 120 columns"
-	grep -q 'F1Help' <<<"$scr" || fail "$what: footer missing"
+	wait_for '^CPU +[0-9.]+% busy' 5 || fail "$what: header's CPU line missing"
+	wait_for 'CSW/s' 5 || fail "$what: a column title missing at 120 columns"
+	wait_for 'F1Help' 5 || fail "$what: footer missing"
+	wait_gone 'terminal too small' 5 || fail "$what: 'too small' left on a 120x40 screen"
+	settle || fail "$what: the screen never settled"
+	scr=$SCREEN
 	[ "$(wc -L <<<"$scr")" -le 120 ] || fail "$what: a line wider than the screen"
 	[ "$(pane_size)" = 120x40 ] || fail "$what: pane is $(pane_size), not 120x40"
 }
@@ -63,7 +60,10 @@ t1=$(date +%s.%N)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 alive "table storm"
 whole "table storm"
-[ "$(table_row 5 | grep -cE '^ +[0-9]+ ')" = 1 ] || fail "table storm: fewer than 5 rows"
+# Row 5: a process's, or a fold of short-lived ones (no PID; a busy
+# machine's compilers and shells bring those to the top).
+[ "$(table_row 5 "$SCREEN" | grep -cE '^ +[0-9]+ |^ +[^ ]+ +▸')" = 1 ] ||
+	fail "table storm: fewer than 5 rows"
 
 # 2. The help screen, then the picker, each through a storm.
 keys '?'
@@ -100,7 +100,7 @@ storm 200
 alive "detail storm"
 whole "detail storm"
 wait_for "▶ $bp ristorm" 5 || fail "detail storm: detail panel not redrawn"
-cap | grep -q '├─ a' || fail "detail storm: thread rows not redrawn"
+wait_for '├─ a' 5 || fail "detail storm: thread rows not redrawn"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0 after the detail storm"
 wait_for 'TTY=cooked' 5 || fail "terminal not cooked after the detail storm"

@@ -18,12 +18,11 @@ wait_for 'PID +USER' 15 || fail "tool did not start"
 [ -e "$cfg" ] && fail "a settings file was written before anything changed"
 keys M
 wait_for 'sorted by mem' 5 || fail "M gave no feedback"
-for i in $(seq 30); do grep -qx 'sort = mem' "$cfg" 2>/dev/null && break; sleep 0.1; done
-grep -qx 'sort = mem' "$cfg" || fail "M was not written at once: $(cat "$cfg" 2>&1)"
+wait_until 3 grep -qx 'sort = mem' "$cfg" || fail "M was not written at once: $(cat "$cfg" 2>&1)"
 keys s t K C
 wait_for 'tree \(t: list\)' 5 || fail "t did not switch to the tree"
-wait_for 'theme: ' 5 || fail "C gave no feedback"
-theme=$(cap | grep -oE 'theme: [a-z-]+' | tail -n 1 | cut -d' ' -f2)
+wait_for 'theme: [a-z-]+' 5 || fail "C gave no feedback"
+theme=$(grep -oE 'theme: [a-z-]+' <<<"$SCREEN" | tail -n 1 | cut -d' ' -f2)
 keys F2
 wait_for 'Setup' 5 || fail "F2 did not open setup"
 keys 3
@@ -36,9 +35,15 @@ keys End Space
 wait_for '\[x\] START' 5 || fail "Space did not show START"
 keys Escape
 wait_for 'START' 5 || fail "the START column is not shown"
-sleep 0.6
-for want in 'sort = mem' 'spark_metric = mem' 'view = tree' 'kernel_threads = hide' \
-	"theme = \"$theme\"" 'spark_style = braille'; do
+wants=('sort = mem' 'spark_metric = mem' 'view = tree' 'kernel_threads = hide'
+	"theme = \"$theme\"" 'spark_style = braille')
+written() {
+	local w
+	for w in "${wants[@]}"; do grep -qxF "$w" "$cfg" || return 1; done
+	grep -qE '^columns = .*START$' "$cfg"
+}
+wait_until 5 written
+for want in "${wants[@]}"; do
 	grep -qxF "$want" "$cfg" || fail "the file lacks '$want': $(cat "$cfg")"
 done
 grep -qE '^columns = .*START$' "$cfg" || fail "the file's columns lack START"
@@ -49,16 +54,17 @@ wait_for 'EXIT=0' 10 || fail "q did not exit 0"
 # Back after a restart.
 start_tool 160 40 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5
 wait_for 'PID +USER' 15 || fail "tool did not start again"
-sleep 1.2
-scr=$(cap)
-grep -qE 'MEM%▼' <<<"$scr" || fail "the restart is not sorted by memory"
-grep -q 'tree (t: list)' <<<"$scr" || fail "the restart is not in the tree"
-grep -q 'kernel threads hidden' <<<"$scr" || fail "the restart shows kernel threads"
+wait_for 'MEM%▼' 5 || fail "the restart is not sorted by memory"
+wait_for 'tree \(t: list\)' 5 || fail "the restart is not in the tree"
+wait_for 'kernel threads hidden' 5 || fail "the restart shows kernel threads"
 # The sparkline's title is its metric ("MEM history" when wide enough).
-grep -qE ' MEM( history)? +START *$' <<<"$scr" || fail "the restart's sparklines are not of memory"
-grep -qE ' START( |$)' <<<"$scr" || fail "the restart has no START column"
-python3 -c 'import sys; sys.exit(not any(0x2800 <= ord(c) <= 0x28ff for c in sys.stdin.read()))' \
-	<<<"$scr" || fail "the restart's sparklines are not braille"
+wait_for ' MEM( history)? +START *$' 5 || fail "the restart's sparklines are not of memory"
+wait_for ' START( |$)' 5 || fail "the restart has no START column"
+braille() {
+	python3 -c 'import sys; sys.exit(not any(0x2800 <= ord(c) <= 0x28ff for c in sys.stdin.read()))' \
+		<<<"$SCREEN"
+}
+wait_until 5 braille || fail "the restart's sparklines are not braille"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0"
 
@@ -66,7 +72,7 @@ wait_for 'EXIT=0' 10 || fail "q did not exit 0"
 start_tool 160 40 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5 -s cpu
 wait_for 'CPU%▼' 15 || fail "-s cpu did not win over the file's sort"
 keys s
-sleep 0.8
+wait_until 5 grep -qx 'spark_metric = read' "$cfg"
 grep -qx 'sort = mem' "$cfg" || fail "-s cpu was written over the file's sort"
 grep -qx 'spark_metric = read' "$cfg" || fail "s was not written beside -s"
 keys q
@@ -77,20 +83,22 @@ printf 'sort = pid\nthis is not a setting\ncolumns = PID,COMM,CPU%%\nfrobnicate 
 start_tool 160 40 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5
 wait_for "config: line 2: not 'key = value'" 10 ||
 	fail "no message naming the file and line 2"
-cap | grep -q 'and 1 more bad line' || fail "the message does not count the other bad line"
-cap | grep -qE '^ +PID▲ +COMM +CPU% *$' || fail "the good lines did not apply: $(cap | grep -E '^ +PID')"
+wait_for 'and 1 more bad line' 5 || fail "the message does not count the other bad line"
+wait_for '^ +PID▲ +COMM +CPU% *$' 5 ||
+	fail "the good lines did not apply: $(grep -E '^ +PID' <<<"$SCREEN")"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0"
-cap | grep -qE "resource_image/config: line 2: not 'key = value'" ||
+wait_for "resource_image/config: line 2: not 'key = value'" 3 ||
 	fail "line 2 not said on stderr"
-cap | grep -qE "resource_image/config: line 4: unknown setting 'frobnicate'" ||
+wait_for "resource_image/config: line 4: unknown setting 'frobnicate'" 3 ||
 	fail "line 4 not said on stderr"
 
 # --no-config: the file neither read nor written.
 start_tool 160 40 XDG_CONFIG_HOME="$scratch/xdg" -- -d 0.5 --no-config
 wait_for 'CPU%▼' 15 || fail "--no-config read the file's sort"
 keys M
-sleep 0.8
+# A write would come before the screen says it sorted.
+wait_for 'sorted by mem' 5 || fail "--no-config: M gave no feedback"
 grep -qx 'sort = pid' "$cfg" || fail "--no-config wrote the file"
 keys q
 wait_for 'EXIT=0' 10 || fail "q did not exit 0"
@@ -102,6 +110,7 @@ wait_for 'PID +USER' 15 || fail "tool did not start with an unwritable place"
 keys M
 wait_for 'settings are not saved' 5 || fail "a failed write was not said"
 keys N
-sleep 0.5
-cap | grep -q 'settings are not saved' && fail "a failed write was said twice"
+# Said again, it would stand in the footer in place of N's own word.
+said_once() { has 'sorted by pid' && ! has 'settings are not saved'; }
+wait_until 5 said_once || fail "a failed write was said twice"
 pass "written as they change, back after a restart, -s wins, broken lines said, --no-config, unwritable said once"

@@ -51,12 +51,12 @@ nice_of() { # PID: the nice value (field 19) of each thread, sorted, unique
 select_proc "$term"
 keys k
 wait_for "Send signal to $tpid $term" 5 || fail "k opened no signal list for $term"
-cap | grep -qE '^ +  15 SIGTERM' || fail "SIGTERM is not in the list"
-first=$(cap | grep -E '^ +  [0-9]+ SIG' | head -n 1)
+wait_for '^ +  15 SIGTERM' 5 || fail "SIGTERM is not in the list"
+first=$(grep -E '^ +  [0-9]+ SIG' <<<"$SCREEN" | head -n 1)
 [[ $first == *SIGTERM* ]] || fail "SIGTERM is not first: $first"
 keys Enter
 wait_for "sent SIGTERM to $tpid \\($term\\)" 5 || fail "no word that SIGTERM was sent"
-for i in $(seq 50); do kill -0 $tpid 2>/dev/null || break; sleep 0.1; done
+wait_until 5 eval '! kill -0 $tpid 2>/dev/null'
 kill -0 $tpid 2>/dev/null && fail "$term ($tpid) still runs after SIGTERM"
 wait $tpid 2>/dev/null
 st=$?
@@ -68,7 +68,7 @@ keys k
 wait_for "Send signal to $kpid" 5 || fail "k opened no signal list for $kil"
 keys 9 Enter
 wait_for "sent SIGKILL to $kpid" 5 || fail "no word that SIGKILL was sent"
-for i in $(seq 50); do kill -0 $kpid 2>/dev/null || break; sleep 0.1; done
+wait_until 5 eval '! kill -0 $kpid 2>/dev/null'
 wait $kpid 2>/dev/null
 st=$?
 [ "$st" = 137 ] || fail "$kil ended with status $st, not by SIGKILL (137)"
@@ -80,6 +80,8 @@ wait_for "Send signal to $npid $nob" 5 || fail "k opened no signal list for $nob
 keys Enter
 wait_for "SIGTERM to $npid \\($nob\\): permission denied" 5 ||
 	fail "no 'permission denied' for nobody's process"
+# Not a wait for the screen: a signal wrongly delivered would take a
+# moment to end it.
 sleep 0.5
 kill -0 $npid 2>/dev/null || fail "nobody's process died"
 

@@ -8,10 +8,7 @@
 # came before the tool had touched anything; no sanitizer report; and
 # none of the BPF programs, links and maps the tool held, nor any program
 # of ours loaded meanwhile, is left without an owner.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${RI_BIN:=$root/build/san/resource_image}"
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib_robust.sh"
 need_basics
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 
@@ -23,7 +20,7 @@ summary=()
 sample() {
 	while kill -0 "$1" 2>/dev/null; do
 		held_ids "$1" >>"$2"
-		sleep 0.02
+		sleep 0.02 # the sampling's pace
 	done
 }
 
@@ -32,6 +29,8 @@ one() { # SIG DELAY_MS
 	base=$(bpf_max_ids)
 	start_wrapped 120 30 "" -- -d 0.5
 	# The wrapper writes the PID just before the exec: count from there.
+	# Polled every 10 ms (5 s at most), finer than the driver's waits,
+	# since the delay below counts from the moment it is seen.
 	for ((i = 0; i < 500; i++)); do
 		[ -s "$(run_file pid)" ] && break
 		sleep 0.01
@@ -41,6 +40,7 @@ one() { # SIG DELAY_MS
 	heldf=$(run_file held)
 	sample "$pid" "$heldf" &
 	spid=$!
+	# The moment chosen for the signal, not a wait for the screen.
 	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
 	kill -"$sig" "$pid" 2>/dev/null
 	wait_for 'EXIT=' 15 || fail "$what: the tool did not exit"
@@ -60,7 +60,7 @@ one() { # SIG DELAY_MS
 		fail "$what: alternate screen not left"
 	keys 'typed back' Enter
 	wait_for '^GOT=typed back$' 5 || fail "$what: a typed line was not read back"
-	cap | grep -qx 'typed back' || fail "$what: typed text was not echoed"
+	has '^typed back$' || fail "$what: typed text was not echoed"
 	mapfile -t held < <(sort -u "$heldf")
 	if [ ${#held[@]} -gt 0 ]; then
 		left=$(still_loaded_ids "${held[@]}")

@@ -10,23 +10,24 @@ need_basics
 burn_workload riterm a:60
 start_tool 120 30 -- -d 0.5
 wait_for 'riterm' 15 || fail "tool did not start"
-sleep 1.5
-cap | grep -qE '[▁▂▃▄▅▆▇█]' || fail "no block sparklines in a UTF-8 locale"
+wait_for '[▁▂▃▄▅▆▇█]' 10 || fail "no block sparklines in a UTF-8 locale"
 
+# Cropped by tmux, the old titles still read "PID USER COMM": these are
+# the tool's own at 60 columns.
 "${TM[@]}" resize-window -t ri -x 60 -y 15
-sleep 1
-wait_for '^ +PID +COMM .*CPU%' 3 || fail "60x15: no table header"
-[ "$(cap | wc -L)" -le 60 ] ||
+wait_for '^ +PID +COMM .*CPU%' 5 || fail "60x15: no table header"
+wait_for 'riterm' 5 || fail "60x15: workload row missing"
+settle || fail "60x15: the screen never settled"
+[ "$(wc -L <<<"$SCREEN")" -le 60 ] ||
 	fail "60x15: lines wider than the screen"
-cap | grep -q 'USER' && fail "60x15: USER should have dropped out"
-cap | grep -q 'riterm' || fail "60x15: workload row missing"
+has 'USER' && fail "60x15: USER should have dropped out"
 
 "${TM[@]}" resize-window -t ri -x 200 -y 50
-sleep 1
 for c in PID USER COMM THR CPU% MEM% RSS READ/s WRITE/s DISK-R/s DISK-W/s CSW/s history; do
-	cap | grep -q -- "$c" || fail "200x50: column $c missing"
+	wait_until 5 has_text "$c" || fail "200x50: column $c missing"
 done
-[ "$(cap | grep -cE '^ +[0-9]+ ')" -ge 20 ] || fail "200x50: table does not fill the screen"
+full() { [ "$(count '^ +[0-9]+ ')" -ge 20 ]; }
+wait_until 5 full || fail "200x50: table does not fill the screen"
 
 "${TM[@]}" resize-window -t ri -x 30 -y 8
 wait_for 'terminal too small' 3 || fail "30x8: no 'too small' message"
@@ -41,18 +42,17 @@ for how in locale -U; do
 		start_tool 120 30 -- -d 0.5 -U
 	fi
 	wait_for 'riterm' 15 || fail "$how: tool did not start"
-	sleep 2
-	cap | grep -qE '[▁▂▃▄▅▆▇█├└]' && fail "$how: Unicode glyphs in ASCII mode"
-	table_row 1 >/dev/null
-	cap | grep -E 'riterm' | grep -qE '[.:=+*#@-]{2,} *$' ||
-		fail "$how: no ASCII sparkline on the workload row"
+	ascii_spark() { grep -E 'riterm' <<<"$SCREEN" | grep -qE '[.:=+*#@-]{2,} *$'; }
+	wait_until 10 ascii_spark || fail "$how: no ASCII sparkline on the workload row"
+	settle || fail "$how: the screen never settled"
+	has '[▁▂▃▄▅▆▇█├└]' && fail "$how: Unicode glyphs in ASCII mode"
 done
 
 
 start_tool 100 20 TERM=no-such-terminal -- -d 0.5
 wait_for 'EXIT=' 10 || fail "unknown TERM: tool did not exit"
-cap | grep -q 'EXIT=1' || fail "unknown TERM: exit code is not 1"
-cap | grep -q "unknown terminal type 'no-such-terminal'" || fail "unknown TERM: no clear message"
+has 'EXIT=1' || fail "unknown TERM: exit code is not 1"
+wait_for "unknown terminal type 'no-such-terminal'" 3 || fail "unknown TERM: no clear message"
 # Hostile names (escapes, bad UTF-8, wide emoji, empty) cannot break rows.
 if [ -x "$RI_WORKLOADS/weird" ]; then
 	"$RI_WORKLOADS/weird" --seconds 60 >/dev/null 2>&1 &
@@ -62,14 +62,15 @@ if [ -x "$RI_WORKLOADS/weird" ]; then
 	# the screen.
 	start_tool 120 40 -- -d 0.5 -p "$wpid"
 	wait_for 'PID USER' 10 || fail "weird: tool did not start"
-	sleep 1.5
+	wait_for "^ +$wpid " 10 || fail "weird: the hostile process not listed"
 	keys / "$wpid" Enter
-	sleep 0.3
+	wait_gone 'Search: ' 5 || fail "weird: search prompt did not close"
 	keys Enter
 	wait_for '└─ ' 5 || fail "weird: threads of the hostile process not shown"
-	[ "$(cap | wc -L)" -le 120 ] || fail "weird: a line is wider than the screen"
-	n=$(cap | grep -cE '^ +[0-9]+ +root +(├─|└─) ')
-	[ "$n" -ge 10 ] || fail "weird: only $n thread rows laid out as rows"
+	laid_out() { n=$(count '^ +[0-9]+ +root +(├─|└─) '); [ "$n" -ge 10 ]; }
+	wait_until 5 laid_out || fail "weird: only $n thread rows laid out as rows"
+	settle || fail "weird: the screen never settled"
+	[ "$(wc -L <<<"$SCREEN")" -le 120 ] || fail "weird: a line is wider than the screen"
 	cap_e | grep -q $'\e\[31mred' && fail "weird: an escape in a name reached the terminal"
 fi
 pass "sizes 60x15, 200x50, too small, ASCII sparklines, unknown TERM, hostile names"

@@ -103,10 +103,18 @@ static inline const char *esc(const char *s, char *buf, size_t len)
 			     esc(b_, eb_, sizeof(eb_)));                  \
 	} while (0)
 
-/* Prints "NAME: N checks passed" (or how many failed); the exit code. */
+/*
+ * Prints "NAME: N checks passed" (or how many failed); the exit code. A
+ * test that ran no check at all fails: a main() that returns early, or
+ * checks compiled out, would otherwise pass having proved nothing.
+ */
 static inline int check_report(const char *name)
 {
 	fflush(stderr);
+	if (!passed && !failed) {
+		printf("%s: FAIL: no check ran\n", name);
+		return 1;
+	}
 	if (failed) {
 		printf("%s: %lu of %lu checks failed\n", name, failed,
 		       passed + failed);
