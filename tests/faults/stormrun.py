@@ -92,7 +92,12 @@ def run(kind, full):
             p = ri.find_proc(x, spid)
             for th in (p or {}).get("threads") or []:
                 if th.get("exited") and th["tid"] != spid:
-                    seen[th["tid"]] = seen.get(th["tid"], 0) + 1
+                    # pid_max may be 32768: a storm of 20,000 threads can
+                    # take a TID it already used. A thread row has no start
+                    # time; its exit time tells two lives of a TID apart
+                    # (seconds apart), and one exit reported twice not.
+                    key = (th["tid"], th.get("exit_time"))
+                    seen[key] = seen.get(key, 0) + 1
                     k += 1
         else:
             for p in x.get("processes") or []:
