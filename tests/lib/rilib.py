@@ -426,7 +426,7 @@ def held_prog_ids(pid):
 
 
 def _comm(pid):
-    # Any process's name: bytes that are no UTF-8 (a hostile name) included.
+    # Names are bytes: a hostile one (the weird workload's) is no UTF-8.
     try:
         with open("/proc/%s/comm" % pid, errors="replace") as f:
             return f.read().strip()
@@ -921,7 +921,7 @@ def num(v):
 def proc_status(pid):
     """/proc/PID/status as {key: value text}, or None once it is gone."""
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open("/proc/%d/status" % pid, errors="replace") as f:
             return dict(re.findall(r"^(\w+):\s*(.*?)\s*$", f.read(), re.M))
     except OSError:
         return None
@@ -948,7 +948,7 @@ def children_of(pid):
         if not d.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % d) as f:
+            with open("/proc/%s/stat" % d, errors="replace") as f:
                 if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
                     out.append(int(d))
         except (OSError, ValueError, IndexError):
