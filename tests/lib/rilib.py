@@ -750,6 +750,20 @@ class Workload:
     def alive(self):
         return self.proc.poll() is None
 
+    def wait_said(self, line, timeout=60):
+        """Waits until the workload printed @line on stderr; the test fails
+        saying which when it ends first or the deadline passes. Returns the
+        time.time() it was seen."""
+        end = time.monotonic() + timeout
+        while line not in self.err:
+            if not self.alive():
+                fail("workload %s ended before it said %r: %s"
+                     % (self.name, line, " | ".join(self.err[-3:])))
+            if time.monotonic() > end:
+                fail("workload %s did not say %r within %d s" % (self.name, line, timeout))
+            time.sleep(0.02)
+        return time.time()
+
     def stop(self, sig=signal.SIGTERM, timeout=20):
         """Signals it and returns its truth."""
         if self.proc.poll() is None:

@@ -19,7 +19,6 @@ to take: that part is then reported as skipped.
 import os
 import signal
 import sys
-import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -35,17 +34,6 @@ def stat_faults(pid):
     with open("/proc/%d/stat" % pid) as f:
         rest = f.read().rsplit(")", 1)[1].split()
     return int(rest[7]), int(rest[9])
-
-
-def wait_done(w, timeout=60):
-    end = time.monotonic() + timeout
-    while "done" not in w.err:
-        if not w.alive():
-            ri.fail("workload %s ended before it was done: %s" % (w.name, " | ".join(w.err[-3:])))
-        if time.monotonic() > end:
-            ri.fail("workload %s not done within %d s" % (w.name, timeout))
-        time.sleep(0.02)
-    return time.time()
 
 
 def tool_sums(tool, pid, threads):
@@ -92,7 +80,7 @@ def main():
             before = {w.pid: stat_faults(w.pid) for w in (minor, major)}
             for w in (minor, major):
                 os.kill(w.pid, signal.SIGUSR1)
-            done = max(wait_done(minor), wait_done(major))
+            done = max(minor.wait_said("done"), major.wait_said("done"))
             after = {w.pid: stat_faults(w.pid) for w in (minor, major)}
             # Two whole ticks after the burst: its last faults are in.
             n = len(tool.ticks)

@@ -21,7 +21,6 @@ say null (n/a), never 0.
 import os
 import signal
 import sys
-import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -29,17 +28,6 @@ import rilib as ri  # noqa: E402
 
 DELAY = 0.5
 TOL = 0.01
-
-
-def wait_done(w, timeout=60):
-    end = time.monotonic() + timeout
-    while "done" not in w.err:
-        if not w.alive():
-            ri.fail("workload %s ended before it was done: %s" % (w.name, " | ".join(w.err[-3:])))
-        if time.monotonic() > end:
-            ri.fail("workload %s not done within %d s" % (w.name, timeout))
-        time.sleep(0.02)
-    return time.time()
 
 
 def sums(tool, pid, tid=None):
@@ -68,7 +56,7 @@ def run_pass(c, d, threads):
     try:
         tool.need_ticks(2, timeout=15)
         os.kill(w.pid, signal.SIGUSR1)
-        done = wait_done(w)
+        done = w.wait_said("done")
         # Two whole ticks after the work: its last bytes are in.
         n = len(tool.ticks)
         tool.need_ticks(n + 2, timeout=15)
