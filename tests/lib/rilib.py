@@ -650,6 +650,17 @@ class Tool:
             self.fail_with("no tick %d within %.0f s" % (n, timeout))
         return self.ticks[n - 1]
 
+    def stop_after(self, when, timeout=15):
+        """Waits for two whole ticks after the Unix time when (JSON mode),
+        then ends the tool with SIGINT; fails saying why otherwise."""
+        n = len(self.ticks)
+        self.need_ticks(n + 2, timeout)
+        if self.ticks[n]["time"] < when:
+            self.need_ticks(n + 3, timeout)
+        self.signal(signal.SIGINT)
+        if self.wait(timeout) is None:
+            self.fail_with("the tool did not stop on SIGINT")
+
     def signal(self, sig):
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

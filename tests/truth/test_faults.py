@@ -82,14 +82,8 @@ def main():
                 os.kill(w.pid, signal.SIGUSR1)
             done = max(minor.wait_said("done"), major.wait_said("done"))
             after = {w.pid: stat_faults(w.pid) for w in (minor, major)}
-            # Two whole ticks after the burst: its last faults are in.
-            n = len(tool.ticks)
-            tool.need_ticks(n + 2, timeout=15)
-            if tool.ticks[n]["time"] < done:
-                tool.need_ticks(n + 3, timeout=15)
-            tool.signal(signal.SIGINT)
-            if tool.wait(timeout=15) is None:
-                tool.fail_with("the tool did not stop on SIGINT")
+            # Its last faults are in once two whole ticks follow the burst.
+            tool.stop_after(done)
             post = {w.pid: stat_faults(w.pid) for w in (minor, major)}
             what = "thread rows" if threads else "process"
             for w, k, label, name in ((minor, 0, "minor", mname), (major, 1, "major", jname)):
