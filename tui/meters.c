@@ -156,7 +156,8 @@ static int text_meters(struct tui *v, char out[MAX_TEXT][160])
 		snprintf(out[n++], 160, "PSI some: cpu %.2f%% mem %.2f%% io %.2f%%",
 			 f->psi_some_avg10[RI_PSI_CPU], f->psi_some_avg10[RI_PSI_MEM],
 			 f->psi_some_avg10[RI_PSI_IO]);
-	if ((v->meters & METER_NET) && f->has_net) {
+	/* From the first tick on, so the header does not grow a line later. */
+	if ((v->meters & METER_NET) && f->net_known) {
 		char rx[16], tx[16];
 
 		snprintf(out[n++], 160, "Network: rx %s/s tx %s/s (%.0f/%.0f pkt/s)",

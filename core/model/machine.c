@@ -149,6 +149,7 @@ int ri_machine_update(struct ri_model *m, const struct ri_machine *now, double d
 	 * An interface that goes away takes its counters out of the sum:
 	 * span() makes that interval 0 rather than a wrapped huge rate.
 	 */
+	f->net_known = now->flags & RI_MACH_NET;
 	f->has_net = prev && dt > 0 && (now->flags & RI_MACH_NET) &&
 		     (was->flags & RI_MACH_NET);
 	f->net_rx_bps = f->has_net ? (double)span(was->net_rx_bytes, now->net_rx_bytes) / dt : 0;
