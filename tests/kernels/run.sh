@@ -54,7 +54,7 @@ fi
 # Static copies of the workloads: the guest has no C library.
 wl=$out/workloads
 mkdir -p "$wl"
-for w in burn churn writer grow; do
+for w in burn churn writer grow net; do
 	src=$root/tests/workloads/$w.c
 	if [ ! -x "$wl/$w" ] || [ "$src" -nt "$wl/$w" ] ||
 		[ "$root/tests/workloads/wl.h" -nt "$wl/$w" ]; then
@@ -76,7 +76,7 @@ initramfs() {
 		cp "$here/guest-init.sh" "$stage/init" &&
 		cp "$here/check.sh" "$stage/ri/check.sh" &&
 		cp "$bin" "$stage/ri/resource_image" &&
-		cp "$wl"/{burn,churn,writer,grow} "$stage/ri/workloads/" || return 1
+		cp "$wl"/{burn,churn,writer,grow,net} "$stage/ri/workloads/" || return 1
 	strip "$stage/ri/resource_image" "$stage"/ri/workloads/* 2>/dev/null
 	chmod 0755 "$stage/init"
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$img" || return 1
