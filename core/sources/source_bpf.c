@@ -675,6 +675,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	*s->net_on = ri_lite__ri_net_tx__attach(l) > 0 && ri_lite__ri_net_rx__attach(l) > 0;
 	s->net_how = *s->net_on ? "tracepoints sock_send_length, sock_recv_length" :
 				  "not counted (the socket tracepoints did not attach)";
+	s->exits_fd = l->maps.exits.map_fd;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -714,7 +715,7 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	bpf_program__set_autoload(s->skel->progs.ri_iter_procs, procs);
 	s->net_how = "not counted";
 	s->net_path = choose_net_path(o->btf_path, &s->net_fns, &s->net_how);
-	if (s->net_path == NET_KPROBES && p == RI_PROBE_KPROBE) {
+	if (s->net_path != NET_NONE && p == RI_PROBE_KPROBE) {
 		/*
 		 * The kprobe switch program runs after the switch, in the next
 		 * task: an exiting thread's slot is not the current task's and
