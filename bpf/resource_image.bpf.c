@@ -50,11 +50,13 @@ const volatile __u32 raw_state_arg;
 volatile __u32 filter_on;
 
 /*
- * Set by user space before load (rodata): the kernel has the socket
- * tracepoints, and with them task storage and bpf_get_current_task_btf;
- * where it has not, the verifier drops every use of them. net_on (bss)
- * says the two programs are attached: until then, and where they never
- * are, every record says RI_F_NO_NET.
+ * Set by user space before load (rodata): socket bytes are counted, into
+ * the "net" task storage, by the socket tracepoints (6.3+) or, where the
+ * kernel lacks them, by kprobes on the socket calls (task storage and
+ * bpf_get_current_task_btf, 5.11+, and kprobes); where neither can be,
+ * the verifier drops every use of them. net_on (bss) says the programs
+ * are attached: until then, and where they never are, every record says
+ * RI_F_NO_NET.
  */
 const volatile __u32 net_tps;
 volatile __u32 net_on;
@@ -113,6 +115,13 @@ struct {
 struct ri_net {
 	__u64 rx;
 	__u64 tx;
+	/*
+	 * The kprobe fall-back's state between a call's entry and return:
+	 * the receive is a peek; a sendpage is under way (its fall-back to
+	 * sendmsg must not count the bytes twice).
+	 */
+	__u32 peek;
+	__u32 in_sendpage;
 };
 
 struct {
@@ -493,6 +502,79 @@ int BPF_PROG(ri_net_rx, struct sock *sk, int ret, int flags)
 		count_net(ret, true);
 	return 0;
 }
+
+#ifndef RI_LITE /* a fall-back too: see ri_switch_raw */
+/*
+ * The fall-back before 6.3, on kprobes: the families' own sendmsg and
+ * recvmsg (inet_, inet6_, unix_stream_ and unix_dgram_), which
+ * sock_sendmsg and sock_recvmsg call through the socket's ops; those two
+ * are often inlined into the system calls, their symbols then seeing
+ * only the kernel's own callers. User space attaches each program to
+ * every function of its kind the kernel has. Before 6.5 sendfile(2) and
+ * splice(2) to a socket go through the families' sendpage instead, whose
+ * fall-back for sockets without one calls sendmsg: counted once, there.
+ */
+static __always_inline struct ri_net *net_slot(void)
+{
+	return bpf_task_storage_get(&net, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ri_net_tx_kp, int ret)
+{
+	struct ri_net *n = net_slot();
+
+	if (n && !n->in_sendpage && ret > 0)
+		n->tx += (__u32)ret;
+	return 0;
+}
+
+/* recvmsg(sock, msg, size, flags) in every family probed. */
+SEC("kprobe")
+int BPF_KPROBE(ri_net_rx_kp_in, void *sock, void *msg, __u64 size, int flags)
+{
+	struct ri_net *n = net_slot();
+
+	if (n)
+		n->peek = !!(flags & MSG_PEEK);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ri_net_rx_kp, int ret)
+{
+	struct ri_net *n = net_slot();
+
+	if (n && !n->peek && ret > 0)
+		n->rx += (__u32)ret;
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ri_net_page_kp_in)
+{
+	struct ri_net *n = net_slot();
+
+	if (n)
+		n->in_sendpage++;
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ri_net_page_kp, int ret)
+{
+	struct ri_net *n = net_slot();
+
+	if (!n)
+		return 0;
+	if (n->in_sendpage)
+		n->in_sendpage--;
+	if (ret > 0)
+		n->tx += (__u32)ret;
+	return 0;
+}
+#endif /* RI_LITE */
 
 SEC("iter/task")
 int ri_iter(struct bpf_iter__task *ctx)

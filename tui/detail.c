@@ -19,13 +19,14 @@
 #include "format.h"
 #include "view.h"
 
-#define PANEL_H 6 /* title, a line per metric, the axis: the least a panel takes */
+static const enum ri_metric order[] = { RI_M_CPU, RI_M_MEM, RI_M_READ,
+					RI_M_WRITE, RI_M_NET_RX, RI_M_NET_TX };
+#define NGRAPHS ((int)(sizeof(order) / sizeof(order[0])))
+/* Title, a line per metric, the axis: the least a panel takes. */
+#define PANEL_H (NGRAPHS + 2)
 #define MAX_GRAPH_H 4 /* rows per metric when the screen has room */
 #define LABEL_W 8
 #define STATS_W 50 /* " now X min Y max Z" and the growth rate */
-
-static const enum ri_metric order[] = { RI_M_CPU, RI_M_MEM, RI_M_READ,
-					RI_M_WRITE };
 
 /* Lines all the chosen processes' panels would take. */
 int detail_height(const struct tui *v)
@@ -87,6 +88,7 @@ static int metric_role(enum ri_metric m)
 	static const int roles[RI_M_COUNT] = {
 		[RI_M_CPU] = R_CPU_LOW, [RI_M_MEM] = R_MEMORY,
 		[RI_M_READ] = R_IO_READ, [RI_M_WRITE] = R_IO_WRITE,
+		[RI_M_NET_RX] = R_IO_READ, [RI_M_NET_TX] = R_IO_WRITE,
 	};
 	return roles[m];
 }
@@ -110,6 +112,10 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 	fmt_value(mnb, sizeof(mnb), m, mn);
 	fmt_value(mxb, sizeof(mxb), m, mx);
 	snprintf(st, sizeof(st), " now %6s min %6s max %6s", now, mnb, mxb);
+	/* Socket bytes the source cannot count (procfs, an older recording). */
+	if ((m == RI_M_NET_RX && ri_fig_na(&p->fig, RI_C_NET_RX)) ||
+	    (m == RI_M_NET_TX && ri_fig_na(&p->fig, RI_C_NET_TX)))
+		snprintf(st, sizeof(st), " n/a (not counted in this source)");
 	put_str(y, LABEL_W + w, COLS - LABEL_W - w, st, v->attr[R_NORMAL],
 		false);
 	if (m == RI_M_MEM) {
@@ -213,9 +219,9 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 		 n, wait, p->exited ? "  <exited>" : "");
 	put_str(y, 0, COLS, title,
 		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NGRAPHS; i++)
 		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
-	time_axis(v, n, y + 1 + 4 * gh);
+	time_axis(v, n, y + 1 + NGRAPHS * gh);
 }
 
 /*
@@ -232,12 +238,12 @@ void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 		return;
 	if (npanels > h / PANEL_H)
 		npanels = h / PANEL_H;
-	gh = (h / npanels - 2) / 4;
+	gh = (h / npanels - 2) / NGRAPHS;
 	if (gh > MAX_GRAPH_H)
 		gh = MAX_GRAPH_H;
 	if (gh < 1)
 		gh = 1;
-	ph = 2 + 4 * gh;
+	ph = 2 + NGRAPHS * gh;
 	panel(v, sel, y, gh);
 	y += ph;
 	h -= ph;

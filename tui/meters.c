@@ -2,8 +2,8 @@
 /*
  * The header's meters, htop's way: a bar per CPU (user, system, and
  * iowait + steal in their own colours), memory (used, buffers and cache)
- * and swap on the left; tasks, load averages, uptime and pressure (PSI
- * "some", the kernel's 10 s average) on the right. Every figure is the
+ * and swap on the left; tasks, load averages, uptime, pressure (PSI
+ * "some", the kernel's 10 s average) and the network's rates on the right. Every figure is the
  * model's machine figure (m->machine), so it came through the source and
  * a recording replays the header as it was.
  *
@@ -20,7 +20,7 @@
 #include "format.h"
 #include "view.h"
 
-#define MAX_TEXT 4 /* text meters on the right */
+#define MAX_TEXT 5 /* text meters on the right */
 
 struct seg {
 	double frac; /* of the bar */
@@ -37,6 +37,7 @@ const char *meter_name(unsigned bit)
 	case METER_LOAD: return "load average";
 	case METER_UPTIME: return "uptime";
 	case METER_PSI: return "pressure (PSI)";
+	case METER_NET: return "network";
 	}
 	return "?";
 }
@@ -155,6 +156,15 @@ static int text_meters(struct tui *v, char out[MAX_TEXT][160])
 		snprintf(out[n++], 160, "PSI some: cpu %.2f%% mem %.2f%% io %.2f%%",
 			 f->psi_some_avg10[RI_PSI_CPU], f->psi_some_avg10[RI_PSI_MEM],
 			 f->psi_some_avg10[RI_PSI_IO]);
+	/* From the first tick on, so the header does not grow a line later. */
+	if ((v->meters & METER_NET) && f->net_known) {
+		char rx[16], tx[16];
+
+		snprintf(out[n++], 160, "Network: rx %s/s tx %s/s (%.0f/%.0f pkt/s)",
+			 ri_fmt_rate(rx, sizeof(rx), f->net_rx_bps, 1),
+			 ri_fmt_rate(tx, sizeof(tx), f->net_tx_bps, 1), f->net_rx_pps,
+			 f->net_tx_pps);
+	}
 	return n;
 }
 

@@ -20,7 +20,7 @@
 
 /* The meters' names in the file, by bit (METER_*). */
 static const char *const meter_keys[] = { "cpus", "memory", "swap", "tasks",
-					  "load", "uptime", "psi" };
+					  "load", "uptime", "psi", "net" };
 #define NMETERS ((int)(sizeof(meter_keys) / sizeof(meter_keys[0])))
 
 static void names_of(struct ri_config_names *n, const char **cols)

@@ -22,7 +22,7 @@ static const char *const sections[S_COUNT] = { "Columns", "Meters", "Display" };
 
 static const unsigned meter_bits[] = { METER_CPUS, METER_MEMORY, METER_SWAP,
 				       METER_TASKS, METER_LOAD, METER_UPTIME,
-				       METER_PSI };
+				       METER_PSI, METER_NET };
 #define NMETERS ((int)(sizeof(meter_bits) / sizeof(meter_bits[0])))
 
 enum {

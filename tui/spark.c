@@ -69,6 +69,8 @@ const char *spark_metric_name(enum ri_metric m)
 		[RI_M_MEM] = "MEM",
 		[RI_M_READ] = "READ/s",
 		[RI_M_WRITE] = "WRITE/s",
+		[RI_M_NET_RX] = "NET-RX/s",
+		[RI_M_NET_TX] = "NET-TX/s",
 	};
 	return (unsigned)m < RI_M_COUNT ? names[m] : "?";
 }

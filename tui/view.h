@@ -75,7 +75,8 @@ enum {
 	METER_LOAD = 1 << 4,
 	METER_UPTIME = 1 << 5,
 	METER_PSI = 1 << 6,
-	METER_ALL = (1 << 7) - 1,
+	METER_NET = 1 << 7,    /* the machine's interfaces but loopback */
+	METER_ALL = (1 << 8) - 1,
 };
 
 #define TABLE_MAX_COLS 32

@@ -72,6 +72,10 @@ static void text_header(FILE *f, const struct ri_model *m,
 		ri_fmt_bytes(used, sizeof(used), (double)m->totals.mem_used, 5),
 		ri_fmt_bytes(total, sizeof(total), (double)m->totals.mem_total, 5),
 		m->events_ps, (unsigned long long)m->dropped);
+	if (m->machine.has_net)
+		fprintf(f, "  net rx %s/s tx %s/s",
+			ri_fmt_rate(used, sizeof(used), m->machine.net_rx_bps, 5),
+			ri_fmt_rate(total, sizeof(total), m->machine.net_tx_bps, 5));
 	nw = ri_model_waiting(m, waiting, 16);
 	for (i = 0; i < nw; i++)
 		fprintf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
@@ -392,6 +396,16 @@ static void json_tick(FILE *f, struct batch *b)
 	json_num(f, "cpu_pct_total", m->totals.cpu_pct);
 	json_num(f, "cpu_pct_tracked", m->totals.tracked_cpu_pct);
 	json_u64(f, "ntasks", m->totals.ntasks);
+	/* The machine's interfaces but loopback; null where not read. */
+	if (m->machine.has_net) {
+		json_num(f, "net_rx_bps", m->machine.net_rx_bps);
+		json_num(f, "net_tx_bps", m->machine.net_tx_bps);
+		json_num(f, "net_rx_pps", m->machine.net_rx_pps);
+		json_num(f, "net_tx_pps", m->machine.net_tx_pps);
+	} else {
+		put(f, ",\"net_rx_bps\":null,\"net_tx_bps\":null,"
+		       "\"net_rx_pps\":null,\"net_tx_pps\":null");
+	}
 	json_bool(f, "sees_short_lived", src->sees_short_lived);
 	fputs(",\"waiting\":[", f);
 	nw = ri_model_waiting(m, waiting, RI_MAX_CHOSEN_NAMES);

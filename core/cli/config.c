@@ -21,7 +21,9 @@
 #define MAX_FILE (64 * 1024)
 #define MAX_LINE 1024
 
-static const char *const metrics[] = { "cpu", "mem", "read", "write", NULL };
+/* In enum ri_metric's order (hist.h). */
+static const char *const metrics[] = { "cpu", "mem", "read", "write", "net-rx", "net-tx", NULL };
+#define NMETRICS ((int)(sizeof(metrics) / sizeof(metrics[0])) - 1)
 static const char *const styles[] = { "block", "braille", "ascii", NULL };
 static const char *const views[] = { "list", "tree", "cgroup", NULL };
 
@@ -225,7 +227,7 @@ static void setting(struct ctx *x, char *line, const struct ri_config_names *nm,
 		c->set |= RI_CFG_METERS;
 	} else if (!strcmp(key, "spark_metric")) {
 		if ((k = word(metrics, v)) < 0)
-			bad(x, "spark_metric '%.40s' is not cpu, mem, read or write", v);
+			bad(x, "spark_metric '%.40s' is not cpu, mem, read, write, net-rx or net-tx", v);
 		else {
 			c->metric = k;
 			c->set |= RI_CFG_METRIC;
@@ -339,7 +341,7 @@ int ri_config_format(const struct ri_config *c, const struct ri_config_names *nm
 	for (i = 0, k = 0; i < nm->nmeters && i < 32; i++)
 		if (c->meters & (1u << i))
 			OUT("%s%s", k++ ? "," : "", nm->meters[i]);
-	OUT("\nspark_metric = %s\n", metrics[c->metric >= 0 && c->metric < 4 ? c->metric : 0]);
+	OUT("\nspark_metric = %s\n", metrics[c->metric >= 0 && c->metric < NMETRICS ? c->metric : 0]);
 	OUT("spark_style = %s\n",
 	    styles[c->spark_style >= 0 && c->spark_style < 3 ? c->spark_style : 0]);
 	OUT("view = %s\n", views[c->view >= 0 && c->view < 3 ? c->view : 0]);

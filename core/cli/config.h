@@ -10,7 +10,7 @@
  *   theme = default         a theme name or path
  *   columns = PID,USER,...  the table's columns, in order
  *   meters = cpus,memory,...  the header's meters
- *   spark_metric = cpu      cpu, mem, read, write
+ *   spark_metric = cpu      cpu, mem, read, write, net-rx, net-tx
  *   spark_style = block     block, braille, ascii
  *   view = list             list, tree, cgroup
  *   kernel_threads = show   show, hide
@@ -58,7 +58,7 @@ struct ri_config {
 	int columns[RI_CONFIG_MAX_COLS]; /* indexes into the column names */
 	int ncolumns;
 	unsigned meters;  /* bit i: meter name i */
-	int metric;       /* 0 cpu, 1 mem, 2 read, 3 write (enum ri_metric) */
+	int metric;       /* enum ri_metric: 0 cpu, 1 mem, 2 read, 3 write, 4 net-rx, 5 net-tx */
 	int spark_style;  /* 0 block, 1 braille, 2 ascii */
 	int view;         /* enum ri_view */
 	bool hide_kthreads, fold, threads;

@@ -40,6 +40,8 @@ static const struct {
 	[RI_M_MEM] = { 12, 34 },   /* a page .. 64 TiB */
 	[RI_M_READ] = { 0, 44 },   /* 1 B/s .. 16 TiB/s */
 	[RI_M_WRITE] = { 0, 44 },
+	[RI_M_NET_RX] = { 0, 44 },
+	[RI_M_NET_TX] = { 0, 44 },
 };
 
 uint8_t ri_hist_encode8(double x, enum ri_metric m)

@@ -28,6 +28,8 @@ enum ri_metric {
 	RI_M_MEM,   /* RSS bytes (MEM% = RSS / MemTotal) */
 	RI_M_READ,  /* logical read bytes/s */
 	RI_M_WRITE, /* logical write bytes/s */
+	RI_M_NET_RX, /* bytes/s received through sockets (0 where not counted) */
+	RI_M_NET_TX, /* bytes/s sent through sockets */
 	RI_M_COUNT
 };
 

@@ -145,6 +145,19 @@ int ri_machine_update(struct ri_model *m, const struct ri_machine *now, double d
 			f->psi_full[i] = 100;
 		f->psi_some_avg10[i] = f->has_psi ? b->some_avg10 : 0;
 	}
+	/*
+	 * An interface that goes away takes its counters out of the sum:
+	 * span() makes that interval 0 rather than a wrapped huge rate.
+	 */
+	f->net_known = now->flags & RI_MACH_NET;
+	f->has_net = prev && dt > 0 && (now->flags & RI_MACH_NET) &&
+		     (was->flags & RI_MACH_NET);
+	f->net_rx_bps = f->has_net ? (double)span(was->net_rx_bytes, now->net_rx_bytes) / dt : 0;
+	f->net_tx_bps = f->has_net ? (double)span(was->net_tx_bytes, now->net_tx_bytes) / dt : 0;
+	f->net_rx_pps = f->has_net ?
+				(double)span(was->net_rx_packets, now->net_rx_packets) / dt : 0;
+	f->net_tx_pps = f->has_net ?
+				(double)span(was->net_tx_packets, now->net_tx_packets) / dt : 0;
 	if ((r = machine_copy(&p->last_machine, now)))
 		return r;
 	f->cpu_online = p->last_machine.cpu_online;

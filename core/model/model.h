@@ -218,6 +218,13 @@ struct ri_machine_fig {
 	double psi_some[RI_PSI_COUNT]; /* % of the interval stalled, some tasks */
 	double psi_full[RI_PSI_COUNT]; /* all non-idle tasks */
 	float psi_some_avg10[RI_PSI_COUNT]; /* the kernel's own 10 s averages */
+	/*
+	 * Every interface but loopback (/proc/net/dev): net_known when the
+	 * source reads it (the header keeps its line from the first tick),
+	 * has_net once the rates are figures (two readings); else n/a.
+	 */
+	bool net_known, has_net;
+	double net_rx_bps, net_tx_bps, net_rx_pps, net_tx_pps;
 };
 
 struct ri_model {

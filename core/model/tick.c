@@ -282,6 +282,8 @@ void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
 	v[RI_M_MEM] = (double)f->rss_bytes;
 	v[RI_M_READ] = f->rate[RI_C_READ];
 	v[RI_M_WRITE] = f->rate[RI_C_WRITE];
+	v[RI_M_NET_RX] = ri_fig_na(f, RI_C_NET_RX) ? 0 : f->rate[RI_C_NET_RX];
+	v[RI_M_NET_TX] = ri_fig_na(f, RI_C_NET_TX) ? 0 : f->rate[RI_C_NET_TX];
 	ri_hist_push(h, v);
 }
 

@@ -330,24 +330,39 @@ enum { OP_SAME, OP_SKIP, OP_DELTA, OP_PID };
 #define FCPU(t, m) FTT(struct ri_cpu_times, m)
 #define FMT(m) FTT(struct ri_machine, m)
 
-/* The machine's scalars (floats and doubles as their bits). Append only. */
+/*
+ * The machine's scalars (floats and doubles as their bits). Append only:
+ * a reader skips the fields past the ones it knows (their mask bits), so
+ * a field added later costs an older reader nothing; a newer reader of an
+ * older file finds the field never set and its flag (RI_MACH_NET) off.
+ */
+#define MACH_V1_F                                                                 \
+	FM(flags), FM(ncpu), FM(ncpu_slots), FM(page_size), FMT(total.user),      \
+		FMT(total.nice), FMT(total.system), FMT(total.idle),              \
+		FMT(total.iowait), FMT(total.irq), FMT(total.softirq),            \
+		FMT(total.steal), FMT(total.guest), FMT(total.guest_nice),        \
+		FM(mem_total), FM(mem_free), FM(mem_available), FM(buffers),      \
+		FM(cached), FM(shmem), FM(sreclaimable), FM(swap_total),          \
+		FM(swap_free), FM(load1), FM(load5), FM(load15), FMT(uptime_ns),  \
+		FM(ctxt), FM(forks), FM(nr_running), FM(nr_blocked),              \
+		FM(nr_procs), FM(nr_threads), FM(nr_kthreads), FPSI(0), FPSI(1),  \
+		FPSI(2)
 static const struct fld mach_f[] = {
-	FM(flags),	    FM(ncpu),		  FM(ncpu_slots),    FM(page_size),
-	FMT(total.user),    FMT(total.nice),	  FMT(total.system), FMT(total.idle),
-	FMT(total.iowait),  FMT(total.irq),	  FMT(total.softirq), FMT(total.steal),
-	FMT(total.guest),   FMT(total.guest_nice), FM(mem_total),    FM(mem_free),
-	FM(mem_available),  FM(buffers),	  FM(cached),	     FM(shmem),
-	FM(sreclaimable),   FM(swap_total),	  FM(swap_free),     FM(load1),
-	FM(load5),	    FM(load15),		  FMT(uptime_ns),    FM(ctxt),
-	FM(forks),	   FM(nr_running),     FM(nr_blocked),	 FM(nr_procs),
-	FM(nr_threads),	   FM(nr_kthreads),    FPSI(0),		 FPSI(1),
-	FPSI(2),
+	MACH_V1_F,
+	/* after version 1 */
+	FM(net_rx_bytes), FM(net_tx_bytes), FM(net_rx_packets), FM(net_tx_packets),
 };
 #define NMACH_F (sizeof(mach_f) / sizeof(mach_f[0]))
 _Static_assert(NMACH_F <= 64, "the machine's mask is 64 bits");
-_Static_assert(NMACH_F == RI_REC_V1_MACHINE_FIELDS &&
+_Static_assert(sizeof((struct fld[]){ MACH_V1_F }) / sizeof(struct fld) ==
+			       RI_REC_V1_MACHINE_FIELDS &&
 		       NTASK_V1_F == RI_REC_V1_TASK_FIELDS,
-	       "version 1's tables are frozen: a new field is a new version");
+	       "version 1's tables are frozen: a new field is appended after them");
+
+size_t rec_machine_fields(void)
+{
+	return NMACH_F;
+}
 
 static const struct fld cpu_f[] = {
 	FCPU(c, user),	 FCPU(c, nice),	   FCPU(c, system), FCPU(c, idle),

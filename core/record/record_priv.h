@@ -151,6 +151,7 @@ struct rec_codec {
 
 /* Fields per task that this version writes (the first 22 are version 1's). */
 size_t rec_task_fields(void);
+size_t rec_machine_fields(void);
 
 void rec_codec_reset(struct rec_codec *c);
 void rec_codec_free(struct rec_codec *c);

@@ -301,7 +301,7 @@ static int write_header(struct ri_rec_writer *w, double start)
 	put_tag_u64(&b, TAG_INTERVAL, ibits);
 	put_tag_u64(&b, TAG_START, (uint64_t)(int64_t)(start * 1e6));
 	put_tag_u32(&b, TAG_TASK_FIELDS, (uint32_t)rec_task_fields());
-	put_tag_u32(&b, TAG_MACHINE_FIELDS, RI_REC_V1_MACHINE_FIELDS);
+	put_tag_u32(&b, TAG_MACHINE_FIELDS, (uint32_t)rec_machine_fields());
 	put_tag_u32(&b, TAG_CPU_FIELDS, RI_REC_V1_CPU_FIELDS);
 	put_tag_u32(&b, TAG_KEY_EVERY, w->o.key_every);
 	put_le32(b.p + 12, (uint32_t)(b.n + 4));

@@ -250,13 +250,63 @@ int ri_parse_pressure(const char *buf, struct ri_psi *p)
 	return some ? 0 : -EINVAL;
 }
 
+/*
+ * "  eth0: rxbytes rxpackets errs drop fifo frame compressed multicast
+ * txbytes txpackets ...": two header lines, then an interface a line.
+ * Loopback is left out (what the machine sends itself it also receives,
+ * and no wire carries it); so are lines that do not parse.
+ */
+int ri_parse_net_dev(const char *buf, struct ri_machine *m)
+{
+	const char *l;
+	int seen = 0;
+
+	m->net_rx_bytes = m->net_tx_bytes = 0;
+	m->net_rx_packets = m->net_tx_packets = 0;
+	for (l = buf; l && *l; l = next_line(l)) {
+		unsigned long long v[10];
+		const char *colon = strchr(l, ':'), *nl = strchr(l, '\n');
+		const char *name = l;
+		char *end;
+		int k;
+
+		if (!colon || (nl && colon > nl))
+			continue;
+		while (*name == ' ')
+			name++;
+		if (colon - name == 2 && !strncmp(name, "lo", 2)) {
+			seen++;
+			continue;
+		}
+		end = (char *)colon + 1;
+		for (k = 0; k < 10; k++) {
+			const char *at = end;
+
+			while (*at == ' ')
+				at++;
+			if (*at < '0' || *at > '9')
+				break;
+			v[k] = strtoull(at, &end, 10);
+		}
+		if (k < 10)
+			continue;
+		m->net_rx_bytes += v[0];
+		m->net_rx_packets += v[1];
+		m->net_tx_bytes += v[8];
+		m->net_tx_packets += v[9];
+		seen++;
+	}
+	return seen ? 0 : -EINVAL;
+}
+
 /* --- the machine reader --------------------------------------------------- */
 
-enum { F_STAT, F_MEMINFO, F_LOADAVG, F_UPTIME, F_PSI_CPU, F_PSI_MEM, F_PSI_IO, F_COUNT };
+enum { F_STAT, F_MEMINFO, F_LOADAVG, F_UPTIME, F_PSI_CPU, F_PSI_MEM, F_PSI_IO,
+       F_NET_DEV, F_COUNT };
 
 static const char *const files[F_COUNT] = {
 	"stat", "meminfo", "loadavg", "uptime",
-	"pressure/cpu", "pressure/memory", "pressure/io",
+	"pressure/cpu", "pressure/memory", "pressure/io", "net/dev",
 };
 
 struct ri_machine_reader {
@@ -345,6 +395,10 @@ int ri_machine_read(struct ri_machine_reader *r, struct ri_machine *m)
 	for (i = 0; i < RI_PSI_COUNT; i++)
 		if (slurp(r, psi_file[i]) < 0 || ri_parse_pressure(r->buf, &m->psi[i]))
 			m->flags &= ~RI_MACH_PSI;
+	if (slurp(r, F_NET_DEV) >= 0 && !ri_parse_net_dev(r->buf, m))
+		m->flags |= RI_MACH_NET;
+	else
+		m->flags &= ~RI_MACH_NET;
 	return 0;
 }
 

@@ -28,6 +28,8 @@ int ri_parse_meminfo(const char *buf, struct ri_machine *m);
 int ri_parse_loadavg(const char *buf, struct ri_machine *m);
 int ri_parse_uptime(const char *buf, struct ri_machine *m);
 int ri_parse_pressure(const char *buf, struct ri_psi *p);
+/* /proc/net/dev: the sums over every interface but loopback. */
+int ri_parse_net_dev(const char *buf, struct ri_machine *m);
 
 /*
  * The machine's counters, read through file descriptors opened once

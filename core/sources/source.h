@@ -85,6 +85,7 @@ enum ri_psi_res { RI_PSI_CPU, RI_PSI_MEM, RI_PSI_IO, RI_PSI_COUNT };
 /* ri_machine.flags */
 #define RI_MACH_PSI 0x1u   /* psi[] is valid: the kernel has pressure accounting */
 #define RI_MACH_TASKS 0x2u /* nr_procs/nr_threads/nr_kthreads were counted */
+#define RI_MACH_NET 0x4u   /* net_* are valid: /proc/net/dev was read */
 
 /* Most CPUs a machine snapshot describes one by one. */
 #define RI_MAX_CPUS 1024
@@ -110,6 +111,12 @@ struct ri_machine {
 	uint32_t nr_running, nr_blocked; /* /proc/stat: procs_running, procs_blocked */
 	uint32_t nr_procs, nr_threads, nr_kthreads; /* as the source counted them */
 	struct ri_psi psi[RI_PSI_COUNT];
+	/*
+	 * /proc/net/dev summed over every interface but loopback (whose
+	 * bytes are the machine talking to itself, counted twice), as htop's
+	 * network meter does; of the network namespace the tool runs in.
+	 */
+	uint64_t net_rx_bytes, net_tx_bytes, net_rx_packets, net_tx_packets;
 };
 
 /*

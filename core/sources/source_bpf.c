@@ -72,7 +72,12 @@ struct bpf_source {
 	struct ri_iter_counts *counts;
 	struct ri_procs_round *round;
 	volatile __u32 *filter_on;
-	volatile __u32 *net_on; /* the socket tracepoints count (RI_F_NO_NET) */
+	volatile __u32 *net_on; /* socket bytes are counted (else RI_F_NO_NET) */
+	const char *net_how;    /* how, for -v */
+	int net_path;           /* enum net_path */
+	unsigned net_fns;       /* the kprobe fall-back's functions found */
+	struct bpf_link *net_links[2 * 16]; /* and its links */
+	size_t nnet_links;
 	struct ri_ring rb;      /* the exits, mapped once (ringbuf.h) */
 	size_t rb_size;
 	struct ri_task wrapped; /* an exit record that wraps the ring's end */
@@ -147,6 +152,118 @@ static bool kernel_has_net_tps(const char *btf_path)
 	      btf__find_by_name_kind(btf, "btf_trace_sock_recv_length", BTF_KIND_TYPEDEF) > 0;
 	btf__free(btf);
 	return has;
+}
+
+/* Which of @names[n] /proc/kallsyms has as functions: a bit each. */
+static unsigned kernel_functions(const char *const *names, int n)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	unsigned has = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	int i;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) == 3 &&
+		    (type == 't' || type == 'T'))
+			for (i = 0; i < n; i++)
+				if (!strcmp(name, names[i]))
+					has |= 1u << i;
+	fclose(f);
+	return has;
+}
+
+enum net_path { NET_NONE, NET_TPS, NET_KPROBES };
+
+/*
+ * The kprobe fall-back's functions, by kind (bpf/resource_image.bpf.c):
+ * a send's result, a receive's entry and result, a sendpage's entry and
+ * result. Not unix_seqpacket_*: they call unix_dgram_*, counted there.
+ */
+enum { NK_SEND, NK_RECV, NK_PAGE };
+static const struct {
+	const char *fn;
+	int kind;
+} net_fns[] = {
+	{ "inet_sendmsg", NK_SEND },	    { "inet6_sendmsg", NK_SEND },
+	{ "unix_stream_sendmsg", NK_SEND }, { "unix_dgram_sendmsg", NK_SEND },
+	{ "inet_recvmsg", NK_RECV },	    { "inet6_recvmsg", NK_RECV },
+	{ "unix_stream_recvmsg", NK_RECV }, { "unix_dgram_recvmsg", NK_RECV },
+	{ "inet_sendpage", NK_PAGE },	    { "unix_stream_sendpage", NK_PAGE },
+};
+#define NET_FNS (sizeof(net_fns) / sizeof(net_fns[0]))
+_Static_assert(NET_FNS <= 16, "a bit each, two links each (net_links)");
+
+/*
+ * How socket bytes can be counted here: the tracepoints (6.3+); else
+ * kprobes on the families' calls, where the kernel has kprobes, task
+ * storage (5.11+) and at least inet's send and receive; else not at all
+ * (n/a), *@why saying so. *@fns: the functions found, a bit each.
+ */
+static enum net_path choose_net_path(const char *btf_path, unsigned *fns, const char **why)
+{
+	const char *names[NET_FNS];
+	size_t i;
+
+	*fns = 0;
+	if (kernel_has_net_tps(btf_path))
+		return NET_TPS;
+	if (access("/sys/bus/event_source/devices/kprobe", F_OK)) {
+		*why = "not counted (no socket tracepoints before 6.3, and no kprobes)";
+		return NET_NONE;
+	}
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) <= 0) {
+		*why = "not counted (no socket tracepoints before 6.3, and no task "
+		       "storage before 5.11)";
+		return NET_NONE;
+	}
+	for (i = 0; i < NET_FNS; i++)
+		names[i] = net_fns[i].fn;
+	*fns = kernel_functions(names, (int)NET_FNS);
+	if ((*fns & 0x11) != 0x11) {
+		*why = "not counted (no socket tracepoints, and no inet_sendmsg or "
+		       "inet_recvmsg to probe)";
+		return NET_NONE;
+	}
+	return NET_KPROBES;
+}
+
+/* Detaches the fall-back's kprobes. */
+static void net_links_destroy(struct bpf_source *s)
+{
+	while (s->nnet_links)
+		bpf_link__destroy(s->net_links[--s->nnet_links]);
+}
+
+/* Attaches the fall-back's programs to every function found; 0 or -errno. */
+static int net_kprobes_attach(struct bpf_source *s)
+{
+	struct resource_image_bpf *k = s->skel;
+	size_t i;
+
+	for (i = 0; i < NET_FNS; i++) {
+		struct bpf_program *in = NULL, *out = NULL;
+		struct bpf_link *l;
+
+		if (!(s->net_fns & (1u << i)))
+			continue;
+		switch (net_fns[i].kind) {
+		case NK_SEND: out = k->progs.ri_net_tx_kp; break;
+		case NK_RECV: in = k->progs.ri_net_rx_kp_in; out = k->progs.ri_net_rx_kp; break;
+		default: in = k->progs.ri_net_page_kp_in; out = k->progs.ri_net_page_kp; break;
+		}
+		if (in) {
+			if (!(l = bpf_program__attach_kprobe(in, false, net_fns[i].fn)))
+				return -errno;
+			s->net_links[s->nnet_links++] = l;
+		}
+		if (!(l = bpf_program__attach_kprobe(out, true, net_fns[i].fn)))
+			return -errno;
+		s->net_links[s->nnet_links++] = l;
+	}
+	return 0;
 }
 
 /* The real name of finish_task_switch: often a compiler clone (.isra.0). */
@@ -459,6 +576,7 @@ static void bpf_close(struct ri_source *base)
 	/* Closing every descriptor detaches every link. */
 	if (s->procs_iter_fd >= 0)
 		close(s->procs_iter_fd);
+	net_links_destroy(s);
 	ri_lite__destroy(s->lite);
 	resource_image_bpf__destroy(s->skel);
 	ri_source_close(s->procfs);
@@ -555,6 +673,9 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		attach_procs(s, l->progs.ri_iter_procs.prog_fd);
 	s->net_on = &l->bss->net_on;
 	*s->net_on = ri_lite__ri_net_tx__attach(l) > 0 && ri_lite__ri_net_rx__attach(l) > 0;
+	s->net_how = *s->net_on ? "tracepoints sock_send_length, sock_recv_length" :
+				  "not counted (the socket tracepoints did not attach)";
+	s->exits_fd = l->maps.exits.map_fd;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -592,10 +713,27 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_kp, p == RI_PROBE_KPROBE);
 	bpf_program__set_autoload(s->skel->progs.ri_iter_procs, procs);
-	s->skel->rodata->net_tps = kernel_has_net_tps(o->btf_path);
-	bpf_program__set_autoload(s->skel->progs.ri_net_tx, s->skel->rodata->net_tps);
-	bpf_program__set_autoload(s->skel->progs.ri_net_rx, s->skel->rodata->net_tps);
-	if (!s->skel->rodata->net_tps) {
+	s->net_how = "not counted";
+	s->net_path = choose_net_path(o->btf_path, &s->net_fns, &s->net_how);
+	if (s->net_path != NET_NONE && p == RI_PROBE_KPROBE) {
+		/*
+		 * The kprobe switch program runs after the switch, in the next
+		 * task: an exiting thread's slot is not the current task's and
+		 * cannot be read there, so its last bytes would be lost.
+		 */
+		s->net_path = NET_NONE;
+		s->net_how = "not counted (the kprobe switch probe cannot read an "
+			     "exiting thread's socket bytes)";
+	}
+	s->skel->rodata->net_tps = s->net_path != NET_NONE;
+	bpf_program__set_autoload(s->skel->progs.ri_net_tx, s->net_path == NET_TPS);
+	bpf_program__set_autoload(s->skel->progs.ri_net_rx, s->net_path == NET_TPS);
+	bpf_program__set_autoload(s->skel->progs.ri_net_tx_kp, s->net_path == NET_KPROBES);
+	bpf_program__set_autoload(s->skel->progs.ri_net_rx_kp_in, s->net_path == NET_KPROBES);
+	bpf_program__set_autoload(s->skel->progs.ri_net_rx_kp, s->net_path == NET_KPROBES);
+	bpf_program__set_autoload(s->skel->progs.ri_net_page_kp_in, s->net_path == NET_KPROBES);
+	bpf_program__set_autoload(s->skel->progs.ri_net_page_kp, s->net_path == NET_KPROBES);
+	if (s->net_path == NET_NONE) {
 		/*
 		 * Nothing uses the task storage then (the verifier drops the
 		 * code), but the map would still be made, and kernels before
@@ -692,10 +830,24 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	if (procs)
 		attach_procs(s, bpf_program__fd(s->skel->progs.ri_iter_procs));
 	s->net_on = &s->skel->bss->net_on;
-	if (s->skel->rodata->net_tps) {
+	if (s->net_path == NET_TPS) {
 		s->skel->links.ri_net_tx = bpf_program__attach(s->skel->progs.ri_net_tx);
 		s->skel->links.ri_net_rx = bpf_program__attach(s->skel->progs.ri_net_rx);
 		*s->net_on = s->skel->links.ri_net_tx && s->skel->links.ri_net_rx;
+		s->net_how = *s->net_on ? "tracepoints sock_send_length, sock_recv_length" :
+					  "not counted (the socket tracepoints did not attach)";
+	} else if (s->net_path == NET_KPROBES) {
+		*s->net_on = !net_kprobes_attach(s);
+		s->net_how = *s->net_on ? "kprobes on the inet, inet6 and unix sendmsg, "
+					  "recvmsg and sendpage" :
+					  "not counted (the socket kprobes did not attach)";
+	}
+	if (!*s->net_on) {
+		/* Half attached counts half the calls: none rather than a wrong sum. */
+		bpf_link__destroy(s->skel->links.ri_net_tx);
+		bpf_link__destroy(s->skel->links.ri_net_rx);
+		s->skel->links.ri_net_tx = s->skel->links.ri_net_rx = NULL;
+		net_links_destroy(s);
 	}
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
@@ -715,6 +867,7 @@ static void undo(struct bpf_source *s)
 	if (s->procs_iter_fd >= 0)
 		close(s->procs_iter_fd);
 	s->procs_iter_fd = -1;
+	net_links_destroy(s);
 	ri_lite__destroy(s->lite);
 	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
@@ -725,10 +878,12 @@ static void undo(struct bpf_source *s)
 static void say_loaded(const struct bpf_source *s)
 {
 	if (verbose)
-		fprintf(stderr, "resource_image: %s loaded by %s; each drain walks %s\n",
+		fprintf(stderr, "resource_image: %s loaded by %s; each drain walks %s; "
+				"socket bytes: %s\n",
 			s->base.probe, s->lite ? "the kernel (no BTF read here)" : "libbpf",
 			s->procs_iter_fd >= 0 ? "processes (threads summed in the kernel)" :
-						"every task");
+						"every task",
+			s->net_how ? s->net_how : "?");
 }
 
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,

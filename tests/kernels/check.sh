@@ -19,12 +19,18 @@
 #   2. writer  4 MiB/s for 2 s          io_write_bytes sum within 5%
 #      churn   20 short-lived children  every one reported as exited,
 #                                       CPU sum within 5% of rusage
+#   3. net     1 s of loopback TCP      net_tx_bytes and net_rx_bytes
+#              between two threads      sums within 1% of the bytes
+#                                       moved, where the tool says it
+#                                       counts socket bytes (and how:
+#                                       tracepoints or kprobes); null
+#                                       in every row where it says not
 #
 # Prints "  ok ..." / "  FAIL ..." detail lines, then one line
 #   RESULT <kernel> <probe> PASS|FAIL|SKIP <summary>
 # and exits 0 (pass), 1 (fail) or 77 (skip).
 #
-# Environment: RI_BIN (the tool), RI_WORKLOADS (burn churn writer grow),
+# Environment: RI_BIN (the tool), RI_WORKLOADS (burn churn writer grow net),
 # RI_TMP (scratch directory, default /tmp).
 
 kernel=${1:?kernel label}
@@ -38,7 +44,7 @@ wait_s=2
 # Names of this run only (a comm holds 15 bytes): -c picks exactly these.
 sfx=$(($$ % 100000))
 b_name=riburn$sfx c_name=richurn$sfx w_name=riwriter$sfx g_name=rigrow$sfx
-q_name=riwait$sfx
+q_name=riwait$sfx n_name=rinet$sfx
 
 result() { # status summary
 	echo "RESULT $kernel $probe $1 $2"
@@ -79,7 +85,7 @@ if [ "$probe" = kprobe ] && [ ! -e /sys/bus/event_source/devices/kprobe ] &&
 	   result FAIL "no kprobes, and the tool's error does not say so" ;;
 	esac
 fi
-for w in burn churn writer grow; do
+for w in burn churn writer grow net; do
 	[ -x "$RI_WORKLOADS/$w" ] || result FAIL "workload $w missing in $RI_WORKLOADS"
 done
 mkdir -p "$tmp" || result FAIL "cannot create $tmp"
@@ -93,7 +99,7 @@ echo "  info ${how:-the tool did not say how it loaded}"
 
 out=$tmp/ticks.json
 "$RI_BIN" -b --json --source bpf --probe "$probe" -d 0.5 \
-	-c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" -c "$q_name" \
+	-c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" -c "$q_name" -c "$n_name" \
 	>"$out" 2>"$tmp/tool.err" &
 tool=$!
 pids="$pids $tool"
@@ -175,6 +181,16 @@ writer_rc=$?
 n=$(lines "$out")
 wait_ticks $((n + 2)) 30
 
+# Phase 3: socket bytes, a second of loopback TCP; its last bytes are in
+# the tick after its exit.
+"$RI_WORKLOADS/net" --name "$n_name" --stream 1 >"$tmp/net.out" 2>"$tmp/net.err" &
+netw=$!
+wait "$netw"
+net_rc=$?
+net_truth=$(awk '$1 == "bytes" { print $2 }' "$tmp/net.out")
+n=$(lines "$out")
+wait_ticks $((n + 2)) 30
+
 rss_truth2=$(awk '{ print $2 * 4096 }' "/proc/$grow/statm")
 kill -TERM "$tool" "$grow"
 wait "$tool"
@@ -185,12 +201,22 @@ pids=""
 [ "$tool_rc" -eq 0 ] || result FAIL "tool exit code $tool_rc: $(tail -n 1 "$tmp/tool.err")"
 [ "$writer_rc" -eq 0 ] || result FAIL "writer failed: $(tail -n 1 "$tmp/writer.err")"
 [ "$churn_rc" -eq 0 ] || result FAIL "churn failed: $(tail -n 1 "$tmp/churn.err")"
+[ "$net_rc" -eq 0 ] && [ -n "$net_truth" ] ||
+	result FAIL "net workload failed: $(tail -n 1 "$tmp/net.err")"
+case $how in
+*"socket bytes: not counted"*) net_counted=0 ;;
+*"socket bytes: "*) net_counted=1 ;;
+*) result FAIL "the tool did not say how it counts socket bytes: $how" ;;
+esac
+net_how=${how##*socket bytes: }
 
 # ---- the verdict ------------------------------------------------------------
 
 awk -v kernel="$kernel" -v probe="$probe" \
 	-v burn="$burn" -v writer="$writer" -v grow="$grow" -v qburn="$qburn" \
 	-v wait_truth="$wait_truth" \
+	-v netw="$netw" -v net_truth="$net_truth" -v net_counted="$net_counted" \
+	-v net_how="$net_how" \
 	-v children="$children" -v child_comm="$c_name-c" -v rss1="$rss_truth" -v rss2="$rss_truth2" \
 	-v burn_truth="$(cat "$tmp/burn.truth")" \
 	-v writer_truth="$(cat "$tmp/writer.truth")" \
@@ -256,6 +282,15 @@ function check(ok, text) {
 		}
 		if (pid == grow)
 			rss = val(p, "rss_bytes") + 0
+		if (pid == netw) {
+			nrows++
+			if (val(p, "net_tx_bytes") == "null" || val(p, "net_rx_bytes") == "null")
+				nnull++
+			else {
+				ntx += val(p, "net_tx_bytes")
+				nrx += val(p, "net_rx_bytes")
+			}
+		}
 		if (comm == child_comm) {
 			if (val(p, "exited") == "true" && !(pid in dead)) {
 				dead[pid] = 1
@@ -308,8 +343,20 @@ END {
 	check(rt > 0 && abs(rss - rt) <= 0.05 * rt,
 	      sprintf("grow: rss_bytes %.1f MiB (statm %.1f MiB, tol 5%%; 48 MiB touched)", rss / 1048576, rt / 1048576))
 
-	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%% wait=%.0f/%.0f%%\n",
+	# net: every byte each way, by the path the tool said; or n/a.
+	if (net_counted) {
+		check(nrows > 0 && !nnull && abs(ntx - net_truth) <= 0.01 * net_truth &&
+		      abs(nrx - net_truth) <= 0.01 * net_truth,
+		      sprintf("net (%s): sent %.0f, received %.0f (moved %.0f each way, tol 1%%; %d of %d rows null)",
+			      net_how, ntx, nrx, net_truth, nnull, nrows))
+		nets = sprintf("%.1f%%", net_truth ? 100 * ntx / net_truth : 0)
+	} else {
+		check(nrows > 0 && nnull == nrows,
+		      sprintf("net: %s, and every row says null (%d of %d)", net_how, nnull, nrows))
+		nets = "n/a"
+	}
+	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%% wait=%.0f/%.0f%% net=%s\n",
 		kernel, probe, bad ? "FAIL" : "PASS", med, ndead, children,
-		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0, wmed, wait_truth
+		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0, wmed, wait_truth, nets
 	exit bad ? 1 : 0
 }' "$out"

@@ -13,6 +13,8 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null   # legacy kprobes
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# Loopback up: the network check sends over it.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 # BPF maps are charged to RLIMIT_MEMLOCK before 5.11; libbpf raises it.
 
 label=unknown

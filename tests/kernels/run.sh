@@ -54,7 +54,7 @@ fi
 # Static copies of the workloads: the guest has no C library.
 wl=$out/workloads
 mkdir -p "$wl"
-for w in burn churn writer grow; do
+for w in burn churn writer grow net; do
 	src=$root/tests/workloads/$w.c
 	if [ ! -x "$wl/$w" ] || [ "$src" -nt "$wl/$w" ] ||
 		[ "$root/tests/workloads/wl.h" -nt "$wl/$w" ]; then
@@ -76,7 +76,7 @@ initramfs() {
 		cp "$here/guest-init.sh" "$stage/init" &&
 		cp "$here/check.sh" "$stage/ri/check.sh" &&
 		cp "$bin" "$stage/ri/resource_image" &&
-		cp "$wl"/{burn,churn,writer,grow} "$stage/ri/workloads/" || return 1
+		cp "$wl"/{burn,churn,writer,grow,net} "$stage/ri/workloads/" || return 1
 	strip "$stage/ri/resource_image" "$stage"/ri/workloads/* 2>/dev/null
 	chmod 0755 "$stage/init"
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$img" || return 1
@@ -106,6 +106,8 @@ run_host() {
 		RI_BIN=$bin RI_WORKLOADS=$wl RI_TMP=${TMPDIR:-/tmp} \
 			sh "$here/check.sh" "$k" "$p" >"$out/logs/host-$p.log" 2>&1
 		sed 's/^/   /' "$out/logs/host-$p.log"
+		grep -m1 "^  info $p .*socket bytes: " "$out/logs/host-$p.log" |
+			sed "s/.*socket bytes: /net_$p /" >>"$out/results/$k.info"
 		line=$(grep '^RESULT ' "$out/logs/host-$p.log" | tail -n 1)
 		if [ -n "$line" ]; then
 			set -- $line
@@ -156,11 +158,12 @@ run_guest() {
 	local boot
 	for boot in 1 2; do
 		echo "   booting $pkg (qemu, $how, 2 vCPUs, 1 GiB)"
-		# -no-reboot with panic=-1: a kernel panic ends qemu instead of looping.
+		# -no-reboot with panic=-1: a kernel panic ends qemu instead of looping;
+		# oops=panic: an oops too, at once, rather than a hang until the timeout.
 		timeout "${RI_QEMU_TIMEOUT:-300}" "$qemu" \
 			-machine q35 $accel -smp 2 -m 1024 \
 			-kernel "$dir/vmlinuz" -initrd "$img" \
-			-append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init ri.kernel=$k" \
+			-append "console=ttyS0 quiet loglevel=3 oops=panic panic=-1 rdinit=/init ri.kernel=$k" \
 			-display none -monitor none -serial "file:$log.raw" -nodefaults -no-reboot \
 			</dev/null >"$out/logs/qemu-$k.log" 2>&1
 		rc=$?
@@ -171,17 +174,25 @@ run_guest() {
 		# half-patched instruction while the guest kernel rewrites its own
 		# text (a static key of the tracepoint we attach to, patched with
 		# int3): "Oops: int3" in __schedule, then a panic, in a guest whose
-		# other runs pass. That is the emulator's, not the tool's: boot
-		# once more, and say so. Any other end of the guest stands.
-		if [ $boot -eq 1 ] && grep -q 'Oops: int3' "$log" && [ -z "${RI_QEMU_KVM:-}" ]; then
+		# other runs pass; or, the same patching seen half done by the
+		# other vCPU, a call to address 0 from __schedule ("RIP:
+		# 0010:0x0"). That is the emulator's, not the tool's: boot once
+		# more, and say so. Any other end of the guest stands.
+		if [ $boot -eq 1 ] && [ -z "${RI_QEMU_KVM:-}" ] &&
+			{ grep -q 'Oops: int3' "$log" ||
+				{ grep -q 'RIP: 0010:0x0$' "$log" && grep -q ' __schedule+' "$log"; }; }; then
 			cp "$log" "$log.first"
-			echo "   the guest oopsed on an int3 while patching its text (emulator; log: build/kernels/logs/guest-$k.log.first): booting again"
+			echo "   the guest oopsed in __schedule while patching its text (emulator; log: build/kernels/logs/guest-$k.log.first): booting again"
 			continue
 		fi
 		break
 	done
 	grep -E '^(INFO|RESULT|DONE|  (ok|FAIL|info) )' "$log" | sed 's/^/   /'
 	grep '^INFO ' "$log" | tail -n 1 >>"$out/results/$k.info"
+	for p in $probes; do
+		grep -m1 "^  info $p .*socket bytes: " "$log" |
+			sed "s/.*socket bytes: /net_$p /" >>"$out/results/$k.info"
+	done
 	for p in $probes; do
 		line=$(grep "^RESULT $k $p " "$log" | tail -n 1)
 		if [ -n "$line" ]; then
@@ -227,8 +238,8 @@ info_of() { # label key
 
 table() {
 	local k p name rel sym st
-	printf '| kernel | package / release | tp_btf | raw_tp | kprobe | finish_task_switch in kallsyms |\n'
-	printf '|---|---|---|---|---|---|\n'
+	printf '| kernel | package / release | tp_btf | raw_tp | kprobe | finish_task_switch in kallsyms | socket bytes (tp_btf run) |\n'
+	printf '|---|---|---|---|---|---|---|\n'
 	for k in "${want[@]}"; do
 		rel=$(info_of "$k" package)
 		[ -n "$rel" ] || rel=$(info_of "$k" release)
@@ -251,11 +262,26 @@ table() {
 			esac
 		done
 		# The symbol the kprobe takes; a __pfx_ padding twin is only noted.
-		printf ' %s |\n' "$(echo "$sym" | tr ',' '\n' | awk '
+		printf ' %s |' "$(echo "$sym" | tr ',' '\n' | awk '
 			/^__pfx_/ { pfx = 1; next }
 			NF { printf "%s`%s`", n++ ? ", " : "", $0 }
 			END { if (pfx) printf " (and a `__pfx_` twin)" }')"
+		# How the tool said it counts socket bytes, and what it counted.
+		printf ' %s |\n' "$(net_of "$k")"
 	done
+}
+
+# "kprobes on ... (100.0%)": the tp_btf run's path and its count of the
+# bytes moved; "n/a" with the reason where it counts none.
+net_of() {
+	local how got
+	how=$(info_of "$1" net_tp_btf)
+	got=$(detail_of "$1" tp_btf | tr ' ' '\n' | sed -n 's/^net=//p')
+	case $how in
+	"") echo "?" ;;
+	"not counted"*) echo "n/a: ${how#not counted }" ;;
+	*) echo "$how: ${got:-?} of the bytes" ;;
+	esac
 }
 
 echo
@@ -282,6 +308,7 @@ for k in "${want[@]}"; do
 		st=$(status_of "$k" "$p")
 		[ "$st" = PASS ] || echo "  $k $p ${st:-?}: $(detail_of "$k" "$p")"
 	done
+	echo "  $k socket bytes: $(net_of "$k")"
 done
 secs=$(($(date +%s) - t_start))
 

@@ -59,6 +59,12 @@ def main():
            newer and all(v is None for _, v in newer),
            "%d of %d not null" % (sum(v is not None for _, v in newer), len(newer)))
 
+    mach = [(k, t.get(k, "absent")) for t in ticks
+            for k in ("net_rx_bps", "net_tx_bps", "net_rx_pps", "net_tx_pps")]
+    c.true("the machine's network, newer than the recording: null in every tick",
+           all(v is None for _, v in mach),
+           "%d of %d not null" % (sum(v is not None for _, v in mach), len(mach)))
+
     def procs(comm):
         return [(t, p) for t in ticks for p in t["processes"] if p["comm"] == comm]
 

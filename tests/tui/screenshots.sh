@@ -16,6 +16,8 @@
 #   alerts.png       alert rules firing: the header's alert line, rows in
 #                    the warning colour
 #   alert-log.png    ! : the alert log
+#   network.png      a server's worker threads and the socket bytes each
+#                    moves (NET-RX/s, NET-TX/s), with its history panel
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
@@ -71,6 +73,10 @@ wl indexer "$W/burn" --name indexer --seconds 600 --thread idx:15
 # A pool that starts a short-lived backend per request, like pgbench -C.
 wl backend "$W/churn" --name backend --children 1000000 --rate 150 \
 	--cpu-ms 2 --write-kib 0 --dir "$tmp"
+# An API server whose four workers each feed a client of "loadgen" over
+# loopback TCP: 24, 9, 3 and 0.5 MB/s.
+wl api-server "$W/net" --name api-server --serve 24,9,3,0.5 --seconds 600
+api=${pids[${#pids[@]} - 1]}
 
 # Units and a container for the cgroup view, where cgroup v2 is writable
 # (removed on the way out).
@@ -181,3 +187,21 @@ shot alerts "resource_image - alert rules firing: the header says so, rows turn 
 keys '!'
 sleep 0.5
 shot alert-log "resource_image - !: the alert log"
+
+# The network: the API server chosen, its workers' socket bytes, sorted
+# by bytes sent, the sparkline and the history panel on them. The
+# columns come from a settings file of the shot's own (NET-RX/s and
+# NET-TX/s are off by default: F2 turns them on).
+mkdir -p "$tmp/netconfig/resource_image"
+printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,MEM%,RSS,NET-RX/s,NET-TX/s,READ/s,WRITE/s,CSW/s,WAIT%,HISTORY' \
+	'spark_metric = net-tx' 'sort = net-tx' >"$tmp/netconfig/resource_image/config"
+"${TM[@]}" kill-server 2>/dev/null
+SOCK=ri-shots-$$-net
+TM=(tmux -L "$SOCK")
+"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
+	"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/netconfig $RI_BIN -d 0.5 -p $api; cat >/dev/null"
+"${TM[@]}" set -g status off >/dev/null
+sleep 12
+keys Enter
+sleep 1.5
+shot network "resource_image - a server's worker threads and the socket bytes each moves"

@@ -43,7 +43,7 @@ wait_gone 'filter: rikeys' 5 || fail "Esc did not clear the filter"
 rows_back() { n=$(table_rows "$SCREEN"); [ "$n" -gt 1 ]; }
 wait_until 5 rows_back || fail "Esc did not clear the filter"
 
-for m in MEM READ/s WRITE/s 'CPU%'; do
+for m in MEM READ/s WRITE/s NET-RX/s NET-TX/s 'CPU%'; do
 	keys s
 	# The sparkline's title: its metric, "history" after it when wide.
 	wait_for " $m( history)?\$" 3 || fail "s did not switch the sparkline to $m"

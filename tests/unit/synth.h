@@ -29,6 +29,7 @@ struct synth {
 	uint32_t ncpu;
 	struct ri_cpu_times cpu[4];
 	uint64_t ctxt, forks, events;
+	uint64_t net_rx, net_tx, net_rxp, net_txp;
 	uint64_t tick;
 };
 
@@ -141,7 +142,7 @@ static inline int synth_tick(struct synth *s, struct ri_drain *d,
 	m->ncpu = s->ncpu;
 	m->ncpu_slots = s->ncpu;
 	m->page_size = 4096;
-	m->flags = RI_MACH_TASKS | RI_MACH_PSI;
+	m->flags = RI_MACH_TASKS | RI_MACH_PSI | RI_MACH_NET;
 	memset(&m->total, 0, sizeof(m->total));
 	for (c = 0; c < s->ncpu; c++) {
 		s->cpu[c].user += step_ns / 10 + synth_rand(s) % 1000000;
@@ -164,6 +165,15 @@ static inline int synth_tick(struct synth *s, struct ri_drain *d,
 	s->forks += 1;
 	m->ctxt = s->ctxt;
 	m->forks = s->forks;
+	/* The network without a draw of its own: the other figures stay put. */
+	s->net_rx += 1500000 + (s->ctxt % 7) * 1000;
+	s->net_rxp += 1100;
+	s->net_tx += 250000;
+	s->net_txp += 900;
+	m->net_rx_bytes = s->net_rx;
+	m->net_rx_packets = s->net_rxp;
+	m->net_tx_bytes = s->net_tx;
+	m->net_tx_packets = s->net_txp;
 	m->nr_procs = (uint32_t)s->nproc;
 	m->nr_threads = (uint32_t)n;
 	m->psi[RI_PSI_CPU].some_us += synth_rand(s) % 1000;

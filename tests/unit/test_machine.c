@@ -105,6 +105,26 @@ static void test_parsers(void)
 	CHECK_U64(p.some_us, 9);
 	CHECK_U64(p.full_us, 0);
 	CHECK_EQ(ri_parse_pressure("", &p), -EINVAL);
+
+	/* Loopback is not the network; every other interface is summed. */
+	CHECK_EQ(ri_parse_net_dev(
+			 "Inter-|   Receive                                                |  Transmit\n"
+			 " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
+			 "    lo: 5000 50 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n"
+			 "  eth0: 1000 10 0 0 0 0 0 0 300 3 0 0 0 0 0 0\n"
+			 "wlan0:20000 200 1 2 3 4 5 6 7000 70 0 0 0 0 0 0\n"
+			 "  lo2: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
+			 "broken: 1 2 3\n",
+			 &m),
+		 0);
+	CHECK_U64(m.net_rx_bytes, 21001);
+	CHECK_U64(m.net_rx_packets, 211);
+	CHECK_U64(m.net_tx_bytes, 7301);
+	CHECK_U64(m.net_tx_packets, 74);
+	/* Only loopback: a machine without a network, 0 and valid. */
+	CHECK_EQ(ri_parse_net_dev("h\nh\n    lo: 5 5 0 0 0 0 0 0 5 5 0 0 0 0 0 0\n", &m), 0);
+	CHECK_U64(m.net_rx_bytes, 0);
+	CHECK_EQ(ri_parse_net_dev("no interfaces\n", &m), -EINVAL);
 	free(m.cpu);
 	free(m.cpu_online);
 }
@@ -153,8 +173,14 @@ static void test_figures(void)
 	mm->psi[RI_PSI_CPU].some_us = 1000000;
 	mm->psi[RI_PSI_IO].full_us = 0;
 	mm->ctxt = 100;
+	mm->flags |= RI_MACH_NET;
+	mm->net_rx_bytes = 1000;
+	mm->net_tx_bytes = 1000000;
+	mm->net_tx_packets = 7;
 	snap(mm, 0, 0, 0, 0);
 	CHECK_EQ(tick(&w, SEC), 0);
+	/* Rates need two readings. */
+	CHECK(!f->has_net);
 	/* The first sight has nothing to compare with: no CPU figure yet. */
 	CHECK_NEAR(f->all.busy, 0, 1e-9);
 	CHECK_EQ(f->ncpu, 2);
@@ -172,7 +198,14 @@ static void test_figures(void)
 	mm->psi[RI_PSI_CPU].some_us = 1000000 + 200000; /* 20% of the second */
 	mm->psi[RI_PSI_IO].full_us = 50000;
 	mm->ctxt = 600;
+	mm->net_rx_bytes = 1000 + 4096;
+	mm->net_tx_bytes = 1000000 + 1048576;
+	mm->net_tx_packets = 7 + 700;
 	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK(f->has_net);
+	CHECK_NEAR(f->net_rx_bps, 4096, 1e-6);
+	CHECK_NEAR(f->net_tx_bps, 1048576, 1e-6);
+	CHECK_NEAR(f->net_tx_pps, 700, 1e-6);
 	CHECK_NEAR(f->cpu[0].busy, 75, 1e-9);
 	CHECK_NEAR(f->cpu[0].user, 75, 1e-9);
 	CHECK_NEAR(f->cpu[1].busy, 25, 1e-9);
@@ -189,7 +222,9 @@ static void test_figures(void)
 	snap(mm, 10, 10, 750000000, 1250000000);
 	mm->ctxt = 10;
 	mm->psi[RI_PSI_CPU].some_us = 0;
+	mm->net_tx_bytes = 5; /* an interface went away */
 	CHECK_EQ(tick(&w, SEC), 0);
+	CHECK_NEAR(f->net_tx_bps, 0, 1e-9);
 	CHECK_NEAR(f->cpu[0].busy, 0, 1e-9);
 	CHECK_NEAR(f->cpu[1].busy, 50, 1e-9);
 	CHECK(f->all.busy >= 0 && f->all.busy <= 100);
@@ -200,6 +235,8 @@ static void test_figures(void)
 	mm->flags = RI_MACH_TASKS;
 	CHECK_EQ(tick(&w, SEC), 0);
 	CHECK(!f->has_psi);
+	/* Nor network (a source that cannot read /proc/net/dev): n/a. */
+	CHECK(!f->has_net);
 	CHECK_NEAR(f->psi_full[RI_PSI_IO], 0, 1e-9);
 
 	/* More CPUs appear (hotplug): the figures grow with them. */

@@ -22,11 +22,19 @@
  * Truth (JSON): {"threads": [{"tid", "name", "rx", "tx"}, ...],
  *                "child": {"pid", "tx"}}
  *
+ * For the screenshots, a server that keeps going instead:
+ *   net --serve R1,R2,... [--seconds S]
+ *                     worker threads worker-1, worker-2... each answer one
+ *                     client 50 times a second, sending Ri MB/s in all
+ *                     (requests of 512 bytes come in); the clients are
+ *                     threads client-1... of a child process "loadgen"
+ *
  * For the bench, two timings instead, printed on stdout:
  *   net --calls N     N sends and N receives of 64 bytes on a Unix
  *                     datagram pair, one thread: "ns_per_call X"
  *   net --stream SEC  loopback TCP, a sender and a receiver thread, for
- *                     SEC seconds: "bytes_per_s X"
+ *                     SEC seconds: "bytes_per_s X", then "bytes N" (each
+ *                     way: what one sent, the other received)
  */
 #include "wl.h"
 
@@ -332,8 +340,109 @@ static void stream(double sec)
 			wl_die("send: %s", strerror(errno));
 	shutdown(fd, SHUT_WR);
 	pthread_join(th, NULL);
-	printf("bytes_per_s %.0f\n",
-	       (double)got[0] * NSEC_PER_SEC / (double)(wl_ns(CLOCK_MONOTONIC) - t0));
+	/* Every byte sent was received: the receiver read to the end. */
+	printf("bytes_per_s %.0f\nbytes %lld\n",
+	       (double)got[0] * NSEC_PER_SEC / (double)(wl_ns(CLOCK_MONOTONIC) - t0),
+	       (long long)got[0]);
+}
+
+#define SERVE_MAX 8
+#define SERVE_HZ 50
+#define SERVE_REQ 512
+
+struct serve_conn {
+	int fd;
+	int64_t answer; /* bytes per request */
+	char name[16];
+};
+
+static void *serve_worker(void *arg)
+{
+	struct serve_conn *c = arg;
+	char req[SERVE_REQ];
+	struct job j = { .name = c->name };
+
+	snprintf(j.label, sizeof(j.label), "%s", c->name);
+	pthread_setname_np(pthread_self(), c->name);
+	while (!wl_stop) {
+		ssize_t k = recv(c->fd, req, sizeof(req), MSG_WAITALL);
+
+		if (k <= 0)
+			break;
+		send_n(&j, c->fd, c->answer);
+	}
+	return NULL;
+}
+
+static void *serve_client(void *arg)
+{
+	struct serve_conn *c = arg;
+	static const char req[SERVE_REQ];
+	struct job j = { .name = c->name };
+	int64_t next = wl_ns(CLOCK_MONOTONIC);
+
+	snprintf(j.label, sizeof(j.label), "%s", c->name);
+	pthread_setname_np(pthread_self(), c->name);
+	while (!wl_stop) {
+		if (send(c->fd, req, sizeof(req), 0) != sizeof(req))
+			break;
+		recv_n(&j, c->fd, c->answer);
+		next += NSEC_PER_SEC / SERVE_HZ;
+		wl_sleep_until(next);
+	}
+	return NULL;
+}
+
+/* A server whose workers each feed a client of the child "loadgen". */
+static void serve(const char *rates, double seconds)
+{
+	struct serve_conn w[SERVE_MAX], cl[SERVE_MAX];
+	pthread_t th[SERVE_MAX];
+	int n = 0, port, lfd = tcp_listener(&port);
+	const char *p = rates;
+	pid_t kid;
+
+	while (*p && n < SERVE_MAX) {
+		char *end;
+		double mb = strtod(p, &end);
+
+		if (end == p || mb < 0)
+			wl_die("--serve: rates in MB/s, comma-separated: %s", rates);
+		w[n].answer = cl[n].answer = (int64_t)(mb * 1e6 / SERVE_HZ);
+		snprintf(w[n].name, sizeof(w[n].name), "worker-%d", n + 1);
+		snprintf(cl[n].name, sizeof(cl[n].name), "client-%d", n + 1);
+		cl[n].fd = tcp_connect(port);
+		w[n].fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (w[n].fd < 0)
+			wl_die("accept: %s", strerror(errno));
+		n++;
+		p = *end == ',' ? end + 1 : end;
+	}
+	kid = fork();
+	if (kid < 0)
+		wl_die("fork: %s", strerror(errno));
+	if (kid == 0) {
+		wl_set_comm("loadgen");
+		for (int i = 0; i < n; i++)
+			if (pthread_create(&th[i], NULL, serve_client, &cl[i]))
+				wl_die("pthread_create");
+		for (int i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
+		_exit(0);
+	}
+	for (int i = 0; i < n; i++) {
+		close(cl[i].fd);
+		if (pthread_create(&th[i], NULL, serve_worker, &w[i]))
+			wl_die("pthread_create");
+	}
+	wl_sleep_until(wl_ns(CLOCK_MONOTONIC) + (int64_t)(seconds * NSEC_PER_SEC));
+	wl_stop = 1;
+	kill(kid, SIGTERM);
+	for (int i = 0; i < n; i++)
+		shutdown(w[i].fd, SHUT_RDWR);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	waitpid(kid, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -345,10 +454,13 @@ int main(int argc, char **argv)
 		{ "truth", required_argument, NULL, 'T' },
 		{ "calls", required_argument, NULL, 'C' },
 		{ "stream", required_argument, NULL, 'S' },
+		{ "serve", required_argument, NULL, 'V' },
+		{ "seconds", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct job jobs[2 * MAX_PAIRS + 8];
-	const char *truth_path = NULL;
+	const char *truth_path = NULL, *serve_rates = NULL;
+	double serve_s = 600;
 	int pairs = 2, n = 0, c, port, sv[2], kid_port;
 	int tv_fd[2];
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -368,12 +480,18 @@ int main(int argc, char **argv)
 		case 'T': truth_path = optarg; break;
 		case 'C': calls(atol(optarg)); return 0;
 		case 'S': stream(wl_double(optarg)); return 0;
+		case 'V': serve_rates = optarg; break;
+		case 's': serve_s = wl_double(optarg); break;
 		default: wl_die("usage: net [--name COMM] [--pairs N] [--dir DIR] [--truth FILE]");
 		}
 	}
 	if (pairs < 1 || pairs > MAX_PAIRS)
 		wl_die("--pairs: 1 to %d", MAX_PAIRS);
 	wl_install_signals();
+	if (serve_rates) {
+		serve(serve_rates, serve_s);
+		return 0;
+	}
 
 	for (int i = 0; i < pairs; i++) {
 		char l[16];
