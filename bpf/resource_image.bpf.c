@@ -78,6 +78,8 @@ struct {
 	__u32 live;    /* its threads that have not begun to exit */
 	__u32 kthread;
 	__u32 has_mm;  /* memory figures taken from a live thread */
+	__u32 skip;    /* threads: live threads to pass over (a split process) */
+	__u64 rss_pages, vm_pages; /* threads: the process's memory */
 } walk;
 
 struct {
@@ -352,6 +354,19 @@ static __always_inline bool task_dead(struct task_struct *t, bool btf)
 	return TASK_READ(btf, (struct task_struct___pre514 *)t, state) == TASK_DEAD;
 }
 
+/*
+ * The "net" slot of @t, a task from an iterator, or NULL. A task that
+ * never had task storage of any map is told at once from its pointer:
+ * most of ten thousand threads, each a helper call and a per-CPU lock
+ * saved.
+ */
+static __always_inline struct ri_net *net_of(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->bpf_storage) && !t->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&net, t, 0, 0);
+}
+
 /* @r's socket bytes from slot @n (NULL: the task never used a socket). */
 static __always_inline void add_net(struct ri_task *r, const struct ri_net *n)
 {
@@ -606,7 +621,7 @@ int ri_iter(struct bpf_iter__task *ctx)
 
 	fill_task(&r, t, true);
 	if (net_tps)
-		add_net(&r, bpf_task_storage_get(&net, t, 0, 0));
+		add_net(&r, net_of(t));
 	mm = t->mm;
 	r.rss_pages = mm_rss_pages(mm, true);
 	if (mm && r.pid == r.tgid)
@@ -640,7 +655,7 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 		r->write_bytes += t->ioac.write_bytes;
 	}
 	if (net_tps)
-		add_net(r, bpf_task_storage_get(&net, t, 0, 0));
+		add_net(r, net_of(t));
 }
 
 
@@ -658,7 +673,7 @@ static __always_inline void walk_close(void)
 		counts.threads += walk.live;
 		counts.procs++;
 	}
-	if (walk.state != WALK_EMIT)
+	if (walk.state != WALK_EMIT || procs_round.threads)
 		return;
 	r = bpf_map_lookup_elem(&procs, &key);
 	if (!r)
@@ -693,10 +708,17 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 	}
 	walk.kthread = !!(p->flags & PF_KTHREAD);
 	walk.state = WALK_COUNT;
+	walk.skip = walk.idx - 1 == procs_round.start ? procs_round.tstart : 0;
+	walk.rss_pages = walk.vm_pages = 0;
 	if (p->tgid == 1)
 		counts.init_seen = 1;
 	if (!reported(p, p->tgid))
 		return 0;
+	if (procs_round.threads) {
+		/* Each thread takes a record of its own (walk_thread). */
+		walk.state = WALK_EMIT;
+		return 0;
+	}
 	key = procs_round.n;
 	r = bpf_map_lookup_elem(&procs, &key);
 	if (!r)
@@ -724,21 +746,63 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 	return 0;
 }
 
-/* Adds live thread @t to the process being summed. */
-static __always_inline void walk_thread(struct task_struct *t)
+/*
+ * Live thread @t's own record, as ri_iter gives it, its process's memory
+ * taken once (ri_walk_mm). Returns 1 when the round is full: the walk
+ * stops there, and the next round resumes at this thread.
+ */
+static __always_inline int emit_thread(struct task_struct *t)
+{
+	__u32 key = procs_round.n;
+	struct ri_task *r;
+
+	if (walk.skip) {
+		walk.skip--;
+		return 0;
+	}
+	if (key >= procs_cap) {
+		procs_round.more = 1;
+		procs_round.next = walk.idx - 1;
+		procs_round.tnext = walk.live - 1;
+		return 1;
+	}
+	r = bpf_map_lookup_elem(&procs, &key);
+	if (!r)
+		return 0;
+	__builtin_memset(r, 0, sizeof(*r));
+	fill_task(r, t, true);
+	if (net_tps)
+		add_net(r, net_of(t));
+	r->rss_pages = walk.rss_pages;
+	if (r->pid == r->tgid)
+		r->vm_pages = walk.vm_pages;
+	r->cpu = task_cpu(t, true);
+	r->state = state_letter(task_state(t, true), 0);
+	procs_round.n = key + 1;
+	return 0;
+}
+
+/*
+ * Adds live thread @t to the process being summed, or gives its own
+ * record; 1 when the round is full.
+ */
+static __always_inline int walk_thread(struct task_struct *t)
 {
 	__u32 key = procs_round.n;
 	struct ri_task *r;
 
 	if (walk.state == WALK_SKIP || t->exit_state)
-		return;
+		return 0;
 	walk.live++;
 	if (walk.state != WALK_EMIT)
-		return;
+		return 0;
+	if (procs_round.threads)
+		return emit_thread(t);
 	r = bpf_map_lookup_elem(&procs, &key);
 	if (!r)
-		return;
+		return 0;
 	add_thread(r, t);
+	return 0;
 }
 
 /*
@@ -751,10 +815,17 @@ __noinline int ri_walk_mm(struct task_struct *t __arg_trusted)
 	struct ri_task *r = bpf_map_lookup_elem(&procs, &key);
 	struct mm_struct *mm = t->mm;
 
-	if (!r || !mm || walk.state != WALK_EMIT)
+	if (!mm || walk.state != WALK_EMIT)
 		return 0;
-	r->rss_pages = mm_rss_pages(mm, true);
-	r->vm_pages = mm->total_vm;
+	if (procs_round.threads) {
+		walk.rss_pages = mm_rss_pages(mm, true);
+		walk.vm_pages = mm->total_vm;
+	} else if (r) {
+		r->rss_pages = mm_rss_pages(mm, true);
+		r->vm_pages = mm->total_vm;
+	} else {
+		return 0;
+	}
 	walk.has_mm = 1;
 	return 0;
 }
@@ -786,6 +857,7 @@ int ri_iter_procs(struct bpf_iter__task *ctx)
 		return 0;
 	procs_round.n = 0;
 	procs_round.more = 0;
+	procs_round.tnext = 0;
 	walk.idx = 0;
 	walk.state = WALK_SKIP;
 	walk.live = 0;
@@ -814,7 +886,11 @@ int ri_iter_procs(struct bpf_iter__task *ctx)
 			ri_walk_mm(ref);
 			bpf_task_release(ref);
 		}
-		walk_thread(t);
+		if (walk_thread(t)) {
+			/* Full in the middle of a process: it starts the next round. */
+			full = 1;
+			break;
+		}
 	}
 	/* The last process (unless the round is full: it starts the next). */
 	if (!full)

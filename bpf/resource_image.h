@@ -112,13 +112,21 @@ struct ri_iter_counts {
  * The per-process walk (ri_iter_procs), in rounds: user space sets start
  * (how many processes of the kernel's list to pass over) and reads n
  * records from the "procs" array; more says the array filled up and the
- * walk stopped at process next, where the next round starts.
+ * walk stopped at process next, where the next round starts. With
+ * threads set, the records are the live threads' own, not the processes'
+ * sums, and a process with more threads than a round holds is split: the
+ * next round passes over the first tnext live threads of process next
+ * (tstart, as user space sets it).
  */
 struct ri_procs_round {
 	__u32 start;
 	__u32 n;
 	__u32 next;
 	__u32 more;
+	__u32 threads;
+	__u32 tstart;
+	__u32 tnext;
+	__u32 pad;
 };
 
 #endif /* RI_BPF_ABI_H */

@@ -44,7 +44,7 @@
  * Process records one round of the per-process walk holds (kernel memory:
  * 176 bytes each); a machine with more processes takes more rounds.
  */
-#define PROCS_PER_ROUND 4096u
+#define PROCS_PER_ROUND 16384u
 
 /* What the probe asked for is called on the command line and in the output. */
 static const char *probe_name(enum ri_probe p)
@@ -97,6 +97,7 @@ struct bpf_source {
 	long hz;
 	/* The per-process walk (ri_iter_procs), when wanted and loaded. */
 	bool want_procs;
+	bool per_process; /* a record per process (else per thread) */
 	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
@@ -437,11 +438,13 @@ static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 {
 	struct ri_procs_round *rd = s->round;
 	int mfd = s->procs_fd, err;
-	__u32 start = 0, out, count;
+	__u32 start = 0, tstart = 0, out, count;
 
 	do {
 		rd->start = start;
-		rd->n = rd->more = rd->next = 0;
+		rd->tstart = tstart;
+		rd->threads = !s->per_process;
+		rd->n = rd->more = rd->next = rd->tnext = 0;
 		/* The program writes nothing to read: reading runs it. */
 		if ((err = read_iter(s->procs_iter_fd, live)))
 			return err;
@@ -457,9 +460,11 @@ static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 				return -errno;
 			live->n += count;
 		}
-		if (rd->more && rd->next <= start)
-			return -EIO; /* no progress: never loop */
+		/* No progress would loop for ever: a round moves on, or fails. */
+		if (rd->more && (rd->next < start || (rd->next == start && rd->tnext <= tstart)))
+			return -EIO;
 		start = rd->next;
+		tstart = rd->tnext;
 	} while (rd->more);
 	return 0;
 }
@@ -469,7 +474,7 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	struct bpf_source *s = (struct bpf_source *)base;
 	struct ri_taskbuf *live = &d->live, *exited = &d->exited;
 	struct ri_iter_counts *c = s->counts;
-	bool per_process = s->procs_iter_fd >= 0;
+	bool walk = s->procs_iter_fd >= 0, per_process = walk && s->per_process;
 	int r;
 
 	live->n = 0;
@@ -477,7 +482,7 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	memset(c, 0, sizeof(*c));
 	s->exited = exited;
 	d->per_process = per_process;
-	if (per_process) {
+	if (walk) {
 		/*
 		 * Exits first: a thread pushes its final counters after it
 		 * has left the live sums, so none read here is also in the
@@ -507,7 +512,7 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	if (r)
 		return r;
 
-	if (!per_process) {
+	if (!walk) {
 		r = (int)ri_ring_consume(&s->rb, on_exit_record, s, &s->wrapped,
 					 sizeof(s->wrapped));
 		if (r < 0)
@@ -934,10 +939,13 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	s->hz = sysconf(_SC_CLK_TCK);
 	if (s->hz <= 0)
 		s->hz = 100;
-	if (o->per_process) {
-		s->keys = calloc(PROCS_PER_ROUND, sizeof(*s->keys));
-		s->want_procs = s->keys != NULL;
-	}
+	/*
+	 * The open-coded walk serves thread rows too (a record per live
+	 * thread): cheaper than iter/task's lookup of every pid.
+	 */
+	s->per_process = o->per_process;
+	s->keys = calloc(PROCS_PER_ROUND, sizeof(*s->keys));
+	s->want_procs = s->keys != NULL;
 	ret = ri_source_procfs_open(o, &s->procfs, err, errlen);
 	if (ret) {
 		free(s->keys);

@@ -314,6 +314,14 @@ char *ri_fit(char *out, size_t outlen, const char *s, size_t n, int cols)
 	if (!outlen)
 		return out;
 	while (i < n && p[i] && used < cols) {
+		/* Printable ASCII, nearly every name: one column, no decoding. */
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			if (o + 2 > outlen)
+				break;
+			out[o++] = (char)p[i++];
+			used++;
+			continue;
+		}
 		k = utf8_len(p + i, n - i);
 		w = k ? wcwidth((wchar_t)utf8_decode(p + i, k)) : -1;
 		if (k && w == 0)
