@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,86 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void print_ts(FILE *f, double t, char *buf, size_t len)
+/*
+ * Output without printf, and without stdio's cost per call: with ten
+ * thousand thread rows per tick, printf's format parsing and float path
+ * were most of the tool's CPU time, then stdio's own bookkeeping for
+ * each of the sixty pieces of a row. A tick is built in memory and
+ * written in 64 KiB pieces.
+ */
+struct out {
+	FILE *f;
+	size_t n;
+	char b[1 << 16];
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->n)
+		fwrite_unlocked(o->b, 1, o->n, o->f);
+	o->n = 0;
+}
+
+static void put_n(struct out *o, const char *s, size_t k)
+{
+	if (o->n + k > sizeof(o->b)) {
+		out_flush(o);
+		if (k > sizeof(o->b)) {
+			fwrite_unlocked(s, 1, k, o->f);
+			return;
+		}
+	}
+	memcpy(o->b + o->n, s, k);
+	o->n += k;
+}
+
+static void put(struct out *o, const char *s)
+{
+	put_n(o, s, strlen(s));
+}
+
+static void out_putc(struct out *o, char c)
+{
+	if (o->n == sizeof(o->b))
+		out_flush(o);
+	o->b[o->n++] = c;
+}
+
+static void out_spaces(struct out *o, int k)
+{
+	while (k-- > 0)
+		out_putc(o, ' ');
+}
+
+__attribute__((format(printf, 2, 3))) static void out_printf(struct out *o,
+							      const char *fmt, ...)
+{
+	char b[1024];
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(b, sizeof(b), fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		put_n(o, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
+}
+
+/* A JSON string of at most @n bytes of @s (ri_json_esc's rules). */
+static void out_json_str(struct out *o, const char *s, size_t n)
+{
+	size_t room = 6 * strnlen(s, n) + 3;
+
+	if (o->n + room > sizeof(o->b))
+		out_flush(o);
+	if (room > sizeof(o->b)) {
+		ri_json_str(o->f, s, n);
+		return;
+	}
+	o->n += ri_json_esc(o->b + o->n, room, s, n);
+}
+
+static void print_ts(struct out *f, double t, char *buf, size_t len)
 {
 	time_t s = (time_t)t;
 	struct tm tm;
@@ -54,7 +134,7 @@ static void print_ts(FILE *f, double t, char *buf, size_t len)
 
 /* ---- text ---- */
 
-static void text_header(FILE *f, const struct ri_model *m,
+static void text_header(struct out *f, const struct ri_model *m,
 			const struct ri_monitor_info *src, bool threads)
 {
 	char ts[64], used[16], total[16];
@@ -65,7 +145,7 @@ static void text_header(FILE *f, const struct ri_model *m,
 
 	localtime_r(&s, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(f, "resource_image %s  interval %.2fs  source %s  probe %s  "
+	out_printf(f, "resource_image %s  interval %.2fs  source %s  probe %s  "
 		   "tasks %zu  procs %zu  cpu %.1f%%  mem %s/%s  events %.0f/s  dropped %llu",
 		ts, m->interval_s, src->source, src->probe, m->totals.ntasks,
 		m->totals.nprocs, m->totals.cpu_pct,
@@ -73,19 +153,19 @@ static void text_header(FILE *f, const struct ri_model *m,
 		ri_fmt_bytes(total, sizeof(total), (double)m->totals.mem_total, 5),
 		m->events_ps, (unsigned long long)m->dropped);
 	if (m->machine.has_net)
-		fprintf(f, "  net rx %s/s tx %s/s",
+		out_printf(f, "  net rx %s/s tx %s/s",
 			ri_fmt_rate(used, sizeof(used), m->machine.net_rx_bps, 5),
 			ri_fmt_rate(total, sizeof(total), m->machine.net_tx_bps, 5));
 	nw = ri_model_waiting(m, waiting, 16);
 	for (i = 0; i < nw; i++)
-		fprintf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
-	fputc('\n', f);
-	fprintf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s ", "TIME", "PID",
+		out_printf(f, "  waiting for %.*s", RI_COMM_LEN, waiting[i]);
+	out_putc(f, '\n');
+	out_printf(f, "%-8s %7s %s%-15s %3s %6s %5s %6s ", "TIME", "PID",
 		threads ? "    TID " : "", "COMM", "CPU", "CPU%", "MEM%", "RSS");
 	for (i = 0; i < RI_C_COUNT; i++)
 		if (ri_counter_shown((int)i))
-			fprintf(f, "%*s ", ri_counters[i].text_width, ri_counters[i].title);
-	fprintf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
+			out_printf(f, "%*s ", ri_counters[i].text_width, ri_counters[i].title);
+	out_printf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
 }
 
 /* A counter's rate as its column shows it (bytes or events per second). */
@@ -98,31 +178,21 @@ static char *fmt_counter_rate(char *b, size_t n, const struct ri_fig *g, int c, 
 	return b;
 }
 
-/*
- * Output without printf: with ten thousand thread rows per tick, printf's
- * format parsing and float path were most of the tool's CPU time.
- */
-static void put(FILE *f, const char *s)
-{
-	fputs_unlocked(s, f);
-}
 
 /* @s right-aligned (or left-aligned) in @w columns, then a space. */
-static void put_col(FILE *f, const char *s, int w, bool left)
+static void put_col(struct out *f, const char *s, int w, bool left)
 {
 	size_t len = strlen(s);
-	int n = (int)len;
 
 	if (left)
-		fwrite_unlocked(s, 1, len, f);
-	for (; n < w; n++)
-		fputc_unlocked(' ', f);
+		put_n(f, s, len);
+	out_spaces(f, w - (int)len);
 	if (!left)
-		fwrite_unlocked(s, 1, len, f);
-	fputc_unlocked(' ', f);
+		put_n(f, s, len);
+	out_putc(f, ' ');
 }
 
-static void put_int_col(FILE *f, long long v, int w)
+static void put_int_col(struct out *f, long long v, int w)
 {
 	char b[24];
 
@@ -136,7 +206,7 @@ static void put_int_col(FILE *f, long long v, int w)
 }
 
 /* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
-static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
+static void text_row(struct out *f, const char *ts, pid_t pid, pid_t tid, bool threads,
 		     const char *comm, const struct ri_fig *g,
 		     const struct ri_growth *gr, const char *tail)
 {
@@ -175,8 +245,7 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	b[0] = '\0';
 	if (gr && gr->valid)
 		ri_fmt_growth(b, sizeof(b), gr->bps);
-	for (int n = (int)strlen(b[0] ? b : "-"); n < 8; n++)
-		fputc_unlocked(' ', f);
+	out_spaces(f, 8 - (int)strlen(b[0] ? b : "-"));
 	put(f, b[0] ? b : "-");
 	put(f, tail);
 }
@@ -188,6 +257,7 @@ struct batch {
 	struct ri_rows rows;
 	struct ri_cgroups *cgroups; /* JSON: cgroup ids to paths */
 	struct ri_hook *hook; /* --alert-exec */
+	struct out *out;      /* stdout's */
 };
 
 static int build_rows(struct batch *b)
@@ -202,7 +272,7 @@ static int build_rows(struct batch *b)
 	return ri_rows_build(&b->rows, ri_monitor_model(b->mon), &ro);
 }
 
-static void text_tick(FILE *f, struct batch *b)
+static void text_tick(struct out *f, struct batch *b)
 {
 	const struct ri_model *m = ri_monitor_model(b->mon);
 	char ts[32];
@@ -227,20 +297,21 @@ static void text_tick(FILE *f, struct batch *b)
 				 r->p->exited ? "  [exited]\n" : "\n");
 		}
 	}
-	ri_batch_alerts_text(f, ri_monitor_alerts(b->mon), b->hook);
-	fputc('\n', f);
+	out_flush(f);
+	ri_batch_alerts_text(f->f, ri_monitor_alerts(b->mon), b->hook);
+	out_putc(f, '\n');
 }
 
 /* ---- JSON ---- */
 
-static void json_key(FILE *f, const char *key)
+static void json_key(struct out *f, const char *key)
 {
 	put(f, ",\"");
 	put(f, key);
 	put(f, "\":");
 }
 
-static void json_fixed(FILE *f, const char *key, double v, int dec)
+static void json_fixed(struct out *f, const char *key, double v, int dec)
 {
 	char b[48];
 
@@ -248,12 +319,12 @@ static void json_fixed(FILE *f, const char *key, double v, int dec)
 	put(f, ri_fmt_fixed(b, sizeof(b), v, dec));
 }
 
-static void json_num(FILE *f, const char *key, double v)
+static void json_num(struct out *f, const char *key, double v)
 {
 	json_fixed(f, key, v, 3);
 }
 
-static void json_u64(FILE *f, const char *key, uint64_t v)
+static void json_u64(struct out *f, const char *key, uint64_t v)
 {
 	char b[24];
 
@@ -261,7 +332,7 @@ static void json_u64(FILE *f, const char *key, uint64_t v)
 	put(f, ri_fmt_u64(b, sizeof(b), v));
 }
 
-static void json_int(FILE *f, const char *key, long long v)
+static void json_int(struct out *f, const char *key, long long v)
 {
 	char b[24];
 
@@ -273,7 +344,7 @@ static void json_int(FILE *f, const char *key, long long v)
 	put(f, ri_fmt_u64(b, sizeof(b), (uint64_t)v));
 }
 
-static void json_bool(FILE *f, const char *key, bool v)
+static void json_bool(struct out *f, const char *key, bool v)
 {
 	json_key(f, key);
 	put(f, v ? "true" : "false");
@@ -302,7 +373,7 @@ __attribute__((constructor)) static void json_counter_keys(void)
 	}
 }
 
-static void json_counter(FILE *f, const struct ri_fig *g, int c)
+static void json_counter(struct out *f, const struct ri_fig *g, int c)
 {
 	char b[48];
 
@@ -319,7 +390,7 @@ static void json_counter(FILE *f, const struct ri_fig *g, int c)
 	put(f, ri_fmt_u64(b, sizeof(b), g->n[c]));
 }
 
-static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exited)
+static void json_fig(struct out *f, const struct ri_fig *g, double exit_time, bool exited)
 {
 	json_bool(f, "exited", exited);
 	if (exited)
@@ -349,19 +420,19 @@ static void json_fig(FILE *f, const struct ri_fig *g, double exit_time, bool exi
 	}
 }
 
-static void json_thread(FILE *f, const struct ri_thread *t, bool first)
+static void json_thread(struct out *f, const struct ri_thread *t, bool first)
 {
 	char num[24];
 
 	put(f, first ? "{\"tid\":" : ",{\"tid\":");
 	put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->tid));
 	put(f, ",\"comm\":");
-	ri_json_str(f, t->comm, RI_COMM_LEN);
+	out_json_str(f, t->comm, RI_COMM_LEN);
 	json_fig(f, &t->fig, t->exit_time, t->exited);
-	fputc('}', f);
+	out_putc(f, '}');
 }
 
-static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
+static void json_proc_open(struct out *f, const struct ri_proc *p, bool first,
 			   struct ri_cgroups *cg)
 {
 	const char *path = ri_cgroup_path(cg, p->cgroup_id);
@@ -372,11 +443,11 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 	json_int(f, "ppid", p->ppid);
 	json_u64(f, "uid", p->uid);
 	put(f, ",\"comm\":");
-	ri_json_str(f, p->comm, RI_COMM_LEN);
+	out_json_str(f, p->comm, RI_COMM_LEN);
 	/* The cgroup v2 path; null when the process's is not known. */
 	put(f, ",\"cgroup\":");
 	if (path)
-		ri_json_str(f, path, strlen(path));
+		out_json_str(f, path, strlen(path));
 	else
 		put(f, "null");
 	json_int(f, "nthreads", p->nthreads);
@@ -390,7 +461,7 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 	json_bool(f, "growing", p->growth.growing);
 }
 
-static void json_tick(FILE *f, struct batch *b)
+static void json_tick(struct out *f, struct batch *b)
 {
 	const struct ri_model *m = ri_monitor_model(b->mon);
 	const struct ri_monitor_info *src = &b->info;
@@ -401,7 +472,7 @@ static void json_tick(FILE *f, struct batch *b)
 	put(f, "{\"time\":");
 	put(f, ri_fmt_fixed(num, sizeof(num), m->time, 6));
 	json_fixed(f, "interval_s", m->interval_s, 6);
-	fprintf(f, ",\"source\":\"%s\",\"probe\":\"%s\"", src->source, src->probe);
+	out_printf(f, ",\"source\":\"%s\",\"probe\":\"%s\"", src->source, src->probe);
 	json_u64(f, "dropped", m->dropped);
 	json_u64(f, "dropped_delta", m->dropped_delta);
 	json_num(f, "events_ps", m->events_ps);
@@ -422,14 +493,14 @@ static void json_tick(FILE *f, struct batch *b)
 		       "\"net_rx_pps\":null,\"net_tx_pps\":null");
 	}
 	json_bool(f, "sees_short_lived", src->sees_short_lived);
-	fputs(",\"waiting\":[", f);
+	put(f, ",\"waiting\":[");
 	nw = ri_model_waiting(m, waiting, RI_MAX_CHOSEN_NAMES);
 	for (i = 0; i < nw; i++) {
 		if (i)
-			fputc(',', f);
-		ri_json_str(f, waiting[i], RI_COMM_LEN);
+			out_putc(f, ',');
+		out_json_str(f, waiting[i], RI_COMM_LEN);
 	}
-	fputs("],\"processes\":[", f);
+	put(f, "],\"processes\":[");
 	for (i = 0; i < b->rows.n; i++) {
 		const struct ri_row *r = &b->rows.v[i];
 
@@ -438,19 +509,20 @@ static void json_tick(FILE *f, struct batch *b)
 			continue;
 		}
 		if (nprocs && b->o->threads)
-			fputs("]}", f);
+			put(f, "]}");
 		else if (nprocs)
-			fputc('}', f);
+			out_putc(f, '}');
 		json_proc_open(f, r->p, nprocs++ == 0, b->cgroups);
 		nthreads = 0;
 		if (b->o->threads)
-			fputs(",\"threads\":[", f);
+			put(f, ",\"threads\":[");
 	}
 	if (nprocs)
-		fputs(b->o->threads ? "]}" : "}", f);
-	fputc(']', f);
-	ri_batch_alerts_json(f, ri_monitor_alerts(b->mon), b->hook);
-	fputs("}\n", f);
+		put(f, b->o->threads ? "]}" : "}");
+	out_putc(f, ']');
+	out_flush(f);
+	ri_batch_alerts_json(f->f, ri_monitor_alerts(b->mon), b->hook);
+	put(f, "}\n");
 }
 
 static uint64_t mono_ns(void)
@@ -526,7 +598,9 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 	b.mon = ri_session_monitor(s);
 	b.hook = ri_session_hook(s);
 	ri_monitor_info(b.mon, &b.info);
-	if (o->json && ri_cgroups_open(&b.cgroups, NULL)) {
+	b.out = calloc(1, sizeof(*b.out));
+	if (!b.out || (o->json && ri_cgroups_open(&b.cgroups, NULL))) {
+		free(b.out);
 		fprintf(stderr, "resource_image: out of memory\n");
 		return 1;
 	}
@@ -556,10 +630,12 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 			ret = 1;
 			break;
 		}
+		b.out->f = stdout;
 		if (o->json)
-			json_tick(stdout, &b);
+			json_tick(b.out, &b);
 		else
-			text_tick(stdout, &b);
+			text_tick(b.out, &b);
+		out_flush(b.out);
 		if (fflush(stdout) || ferror(stdout)) {
 			/* The reader went away (| head): a normal end. */
 			ret = errno == EPIPE ? 0 : 1;
@@ -568,5 +644,6 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 	}
 	ri_rows_free(&b.rows);
 	ri_cgroups_close(b.cgroups);
+	free(b.out);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -227,24 +228,30 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return need;
 }
 
-void ri_json_str(FILE *f, const char *s, size_t n)
+size_t ri_json_esc(char *out, size_t len, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
+	size_t i = 0, o = 0, k;
 
-	fputc_unlocked('"', f);
-	while (i < n && p[i]) {
+	if (len < 2)
+		return 0;
+	out[o++] = '"';
+	/* Room for the longest escape of the next byte, and the closing quote. */
+	while (i < n && p[i] && o + 7 <= len) {
 		unsigned char c = p[i];
 
 		if (c == '"' || c == '\\') {
-			fputc_unlocked('\\', f);
-			fputc_unlocked(c, f);
+			out[o++] = '\\';
+			out[o++] = (char)c;
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
+			o += (size_t)snprintf(out + o, len - o, "\\u%04x", c);
 			i++;
 		} else if ((k = utf8_len(p + i, n - i)) > 0) {
-			fwrite_unlocked(p + i, 1, k, f);
+			if (o + k + 1 > len)
+				break;
+			memcpy(out + o, p + i, k);
+			o += k;
 			i += k;
 		} else {
 			/*
@@ -252,11 +259,26 @@ void ri_json_str(FILE *f, const char *s, size_t n)
 			 * byte's value as the Latin-1 character of that code
 			 * (lossless to anyone who wants the byte back).
 			 */
-			fprintf(f, "\\u%04x", c);
+			o += (size_t)snprintf(out + o, len - o, "\\u%04x", c);
 			i++;
 		}
 	}
-	fputc_unlocked('"', f);
+	out[o++] = '"';
+	return o;
+}
+
+void ri_json_str(FILE *f, const char *s, size_t n)
+{
+	size_t len = 6 * strnlen(s, n) + 3;
+	char stack[512], *b = len <= sizeof(stack) ? stack : malloc(len);
+
+	if (!b) {
+		fputs_unlocked("\"\"", f);
+		return;
+	}
+	fwrite_unlocked(b, 1, ri_json_esc(b, len, s, n), f);
+	if (b != stack)
+		free(b);
 }
 
 char *ri_printable(char *out, size_t outlen, const char *s, size_t n)

@@ -44,6 +44,11 @@ char *ri_fmt_pct(char *buf, size_t len, double pct, int width);
 /* Writes @s (at most @n bytes, stops at NUL) as a quoted JSON string. */
 void ri_json_str(FILE *f, const char *s, size_t n);
 /*
+ * The same into @out (@len bytes, at least 6 per byte of @s and 3 more
+ * for all of it): the bytes written, no NUL.
+ */
+size_t ri_json_esc(char *out, size_t len, const char *s, size_t n);
+/*
  * Copies @s (at most @n bytes) into @out as printable text: control bytes
  * become '?' and invalid UTF-8 becomes '?', so a comm can never break a
  * table's layout. Returns @out.
