@@ -149,6 +149,40 @@ static bool kernel_has_net_tps(const char *btf_path)
 	return has;
 }
 
+/* Whether enum @type of @btf has a value named @name. */
+static bool btf_has_enum_value(const struct btf *btf, const char *type, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	const struct btf_enum *e;
+
+	if (!t)
+		return false;
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name))
+			return true;
+	return false;
+}
+
+/*
+ * What the state times need of the kernel: task storage (5.11) and
+ * bpf_task_pt_regs (5.15) in states_ok; bpf_task_from_pid (6.2), which
+ * tells a lock's owner alive, in has_task_from_pid.
+ */
+static void kernel_has_states(const char *btf_path, bool *ok, bool *from_pid)
+{
+	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+
+	*ok = *from_pid = false;
+	if (!btf)
+		return;
+	*ok = btf_has_enum_value(btf, "bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE") &&
+	      btf_has_enum_value(btf, "bpf_func_id", "BPF_FUNC_task_pt_regs");
+	*from_pid = btf__find_by_name_kind(btf, "bpf_task_from_pid", BTF_KIND_FUNC) > 0;
+	btf__free(btf);
+}
+
 /* The real name of finish_task_switch: often a compiler clone (.isra.0). */
 static int find_switch_symbol(char *sym, size_t len)
 {
@@ -526,6 +560,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		    char *why, size_t whylen)
 {
 	struct ri_lite *l = ri_lite__open();
+	bool states;
 	int err;
 
 	if (!l) {
@@ -538,14 +573,21 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	l->maps.procs.max_entries = PROCS_PER_ROUND;
 	l->rodata->procs_cap = PROCS_PER_ROUND;
 	l->rodata->procs_anchor = (__u32)getpid();
-	/* What this loader serves (6.7+) has the socket tracepoints. */
+	/*
+	 * What this loader serves (6.7+) has the socket tracepoints, and what
+	 * the state times need.
+	 */
 	l->rodata->net_tps = 1;
+	l->rodata->states_ok = 1;
+	l->rodata->has_task_from_pid = 1;
 	err = ri_lite__load(l);
 	if (err) {
 		err = err < 0 ? err : -EINVAL;
 		snprintf(why, whylen, "kernel-side load failed: %s", strerror(-err));
 		return err;
 	}
+	/* The wake-ups first: every span a switch opens is then closed. */
+	states = ri_lite__ri_wakeup__attach(l) > 0;
 	if (ri_lite__ri_switch_btf__attach(l) <= 0 || ri_lite__ri_iter__attach(l) <= 0) {
 		err = -errno;
 		snprintf(why, whylen, "attach failed: %s", strerror(-err));
@@ -555,6 +597,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		attach_procs(s, l->progs.ri_iter_procs.prog_fd);
 	s->net_on = &l->bss->net_on;
 	*s->net_on = ri_lite__ri_net_tx__attach(l) > 0 && ri_lite__ri_net_rx__attach(l) > 0;
+	l->bss->states_on = states;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -603,6 +646,19 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		 */
 		bpf_map__set_type(s->skel->maps.net, BPF_MAP_TYPE_HASH);
 		bpf_map__set_max_entries(s->skel->maps.net, 1);
+	}
+	if (p == RI_PROBE_TP_BTF) {
+		bool ok, from_pid;
+
+		kernel_has_states(o->btf_path, &ok, &from_pid);
+		s->skel->rodata->states_ok = ok;
+		s->skel->rodata->has_task_from_pid = from_pid;
+	}
+	bpf_program__set_autoload(s->skel->progs.ri_wakeup, s->skel->rodata->states_ok);
+	if (!s->skel->rodata->states_ok) {
+		/* As for "net": the state times need task storage. */
+		bpf_map__set_type(s->skel->maps.states, BPF_MAP_TYPE_HASH);
+		bpf_map__set_max_entries(s->skel->maps.states, 1);
 	}
 	if (procs) {
 		s->skel->rodata->procs_cap = PROCS_PER_ROUND;
@@ -656,6 +712,9 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "load failed: %s", strerror(-err));
 		return err;
 	}
+	if (s->skel->rodata->states_ok)
+		/* The wake-ups first: every span a switch opens is then closed. */
+		s->skel->links.ri_wakeup = bpf_program__attach(s->skel->progs.ri_wakeup);
 	switch (p) {
 	case RI_PROBE_TP_BTF:
 		sw = s->skel->progs.ri_switch_btf;
@@ -697,6 +756,7 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		s->skel->links.ri_net_rx = bpf_program__attach(s->skel->progs.ri_net_rx);
 		*s->net_on = s->skel->links.ri_net_tx && s->skel->links.ri_net_rx;
 	}
+	s->skel->bss->states_on = s->skel->links.ri_wakeup != NULL;
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
 	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
