@@ -449,6 +449,8 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 
 			if (ri_fig_na(f, k))
 				snprintf(b, n, "n/a");
+			else if (fl & RI_FF_TIME)
+				ri_fmt_pct(b, n, f->rate[k], w);
 			else
 				ri_fmt_rate(b, n, f->rate[k], 4);
 			return fl & RI_FF_IN ? R_IO_READ : fl & RI_FF_OUT ? R_IO_WRITE : R_NORMAL;

@@ -104,6 +104,11 @@ char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v
 		break;
 	default:
 		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST &&
+		    (ri_counters[m - RI_AM_FIG].flags & RI_FF_TIME)) {
+			snprintf(buf, len, "%s%%", ri_fmt_fixed(num, sizeof(num), v, 1));
+			break;
+		}
+		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST &&
 		    !(ri_counters[m - RI_AM_FIG].flags & RI_FF_BYTES)) {
 			snprintf(buf, len, "%s/s", ri_fmt_fixed(num, sizeof(num), v, 0));
 			break;

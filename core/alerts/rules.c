@@ -243,6 +243,8 @@ static const char *metric_kind(enum ri_alert_metric m)
 	case RI_AM_CSW: return "csw is a count per second, or /min";
 	case RI_AM_THREADS: return "threads is a count";
 	default:
+		if (fig_of(m) >= 0 && (ri_counters[fig_of(m)].flags & RI_FF_TIME))
+			return "a state is a percentage of the wall time";
 		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
 			return "a rate is a count per second, or /min";
 		return "a rate is a size per period, e.g. 10M/s";
@@ -254,6 +256,7 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	const char *p = *pp, *q;
 	enum ri_alert_metric m = r->metric;
 	bool sign = m == RI_AM_GROWTH;
+	bool time = fig_of(m) >= 0 && (ri_counters[fig_of(m)].flags & RI_FF_TIME);
 	double v, per;
 	int err;
 
@@ -265,7 +268,7 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	case RI_AM_CSW:
 	count:
 		err = ri_parse_number(p, false, &v, &q);
-		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT))
+		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT || time))
 			q++;
 		break;
 	default:
@@ -277,7 +280,7 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	if (err)
 		return expected(c, q, "expected a number%s (%s)",
 				sign ? ", signed," : "", metric_kind(m));
-	if (m == RI_AM_GROWTH || fig_of(m) >= 0 || m == RI_AM_CSW) {
+	if (m == RI_AM_GROWTH || (fig_of(m) >= 0 && !time) || m == RI_AM_CSW) {
 		const char *slash = q;
 
 		if (ri_parse_period(q, &per, &q))

@@ -84,11 +84,16 @@ static void text_header(FILE *f, const struct ri_model *m,
 	fprintf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
 }
 
-/* A counter's rate as its column shows it (bytes or events per second). */
+/*
+ * A counter's rate as its column shows it (bytes or events per second, a
+ * state's share of the time in percent).
+ */
 static char *fmt_counter_rate(char *b, size_t n, const struct ri_fig *g, int c, int w)
 {
 	if (ri_fig_na(g, c))
 		snprintf(b, n, "n/a");
+	else if (ri_counters[c].flags & RI_FF_TIME)
+		ri_fmt_pct(b, n, g->rate[c], w);
 	else
 		ri_fmt_rate(b, n, g->rate[c], w);
 	return b;
@@ -276,22 +281,23 @@ static void json_bool(FILE *f, const char *key, bool v)
 
 /*
  * A counter's two keys: "<json>_bps" and "<json>_bytes" for bytes,
- * "<json>_ps" and "<json>" for events; both null where it is n/a.
+ * "<json>_pct" and "<json>_ns" for a state's time, "<json>_ps" and
+ * "<json>" for events; both null where it is n/a.
  */
 static void json_counter(FILE *f, const struct ri_fig *g, int c)
 {
 	const struct ri_counter_info *ci = &ri_counters[c];
-	bool bytes = ci->flags & RI_FF_BYTES;
+	bool bytes = ci->flags & RI_FF_BYTES, time = ci->flags & RI_FF_TIME;
 	char k[64];
 
-	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bps" : "_ps");
+	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bps" : time ? "_pct" : "_ps");
 	if (ri_fig_na(g, c)) {
 		json_key(f, k);
 		put(f, "null");
 	} else {
 		json_num(f, k, g->rate[c]);
 	}
-	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bytes" : "");
+	snprintf(k, sizeof(k), "%s%s", ci->json, bytes ? "_bytes" : time ? "_ns" : "");
 	if (ri_fig_na(g, c)) {
 		json_key(f, k);
 		put(f, "null");

@@ -49,6 +49,7 @@ struct ri_fig {
 	int cpu;                /* last CPU */
 	bool disk_na;           /* storage I/O not measurable: show n/a */
 	bool net_na;            /* socket bytes not counted (RI_F_NO_NET): n/a */
+	bool states_na;         /* state times not counted (RI_F_NO_STATES): n/a */
 	bool wait_na;           /* no run-queue accounting in this kernel: n/a */
 	bool newer_na;             /* a recording older than the RI_FF_NEWER counters */
 };
@@ -59,6 +60,7 @@ static inline bool ri_fig_na(const struct ri_fig *f, int c)
 	unsigned fl = ri_counters[c].flags;
 
 	return ((fl & RI_FF_DISK) && f->disk_na) || ((fl & RI_FF_NET) && f->net_na) ||
+	       ((fl & RI_FF_TIME) && f->states_na) ||
 	       ((fl & RI_FF_NEWER) && f->newer_na);
 }
 

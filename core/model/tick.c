@@ -237,6 +237,7 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
 	f->net_na = r->flags & RI_F_NO_NET;
+	f->states_na = r->flags & RI_F_NO_STATES;
 	f->newer_na = r->flags & RI_F_OLD_REC;
 	t->state = (char)r->state;
 	t->nice = r->nice;
@@ -263,7 +264,8 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 	double inv = dt > 0 ? 1.0 / dt : 0.0;
 
 	for (int i = 0; i < RI_C_COUNT; i++)
-		f->rate[i] = (double)f->n[i] * inv;
+		f->rate[i] = (double)f->n[i] * inv *
+			     (ri_counters[i].flags & RI_FF_TIME ? 1e-9 * 100.0 : 1.0);
 	f->cpu_pct = f->rate[RI_C_CPU] * 1e-9 * 100.0;
 	f->csw_ps = f->rate[RI_C_VCSW] + f->rate[RI_C_IVCSW];
 	f->wait_pct = f->rate[RI_C_RUN_DELAY] * 1e-9 * 100.0;
@@ -315,13 +317,15 @@ void ri_fig_reset(struct ri_fig *f)
 {
 	uint64_t total = f->cpu_total_ns;
 	int cpu = f->cpu;
-	bool na = f->disk_na, nna = f->net_na, wna = f->wait_na, v2na = f->newer_na;
+	bool na = f->disk_na, nna = f->net_na, sna = f->states_na, wna = f->wait_na,
+	     v2na = f->newer_na;
 
 	memset(f, 0, sizeof(*f));
 	f->cpu_total_ns = total;
 	f->cpu = cpu;
 	f->disk_na = na;
 	f->net_na = nna;
+	f->states_na = sna;
 	f->wait_na = wna;
 	f->newer_na = v2na;
 }
@@ -401,6 +405,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			f->n[i] += t->fig.n[i];
 		f->disk_na |= t->fig.disk_na;
 		f->net_na |= t->fig.net_na;
+		f->states_na |= t->fig.states_na;
 		f->wait_na |= t->fig.wait_na;
 		f->newer_na |= t->fig.newer_na;
 	}
