@@ -51,7 +51,10 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by user space before load (rodata): see ri_switch_raw. */
+/*
+ * Set by user space before load (rodata): the tracepoint passes prev's
+ * state (5.18+); see ri_switch_raw and ri_switch_btf.
+ */
 const volatile __u32 raw_state_arg;
 
 /* Set by user space at run time (bss): only chosen tgids are reported. */
@@ -154,6 +157,7 @@ struct {
 struct ri_states {
 	__u64 ns[RI_NSTATES];
 	__u64 since;
+	__u64 cpu0, rd0; /* sum_exec_runtime and run_delay as the span opened */
 	__u32 state;
 	__u32 holder; /* RI_ST_LOCK: the lock owner's TID */
 	__u32 born;   /* set up: a task asleep before the tool gets a span */
@@ -670,6 +674,11 @@ static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u3
 	return RI_ST_OTHER;
 }
 
+static __always_inline __u64 run_delay(struct task_struct *t)
+{
+	return bpf_core_field_exists(t->sched_info) ? t->sched_info.run_delay : 0;
+}
+
 /* Opens the span of @t, which sleeps from @now in state @st. */
 static __always_inline void span_open(struct ri_states *s, struct task_struct *t, __u32 st,
 				      bool cur, __u64 now)
@@ -678,29 +687,46 @@ static __always_inline void span_open(struct ri_states *s, struct task_struct *t
 
 	s->state = classify(t, st, cur, &holder);
 	s->holder = holder;
+	s->cpu0 = t->se.sum_exec_runtime;
+	s->rd0 = run_delay(t);
 	s->since = now;
 }
 
 /*
- * The per-switch part: @prev leaves the CPU in state @st (0: still
- * runnable, preempted, counted by run_delay). A span left open (a
- * wake-up not seen) is dropped rather than counted, as the task ran since.
+ * A span whose wake-up was not seen (the wake-up program found the slot
+ * busy, say): the task has slept, waited for a CPU and run since it
+ * opened. What was neither run time nor run delay was the sleep.
  */
-static __always_inline void states_switch(struct task_struct *prev, bool preempt)
+static __always_inline void span_recover(struct ri_states *s, struct task_struct *t, __u64 now)
+{
+	__u64 gone = now - s->since, ran = t->se.sum_exec_runtime - s->cpu0;
+	__u64 waited = run_delay(t) - s->rd0;
+
+	if (now > s->since && gone > ran + waited && s->state < RI_NSTATES)
+		s->ns[s->state] += gone - ran - waited;
+	s->since = 0;
+}
+
+/*
+ * The per-switch part: @prev leaves the CPU in state @st (0: still
+ * runnable, preempted, counted by run_delay).
+ */
+static __always_inline void states_switch(struct task_struct *prev, bool preempt, __u32 st)
 {
 	struct ri_states *s;
-	__u32 st;
+	__u64 now = 0;
 
-	st = task_state(prev, true);
 	s = bpf_task_storage_get(&states, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
 		return;
 	s->born = 1;
-	if (preempt || !st) {
-		s->since = 0;
-		return;
+	if (s->since) {
+		now = bpf_ktime_get_ns();
+		span_recover(s, prev, now);
 	}
-	span_open(s, prev, st, true, bpf_ktime_get_ns());
+	if (preempt || !st)
+		return;
+	span_open(s, prev, st, true, now ? now : bpf_ktime_get_ns());
 }
 
 /* @r's state times from slot @s (NULL: never slept since the tool began). */
@@ -809,8 +835,14 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
+	/*
+	 * The state __schedule() read as it began, when the tracepoint passes
+	 * it: by now a waker on another CPU may have made __state
+	 * TASK_WAKING.
+	 */
 	if (states_ok && !task_dead(prev, true))
-		states_switch(prev, preempt);
+		states_switch(prev, preempt,
+			      raw_state_arg ? (__u32)ctx[3] : task_state(prev, true));
 	return on_switch(prev, true);
 }
 

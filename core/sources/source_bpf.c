@@ -578,6 +578,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	 * the state times need.
 	 */
 	l->rodata->net_tps = 1;
+	l->rodata->raw_state_arg = 1;
 	l->rodata->states_ok = 1;
 	l->rodata->has_task_from_pid = 1;
 	err = ri_lite__load(l);
@@ -629,7 +630,7 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
 	bpf_map__set_max_entries(s->skel->maps.exits, (__u32)s->rb_size);
-	if (p == RI_PROBE_RAW_TP)
+	if (p == RI_PROBE_RAW_TP || p == RI_PROBE_TP_BTF)
 		s->skel->rodata->raw_state_arg = switch_has_state_arg(o->btf_path);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
