@@ -128,38 +128,38 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 	  "bytes sent through sockets per second")                               \
 	X(ST_DISK, state_ns[RI_ST_DISK], RI_PF_OWN,                              \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "disk", "DISK%", \
-	  6, 6, 12, "state_disk", "disk",                                        \
+	  6, 6, 13, "state_disk", "disk",                                        \
 	  "Time %s spent uninterruptible in I/O wait (storage, page-cache "      \
 	  "misses), counted since the tool started",                             \
 	  "share of the time uninterruptible in I/O wait (storage)")             \
 	X(ST_BLOCKED, state_ns[RI_ST_BLOCKED], RI_PF_OWN,                        \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "blocked",      \
-	  "BLKD%", 6, 6, 12, "state_blocked", "blocked",                         \
+	  "BLKD%", 6, 6, 13, "state_blocked", "blocked",                         \
 	  "Time %s spent in other uninterruptible sleeps (kernel locks, "       \
 	  "reclaim, a file server that does not answer, vfork), counted since "  \
 	  "the tool started",                                                    \
 	  "share of the time in other uninterruptible sleeps (hung tasks live here)") \
 	X(ST_LOCK, state_ns[RI_ST_LOCK], RI_PF_OWN,                              \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "lock", "LOCK%", \
-	  6, 6, 12, "state_lock", "lock",                                        \
+	  6, 6, 13, "state_lock", "lock",                                        \
 	  "Time %s spent in futex waits on a lock another live thread of the "   \
 	  "process holds, counted since the tool started",                       \
 	  "share of the time waiting for a lock another thread holds")          \
 	X(ST_NET, state_ns[RI_ST_NET], RI_PF_OWN,                                \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "net", "NET%",  \
-	  6, 6, 12, "state_net", "net",                                          \
+	  6, 6, 13, "state_net", "net",                                          \
 	  "Time %s spent asleep in socket calls, or polling sockets, counted "   \
 	  "since the tool started",                                              \
 	  "share of the time waiting on sockets")                                \
 	X(ST_SLEEP, state_ns[RI_ST_SLEEP], RI_PF_OWN,                            \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "sleep",        \
-	  "SLEEP%", 6, 6, 12, "state_sleep", "sleep",                            \
+	  "SLEEP%", 6, 6, 13, "state_sleep", "sleep",                            \
 	  "Time %s spent in timers, child and signal waits, and waiting for "    \
 	  "work (futex waits nobody holds), counted since the tool started",     \
 	  "share of the time in timers, child and signal waits, waiting for work") \
 	X(ST_OTHER, state_ns[RI_ST_OTHER], RI_PF_OWN,                            \
 	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "other",        \
-	  "OTHER%", 6, 6, 12, "state_other", "other",                            \
+	  "OTHER%", 6, 6, 13, "state_other", "other",                            \
 	  "Time %s spent in any other sleep (pipes, terminals, eventfd, "        \
 	  "stopped), counted since the tool started",                            \
 	  "share of the time in other sleeps: pipes, terminals, eventfd, stopped")
