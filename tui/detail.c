@@ -199,7 +199,7 @@ static void states_text(char *b, size_t n, const struct ri_proc *p)
 {
 	size_t o = 0;
 
-	if (p->fig.states_na || !n)
+	if (ri_fig_na(&p->fig, RI_C_ST_DISK) || !n)
 		return;
 	o += (size_t)snprintf(b + o, n - o, "  states: cpu %.0f", p->fig.cpu_pct);
 	if (!p->fig.wait_na && o < n)
@@ -211,51 +211,6 @@ static void states_text(char *b, size_t n, const struct ri_proc *p)
 			o += (size_t)snprintf(b + o, n - o, " %s %.0f", state_names[i],
 					      p->fig.rate[c]);
 		i++;
-	}
-}
-
-/*
- * What the process's threads sleep in now, for the right of the time
- * axis: " asleep: 3 lock on 8706 1 net 8 sleep" ("+": other holders too).
- * Live only (a recording keeps no
- * such thing); empty when no thread is known asleep.
- */
-static void now_text(char *b, size_t n, const struct ri_proc *p)
-{
-	int now[RI_NSTATES] = { 0 }, any = 0;
-	pid_t holder[2] = { 0 };
-	size_t o = 0;
-
-	b[0] = '\0';
-	for (const struct ri_thread *t = p->threads; t; t = t->next) {
-		if (t->exited || !t->wait_state)
-			continue;
-		now[t->wait_state - 1]++;
-		any++;
-		for (int k = 0; k < 2 && t->wait_state - 1 == RI_ST_LOCK && t->lock_holder; k++) {
-			if (holder[k] == t->lock_holder)
-				break;
-			if (!holder[k]) {
-				holder[k] = t->lock_holder;
-				break;
-			}
-		}
-	}
-	if (!any)
-		return;
-	o += (size_t)snprintf(b + o, n - o, " asleep:");
-	/* The states that tell most first: a lock and its holder, hung, disk. */
-	static const int first[RI_NSTATES] = { RI_ST_LOCK, RI_ST_BLOCKED, RI_ST_DISK,
-					       RI_ST_NET, RI_ST_OTHER, RI_ST_SLEEP };
-	for (int k = 0; k < RI_NSTATES && o < n; k++) {
-		int i = first[k];
-
-		if (!now[i])
-			continue;
-		o += (size_t)snprintf(b + o, n - o, " %d %s", now[i], state_names[i]);
-		if (i == RI_ST_LOCK && holder[0] && o < n)
-			o += (size_t)snprintf(b + o, n - o, " on %d%s", (int)holder[0],
-					      holder[1] ? "+" : "");
 	}
 }
 
@@ -289,10 +244,6 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 	for (i = 0; i < 4; i++)
 		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
 	time_axis(v, n, y + 1 + 4 * gh);
-	now_text(title, sizeof(title), p);
-	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
-		put_str(y + 1 + 4 * gh, COLS - STATS_W, STATS_W, title, v->attr[R_NORMAL],
-			false);
 }
 
 /*

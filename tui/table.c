@@ -29,8 +29,8 @@ enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
 	C_GROWTH, C_TIME,
 	C_FIG, /* a column for each counter of figures.h with a figure of its own */
-	C_CSW = C_FIG + RI_C_SHOWN, C_CGROUP,
-	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_STATES, C_SPARK, C_COUNT
+	C_CSW = C_FIG + RI_C_SHOWN, C_STATES, C_CGROUP,
+	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
 /*
@@ -556,7 +556,7 @@ static void states_cell(struct tui *v, const struct ri_row *r, int y, int x, int
 	move(y, x);
 	attrset(attr >= 0 ? attr : (int)A_NORMAL);
 	hline(' ', w);
-	if (f->states_na) {
+	if (ri_fig_na(f, RI_C_ST_DISK)) {
 		mvaddstr(y, x, "n/a");
 		attrset(A_NORMAL);
 		return;

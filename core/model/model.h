@@ -89,13 +89,6 @@ struct ri_thread {
 	char comm[RI_COMM_LEN];
 	char state;        /* ps's letter, as of the last snapshot */
 	int nice;
-	/*
-	 * As of the last snapshot: the state it sleeps in (enum ri_state + 1;
-	 * 0: on a CPU, runnable, or not known) and, in RI_ST_LOCK, the TID
-	 * holding the lock. Live sources only: a recording has neither.
-	 */
-	uint8_t wait_state;
-	pid_t lock_holder;
 	struct ri_fig fig;
 	/*
 	 * Its cumulative counters as of its last snapshot (each interval's

@@ -241,8 +241,6 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 	f->newer_na = r->flags & RI_F_OLD_REC;
 	t->state = (char)r->state;
 	t->nice = r->nice;
-	t->wait_state = r->wait_state <= RI_NSTATES ? (uint8_t)r->wait_state : 0;
-	t->lock_holder = (pid_t)r->lock_holder;
 	if (r->pid == r->tgid) {
 		/* Only the leader's snapshot carries the process's own fields. */
 		struct ri_proc *pr = t->proc;
