@@ -648,7 +648,7 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		bpf_map__set_type(s->skel->maps.net, BPF_MAP_TYPE_HASH);
 		bpf_map__set_max_entries(s->skel->maps.net, 1);
 	}
-	if (p == RI_PROBE_TP_BTF) {
+	if (p == RI_PROBE_TP_BTF && !o->no_states) {
 		bool ok, from_pid;
 
 		kernel_has_states(o->btf_path, &ok, &from_pid);
@@ -863,7 +863,9 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 
 	s->procs_iter_fd = -1;
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
-	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path) {
+	/* The kernel-side loader has the states built in: --no-states loads with libbpf. */
+	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path &&
+	    !o->no_states) {
 		ret = try_lite(s, o, why, sizeof(why));
 		if (!ret) {
 			s->base.probe = probe_name(RI_PROBE_TP_BTF);
