@@ -345,6 +345,23 @@ static void json_thread(FILE *f, const struct ri_thread *t, bool first)
 	put(f, ",\"comm\":");
 	ri_json_str(f, t->comm, RI_COMM_LEN);
 	json_fig(f, &t->fig, t->exit_time, t->exited);
+	/*
+	 * What it sleeps in at the snapshot, and the holder of the lock it
+	 * waits for: null when running, runnable or not known.
+	 */
+	put(f, ",\"asleep_in\":");
+	if (t->wait_state && !t->exited) {
+		put(f, "\"");
+		put(f, ri_state_name(t->wait_state - 1));
+		put(f, "\"");
+	} else {
+		put(f, "null");
+	}
+	put(f, ",\"lock_holder\":");
+	if (t->lock_holder && !t->exited)
+		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->lock_holder));
+	else
+		put(f, "null");
 	fputc('}', f);
 }
 

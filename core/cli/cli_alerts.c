@@ -55,7 +55,9 @@ void ri_cli_alerts_usage(FILE *f)
 			col = ri_put_word(f, col, 10, unit[kind]);
 		}
 		col = ri_put_word(f, col, 10, "csw (/s),");
-		ri_put_word(f, col, 10, "threads");
+		col = ri_put_word(f, col, 10, "threads,");
+		col = ri_put_word(f, col, 10, "deadlock (threads waiting for locks in a cycle),");
+		ri_put_word(f, col, 10, "hung (seconds uninterruptible)");
 	}
 	fputs("\n  OP      > >= < <=      DURATION  e.g. 30s, 5m, 1h\n", f);
 }

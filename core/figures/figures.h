@@ -230,6 +230,9 @@ static inline void ri_counters_add(struct ri_counters *a, const struct ri_counte
 		a->v[i] += b->v[i];
 }
 
+/* The name of state @s (enum ri_state): "disk", ..., "other". */
+const char *ri_state_name(int s);
+
 /* Whether @c is a figure of its own, and which one @name is (-1: none). */
 static inline bool ri_counter_shown(int c)
 {

@@ -89,6 +89,19 @@ struct ri_thread {
 	char comm[RI_COMM_LEN];
 	char state;        /* ps's letter, as of the last snapshot */
 	int nice;
+	/*
+	 * As of the last snapshot: the state it sleeps in (enum ri_state + 1;
+	 * 0: on a CPU, runnable, or not known) and, asleep in RI_ST_LOCK, the
+	 * TID of the thread holding the lock (0: not known).
+	 */
+	uint8_t wait_state;
+	pid_t lock_holder;
+	/*
+	 * Unix time since which it has been seen uninterruptible (BLOCKED or
+	 * DISK) at every snapshot with no CPU time in between; 0: it is not.
+	 */
+	double stuck_since;
+	bool deadlocked; /* in a cycle of lock waits, as of the last tick */
 	struct ri_fig fig;
 	/*
 	 * Its cumulative counters as of its last snapshot (each interval's
@@ -124,6 +137,14 @@ struct ri_proc {
 	uint64_t vm_bytes; /* virtual size of the address space */
 	uint64_t cgroup_id; /* cgroup v2 id, 0 when unknown */
 	int nthreads;      /* live threads */
+	/*
+	 * Of its threads, as of the last tick: how many wait for locks in a
+	 * cycle (each waits for a lock the next one holds: a deadlock), and
+	 * how long the one uninterruptible the longest has been (seconds,
+	 * 0: none). Live sources and recordings of the states only.
+	 */
+	int deadlocked;
+	double hung_s;
 	struct ri_fig fig;
 	struct ri_hist *hist;    /* NULL only when out of memory */
 	struct ri_growth growth; /* of RSS, over the growth window */

@@ -17,15 +17,28 @@ seen every thread asleep at least once, from the nanoseconds the JSON
 gives, so the shares are of the window's wall time. In that window each
 of the workload's threads adds up to 100% +- 1 point.
 
+The same run has two rules: 'deadlock > 0' never fires (the mutex takes
+turns, the idle workers hold nothing), 'hung > 2s' fires for the thread
+held by vfork, and resolves once the workload lets it go (SIGUSR1). A
+second workload has two threads that take two mutexes in opposite order,
+a real deadlock: both show LOCK >= 99% and no CPU, each names the other
+as the holder of its lock, and 'deadlock > 0' fires in the first or
+second tick after they lock up.
+
 Then a whole-system run: in one tick, every thread that was alive in the
-tick before and still is adds up to 100% +- 1 point.
+tick before and still is adds up to 100% +- 1 point. The tick is 2 s long:
+RUNQ is the kernel's run_delay, which a wait in the run queue joins only
+as the thread gets a CPU, so a thread waiting at either end of a tick is
+off by that wait (a few ms on a busy machine, 1 point of a 1 s tick).
 
 From the procfs source, which cannot time sleeps, every state is null
 (n/a), never 0.
 """
 
 import os
+import signal
 import sys
+import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -67,9 +80,17 @@ def workload_pass(c, d):
     name = ri.comm_name("ristate")
     w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", str(LOCKERS),
                                "--idle", str(IDLE)], timeout=60)
-    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H"])
+    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0",
+                         "--alert", "hung > 2s"])
+    released = None
     try:
         tool.need_ticks(WARM + WINDOW, timeout=30)
+        if ri.RI_SOURCE != "procfs":
+            # The hung thread let go: its alert must resolve.
+            n = len(tool.ticks)
+            os.kill(w.pid, signal.SIGUSR1)
+            released = time.time()
+            tool.need_ticks(n + 4, timeout=15)
         tool.signal(2)
         if tool.wait(15) is None:
             tool.fail_with("the tool did not stop on SIGINT")
@@ -124,10 +145,76 @@ def workload_pass(c, d):
     bad = [(n, sum(v.values())) for n, v in sh.items() if abs(sum(v.values()) - 100) > 1]
     c.true("each of the %d threads adds up to 100%% +- 1 over the window" % len(sh),
            not bad, "; ".join("%s %.1f%% (%s)" % (n, s, fmt(sh[n])) for n, s in bad[:4]))
+    dl = [a for a in alerts(tool, w.pid, "deadlock > 0") if a[1] != "inactive"]
+    c.true("no deadlock among lockers taking turns and idle workers", not dl,
+           "%s" % dl[:3])
+    hung = alerts(tool, w.pid, "hung > 2s")
+    fired = [t for t, s, v in hung if s == "firing"]
+    c.true("the thread held by vfork is reported hung ('hung > 2s' fires)", fired,
+           "%s" % hung[-4:])
+    after = [s for t, s, v in hung if t > released]
+    c.true("the hung alert resolves once the thread is let go",
+           fired and "resolved" in after,
+           "states after the release: %s" % after)
+
+
+def alerts(tool, pid, rule):
+    """[(tick time, state, value)] of rule on process pid, tick by tick."""
+    out = []
+    for tick in tool.ticks:
+        for a in tick.get("alerts") or []:
+            if a.get("pid") == pid and a.get("rule") == rule:
+                out.append((tick["time"], a.get("state"), a.get("value")))
+    return out
+
+
+def deadlock_pass(c, d):
+    name = ri.comm_name("ridlock")
+    # The tool first: a futex wait it did not see begin is SLEEP (README).
+    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0"])
+    w = None
+    try:
+        tool.need_ticks(1, timeout=30)
+        w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", "1", "--idle",
+                                   "0", "--deadlock"], timeout=60)
+        locked = time.time() + 0.1   # they lock up 50 ms after they start
+        n = len(tool.ticks)
+        tool.need_ticks(n + 5, timeout=30)
+        tool.signal(2)
+        if tool.wait(15) is None:
+            tool.fail_with("the tool did not stop on SIGINT")
+        truth = w.stop()
+    finally:
+        if w:
+            w.kill()
+        tool.kill()
+    tool.require_clean()
+    tids = {t["name"]: t["tid"] for t in truth["threads"]}
+    last = ri.find_proc(tool.ticks[-1], w.pid)
+    for me, other in (("dlA", "dlB"), ("dlB", "dlA")):
+        t = ri.find_thread(last, tids[me]) if last else None
+        c.true("deadlock: %s waits on a lock that %s (%d) holds" % (me, other, tids[other]),
+               t and t.get("asleep_in") == "lock" and t.get("lock_holder") == tids[other],
+               "%s" % ({k: t.get(k) for k in ("asleep_in", "lock_holder")} if t else None))
+        ticks = [k for k in tool.ticks if k["time"] > locked + DELAY]
+        lock = [ri.find_thread(ri.find_proc(k, w.pid) or {}, tids[me]) for k in ticks]
+        worst = min((x["state_lock_pct"] or 0) for x in lock if x) if lock else None
+        cpu = max((x["cpu_pct"] or 0) for x in lock if x) if lock else None
+        c.at_least("deadlock: %s LOCK%% in every whole tick after the lock-up" % me, worst,
+                   99, "%")
+        c.true("deadlock: %s has no CPU (worst tick %.2f%%)" % (me, cpu or 0),
+               cpu is not None and cpu < 0.5)
+    fired = [t for t, s, v in alerts(tool, w.pid, "deadlock > 0") if s == "firing"]
+    first_tick = next((k["time"] for k in tool.ticks if k["time"] > locked), None)
+    c.true("the deadlock rule fires within two ticks of the lock-up, for both threads",
+           fired and first_tick and fired[0] <= first_tick + 2 * DELAY + 0.05 and
+           any(v == 2 for t, s, v in alerts(tool, w.pid, "deadlock > 0") if s == "firing"),
+           "lock-up before %.2f, first firing %s" % (
+               first_tick or 0, "%.2f" % fired[0] if fired else "never"))
 
 
 def whole_system(c):
-    tool = ri.Tool.json(["-d", "1", "-H"])
+    tool = ri.Tool.json(["-d", "2", "-H"])
     try:
         tool.need_ticks(3, timeout=30)
         tool.signal(2)
@@ -166,6 +253,7 @@ def main():
     try:
         workload_pass(c, d)
         if ri.RI_SOURCE != "procfs":
+            deadlock_pass(c, d)
             whole_system(c)
     finally:
         try:

@@ -4,7 +4,8 @@
  * truth test of where time goes (CPU%, DISK%, BLKD%, LOCK%, NET%, SLEEP%,
  * OTHER%).
  *
- *   states [--name COMM] [--lockers N] [--idle N] [--dir DIR] [--truth FILE]
+ *   states [--name COMM] [--lockers N] [--idle N] [--deadlock] [--dir DIR]
+ *          [--truth FILE]
  *
  * Starts these threads (named as below), prints "ready" on stderr, and
  * runs until SIGTERM or SIGINT:
@@ -19,10 +20,13 @@
  *              nobody signals: waiting for work               -> SLEEP, never LOCK
  *   disk       synchronous O_DIRECT 1 MiB reads at random
  *              places of a 64 MiB file in DIR                 -> DISK
- *   vfork      vfork()s a child that sleeps until the end:
- *              the thread is held uninterruptible             -> BLOCKED
+ *   vfork      vfork()s a child that sleeps until SIGUSR1 or the
+ *              end: the thread is held uninterruptible        -> BLOCKED, hung
  *   evfd       epoll_wait over an eventfd and a pipe that
  *              nobody writes                                  -> OTHER, never NET
+ * and with --deadlock:
+ *   dlA, dlB   each takes one of two mutexes, then the other's: a real
+ *              deadlock                                       -> LOCK, in a cycle
  *
  * Truth (JSON, at the end): {"threads": [{"tid", "name"}, ...],
  *                            "lockers": N, "holds": total turns taken}
@@ -59,7 +63,8 @@ static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
 static long holds;
 static pthread_mutex_t idle_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t idle_cv = PTHREAD_COND_INITIALIZER;
-static volatile int release_vfork;
+static volatile sig_atomic_t release_vfork;
+static pthread_mutex_t dl_m[2] = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER };
 static int listen_fd;
 static const char *dir = "/tmp";
 static char disk_path[4096];
@@ -203,6 +208,24 @@ static void *vforker(void *a)
 	return NULL;
 }
 
+/* Takes mutex i, then, once the other thread holds the other, that one. */
+static void *deadlocker(void *a)
+{
+	int i = ((struct th *)a)->name[2] == 'A' ? 0 : 1;
+
+	started(a);
+	pthread_mutex_lock(&dl_m[i]);
+	sleep_ns(50 * NSEC_PER_MSEC);
+	pthread_mutex_lock(&dl_m[!i]);
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	release_vfork = 1;
+}
+
 static void *evfd(void *a)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -256,13 +279,14 @@ int main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "lockers", required_argument, NULL, 'l' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "deadlock", no_argument, NULL, 'D' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "truth", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	const char *name = "states", *truth = NULL;
-	int lockers = 4, nidle = 64, c;
+	int lockers = 4, nidle = 64, dl = 0, c;
 	char label[16];
 	FILE *f;
 
@@ -271,16 +295,18 @@ int main(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'l': lockers = atoi(optarg); break;
 		case 'i': nidle = atoi(optarg); break;
+		case 'D': dl = 1; break;
 		case 'd': dir = optarg; break;
 		case 't': truth = optarg; break;
 		default: wl_die("usage: states [--name COMM] [--lockers N] [--idle N] "
-				"[--dir DIR] [--truth FILE]");
+				"[--deadlock] [--dir DIR] [--truth FILE]");
 		}
 	}
 	if (lockers < 1 || nidle < 0 || lockers + nidle + 8 > MAX_THREADS)
 		wl_die("--lockers 1.. and --idle 0.., %d threads at most", MAX_THREADS - 8);
 	wl_set_comm(name);
 	wl_install_signals();
+	signal(SIGUSR1, on_usr1);
 	make_disk_file();
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -303,6 +329,10 @@ int main(int argc, char **argv)
 	start("disk", disk);
 	start("vfork", vforker);
 	start("evfd", evfd);
+	if (dl) {
+		start("dlA", deadlocker);
+		start("dlB", deadlocker);
+	}
 	pthread_mutex_lock(&setup_mu);
 	while (ready < nths)
 		pthread_cond_wait(&setup_cv, &setup_mu);
