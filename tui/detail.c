@@ -187,9 +187,6 @@ static void time_axis(struct tui *v, size_t n, int y)
 	attrset(A_NORMAL);
 }
 
-static const char *const state_names[RI_NSTATES] = { "disk", "blocked", "lock",
-						     "net", "sleep", "other" };
-
 /*
  * Where the process's time went (its threads summed), for the panel's
  * title: "  states: cpu 87 runq 75 lock 289 sleep 779". Nothing where the
@@ -208,9 +205,54 @@ static void states_text(char *b, size_t n, const struct ri_proc *p)
 		if (!(ri_counters[c].flags & RI_FF_TIME))
 			continue;
 		if (p->fig.rate[c] >= 0.5 && o < n)
-			o += (size_t)snprintf(b + o, n - o, " %s %.0f", state_names[i],
+			o += (size_t)snprintf(b + o, n - o, " %s %.0f", ri_state_name(i),
 					      p->fig.rate[c]);
 		i++;
+	}
+}
+
+/*
+ * What the process's threads sleep in now, for the right of the time
+ * axis, the telling states first: " asleep: 2 lock on 8706 DEADLOCK 1 net
+ * 8 sleep" ("+": other holders too; DEADLOCK: threads wait for each
+ * other's locks in a cycle); a thread stuck uninterruptible says how
+ * long. Empty when no thread is known asleep.
+ */
+static void asleep_text(char *b, size_t n, const struct ri_proc *p)
+{
+	static const int first[RI_NSTATES] = { RI_ST_LOCK, RI_ST_BLOCKED, RI_ST_DISK,
+					       RI_ST_NET, RI_ST_OTHER, RI_ST_SLEEP };
+	int now[RI_NSTATES] = { 0 }, any = 0;
+	pid_t holder[2] = { 0 };
+	size_t o = 0;
+
+	b[0] = '\0';
+	for (const struct ri_thread *t = p->threads; t; t = t->next) {
+		if (t->exited || !t->wait_state || t->wait_state > RI_NSTATES)
+			continue;
+		now[t->wait_state - 1]++;
+		any++;
+		if (t->wait_state - 1 != RI_ST_LOCK || !t->lock_holder)
+			continue;
+		if (!holder[0] || holder[0] == t->lock_holder)
+			holder[0] = t->lock_holder;
+		else
+			holder[1] = t->lock_holder;
+	}
+	if (!any)
+		return;
+	o += (size_t)snprintf(b + o, n - o, " asleep:");
+	for (int k = 0; k < RI_NSTATES && o < n; k++) {
+		int i = first[k];
+
+		if (!now[i])
+			continue;
+		o += (size_t)snprintf(b + o, n - o, " %d %s", now[i], ri_state_name(i));
+		if (i == RI_ST_LOCK && holder[0] && o < n)
+			o += (size_t)snprintf(b + o, n - o, " on %d%s%s", (int)holder[0],
+					      holder[1] ? "+" : "", p->deadlocked ? " DEADLOCK" : "");
+		if (i == RI_ST_BLOCKED && p->hung_s >= 1 && o < n)
+			o += (size_t)snprintf(b + o, n - o, " (%.0fs)", p->hung_s);
 	}
 }
 
@@ -244,6 +286,10 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 	for (i = 0; i < 4; i++)
 		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
 	time_axis(v, n, y + 1 + 4 * gh);
+	asleep_text(title, sizeof(title), p);
+	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
+		put_str(y + 1 + 4 * gh, COLS - STATS_W, STATS_W, title,
+			v->attr[p->deadlocked || p->hung_s >= 1 ? R_WARNING : R_NORMAL], false);
 }
 
 /*
