@@ -80,6 +80,11 @@ volatile __u32 net_on;
 const volatile __u32 states_ok;
 const volatile __u32 has_task_from_pid;
 volatile __u32 states_on;
+/*
+ * Futex waits found asleep by the iterators since user space last ran
+ * ri_recheck (bss): it runs it only then.
+ */
+volatile __u32 recheck_pending;
 
 /* Task counts of the last walk, before the filter (bss, reset by user space). */
 struct ri_iter_counts counts;
@@ -161,7 +166,7 @@ struct ri_states {
 	__u32 state;
 	__u32 holder; /* RI_ST_LOCK: the lock owner's TID */
 	__u32 born;   /* set up: a task asleep before the tool gets a span */
-	__u32 pad;
+	__u32 recheck; /* a futex wait found asleep: ri_recheck reads its word */
 };
 
 struct {
@@ -575,7 +580,20 @@ static __always_inline bool same_process(struct task_struct *t, __u32 tid)
  * waiters") and keep the owner's TID 8 bytes after it; robust and PI
  * mutexes keep the owner's TID in the word itself.
  */
-static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs, __u32 *holder)
+/*
+ * Reads a u32 of @t's memory: @t is the current task (a probe read), or,
+ * from the sleepable re-check, any task.
+ */
+static __always_inline long read_user_u32(__u32 *dst, const __u32 *p, struct task_struct *t,
+					  bool sleepable)
+{
+	if (sleepable)
+		return bpf_copy_from_user_task(dst, sizeof(*dst), p, t, 0);
+	return bpf_probe_read_user(dst, sizeof(*dst), p);
+}
+
+static __always_inline __u32 futex_state_of(struct task_struct *t, struct pt_regs *regs,
+					    __u32 *holder, bool sleepable)
 {
 	__u32 *uaddr = (__u32 *)regs->di, op = regs->si & 0x7f, val = regs->dx, owner = 0;
 
@@ -583,14 +601,14 @@ static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs,
 	case FUTEX_LOCK_PI:
 	case FUTEX_LOCK_PI2:
 	case FUTEX_TRYLOCK_PI:
-		if (bpf_probe_read_user(&owner, sizeof(owner), uaddr))
+		if (read_user_u32(&owner, uaddr, t, sleepable))
 			return RI_ST_SLEEP;
 		owner &= FUTEX_TID_MASK;
 		break;
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET:
 		if (val == 2) {
-			if (bpf_probe_read_user(&owner, sizeof(owner), uaddr + 2))
+			if (read_user_u32(&owner, uaddr + 2, t, sleepable))
 				return RI_ST_SLEEP;
 		} else if (val & FUTEX_WAITERS) {
 			owner = val & FUTEX_TID_MASK;
@@ -605,12 +623,17 @@ static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs,
 	return RI_ST_LOCK;
 }
 
+static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs, __u32 *holder)
+{
+	return futex_state_of(t, regs, holder, false);
+}
+
 /*
  * The state of task @t leaving the CPU (or found asleep) in state @st.
  * @cur: @t is the current task, whose user memory can be read (the
  * futex word, poll's array); a task found asleep by the iterator is
- * classified without it (futex: SLEEP, poll and select: OTHER) until it
- * next sleeps.
+ * classified without it (poll and select: OTHER until it next sleeps;
+ * futex: SLEEP until ri_recheck reads its word).
  */
 static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u32 *holder)
 {
@@ -752,6 +775,21 @@ static __always_inline void add_states(struct ri_task *r, struct ri_states *s, _
 	}
 }
 
+/* Whether @t, asleep in state @st, sleeps in a futex wait (x86_64). */
+static __always_inline bool is_futex_wait(struct task_struct *t, __u32 st)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs;
+
+	if (!(st & TASK_INTERRUPTIBLE) || (st & TASK_UNINTERRUPTIBLE) || (t->flags & PF_KTHREAD))
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	return regs && regs->orig_ax == NR_futex;
+#else
+	return false;
+#endif
+}
+
 /*
  * A task the iterators find with no slot, or with a slot it never
  * opened a span in: asleep since before the tool began. Its span opens
@@ -767,9 +805,50 @@ static __always_inline struct ri_states *states_of(struct task_struct *t, __u64 
 		return s;
 	s->born = 1;
 	st = task_state(t, true);
-	if (st && !t->on_cpu && !t->exit_state)
+	if (st && !t->on_cpu && !t->exit_state) {
 		span_open(s, t, st, false, now);
+		if (is_futex_wait(t, st)) {
+			s->recheck = 1;
+			recheck_pending = 1;
+		}
+	}
 	return s;
+}
+
+/*
+ * A task found asleep in a futex wait by the iterators (states_of) was
+ * counted SLEEP: its futex word could not be read from there. Run by user
+ * space before the next read of the iterators when any such task was
+ * found, this sleepable walk reads the word from the task's memory and
+ * makes the span LOCK where the word is a lock a live thread holds. The
+ * span is a tick old at most, and so was what was counted SLEEP of it.
+ */
+SEC("iter.s/task")
+int ri_recheck(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct ri_states *s;
+	struct pt_regs *regs;
+	__u32 holder = 0;
+
+	if (!t || !states_ok)
+		return 0;
+	s = bpf_task_storage_get(&states, t, 0, 0);
+	if (!s || !s->recheck)
+		return 0;
+	s->recheck = 0;
+	if (!s->since || s->state != RI_ST_SLEEP)
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs || regs->orig_ax != NR_futex)
+		return 0;
+	if (futex_state_of(t, regs, &holder, true) == RI_ST_LOCK) {
+		s->holder = holder;
+		s->state = RI_ST_LOCK;
+	}
+#endif
+	return 0;
 }
 
 /*

@@ -69,6 +69,8 @@ struct bpf_source {
 	/* The same whichever did: maps, iterator links (-1: none), globals. */
 	int exits_fd, stats_fd, chosen_fd, chosen_comm_fd, procs_fd;
 	int iter_fd, procs_iter_fd;
+	int recheck_fd;                  /* ri_recheck's link, -1: none */
+	volatile __u32 *recheck_pending; /* futex waits found asleep, to re-check */
 	struct ri_iter_counts *counts;
 	struct ri_procs_round *round;
 	volatile __u32 *filter_on;
@@ -168,18 +170,21 @@ static bool btf_has_enum_value(const struct btf *btf, const char *type, const ch
 /*
  * What the state times need of the kernel: task storage (5.11) and
  * bpf_task_pt_regs (5.15) in states_ok; bpf_task_from_pid (6.2), which
- * tells a lock's owner alive, in has_task_from_pid.
+ * tells a lock's owner alive, in has_task_from_pid; bpf_copy_from_user_task
+ * (5.18), with which ri_recheck reads the futex word of a task found
+ * asleep, in @recheck.
  */
-static void kernel_has_states(const char *btf_path, bool *ok, bool *from_pid)
+static void kernel_has_states(const char *btf_path, bool *ok, bool *from_pid, bool *recheck)
 {
 	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 
-	*ok = *from_pid = false;
+	*ok = *from_pid = *recheck = false;
 	if (!btf)
 		return;
 	*ok = btf_has_enum_value(btf, "bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE") &&
 	      btf_has_enum_value(btf, "bpf_func_id", "BPF_FUNC_task_pt_regs");
 	*from_pid = btf__find_by_name_kind(btf, "bpf_task_from_pid", BTF_KIND_FUNC) > 0;
+	*recheck = *ok && btf_has_enum_value(btf, "bpf_func_id", "BPF_FUNC_copy_from_user_task");
 	btf__free(btf);
 }
 
@@ -391,6 +396,15 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 
 	live->n = 0;
 	exited->n = 0;
+	/*
+	 * Futex waits the last walk found asleep: their words, read from
+	 * their memory by a sleepable walk, before this one reads the spans.
+	 */
+	if (s->recheck_fd >= 0 && *s->recheck_pending) {
+		*s->recheck_pending = 0;
+		if ((r = read_iter(s->recheck_fd, live)))
+			return r;
+	}
 	memset(c, 0, sizeof(*c));
 	s->exited = exited;
 	d->per_process = per_process;
@@ -599,6 +613,9 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	s->net_on = &l->bss->net_on;
 	*s->net_on = ri_lite__ri_net_tx__attach(l) > 0 && ri_lite__ri_net_rx__attach(l) > 0;
 	l->bss->states_on = states;
+	s->recheck_pending = &l->bss->recheck_pending;
+	if (ri_lite__ri_recheck__attach(l) > 0)
+		s->recheck_fd = l->links.ri_recheck_fd;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -648,14 +665,17 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		bpf_map__set_type(s->skel->maps.net, BPF_MAP_TYPE_HASH);
 		bpf_map__set_max_entries(s->skel->maps.net, 1);
 	}
+	bool recheck = false;
+
 	if (p == RI_PROBE_TP_BTF && !o->no_states) {
 		bool ok, from_pid;
 
-		kernel_has_states(o->btf_path, &ok, &from_pid);
+		kernel_has_states(o->btf_path, &ok, &from_pid, &recheck);
 		s->skel->rodata->states_ok = ok;
 		s->skel->rodata->has_task_from_pid = from_pid;
 	}
 	bpf_program__set_autoload(s->skel->progs.ri_wakeup, s->skel->rodata->states_ok);
+	bpf_program__set_autoload(s->skel->progs.ri_recheck, recheck);
 	if (!s->skel->rodata->states_ok) {
 		/* As for "net": the state times need task storage. */
 		bpf_map__set_type(s->skel->maps.states, BPF_MAP_TYPE_HASH);
@@ -758,6 +778,13 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		*s->net_on = s->skel->links.ri_net_tx && s->skel->links.ri_net_rx;
 	}
 	s->skel->bss->states_on = s->skel->links.ri_wakeup != NULL;
+	s->recheck_pending = &s->skel->bss->recheck_pending;
+	if (bpf_program__autoload(s->skel->progs.ri_recheck)) {
+		s->skel->links.ri_recheck = bpf_program__attach_iter(s->skel->progs.ri_recheck,
+								     NULL);
+		if (s->skel->links.ri_recheck)
+			s->recheck_fd = bpf_link__fd(s->skel->links.ri_recheck);
+	}
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
 	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
@@ -776,6 +803,7 @@ static void undo(struct bpf_source *s)
 	if (s->procs_iter_fd >= 0)
 		close(s->procs_iter_fd);
 	s->procs_iter_fd = -1;
+	s->recheck_fd = -1; /* the skeleton's link: closed with it */
 	ri_lite__destroy(s->lite);
 	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
@@ -862,6 +890,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	}
 
 	s->procs_iter_fd = -1;
+	s->recheck_fd = -1;
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
 	/* The kernel-side loader has the states built in: --no-states loads with libbpf. */
 	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path &&

@@ -21,9 +21,9 @@ The same run has two rules: 'deadlock > 0' never fires (the mutex takes
 turns, the idle workers hold nothing), 'hung > 2s' fires for the thread
 held by vfork, and resolves once the workload lets it go (SIGUSR1). A
 second workload has two threads that take two mutexes in opposite order,
-a real deadlock: both show LOCK >= 99% and no CPU, each names the other
-as the holder of its lock, and 'deadlock > 0' fires in the first or
-second tick after they lock up.
+a real deadlock, before the tool starts: both show LOCK >= 99% and no
+CPU, each names the other as the holder of its lock, and 'deadlock > 0'
+fires in the first or second tick.
 
 Then a whole-system run: in one tick, every thread that was alive in the
 tick before and still is adds up to 100% +- 1 point. The tick is 2 s long:
@@ -170,24 +170,24 @@ def alerts(tool, pid, rule):
 
 def deadlock_pass(c, d):
     name = ri.comm_name("ridlock")
-    # The tool first: a futex wait it did not see begin is SLEEP (README).
-    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0"])
-    w = None
+    # Deadlocked before the tool starts, as at 03:00: their futex words are
+    # read from their memory by the sleepable re-check.
+    w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", "1", "--idle", "0",
+                               "--deadlock"], timeout=60)
+    locked = time.time() + 0.1   # they lock up 50 ms after they start
+    tool = None
     try:
-        tool.need_ticks(1, timeout=30)
-        w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", "1", "--idle",
-                                   "0", "--deadlock"], timeout=60)
-        locked = time.time() + 0.1   # they lock up 50 ms after they start
-        n = len(tool.ticks)
-        tool.need_ticks(n + 5, timeout=30)
+        time.sleep(max(0, locked - time.time()))
+        tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0"])
+        tool.need_ticks(5, timeout=30)
         tool.signal(2)
         if tool.wait(15) is None:
             tool.fail_with("the tool did not stop on SIGINT")
         truth = w.stop()
     finally:
-        if w:
-            w.kill()
-        tool.kill()
+        w.kill()
+        if tool:
+            tool.kill()
     tool.require_clean()
     tids = {t["name"]: t["tid"] for t in truth["threads"]}
     last = ri.find_proc(tool.ticks[-1], w.pid)
