@@ -94,6 +94,11 @@ struct bpf_source {
 	long hz;
 	/* The per-process walk (ri_iter_procs), when wanted and loaded. */
 	bool want_procs;
+	/*
+	 * What the last load left out that the kernel refused: 1 the
+	 * re-check of futex waits (a sleepable task walk), 2 the state times.
+	 */
+	int states_drop;
 	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
@@ -667,12 +672,13 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	bool recheck = false;
 
-	if (p == RI_PROBE_TP_BTF && !o->no_states) {
+	if (p == RI_PROBE_TP_BTF && !o->no_states && s->states_drop < 2) {
 		bool ok, from_pid;
 
 		kernel_has_states(o->btf_path, &ok, &from_pid, &recheck);
 		s->skel->rodata->states_ok = ok;
 		s->skel->rodata->has_task_from_pid = from_pid;
+		recheck = recheck && !s->states_drop;
 	}
 	bpf_program__set_autoload(s->skel->progs.ri_wakeup, s->skel->rodata->states_ok);
 	bpf_program__set_autoload(s->skel->progs.ri_recheck, recheck);
@@ -702,6 +708,7 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	char sym[256];
 	int err;
 
+	s->states_drop = 0;
 	if ((err = open_object(s, o, p, procs, why, whylen)))
 		return err;
 	if (p == RI_PROBE_KPROBE) {
@@ -714,17 +721,26 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 
 	err = resource_image_bpf__load(s->skel);
-	if (err && procs) {
-		/*
-		 * The per-process walk needs the open-coded task iterators
-		 * (6.7+): where the kernel refuses it, load the rest alone.
-		 */
+	/*
+	 * What a kernel may refuse, left out one at a time: the re-check of
+	 * futex waits (a sleepable task walk), then the state times (n/a),
+	 * then the per-process walk (it needs the open-coded task iterators,
+	 * 6.7+: every task is read instead).
+	 */
+	while (err && (s->skel->rodata->states_ok || procs)) {
+		const char *what;
+
+		if (s->skel->rodata->states_ok) {
+			what = s->states_drop++ ? "state times" : "re-check of futex waits";
+		} else {
+			what = "per-process walk";
+			procs = false;
+		}
 		if (verbose)
-			fprintf(stderr, "resource_image: per-process walk refused "
-					"(%s): reading every task\n", strerror(-err));
+			fprintf(stderr, "resource_image: %s refused (%s): loading without it\n",
+				what, strerror(-err));
 		resource_image_bpf__destroy(s->skel);
 		s->skel = NULL;
-		procs = false;
 		if ((err = open_object(s, o, p, procs, why, whylen)))
 			return err;
 		err = resource_image_bpf__load(s->skel);
