@@ -363,9 +363,9 @@ static void counter_fams(struct mx_kind *k, const char *cpu_name, const char *cp
 	if (st >= 0) {
 		snprintf(k->names[st], sizeof(k->names[st]), "%sstate_seconds", k->prefix);
 		snprintf(k->helps[st], sizeof(k->helps[st]),
-			 "Time %s spent in each state: cpu, runq (runnable, waiting for a "
-			 "CPU), then disk, blocked, lock, net, sleep, other, counted since "
-			 "the tool started (see the man page)",
+			 "Where the time of %s went, by state: cpu, runq (runnable, "
+			 "waiting for a CPU), then disk, blocked, lock, net, sleep and "
+			 "other, these counted since the tool started (see the man page)",
 			 k->who);
 		fam(k, k->names[st], RI_MX_COUNTER, "seconds", k->helps[st], W_STATES);
 	}
