@@ -365,6 +365,42 @@ static void json_thread(FILE *f, const struct ri_thread *t, bool first)
 	fputc('}', f);
 }
 
+/*
+ * How many of the process's threads sleep in each state at the snapshot
+ * ("threads_asleep"), the threads in a cycle of lock waits ("deadlocked")
+ * and how long its longest uninterruptible thread has been so ("hung_s").
+ * null where the states are not counted, or its threads were summed in
+ * the kernel (no -H) and none is known one by one.
+ */
+static void json_asleep(FILE *f, const struct ri_proc *p)
+{
+	int now[RI_NSTATES] = { 0 };
+	bool known = !ri_fig_na(&p->fig, RI_C_ST_DISK) && !p->exited;
+
+	for (const struct ri_thread *t = p->threads; t && known; t = t->next) {
+		if (t->whole)
+			known = false;
+		else if (!t->exited && t->wait_state && t->wait_state <= RI_NSTATES)
+			now[t->wait_state - 1]++;
+	}
+	if (!known) {
+		put(f, ",\"threads_asleep\":null,\"deadlocked\":null,\"hung_s\":null");
+		return;
+	}
+	put(f, ",\"threads_asleep\":{");
+	for (int i = 0; i < RI_NSTATES; i++) {
+		char num[24];
+
+		put(f, i ? ",\"" : "\"");
+		put(f, ri_state_name(i));
+		put(f, "\":");
+		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)now[i]));
+	}
+	fputc('}', f);
+	json_int(f, "deadlocked", p->deadlocked);
+	json_fixed(f, "hung_s", p->hung_s, 3);
+}
+
 static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 			   struct ri_cgroups *cg)
 {
@@ -392,6 +428,7 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 	else
 		put(f, ",\"rss_growth_bps\":null");
 	json_bool(f, "growing", p->growth.growing);
+	json_asleep(f, p);
 }
 
 static void json_tick(FILE *f, struct batch *b)

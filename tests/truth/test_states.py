@@ -207,6 +207,10 @@ def deadlock_pass(c, d):
                    99, "%")
         c.true("deadlock: %s has no CPU (worst tick %.2f%%)" % (me, cpu or 0),
                cpu is not None and cpu < 0.5)
+    c.true("deadlock: the process says 2 threads deadlocked, at least 2 asleep in lock",
+           last and last.get("deadlocked") == 2 and
+           (last.get("threads_asleep") or {}).get("lock", 0) >= 2,
+           "%s" % ({k: last.get(k) for k in ("deadlocked", "threads_asleep")} if last else None))
     fired = [t for t, s, v in alerts(tool, w.pid, "deadlock > 0") if s == "firing"]
     first_tick = next((k["time"] for k in tool.ticks if k["time"] > locked), None)
     c.true("the deadlock rule fires within two ticks of the lock-up, for both threads",
