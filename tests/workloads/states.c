@@ -10,7 +10,7 @@
  * Starts these threads (named as below), prints "ready" on stderr, and
  * runs until SIGTERM or SIGINT:
  *   spin       burns a CPU, at nice -20 (root)                -> CPU
- *   nap        nanosleep(10 ms) in a loop                     -> SLEEP
+ *   nap        nanosleep(100 ms) in a loop                    -> SLEEP
  *   tcpc       asks a loopback TCP server, which answers each
  *              request 200 ms later, and waits in recv()      -> NET
  *   tcps       that server: sleeps 200 ms, answers            -> SLEEP
@@ -109,11 +109,15 @@ static void *spin(void *a)
 	return NULL;
 }
 
+/*
+ * Each wake-up waits for a CPU (RUNQ) as long as the machine makes it:
+ * long naps keep that a small part of the truth on a busy machine.
+ */
 static void *nap(void *a)
 {
 	started(a);
 	for (;;)
-		sleep_ns(10 * NSEC_PER_MSEC);
+		sleep_ns(100 * NSEC_PER_MSEC);
 	return NULL;
 }
 
