@@ -752,11 +752,18 @@ static __always_inline void states_switch(struct task_struct *prev, bool preempt
 	span_open(s, prev, st, true, now ? now : bpf_ktime_get_ns());
 }
 
-/* @r's state times from slot @s (NULL: never slept since the tool began). */
-static __always_inline void add_states(struct ri_task *r, struct ri_states *s, __u64 now,
-				       bool one)
+/*
+ * @r's state times from slot @s (NULL: never slept since the tool began)
+ * of task @t (NULL: it is not running, the exit snapshot). A span still
+ * open counts up to @now while @t sleeps. If @t is awake, its wake-up was
+ * not seen (or is being closed right now): the span holds what was
+ * neither run time nor run delay since it opened, as span_recover() will
+ * make it, not the time @t has been running or waiting for a CPU since.
+ */
+static __always_inline void add_states(struct ri_task *r, struct ri_states *s,
+				       struct task_struct *t, __u64 now, bool one)
 {
-	__u64 since;
+	__u64 since, open, gone;
 	__u32 st;
 
 	if (!s)
@@ -766,12 +773,18 @@ static __always_inline void add_states(struct ri_task *r, struct ri_states *s, _
 	asm volatile("" ::: "memory");
 	since = *(volatile __u64 *)&s->since;
 	st = s->state;
-	if (since && now > since && st < RI_NSTATES) {
-		r->state_ns[st] += now - since;
-		if (one) {
-			r->wait_state = st + 1;
-			r->lock_holder = st == RI_ST_LOCK ? s->holder : 0;
-		}
+	if (!since || now <= since || st >= RI_NSTATES)
+		return;
+	open = now - since;
+	if (t && !task_state(t, true)) {
+		gone = (t->se.sum_exec_runtime - s->cpu0) + (run_delay(t) - s->rd0);
+		r->state_ns[st] += open > gone ? open - gone : 0;
+		return;
+	}
+	r->state_ns[st] += open;
+	if (one) {
+		r->wait_state = st + 1;
+		r->lock_holder = st == RI_ST_LOCK ? s->holder : 0;
 	}
 }
 
@@ -878,7 +891,7 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu, bool cur)
 		r->flags |= RI_F_NO_NET;
 	/* It was running: no span is open. */
 	if (states_ok && cur)
-		add_states(r, bpf_task_storage_get(&states, bpf_get_current_task_btf(), 0, 0),
+		add_states(r, bpf_task_storage_get(&states, bpf_get_current_task_btf(), 0, 0), NULL,
 			   0, false);
 	else
 		r->flags |= RI_F_NO_STATES;
@@ -1069,7 +1082,7 @@ int ri_iter(struct bpf_iter__task *ctx)
 	if (states_ok && states_on) {
 		__u64 now = bpf_ktime_get_ns();
 
-		add_states(&r, states_of(t, now), now, true);
+		add_states(&r, states_of(t, now), t, now, true);
 	}
 	mm = t->mm;
 	r.rss_pages = mm_rss_pages(mm, true);
@@ -1106,7 +1119,7 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 	if (net_tps)
 		add_net(r, bpf_task_storage_get(&net, t, 0, 0));
 	if (states_ok && states_on)
-		add_states(r, states_of(t, walk.now), walk.now, false);
+		add_states(r, states_of(t, walk.now), t, walk.now, false);
 }
 
 
