@@ -21,6 +21,14 @@
  *    sock:sock_recv_length, 6.3+): the bytes each socket call moved, added
  *    to the calling task's own slot of the "net" task storage, which the
  *    iterators and the exit snapshot read like the kernel's own counters.
+ *  - ri_switch_btf also times where each task's wall time goes when it is
+ *    off the CPU and not runnable: as a task leaves the CPU to sleep, it
+ *    opens a span in its slot of the "states" task storage with the state
+ *    it sleeps in (classify()); ri_wakeup (tp_btf sched_wakeup) closes the
+ *    span into the state's counter. From the wake-up to the next switch-in
+ *    the task is runnable, which the kernel counts in run_delay, so CPU,
+ *    run delay and the states add up to the wall time. Readers add a span
+ *    still open up to their own clock reading.
  *  - ri_iter_procs (iter/task on one task, the tool's own): when no
  *    thread rows are wanted, the same per tick, but one record per
  *    process, its threads summed in the kernel. It walks the kernel's
@@ -43,7 +51,10 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by user space before load (rodata): see ri_switch_raw. */
+/*
+ * Set by user space before load (rodata): the tracepoint passes prev's
+ * state (5.18+); see ri_switch_raw and ri_switch_btf.
+ */
 const volatile __u32 raw_state_arg;
 
 /* Set by user space at run time (bss): only chosen tgids are reported. */
@@ -60,6 +71,22 @@ volatile __u32 filter_on;
  */
 const volatile __u32 net_tps;
 volatile __u32 net_on;
+
+/*
+ * Set by user space before load (rodata): the kernel has what the state
+ * times need (task storage, bpf_task_pt_regs, tp_btf); with it the
+ * kfunc that tells whether a lock's owner is alive (bpf_task_from_pid,
+ * 6.2+). states_on (bss) says the switch and wake-up programs are both
+ * attached: until then every record says RI_F_NO_STATES.
+ */
+const volatile __u32 states_ok;
+const volatile __u32 has_task_from_pid;
+volatile __u32 states_on;
+/*
+ * Futex waits found asleep by the iterators since user space last ran
+ * ri_recheck (bss): it runs it only then.
+ */
+volatile __u32 recheck_pending;
 
 /* Task counts of the last walk, before the filter (bss, reset by user space). */
 struct ri_iter_counts counts;
@@ -80,6 +107,7 @@ struct {
 	__u32 has_mm;  /* memory figures taken from a live thread */
 	__u32 skip;    /* threads: live threads to pass over (a split process) */
 	__u64 rss_pages, vm_pages; /* threads: the process's memory */
+	__u64 now;     /* the walk's clock, for the spans still open */
 } walk;
 
 struct {
@@ -133,6 +161,32 @@ struct {
 	__type(value, struct ri_net);
 } net SEC(".maps");
 
+/*
+ * A task's state times. ns[] holds closed spans; since (CLOCK_MONOTONIC,
+ * 0 = none) and state the span open while the task sleeps. The task
+ * writes since as it leaves the CPU, its waker clears it and adds the
+ * span: never both at once, as a wake-up waits for the switch-out to end.
+ * Readers take ns[] first and since after, and the waker clears since
+ * first: a reader can miss a span being closed for one tick, never count
+ * it twice (the model waits for a reading that ran ahead to be caught up).
+ */
+struct ri_states {
+	__u64 ns[RI_NSTATES];
+	__u64 since;
+	__u64 cpu0, rd0; /* sum_exec_runtime and run_delay as the span opened */
+	__u32 state;
+	__u32 holder; /* RI_ST_LOCK: the lock owner's TID */
+	__u32 born;   /* set up: a task asleep before the tool gets a span */
+	__u32 recheck; /* a futex wait found asleep: ri_recheck reads its word */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ri_states);
+} states SEC(".maps");
+
 /* ri_iter_procs writes its records here; user space reads them in a batch. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -161,6 +215,7 @@ extern struct task_struct *bpf_iter_task_next(struct ri_task_iter *it) __weak __
 extern void bpf_iter_task_destroy(struct ri_task_iter *it) __weak __ksym;
 extern struct task_struct *bpf_task_acquire(struct task_struct *p) __weak __ksym;
 extern void bpf_task_release(struct task_struct *p) __weak __ksym;
+extern struct task_struct *bpf_task_from_pid(s32 pid) __weak __ksym;
 
 /* A global function's argument the verifier takes as a trusted pointer. */
 #define __arg_trusted __attribute__((btf_decl_tag("arg:trusted")))
@@ -309,6 +364,8 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 	r->maj_flt = TASK_READ(btf, t, maj_flt);
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
+	if (!states_on)
+		r->flags |= RI_F_NO_STATES;
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
 		r->pcount = TASK_READ(btf, t, sched_info.pcount);
@@ -377,6 +434,461 @@ static __always_inline void add_net(struct ri_task *r, const struct ri_net *n)
 }
 
 /*
+ * ---- State times ----
+ *
+ * The syscall a sleeping task is in is its pt_regs' orig_ax, x86_64's
+ * numbers; elsewhere every interruptible sleep of a user task is OTHER.
+ */
+#define TASK_INTERRUPTIBLE 0x1
+#define TASK_UNINTERRUPTIBLE 0x2
+#define TASK_NOLOAD 0x400
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define FUTEX_WAIT 0
+#define FUTEX_LOCK_PI 6
+#define FUTEX_TRYLOCK_PI 8
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_LOCK_PI2 13
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+#define RI_POLL_FDS 8  /* poll/select: the first fds looked at */
+#define RI_EPOLL_FDS 8 /* epoll: the watched files looked at */
+
+enum {
+	NR_read = 0, NR_write = 1, NR_poll = 7, NR_readv = 19, NR_writev = 20,
+	NR_select = 23, NR_pause = 34, NR_nanosleep = 35, NR_connect = 42,
+	NR_accept = 43, NR_sendto = 44, NR_recvfrom = 45, NR_sendmsg = 46,
+	NR_recvmsg = 47, NR_wait4 = 61, NR_rt_sigtimedwait = 128,
+	NR_rt_sigsuspend = 130, NR_futex = 202, NR_clock_nanosleep = 230,
+	NR_epoll_wait = 232, NR_waitid = 247, NR_pselect6 = 270, NR_ppoll = 271,
+	NR_epoll_pwait = 281, NR_accept4 = 288, NR_recvmmsg = 299,
+	NR_sendmmsg = 307, NR_epoll_pwait2 = 441,
+};
+
+static __always_inline bool file_is_socket(struct file *f)
+{
+	return f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
+}
+
+/*
+ * Whether descriptor @fd of file table @fdt is a socket. Global functions
+ * taking the table as a number: the verifier checks each once, not at
+ * every call of the loops below.
+ */
+__noinline int ri_fd_is_socket(__u64 fdt, int fd)
+{
+	struct fdtable *ft = (struct fdtable *)fdt;
+	struct file **fds, *f = NULL;
+
+	if (!ft || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(ft, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(ft, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return 0;
+	return file_is_socket(f);
+}
+
+/*
+ * Whether epoll descriptor @epfd of file table @fdt watches a socket
+ * among its first RI_EPOLL_FDS files (breadth first in its tree).
+ */
+__noinline int ri_epoll_has_socket(__u64 fdt, int epfd)
+{
+	struct fdtable *ft = (struct fdtable *)fdt;
+	struct rb_node *q[RI_EPOLL_FDS], *n;
+	struct file **fds, *f = NULL;
+	struct eventpoll *ep;
+	__u32 head = 0, tail = 0;
+
+	if (!ft || epfd < 0 || (unsigned int)epfd >= BPF_CORE_READ(ft, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(ft, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[epfd]) || !f)
+		return 0;
+	ep = BPF_CORE_READ(f, private_data);
+	if (!ep)
+		return 0;
+	n = BPF_CORE_READ(ep, rbr.rb_root.rb_node);
+	if (!n)
+		return 0;
+	q[tail++ & (RI_EPOLL_FDS - 1)] = n;
+	for (int i = 0; i < RI_EPOLL_FDS; i++) {
+		struct rb_node *l, *r;
+
+		if (head >= tail)
+			break;
+		n = q[head++ & (RI_EPOLL_FDS - 1)];
+		/* rbn is the first member of struct epitem */
+		if (file_is_socket(BPF_CORE_READ((struct epitem *)n, ffd.file)))
+			return 1;
+		l = BPF_CORE_READ(n, rb_left);
+		r = BPF_CORE_READ(n, rb_right);
+		if (l && tail < RI_EPOLL_FDS)
+			q[tail++ & (RI_EPOLL_FDS - 1)] = l;
+		if (r && tail < RI_EPOLL_FDS)
+			q[tail++ & (RI_EPOLL_FDS - 1)] = r;
+	}
+	return 0;
+}
+
+/* poll(2)'s array, read from the current task: NET if a socket is in it. */
+__noinline int ri_poll_state(__u64 fdt, __u64 ufds, __u32 nfds)
+{
+	const struct pollfd *p = (const struct pollfd *)ufds;
+	int fd;
+
+	if (!nfds)
+		return RI_ST_SLEEP; /* poll(NULL, 0, ms): a sleep */
+	for (int i = 0; i < RI_POLL_FDS; i++) {
+		if (i >= nfds || bpf_probe_read_user(&fd, sizeof(fd), &p[i].fd))
+			break;
+		if (fd >= 0 && ri_fd_is_socket(fdt, fd))
+			return RI_ST_NET;
+	}
+	return RI_ST_OTHER;
+}
+
+/* select(2)'s sets (their first word), read from the current task. */
+__noinline int ri_select_state(__u64 fdt, __u32 nfds, __u64 rd, __u64 wr)
+{
+	__u64 bits = 0, w = 0;
+
+	if (!nfds)
+		return RI_ST_SLEEP; /* select(0, ...): a sleep */
+	if (rd && bpf_probe_read_user(&bits, sizeof(bits), (const void *)rd))
+		return RI_ST_OTHER;
+	if (wr && !bpf_probe_read_user(&w, sizeof(w), (const void *)wr))
+		bits |= w;
+	for (int fd = 0; fd < 64; fd++) {
+		if (fd >= nfds)
+			break;
+		if ((bits & (1ull << fd)) && ri_fd_is_socket(fdt, fd))
+			return RI_ST_NET;
+	}
+	return RI_ST_OTHER;
+}
+
+/* @t's file table, as a number for the functions above. */
+static __always_inline __u64 fdt(struct task_struct *t)
+{
+	return (__u64)BPF_CORE_READ(t, files, fdt);
+}
+
+/*
+ * Whether TID @tid is a live thread of @t's process other than @t (the
+ * init namespace's TIDs: a process in a PID namespace of its own has its
+ * locks' waits counted as SLEEP).
+ */
+static __always_inline bool same_process(struct task_struct *t, __u32 tid)
+{
+	struct task_struct *o;
+	bool yes;
+
+	if (!tid || tid == t->pid)
+		return false;
+	if (!has_task_from_pid)
+		return true; /* cannot ask: the owner word's say-so */
+	o = bpf_task_from_pid(tid);
+	if (!o)
+		return false;
+	yes = o->tgid == t->tgid && !o->exit_state;
+	bpf_task_release(o);
+	return yes;
+}
+
+/*
+ * A futex wait of the current task: LOCK when the word is a lock that a
+ * live thread of the same process holds, else SLEEP (a condition
+ * variable, a semaphore, a pool waiting for work: nobody holds those).
+ * glibc's mutexes sleep on their word with the value 2 ("locked, with
+ * waiters") and keep the owner's TID 8 bytes after it; robust and PI
+ * mutexes keep the owner's TID in the word itself.
+ */
+/*
+ * Reads a u32 of @t's memory: @t is the current task (a probe read), or,
+ * from the sleepable re-check, any task.
+ */
+static __always_inline long read_user_u32(__u32 *dst, const __u32 *p, struct task_struct *t,
+					  bool sleepable)
+{
+	if (sleepable)
+		return bpf_copy_from_user_task(dst, sizeof(*dst), p, t, 0);
+	return bpf_probe_read_user(dst, sizeof(*dst), p);
+}
+
+static __always_inline __u32 futex_state_of(struct task_struct *t, struct pt_regs *regs,
+					    __u32 *holder, bool sleepable)
+{
+	__u32 *uaddr = (__u32 *)regs->di, op = regs->si & 0x7f, val = regs->dx, owner = 0;
+
+	switch (op) {
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+	case FUTEX_TRYLOCK_PI:
+		if (read_user_u32(&owner, uaddr, t, sleepable))
+			return RI_ST_SLEEP;
+		owner &= FUTEX_TID_MASK;
+		break;
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if (val == 2) {
+			if (read_user_u32(&owner, uaddr + 2, t, sleepable))
+				return RI_ST_SLEEP;
+		} else if (val & FUTEX_WAITERS) {
+			owner = val & FUTEX_TID_MASK;
+		}
+		break;
+	default:
+		return RI_ST_SLEEP;
+	}
+	if (!same_process(t, owner))
+		return RI_ST_SLEEP;
+	*holder = owner;
+	return RI_ST_LOCK;
+}
+
+static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs, __u32 *holder)
+{
+	return futex_state_of(t, regs, holder, false);
+}
+
+/*
+ * The state of task @t leaving the CPU (or found asleep) in state @st.
+ * @cur: @t is the current task, whose user memory can be read (the
+ * futex word, poll's array); a task found asleep by the iterator is
+ * classified without it (poll and select: OTHER until it next sleeps;
+ * futex: SLEEP until ri_recheck reads its word).
+ */
+static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u32 *holder)
+{
+	struct pt_regs *regs;
+	long nr;
+
+	if (st & TASK_UNINTERRUPTIBLE) {
+		/* TASK_IDLE: a kernel thread waiting for work, not loading the machine */
+		if (st & TASK_NOLOAD)
+			return RI_ST_SLEEP;
+		return BPF_CORE_READ_BITFIELD(t, in_iowait) ? RI_ST_DISK : RI_ST_BLOCKED;
+	}
+	if (!(st & TASK_INTERRUPTIBLE))
+		return RI_ST_OTHER; /* stopped or traced */
+	if (t->flags & PF_KTHREAD)
+		return RI_ST_SLEEP;
+#if defined(__TARGET_ARCH_x86)
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs)
+		return RI_ST_OTHER;
+	nr = regs->orig_ax;
+	switch (nr) {
+	case NR_nanosleep:
+	case NR_clock_nanosleep:
+	case NR_pause:
+	case NR_wait4:
+	case NR_waitid:
+	case NR_rt_sigsuspend:
+	case NR_rt_sigtimedwait:
+		return RI_ST_SLEEP;
+	case NR_futex:
+		return cur ? futex_state(t, regs, holder) : RI_ST_SLEEP;
+	case NR_connect:
+	case NR_accept:
+	case NR_accept4:
+	case NR_sendto:
+	case NR_recvfrom:
+	case NR_sendmsg:
+	case NR_recvmsg:
+	case NR_recvmmsg:
+	case NR_sendmmsg:
+		return RI_ST_NET;
+	case NR_read:
+	case NR_write:
+	case NR_readv:
+	case NR_writev:
+		return ri_fd_is_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+	case NR_epoll_wait:
+	case NR_epoll_pwait:
+	case NR_epoll_pwait2:
+		return ri_epoll_has_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+	case NR_poll:
+	case NR_ppoll:
+		return cur ? ri_poll_state(fdt(t), regs->di, (__u32)regs->si) : RI_ST_OTHER;
+	case NR_select:
+	case NR_pselect6:
+		return cur ? ri_select_state(fdt(t), (__u32)regs->di, regs->si, regs->dx) :
+			     RI_ST_OTHER;
+	}
+#endif
+	return RI_ST_OTHER;
+}
+
+static __always_inline __u64 run_delay(struct task_struct *t)
+{
+	return bpf_core_field_exists(t->sched_info) ? t->sched_info.run_delay : 0;
+}
+
+/* Opens the span of @t, which sleeps from @now in state @st. */
+static __always_inline void span_open(struct ri_states *s, struct task_struct *t, __u32 st,
+				      bool cur, __u64 now)
+{
+	__u32 holder = 0;
+
+	s->state = classify(t, st, cur, &holder);
+	s->holder = holder;
+	s->cpu0 = t->se.sum_exec_runtime;
+	s->rd0 = run_delay(t);
+	s->since = now;
+}
+
+/*
+ * A span whose wake-up was not seen (the wake-up program found the slot
+ * busy, say): the task has slept, waited for a CPU and run since it
+ * opened. What was neither run time nor run delay was the sleep.
+ */
+static __always_inline void span_recover(struct ri_states *s, struct task_struct *t, __u64 now)
+{
+	__u64 gone = now - s->since, ran = t->se.sum_exec_runtime - s->cpu0;
+	__u64 waited = run_delay(t) - s->rd0;
+
+	if (now > s->since && gone > ran + waited && s->state < RI_NSTATES)
+		s->ns[s->state] += gone - ran - waited;
+	s->since = 0;
+}
+
+/*
+ * The per-switch part: @prev leaves the CPU in state @st (0: still
+ * runnable, preempted, counted by run_delay).
+ */
+static __always_inline void states_switch(struct task_struct *prev, bool preempt, __u32 st)
+{
+	struct ri_states *s;
+	__u64 now = 0;
+
+	s = bpf_task_storage_get(&states, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return;
+	s->born = 1;
+	if (s->since) {
+		now = bpf_ktime_get_ns();
+		span_recover(s, prev, now);
+	}
+	if (preempt || !st)
+		return;
+	span_open(s, prev, st, true, now ? now : bpf_ktime_get_ns());
+}
+
+/*
+ * @r's state times from slot @s (NULL: never slept since the tool began)
+ * of task @t (NULL: it is not running, the exit snapshot). A span still
+ * open counts up to @now while @t sleeps. If @t is awake, its wake-up was
+ * not seen (or is being closed right now): the span holds what was
+ * neither run time nor run delay since it opened, as span_recover() will
+ * make it, not the time @t has been running or waiting for a CPU since.
+ */
+static __always_inline void add_states(struct ri_task *r, struct ri_states *s,
+				       struct task_struct *t, __u64 now, bool one)
+{
+	__u64 since, open, gone;
+	__u32 st;
+
+	if (!s)
+		return;
+	for (int i = 0; i < RI_NSTATES; i++)
+		r->state_ns[i] += s->ns[i];
+	asm volatile("" ::: "memory");
+	since = *(volatile __u64 *)&s->since;
+	st = s->state;
+	if (!since || now <= since || st >= RI_NSTATES)
+		return;
+	open = now - since;
+	if (t && !task_state(t, true)) {
+		gone = (t->se.sum_exec_runtime - s->cpu0) + (run_delay(t) - s->rd0);
+		r->state_ns[st] += open > gone ? open - gone : 0;
+		return;
+	}
+	r->state_ns[st] += open;
+	if (one) {
+		r->wait_state = st + 1;
+		r->lock_holder = st == RI_ST_LOCK ? s->holder : 0;
+	}
+}
+
+/* Whether @t, asleep in state @st, sleeps in a futex wait (x86_64). */
+static __always_inline bool is_futex_wait(struct task_struct *t, __u32 st)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs;
+
+	if (!(st & TASK_INTERRUPTIBLE) || (st & TASK_UNINTERRUPTIBLE) || (t->flags & PF_KTHREAD))
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	return regs && regs->orig_ax == NR_futex;
+#else
+	return false;
+#endif
+}
+
+/*
+ * A task the iterators find with no slot, or with a slot it never
+ * opened a span in: asleep since before the tool began. Its span opens
+ * now, classified from outside (see classify()).
+ */
+static __always_inline struct ri_states *states_of(struct task_struct *t, __u64 now)
+{
+	struct ri_states *s;
+	__u32 st;
+
+	s = bpf_task_storage_get(&states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s || s->born)
+		return s;
+	s->born = 1;
+	st = task_state(t, true);
+	if (st && !t->on_cpu && !t->exit_state) {
+		span_open(s, t, st, false, now);
+		if (is_futex_wait(t, st)) {
+			s->recheck = 1;
+			recheck_pending = 1;
+		}
+	}
+	return s;
+}
+
+/*
+ * A task found asleep in a futex wait by the iterators (states_of) was
+ * counted SLEEP: its futex word could not be read from there. Run by user
+ * space before the next read of the iterators when any such task was
+ * found, this sleepable walk reads the word from the task's memory and
+ * makes the span LOCK where the word is a lock a live thread holds. The
+ * span is a tick old at most, and so was what was counted SLEEP of it.
+ */
+SEC("iter.s/task")
+int ri_recheck(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct ri_states *s;
+	struct pt_regs *regs;
+	__u32 holder = 0;
+
+	if (!t || !states_ok)
+		return 0;
+	s = bpf_task_storage_get(&states, t, 0, 0);
+	if (!s || !s->recheck)
+		return 0;
+	s->recheck = 0;
+	if (!s->since || s->state != RI_ST_SLEEP)
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs || regs->orig_ax != NR_futex)
+		return 0;
+	if (futex_state_of(t, regs, &holder, true) == RI_ST_LOCK) {
+		s->holder = holder;
+		s->state = RI_ST_LOCK;
+	}
+#endif
+	return 0;
+}
+
+/*
  * The rare path: a task's last switch-out. @cur says the current task is
  * @prev (sched_switch fires before the switch; finish_task_switch after
  * it), whose socket bytes are then read through the helper that gives
@@ -401,6 +913,12 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu, bool cur)
 		add_net(r, bpf_task_storage_get(&net, bpf_get_current_task_btf(), 0, 0));
 	else
 		r->flags |= RI_F_NO_NET;
+	/* It was running: no span is open. */
+	if (states_ok && cur)
+		add_states(r, bpf_task_storage_get(&states, bpf_get_current_task_btf(), 0, 0), NULL,
+			   0, false);
+	else
+		r->flags |= RI_F_NO_STATES;
 	r->cpu = cpu;
 	r->state = 'X';
 	r->flags |= RI_F_EXITED;
@@ -433,7 +951,43 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
+	/*
+	 * The state __schedule() read as it began, when the tracepoint passes
+	 * it: by now a waker on another CPU may have made __state
+	 * TASK_WAKING.
+	 */
+	if (states_ok && !task_dead(prev, true))
+		states_switch(prev, preempt,
+			      raw_state_arg ? (__u32)ctx[3] : task_state(prev, true));
 	return on_switch(prev, true);
+}
+
+/*
+ * A sleeping task is woken: its span ends here, the run-queue wait that
+ * follows is the kernel's run_delay. Runs on the waker's CPU, after @p's
+ * switch-out is over (try_to_wake_up waits for it).
+ */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(ri_wakeup, struct task_struct *p)
+{
+	struct ri_states *s;
+	__u64 since, now;
+	__u32 st;
+
+	if (!states_ok)
+		return 0;
+	s = bpf_task_storage_get(&states, p, 0, 0);
+	if (!s || !s->since)
+		return 0;
+	now = bpf_ktime_get_ns();
+	since = s->since;
+	st = s->state;
+	/* Cleared before the add: see struct ri_states. */
+	*(volatile __u64 *)&s->since = 0;
+	asm volatile("" ::: "memory");
+	if (now > since && st < RI_NSTATES)
+		s->ns[st] += now - since;
+	return 0;
 }
 
 #ifndef RI_LITE
@@ -622,6 +1176,11 @@ int ri_iter(struct bpf_iter__task *ctx)
 	fill_task(&r, t, true);
 	if (net_tps)
 		add_net(&r, net_of(t));
+	if (states_ok && states_on) {
+		__u64 now = bpf_ktime_get_ns();
+
+		add_states(&r, states_of(t, now), t, now, true);
+	}
 	mm = t->mm;
 	r.rss_pages = mm_rss_pages(mm, true);
 	if (mm && r.pid == r.tgid)
@@ -656,6 +1215,8 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 	}
 	if (net_tps)
 		add_net(r, net_of(t));
+	if (states_ok && states_on)
+		add_states(r, states_of(t, walk.now), t, walk.now, false);
 }
 
 
@@ -740,6 +1301,8 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 		r->flags |= RI_F_NO_DISK;
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
+	if (!states_on)
+		r->flags |= RI_F_NO_STATES;
 	__builtin_memcpy(r->comm, p->comm, RI_COMM_LEN);
 	r->cpu = task_cpu(p, true);
 	r->state = state_letter(task_state(p, true), p->exit_state);
@@ -773,6 +1336,8 @@ static __always_inline int emit_thread(struct task_struct *t)
 	fill_task(r, t, true);
 	if (net_tps)
 		add_net(r, net_of(t));
+	if (states_ok && states_on)
+		add_states(r, states_of(t, walk.now), t, walk.now, true);
 	r->rss_pages = walk.rss_pages;
 	if (r->pid == r->tgid)
 		r->vm_pages = walk.vm_pages;
@@ -861,6 +1426,7 @@ int ri_iter_procs(struct bpf_iter__task *ctx)
 	walk.idx = 0;
 	walk.state = WALK_SKIP;
 	walk.live = 0;
+	walk.now = bpf_ktime_get_ns();
 	bpf_iter_task_new(&it, NULL, RI_ITER_ALL_THREADS);
 	while ((t = bpf_iter_task_next(&it))) {
 		if (t->pid == t->tgid) {

@@ -46,6 +46,29 @@
  * RI_FF_NEWER ones): those are unknown, not 0. Set by the replay only.
  */
 #define RI_F_OLD_REC 0x40u
+/*
+ * No state times: the kernel has no task storage (before 5.11) or
+ * bpf_task_pt_regs (before 5.15), the switch is not seen through tp_btf,
+ * or the source cannot time sleeps (procfs). state_ns[] is n/a, never 0.
+ */
+#define RI_F_NO_STATES 0x80u
+
+/*
+ * Where a thread's wall time goes while it is off the CPU and not
+ * runnable (runnable is the kernel's run_delay, on the CPU its
+ * sum_exec_runtime). A span starts as the task leaves the CPU (the state
+ * it leaves in, the syscall it sleeps in) and ends at its wake-up.
+ * README "How it works" says exactly what each one holds.
+ */
+enum ri_state {
+	RI_ST_DISK,    /* uninterruptible, in I/O wait (in_iowait) */
+	RI_ST_BLOCKED, /* any other uninterruptible sleep */
+	RI_ST_LOCK,    /* futex wait on a lock a live thread of its process holds */
+	RI_ST_NET,     /* socket call, or poll/select/epoll over a socket */
+	RI_ST_SLEEP,   /* timers, wait4, signal waits, waiting for work */
+	RI_ST_OTHER,   /* any other sleep: pipes, terminals, eventfd, stopped */
+	RI_NSTATES
+};
 
 /*
  * Cumulative counters of one task, straight from the kernel's own
@@ -76,6 +99,7 @@ struct ri_task {
 	__u64 maj_flt;     /* page faults that waited for I/O (major) */
 	__u64 net_rx;      /* bytes received through sockets (task storage "net") */
 	__u64 net_tx;      /* bytes sent through sockets, sendfile and splice included */
+	__u64 state_ns[RI_NSTATES]; /* ns spent in each enum ri_state (task storage "states") */
 	__u32 pid;         /* kernel pid = thread id */
 	__u32 tgid;        /* kernel tgid = process id */
 	__s32 cpu;         /* last CPU the task ran on */
@@ -87,6 +111,8 @@ struct ri_task {
 	char comm[RI_COMM_LEN];
 	__u32 nthreads;    /* RI_F_PROC: live threads summed; 0 otherwise */
 	__u32 reserved;    /* keeps the size a multiple of 8; always 0 */
+	__u32 wait_state;  /* the state it sleeps in now: enum ri_state + 1; 0 = CPU or runnable */
+	__u32 lock_holder; /* in RI_ST_LOCK: TID of the thread holding the lock; else 0 */
 };
 
 /* Indexes of the per-CPU "stats" array. */

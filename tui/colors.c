@@ -282,6 +282,9 @@ void colors_apply(struct tui *v)
 	pair += 8;
 	spark_sel_gradient(v, t, pair);
 	pair += 8;
+	for (i = 0; i < RI_TK_STATES; i++)
+		v->attr[R_STATE0 + i] = make_pair(pair++, ri_theme_color(t, RI_TK_STATE_CPU + (int)i),
+						  bg);
 	/* The screen's own background follows main_bg (light themes). */
 	bkgdset(' ' | v->attr[R_NORMAL]);
 	bkgd(' ' | v->attr[R_NORMAL]);

@@ -193,11 +193,80 @@ static void time_axis(struct tui *v, size_t n, int y)
 	attrset(A_NORMAL);
 }
 
+/*
+ * Where the process's time went (its threads summed), for the panel's
+ * title: "  states: cpu 87 runq 75 lock 289 sleep 779". Nothing where the
+ * states are n/a.
+ */
+static void states_text(char *b, size_t n, const struct ri_proc *p)
+{
+	size_t o = 0;
+
+	if (ri_fig_na(&p->fig, RI_C_ST_DISK) || !n)
+		return;
+	o += (size_t)snprintf(b + o, n - o, "  states: cpu %.0f", p->fig.cpu_pct);
+	if (!p->fig.wait_na && o < n)
+		o += (size_t)snprintf(b + o, n - o, " runq %.0f", p->fig.wait_pct);
+	for (int c = 0, i = 0; c < RI_C_COUNT && i < RI_NSTATES; c++) {
+		if (!(ri_counters[c].flags & RI_FF_TIME))
+			continue;
+		if (p->fig.rate[c] >= 0.5 && o < n)
+			o += (size_t)snprintf(b + o, n - o, " %s %.0f", ri_state_name(i),
+					      p->fig.rate[c]);
+		i++;
+	}
+}
+
+/*
+ * What the process's threads sleep in now, for the right of the time
+ * axis, the telling states first: " asleep: 2 lock on 8706 DEADLOCK 1 net
+ * 8 sleep" ("+": other holders too; DEADLOCK: threads wait for each
+ * other's locks in a cycle); a thread stuck uninterruptible says how
+ * long. Empty when no thread is known asleep.
+ */
+static void asleep_text(char *b, size_t n, const struct ri_proc *p)
+{
+	static const int first[RI_NSTATES] = { RI_ST_LOCK, RI_ST_BLOCKED, RI_ST_DISK,
+					       RI_ST_NET, RI_ST_OTHER, RI_ST_SLEEP };
+	int now[RI_NSTATES] = { 0 }, any = 0;
+	pid_t holder[2] = { 0 };
+	size_t o = 0;
+
+	b[0] = '\0';
+	for (const struct ri_thread *t = p->threads; t; t = t->next) {
+		if (t->exited || !t->wait_state || t->wait_state > RI_NSTATES)
+			continue;
+		now[t->wait_state - 1]++;
+		any++;
+		if (t->wait_state - 1 != RI_ST_LOCK || !t->lock_holder)
+			continue;
+		if (!holder[0] || holder[0] == t->lock_holder)
+			holder[0] = t->lock_holder;
+		else
+			holder[1] = t->lock_holder;
+	}
+	if (!any)
+		return;
+	o += (size_t)snprintf(b + o, n - o, " asleep:");
+	for (int k = 0; k < RI_NSTATES && o < n; k++) {
+		int i = first[k];
+
+		if (!now[i])
+			continue;
+		o += (size_t)snprintf(b + o, n - o, " %d %s", now[i], ri_state_name(i));
+		if (i == RI_ST_LOCK && holder[0] && o < n)
+			o += (size_t)snprintf(b + o, n - o, " on %d%s%s", (int)holder[0],
+					      holder[1] ? "+" : "", p->deadlocked ? " DEADLOCK" : "");
+		if (i == RI_ST_BLOCKED && p->hung_s >= 1 && o < n)
+			o += (size_t)snprintf(b + o, n - o, " (%.0fs)", p->hung_s);
+	}
+}
+
 static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 {
 	size_t n = ri_hist_len(p->hist);
 	double span = n * (v->m->interval_s > 0 ? v->m->interval_s : v->delay);
-	char title[224], name[64], wait[64];
+	char title[400], name[64], wait[64];
 	int i;
 
 	ri_printable(name, sizeof(name), p->comm, RI_COMM_LEN);
@@ -217,11 +286,16 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 		 "%s %d %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",
 		 p->pid, name, user_name(p->uid), (int)span / 60, (int)span % 60,
 		 n, wait, p->exited ? "  <exited>" : "");
+	states_text(title + strlen(title), sizeof(title) - strlen(title), p);
 	put_str(y, 0, COLS, title,
 		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
 	for (i = 0; i < NGRAPHS; i++)
 		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
 	time_axis(v, n, y + 1 + NGRAPHS * gh);
+	asleep_text(title, sizeof(title), p);
+	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
+		put_str(y + 1 + NGRAPHS * gh, COLS - STATS_W, STATS_W, title,
+			v->attr[p->deadlocked || p->hung_s >= 1 ? R_WARNING : R_NORMAL], false);
 }
 
 /*

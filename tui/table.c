@@ -29,7 +29,7 @@ enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
 	C_GROWTH, C_TIME,
 	C_FIG, /* a column for each counter of figures.h with a figure of its own */
-	C_CSW = C_FIG + RI_C_SHOWN, C_CGROUP,
+	C_CSW = C_FIG + RI_C_SHOWN, C_STATES, C_CGROUP,
 	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
@@ -81,6 +81,8 @@ static struct col {
 		     "virtual size of the address space" },
 	[C_START] = { "START", "START", 5, 15, false, false, RI_SORT_START,
 		      "start time: HH:MM today, else the date" },
+	[C_STATES] = { "STATES", "STATES", 16, 14, true, false, RI_SORT_COUNT,
+		       "where the time goes: one bar of the states, a colour each" },
 	[C_SPARK] = { "HISTORY", "", SPARK_MIN, 3, true, true, RI_SORT_COUNT,
 		      "sparkline of the row's history (s: metric)" },
 };
@@ -449,6 +451,8 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 
 			if (ri_fig_na(f, k))
 				snprintf(b, n, "n/a");
+			else if (fl & RI_FF_TIME)
+				ri_fmt_pct(b, n, f->rate[k], w);
 			else
 				ri_fmt_rate(b, n, f->rate[k], 4);
 			return fl & RI_FF_IN ? R_IO_READ : fl & RI_FF_OUT ? R_IO_WRITE : R_NORMAL;
@@ -535,6 +539,69 @@ static void spark_cell(struct tui *v, const struct ri_row *r, int y, int x,
 	spark_draw(v, h, v->spark_metric, samples, w, 0, hi, attr);
 }
 
+/*
+ * A row's time as one bar of @w cells: CPU, RUNQ, then the states, each
+ * its share of the row's whole (largest remainders get the odd cells), in
+ * the theme's colour; a letter per state where colour or UTF-8 is
+ * missing. "n/a" where the states are not counted.
+ */
+static void states_cell(struct tui *v, const struct ri_row *r, int y, int x, int w,
+			int attr)
+{
+	static const char letters[] = "crdblnso";
+	const struct ri_fig *f = r->fig;
+	double s[RI_TK_STATES], total = 0, rem[RI_TK_STATES];
+	int cells[RI_TK_STATES], used = 0, k = 0;
+
+	move(y, x);
+	attrset(attr >= 0 ? attr : (int)A_NORMAL);
+	hline(' ', w);
+	if (ri_fig_na(f, RI_C_ST_DISK)) {
+		mvaddstr(y, x, "n/a");
+		attrset(A_NORMAL);
+		return;
+	}
+	s[0] = f->cpu_pct;
+	s[1] = f->wait_na ? 0 : f->wait_pct;
+	for (int c = 0, i = 2; c < RI_C_COUNT && i < RI_TK_STATES; c++)
+		if (ri_counters[c].flags & RI_FF_TIME)
+			s[i++] = f->rate[c];
+	for (int i = 0; i < RI_TK_STATES; i++)
+		total += s[i] > 0 ? s[i] : (s[i] = 0);
+	if (total <= 0) {
+		attrset(A_NORMAL);
+		return;
+	}
+	for (int i = 0; i < RI_TK_STATES; i++) {
+		double exact = s[i] * w / total;
+
+		cells[i] = (int)exact;
+		rem[i] = exact - cells[i];
+		used += cells[i];
+	}
+	while (used < w) {
+		int best = 0;
+
+		for (int i = 1; i < RI_TK_STATES; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		cells[best]++;
+		rem[best] = -1;
+		used++;
+	}
+	move(y, x);
+	for (int i = 0; i < RI_TK_STATES; i++) {
+		attrset(attr >= 0 ? attr : v->attr[R_STATE0 + i]);
+		for (int n = 0; n < cells[i] && k < w; n++, k++) {
+			if (v->utf8 && v->color && attr < 0)
+				addstr("█");
+			else
+				addch((chtype)letters[i]);
+		}
+	}
+	attrset(A_NORMAL);
+}
+
 static bool row_exited(const struct ri_row *r)
 {
 	if (r->kind == RI_ROW_THREAD)
@@ -565,6 +632,10 @@ static void draw_row(struct tui *v, const struct layout *l, size_t i, int y)
 			spark_cell(v, r, y, x, l->w[k],
 				   sel ? -2 : exited ? v->attr[R_EXITED] :
 				   alert ? v->attr[R_WARNING] : -1);
+		} else if (c == C_STATES) {
+			/* Letters on the selected row: the colours would fight its own. */
+			states_cell(v, r, y, x, l->w[k],
+				    sel ? v->attr[R_SELECTION] : exited ? v->attr[R_EXITED] : -1);
 		} else {
 			role = cell(b, sizeof(b), v, r, c, l->w[k]);
 			a = v->attr[role];

@@ -13,6 +13,8 @@
 /* Longest line worth reading; longer ones are reported, not truncated. */
 #define LINE_MAX_LEN 512
 
+_Static_assert(RI_TK_COUNT <= 32, "struct ri_theme's set is 32 bits");
+
 static const char *const key_names[RI_TK_COUNT] = {
 	[RI_TK_MAIN_FG] = "main_fg",
 	[RI_TK_MAIN_BG] = "main_bg",
@@ -35,6 +37,14 @@ static const char *const key_names[RI_TK_COUNT] = {
 	[RI_TK_SPARK_LOW] = "spark_low",
 	[RI_TK_SPARK_MID] = "spark_mid",
 	[RI_TK_SPARK_HIGH] = "spark_high",
+	[RI_TK_STATE_CPU] = "state_cpu",
+	[RI_TK_STATE_RUNQ] = "state_runq",
+	[RI_TK_STATE_DISK] = "state_disk",
+	[RI_TK_STATE_BLOCKED] = "state_blocked",
+	[RI_TK_STATE_LOCK] = "state_lock",
+	[RI_TK_STATE_NET] = "state_net",
+	[RI_TK_STATE_SLEEP] = "state_sleep",
+	[RI_TK_STATE_OTHER] = "state_other",
 };
 
 /* The dark default, as text: one source of truth, parsed like any file. */
@@ -59,7 +69,15 @@ static const char default_theme[] =
 	"tree = \"#5f87af\"\n"
 	"spark_low = \"#5faf5f\"\n"
 	"spark_mid = \"#d7af00\"\n"
-	"spark_high = \"#d75f5f\"\n";
+	"spark_high = \"#d75f5f\"\n"
+	"state_cpu = \"#5faf5f\"\n"
+	"state_runq = \"#d7af00\"\n"
+	"state_disk = \"#5f87d7\"\n"
+	"state_blocked = \"#ff5f5f\"\n"
+	"state_lock = \"#d75fd7\"\n"
+	"state_net = \"#5fd7d7\"\n"
+	"state_sleep = \"#4e4e4e\"\n"
+	"state_other = \"#8a8a8a\"\n";
 
 static const struct {
 	const char *name;
@@ -75,6 +93,30 @@ const char *ri_theme_key_name(enum ri_theme_key k)
 	return (unsigned)k < RI_TK_COUNT ? key_names[k] : "?";
 }
 
+/*
+ * The state keys a theme leaves out: a colour of the same theme that means
+ * something near (busy, waiting, I/O, trouble, quiet), so a light or a
+ * high-contrast theme keeps its own look without naming them.
+ */
+static const int state_fallback[RI_TK_STATES] = {
+	RI_TK_CPU_LOW,  /* cpu */
+	RI_TK_CPU_MID,  /* runq */
+	RI_TK_IO_READ,  /* disk */
+	RI_TK_WARNING,  /* blocked */
+	RI_TK_CPU_HIGH, /* lock */
+	RI_TK_IO_WRITE, /* net */
+	RI_TK_TREE,     /* sleep */
+	RI_TK_EXITED,   /* other */
+};
+
+const struct ri_color *ri_theme_color(const struct ri_theme *t, int k)
+{
+	if (k >= RI_TK_STATE_CPU && k < RI_TK_STATE_CPU + RI_TK_STATES && !t->builtin &&
+	    !(t->set & (1u << k)))
+		return &t->c[state_fallback[k - RI_TK_STATE_CPU]];
+	return &t->c[k];
+}
+
 void ri_theme_default(struct ri_theme *t)
 {
 	char err[8];
@@ -83,6 +125,8 @@ void ri_theme_default(struct ri_theme *t)
 	/* Cannot fail: the text above is covered by the unit tests. */
 	ri_theme_parse(default_theme, sizeof(default_theme) - 1, t, err,
 		       sizeof(err));
+	t->set = 0;
+	t->builtin = true;
 	snprintf(t->name, sizeof(t->name), "default");
 }
 
@@ -299,6 +343,7 @@ static int parse_line(char *s, unsigned line, struct ri_theme *t, char *err,
 	if (ri_color_parse(val, &c))
 		return fail(err, errlen, line, "bad colour", val);
 	t->c[k] = c;
+	t->set |= 1u << k;
 	return 0;
 }
 
@@ -311,6 +356,7 @@ int ri_theme_parse(const char *buf, size_t len, struct ri_theme *t, char *err,
 
 	if (errlen)
 		err[0] = '\0';
+	t->builtin = false;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;

@@ -42,8 +42,23 @@ enum ri_theme_key {
 	RI_TK_SPARK_LOW,
 	RI_TK_SPARK_MID,
 	RI_TK_SPARK_HIGH,
+	/*
+	 * Where the time goes: one colour per state of the STATES bar, in
+	 * the order CPU, RUNQ, then enum ri_state's. A theme that leaves one
+	 * out gets a related colour of its own (ri_theme_color), not the
+	 * dark default's.
+	 */
+	RI_TK_STATE_CPU,
+	RI_TK_STATE_RUNQ,
+	RI_TK_STATE_DISK,
+	RI_TK_STATE_BLOCKED,
+	RI_TK_STATE_LOCK,
+	RI_TK_STATE_NET,
+	RI_TK_STATE_SLEEP,
+	RI_TK_STATE_OTHER,
 	RI_TK_COUNT
 };
+#define RI_TK_STATES 8
 
 enum ri_color_kind {
 	RI_COL_DEFAULT, /* the terminal's own foreground/background */
@@ -60,7 +75,15 @@ struct ri_color {
 struct ri_theme {
 	char name[64];
 	struct ri_color c[RI_TK_COUNT];
+	uint32_t set;  /* bit k: a line of a file gave key k */
+	bool builtin;  /* the built-in default, no file over it */
 };
+
+/*
+ * Key @k's colour; for a state key a theme file left out, the colour of a
+ * related key of the same file (the built-in default has its own).
+ */
+const struct ri_color *ri_theme_color(const struct ri_theme *t, int k);
 
 /* The built-in dark default, used for every key a file leaves out. */
 void ri_theme_default(struct ri_theme *t);

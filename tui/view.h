@@ -56,7 +56,9 @@ enum ri_role {
 	R_SPARK0, /* R_SPARK0 + level, 8 levels low to high */
 	/* The same levels on the selection's background, with contrast kept. */
 	R_SPARK_SEL0 = R_SPARK0 + 8,
-	R_COUNT = R_SPARK_SEL0 + 8
+	/* The STATES bar: CPU, RUNQ, then enum ri_state's, as the theme keys. */
+	R_STATE0 = R_SPARK_SEL0 + 8,
+	R_COUNT = R_STATE0 + 8
 };
 
 enum spark_style {

@@ -71,6 +71,8 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 	case RI_AM_CSW: *v = f->csw_ps; return true;
 	case RI_AM_WAIT: *v = f->wait_pct; return !f->wait_na;
 	case RI_AM_THREADS: *v = p->nthreads; return true;
+	case RI_AM_DEADLOCK: *v = p->deadlocked; return !f->states_na && !f->newer_na;
+	case RI_AM_HUNG: *v = p->hung_s; return !f->states_na && !f->newer_na;
 	default:
 		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST) {
 			*v = f->rate[m - RI_AM_FIG];
@@ -100,9 +102,18 @@ char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v
 		snprintf(buf, len, "%s/s", ri_fmt_fixed(num, sizeof(num), v, 0));
 		break;
 	case RI_AM_THREADS:
+	case RI_AM_DEADLOCK:
 		ri_fmt_fixed(buf, len, v, 0);
 		break;
+	case RI_AM_HUNG:
+		snprintf(buf, len, "%ss", ri_fmt_fixed(num, sizeof(num), v, 0));
+		break;
 	default:
+		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST &&
+		    (ri_counters[m - RI_AM_FIG].flags & RI_FF_TIME)) {
+			snprintf(buf, len, "%s%%", ri_fmt_fixed(num, sizeof(num), v, 1));
+			break;
+		}
 		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST &&
 		    !(ri_counters[m - RI_AM_FIG].flags & RI_FF_BYTES)) {
 			snprintf(buf, len, "%s/s", ri_fmt_fixed(num, sizeof(num), v, 0));

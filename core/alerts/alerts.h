@@ -52,6 +52,8 @@ enum ri_alert_metric {
 	RI_AM_CSW,
 	RI_AM_WAIT,
 	RI_AM_THREADS,
+	RI_AM_DEADLOCK, /* threads waiting for locks in a cycle */
+	RI_AM_HUNG,     /* seconds its longest uninterruptible thread has been so */
 	RI_AM_COUNT
 };
 

@@ -34,6 +34,8 @@ static const char *const metric_names[RI_AM_COUNT] = {
 	[RI_AM_CSW] = "csw",
 	[RI_AM_WAIT] = "wait",
 	[RI_AM_THREADS] = "threads",
+	[RI_AM_DEADLOCK] = "deadlock",
+	[RI_AM_HUNG] = "hung",
 };
 
 const char *ri_alert_metric_name(enum ri_alert_metric m)
@@ -242,7 +244,11 @@ static const char *metric_kind(enum ri_alert_metric m)
 	case RI_AM_GROWTH: return "growth is a size per period, e.g. 10M/min";
 	case RI_AM_CSW: return "csw is a count per second, or /min";
 	case RI_AM_THREADS: return "threads is a count";
+	case RI_AM_DEADLOCK: return "deadlock is a count of threads";
+	case RI_AM_HUNG: return "hung is a number of seconds";
 	default:
+		if (fig_of(m) >= 0 && (ri_counters[fig_of(m)].flags & RI_FF_TIME))
+			return "a state is a percentage of the wall time";
 		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
 			return "a rate is a count per second, or /min";
 		return "a rate is a size per period, e.g. 10M/s";
@@ -254,6 +260,7 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	const char *p = *pp, *q;
 	enum ri_alert_metric m = r->metric;
 	bool sign = m == RI_AM_GROWTH;
+	bool time = fig_of(m) >= 0 && (ri_counters[fig_of(m)].flags & RI_FF_TIME);
 	double v, per;
 	int err;
 
@@ -263,9 +270,13 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	case RI_AM_WAIT:
 	case RI_AM_THREADS:
 	case RI_AM_CSW:
+	case RI_AM_DEADLOCK:
+	case RI_AM_HUNG:
 	count:
 		err = ri_parse_number(p, false, &v, &q);
-		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT))
+		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT || time))
+			q++;
+		else if (!err && *q == 's' && m == RI_AM_HUNG)
 			q++;
 		break;
 	default:
@@ -277,7 +288,7 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	if (err)
 		return expected(c, q, "expected a number%s (%s)",
 				sign ? ", signed," : "", metric_kind(m));
-	if (m == RI_AM_GROWTH || fig_of(m) >= 0 || m == RI_AM_CSW) {
+	if (m == RI_AM_GROWTH || (fig_of(m) >= 0 && !time) || m == RI_AM_CSW) {
 		const char *slash = q;
 
 		if (ri_parse_period(q, &per, &q))

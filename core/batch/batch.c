@@ -168,11 +168,16 @@ static void text_header(struct out *f, const struct ri_model *m,
 	out_printf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
 }
 
-/* A counter's rate as its column shows it (bytes or events per second). */
+/*
+ * A counter's rate as its column shows it (bytes or events per second, a
+ * state's share of the time in percent).
+ */
 static char *fmt_counter_rate(char *b, size_t n, const struct ri_fig *g, int c, int w)
 {
 	if (ri_fig_na(g, c))
 		snprintf(b, n, "n/a");
+	else if (ri_counters[c].flags & RI_FF_TIME)
+		ri_fmt_pct(b, n, g->rate[c], w);
 	else
 		ri_fmt_rate(b, n, g->rate[c], w);
 	return b;
@@ -352,7 +357,8 @@ static void json_bool(struct out *f, const char *key, bool v)
 
 /*
  * A counter's two keys: "<json>_bps" and "<json>_bytes" for bytes,
- * "<json>_ps" and "<json>" for events; both null where it is n/a. Each
+ * "<json>_pct" and "<json>_ns" for a state's time, "<json>_ps" and
+ * "<json>" for events; both null where it is n/a. Each
  * written with its comma, quotes and colon, made once: every row of
  * ten thousand threads writes them all.
  */
@@ -362,14 +368,14 @@ __attribute__((constructor)) static void json_counter_keys(void)
 {
 	for (int c = 0; c < RI_C_COUNT; c++) {
 		const struct ri_counter_info *ci = &ri_counters[c];
-		bool bytes = ci->flags & RI_FF_BYTES;
+		bool bytes = ci->flags & RI_FF_BYTES, time = ci->flags & RI_FF_TIME;
 
 		if (!ci->json)
 			continue;
 		snprintf(json_ckey[c][0], sizeof(json_ckey[c][0]), ",\"%s%s\":", ci->json,
-			 bytes ? "_bps" : "_ps");
+			 bytes ? "_bps" : time ? "_pct" : "_ps");
 		snprintf(json_ckey[c][1], sizeof(json_ckey[c][1]), ",\"%s%s\":", ci->json,
-			 bytes ? "_bytes" : "");
+			 bytes ? "_bytes" : time ? "_ns" : "");
 	}
 }
 
@@ -429,7 +435,60 @@ static void json_thread(struct out *f, const struct ri_thread *t, bool first)
 	put(f, ",\"comm\":");
 	out_json_str(f, t->comm, RI_COMM_LEN);
 	json_fig(f, &t->fig, t->exit_time, t->exited);
+	/*
+	 * What it sleeps in at the snapshot, and the holder of the lock it
+	 * waits for: null when running, runnable or not known.
+	 */
+	put(f, ",\"asleep_in\":");
+	if (t->wait_state && !t->exited) {
+		put(f, "\"");
+		put(f, ri_state_name(t->wait_state - 1));
+		put(f, "\"");
+	} else {
+		put(f, "null");
+	}
+	put(f, ",\"lock_holder\":");
+	if (t->lock_holder && !t->exited)
+		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->lock_holder));
+	else
+		put(f, "null");
 	out_putc(f, '}');
+}
+
+/*
+ * How many of the process's threads sleep in each state at the snapshot
+ * ("threads_asleep"), the threads in a cycle of lock waits ("deadlocked")
+ * and how long its longest uninterruptible thread has been so ("hung_s").
+ * null where the states are not counted, or its threads were summed in
+ * the kernel (no -H) and none is known one by one.
+ */
+static void json_asleep(struct out *f, const struct ri_proc *p)
+{
+	int now[RI_NSTATES] = { 0 };
+	bool known = !ri_fig_na(&p->fig, RI_C_ST_DISK) && !p->exited;
+
+	for (const struct ri_thread *t = p->threads; t && known; t = t->next) {
+		if (t->whole)
+			known = false;
+		else if (!t->exited && t->wait_state && t->wait_state <= RI_NSTATES)
+			now[t->wait_state - 1]++;
+	}
+	if (!known) {
+		put(f, ",\"threads_asleep\":null,\"deadlocked\":null,\"hung_s\":null");
+		return;
+	}
+	put(f, ",\"threads_asleep\":{");
+	for (int i = 0; i < RI_NSTATES; i++) {
+		char num[24];
+
+		put(f, i ? ",\"" : "\"");
+		put(f, ri_state_name(i));
+		put(f, "\":");
+		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)now[i]));
+	}
+	out_putc(f, '}');
+	json_int(f, "deadlocked", p->deadlocked);
+	json_fixed(f, "hung_s", p->hung_s, 3);
 }
 
 static void json_proc_open(struct out *f, const struct ri_proc *p, bool first,
@@ -459,6 +518,7 @@ static void json_proc_open(struct out *f, const struct ri_proc *p, bool first,
 	else
 		put(f, ",\"rss_growth_bps\":null");
 	json_bool(f, "growing", p->growth.growing);
+	json_asleep(f, p);
 }
 
 static void json_tick(struct out *f, struct batch *b)

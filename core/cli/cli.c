@@ -20,6 +20,7 @@ enum {
 	OPT_SOURCE,
 	OPT_PROBE,
 	OPT_EXIT_BUFFER,
+	OPT_NO_STATES,
 	OPT_BTF,
 	OPT_FROM,
 	OPT_TO,
@@ -51,6 +52,7 @@ static const struct option longopts[] = {
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
+	{ "no-states", no_argument, NULL, OPT_NO_STATES },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
@@ -120,6 +122,8 @@ void ri_cli_usage(FILE *f)
 	      "                         with a warning when BPF is unavailable)\n"
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
+	      "      --no-states        leave out where threads' time goes (DISK% ...\n"
+	      "                         OTHER% n/a) and what timing it costs per switch\n"
 	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
 	      "                         or a directory for one file per hour\n"
 	      "      --keep DURATION    -w DIR: remove files older than this (default 7d)\n"
@@ -331,6 +335,9 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			o->probe = RI_PROBE_KPROBE;
 		else
 			return bad(err, "--probe: '%.64s' is not auto, tp_btf, raw_tp or kprobe", arg);
+		return 0;
+	case OPT_NO_STATES:
+		o->no_states = true;
 		return 0;
 	case OPT_EXIT_BUFFER:
 		if (parse_size(arg, &o->exit_buffer))

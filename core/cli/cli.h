@@ -37,6 +37,7 @@ struct ri_opts {
 	enum ri_sort_key sort; /* -s */
 	const char *theme;     /* -t NAME|PATH, NULL = default */
 	size_t exit_buffer;    /* --exit-buffer BYTES, 0 = default */
+	bool no_states;        /* --no-states: no state times, nor their cost */
 	const char *btf_path;  /* --btf PATH (testing: pretend BTF is there or not) */
 	bool no_fold;     /* --no-fold: every exited process on its own row */
 	bool no_mouse;    /* -M */

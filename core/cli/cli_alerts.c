@@ -38,16 +38,26 @@ void ri_cli_alerts_usage(FILE *f)
 	{
 		int col = 9;
 
-		/* The rates of figures.h: sizes per second, then counts per second. */
-		for (int bytes = 1; bytes >= 0; bytes--) {
-			for (int c = 0; c < RI_C_COUNT; c++)
-				if (ri_counter_shown(c) &&
-				    !(ri_counters[c].flags & RI_FF_BYTES) == !bytes)
+		/*
+		 * The rates of figures.h: sizes per second, then counts per
+		 * second, then the states' shares of the time.
+		 */
+		for (int kind = 0; kind < 3; kind++) {
+			static const char *const unit[] = { "(e.g. 50M/s),", "(/s),", "(%),"};
+
+			for (int c = 0; c < RI_C_COUNT; c++) {
+				unsigned fl = ri_counters[c].flags;
+				int k = fl & RI_FF_TIME ? 2 : fl & RI_FF_BYTES ? 0 : 1;
+
+				if (ri_counter_shown(c) && k == kind)
 					col = ri_put_word(f, col, 10, ri_counters[c].name);
-			col = ri_put_word(f, col, 10, bytes ? "(e.g. 50M/s)," : "(/s),");
+			}
+			col = ri_put_word(f, col, 10, unit[kind]);
 		}
 		col = ri_put_word(f, col, 10, "csw (/s),");
-		ri_put_word(f, col, 10, "threads");
+		col = ri_put_word(f, col, 10, "threads,");
+		col = ri_put_word(f, col, 10, "deadlock (threads waiting for locks in a cycle),");
+		ri_put_word(f, col, 10, "hung (seconds uninterruptible)");
 	}
 	fputs("\n  OP      > >= < <=      DURATION  e.g. 30s, 5m, 1h\n", f);
 }

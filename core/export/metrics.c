@@ -288,7 +288,7 @@ void ri_expo_free(struct ri_expo *e)
 /* ---- the families ------------------------------------------------------ */
 
 enum mx_what {
-	W_CPU, W_CSW, W_WAIT, W_EXITED,
+	W_CPU, W_CSW, W_WAIT, W_STATES, W_EXITED,
 	W_RSS, W_PROCS, W_THREADS, W_START, W_GROWTH,
 	W_FIG, /* W_FIG + c: counter c of figures.h */
 };
@@ -339,10 +339,18 @@ static void counter_fams(struct mx_kind *k, const char *cpu_name, const char *cp
 			 const char *csw_name, const char *csw_help, const char *wait_name,
 			 const char *wait_help)
 {
+	int st = -1;
+
 	fam(k, cpu_name, RI_MX_COUNTER, "seconds", cpu_help, W_CPU);
 	for (int c = 0; c < RI_C_COUNT; c++) {
 		if (!ri_counter_shown(c))
 			continue;
+		if (ri_counters[c].flags & RI_FF_TIME) {
+			/* One family for every state, told apart by a label. */
+			if (st < 0)
+				st = c;
+			continue;
+		}
 		snprintf(k->names[c], sizeof(k->names[c]), "%s%s", k->prefix,
 			 ri_counters[c].family);
 		ri_counter_help(k->helps[c], sizeof(k->helps[c]), c, k->who);
@@ -352,6 +360,42 @@ static void counter_fams(struct mx_kind *k, const char *cpu_name, const char *cp
 	}
 	fam(k, csw_name, RI_MX_COUNTER, NULL, csw_help, W_CSW);
 	fam(k, wait_name, RI_MX_COUNTER, "seconds", wait_help, W_WAIT);
+	if (st >= 0) {
+		snprintf(k->names[st], sizeof(k->names[st]), "%sstate_seconds", k->prefix);
+		snprintf(k->helps[st], sizeof(k->helps[st]),
+			 "Where the time of %s went, by state: cpu, runq (runnable, "
+			 "waiting for a CPU), then disk, blocked, lock, net, sleep and "
+			 "other, these counted since the tool started (see the man page)",
+			 k->who);
+		fam(k, k->names[st], RI_MX_COUNTER, "seconds", k->helps[st], W_STATES);
+	}
+}
+
+/*
+ * Where the time of an entity went, state by state: cpu and runq (the
+ * same counts as ..._cpu_seconds and ..._wait_seconds, so that one query
+ * adds up to the wall time), then figures.h's states; none where n/a.
+ */
+static void put_states(struct ri_expo *e, const struct ri_mx_family *f,
+		       const struct mx_view *v)
+{
+	char lb[MX_LABELS_MAX + 32];
+
+	snprintf(lb, sizeof(lb), "%s,state=\"cpu\"", v->s->labels);
+	ri_expo_sample_ns(e, f, lb, v->s->c.v[RI_C_CPU]);
+	if (!v->s->wait_na) {
+		snprintf(lb, sizeof(lb), "%s,state=\"runq\"", v->s->labels);
+		ri_expo_sample_ns(e, f, lb, v->s->c.v[RI_C_RUN_DELAY]);
+	}
+	if (v->s->states_na || v->s->newer_na)
+		return;
+	for (int c = 0; c < RI_C_COUNT; c++) {
+		if (!ri_counter_shown(c) || !(ri_counters[c].flags & RI_FF_TIME))
+			continue;
+		snprintf(lb, sizeof(lb), "%s,state=\"%s\"", v->s->labels,
+			 ri_counters[c].family);
+		ri_expo_sample_ns(e, f, lb, v->s->c.v[c]);
+	}
 }
 
 #define COUNTER_FAMS(k, p, who)                                                          \
@@ -448,6 +492,9 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 	case W_WAIT:
 		if (!v->s->wait_na)
 			ri_expo_sample_ns(e, f, v->s->labels, v->s->c.v[RI_C_RUN_DELAY]);
+		break;
+	case W_STATES:
+		put_states(e, f, v);
 		break;
 	case W_EXITED:
 		ri_expo_sample_u64(e, f, v->s->labels, v->exited);

@@ -382,6 +382,7 @@ static int account_threads(struct ri_metrics *mx, struct mx_proc *e,
 		cnt_add(&b->s.c, &c);
 		b->s.disk_na |= t->fig.disk_na;
 		b->s.net_na |= t->fig.net_na;
+		b->s.states_na |= t->fig.states_na;
 		b->s.wait_na |= t->fig.wait_na;
 		b->s.newer_na |= t->fig.newer_na;
 		b->s.last_live = mx->now;
@@ -435,6 +436,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	e->growth_bps = pr->growth.bps;
 	e->s.disk_na |= pr->fig.disk_na;
 	e->s.net_na |= pr->fig.net_na;
+	e->s.states_na |= pr->fig.states_na;
 	e->s.wait_na |= pr->fig.wait_na;
 	e->s.newer_na |= pr->fig.newer_na;
 	e->seen_tick = mx->tick;
@@ -451,6 +453,7 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	cnt_add(&to->s.c, &c);
 	to->s.disk_na |= pr->fig.disk_na;
 	to->s.net_na |= pr->fig.net_na;
+	to->s.states_na |= pr->fig.states_na;
 	to->s.wait_na |= pr->fig.wait_na;
 	to->s.newer_na |= pr->fig.newer_na;
 	/* Its exit tick counts as live: the linger starts after it. */
@@ -614,6 +617,7 @@ static int fold(struct ri_metrics *mx, struct mx_group *g, size_t *used)
 	o->s.nthreads += g->s.nthreads;
 	o->s.disk_na |= g->s.disk_na;
 	o->s.net_na |= g->s.net_na;
+	o->s.states_na |= g->s.states_na;
 	o->s.wait_na |= g->s.wait_na;
 	o->s.newer_na |= g->s.newer_na;
 	if (g->s.last_live > o->s.last_live)

@@ -14,9 +14,10 @@
 			      series, folded */
 /*
  * Counter series of every entity: CPU, the two kinds of switches, the
- * run-queue wait, and each counter of figures.h with a figure of its own.
+ * run-queue wait, each counter of figures.h with a figure of its own, and
+ * the cpu and runq of the states' family.
  */
-#define MX_COUNTER_SERIES (4 + RI_C_SHOWN)
+#define MX_COUNTER_SERIES (6 + RI_C_SHOWN)
 #define MX_GROUP_SERIES (MX_COUNTER_SERIES + 4) /* exited, 3 gauges */
 #define MX_PROC_SERIES (MX_COUNTER_SERIES + 4)  /* rss, threads, start time, growth */
 #define MX_BUCKET_SERIES (MX_COUNTER_SERIES + 1) /* threads */
@@ -41,7 +42,7 @@ struct mx_series {
 	uint64_t rss;      /* resident memory, live processes */
 	uint32_t nthreads; /* live threads */
 	double last_live;  /* model time a task of it last ran or exited */
-	bool disk_na, net_na, wait_na, newer_na;
+	bool disk_na, net_na, states_na, wait_na, newer_na;
 	enum mx_admit admit; /* processes and thread names (groups fold instead) */
 	uint64_t admit_seq;
 };

@@ -22,6 +22,14 @@ const struct ri_counter_info ri_counters[RI_C_COUNT] = {
 RI_COUNTERS(RI_X_CHECK)
 #undef RI_X_CHECK
 
+const char *ri_state_name(int s)
+{
+	static const char *const names[RI_NSTATES] = { "disk", "blocked", "lock",
+						       "net", "sleep", "other" };
+
+	return s >= 0 && s < RI_NSTATES ? names[s] : "?";
+}
+
 int ri_counter_by_name(const char *name)
 {
 	for (int i = 0; i < RI_C_COUNT; i++)

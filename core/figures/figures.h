@@ -33,7 +33,9 @@
  *           (highest first; see the man page)
  *   json    JSON key stem: "<json>_bps" + "<json>_bytes" for bytes,
  *           "<json>_ps" + "<json>" for counts
- *   family  metric family stem (..._<family>), a counter
+ *   family  metric family stem (..._<family>), a counter; for RI_FF_TIME
+ *           the value of the "state" label of the one ..._state_seconds
+ *           family
  *   help    what it counts, for the metric's HELP; "%s" is who ("this
  *           process", ...)
  *   brief   the column's help in the setup screen
@@ -67,6 +69,8 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 				 * 1's: an older recording has none (n/a) */
 #define RI_FF_HIDDEN 0x40u  /* its column is off until the setup turns it on */
 #define RI_FF_NET 0x80u     /* n/a where socket bytes are not counted (RI_F_NO_NET) */
+#define RI_FF_TIME 0x100u   /* nanoseconds in a state (RI_F_NO_STATES: n/a): its rate
+			     * is a share of the wall time, in percent like CPU% */
 
 /* clang-format off */
 #define RI_COUNTERS(X)                                                           \
@@ -121,7 +125,44 @@ enum ri_procfs_file { RI_PF_NONE, RI_PF_IO_FILE, RI_PF_STAT_FILE };
 	  RI_FF_HIDDEN, "net-tx", "NET-TX/s", 8, 8, 13, "net_tx", "network_sent_bytes", \
 	  "Bytes %s sent through sockets of every family (TCP, UDP, Unix, ...), " \
 	  "sendfile and splice included, counted since the tool started",        \
-	  "bytes sent through sockets per second")
+	  "bytes sent through sockets per second")                               \
+	X(ST_DISK, state_ns[RI_ST_DISK], RI_PF_OWN,                              \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "disk", "DISK%", \
+	  6, 6, 13, "state_disk", "disk",                                        \
+	  "Time %s spent uninterruptible in I/O wait (storage, page-cache "      \
+	  "misses), counted since the tool started",                             \
+	  "share of the time uninterruptible in I/O wait (storage)")             \
+	X(ST_BLOCKED, state_ns[RI_ST_BLOCKED], RI_PF_OWN,                        \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "blocked",      \
+	  "BLKD%", 6, 6, 13, "state_blocked", "blocked",                         \
+	  "Time %s spent in other uninterruptible sleeps (kernel locks, "       \
+	  "reclaim, a file server that does not answer, vfork), counted since "  \
+	  "the tool started",                                                    \
+	  "share of the time in other uninterruptible sleeps (hung tasks live here)") \
+	X(ST_LOCK, state_ns[RI_ST_LOCK], RI_PF_OWN,                              \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "lock", "LOCK%", \
+	  6, 6, 13, "state_lock", "lock",                                        \
+	  "Time %s spent in futex waits on a lock another live thread of the "   \
+	  "process holds, counted since the tool started",                       \
+	  "share of the time waiting for a lock another thread holds")          \
+	X(ST_NET, state_ns[RI_ST_NET], RI_PF_OWN,                                \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "net", "NET%",  \
+	  6, 6, 13, "state_net", "net",                                          \
+	  "Time %s spent asleep in socket calls, or polling sockets, counted "   \
+	  "since the tool started",                                              \
+	  "share of the time waiting on sockets")                                \
+	X(ST_SLEEP, state_ns[RI_ST_SLEEP], RI_PF_OWN,                            \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "sleep",        \
+	  "SLEEP%", 6, 6, 13, "state_sleep", "sleep",                            \
+	  "Time %s spent in timers, child and signal waits, and waiting for "    \
+	  "work (futex waits nobody holds), counted since the tool started",     \
+	  "share of the time in timers, child and signal waits, waiting for work") \
+	X(ST_OTHER, state_ns[RI_ST_OTHER], RI_PF_OWN,                            \
+	  RI_FF_SHOWN | RI_FF_TIME | RI_FF_NEWER | RI_FF_HIDDEN, "other",        \
+	  "OTHER%", 6, 6, 13, "state_other", "other",                            \
+	  "Time %s spent in any other sleep (pipes, terminals, eventfd, "        \
+	  "stopped), counted since the tool started",                            \
+	  "share of the time in other sleeps: pipes, terminals, eventfd, stopped")
 /* clang-format on */
 
 enum ri_counter {
@@ -188,6 +229,9 @@ static inline void ri_counters_add(struct ri_counters *a, const struct ri_counte
 	for (int i = 0; i < RI_C_COUNT; i++)
 		a->v[i] += b->v[i];
 }
+
+/* The name of state @s (enum ri_state): "disk", ..., "other". */
+const char *ri_state_name(int s);
 
 /* Whether @c is a figure of its own, and which one @name is (-1: none). */
 static inline bool ri_counter_shown(int c)

@@ -49,6 +49,7 @@ struct ri_fig {
 	int cpu;                /* last CPU */
 	bool disk_na;           /* storage I/O not measurable: show n/a */
 	bool net_na;            /* socket bytes not counted (RI_F_NO_NET): n/a */
+	bool states_na;         /* state times not counted (RI_F_NO_STATES): n/a */
 	bool wait_na;           /* no run-queue accounting in this kernel: n/a */
 	bool newer_na;             /* a recording older than the RI_FF_NEWER counters */
 };
@@ -59,6 +60,7 @@ static inline bool ri_fig_na(const struct ri_fig *f, int c)
 	unsigned fl = ri_counters[c].flags;
 
 	return ((fl & RI_FF_DISK) && f->disk_na) || ((fl & RI_FF_NET) && f->net_na) ||
+	       ((fl & RI_FF_TIME) && f->states_na) ||
 	       ((fl & RI_FF_NEWER) && f->newer_na);
 }
 
@@ -87,6 +89,19 @@ struct ri_thread {
 	char comm[RI_COMM_LEN];
 	char state;        /* ps's letter, as of the last snapshot */
 	int nice;
+	/*
+	 * As of the last snapshot: the state it sleeps in (enum ri_state + 1;
+	 * 0: on a CPU, runnable, or not known) and, asleep in RI_ST_LOCK, the
+	 * TID of the thread holding the lock (0: not known).
+	 */
+	uint8_t wait_state;
+	pid_t lock_holder;
+	/*
+	 * Unix time since which it has been seen uninterruptible (BLOCKED or
+	 * DISK) at every snapshot with no CPU time in between; 0: it is not.
+	 */
+	double stuck_since;
+	bool deadlocked; /* in a cycle of lock waits, as of the last tick */
 	struct ri_fig fig;
 	/*
 	 * Its cumulative counters as of its last snapshot (each interval's
@@ -122,6 +137,14 @@ struct ri_proc {
 	uint64_t vm_bytes; /* virtual size of the address space */
 	uint64_t cgroup_id; /* cgroup v2 id, 0 when unknown */
 	int nthreads;      /* live threads */
+	/*
+	 * Of its threads, as of the last tick: how many wait for locks in a
+	 * cycle (each waits for a lock the next one holds: a deadlock), and
+	 * how long the one uninterruptible the longest has been (seconds,
+	 * 0: none). Live sources and recordings of the states only.
+	 */
+	int deadlocked;
+	double hung_s;
 	struct ri_fig fig;
 	struct ri_hist *hist;    /* NULL only when out of memory */
 	struct ri_growth growth; /* of RSS, over the growth window */

@@ -101,6 +101,7 @@ static void fold_exit(struct ri_model *m, const struct ri_drain *d,
 		t->fig.cpu = r->cpu;
 		t->fig.disk_na = r->flags & RI_F_NO_DISK;
 		t->fig.net_na = r->flags & RI_F_NO_NET;
+		t->fig.states_na = r->flags & RI_F_NO_STATES;
 		t->fig.wait_na = r->flags & RI_F_NO_SCHED;
 		t->fig.newer_na = r->flags & RI_F_OLD_REC;
 	}

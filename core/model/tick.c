@@ -237,9 +237,12 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 	f->cpu = r->cpu;
 	f->disk_na = r->flags & RI_F_NO_DISK;
 	f->net_na = r->flags & RI_F_NO_NET;
+	f->states_na = r->flags & RI_F_NO_STATES;
 	f->newer_na = r->flags & RI_F_OLD_REC;
 	t->state = (char)r->state;
 	t->nice = r->nice;
+	t->wait_state = r->wait_state <= RI_NSTATES ? (uint8_t)r->wait_state : 0;
+	t->lock_holder = t->wait_state == RI_ST_LOCK + 1 ? (pid_t)r->lock_holder : 0;
 	if (r->pid == r->tgid) {
 		/* Only the leader's snapshot carries the process's own fields. */
 		struct ri_proc *pr = t->proc;
@@ -263,7 +266,8 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 	double inv = dt > 0 ? 1.0 / dt : 0.0;
 
 	for (int i = 0; i < RI_C_COUNT; i++)
-		f->rate[i] = (double)f->n[i] * inv;
+		f->rate[i] = (double)f->n[i] * inv *
+			     (ri_counters[i].flags & RI_FF_TIME ? 1e-9 * 100.0 : 1.0);
 	f->cpu_pct = f->rate[RI_C_CPU] * 1e-9 * 100.0;
 	f->csw_ps = f->rate[RI_C_VCSW] + f->rate[RI_C_IVCSW];
 	f->wait_pct = f->rate[RI_C_RUN_DELAY] * 1e-9 * 100.0;
@@ -317,13 +321,15 @@ void ri_fig_reset(struct ri_fig *f)
 {
 	uint64_t total = f->cpu_total_ns;
 	int cpu = f->cpu;
-	bool na = f->disk_na, nna = f->net_na, wna = f->wait_na, v2na = f->newer_na;
+	bool na = f->disk_na, nna = f->net_na, sna = f->states_na, wna = f->wait_na,
+	     v2na = f->newer_na;
 
 	memset(f, 0, sizeof(*f));
 	f->cpu_total_ns = total;
 	f->cpu = cpu;
 	f->disk_na = na;
 	f->net_na = nna;
+	f->states_na = sna;
 	f->wait_na = wna;
 	f->newer_na = v2na;
 }
@@ -375,6 +381,51 @@ void ri_tick_reap(struct ri_model *m)
 			}
 }
 
+/*
+ * The wait-for graph of @pr's threads: each thread in LOCK points at the
+ * thread that holds its lock. A thread whose chain comes back to itself
+ * is in a cycle, a deadlock: nothing it waits for can ever be released.
+ * Chains are followed for at most 64 steps, through the model's TID table.
+ */
+static void wait_for_graph(struct ri_model *m, struct ri_proc *pr)
+{
+	struct ri_thread *t, *u;
+
+	pr->deadlocked = 0;
+	pr->hung_s = 0;
+	for (t = pr->threads; t; t = t->next) {
+		t->deadlocked = false;
+		if (t->exited)
+			continue;
+		/* Uninterruptible at this snapshot, and no CPU since the last. */
+		if (t->counted && (t->wait_state == RI_ST_BLOCKED + 1 ||
+				   t->wait_state == RI_ST_DISK + 1) && !t->fig.n[RI_C_CPU]) {
+			if (!t->stuck_since)
+				t->stuck_since = m->time;
+		} else if (t->counted) {
+			t->stuck_since = 0;
+		}
+		if (t->stuck_since && m->time - t->stuck_since > pr->hung_s)
+			pr->hung_s = m->time - t->stuck_since;
+	}
+	for (t = pr->threads; t; t = t->next) {
+		if (t->exited || t->wait_state != RI_ST_LOCK + 1 || !t->lock_holder)
+			continue;
+		u = t;
+		for (int step = 0; step < 64 && u; step++) {
+			u = ri_pidtab_get(&m->priv->threads, (uint32_t)u->lock_holder);
+			if (!u || u->proc != pr || u->exited || u->wait_state != RI_ST_LOCK + 1 ||
+			    !u->lock_holder)
+				break;
+			if (u == t) {
+				t->deadlocked = true;
+				pr->deadlocked++;
+				break;
+			}
+		}
+	}
+}
+
 static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 {
 	struct ri_fig *f = &pr->fig;
@@ -403,6 +454,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			f->n[i] += t->fig.n[i];
 		f->disk_na |= t->fig.disk_na;
 		f->net_na |= t->fig.net_na;
+		f->states_na |= t->fig.states_na;
 		f->wait_na |= t->fig.wait_na;
 		f->newer_na |= t->fig.newer_na;
 	}
@@ -418,6 +470,7 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 		}
 	}
 	fig_rates(f, dt, m->mem_total);
+	wait_for_graph(m, pr);
 	for (t = pr->threads; t; t = t->next) {
 		if (!t->counted)
 			continue;

@@ -273,9 +273,20 @@ static const struct fld task_v1_f[] = {
 /*
  * Then, appended in figures.h's order, the counters added since (its
  * RI_FF_NEWER ones): a recording says how many fields its tasks have, and
- * a reader skips those it does not know.
+ * a reader skips those it does not know. Fields that are no counter go
+ * where they were appended, after the counter they followed (extra_f),
+ * so a counter added later still comes after them.
  */
-#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT)
+static const struct {
+	int after; /* RI_C_ id of the counter they follow */
+	struct fld f;
+} extra_f[] = {
+	/* What a thread sleeps in now, and the holder of the lock it waits for. */
+	{ RI_C_ST_OTHER, FT(struct ri_task, wait_state) },
+	{ RI_C_ST_OTHER, FT(struct ri_task, lock_holder) },
+};
+#define NEXTRA_F (sizeof(extra_f) / sizeof(extra_f[0]))
+#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT + NEXTRA_F)
 static struct fld task_f[NTASK_F_MAX];
 static size_t ntask_f;
 
@@ -283,10 +294,14 @@ __attribute__((constructor)) static void task_fields(void)
 {
 	memcpy(task_f, task_v1_f, sizeof(task_v1_f));
 	ntask_f = NTASK_V1_F;
-	for (int i = 0; i < RI_C_COUNT; i++)
+	for (int i = 0; i < RI_C_COUNT; i++) {
 		if (ri_counters[i].flags & RI_FF_NEWER)
 			task_f[ntask_f++] = (struct fld){ (uint16_t)ri_counters[i].off,
 							  sizeof(uint64_t), 0, 0 };
+		for (size_t k = 0; k < NEXTRA_F; k++)
+			if (extra_f[k].after == i)
+				task_f[ntask_f++] = extra_f[k].f;
+	}
 }
 
 size_t rec_task_fields(void)

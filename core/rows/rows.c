@@ -273,6 +273,7 @@ void ri_fig_add(struct ri_fig *a, const struct ri_fig *b)
 				 0;
 	a->disk_na |= b->disk_na;
 	a->net_na |= b->net_na;
+	a->states_na |= b->states_na;
 	a->wait_na |= b->wait_na;
 	a->newer_na |= b->newer_na;
 	a->cpu = -1; /* a sum ran on no one CPU */

@@ -62,6 +62,7 @@ static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
 	mo->src.kind = o->source;
 	mo->src.probe = o->probe;
 	mo->src.exit_buffer = o->exit_buffer;
+	mo->src.no_states = o->no_states;
 	mo->src.btf_path = o->btf_path;
 	mo->src.verbose = o->verbose;
 	mo->src.warning = s->warning;

@@ -41,6 +41,7 @@ struct ri_source_opts {
 	enum ri_source_kind kind;
 	enum ri_probe probe;
 	size_t exit_buffer;  /* bytes of the BPF exit ring buffer, 0 = default */
+	bool no_states;      /* leave the state times out (RI_F_NO_STATES) */
 	const char *btf_path; /* kernel BTF to require; NULL = /sys/kernel/btf/vmlinux */
 	const char *proc_root; /* procfs mount; NULL = /proc (tests use a fake tree) */
 	const struct ri_clocks *clocks; /* NULL = the system's (tests set others) */

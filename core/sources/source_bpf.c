@@ -69,6 +69,8 @@ struct bpf_source {
 	/* The same whichever did: maps, iterator links (-1: none), globals. */
 	int exits_fd, stats_fd, chosen_fd, chosen_comm_fd, procs_fd;
 	int iter_fd, procs_iter_fd;
+	int recheck_fd;                  /* ri_recheck's link, -1: none */
+	volatile __u32 *recheck_pending; /* futex waits found asleep, to re-check */
 	struct ri_iter_counts *counts;
 	struct ri_procs_round *round;
 	volatile __u32 *filter_on;
@@ -98,6 +100,11 @@ struct bpf_source {
 	/* The per-process walk (ri_iter_procs), when wanted and loaded. */
 	bool want_procs;
 	bool per_process; /* a record per process (else per thread) */
+	/*
+	 * What the last load left out that the kernel refused: 1 the
+	 * re-check of futex waits (a sleepable task walk), 2 the state times.
+	 */
+	int states_drop;
 	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
@@ -265,6 +272,43 @@ static int net_kprobes_attach(struct bpf_source *s)
 		s->net_links[s->nnet_links++] = l;
 	}
 	return 0;
+}
+
+/* Whether enum @type of @btf has a value named @name. */
+static bool btf_has_enum_value(const struct btf *btf, const char *type, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	const struct btf_enum *e;
+
+	if (!t)
+		return false;
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name))
+			return true;
+	return false;
+}
+
+/*
+ * What the state times need of the kernel: task storage (5.11) and
+ * bpf_task_pt_regs (5.15) in states_ok; bpf_task_from_pid (6.2), which
+ * tells a lock's owner alive, in has_task_from_pid; bpf_copy_from_user_task
+ * (5.18), with which ri_recheck reads the futex word of a task found
+ * asleep, in @recheck.
+ */
+static void kernel_has_states(const char *btf_path, bool *ok, bool *from_pid, bool *recheck)
+{
+	struct btf *btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+
+	*ok = *from_pid = *recheck = false;
+	if (!btf)
+		return;
+	*ok = btf_has_enum_value(btf, "bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE") &&
+	      btf_has_enum_value(btf, "bpf_func_id", "BPF_FUNC_task_pt_regs");
+	*from_pid = btf__find_by_name_kind(btf, "bpf_task_from_pid", BTF_KIND_FUNC) > 0;
+	*recheck = *ok && btf_has_enum_value(btf, "bpf_func_id", "BPF_FUNC_copy_from_user_task");
+	btf__free(btf);
 }
 
 /* The real name of finish_task_switch: often a compiler clone (.isra.0). */
@@ -479,6 +523,15 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 
 	live->n = 0;
 	exited->n = 0;
+	/*
+	 * Futex waits the last walk found asleep: their words, read from
+	 * their memory by a sleepable walk, before this one reads the spans.
+	 */
+	if (s->recheck_fd >= 0 && *s->recheck_pending) {
+		*s->recheck_pending = 0;
+		if ((r = read_iter(s->recheck_fd, live)))
+			return r;
+	}
 	memset(c, 0, sizeof(*c));
 	s->exited = exited;
 	d->per_process = per_process;
@@ -649,6 +702,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		    char *why, size_t whylen)
 {
 	struct ri_lite *l = ri_lite__open();
+	bool states;
 	int err;
 
 	if (!l) {
@@ -661,14 +715,22 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	l->maps.procs.max_entries = PROCS_PER_ROUND;
 	l->rodata->procs_cap = PROCS_PER_ROUND;
 	l->rodata->procs_anchor = (__u32)getpid();
-	/* What this loader serves (6.7+) has the socket tracepoints. */
+	/*
+	 * What this loader serves (6.7+) has the socket tracepoints, and what
+	 * the state times need.
+	 */
 	l->rodata->net_tps = 1;
+	l->rodata->raw_state_arg = 1;
+	l->rodata->states_ok = 1;
+	l->rodata->has_task_from_pid = 1;
 	err = ri_lite__load(l);
 	if (err) {
 		err = err < 0 ? err : -EINVAL;
 		snprintf(why, whylen, "kernel-side load failed: %s", strerror(-err));
 		return err;
 	}
+	/* The wake-ups first: every span a switch opens is then closed. */
+	states = ri_lite__ri_wakeup__attach(l) > 0;
 	if (ri_lite__ri_switch_btf__attach(l) <= 0 || ri_lite__ri_iter__attach(l) <= 0) {
 		err = -errno;
 		snprintf(why, whylen, "attach failed: %s", strerror(-err));
@@ -681,6 +743,10 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	s->net_how = *s->net_on ? "tracepoints sock_send_length, sock_recv_length" :
 				  "not counted (the socket tracepoints did not attach)";
 	s->exits_fd = l->maps.exits.map_fd;
+	l->bss->states_on = states;
+	s->recheck_pending = &l->bss->recheck_pending;
+	if (ri_lite__ri_recheck__attach(l) > 0)
+		s->recheck_fd = l->links.ri_recheck_fd;
 	s->stats_fd = l->maps.stats.map_fd;
 	s->chosen_fd = l->maps.chosen.map_fd;
 	s->chosen_comm_fd = l->maps.chosen_comm.map_fd;
@@ -712,7 +778,7 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	s->rb_size = ring_size(o->exit_buffer ? o->exit_buffer : DEFAULT_EXIT_BUFFER);
 	bpf_map__set_max_entries(s->skel->maps.exits, (__u32)s->rb_size);
-	if (p == RI_PROBE_RAW_TP)
+	if (p == RI_PROBE_RAW_TP || p == RI_PROBE_TP_BTF)
 		s->skel->rodata->raw_state_arg = switch_has_state_arg(o->btf_path);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_btf, p == RI_PROBE_TP_BTF);
 	bpf_program__set_autoload(s->skel->progs.ri_switch_raw, p == RI_PROBE_RAW_TP);
@@ -747,6 +813,23 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		bpf_map__set_type(s->skel->maps.net, BPF_MAP_TYPE_HASH);
 		bpf_map__set_max_entries(s->skel->maps.net, 1);
 	}
+	bool recheck = false;
+
+	if (p == RI_PROBE_TP_BTF && !o->no_states && s->states_drop < 2) {
+		bool ok, from_pid;
+
+		kernel_has_states(o->btf_path, &ok, &from_pid, &recheck);
+		s->skel->rodata->states_ok = ok;
+		s->skel->rodata->has_task_from_pid = from_pid;
+		recheck = recheck && !s->states_drop;
+	}
+	bpf_program__set_autoload(s->skel->progs.ri_wakeup, s->skel->rodata->states_ok);
+	bpf_program__set_autoload(s->skel->progs.ri_recheck, recheck);
+	if (!s->skel->rodata->states_ok) {
+		/* As for "net": the state times need task storage. */
+		bpf_map__set_type(s->skel->maps.states, BPF_MAP_TYPE_HASH);
+		bpf_map__set_max_entries(s->skel->maps.states, 1);
+	}
 	if (procs) {
 		s->skel->rodata->procs_cap = PROCS_PER_ROUND;
 		s->skel->rodata->procs_anchor = (__u32)getpid();
@@ -768,6 +851,7 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	char sym[256];
 	int err;
 
+	s->states_drop = 0;
 	if ((err = open_object(s, o, p, procs, why, whylen)))
 		return err;
 	if (p == RI_PROBE_KPROBE) {
@@ -780,17 +864,26 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 
 	err = resource_image_bpf__load(s->skel);
-	if (err && procs) {
-		/*
-		 * The per-process walk needs the open-coded task iterators
-		 * (6.7+): where the kernel refuses it, load the rest alone.
-		 */
+	/*
+	 * What a kernel may refuse, left out one at a time: the re-check of
+	 * futex waits (a sleepable task walk), then the state times (n/a),
+	 * then the per-process walk (it needs the open-coded task iterators,
+	 * 6.7+: every task is read instead).
+	 */
+	while (err && (s->skel->rodata->states_ok || procs)) {
+		const char *what;
+
+		if (s->skel->rodata->states_ok) {
+			what = s->states_drop++ ? "state times" : "re-check of futex waits";
+		} else {
+			what = "per-process walk";
+			procs = false;
+		}
 		if (verbose)
-			fprintf(stderr, "resource_image: per-process walk refused "
-					"(%s): reading every task\n", strerror(-err));
+			fprintf(stderr, "resource_image: %s refused (%s): loading without it\n",
+				what, strerror(-err));
 		resource_image_bpf__destroy(s->skel);
 		s->skel = NULL;
-		procs = false;
 		if ((err = open_object(s, o, p, procs, why, whylen)))
 			return err;
 		err = resource_image_bpf__load(s->skel);
@@ -799,6 +892,9 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "load failed: %s", strerror(-err));
 		return err;
 	}
+	if (s->skel->rodata->states_ok)
+		/* The wake-ups first: every span a switch opens is then closed. */
+		s->skel->links.ri_wakeup = bpf_program__attach(s->skel->progs.ri_wakeup);
 	switch (p) {
 	case RI_PROBE_TP_BTF:
 		sw = s->skel->progs.ri_switch_btf;
@@ -854,6 +950,14 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		s->skel->links.ri_net_tx = s->skel->links.ri_net_rx = NULL;
 		net_links_destroy(s);
 	}
+	s->skel->bss->states_on = s->skel->links.ri_wakeup != NULL;
+	s->recheck_pending = &s->skel->bss->recheck_pending;
+	if (bpf_program__autoload(s->skel->progs.ri_recheck)) {
+		s->skel->links.ri_recheck = bpf_program__attach_iter(s->skel->progs.ri_recheck,
+								     NULL);
+		if (s->skel->links.ri_recheck)
+			s->recheck_fd = bpf_link__fd(s->skel->links.ri_recheck);
+	}
 	s->exits_fd = bpf_map__fd(s->skel->maps.exits);
 	s->stats_fd = bpf_map__fd(s->skel->maps.stats);
 	s->chosen_fd = bpf_map__fd(s->skel->maps.chosen);
@@ -873,6 +977,7 @@ static void undo(struct bpf_source *s)
 		close(s->procs_iter_fd);
 	s->procs_iter_fd = -1;
 	net_links_destroy(s);
+	s->recheck_fd = -1; /* the skeleton's link: closed with it */
 	ri_lite__destroy(s->lite);
 	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
@@ -964,8 +1069,11 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 	}
 
 	s->procs_iter_fd = -1;
+	s->recheck_fd = -1;
 	used = (size_t)snprintf(err, errlen, "no context-switch probe could attach:");
-	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path) {
+	/* The kernel-side loader has the states built in: --no-states loads with libbpf. */
+	if ((o->probe == RI_PROBE_AUTO || o->probe == RI_PROBE_TP_BTF) && !o->btf_path &&
+	    !o->no_states) {
 		ret = try_lite(s, o, why, sizeof(why));
 		if (!ret) {
 			s->base.probe = probe_name(RI_PROBE_TP_BTF);

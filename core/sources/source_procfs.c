@@ -145,6 +145,8 @@ static void parse_thread(struct ri_task *t, const char *sched, const char *io,
 	}
 	/* No file of /proc counts a task's socket bytes (RI_PF_OWN): n/a. */
 	t->flags |= RI_F_NO_NET;
+	/* Nor the time a task spends in each state: n/a. */
+	t->flags |= RI_F_NO_STATES;
 	if (status) {
 		t->nvcsw = field_after(status, "\nvoluntary_ctxt_switches:");
 		t->nivcsw = field_after(status, "\nnonvoluntary_ctxt_switches:");

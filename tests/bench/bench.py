@@ -27,6 +27,10 @@
      receive call with the socket programs attached against without, and
      loopback TCP bytes per second with and without the tool.  Target: at
      most 2% fewer bytes per second.
+  8. Where the time goes (tests/bench/bench_states.py): the probe's cost
+     per switch with the state times (switch and wake-up programs) and
+     with --no-states, next to the empty program, under pingpong.  Target:
+     with the states, at most 2x the empty program.
   Further parts are modules of tests/bench/ that bench.py imports and
   calls with its Bench (see there): each adds its section of the report
   and its targets.
@@ -53,7 +57,7 @@ when missing or older than their sources.
 Environment: RI_BIN (the binary; not a sanitizer build), RI_WORKLOADS (the
 workload programs); the defaults are tests/lib/rilib.py's.
 Options: --quick (fewer, shorter rounds: a smoke test), --only PART (probe,
-refresh, startup, metrics, tui, record, net).
+refresh, startup, metrics, tui, record, net, states).
 Needs root (BPF, bpf_stats_enabled), bpftool, clang, cc, top, pidstat;
 tmux and htop for part 5.
 """
@@ -76,6 +80,7 @@ import bench_metrics  # noqa: E402  part 4: the metrics endpoint
 import tui_cost  # noqa: E402  part 5: the TUI next to htop
 import bench_record  # noqa: E402  part 6: recording and replay
 import bench_net  # noqa: E402  part 7: socket byte counting
+import bench_states  # noqa: E402  part 8: where the time goes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -554,6 +559,8 @@ class Bench:
     fmt = staticmethod(fmt)
     cpu_ns = staticmethod(cpu_ns)
     run_measured = staticmethod(run_measured)
+    build_yardstick = staticmethod(build_yardstick)
+    bpftool_progs = staticmethod(bpftool_progs)
 
     def __init__(self, args, ri, wl):
         self.args, self.ri, self.wl = args, ri, wl
@@ -683,7 +690,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
     ap.add_argument("--only", metavar="PART",
-                    help="run one part only: probe, startup, refresh, metrics, tui, record, net")
+                    help="run one part only: probe, startup, refresh, metrics, tui, record, "
+                    "net, states")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -725,6 +733,7 @@ def main():
         # Parts in modules of their own: one call each.
         tui_cost.run(bench)
         bench_net.run(bench)
+        bench_states.run(bench)
         if bench.wants("record"):
             lines, targets = bench_record.run(args, ri, wl, log)
             # Its lines open with a blank one and its title.

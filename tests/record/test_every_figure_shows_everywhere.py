@@ -9,10 +9,12 @@ tested here with no change. For each one:
   - JSON, live and replayed from the recording the live run made: its
     two keys in every process row (the rate and the interval's count);
   - batch text: its column title in the header;
-  - -s NAME and --alert 'NAME > 1/s' are taken;
+  - -s NAME and --alert 'NAME > 1/s' (a state's time: 'NAME > 1%') are
+    taken;
   - the screen: a settings file that turns its column on shows its title;
-  - the metrics endpoint: its group and process families, and promtool
-    accepts the exposition.
+  - the metrics endpoint: its group and process families (a state's time:
+    its series of the ..._state_seconds family), and promtool accepts the
+    exposition.
 Needs root and BPF for the live run (SKIP otherwise).
 """
 
@@ -38,8 +40,8 @@ int main(void)
 		if (!ri_counter_shown(c))
 			continue;
 		printf("{\"name\":\"%s\",\"title\":\"%s\",\"json\":\"%s\",\"family\":\"%s\","
-		       "\"bytes\":%d}\n", i->name, i->title, i->json, i->family,
-		       !!(i->flags & RI_FF_BYTES));
+		       "\"bytes\":%d,\"time\":%d}\n", i->name, i->title, i->json, i->family,
+		       !!(i->flags & RI_FF_BYTES), !!(i->flags & RI_FF_TIME));
 	}
 	return 0;
 }
@@ -68,6 +70,8 @@ def run(args, timeout=60, env=None):
 
 
 def keys(f):
+    if f["time"]:
+        return (f["json"] + "_pct", f["json"] + "_ns")
     return (f["json"] + "_bps", f["json"] + "_bytes") if f["bytes"] else \
         (f["json"] + "_ps", f["json"])
 
@@ -110,11 +114,19 @@ def main():
                    f["title"] in header.split(), header)
             rc, _, err = run(["-r", rec, "-b", "-n", "1", "-s", n])
             c.true("%s: -s %s is a sort key" % (n, n), rc == 0, err.strip()[:200])
-            rc, _, err = run(["-r", rec, "-b", "-n", "1", "--alert", "%s > 1/s" % n])
-            c.true("%s: --alert '%s > 1/s' is a rule" % (n, n), rc == 0, err.strip()[:200])
+            rule = "%s > 1%%" % n if f["time"] else "%s > 1/s" % n
+            rc, _, err = run(["-r", rec, "-b", "-n", "1", "--alert", rule])
+            c.true("%s: --alert '%s' is a rule" % (n, rule), rc == 0, err.strip()[:200])
             shown = tm.wait_for(r"^\s*PID\s+COMM.*%s" % re.escape(f["title"]), timeout=15)
             c.true("%s: the screen shows the column %s" % (n, f["title"]), shown,
                    "" if shown else tm.capture()[:600])
+            if f["time"]:
+                fam = "resource_image_group_state_seconds"
+                c.true("%s: the exposition has %s{...state=\"%s\"}" % (n, fam, f["family"]),
+                       re.search(r"^# TYPE %s(_total)? counter$" % fam, expo, re.M) and
+                       re.search(r'^%s_total\{.*state="%s"\} ' % (fam, f["family"]),
+                                 expo, re.M))
+                continue
             fam = "resource_image_group_" + f["family"]
             c.true("%s: the exposition has %s" % (n, fam),
                    re.search(r"^# TYPE %s(_total)? counter$" % fam, expo, re.M) and

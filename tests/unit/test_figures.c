@@ -62,10 +62,14 @@ static void test_sort_and_rules(void)
 		CHECK_EQ(ri_sort_parse(ci->name, &k), 0);
 		CHECK_EQ(k, RI_SORT_FIG + c);
 		CHECK(ri_sort_name(k) && !strcmp(ri_sort_name(k), ci->name));
-		snprintf(rule, sizeof(rule), "%s > 2/min for 5s", ci->name);
+		/* A state's time is a share of the wall time, a rate per period. */
+		if (ci->flags & RI_FF_TIME)
+			snprintf(rule, sizeof(rule), "%s > 2%% for 5s", ci->name);
+		else
+			snprintf(rule, sizeof(rule), "%s > 2/min for 5s", ci->name);
 		CHECK_MSG(ri_rule_parse(rule, &r, &e) == 0, "%s: %s", rule, e.what);
 		CHECK_EQ(r.metric, RI_AM_FIG + c);
-		CHECK(fabs(r.value - 2.0 / 60) < 1e-9);
+		CHECK(fabs(r.value - (ci->flags & RI_FF_TIME ? 2.0 : 2.0 / 60)) < 1e-9);
 		CHECK(!strcmp(ri_alert_metric_name(r.metric), ci->name));
 		CHECK(strstr(ri_alert_metric_list(list, sizeof(list), ", "), ci->name) != NULL);
 	}
@@ -91,22 +95,29 @@ static void test_model(void)
 	CHECK(p && t);
 	for (int c = 0; p && t && c < RI_C_COUNT; c++) {
 		uint64_t one = 1000 * (uint64_t)(c + 1);
+		/* A state's rate: the share of a second it took, in percent. */
+		double per = ri_counters[c].flags & RI_FF_TIME ? 1e-7 : 1.0;
 		double v = -1;
 
 		CHECK_MSG(t->fig.n[c] == 2 * one, "%s: thread's interval", ri_counters[c].field);
-		CHECK_MSG(fabs(t->fig.rate[c] - 2.0 * (double)one) < 1e-6, "%s: thread's rate",
-			  ri_counters[c].field);
+		CHECK_MSG(fabs(t->fig.rate[c] - 2.0 * (double)one * per) < 1e-6,
+			  "%s: thread's rate", ri_counters[c].field);
 		CHECK_MSG(p->fig.n[c] == 3 * one, "%s: process sums its threads",
 			  ri_counters[c].field);
 		if (!ri_counter_shown(c))
 			continue;
 		CHECK(ri_alert_metric_value(RI_AM_FIG + c, p, &v));
-		CHECK(fabs(v - 3.0 * (double)one) < 1e-6);
+		CHECK(fabs(v - 3.0 * (double)one * per) < 1e-6);
 		/* n/a: no storage accounting; an older recording. */
 		p->fig.disk_na = true;
 		CHECK_EQ(ri_alert_metric_value(RI_AM_FIG + c, p, &v),
 			 !(ri_counters[c].flags & RI_FF_DISK));
 		p->fig.disk_na = false;
+		/* n/a: no state times (procfs, an older kernel). */
+		p->fig.states_na = true;
+		CHECK_EQ(ri_alert_metric_value(RI_AM_FIG + c, p, &v),
+			 !(ri_counters[c].flags & RI_FF_TIME));
+		p->fig.states_na = false;
 		p->fig.newer_na = true;
 		CHECK_EQ(ri_alert_metric_value(RI_AM_FIG + c, p, &v),
 			 !(ri_counters[c].flags & RI_FF_NEWER));
@@ -141,7 +152,15 @@ static void test_families(void)
 
 		if (!ri_counter_shown(c))
 			continue;
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < 2 && (ri_counters[c].flags & RI_FF_TIME); i++) {
+			/* The states share one family, with a label each. */
+			snprintf(want, sizeof(want),
+				 "# TYPE resource_image_%s_state_seconds counter\n", kinds[i]);
+			CHECK_MSG(e.om.p && strstr(e.om.p, want), "%s", want);
+			snprintf(want, sizeof(want), "state=\"%s\"} ", ri_counters[c].family);
+			CHECK_MSG(e.om.p && strstr(e.om.p, want), "%s", want);
+		}
+		for (size_t i = 0; i < 2 && !(ri_counters[c].flags & RI_FF_TIME); i++) {
 			snprintf(want, sizeof(want), "# TYPE resource_image_%s_%s counter\n",
 				 kinds[i], ri_counters[c].family);
 			CHECK_MSG(e.om.p && strstr(e.om.p, want), "%s", want);

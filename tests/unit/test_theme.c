@@ -78,6 +78,26 @@ static void test_missing_keys_fall_back(void)
 	CHECK(parse("", &t, err, sizeof(err)) == 0);
 }
 
+/*
+ * A state key the file leaves out takes a related key of the same file,
+ * not the dark default's colour; one it gives is its own; the built-in
+ * default has its own state colours.
+ */
+static void test_state_keys_fall_back(void)
+{
+	struct ri_theme def, t;
+	char err[128];
+
+	ri_theme_default(&def);
+	CHECK(ri_theme_color(&def, RI_TK_STATE_LOCK) == &def.c[RI_TK_STATE_LOCK]);
+	CHECK(parse("cpu_high = \"#102030\"\nstate_net = \"#405060\"\n", &t, err,
+		    sizeof(err)) == 0);
+	CHECK(ri_theme_color(&t, RI_TK_STATE_LOCK)->r == 0x10);
+	CHECK(ri_theme_color(&t, RI_TK_STATE_NET)->r == 0x40);
+	CHECK(same(ri_theme_color(&t, RI_TK_STATE_SLEEP), &t.c[RI_TK_TREE]));
+	CHECK(same(ri_theme_color(&t, RI_TK_CPU_HIGH), &t.c[RI_TK_CPU_HIGH]));
+}
+
 static void test_bad_colours(void)
 {
 	static const char *const bad[] = {
@@ -204,6 +224,7 @@ int main(void)
 {
 	test_good_file();
 	test_missing_keys_fall_back();
+	test_state_keys_fall_back();
 	test_bad_colours();
 	test_unknown_and_malformed();
 	test_binary_garbage();
