@@ -46,6 +46,12 @@
  * RI_FF_NEWER ones): those are unknown, not 0. Set by the replay only.
  */
 #define RI_F_OLD_REC 0x40u
+/*
+ * No limit figures (nfds, fd_limit, swap_bytes, cg_key, nspid): a
+ * recording made before they existed, or a leader whose /proc files
+ * could not be read. Unknown, not 0.
+ */
+#define RI_F_NO_LIMITS 0x80u
 
 /*
  * Cumulative counters of one task, straight from the kernel's own
@@ -87,6 +93,17 @@ struct ri_task {
 	char comm[RI_COMM_LEN];
 	__u32 nthreads;    /* RI_F_PROC: live threads summed; 0 otherwise */
 	__u32 reserved;    /* keeps the size a multiple of 8; always 0 */
+	/*
+	 * What a process can run out of, read by user space from /proc at
+	 * the drain (core/sources/limits_read.c), on the leader's record only; the
+	 * BPF program leaves them 0. See figures.h's RI_LIMIT_FIELDS.
+	 */
+	__u64 nfds;        /* open file descriptors */
+	__u64 fd_limit;    /* RLIMIT_NOFILE soft limit; ~0: unlimited, 0: unknown */
+	__u64 swap_bytes;  /* VmSwap */
+	__u64 cg_key;      /* its cgroups' entry in the drain's table, 0: none */
+	__u32 nspid;       /* PID in its innermost PID namespace; 0: the same */
+	__u32 reserved2;   /* always 0 */
 };
 
 /* Indexes of the per-CPU "stats" array. */

@@ -22,6 +22,19 @@ const struct ri_counter_info ri_counters[RI_C_COUNT] = {
 RI_COUNTERS(RI_X_CHECK)
 #undef RI_X_CHECK
 
+const struct ri_resource_info ri_resources[RI_R_COUNT] = {
+#define RI_X_INFO(id, name, metric, json, what) [RI_R_##id] = { name, metric, json, what },
+	RI_RESOURCES(RI_X_INFO)
+#undef RI_X_INFO
+};
+
+const struct ri_cg_field_info ri_cg_fields[RI_CGF_COUNT] = {
+#define RI_X_INFO(f, kind, scale, json, family, help)                              \
+	[RI_CGF_##f] = { offsetof(struct ri_cgroup, f), kind, scale, #f, json, family, help },
+	RI_CG_FIELDS(RI_X_INFO)
+#undef RI_X_INFO
+};
+
 int ri_counter_by_name(const char *name)
 {
 	for (int i = 0; i < RI_C_COUNT; i++)

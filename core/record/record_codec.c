@@ -275,9 +275,16 @@ static const struct fld task_v1_f[] = {
  * RI_FF_NEWER ones): a recording says how many fields its tasks have, and
  * a reader skips those it does not know.
  */
-#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT)
+#define RI_X_ONE(...) +1
+#define NTASK_LIMIT_F (0 RI_LIMIT_FIELDS(RI_X_ONE))
+#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT + NTASK_LIMIT_F)
 static struct fld task_f[NTASK_F_MAX];
 static size_t ntask_f;
+/*
+ * Then the limits of a process (figures.h's RI_LIMIT_FIELDS): a file
+ * with fewer fields than ntask_counters_f has none of them.
+ */
+static size_t ntask_counters_f;
 
 __attribute__((constructor)) static void task_fields(void)
 {
@@ -287,7 +294,14 @@ __attribute__((constructor)) static void task_fields(void)
 		if (ri_counters[i].flags & RI_FF_NEWER)
 			task_f[ntask_f++] = (struct fld){ (uint16_t)ri_counters[i].off,
 							  sizeof(uint64_t), 0, 0 };
+	ntask_counters_f = ntask_f;
+#define RI_X_FLD(f, ...)                                                              \
+	task_f[ntask_f++] = (struct fld){ offsetof(struct ri_task, f),                \
+					  sizeof(((struct ri_task *)0)->f), 0, 0 };
+	RI_LIMIT_FIELDS(RI_X_FLD)
+#undef RI_X_FLD
 }
+_Static_assert(NTASK_F_MAX <= 62, "a task's mask has 62 field bits");
 
 size_t rec_task_fields(void)
 {
@@ -460,6 +474,7 @@ void rec_codec_reset(struct rec_codec *c)
 	c->have_prev = false;
 	c->pclock = c->pdropped = c->pevents = c->punix = 0;
 	c->have_choice = false;
+	c->pcg.n = 0;
 }
 
 void rec_codec_free(struct rec_codec *c)
@@ -470,6 +485,7 @@ void rec_codec_free(struct rec_codec *c)
 	free(c->pm.cpu_online);
 	ri_rec_choice_free(&c->pchoice);
 	free(c->ev);
+	free(c->pcg.v);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -939,12 +955,100 @@ static int put_events(struct rec_codec *c, struct rbuf *b, const struct ri_drain
 	return 0;
 }
 
+static uint64_t cg_get(const struct ri_cgroup *cg, int f)
+{
+	return *(const uint64_t *)((const char *)cg + ri_cg_fields[f].off);
+}
+
+static void cg_put(struct ri_cgroup *cg, int f, uint64_t v)
+{
+	*(uint64_t *)((char *)cg + ri_cg_fields[f].off) = v;
+}
+
+/* Where @key was in the previous frame's table: -1 nowhere. */
+static long cg_prev(const struct rec_codec *c, uint64_t key, size_t hint)
+{
+	if (hint < c->pcg.n && c->pcg.v[hint].key == key)
+		return (long)hint;
+	for (size_t i = 0; i < c->pcg.n; i++)
+		if (c->pcg.v[i].key == key)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The cgroups: threads-max, then each entry, either new (its key, flags
+ * and path follow) or the previous frame's entry number; then the fields
+ * read, a mask of those changed against that entry, and their deltas.
+ */
+#define CG_MAX (1 + 10 + 8 + 10 + 1 + RI_CG_PATH + 10 + 10 + 10 * RI_CGF_COUNT)
+
+static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cgroups *t)
+{
+	static const struct ri_cgroup zero;
+	size_t start, i;
+	int err;
+
+	if ((err = rbuf_reserve(b, 32 + t->n * CG_MAX)))
+		return err;
+	start = sec_begin(b, RI_SEC_CGROUPS);
+	b->n = (size_t)(put_var(b->p + b->n, t->threads_max) - b->p);
+	b->n = (size_t)(put_var(b->p + b->n, t->n) - b->p);
+	for (i = 0; i < t->n; i++) {
+		const struct ri_cgroup *cg = &t->v[i];
+		long k = cg_prev(c, cg->key, i);
+		const struct ri_cgroup *r = k >= 0 ? &c->pcg.v[k] : &zero;
+		uint64_t mask = 0;
+		int f;
+
+		if (k < 0) {
+			size_t n = strnlen(cg->path, RI_CG_PATH - 1);
+
+			b->p[b->n++] = 0;
+			put_le64(b->p + b->n, cg->key);
+			b->n += 8;
+			b->n = (size_t)(put_var(b->p + b->n, cg->flags) - b->p);
+			b->p[b->n++] = (uint8_t)n;
+			memcpy(b->p + b->n, cg->path, n);
+			b->n += n;
+		} else {
+			b->n = (size_t)(put_var(b->p + b->n, (uint64_t)k + 1) - b->p);
+		}
+		b->n = (size_t)(put_var(b->p + b->n, cg->have) - b->p);
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			if (cg_get(cg, f) != cg_get(r, f))
+				mask |= 1ull << f;
+		b->n = (size_t)(put_var(b->p + b->n, mask) - b->p);
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			if (mask & (1ull << f))
+				put_delta(b, cg_get(cg, f), cg_get(r, f));
+	}
+	sec_end(b, start);
+	return 0;
+}
+
+static int copy_cgroups(struct ri_cgroups *dst, const struct ri_cgroups *src)
+{
+	dst->n = 0;
+	for (size_t i = 0; i < src->n; i++) {
+		struct ri_cgroup *cg = ri_cgroups_push(dst);
+
+		if (!cg)
+			return -ENOMEM;
+		*cg = src->v[i];
+	}
+	dst->threads_max = src->threads_max;
+	dst->known = src->known;
+	return 0;
+}
+
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
 
 	if ((err = copy_tasks(&c->prev, &d->live)) || (err = index_prev(c)) ||
-	    (err = copy_machine(&c->pm, &d->machine)))
+	    (err = copy_machine(&c->pm, &d->machine)) ||
+	    (err = copy_cgroups(&c->pcg, &d->cgroups)))
 		return err;
 	c->pclock = d->clock_ns;
 	c->punix = dbits(d->unix_time);
@@ -981,6 +1085,8 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 	}
 	/* A frame without transitions stays byte for byte what it was. */
 	if (c->nev && (err = put_events(c, out, d)))
+		return err;
+	if (d->cgroups.known && (err = put_cgroups(c, out, &d->cgroups)))
 		return err;
 	return remember(c, d);
 }
@@ -1094,9 +1200,12 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 	 * the counters added since version 1 then: the first file that has
 	 * some of them and not others will want a mask per counter.)
 	 */
-	if (c->file_fields && c->file_fields < NTASK_F)
+	if (c->file_fields && c->file_fields < ntask_counters_f)
 		for (size_t i = 0; i < tb->n; i++)
 			tb->v[i].flags |= RI_F_OLD_REC;
+	if (c->file_fields && c->file_fields < NTASK_F)
+		for (size_t i = 0; i < tb->n; i++)
+			tb->v[i].flags |= RI_F_NO_LIMITS;
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
@@ -1257,6 +1366,66 @@ static int get_events(struct rec_codec *c, struct rd *r, const struct ri_drain *
 	return 0;
 }
 
+static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cgroups *t)
+{
+	static const struct ri_cgroup zero;
+	uint64_t n, i;
+
+	t->n = 0;
+	t->threads_max = get_var(r);
+	n = get_var(r);
+	/* Each entry takes 3 bytes at least: the count cannot lie. */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 3)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct ri_cgroup *cg = ri_cgroups_push(t);
+		uint64_t k, have, mask;
+		const struct ri_cgroup *ref;
+		int f;
+
+		if (!cg)
+			return -ENOMEM;
+		k = get_var(r);
+		if (r->bad)
+			return -EINVAL;
+		if (k == 0) {
+			uint64_t flags;
+			uint8_t len;
+
+			if (r->end - r->p < 8)
+				return -EINVAL;
+			cg->key = get_le64(r->p);
+			r->p += 8;
+			flags = get_var(r);
+			len = get_u8(r);
+			if (r->bad || !cg->key || flags > UINT32_MAX || len >= RI_CG_PATH ||
+			    len > r->end - r->p || memchr(r->p, 0, len))
+				return -EINVAL;
+			cg->flags = (uint32_t)flags;
+			memcpy(cg->path, r->p, len);
+			r->p += len;
+			ref = &zero;
+		} else {
+			if (k > c->pcg.n)
+				return -EINVAL;
+			ref = &c->pcg.v[k - 1];
+			*cg = *ref;
+		}
+		have = get_var(r);
+		mask = get_var(r);
+		if (r->bad || have >> RI_CGF_COUNT || mask >> RI_CGF_COUNT)
+			return -EINVAL;
+		cg->have = (uint32_t)have;
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			cg_put(cg, f, cg_get(ref, f) +
+					      (mask & (1ull << f) ? (uint64_t)unzz(get_var(r)) : 0));
+		if (r->bad)
+			return -EINVAL;
+	}
+	t->known = true;
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
 int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	       struct ri_drain *d, struct ri_rec_choice *ch, bool *ch_changed)
 {
@@ -1268,6 +1437,10 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 		rec_codec_reset(c);
 	*ch_changed = false;
 	c->nev = 0;
+	/* A frame without the section has no limits to tell. */
+	d->cgroups.n = 0;
+	d->cgroups.known = false;
+	d->cgroups.threads_max = 0;
 	while (p < end && !err) {
 		uint8_t type;
 		uint32_t len;
@@ -1309,6 +1482,11 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			break;
 		case RI_SEC_EVENTS:
 			err = get_events(c, &r, d);
+			break;
+		case RI_SEC_CGROUPS:
+			if (d->cgroups.known)
+				return -EINVAL; /* once a frame */
+			err = get_cgroups(c, &r, &d->cgroups);
 			break;
 		default:
 			break; /* what a later version adds */
