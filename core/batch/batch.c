@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "batch_limits.h"
 #include "cgroup.h"
 #include "batch_alerts.h"
 #include "format.h"
@@ -342,8 +343,8 @@ static void json_thread(FILE *f, const struct ri_thread *t, bool first)
 	fputc('}', f);
 }
 
-static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
-			   struct ri_cgroups *cg)
+static void json_proc_open(FILE *f, const struct ri_model *m, const struct ri_proc *p,
+			   bool first, struct ri_cgroups *cg)
 {
 	const char *path = ri_cgroup_path(cg, p->cgroup_id);
 	char num[24];
@@ -369,6 +370,7 @@ static void json_proc_open(FILE *f, const struct ri_proc *p, bool first,
 	else
 		put(f, ",\"rss_growth_bps\":null");
 	json_bool(f, "growing", p->growth.growing);
+	ri_batch_limits_json(f, m, p);
 }
 
 static void json_tick(FILE *f, struct batch *b)
@@ -412,7 +414,7 @@ static void json_tick(FILE *f, struct batch *b)
 			fputs("]}", f);
 		else if (nprocs)
 			fputc('}', f);
-		json_proc_open(f, r->p, nprocs++ == 0, b->cgroups);
+		json_proc_open(f, m, r->p, nprocs++ == 0, b->cgroups);
 		nthreads = 0;
 		if (b->o->threads)
 			fputs(",\"threads\":[", f);

@@ -983,7 +983,7 @@ static long cg_prev(const struct rec_codec *c, uint64_t key, size_t hint)
  */
 #define CG_MAX (1 + 10 + 8 + 10 + 1 + RI_CG_PATH + 10 + 10 + 10 * RI_CGF_COUNT)
 
-static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cgroups *t)
+static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cg_table *t)
 {
 	static const struct ri_cgroup zero;
 	size_t start, i;
@@ -1027,28 +1027,13 @@ static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cgro
 	return 0;
 }
 
-static int copy_cgroups(struct ri_cgroups *dst, const struct ri_cgroups *src)
-{
-	dst->n = 0;
-	for (size_t i = 0; i < src->n; i++) {
-		struct ri_cgroup *cg = ri_cgroups_push(dst);
-
-		if (!cg)
-			return -ENOMEM;
-		*cg = src->v[i];
-	}
-	dst->threads_max = src->threads_max;
-	dst->known = src->known;
-	return 0;
-}
-
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
 
 	if ((err = copy_tasks(&c->prev, &d->live)) || (err = index_prev(c)) ||
 	    (err = copy_machine(&c->pm, &d->machine)) ||
-	    (err = copy_cgroups(&c->pcg, &d->cgroups)))
+	    (err = ri_cg_table_copy(&c->pcg, &d->cgroups)))
 		return err;
 	c->pclock = d->clock_ns;
 	c->punix = dbits(d->unix_time);
@@ -1366,7 +1351,7 @@ static int get_events(struct rec_codec *c, struct rd *r, const struct ri_drain *
 	return 0;
 }
 
-static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cgroups *t)
+static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
 {
 	static const struct ri_cgroup zero;
 	uint64_t n, i;
@@ -1378,7 +1363,7 @@ static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cgroups *t)
 	if (r->bad || n > (uint64_t)(r->end - r->p) / 3)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		struct ri_cgroup *cg = ri_cgroups_push(t);
+		struct ri_cgroup *cg = ri_cg_table_push(t);
 		uint64_t k, have, mask;
 		const struct ri_cgroup *ref;
 		int f;

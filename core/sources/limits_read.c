@@ -36,7 +36,7 @@ struct ri_limits_reader {
 	char buf[8192];
 };
 
-struct ri_cgroup *ri_cgroups_push(struct ri_cgroups *c)
+struct ri_cgroup *ri_cg_table_push(struct ri_cg_table *c)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
@@ -51,7 +51,22 @@ struct ri_cgroup *ri_cgroups_push(struct ri_cgroups *c)
 	return &c->v[c->n++];
 }
 
-const struct ri_cgroup *ri_cgroups_find(const struct ri_cgroups *c, uint64_t key)
+int ri_cg_table_copy(struct ri_cg_table *dst, const struct ri_cg_table *src)
+{
+	dst->n = 0;
+	for (size_t i = 0; i < src->n; i++) {
+		struct ri_cgroup *cg = ri_cg_table_push(dst);
+
+		if (!cg)
+			return -ENOMEM;
+		*cg = src->v[i];
+	}
+	dst->threads_max = src->threads_max;
+	dst->known = src->known;
+	return 0;
+}
+
+const struct ri_cgroup *ri_cg_table_find(const struct ri_cg_table *c, uint64_t key)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (c->v[i].key == key)
@@ -379,10 +394,10 @@ static uint64_t paths_key(const struct ri_cg_paths *p)
 	return h ? h : 1;
 }
 
-static int add_cgroup(struct ri_limits_reader *r, struct ri_cgroups *t,
+static int add_cgroup(struct ri_limits_reader *r, struct ri_cg_table *t,
 		      const struct ri_cg_paths *p, uint64_t key)
 {
-	struct ri_cgroup *cg = ri_cgroups_push(t);
+	struct ri_cgroup *cg = ri_cg_table_push(t);
 	char dir[RI_CG_PATH + 24];
 
 	if (!cg)
@@ -442,7 +457,7 @@ static int count_fds(struct ri_limits_reader *r, int pidfd, uint64_t *n)
 	return 0;
 }
 
-static int read_leader(struct ri_limits_reader *r, struct ri_cgroups *t, struct ri_task *k)
+static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct ri_task *k)
 {
 	struct ri_cg_paths paths;
 	char name[16];
@@ -469,7 +484,7 @@ static int read_leader(struct ri_limits_reader *r, struct ri_cgroups *t, struct 
 	    ri_parse_proc_cgroup(r->buf, &paths))
 		goto out; /* limits without a cgroup: the machine's */
 	key = paths_key(&paths);
-	if (!ri_cgroups_find(t, key))
+	if (!ri_cg_table_find(t, key))
 		err = add_cgroup(r, t, &paths, key);
 	if (!err)
 		k->cg_key = key;
@@ -480,7 +495,7 @@ out:
 
 int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 {
-	struct ri_cgroups *t = &d->cgroups;
+	struct ri_cg_table *t = &d->cgroups;
 	uint64_t v;
 
 	t->n = 0;

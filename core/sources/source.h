@@ -119,7 +119,7 @@ struct ri_machine {
  * replay gives them as recorded): each process's leader record names
  * its entry by ri_task.cg_key.
  */
-struct ri_cgroups {
+struct ri_cg_table {
 	struct ri_cgroup *v;
 	size_t n, cap;
 	uint64_t threads_max; /* kernel.threads-max; 0: unknown */
@@ -128,9 +128,11 @@ struct ri_cgroups {
 };
 
 /* A new zeroed entry at the end of @c, or NULL when out of memory. */
-struct ri_cgroup *ri_cgroups_push(struct ri_cgroups *c);
+struct ri_cgroup *ri_cg_table_push(struct ri_cg_table *c);
+/* @dst = @src, @dst's buffer reused; 0 or -ENOMEM. */
+int ri_cg_table_copy(struct ri_cg_table *dst, const struct ri_cg_table *src);
 /* The entry of @key, or NULL. */
-const struct ri_cgroup *ri_cgroups_find(const struct ri_cgroups *c, uint64_t key);
+const struct ri_cgroup *ri_cg_table_find(const struct ri_cg_table *c, uint64_t key);
 
 /*
  * Everything one drain delivers. The buffers are reused tick after tick:
@@ -146,7 +148,7 @@ struct ri_drain {
 	 */
 	bool per_process;
 	struct ri_machine machine;
-	struct ri_cgroups cgroups;
+	struct ri_cg_table cgroups;
 	uint64_t dropped;  /* cumulative events that could not be recorded */
 	uint64_t events;   /* cumulative events recorded (context switches) */
 	uint64_t clock_ns; /* CLOCK_BOOTTIME at the drain: the clock of every
