@@ -24,12 +24,15 @@
 #define COMM_MIN 12
 #define COMM_MAX 28
 #define SPARK_MIN 8
+/* HEADROOM and ETA warn from here: most of a limit gone, or soon. */
+#define HEADROOM_WARN_PCT 80.0
+#define ETA_WARN_S (30 * 60.0)
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
 	C_GROWTH, C_TIME,
 	C_FIG, /* a column for each counter of figures.h with a figure of its own */
-	C_CSW = C_FIG + RI_C_SHOWN, C_CGROUP,
+	C_CSW = C_FIG + RI_C_SHOWN, C_CGROUP, C_HEADROOM, C_ETA,
 	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
@@ -72,6 +75,10 @@ static struct col {
 		    "context switches per second" },
 	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, false, RI_SORT_COUNT,
 		       "cgroup: a unit's name, a container's short id" },
+	[C_HEADROOM] = { "HEADROOM", "HEADROOM", 11, 13, true, false, RI_SORT_HEADROOM,
+			 "the scarcest limit and how much of it is used (fd 91%)" },
+	[C_ETA] = { "ETA", "ETA", 11, 13, true, false, RI_SORT_ETA,
+		    "time until the trend meets a limit (fd 14m); blank if none" },
 	[C_STATE] = { "STATE", "S", 1, 16, true, false, RI_SORT_COUNT,
 		      "state: R running, S sleeping, D disk, T stopped, Z zombie" },
 	[C_NICE] = { "NICE", "NI", 3, 16, false, false, RI_SORT_NICE, "nice value" },
@@ -420,6 +427,27 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		if (r->kind != RI_ROW_CGROUP && r->p)
 			table_cgroup_name(v, r->p->cgroup_id, b, n);
 		return R_TREE;
+	case C_HEADROOM:
+		/* What it runs out of first; a limit nearly reached warns. */
+		if (proc && r->p->lim_known && r->p->scarce >= 0) {
+			const struct ri_room *o = &r->p->room[r->p->scarce];
+
+			snprintf(b, n, "%s %.0f%%", ri_resources[r->p->scarce].name,
+				 o->pct < 999 ? o->pct : 999);
+			return o->pct >= HEADROOM_WARN_PCT ? R_WARNING : R_NORMAL;
+		}
+		return R_NORMAL;
+	case C_ETA:
+		/* Blank unless a steady trend heads for a limit (growth.c). */
+		if (proc && r->p->lim_known && r->p->soonest >= 0) {
+			char t[16];
+
+			ri_fmt_eta(t, sizeof(t), r->p->room[r->p->soonest].eta_s);
+			snprintf(b, n, "%s %s", ri_resources[r->p->soonest].name, t);
+			return r->p->room[r->p->soonest].eta_s < ETA_WARN_S ? R_WARNING :
+									      R_NORMAL;
+		}
+		return R_NORMAL;
 	case C_STATE:
 		if (r->t && r->t->state)
 			snprintf(b, n, "%c", r->t->state);

@@ -620,6 +620,8 @@ static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts
 			it->pid = g->kind == RI_ROW_FOLD ? g->ppid : 0;
 			it->uid = g->uid;
 			it->growth = -INFINITY;
+			it->room = -INFINITY;
+			it->eta = INFINITY;
 		}
 		it->ref = i;
 	}
