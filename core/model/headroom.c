@@ -168,6 +168,12 @@ static void proc_rooms(struct ri_model *m, struct ri_proc *pr, double dt, double
 			 &pr->growth);
 	}
 
+	/* Its cgroup's interval, for the alerts that read a process. */
+	pr->throttle_known = cf && cf->primed && cg_has(cg, RI_CGF_nr_periods);
+	pr->throttled_pct = pr->throttle_known ? cf->throttled_pct : 0;
+	pr->oom_known = cf && cf->primed && cg_has(cg, RI_CGF_ev_oom_kill);
+	pr->oom_kills = pr->oom_known ? cf->oom_kills : 0;
+
 	for (r = 0; r < RI_R_COUNT; r++) {
 		const struct ri_room *o = &pr->room[r];
 
@@ -198,6 +204,7 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 		}
 		if (!pr->lim_known || pr->kthread) {
 			memset(pr->room, 0, sizeof(pr->room));
+			pr->throttle_known = pr->oom_known = false;
 			pr->scarce = pr->soonest = -1;
 			pr->cgi = pr->cg_key ? find_cg(m, pr->cg_key) : -1;
 			continue;

@@ -173,6 +173,9 @@ struct ri_proc {
 	int scarce;        /* the resource most used, in % of its limit; -1 */
 	int soonest;       /* the resource with the nearest exhaustion; -1 */
 	long cgi;          /* its entry in the model's cgroups; -1: none */
+	double throttled_pct; /* its cgroup's, this interval (throttle_known) */
+	uint64_t oom_kills;   /* in its cgroup this interval (oom_known) */
+	bool throttle_known, oom_known;
 	struct ri_counts_hist *counts; /* NULL until its limits are known */
 	bool exited;
 	double exit_time;

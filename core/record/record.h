@@ -140,6 +140,8 @@ enum ri_rec_section {
 	 * limits were read, and its processes have none.
 	 */
 	RI_SEC_CGROUPS = 7,
+	/* What runs out, of each alert transition of the EVENTS section. */
+	RI_SEC_EVENT_RES = 8,
 };
 
 /* What a file's header says of the run that wrote it. */

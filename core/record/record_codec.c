@@ -955,6 +955,34 @@ static int put_events(struct rec_codec *c, struct rbuf *b, const struct ri_drain
 	return 0;
 }
 
+/*
+ * What runs out, of each transition of the EVENTS section in its order
+ * (a length byte and the name, 0 for none): a section of its own, which
+ * a reader older than it skips; written only when one names any.
+ */
+static int put_event_res(struct rec_codec *c, struct rbuf *b)
+{
+	size_t start, i, n;
+	int err;
+
+	for (i = 0; i < c->nev && !c->ev[i].resource[0]; i++)
+		;
+	if (i == c->nev)
+		return 0;
+	if ((err = rbuf_reserve(b, 5 + 10 + c->nev * RI_RESOURCE_TEXT)))
+		return err;
+	start = sec_begin(b, RI_SEC_EVENT_RES);
+	b->n = (size_t)(put_var(b->p + b->n, c->nev) - b->p);
+	for (i = 0; i < c->nev; i++) {
+		n = strnlen(c->ev[i].resource, RI_RESOURCE_TEXT - 1);
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, c->ev[i].resource, n);
+		b->n += n;
+	}
+	sec_end(b, start);
+	return 0;
+}
+
 static uint64_t cg_get(const struct ri_cgroup *cg, int f)
 {
 	return *(const uint64_t *)((const char *)cg + ri_cg_fields[f].off);
@@ -1069,7 +1097,7 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 		c->have_choice = true;
 	}
 	/* A frame without transitions stays byte for byte what it was. */
-	if (c->nev && (err = put_events(c, out, d)))
+	if (c->nev && ((err = put_events(c, out, d)) || (err = put_event_res(c, out))))
 		return err;
 	if (d->cgroups.known && (err = put_cgroups(c, out, &d->cgroups)))
 		return err;
@@ -1411,6 +1439,26 @@ static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
+/* After the EVENTS section: each transition's resource. */
+static int get_event_res(struct rec_codec *c, struct rd *r)
+{
+	uint64_t n = get_var(r);
+
+	if (r->bad || n != c->nev)
+		return -EINVAL;
+	for (size_t i = 0; i < c->nev; i++) {
+		uint8_t len = get_u8(r);
+
+		if (r->bad || len >= RI_RESOURCE_TEXT || len > r->end - r->p ||
+		    memchr(r->p, 0, len))
+			return -EINVAL;
+		memset(c->ev[i].resource, 0, RI_RESOURCE_TEXT);
+		memcpy(c->ev[i].resource, r->p, len);
+		r->p += len;
+	}
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
 int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	       struct ri_drain *d, struct ri_rec_choice *ch, bool *ch_changed)
 {
@@ -1467,6 +1515,13 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			break;
 		case RI_SEC_EVENTS:
 			err = get_events(c, &r, d);
+			break;
+		case RI_SEC_EVENT_RES:
+			/* Only after the transitions it names, once. */
+			if (!(seen & (1u << RI_SEC_EVENTS)) || (seen & (1u << 31)))
+				return -EINVAL;
+			seen |= 1u << 31;
+			err = get_event_res(c, &r);
 			break;
 		case RI_SEC_CGROUPS:
 			if (d->cgroups.known)
