@@ -403,7 +403,8 @@ static int add_cgroup(struct ri_limits_reader *r, struct ri_cg_table *t,
 	if (!cg)
 		return -ENOMEM;
 	cg->key = key;
-	if (r->v2base[0] != '-' && p->v2[0]) {
+	/* The v2 root's files are the machine's: the header has them. */
+	if (r->v2base[0] != '-' && p->v2[0] && strcmp(p->v2, "/")) {
 		snprintf(dir, sizeof(dir), "%s%s%s", r->v2base, *r->v2base ? "" : ".",
 			 p->v2);
 		read_dir(r, dir, v2_files, sizeof(v2_files) / sizeof(v2_files[0]), cg);
