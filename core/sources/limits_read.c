@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "limits_read.h"
@@ -33,6 +35,7 @@ struct ri_limits_reader {
 	int procfd;
 	int cgfd;          /* the cgroup root, -1: none */
 	char v2base[16];   /* "" (v2 at the root) or "unified" (hybrid); "-": none */
+	bool fd_size;      /* a real procfs: /proc/PID/fd's size may be its count */
 	char buf[8192];
 };
 
@@ -438,11 +441,11 @@ static int count_fds(struct ri_limits_reader *r, int pidfd, uint64_t *n)
 
 	if (fstatat(pidfd, "fd", &st, 0))
 		return -errno;
-	if (st.st_size > 0) {
+	/* Before 6.2 the size is 0; a directory of another filesystem has one. */
+	if (r->fd_size && st.st_size > 0) {
 		*n = (uint64_t)st.st_size;
 		return 0;
 	}
-	(void)r;
 	fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -527,6 +530,7 @@ int ri_limits_reader_open(struct ri_limits_reader **out, const char *proc_root,
 			  const char *cgroup_root)
 {
 	struct ri_limits_reader *r = calloc(1, sizeof(*r));
+	struct statfs sf;
 	struct stat st;
 
 	if (!r)
@@ -538,6 +542,7 @@ int ri_limits_reader_open(struct ri_limits_reader **out, const char *proc_root,
 		free(r);
 		return err;
 	}
+	r->fd_size = !fstatfs(r->procfd, &sf) && sf.f_type == PROC_SUPER_MAGIC;
 	/* A fake /proc (tests) comes without cgroups unless given some. */
 	r->cgfd = cgroup_root || !proc_root ?
 			  open(cgroup_root ? cgroup_root : "/sys/fs/cgroup",
