@@ -690,7 +690,7 @@ int ri_source_procfs_open(const struct ri_source_opts *o, struct ri_source **out
 	}
 	ret = ri_machine_reader_open(&s->mr, root);
 	if (!ret)
-		ret = ri_limits_reader_open(&s->lim, root, o->cgroup_root);
+		ret = ri_limits_reader_open(&s->lim, o->proc_root, o->cgroup_root);
 	if (ret) {
 		snprintf(err, errlen, "%s/stat unreadable (%s): is /proc mounted?",
 			 root, strerror(-ret));
