@@ -31,11 +31,46 @@
 /* A v1 memory limit at or above this is "unlimited" (PAGE_COUNTER_MAX pages). */
 #define V1_UNLIMITED (1ull << 62)
 
+/*
+ * What a process's slower files said (limits, status, cgroup), kept from
+ * tick to tick: they are read again every RI_LIMITS_EVERY ticks, each
+ * process in its own tick of those (its PID decides), and at once for a
+ * process not seen before; only /proc/PID/fd is looked at every tick.
+ */
+struct lim_entry {
+	uint32_t tgid;     /* 0: empty slot */
+	uint32_t nspid;
+	uint64_t pstart;
+	uint64_t fd_limit, swap, key; /* key 0: no cgroup known */
+	uint64_t read_tick;
+	bool ok;
+};
+
+/*
+ * The paths of a cgroup key some cached process is in, and what they
+ * last read: a cgroup with no limit set is read again only every
+ * RI_LIMITS_EVERY ticks (its usage and pressure a little late), one
+ * with a limit every tick (its headroom, throttling and OOM kills).
+ */
+struct lim_paths {
+	uint64_t key, used_tick, read_tick;
+	struct ri_cg_paths p;
+	struct ri_cgroup cg;
+	bool read, limited;
+};
+
+#define RI_LIMITS_EVERY 8
+
 struct ri_limits_reader {
 	int procfd;
 	int cgfd;          /* the cgroup root, -1: none */
 	char v2base[16];   /* "" (v2 at the root) or "unified" (hybrid); "-": none */
 	bool fd_size;      /* a real procfs: /proc/PID/fd's size may be its count */
+	uint64_t tick;
+	struct lim_entry *tab, *next; /* last tick's processes, and this one's */
+	size_t ntab;
+	struct lim_paths *paths;
+	size_t npaths, cpaths;
 	char buf[8192];
 };
 
@@ -431,22 +466,27 @@ static int add_cgroup(struct ri_limits_reader *r, struct ri_cg_table *t,
 	return 0;
 }
 
-/* Open descriptors: the size of /proc/PID/fd (6.2+), else its entries. */
-static int count_fds(struct ri_limits_reader *r, int pidfd, uint64_t *n)
+/*
+ * Open descriptors of @tgid: the size of /proc/PID/fd (6.2+: one stat,
+ * no open), else its entries counted.
+ */
+static int count_fds(struct ri_limits_reader *r, uint32_t tgid, uint64_t *n)
 {
 	struct stat st;
 	struct dirent *de;
+	char path[32];
 	DIR *d;
 	int fd;
 
-	if (fstatat(pidfd, "fd", &st, 0))
+	snprintf(path, sizeof(path), "%u/fd", tgid);
+	if (fstatat(r->procfd, path, &st, 0))
 		return -errno;
 	/* Before 6.2 the size is 0; a directory of another filesystem has one. */
 	if (r->fd_size && st.st_size > 0) {
 		*n = (uint64_t)st.st_size;
 		return 0;
 	}
-	fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(r->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (!(d = fdopendir(fd))) {
@@ -461,57 +501,198 @@ static int count_fds(struct ri_limits_reader *r, int pidfd, uint64_t *n)
 	return 0;
 }
 
-static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct ri_task *k)
+static uint32_t hash_tgid(uint32_t tgid)
+{
+	return tgid * 2654435761u;
+}
+
+static struct lim_entry *slot_of(struct lim_entry *tab, size_t n, uint32_t tgid)
+{
+	size_t i;
+
+	for (i = hash_tgid(tgid) & (n - 1); tab[i].tgid && tab[i].tgid != tgid; i = (i + 1) & (n - 1))
+		;
+	return &tab[i];
+}
+
+/* The next tick's table: @want processes at most half full. */
+static int next_table(struct ri_limits_reader *r, size_t want)
+{
+	size_t n = 64;
+
+	while (n < 2 * want)
+		n *= 2;
+	if (n != r->ntab) {
+		struct lim_entry *a = calloc(n, sizeof(*a)), *b = calloc(n, sizeof(*b));
+
+		if (!a || !b) {
+			free(a);
+			free(b);
+			return -ENOMEM;
+		}
+		/* Carry the last tick's entries over to the new size. */
+		for (size_t i = 0; i < r->ntab; i++)
+			if (r->tab[i].tgid)
+				*slot_of(a, n, r->tab[i].tgid) = r->tab[i];
+		free(r->tab);
+		free(r->next);
+		r->tab = a;
+		r->next = b;
+		r->ntab = n;
+	}
+	memset(r->next, 0, r->ntab * sizeof(*r->next));
+	return 0;
+}
+
+static struct lim_paths *paths_of(struct ri_limits_reader *r, uint64_t key)
+{
+	for (size_t i = 0; i < r->npaths; i++)
+		if (r->paths[i].key == key) {
+			r->paths[i].used_tick = r->tick;
+			return &r->paths[i];
+		}
+	return NULL;
+}
+
+static int keep_paths(struct ri_limits_reader *r, uint64_t key, const struct ri_cg_paths *p)
+{
+	size_t i, k = 0;
+
+	if (paths_of(r, key))
+		return 0;
+	/* Those no process used for a while go first. */
+	for (i = 0; i < r->npaths; i++)
+		if (r->paths[i].used_tick + 2 * RI_LIMITS_EVERY >= r->tick)
+			r->paths[k++] = r->paths[i];
+	r->npaths = k;
+	if (r->npaths == r->cpaths) {
+		size_t cap = r->cpaths ? r->cpaths * 2 : 8;
+		struct lim_paths *v = realloc(r->paths, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		r->paths = v;
+		r->cpaths = cap;
+	}
+	memset(&r->paths[r->npaths], 0, sizeof(r->paths[0]));
+	r->paths[r->npaths].key = key;
+	r->paths[r->npaths].used_tick = r->tick;
+	r->paths[r->npaths].p = *p;
+	r->npaths++;
+	return 0;
+}
+
+static bool limited(const struct ri_cgroup *cg)
+{
+	static const int lims[] = { RI_CGF_mem_max, RI_CGF_mem_high, RI_CGF_pids_max,
+				    RI_CGF_cpu_quota_us };
+
+	for (size_t i = 0; i < sizeof(lims) / sizeof(lims[0]); i++)
+		if ((cg->have & (1u << lims[i])) &&
+		    *(const uint64_t *)((const char *)cg + ri_cg_fields[lims[i]].off) != RI_CG_NONE)
+			return true;
+	return false;
+}
+
+/* limits, status and cgroup into @e; -ENOENT when they cannot be read. */
+static int read_slow(struct ri_limits_reader *r, int pidfd, struct lim_entry *e)
 {
 	struct ri_cg_paths paths;
-	char name[16];
-	uint64_t key, nfds = 0, soft = 0, swap = 0;
+	uint64_t soft = 0, swap = 0;
 	uint32_t nspid = 0;
-	int pidfd, err = -ENOENT;
 
-	snprintf(name, sizeof(name), "%u", k->tgid);
-	pidfd = openat(r->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pidfd < 0)
-		return -ENOENT;
-	if (count_fds(r, pidfd, &nfds) ||
-	    ri_procfs_read_at(pidfd, "limits", r->buf, sizeof(r->buf)) < 0 ||
+	e->ok = false;
+	if (ri_procfs_read_at(pidfd, "limits", r->buf, sizeof(r->buf)) < 0 ||
 	    ri_parse_nofile(r->buf, &soft) ||
 	    ri_procfs_read_at(pidfd, "status", r->buf, sizeof(r->buf)) < 0 ||
 	    ri_parse_status_limits(r->buf, &swap, &nspid))
-		goto out;
+		return -ENOENT;
+	e->fd_limit = soft;
+	e->swap = swap;
+	e->nspid = nspid;
+	e->key = 0;
+	e->ok = true;
+	e->read_tick = r->tick;
+	/* Limits without a cgroup known: the machine's. */
+	if (ri_procfs_read_at(pidfd, "cgroup", r->buf, sizeof(r->buf)) >= 0 &&
+	    !ri_parse_proc_cgroup(r->buf, &paths)) {
+		e->key = paths_key(&paths);
+		return keep_paths(r, e->key, &paths);
+	}
+	return 0;
+}
+
+static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct ri_task *k)
+{
+	struct lim_entry *was = slot_of(r->tab, r->ntab, k->tgid);
+	struct lim_entry *e = slot_of(r->next, r->ntab, k->tgid);
+	struct lim_paths *lp;
+	char name[16];
+	uint64_t nfds = 0;
+	int pidfd, err = 0;
+
+	if (count_fds(r, k->tgid, &nfds))
+		return -ENOENT;
+	if (was->tgid == k->tgid && was->pstart == k->pstart_ns && was->ok &&
+	    (r->tick + k->tgid) % RI_LIMITS_EVERY) {
+		*e = *was;
+	} else {
+		snprintf(name, sizeof(name), "%u", k->tgid);
+		pidfd = openat(r->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pidfd < 0)
+			return -ENOENT;
+		e->tgid = k->tgid;
+		e->pstart = k->pstart_ns;
+		err = read_slow(r, pidfd, e);
+		close(pidfd);
+		if (err)
+			return err;
+	}
 	k->nfds = nfds;
-	k->fd_limit = soft;
-	k->swap_bytes = swap;
-	k->nspid = nspid;
-	err = 0;
-	if (ri_procfs_read_at(pidfd, "cgroup", r->buf, sizeof(r->buf)) < 0 ||
-	    ri_parse_proc_cgroup(r->buf, &paths))
-		goto out; /* limits without a cgroup: the machine's */
-	key = paths_key(&paths);
-	if (!ri_cg_table_find(t, key))
-		err = add_cgroup(r, t, &paths, key);
-	if (!err)
-		k->cg_key = key;
-out:
-	close(pidfd);
-	return err;
+	k->fd_limit = e->fd_limit;
+	k->swap_bytes = e->swap;
+	k->nspid = e->nspid;
+	if (!e->key || !(lp = paths_of(r, e->key)))
+		return 0;
+	if (!ri_cg_table_find(t, e->key)) {
+		if (lp->read && !lp->limited &&
+		    (r->tick + (uint32_t)e->key) % RI_LIMITS_EVERY) {
+			struct ri_cgroup *cg = ri_cg_table_push(t);
+
+			if (!cg)
+				return -ENOMEM;
+			*cg = lp->cg;
+		} else {
+			if ((err = add_cgroup(r, t, &lp->p, e->key)))
+				return err;
+			lp->cg = t->v[t->n - 1];
+			lp->read = true;
+			lp->limited = limited(&lp->cg);
+		}
+	}
+	k->cg_key = e->key;
+	return 0;
 }
 
 int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 {
 	struct ri_cg_table *t = &d->cgroups;
+	struct lim_entry *swap;
 	uint64_t v;
+	int err;
 
 	t->n = 0;
 	t->known = true;
 	t->threads_max = 0;
+	r->tick++;
+	if ((err = next_table(r, d->live.n)))
+		return err;
 	if (ri_procfs_read_at(r->procfd, "sys/kernel/threads-max", r->buf,
 			      sizeof(r->buf)) >= 0 &&
 	    !parse_u64(r->buf, NULL, &v))
 		t->threads_max = v;
 	for (size_t i = 0; i < d->live.n; i++) {
 		struct ri_task *k = &d->live.v[i];
-		int err;
 
 		k->nfds = k->fd_limit = k->swap_bytes = k->cg_key = 0;
 		k->nspid = 0;
@@ -523,6 +704,10 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 		if (err)
 			k->flags |= RI_F_NO_LIMITS;
 	}
+	/* What this tick saw is what the next one remembers. */
+	swap = r->tab;
+	r->tab = r->next;
+	r->next = swap;
 	return 0;
 }
 
@@ -566,5 +751,8 @@ void ri_limits_reader_close(struct ri_limits_reader *r)
 	close(r->procfd);
 	if (r->cgfd >= 0)
 		close(r->cgfd);
+	free(r->tab);
+	free(r->next);
+	free(r->paths);
 	free(r);
 }

@@ -237,6 +237,25 @@ static void test_reader(void)
 	/* The next tick starts its table afresh. */
 	CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_EQ(d.cgroups.n, 1);
+	/*
+	 * Descriptors are counted every tick; a limit raised is seen within
+	 * a few ticks (the slower files are read in turn).
+	 */
+	put("proc/100/fd/9", "");
+	put("proc/100/limits", limits, 2048);
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_U64(d.live.v[0].nfds, 5);
+	for (int i = 0; i < 8 && d.live.v[0].fd_limit != 2048; i++)
+		CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_U64(d.live.v[0].fd_limit, 2048);
+	CHECK_EQ(d.cgroups.n, 1);
+	/* Many processes: the table grows and remembers them all. */
+	for (int i = 0; i < 200; i++)
+		push(&d.live, task(1000 + i, 1000 + i, SEC, "many"));
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_U64(d.live.v[0].fd_limit, 2048);
+	CHECK(d.live.v[10].flags & RI_F_NO_LIMITS);
 	ri_limits_reader_close(r);
 	ri_drain_free(&d);
 	{
