@@ -27,6 +27,10 @@
      receive call with the socket programs attached against without, and
      loopback TCP bytes per second with and without the tool.  Target: at
      most 2% fewer bytes per second.
+  8. Reading the limits (tests/bench/bench_limits.py): per-refresh CPU
+     with 1,000 processes and 10,000 threads next to top -b, and the
+     reader's own system calls per process.  Target: process mode no
+     more than top -b.
   Further parts are modules of tests/bench/ that bench.py imports and
   calls with its Bench (see there): each adds its section of the report
   and its targets.
@@ -76,6 +80,7 @@ import bench_metrics  # noqa: E402  part 4: the metrics endpoint
 import tui_cost  # noqa: E402  part 5: the TUI next to htop
 import bench_record  # noqa: E402  part 6: recording and replay
 import bench_net  # noqa: E402  part 7: socket byte counting
+import bench_limits  # noqa: E402  part 8: reading the limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -683,7 +688,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
     ap.add_argument("--only", metavar="PART",
-                    help="run one part only: probe, startup, refresh, metrics, tui, record, net")
+                    help="run one part only: probe, startup, refresh, metrics, tui, record, net, "
+                    "limits")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -725,6 +731,7 @@ def main():
         # Parts in modules of their own: one call each.
         tui_cost.run(bench)
         bench_net.run(bench)
+        bench_limits.run(bench)
         if bench.wants("record"):
             lines, targets = bench_record.run(args, ri, wl, log)
             # Its lines open with a blank one and its title.
