@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "container.h"
 #include "format.h"
 #include "view.h"
 
@@ -273,7 +274,17 @@ static int limits_draw(struct tui *v, const struct ri_proc *p, int y)
 		if (cf->cg.have & (1u << RI_CGF_ev_oom_kill))
 			snprintf(oom, sizeof(oom), ", %llu OOM kills",
 				 (unsigned long long)cf->cg.ev_oom_kill);
-		snprintf(line, sizeof(line), "%s  %s%s", cf->cg.path, thr, oom);
+		{
+			struct ri_container ct;
+			char who[128] = "";
+
+			/* The container and pod its path names: a 12-digit id, as runtimes show. */
+			if (ri_container_of(cf->cg.path, &ct))
+				snprintf(who, sizeof(who), "  %s%s%.12s%s%s", ct.runtime ? ct.runtime : "",
+					 ct.runtime ? " " : "", ct.id, ct.pod_uid[0] ? " pod " : "",
+					 ct.pod_uid);
+			snprintf(line, sizeof(line), "%s%s  %s%s", cf->cg.path, who, thr, oom);
+		}
 		put_str(y + lines, 0, LABEL_W, "cgroup", v->attr[R_NORMAL] | A_BOLD, false);
 		put_str(y + lines, LABEL_W, COLS - LABEL_W, line,
 			v->attr[cf->oom_kills || cf->throttled_pct >= 20 ? R_WARNING : R_NORMAL],

@@ -424,8 +424,20 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		return R_NORMAL;
 	case C_CGROUP:
 		/* A fold's is its members' (the first stands for all). */
-		if (r->kind != RI_ROW_CGROUP && r->p)
-			table_cgroup_name(v, r->p->cgroup_id, b, n);
+		if (r->kind != RI_ROW_CGROUP && r->p) {
+			/*
+			 * The cgroup its limits come from, as the source read it
+			 * (a recording's too), where the v2 one says nothing: a
+			 * hybrid host keeps every process in the v2 root.
+			 */
+			const struct ri_cgroup_fig *cf = ri_proc_cgroup(v->m, r->p);
+			const char *v2 = ri_cgroup_path(v->cgroups, r->p->cgroup_id);
+
+			if (cf && strcmp(cf->cg.path, "/") && (!v2 || !strcmp(v2, "/")))
+				ri_cgroup_short(b, n, cf->cg.path);
+			else
+				table_cgroup_name(v, r->p->cgroup_id, b, n);
+		}
 		return R_TREE;
 	case C_HEADROOM:
 		/* What it runs out of first; a limit nearly reached warns. */

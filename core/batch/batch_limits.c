@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "batch_limits.h"
+#include "container.h"
 #include "format.h"
 
 static void num(FILE *f, const char *key, double v)
@@ -45,6 +46,7 @@ static void room_json(FILE *f, const struct ri_room *r)
 static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 {
 	const struct ri_cgroup *cg = &cf->cg;
+	struct ri_container ct;
 
 	fputs(",\"limits_cgroup\":{\"path\":", f);
 	ri_json_str(f, cg->path, strnlen(cg->path, sizeof(cg->path)));
@@ -69,6 +71,20 @@ static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 	}
 	u64_or_null(f, "oom_kills_delta", cf->primed && (cg->have & (1u << RI_CGF_ev_oom_kill)),
 		    cf->oom_kills);
+	/* The container and pod its path names (either layout), or null. */
+	if (ri_container_of(cg->path, &ct)) {
+		fputs(",\"container\":", f);
+		if (ct.runtime)
+			fprintf(f, "{\"runtime\":\"%s\",\"id\":\"%s\"}", ct.runtime, ct.id);
+		else
+			fputs("null", f);
+		if (ct.pod_uid[0])
+			fprintf(f, ",\"pod_uid\":\"%s\"", ct.pod_uid);
+		else
+			fputs(",\"pod_uid\":null", f);
+	} else {
+		fputs(",\"container\":null,\"pod_uid\":null", f);
+	}
 	fputc('}', f);
 }
 

@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness for the files a process or a cgroup's owner controls
  * the content of, as the limits reader parses them: /proc/PID/cgroup
- * (paths of any bytes), limits, status, and every cgroup file. The first
+ * (paths of any bytes) and the containers its paths name, limits,
+ * status, and every cgroup file. The first
  * byte picks the parser (and the cgroup file's name), the rest is the
  * text. Whatever the bytes: no crash, no read past the text, and what a
  * parser says it read is consistent (paths NUL-terminated within their
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "limits_read.h"
 
 static const char *const names[] = {
@@ -25,6 +27,7 @@ static const char *const names[] = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ri_cg_paths p;
+	struct ri_container ct;
 	struct ri_cgroup cg;
 	uint64_t v, swap;
 	uint32_t nspid;
@@ -41,6 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size - 1] = '\0';
 	switch (pick % 4) {
 	case 0:
+		/* A path names a container with a whole id or none. */
+		if (ri_container_of(text, &ct) &&
+		    (strnlen(ct.id, sizeof(ct.id)) == sizeof(ct.id) ||
+		     (ct.id[0] && strlen(ct.id) != 64) ||
+		     (ct.pod_uid[0] && strlen(ct.pod_uid) != 36)))
+			abort();
 		if (!ri_parse_proc_cgroup(text, &p) &&
 		    (strnlen(p.v2, sizeof(p.v2)) == sizeof(p.v2) ||
 		     strnlen(p.mem, sizeof(p.mem)) == sizeof(p.mem) ||

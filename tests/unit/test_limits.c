@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "limits_read.h"
 #include "record_priv.h"
 #include "check.h"
@@ -493,8 +494,47 @@ static void test_codec(void)
 	ri_rec_choice_free(&ch);
 }
 
+static void test_containers(void)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct ri_container c;
+	char path[512];
+
+	snprintf(path, sizeof(path), "/docker/%s", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "docker") && !strcmp(c.id, id));
+	CHECK_STR(c.pod_uid, "");
+	snprintf(path, sizeof(path), "/system.slice/docker-%s.scope", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "docker") && !strcmp(c.id, id));
+	snprintf(path, sizeof(path),
+		 "/kubepods.slice/kubepods-burstable.slice/"
+		 "kubepods-burstable-pod1b2c3d4e_0000_4abc_8def_0123456789ab.slice/"
+		 "cri-containerd-%s.scope", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "containerd") && !strcmp(c.id, id));
+	CHECK_STR(c.pod_uid, "1b2c3d4e-0000-4abc-8def-0123456789ab");
+	snprintf(path, sizeof(path), "/kubepods/besteffort/pod1b2c3d4e-0000-4abc-8def-0123456789ab/%s",
+		 id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "containerd"));
+	CHECK_STR(c.pod_uid, "1b2c3d4e-0000-4abc-8def-0123456789ab");
+	snprintf(path, sizeof(path), "/kubepods.slice/kubepods-pod1b2c3d4e_0000_4abc_8def_0123456789ab.slice/crio-%s.scope", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "cri-o"));
+	snprintf(path, sizeof(path), "/machine.slice/libpod-%s.scope", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "podman"));
+	snprintf(path, sizeof(path), "/libpod_parent/libpod-%s", id);
+	CHECK(ri_container_of(path, &c) && !strcmp(c.runtime, "podman"));
+	/* A pod's own slice: the pod, no container. */
+	CHECK(ri_container_of("/kubepods/burstable/pod1b2c3d4e-0000-4abc-8def-0123456789ab", &c) &&
+	      !c.runtime);
+	/* Not containers. */
+	CHECK(!ri_container_of("/system.slice/nginx.service", &c));
+	CHECK(!ri_container_of("/", &c));
+	CHECK(!ri_container_of("/docker-0123.scope", &c));
+	CHECK(!ri_container_of("/kubepods/podnot-a-uid", &c));
+	CHECK(!ri_container_of(NULL, &c));
+}
+
 int main(void)
 {
+	test_containers();
 	test_parsers();
 	test_reader();
 	test_model();
