@@ -152,6 +152,12 @@ int ri_parse_proc_cgroup(const char *buf, struct ri_cg_paths *p)
 		}
 		if (!c1 || !(c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1))) || c2[1] != '/')
 			return -EINVAL;
+		/*
+		 * Outside the reader's cgroup namespace a path starts "/..":
+		 * nothing under the mounts it can name.
+		 */
+		if (memmem(c2 + 1, (size_t)(end - c2 - 1), "/..", 3))
+			return -EINVAL;
 		cl = (size_t)(c2 - c1 - 1);
 		if (cl == 0) {
 			if (c1 - line != 1 || line[0] != '0')

@@ -83,6 +83,7 @@ static void test_parsers(void)
 	CHECK_EQ(ri_parse_proc_cgroup("garbage\n", &p), -EINVAL);
 	CHECK_EQ(ri_parse_proc_cgroup("0:memory\n", &p), -EINVAL);
 	CHECK_EQ(ri_parse_proc_cgroup("7::/x\n", &p), -EINVAL);
+	CHECK_EQ(ri_parse_proc_cgroup("0::/../../etc\n", &p), -EINVAL);
 
 	CHECK_EQ(ri_parse_nofile("Limit                     Soft Limit           Hard Limit           Units\n"
 				 "Max open files            1024                 524288               files\n",
