@@ -8,8 +8,8 @@
  * a hybrid host. Each cgroup is read once a tick however many processes
  * share it.
  *
- * The parsers are pure functions over a buffer, for unit tests and
- * fuzzers; the reader takes the roots of /proc and of the cgroup mounts,
+ * The parsers (limits_parse.c) are pure functions over a buffer, for
+ * unit tests and fuzzers; the reader (limits_read.c) takes the roots of /proc and of the cgroup mounts,
  * so tests give it a tree of their own.
  */
 #ifndef RI_LIMITS_READ_H
@@ -40,6 +40,8 @@ int ri_parse_status_limits(const char *buf, uint64_t *swap, uint32_t *nspid);
  * read as that file should.
  */
 int ri_parse_cg_file(const char *name, const char *buf, struct ri_cgroup *cg);
+/* A file that holds one number (kernel.threads-max); 0 or -EINVAL. */
+int ri_parse_limits_u64(const char *buf, uint64_t *v);
 
 struct ri_limits_reader;
 
