@@ -260,7 +260,9 @@ static int cpu_role(double pct)
 
 const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len)
 {
-	const char *path = ri_cgroup_path(v->cgroups, id);
+	/* A cgroup the source read the limits of, by its key, else a v2 id. */
+	const struct ri_cgroup_fig *cf = ri_model_cgroup(v->m, id);
+	const char *path = cf ? cf->cg.path : ri_cgroup_path(v->cgroups, id);
 
 	if (!path) {
 		snprintf(buf, len, "%s", id ? "?" : "");
@@ -424,23 +426,27 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		return R_NORMAL;
 	case C_CGROUP:
 		/* A fold's is its members' (the first stands for all). */
-		if (r->kind != RI_ROW_CGROUP && r->p) {
-			/*
-			 * The cgroup its limits come from, as the source read it
-			 * (a recording's too), where the v2 one says nothing: a
-			 * hybrid host keeps every process in the v2 root.
-			 */
-			const struct ri_cgroup_fig *cf = ri_proc_cgroup(v->m, r->p);
-			const char *v2 = ri_cgroup_path(v->cgroups, r->p->cgroup_id);
-
-			if (cf && strcmp(cf->cg.path, "/") && (!v2 || !strcmp(v2, "/")))
-				ri_cgroup_short(b, n, cf->cg.path);
-			else
-				table_cgroup_name(v, r->p->cgroup_id, b, n);
-		}
+		/*
+		 * The cgroup it is listed under: on a hybrid host the v1 one its
+		 * limits come from, as the source read it (a recording's too).
+		 */
+		if (r->kind != RI_ROW_CGROUP && r->p)
+			table_cgroup_name(v, ri_proc_view_cgroup(r->p), b, n);
 		return R_TREE;
 	case C_HEADROOM:
 		/* What it runs out of first; a limit nearly reached warns. */
+		if (r->kind == RI_ROW_CGROUP) {
+			/* A cgroup row: the scarcest of the cgroup's own limits. */
+			const struct ri_cgroup_fig *cf = ri_model_cgroup(v->m, r->g->cgroup_id);
+			double pct;
+			int k = cf ? ri_cgroup_scarce(&cf->cg, &pct) : -1;
+
+			if (k >= 0) {
+				snprintf(b, n, "%s %.0f%%", ri_resources[k].name, pct < 999 ? pct : 999);
+				return pct >= HEADROOM_WARN_PCT ? R_WARNING : R_NORMAL;
+			}
+			return R_NORMAL;
+		}
 		if (proc && r->p->lim_known && r->p->scarce >= 0) {
 			const struct ri_room *o = &r->p->room[r->p->scarce];
 

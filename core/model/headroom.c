@@ -107,6 +107,39 @@ static long find_cg(const struct ri_model *m, uint64_t key)
 	return -1;
 }
 
+const struct ri_cgroup_fig *ri_model_cgroup(const struct ri_model *m, uint64_t id)
+{
+	long i = id ? find_cg(m, id) : -1;
+
+	return i >= 0 ? &m->cgroups[i] : NULL;
+}
+
+int ri_cgroup_scarce(const struct ri_cgroup *cg, double *pct)
+{
+	uint64_t lim = RI_CG_NONE;
+	int r = -1;
+
+	*pct = 0;
+	if (cg_has(cg, RI_CGF_mem_max))
+		lim = cg->mem_max;
+	if (cg_has(cg, RI_CGF_mem_high) && cg->mem_high < lim)
+		lim = cg->mem_high;
+	if (lim != RI_CG_NONE && lim && cg_has(cg, RI_CGF_mem_usage)) {
+		*pct = 100.0 * (double)cg->mem_usage / (double)lim;
+		r = RI_R_MEM;
+	}
+	if (cg_has(cg, RI_CGF_pids_max) && cg->pids_max != RI_CG_NONE && cg->pids_max &&
+	    cg_has(cg, RI_CGF_pids_current)) {
+		double p = 100.0 * (double)cg->pids_current / (double)cg->pids_max;
+
+		if (r < 0 || p > *pct) {
+			*pct = p;
+			r = RI_R_THREADS;
+		}
+	}
+	return r;
+}
+
 const struct ri_cgroup_fig *ri_proc_cgroup(const struct ri_model *m,
 					   const struct ri_proc *p)
 {
@@ -202,6 +235,7 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 			pr->cgi = -1;
 			continue;
 		}
+		pr->view_cgroup = 0;
 		if (!pr->lim_known || pr->kthread) {
 			memset(pr->room, 0, sizeof(pr->room));
 			pr->throttle_known = pr->oom_known = false;
@@ -210,6 +244,16 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 			continue;
 		}
 		proc_rooms(m, pr, dt, window);
+		/*
+		 * Listed under the v1 cgroup its limits come from where the
+		 * v2 one is the root (a hybrid host), not all under "/".
+		 */
+		{
+			const struct ri_cgroup_fig *cf = ri_proc_cgroup(m, pr);
+
+			if (cf && (cf->cg.flags & RI_CG_V1) && strcmp(cf->cg.path, "/"))
+				pr->view_cgroup = pr->cg_key;
+		}
 	}
 	return 0;
 }

@@ -173,6 +173,13 @@ struct ri_proc {
 	int scarce;        /* the resource most used, in % of its limit; -1 */
 	int soonest;       /* the resource with the nearest exhaustion; -1 */
 	long cgi;          /* its entry in the model's cgroups; -1: none */
+	/*
+	 * The cgroup it is listed under (the grouped view): its v2 one, or,
+	 * where its limits come from v1 controllers (a hybrid host, whose
+	 * processes share the v2 root), the key of those (cg_key). 0: the
+	 * v2 one (ri_proc_view_cgroup).
+	 */
+	uint64_t view_cgroup;
 	double throttled_pct; /* its cgroup's, this interval (throttle_known) */
 	uint64_t oom_kills;   /* in its cgroup this interval (oom_known) */
 	bool throttle_known, oom_known;
@@ -353,6 +360,20 @@ void ri_counts_hist_push(struct ri_counts_hist *h, const uint32_t v[RI_CS_COUNT]
  */
 const struct ri_cgroup_fig *ri_proc_cgroup(const struct ri_model *m,
 					   const struct ri_proc *p);
+
+/* The model's figures of the cgroup of key or v2 id @id, or NULL. */
+const struct ri_cgroup_fig *ri_model_cgroup(const struct ri_model *m, uint64_t id);
+
+/*
+ * The scarcest of a cgroup's own limits (memory, tasks), as a process's
+ * HEADROOM: its RI_R_ resource and *@pct, or -1 when it sets none.
+ */
+int ri_cgroup_scarce(const struct ri_cgroup *cg, double *pct);
+
+static inline uint64_t ri_proc_view_cgroup(const struct ri_proc *p)
+{
+	return p->view_cgroup ? p->view_cgroup : p->cgroup_id;
+}
 
 /*
  * One history sample (CPU%, RSS, read and write rates) of @f into @h: what
