@@ -95,8 +95,10 @@ struct ri_task {
 	__u32 reserved;    /* keeps the size a multiple of 8; always 0 */
 	/*
 	 * What a process can run out of, read by user space from /proc at
-	 * the drain (core/sources/limits_read.c), on the leader's record only; the
-	 * BPF program leaves them 0. See figures.h's RI_LIMIT_FIELDS.
+	 * the drain (core/sources/limits_read.c), on the leader's record (a
+	 * thread after it repeats fd_limit and cg_key, which a recording then
+	 * codes for nothing); the BPF program leaves them 0. See figures.h's
+	 * RI_LIMIT_FIELDS.
 	 */
 	__u64 nfds;        /* open file descriptors */
 	__u64 fd_limit;    /* RLIMIT_NOFILE soft limit; ~0: unlimited, 0: unknown */

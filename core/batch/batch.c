@@ -82,7 +82,8 @@ static void text_header(FILE *f, const struct ri_model *m,
 	for (i = 0; i < RI_C_COUNT; i++)
 		if (ri_counter_shown((int)i))
 			fprintf(f, "%*s ", ri_counters[i].text_width, ri_counters[i].title);
-	fprintf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
+	fprintf(f, "%6s %6s %7s %8s %12s %13s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH",
+		"HEADROOM", "ETA");
 }
 
 /* A counter's rate as its column shows it (bytes or events per second). */
@@ -134,8 +135,10 @@ static void put_int_col(FILE *f, long long v, int w)
 /* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
 static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads,
 		     const char *comm, const struct ri_fig *g,
-		     const struct ri_growth *gr, const char *tail)
+		     const struct ri_growth *gr, const struct ri_proc *p, const char *tail)
 {
+	char room[32], eta[32];
+
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
 	put_col(f, ts, 8, true);
@@ -174,6 +177,14 @@ static void text_row(FILE *f, const char *ts, pid_t pid, pid_t tid, bool threads
 	for (int n = (int)strlen(b[0] ? b : "-"); n < 8; n++)
 		fputc_unlocked(' ', f);
 	put(f, b[0] ? b : "-");
+	/* What a process runs out of first, and when (the screen's cells). */
+	ri_batch_limits_cells(p, room, sizeof(room), eta, sizeof(eta));
+	/* Right-aligned like GROWTH: a row ends where the header does. */
+	fputc_unlocked(' ', f);
+	put_col(f, room, 12, false);
+	for (int n = (int)strlen(eta); n < 13; n++)
+		fputc_unlocked(' ', f);
+	put(f, eta);
 	put(f, tail);
 }
 
@@ -213,13 +224,13 @@ static void text_tick(FILE *f, struct batch *b)
 		if (r->kind == RI_ROW_FOLD) {
 			snprintf(tail, sizeof(tail), "  [folded: %zu exited, ppid %d]\n",
 				 r->g->count, r->g->ppid);
-			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, tail);
+			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, NULL, tail);
 		} else if (r->t) {
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, NULL, r->t->exited ? "  [exited]\n" : "\n");
+				 &r->t->fig, NULL, NULL, r->t->exited ? "  [exited]\n" : "\n");
 		} else {
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, &r->p->growth,
+				 &r->p->fig, &r->p->growth, r->p,
 				 r->p->exited ? "  [exited]\n" : "\n");
 		}
 	}

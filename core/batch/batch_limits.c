@@ -126,3 +126,20 @@ void ri_batch_limits_json(FILE *f, const struct ri_model *m, const struct ri_pro
 	else
 		fputs(",\"limits_cgroup\":null", f);
 }
+
+void ri_batch_limits_cells(const struct ri_proc *p, char *room, size_t rl, char *eta,
+			   size_t el)
+{
+	char t[16];
+
+	snprintf(room, rl, "-");
+	snprintf(eta, el, "-");
+	if (!p || !p->lim_known || p->exited)
+		return;
+	if (p->scarce >= 0)
+		snprintf(room, rl, "%s %.0f%%", ri_resources[p->scarce].name,
+			 p->room[p->scarce].pct < 999 ? p->room[p->scarce].pct : 999);
+	if (p->soonest >= 0)
+		snprintf(eta, el, "%s %s", ri_resources[p->soonest].name,
+			 ri_fmt_eta(t, sizeof(t), p->room[p->soonest].eta_s));
+}

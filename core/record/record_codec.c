@@ -1005,9 +1005,10 @@ static long cg_prev(const struct rec_codec *c, uint64_t key, size_t hint)
 }
 
 /*
- * The cgroups: threads-max, then each entry, either new (its key, flags
- * and path follow) or the previous frame's entry number; then the fields
- * read, a mask of those changed against that entry, and their deltas.
+ * The cgroups: threads-max, then each entry, either new (0, then its
+ * key, flags and path) or the previous frame's entry number n + 1 as
+ * (n + 1) << 1 | changed; unless unchanged, the fields read, a mask of
+ * those changed against that entry (or zero), and their deltas.
  */
 #define CG_MAX (1 + 10 + 8 + 10 + 1 + RI_CG_PATH + 10 + 10 + 10 * RI_CGF_COUNT)
 
@@ -1039,13 +1040,19 @@ static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cg_t
 			b->p[b->n++] = (uint8_t)n;
 			memcpy(b->p + b->n, cg->path, n);
 			b->n += n;
-		} else {
-			b->n = (size_t)(put_var(b->p + b->n, (uint64_t)k + 1) - b->p);
 		}
-		b->n = (size_t)(put_var(b->p + b->n, cg->have) - b->p);
 		for (f = 0; f < RI_CGF_COUNT; f++)
 			if (cg_get(cg, f) != cg_get(r, f))
 				mask |= 1ull << f;
+		if (k >= 0) {
+			/* Bit 0: changed; a cgroup that did not costs its number. */
+			bool same = !mask && cg->have == r->have;
+
+			b->n = (size_t)(put_var(b->p + b->n, ((uint64_t)k + 1) << 1 | !same) - b->p);
+			if (same)
+				continue;
+		}
+		b->n = (size_t)(put_var(b->p + b->n, cg->have) - b->p);
 		b->n = (size_t)(put_var(b->p + b->n, mask) - b->p);
 		for (f = 0; f < RI_CGF_COUNT; f++)
 			if (mask & (1ull << f))
@@ -1387,8 +1394,8 @@ static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
 	t->n = 0;
 	t->threads_max = get_var(r);
 	n = get_var(r);
-	/* Each entry takes 3 bytes at least: the count cannot lie. */
-	if (r->bad || n > (uint64_t)(r->end - r->p) / 3)
+	/* Each entry takes a byte at least: the count cannot lie. */
+	if (r->bad || n > (uint64_t)(r->end - r->p))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		struct ri_cgroup *cg = ri_cg_table_push(t);
@@ -1419,10 +1426,12 @@ static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
 			r->p += len;
 			ref = &zero;
 		} else {
-			if (k > c->pcg.n)
+			if ((k >> 1) > c->pcg.n || !(k >> 1))
 				return -EINVAL;
-			ref = &c->pcg.v[k - 1];
+			ref = &c->pcg.v[(k >> 1) - 1];
 			*cg = *ref;
+			if (!(k & 1))
+				continue; /* as it was */
 		}
 		have = get_var(r);
 		mask = get_var(r);

@@ -403,6 +403,7 @@ static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct
 int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 {
 	struct ri_cg_table *t = &d->cgroups;
+	const struct ri_task *lead = NULL;
 	struct lim_entry *swap;
 	uint64_t v;
 	int err;
@@ -422,8 +423,21 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 
 		k->nfds = k->fd_limit = k->swap_bytes = k->cg_key = 0;
 		k->nspid = 0;
-		if (k->pid != k->tgid || (k->flags & RI_F_KTHREAD))
+		if (k->flags & RI_F_KTHREAD)
 			continue;
+		if (k->pid != k->tgid) {
+			/*
+			 * A thread after its leader repeats what does not move:
+			 * a recording codes each task against the one before it,
+			 * so a process's threads then cost nothing for them.
+			 */
+			if (lead && lead->tgid == k->tgid) {
+				k->fd_limit = lead->fd_limit;
+				k->cg_key = lead->cg_key;
+			}
+			continue;
+		}
+		lead = k;
 		err = read_leader(r, t, k);
 		if (err == -ENOMEM)
 			return err;

@@ -212,8 +212,10 @@ static void test_reader(void)
 	CHECK(!(a->flags & RI_F_NO_LIMITS));
 	CHECK_U64(c->nfds, 8);
 	CHECK_EQ(c->nspid, 2);
-	/* A thread carries none: its process does. */
-	CHECK_U64(b->fd_limit, 0);
+	/* A thread after its leader repeats what does not move, no more. */
+	CHECK_U64(b->fd_limit, 64);
+	CHECK_U64(b->cg_key, a->cg_key);
+	CHECK_U64(b->nfds, 0);
 	CHECK(!(b->flags & RI_F_NO_LIMITS));
 	CHECK(t->flags & RI_F_NO_LIMITS);
 	CHECK_U64(d.cgroups.threads_max, 123456);
@@ -471,6 +473,32 @@ static void test_codec(void)
 	CHECK_EQ(rd.nev, 1);
 	if (rd.nev)
 		CHECK_STR(rd.ev[0].resource, "fd");
+	/* A frame where no cgroup changed: a byte each, and back as they were. */
+	{
+		size_t at = out.n, was;
+
+		d.clock_ns = 7 * SEC;
+		CHECK_EQ(rec_codec_set_events(&wr, NULL, 0), 0);
+		for (k = 0; k < 12; k++) {
+			struct ri_cgroup *cg = ri_cg_table_push(&d.cgroups);
+
+			*cg = d.cgroups.v[0];
+			cg->key = 2000 + (uint64_t)k;
+		}
+		CHECK_EQ(rec_encode(&wr, false, &d, NULL, &out), 0);
+		CHECK_EQ(rec_decode(&rd, false, out.p + at, out.n - at, &back, &ch, &changed), 0);
+		CHECK(same_cgroups(&back.cgroups, &d.cgroups));
+		was = out.n - at;
+		at = out.n;
+		d.clock_ns = 8 * SEC;
+		CHECK_EQ(rec_encode(&wr, false, &d, NULL, &out), 0);
+		CHECK_EQ(rec_decode(&rd, false, out.p + at, out.n - at, &back, &ch, &changed), 0);
+		CHECK(same_cgroups(&back.cgroups, &d.cgroups));
+		CHECK(out.n - at < was);
+		out.n = at;
+		d.cgroups.n = 1;
+		d.clock_ns = 6 * SEC;
+	}
 	/* Cut anywhere: refused, never read past what is there. */
 	for (size_t n = off + 1; n < out.n; n++) {
 		struct rec_codec x = { 0 };
