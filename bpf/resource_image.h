@@ -54,6 +54,14 @@
 #define RI_F_NO_STATES 0x80u
 
 /*
+ * No limit figures (nfds, fd_limit, swap_bytes, cg_key, nspid): a
+ * recording made before they existed, or a leader whose /proc files
+ * could not be read. Unknown, not 0.
+ */
+#define RI_F_NO_LIMITS 0x100u
+
+
+/*
  * Where a thread's wall time goes while it is off the CPU and not
  * runnable (runnable is the kernel's run_delay, on the CPU its
  * sum_exec_runtime). A span starts as the task leaves the CPU (the state
@@ -113,6 +121,19 @@ struct ri_task {
 	__u32 reserved;    /* keeps the size a multiple of 8; always 0 */
 	__u32 wait_state;  /* the state it sleeps in now: enum ri_state + 1; 0 = CPU or runnable */
 	__u32 lock_holder; /* in RI_ST_LOCK: TID of the thread holding the lock; else 0 */
+	/*
+	 * What a process can run out of, read by user space from /proc at
+	 * the drain (core/sources/limits_read.c), on the leader's record (a
+	 * thread after it repeats fd_limit and cg_key, which a recording then
+	 * codes for nothing); the BPF program leaves them 0. See figures.h's
+	 * RI_LIMIT_FIELDS.
+	 */
+	__u64 nfds;        /* open file descriptors */
+	__u64 fd_limit;    /* RLIMIT_NOFILE soft limit; ~0: unlimited, 0: unknown */
+	__u64 swap_bytes;  /* VmSwap */
+	__u64 cg_key;      /* its cgroups' entry in the drain's table, 0: none */
+	__u32 nspid;       /* PID in its innermost PID namespace; 0: the same */
+	__u32 reserved2;   /* always 0 */
 };
 
 /* Indexes of the per-CPU "stats" array. */

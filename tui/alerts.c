@@ -48,7 +48,7 @@ int alerts_header_draw(struct tui *v, int y)
 {
 	const struct ri_alerts *a = ri_monitor_alerts(v->mon);
 	const struct ri_alert *x;
-	char line[400], val[32], since[16], name[64];
+	char line[400], val[64], since[16], name[64];
 	unsigned long long dropped;
 	size_t nf;
 
@@ -64,7 +64,8 @@ int alerts_header_draw(struct tui *v, int y)
 		put_str(y, 0, COLS, line, v->attr[R_HEADER], false);
 	} else {
 		ri_printable(name, sizeof(name), x->comm, RI_COMM_LEN);
-		ri_alert_fmt_value(val, sizeof(val), rule_of(a, x->rule)->metric, x->value);
+		ri_alert_fmt_value_of(val, sizeof(val), rule_of(a, x->rule)->metric, x->value,
+				      x->resource);
 		clock_text(since, sizeof(since), x->since);
 		snprintf(line, sizeof(line), "ALERT %zu firing, newest: %d %s %s since %s  %s  ! log",
 			 nf, x->pid, name, val, since, rule_of(a, x->rule)->text);
@@ -100,7 +101,7 @@ static int walk(struct tui *v, const struct ri_alerts *a, int first, int last)
 {
 	const struct ri_alert *x;
 	size_t n = ri_alerts_list(a, &x), i, k, logn = ri_alerts_log_len(a);
-	char val[32], extra[48];
+	char val[64], extra[48];
 	int line = 0;
 
 #define AT(l) ((l) >= first && (l) < last)
@@ -114,8 +115,8 @@ static int walk(struct tui *v, const struct ri_alerts *a, int first, int last)
 			continue;
 		k++;
 		if (AT(line)) {
-			ri_alert_fmt_value(val, sizeof(val), rule_of(a, x[i].rule)->metric,
-					   x[i].value);
+			ri_alert_fmt_value_of(val, sizeof(val), rule_of(a, x[i].rule)->metric,
+					      x[i].value, x[i].resource);
 			row(v, Y(line), x[i].since, x[i].state, x[i].pid, x[i].comm, val,
 			    rule_of(a, x[i].rule)->text, "");
 		}
@@ -140,7 +141,8 @@ static int walk(struct tui *v, const struct ri_alerts *a, int first, int last)
 
 		if (!AT(line))
 			continue;
-		ri_alert_fmt_value(val, sizeof(val), rule_of(a, t->rule)->metric, t->value);
+		ri_alert_fmt_value_of(val, sizeof(val), rule_of(a, t->rule)->metric, t->value,
+				      t->resource);
 		extra[0] = '\0';
 		if (t->from != RI_ALERT_INACTIVE) {
 			char s[16];

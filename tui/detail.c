@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "container.h"
 #include "format.h"
 #include "view.h"
 
@@ -28,6 +29,22 @@ static const enum ri_metric order[] = { RI_M_CPU, RI_M_MEM, RI_M_READ,
 #define LABEL_W 8
 #define STATS_W 50 /* " now X min Y max Z" and the growth rate */
 
+/*
+ * Lines of a panel's limits: one per resource with a limit known, and
+ * its cgroup's CPU throttling and OOM kills when it has a cgroup. None
+ * for a process whose limits are unknown (an older recording).
+ */
+static int limit_lines(const struct tui *v, const struct ri_proc *p)
+{
+	int n = 0;
+
+	if (!p->lim_known || p->exited)
+		return 0;
+	for (int r = 0; r < RI_R_COUNT; r++)
+		n += p->room[r].known;
+	return n + (ri_proc_cgroup(v->m, p) != NULL);
+}
+
 /* Lines all the chosen processes' panels would take. */
 int detail_height(const struct tui *v)
 {
@@ -35,8 +52,9 @@ int detail_height(const struct tui *v)
 	size_t i;
 
 	for (i = 0; i < v->rows.n; i++)
-		n += v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member;
-	return n * PANEL_H;
+		if (v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member)
+			n += PANEL_H + limit_lines(v, v->rows.v[i].p);
+	return n;
 }
 
 static void fmt_value(char *b, size_t n, enum ri_metric m, double x)
@@ -262,12 +280,105 @@ static void asleep_text(char *b, size_t n, const struct ri_proc *p)
 	}
 }
 
+static void fmt_amount(char *b, size_t n, int r, uint64_t x)
+{
+	if (r == RI_R_MEM)
+		ri_fmt_bytes(b, n, (double)x, 6);
+	else
+		snprintf(b, n, "%llu", (unsigned long long)x);
+}
+
+/*
+ * One line per limit: its bar, % used, used/limit, when the trend meets
+ * it, and whose limit it is; then the cgroup's throttling and OOM kills.
+ */
+static int limits_draw(struct tui *v, const struct ri_proc *p, int y)
+{
+	const struct ri_cgroup_fig *cf = ri_proc_cgroup(v->m, p);
+	int lines = 0, bw = 20;
+	char line[512], used[16], lim[16], eta[32], bar[3 * 20 + 1];
+
+	if (!p->lim_known || p->exited)
+		return 0;
+	for (int r = 0; r < RI_R_COUNT; r++) {
+		const struct ri_room *o = &p->room[r];
+		int fill = (int)(o->pct / 100.0 * bw + 0.5), k;
+		size_t bl = 0;
+
+		if (!o->known)
+			continue;
+		if (fill > bw)
+			fill = bw;
+		for (k = 0; k < bw; k++) {
+			const char *g = k < fill ? (v->utf8 ? "█" : "#") : (v->utf8 ? "░" : ".");
+
+			memcpy(bar + bl, g, strlen(g));
+			bl += strlen(g);
+		}
+		bar[bl] = '\0';
+		fmt_amount(used, sizeof(used), r, o->used);
+		fmt_amount(lim, sizeof(lim), r, o->limit);
+		if (o->eta_s >= 0) {
+			char t[16];
+
+			snprintf(eta, sizeof(eta), "runs out in %s", ri_fmt_eta(t, sizeof(t), o->eta_s));
+		} else {
+			snprintf(eta, sizeof(eta), "%s", o->trend.valid ? "no trend to it" : "trend: gathering");
+		}
+		snprintf(line, sizeof(line), "%s %5.1f%% %7s/%-7s %-18s %s", bar, o->pct, used, lim,
+			 eta,
+			 r == RI_R_FD ? "RLIMIT_NOFILE" :
+			 o->own	      ? (r == RI_R_MEM ? "cgroup memory limit" : "cgroup pids.max") :
+			 r == RI_R_MEM ? "MemAvailable" : "threads-max");
+		put_str(y + lines, 0, LABEL_W, ri_resources[r].name,
+			v->attr[o->pct >= 80 ? R_WARNING : R_NORMAL] | A_BOLD, false);
+		put_str(y + lines, LABEL_W, COLS - LABEL_W, line,
+			v->attr[o->pct >= 80 || (o->eta_s >= 0 && o->eta_s < 1800) ? R_WARNING :
+										  R_NORMAL],
+			false);
+		lines++;
+	}
+	if (cf) {
+		char thr[48] = "no CPU quota", oom[48] = "";
+
+		if ((cf->cg.have & (1u << RI_CGF_cpu_quota_us)) &&
+		    cf->cg.cpu_quota_us != RI_CG_NONE && cf->cg.cpu_period_us)
+			snprintf(thr, sizeof(thr), "quota %.0f%% CPU, throttled %.0f%% of periods",
+				 100.0 * (double)cf->cg.cpu_quota_us / (double)cf->cg.cpu_period_us,
+				 cf->throttled_pct);
+		if (cf->cg.have & (1u << RI_CGF_ev_oom_kill))
+			snprintf(oom, sizeof(oom), ", %llu OOM kills",
+				 (unsigned long long)cf->cg.ev_oom_kill);
+		{
+			struct ri_container ct;
+			char who[128] = "";
+
+			/* The container and pod its path names: a 12-digit id, as runtimes show. */
+			if (ri_container_of(cf->cg.path, &ct))
+				snprintf(who, sizeof(who), "  %s%s%.12s%s%s", ct.runtime ? ct.runtime : "",
+					 ct.runtime ? " " : "", ct.id, ct.pod_uid[0] ? " pod " : "",
+					 ct.pod_uid);
+			snprintf(line, sizeof(line), "%s%s  %s%s", cf->cg.path, who, thr, oom);
+		}
+		put_str(y + lines, 0, LABEL_W, "cgroup", v->attr[R_NORMAL] | A_BOLD, false);
+		put_str(y + lines, LABEL_W, COLS - LABEL_W, line,
+			v->attr[cf->oom_kills || cf->throttled_pct >= 20 ? R_WARNING : R_NORMAL],
+			false);
+		lines++;
+	}
+	return lines;
+}
+
 static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 {
 	size_t n = ri_hist_len(p->hist);
 	double span = n * (v->m->interval_s > 0 ? v->m->interval_s : v->delay);
-	char title[400], name[64], wait[64];
+	char title[400], name[64], wait[64], ns[24] = "";
 	int i;
+
+	/* Its PID inside its container's namespace, next to the host's. */
+	if (p->lim_known && p->nspid)
+		snprintf(ns, sizeof(ns), " (ns %u)", p->nspid);
 
 	ri_printable(name, sizeof(name), p->comm, RI_COMM_LEN);
 	wait[0] = '\0';
@@ -283,8 +394,8 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 			 p->fig.n[RI_C_PCOUNT] ? " per run" : "");
 	}
 	snprintf(title, sizeof(title),
-		 "%s %d %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",
-		 p->pid, name, user_name(p->uid), (int)span / 60, (int)span % 60,
+		 "%s %d%s %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",
+		 p->pid, ns, name, user_name(p->uid), (int)span / 60, (int)span % 60,
 		 n, wait, p->exited ? "  <exited>" : "");
 	states_text(title + strlen(title), sizeof(title) - strlen(title), p);
 	put_str(y, 0, COLS, title,
@@ -296,6 +407,7 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
 		put_str(y + 1 + NGRAPHS * gh, COLS - STATS_W, STATS_W, title,
 			v->attr[p->deadlocked || p->hung_s >= 1 ? R_WARNING : R_NORMAL], false);
+	limits_draw(v, p, y + 2 + NGRAPHS * gh);
 }
 
 /*
@@ -305,28 +417,38 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
  */
 void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 {
-	int npanels = detail_height(v) / PANEL_H, gh, ph;
+	int npanels = 0, extra = 0, gh, ph;
 	size_t i;
 
-	if (h < PANEL_H || npanels < 1)
+	for (i = 0; i < v->rows.n; i++)
+		if (v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member) {
+			npanels++;
+			extra += limit_lines(v, v->rows.v[i].p);
+		}
+	if (h < PANEL_H + limit_lines(v, sel) || npanels < 1)
 		return;
-	if (npanels > h / PANEL_H)
-		npanels = h / PANEL_H;
-	gh = (h / npanels - 2) / NGRAPHS;
+	if (npanels > (h - extra) / PANEL_H)
+		npanels = (h - extra) / PANEL_H;
+	if (npanels < 1)
+		npanels = 1;
+	gh = ((h - extra) / npanels - 2) / NGRAPHS;
 	if (gh > MAX_GRAPH_H)
 		gh = MAX_GRAPH_H;
 	if (gh < 1)
 		gh = 1;
 	ph = 2 + NGRAPHS * gh;
 	panel(v, sel, y, gh);
-	y += ph;
-	h -= ph;
-	for (i = 0; i < v->rows.n && h >= ph; i++) {
-		if (v->rows.v[i].kind != RI_ROW_PROC || v->rows.v[i].member ||
-		    v->rows.v[i].p == sel)
+	y += ph + limit_lines(v, sel);
+	h -= ph + limit_lines(v, sel);
+	for (i = 0; i < v->rows.n; i++) {
+		const struct ri_proc *p = v->rows.v[i].p;
+
+		if (v->rows.v[i].kind != RI_ROW_PROC || v->rows.v[i].member || p == sel)
 			continue;
-		panel(v, v->rows.v[i].p, y, gh);
-		y += ph;
-		h -= ph;
+		if (h < ph + limit_lines(v, p))
+			break;
+		panel(v, p, y, gh);
+		y += ph + limit_lines(v, p);
+		h -= ph + limit_lines(v, p);
 	}
 }

@@ -24,12 +24,15 @@
 #define COMM_MIN 12
 #define COMM_MAX 28
 #define SPARK_MIN 8
+/* HEADROOM and ETA warn from here: most of a limit gone, or soon. */
+#define HEADROOM_WARN_PCT 80.0
+#define ETA_WARN_S (30 * 60.0)
 
 enum col_id {
 	C_PID, C_USER, C_COMM, C_THR, C_CPUN, C_CPU, C_WAIT, C_MEM, C_RSS,
 	C_GROWTH, C_TIME,
 	C_FIG, /* a column for each counter of figures.h with a figure of its own */
-	C_CSW = C_FIG + RI_C_SHOWN, C_STATES, C_CGROUP,
+	C_CSW = C_FIG + RI_C_SHOWN, C_STATES, C_CGROUP, C_HEADROOM, C_ETA,
 	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
@@ -72,6 +75,10 @@ static struct col {
 		    "context switches per second" },
 	[C_CGROUP] = { "CGROUP", "CGROUP", 16, 13, true, false, RI_SORT_COUNT,
 		       "cgroup: a unit's name, a container's short id" },
+	[C_HEADROOM] = { "HEADROOM", "HEADROOM", 12, 13, true, false, RI_SORT_HEADROOM,
+			 "the scarcest limit and how much of it is used (fd 91%)" },
+	[C_ETA] = { "ETA", "ETA", 13, 13, true, false, RI_SORT_ETA,
+		    "time until the trend meets a limit (fd 14m); blank if none" },
 	[C_STATE] = { "STATE", "S", 1, 16, true, false, RI_SORT_COUNT,
 		      "state: R running, S sleeping, D disk, T stopped, Z zombie" },
 	[C_NICE] = { "NICE", "NI", 3, 16, false, false, RI_SORT_NICE, "nice value" },
@@ -255,7 +262,9 @@ static int cpu_role(double pct)
 
 const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len)
 {
-	const char *path = ri_cgroup_path(v->cgroups, id);
+	/* A cgroup the source read the limits of, by its key, else a v2 id. */
+	const struct ri_cgroup_fig *cf = ri_model_cgroup(v->m, id);
+	const char *path = cf ? cf->cg.path : ri_cgroup_path(v->cgroups, id);
 
 	if (!path) {
 		snprintf(buf, len, "%s", id ? "?" : "");
@@ -419,9 +428,46 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		return R_NORMAL;
 	case C_CGROUP:
 		/* A fold's is its members' (the first stands for all). */
+		/*
+		 * The cgroup it is listed under: on a hybrid host the v1 one its
+		 * limits come from, as the source read it (a recording's too).
+		 */
 		if (r->kind != RI_ROW_CGROUP && r->p)
-			table_cgroup_name(v, r->p->cgroup_id, b, n);
+			table_cgroup_name(v, ri_proc_view_cgroup(r->p), b, n);
 		return R_TREE;
+	case C_HEADROOM:
+		/* What it runs out of first; a limit nearly reached warns. */
+		if (r->kind == RI_ROW_CGROUP) {
+			/* A cgroup row: the scarcest of the cgroup's own limits. */
+			const struct ri_cgroup_fig *cf = ri_model_cgroup(v->m, r->g->cgroup_id);
+			double pct;
+			int k = cf ? ri_cgroup_scarce(&cf->cg, &pct) : -1;
+
+			if (k >= 0) {
+				snprintf(b, n, "%s %.0f%%", ri_resources[k].name, pct < 999 ? pct : 999);
+				return pct >= HEADROOM_WARN_PCT ? R_WARNING : R_NORMAL;
+			}
+			return R_NORMAL;
+		}
+		if (proc && r->p->lim_known && r->p->scarce >= 0) {
+			const struct ri_room *o = &r->p->room[r->p->scarce];
+
+			snprintf(b, n, "%s %.0f%%", ri_resources[r->p->scarce].name,
+				 o->pct < 999 ? o->pct : 999);
+			return o->pct >= HEADROOM_WARN_PCT ? R_WARNING : R_NORMAL;
+		}
+		return R_NORMAL;
+	case C_ETA:
+		/* Blank unless a steady trend heads for a limit (growth.c). */
+		if (proc && r->p->lim_known && r->p->soonest >= 0) {
+			char t[16];
+
+			ri_fmt_eta(t, sizeof(t), r->p->room[r->p->soonest].eta_s);
+			snprintf(b, n, "%s %s", ri_resources[r->p->soonest].name, t);
+			return r->p->room[r->p->soonest].eta_s < ETA_WARN_S ? R_WARNING :
+									      R_NORMAL;
+		}
+		return R_NORMAL;
 	case C_STATE:
 		if (r->t && r->t->state)
 			snprintf(b, n, "%c", r->t->state);

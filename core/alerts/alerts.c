@@ -73,7 +73,25 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 	case RI_AM_THREADS: *v = p->nthreads; return true;
 	case RI_AM_DEADLOCK: *v = p->deadlocked; return !f->states_na && !f->newer_na;
 	case RI_AM_HUNG: *v = p->hung_s; return !f->states_na && !f->newer_na;
+	case RI_AM_ETA:
+		/* No trend heading to a limit: nothing to compare, not 0. */
+		if (!p->lim_known || p->soonest < 0)
+			return false;
+		*v = p->room[p->soonest].eta_s;
+		return true;
+	case RI_AM_THROTTLED:
+		*v = p->throttled_pct;
+		return p->lim_known && p->throttle_known;
+	case RI_AM_OOM_KILL:
+		*v = (double)p->oom_kills;
+		return p->lim_known && p->oom_known;
 	default:
+		if (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST) {
+			const struct ri_room *o = &p->room[m - RI_AM_LIMIT];
+
+			*v = o->pct;
+			return p->lim_known && o->known;
+		}
 		if (m >= RI_AM_FIG && m <= RI_AM_FIG_LAST) {
 			*v = f->rate[m - RI_AM_FIG];
 			return !ri_fig_na(f, m - RI_AM_FIG);
@@ -82,13 +100,35 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 	}
 }
 
+const char *ri_alert_metric_resource(enum ri_alert_metric m, const struct ri_proc *p)
+{
+	if (m == RI_AM_ETA)
+		return p->lim_known && p->soonest >= 0 ? ri_resources[p->soonest].name : "";
+	if (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST)
+		return ri_resources[m - RI_AM_LIMIT].name;
+	if (m == RI_AM_THROTTLED)
+		return "cpu";
+	if (m == RI_AM_OOM_KILL)
+		return "mem";
+	return "";
+}
+
 char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v)
 {
 	char num[32];
 
+	if (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST)
+		m = RI_AM_CPU; /* a percentage like it */
 	switch (m) {
+	case RI_AM_ETA:
+		ri_fmt_eta(buf, len, v);
+		break;
+	case RI_AM_OOM_KILL:
+		ri_fmt_fixed(buf, len, v, 0);
+		break;
 	case RI_AM_CPU:
 	case RI_AM_MEM:
+	case RI_AM_THROTTLED:
 	case RI_AM_WAIT:
 		snprintf(buf, len, "%s%%", ri_fmt_fixed(num, sizeof(num), v, 1));
 		break;
@@ -122,6 +162,19 @@ char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v
 		snprintf(buf, len, "%s/s", ri_fmt_rate(num, sizeof(num), v, 5));
 		break;
 	}
+	return buf;
+}
+
+char *ri_alert_fmt_value_of(char *buf, size_t len, enum ri_alert_metric m, double v,
+			    const char *resource)
+{
+	char val[32];
+
+	ri_alert_fmt_value(val, sizeof(val), m, v);
+	if (resource && *resource)
+		snprintf(buf, len, "%.*s %s", RI_RESOURCE_TEXT, resource, val);
+	else
+		snprintf(buf, len, "%s", val);
 	return buf;
 }
 
@@ -261,6 +314,7 @@ static int transition(struct ri_alerts *a, const struct ri_model *m,
 	t->to = to;
 	memcpy(t->comm, x->comm, RI_COMM_LEN);
 	memcpy(t->text, a->rules.v[x->rule].text, RI_RULE_TEXT);
+	memcpy(t->resource, x->resource, RI_RESOURCE_TEXT);
 	log_transition(a, t);
 	x->state = to;
 	x->since = m->time;
@@ -364,8 +418,11 @@ static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
 	}
 	x->seen = a->tick;
 	memcpy(x->comm, p->comm, RI_COMM_LEN);
-	if (known)
+	if (known) {
 		x->value = v;
+		snprintf(x->resource, sizeof(x->resource), "%s",
+			 ri_alert_metric_resource(r->metric, p));
+	}
 	if (x->state == RI_ALERT_INACTIVE)
 		return transition(a, m, x, a->for_ns[ri] ? RI_ALERT_PENDING : RI_ALERT_FIRING);
 	if (!cond)
@@ -490,6 +547,8 @@ int ri_alerts_apply(struct ri_alerts *a, const struct ri_model *m,
 		memcpy(x->comm, t->comm, RI_COMM_LEN);
 		x->comm[RI_COMM_LEN - 1] = '\0';
 		x->value = t->value;
+		memcpy(x->resource, t->resource, RI_RESOURCE_TEXT);
+		x->resource[RI_RESOURCE_TEXT - 1] = '\0';
 		x->state = (enum ri_alert_state)t->to;
 		x->since = t->time;
 		x->since_ns = m->clock_ns;

@@ -41,6 +41,8 @@
 
 #include "model.h"
 
+#define RI_RESOURCE_TEXT 16
+
 enum ri_alert_metric {
 	RI_AM_CPU,
 	RI_AM_MEM,
@@ -54,6 +56,12 @@ enum ri_alert_metric {
 	RI_AM_THREADS,
 	RI_AM_DEADLOCK, /* threads waiting for locks in a cycle */
 	RI_AM_HUNG,     /* seconds its longest uninterruptible thread has been so */
+	RI_AM_ETA,       /* seconds until the soonest limit meets its trend */
+	/* % used of each limit of figures.h's RI_RESOURCES, by RI_R_ index. */
+	RI_AM_LIMIT,
+	RI_AM_LIMIT_LAST = RI_AM_LIMIT + RI_R_COUNT - 1,
+	RI_AM_THROTTLED, /* % of its cgroup's quota periods throttled */
+	RI_AM_OOM_KILL,  /* OOM kills in its cgroup this interval */
 	RI_AM_COUNT
 };
 
@@ -108,6 +116,12 @@ int ri_rules_read_file(const char *path, struct ri_ruleset *rs, size_t *lineno,
 void ri_rule_error_print(FILE *f, const char *where, const char *line,
 			 const struct ri_rule_error *e);
 
+/*
+ * What @m's value of @p is about: the resource that runs out for the
+ * limits' metrics (eta: the soonest), "" for the others.
+ */
+const char *ri_alert_metric_resource(enum ri_alert_metric m, const struct ri_proc *p);
+
 /* The metric's name in a rule; NULL for a number that is no metric. */
 const char *ri_alert_metric_name(enum ri_alert_metric m);
 /* Every metric's name, in order, separated by @sep. */
@@ -122,6 +136,9 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 			   double *v);
 /* @v as the table would show it: "93.2%", "2.1G", "+8.0M/m", "12.0M/s". */
 char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v);
+/* The same after what runs out, when there is one: "fd 91.0%", "fd 14m". */
+char *ri_alert_fmt_value_of(char *buf, size_t len, enum ri_alert_metric m, double v,
+			    const char *resource);
 
 enum ri_alert_state {
 	RI_ALERT_INACTIVE,
@@ -141,6 +158,7 @@ struct ri_alert {
 	enum ri_alert_state state;
 	double since;         /* Unix time of the tick the state began */
 	double value;         /* the metric at the last evaluation */
+	char resource[RI_RESOURCE_TEXT]; /* what runs out ("fd"), or "" */
 	/* private */
 	uint64_t since_ns;    /* boot clock of that tick, for "for" */
 	uint64_t seen;
@@ -160,6 +178,11 @@ struct ri_alert_transition {
 	uint32_t from, to; /* enum ri_alert_state */
 	char comm[RI_COMM_LEN];
 	char text[RI_RULE_TEXT]; /* the rule */
+	/*
+	 * What runs out, for the limits' metrics ("fd", "mem", "cpu"): eta
+	 * names the soonest; "" for the others.
+	 */
+	char resource[RI_RESOURCE_TEXT];
 };
 
 /* Transitions kept for the alert log, newest last. */

@@ -212,14 +212,14 @@ static void on_tick(struct ri_sink *s, const struct ri_monitor *mon)
 /* ---- the hook's thread ---- */
 
 /* The tool's environment without RI_ALERT_*, then this transition's. */
-static char **job_env(const struct ri_alert_transition *t, char vars[7][RI_RULE_TEXT + 64])
+static char **job_env(const struct ri_alert_transition *t, char vars[8][RI_RULE_TEXT + 64])
 {
 	size_t n = 0, k = 0, i;
 	char **env;
 
 	while (environ && environ[n])
 		n++;
-	env = calloc(n + 8, sizeof(*env));
+	env = calloc(n + 9, sizeof(*env));
 	if (!env)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -233,7 +233,10 @@ static char **job_env(const struct ri_alert_transition *t, char vars[7][RI_RULE_
 	snprintf(vars[4], sizeof(vars[4]), "RI_ALERT_VALUE=%.3f", t->value);
 	snprintf(vars[5], sizeof(vars[5]), "RI_ALERT_TIME=%.6f", t->time);
 	snprintf(vars[6], sizeof(vars[6]), "RI_ALERT_SINCE=%.6f", t->since);
-	for (i = 0; i < 7; i++)
+	/* What runs out ("fd", "mem"), for the limits' metrics; else empty. */
+	snprintf(vars[7], sizeof(vars[7]), "RI_ALERT_RESOURCE=%.*s", RI_RESOURCE_TEXT,
+		 t->resource);
+	for (i = 0; i < 8; i++)
 		env[k++] = vars[i];
 	env[k] = NULL;
 	return env;
@@ -241,7 +244,7 @@ static char **job_env(const struct ri_alert_transition *t, char vars[7][RI_RULE_
 
 static pid_t spawn(struct ri_hook *h, const struct ri_alert_transition *t)
 {
-	static char vars[7][RI_RULE_TEXT + 64]; /* only this thread spawns */
+	static char vars[8][RI_RULE_TEXT + 64]; /* only this thread spawns */
 	char path[4096];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;

@@ -36,6 +36,12 @@ static const char *const metric_names[RI_AM_COUNT] = {
 	[RI_AM_THREADS] = "threads",
 	[RI_AM_DEADLOCK] = "deadlock",
 	[RI_AM_HUNG] = "hung",
+	[RI_AM_ETA] = "eta",
+#define RI_X_NAME(id, name, metric, ...) [RI_AM_LIMIT + RI_R_##id] = metric,
+	RI_RESOURCES(RI_X_NAME)
+#undef RI_X_NAME
+	[RI_AM_THROTTLED] = "throttled",
+	[RI_AM_OOM_KILL] = "oom_kill",
 };
 
 const char *ri_alert_metric_name(enum ri_alert_metric m)
@@ -195,7 +201,7 @@ static int parse_metric(struct cur *c, const char **pp, struct ri_rule *r)
 	const char *p = *pp, *start = p;
 	size_t n, i;
 
-	while (isalpha((unsigned char)*p) || *p == '-')
+	while (isalpha((unsigned char)*p) || *p == '-' || *p == '_')
 		p++;
 	n = (size_t)(p - start);
 	for (i = 0; i < RI_AM_COUNT && n; i++) {
@@ -246,7 +252,12 @@ static const char *metric_kind(enum ri_alert_metric m)
 	case RI_AM_THREADS: return "threads is a count";
 	case RI_AM_DEADLOCK: return "deadlock is a count of threads";
 	case RI_AM_HUNG: return "hung is a number of seconds";
+	case RI_AM_ETA: return "eta is a duration, e.g. 30m";
+	case RI_AM_THROTTLED: return "throttled is a percentage of the quota periods";
+	case RI_AM_OOM_KILL: return "oom_kill is a count of kills in a refresh";
 	default:
+		if (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST)
+			return "a limit's metric is a percentage of the limit";
 		if (fig_of(m) >= 0 && (ri_counters[fig_of(m)].flags & RI_FF_TIME))
 			return "a state is a percentage of the wall time";
 		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
@@ -264,7 +275,13 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	double v, per;
 	int err;
 
+	bool pct = m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT ||
+		   m == RI_AM_THROTTLED || (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST);
+
 	switch (m) {
+	case RI_AM_ETA:
+		err = ri_parse_duration(p, &v, &q);
+		break;
 	case RI_AM_CPU:
 	case RI_AM_MEM:
 	case RI_AM_WAIT:
@@ -272,15 +289,17 @@ static int parse_value(struct cur *c, const char **pp, struct ri_rule *r)
 	case RI_AM_CSW:
 	case RI_AM_DEADLOCK:
 	case RI_AM_HUNG:
+	case RI_AM_THROTTLED:
+	case RI_AM_OOM_KILL:
 	count:
 		err = ri_parse_number(p, false, &v, &q);
-		if (!err && *q == '%' && (m == RI_AM_CPU || m == RI_AM_MEM || m == RI_AM_WAIT || time))
+		if (!err && *q == '%' && (pct || time))
 			q++;
 		else if (!err && *q == 's' && m == RI_AM_HUNG)
 			q++;
 		break;
 	default:
-		if (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES))
+		if (pct || (fig_of(m) >= 0 && !(ri_counters[fig_of(m)].flags & RI_FF_BYTES)))
 			goto count;
 		err = ri_parse_size(p, sign, &v, &q);
 		break;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "batch_limits.h"
 #include "cgroup.h"
 #include "batch_alerts.h"
 #include "format.h"
@@ -165,7 +166,8 @@ static void text_header(struct out *f, const struct ri_model *m,
 	for (i = 0; i < RI_C_COUNT; i++)
 		if (ri_counter_shown((int)i))
 			out_printf(f, "%*s ", ri_counters[i].text_width, ri_counters[i].title);
-	out_printf(f, "%6s %6s %7s %8s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH");
+	out_printf(f, "%6s %6s %7s %8s %12s %13s\n", "CSW/s", "WAIT%", "AVGWAIT", "GROWTH",
+		   "HEADROOM", "ETA");
 }
 
 /*
@@ -213,8 +215,10 @@ static void put_int_col(struct out *f, long long v, int w)
 /* @pid 0: a fold, which has none (nor a CPU); @tail ends the line. */
 static void text_row(struct out *f, const char *ts, pid_t pid, pid_t tid, bool threads,
 		     const char *comm, const struct ri_fig *g,
-		     const struct ri_growth *gr, const char *tail)
+		     const struct ri_growth *gr, const struct ri_proc *p, const char *tail)
 {
+	char room[32], eta[32];
+
 	char name[RI_COMM_LEN * 4 + 16], b[32];
 
 	put_col(f, ts, 8, true);
@@ -252,6 +256,13 @@ static void text_row(struct out *f, const char *ts, pid_t pid, pid_t tid, bool t
 		ri_fmt_growth(b, sizeof(b), gr->bps);
 	out_spaces(f, 8 - (int)strlen(b[0] ? b : "-"));
 	put(f, b[0] ? b : "-");
+	/* What a process runs out of first, and when (the screen's cells). */
+	ri_batch_limits_cells(p, room, sizeof(room), eta, sizeof(eta));
+	/* Right-aligned like GROWTH: a row ends where the header does. */
+	out_putc(f, ' ');
+	put_col(f, room, 12, false);
+	out_spaces(f, 13 - (int)strlen(eta));
+	put(f, eta);
 	put(f, tail);
 }
 
@@ -292,13 +303,13 @@ static void text_tick(struct out *f, struct batch *b)
 		if (r->kind == RI_ROW_FOLD) {
 			snprintf(tail, sizeof(tail), "  [folded: %zu exited, ppid %d]\n",
 				 r->g->count, r->g->ppid);
-			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, tail);
+			text_row(f, ts, 0, 0, b->o->threads, r->g->comm, r->fig, NULL, NULL, tail);
 		} else if (r->t) {
 			text_row(f, ts, r->p->pid, r->t->tid, true, r->t->comm,
-				 &r->t->fig, NULL, r->t->exited ? "  [exited]\n" : "\n");
+				 &r->t->fig, NULL, NULL, r->t->exited ? "  [exited]\n" : "\n");
 		} else {
 			text_row(f, ts, r->p->pid, 0, b->o->threads, r->p->comm,
-				 &r->p->fig, &r->p->growth,
+				 &r->p->fig, &r->p->growth, r->p,
 				 r->p->exited ? "  [exited]\n" : "\n");
 		}
 	}
@@ -491,8 +502,8 @@ static void json_asleep(struct out *f, const struct ri_proc *p)
 	json_fixed(f, "hung_s", p->hung_s, 3);
 }
 
-static void json_proc_open(struct out *f, const struct ri_proc *p, bool first,
-			   struct ri_cgroups *cg)
+static void json_proc_open(struct out *f, const struct ri_model *m, const struct ri_proc *p,
+			   bool first, struct ri_cgroups *cg)
 {
 	const char *path = ri_cgroup_path(cg, p->cgroup_id);
 	char num[24];
@@ -519,6 +530,9 @@ static void json_proc_open(struct out *f, const struct ri_proc *p, bool first,
 		put(f, ",\"rss_growth_bps\":null");
 	json_bool(f, "growing", p->growth.growing);
 	json_asleep(f, p);
+	/* batch_limits.c writes to the stream: what is built goes first. */
+	out_flush(f);
+	ri_batch_limits_json(f->f, m, p);
 }
 
 static void json_tick(struct out *f, struct batch *b)
@@ -572,7 +586,7 @@ static void json_tick(struct out *f, struct batch *b)
 			put(f, "]}");
 		else if (nprocs)
 			out_putc(f, '}');
-		json_proc_open(f, r->p, nprocs++ == 0, b->cgroups);
+		json_proc_open(f, m, r->p, nprocs++ == 0, b->cgroups);
 		nthreads = 0;
 		if (b->o->threads)
 			put(f, ",\"threads\":[");

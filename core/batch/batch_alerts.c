@@ -29,12 +29,12 @@ void ri_batch_alerts_text(FILE *f, const struct ri_alerts *a, struct ri_hook *h)
 
 	for (i = 0; i < n; i++) {
 		const struct ri_rule *r = &ri_alerts_rules(a)->v[t[i].rule];
-		char when[16], since[16], v[32], name[RI_COMM_LEN * 4 + 8];
+		char when[16], since[16], v[64], name[RI_COMM_LEN * 4 + 8];
 
 		clock_text(when, sizeof(when), t[i].time);
 		clock_text(since, sizeof(since), t[i].since);
 		ri_printable(name, sizeof(name), t[i].comm, RI_COMM_LEN);
-		ri_alert_fmt_value(v, sizeof(v), r->metric, t[i].value);
+		ri_alert_fmt_value_of(v, sizeof(v), r->metric, t[i].value, t[i].resource);
 		fprintf(f, "ALERT %s %-8s pid %d (%s) %s %s", when,
 			ri_alert_state_name((enum ri_alert_state)t[i].to), t[i].pid, name,
 			ri_alert_metric_name(r->metric), v);
@@ -67,7 +67,15 @@ void ri_batch_alerts_json(FILE *f, const struct ri_alerts *a, struct ri_hook *h)
 		ri_json_str(f, v[i].comm, RI_COMM_LEN);
 		fprintf(f, ",\"state\":\"%s\",\"since\":%s", ri_alert_state_name(v[i].state),
 			ri_fmt_fixed(num, sizeof(num), v[i].since, 6));
-		fprintf(f, ",\"value\":%s}", ri_fmt_fixed(num, sizeof(num), v[i].value, 3));
+		fprintf(f, ",\"value\":%s", ri_fmt_fixed(num, sizeof(num), v[i].value, 3));
+		/* What runs out, for the limits' metrics; null for the others. */
+		if (v[i].resource[0]) {
+			fputs(",\"resource\":", f);
+			ri_json_str(f, v[i].resource, RI_RESOURCE_TEXT);
+			fputc('}', f);
+		} else {
+			fputs(",\"resource\":null}", f);
+		}
 	}
 	fputc(']', f);
 	if (h) {

@@ -28,7 +28,7 @@ void ri_cli_alerts_usage(FILE *f)
 	      "                         $XDG_CONFIG_HOME/resource_image/alerts if present)\n"
 	      "      --alert-exec CMD   run CMD (words split without a shell) at every\n"
 	      "                         alert transition, RI_ALERT_RULE, _PID, _COMM,\n"
-	      "                         _STATE, _VALUE in its environment\n"
+	      "                         _STATE, _VALUE, _RESOURCE in its environment\n"
 	      "      --growth-window DURATION  span of the GROWTH trend (default 60s)\n"
 	      "\n"
 	      "Alert rules: " GRAMMAR "\n"
@@ -57,7 +57,13 @@ void ri_cli_alerts_usage(FILE *f)
 		col = ri_put_word(f, col, 10, "csw (/s),");
 		col = ri_put_word(f, col, 10, "threads,");
 		col = ri_put_word(f, col, 10, "deadlock (threads waiting for locks in a cycle),");
-		ri_put_word(f, col, 10, "hung (seconds uninterruptible)");
+		col = ri_put_word(f, col, 10, "hung (seconds uninterruptible),");
+		/* What can run out (figures.h's resources): % of each limit. */
+		for (int r = 0; r < RI_R_COUNT; r++)
+			col = ri_put_word(f, col, 10, ri_resources[r].metric);
+		col = ri_put_word(f, col, 10, "(% of the limit), throttled (%),");
+		col = ri_put_word(f, col, 10, "eta (e.g. 30m),");
+		ri_put_word(f, col, 10, "oom_kill");
 	}
 	fputs("\n  OP      > >= < <=      DURATION  e.g. 30s, 5m, 1h\n", f);
 }

@@ -290,6 +290,7 @@ void ri_expo_free(struct ri_expo *e)
 enum mx_what {
 	W_CPU, W_CSW, W_WAIT, W_STATES, W_EXITED,
 	W_RSS, W_PROCS, W_THREADS, W_START, W_GROWTH,
+	W_FDS, W_FD_LIMIT, W_ROOM, W_ETA,
 	W_FIG, /* W_FIG + c: counter c of figures.h */
 };
 
@@ -304,6 +305,7 @@ struct mx_view {
 	uint64_t exited, nprocs;  /* groups */
 	double start_time, growth; /* processes */
 	bool growth_valid;
+	const struct mx_proc *p;  /* processes: their limits */
 };
 
 /*
@@ -409,6 +411,8 @@ static struct mx_kind group_kind = { .prefix = G, .who = GWHO };
 static struct mx_kind proc_kind = { .prefix = P, .who = PWHO };
 static struct mx_kind thread_kind = { .prefix = T, .who = TWHO };
 
+static void make_cgroup_fams(void);
+
 static void make_kinds(void)
 {
 	struct mx_kind *k;
@@ -434,11 +438,102 @@ static void make_kinds(void)
 	fam(k, P "rss_growth_bytes_per_second", RI_MX_GAUGE, NULL,
 	    "Trend of this process's resident memory: least-squares slope over the growth window",
 	    W_GROWTH);
+	fam(k, P "open_fds", RI_MX_GAUGE, NULL, "Open file descriptors of this process",
+	    W_FDS);
+	fam(k, P "fd_limit", RI_MX_GAUGE, NULL,
+	    "Soft limit of open file descriptors (RLIMIT_NOFILE) of this process", W_FD_LIMIT);
+	fam(k, P "limit_used_ratio", RI_MX_GAUGE, NULL,
+	    "Share of each limit this process can run out of that is used (resource: fd, "
+	    "threads, mem)",
+	    W_ROOM);
+	fam(k, P "seconds_to_exhaustion", RI_MX_GAUGE, "seconds",
+	    "Time until the trend of what this process uses meets its limit (the growth fit); "
+	    "absent when the trend does not head there",
+	    W_ETA);
+
+	make_cgroup_fams();
 
 	k = &thread_kind;
 	COUNTER_FAMS(k, T, TWHO);
 	fam(k, T "threads", RI_MX_GAUGE, NULL, "Live threads of this name in this process",
 	    W_THREADS);
+}
+
+/*
+ * The cgroups that bound processes with a limit set (containers, units
+ * with MemoryMax=...): each field of figures.h's RI_CG_FIELDS read,
+ * labelled by the cgroup's path; at most MX_MAX_CGROUPS of them.
+ */
+#define MX_MAX_CGROUPS 64
+#define C "resource_image_cgroup_"
+
+static struct ri_mx_family cg_fams[RI_CGF_COUNT];
+static char cg_names[RI_CGF_COUNT][96];
+
+static void make_cgroup_fams(void)
+{
+	for (int i = 0; i < RI_CGF_COUNT; i++) {
+		const struct ri_cg_field_info *fi = &ri_cg_fields[i];
+
+		snprintf(cg_names[i], sizeof(cg_names[i]), C "%s", fi->family);
+		cg_fams[i] = (struct ri_mx_family){
+			cg_names[i], fi->kind == RI_GF_COUNTER ? RI_MX_COUNTER : RI_MX_GAUGE,
+			strstr(fi->family, "seconds") ? "seconds" :
+			strstr(fi->family, "bytes") ? "bytes" : NULL,
+			fi->help
+		};
+	}
+}
+
+static bool cg_limited(const struct ri_cgroup *cg)
+{
+	static const int lims[] = { RI_CGF_mem_max, RI_CGF_mem_high, RI_CGF_pids_max,
+				    RI_CGF_cpu_quota_us };
+
+	for (size_t i = 0; i < sizeof(lims) / sizeof(lims[0]); i++)
+		if ((cg->have & (1u << lims[i])) &&
+		    *(const uint64_t *)((const char *)cg + ri_cg_fields[lims[i]].off) !=
+			    RI_CG_NONE)
+			return true;
+	return false;
+}
+
+static void cgroup_label(char *lb, size_t len, const struct ri_cgroup *cg)
+{
+	char v[RI_MX_VALUE_MAX];
+	bool plain = true;
+
+	for (const char *c = cg->path; *c; c++)
+		plain &= *c >= 0x20 && *c < 0x7f;
+	lb[0] = '\0';
+	ri_mx_label(lb, len, "cgroup", plain ? cg->path : ri_mx_value(v, cg->path, sizeof(cg->path)));
+}
+
+/* Family by family, as the formats want a family's samples together. */
+static void cgroup_samples(struct ri_expo *e, const struct ri_model *m)
+{
+	char lb[MX_LABELS_MAX * 2];
+
+	for (int f = 0; f < RI_CGF_COUNT; f++) {
+		const struct ri_cg_field_info *fi = &ri_cg_fields[f];
+		size_t i, shown = 0;
+
+		for (i = 0; i < m->ncgroups && shown < MX_MAX_CGROUPS; i++) {
+			const struct ri_cgroup *cg = &m->cgroups[i].cg;
+			uint64_t x = *(const uint64_t *)((const char *)cg + fi->off);
+
+			if (!cg_limited(cg))
+				continue;
+			shown++;
+			if (!(cg->have & (1u << f)) || x == RI_CG_NONE)
+				continue;
+			cgroup_label(lb, sizeof(lb), cg);
+			if (fi->scale != 1)
+				ri_expo_sample_double(e, &cg_fams[f], lb, (double)x * fi->scale);
+			else
+				ri_expo_sample_u64(e, &cg_fams[f], lb, x);
+		}
+	}
 }
 
 static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
@@ -515,6 +610,26 @@ static void put(struct ri_expo *e, const struct mx_fam *fm, const struct mx_view
 		if (v->growth_valid)
 			ri_expo_sample_double(e, f, v->s->labels, v->growth);
 		break;
+	case W_FDS:
+		if (v->p && v->p->lim_known)
+			ri_expo_sample_u64(e, f, v->s->labels, v->p->nfds);
+		break;
+	case W_FD_LIMIT:
+		if (v->p && v->p->lim_known && v->p->fd_limit != RI_CG_NONE)
+			ri_expo_sample_u64(e, f, v->s->labels, v->p->fd_limit);
+		break;
+	case W_ROOM:
+	case W_ETA:
+		for (int r = 0; v->p && r < RI_R_COUNT; r++) {
+			double x = fm->what == W_ROOM ? v->p->room[r] : v->p->eta[r];
+
+			if (x < 0)
+				continue;
+			snprintf(lb, sizeof(lb), "%s,resource=\"%s\"", v->s->labels,
+				 ri_resources[r].name);
+			ri_expo_sample_double(e, f, lb, x);
+		}
+		break;
 	default: {
 		int c = (int)fm->what - W_FIG;
 		unsigned fl = ri_counters[c].flags;
@@ -544,7 +659,7 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 
 			if (g->folded)
 				continue;
-			view = (struct mx_view){ &g->s, g->exited, g->nprocs, 0, 0, false };
+			view = (struct mx_view){ &g->s, g->exited, g->nprocs, 0, 0, false, NULL };
 			put(e, &group_kind.fams[f], &view);
 		}
 	}
@@ -555,7 +670,7 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 			if (p->s.admit != MX_IN)
 				continue;
 			view = (struct mx_view){ &p->s, 0, 0, p->start_time, p->growth_bps,
-						 p->growth_valid };
+						 p->growth_valid, p };
 			put(e, &proc_kind.fams[f], &view);
 		}
 	}
@@ -565,10 +680,12 @@ int ri_metrics_render(const struct ri_metrics *mx, const struct ri_model *m,
 
 			if (b->s.admit != MX_IN || b->proc->s.admit != MX_IN)
 				continue;
-			view = (struct mx_view){ &b->s, 0, 0, 0, 0, false };
+			view = (struct mx_view){ &b->s, 0, 0, 0, 0, false, NULL };
 			put(e, &thread_kind.fams[f], &view);
 		}
 	}
+
+	cgroup_samples(e, m);
 
 	/* The tool itself (its series count comes with ri_metrics_finish). */
 	lb[0] = '\0';

@@ -434,6 +434,13 @@ static int account_proc(struct ri_metrics *mx, const struct ri_model *m,
 	e->s.nthreads = (uint32_t)(pr->nthreads > 0 ? pr->nthreads : 0);
 	e->growth_valid = pr->growth.valid && !pr->exited;
 	e->growth_bps = pr->growth.bps;
+	e->lim_known = pr->lim_known && !pr->exited;
+	e->nfds = pr->nfds;
+	e->fd_limit = pr->fd_limit;
+	for (int r = 0; r < RI_R_COUNT; r++) {
+		e->room[r] = e->lim_known && pr->room[r].known ? pr->room[r].pct / 100.0 : -1;
+		e->eta[r] = e->lim_known && pr->room[r].known ? pr->room[r].eta_s : -1;
+	}
 	e->s.disk_na |= pr->fig.disk_na;
 	e->s.net_na |= pr->fig.net_na;
 	e->s.states_na |= pr->fig.states_na;

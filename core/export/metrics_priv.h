@@ -19,7 +19,9 @@
  */
 #define MX_COUNTER_SERIES (6 + RI_C_SHOWN)
 #define MX_GROUP_SERIES (MX_COUNTER_SERIES + 4) /* exited, 3 gauges */
-#define MX_PROC_SERIES (MX_COUNTER_SERIES + 4)  /* rss, threads, start time, growth */
+/* rss, threads, start time, growth; open FDs, their limit, and per resource
+   the share of its limit used and the seconds to exhaustion */
+#define MX_PROC_SERIES (MX_COUNTER_SERIES + 6 + 2 * RI_R_COUNT)
 #define MX_BUCKET_SERIES (MX_COUNTER_SERIES + 1) /* threads */
 
 /* Room for 'pid="4194304",comm="...",thread="..."', escaped. */
@@ -65,6 +67,10 @@ struct mx_proc {
 	double start_time;  /* Unix time */
 	double growth_bps;
 	bool growth_valid;
+	bool lim_known;        /* its limits were read this tick */
+	uint64_t nfds, fd_limit; /* fd_limit RI_CG_NONE: unlimited */
+	double room[RI_R_COUNT]; /* ratio of each limit used; < 0: none known */
+	double eta[RI_R_COUNT];  /* seconds to exhaustion; < 0: none */
 	bool exited;
 	bool threads_seen; /* its threads have been counted once */
 	bool removed;      /* swept: its buckets go too */

@@ -29,6 +29,18 @@ const char *ri_state_name(int s)
 
 	return s >= 0 && s < RI_NSTATES ? names[s] : "?";
 }
+const struct ri_resource_info ri_resources[RI_R_COUNT] = {
+#define RI_X_INFO(id, name, metric, json, what) [RI_R_##id] = { name, metric, json, what },
+	RI_RESOURCES(RI_X_INFO)
+#undef RI_X_INFO
+};
+
+const struct ri_cg_field_info ri_cg_fields[RI_CGF_COUNT] = {
+#define RI_X_INFO(f, kind, scale, json, family, help)                              \
+	[RI_CGF_##f] = { offsetof(struct ri_cgroup, f), kind, scale, #f, json, family, help },
+	RI_CG_FIELDS(RI_X_INFO)
+#undef RI_X_INFO
+};
 
 int ri_counter_by_name(const char *name)
 {

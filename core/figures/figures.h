@@ -246,4 +246,169 @@ int ri_counter_by_name(const char *name);
  */
 char *ri_counter_help(char *buf, size_t len, int c, const char *who);
 
+/*
+ * What a process can run out of, declared once like the counters: the
+ * model's headroom (used, limit, % and time to exhaustion, model.h's
+ * struct ri_room), the HEADROOM and ETA columns, the alert metric, the
+ * JSON object and the exporter's resource label all iterate this list.
+ *
+ *   id      RI_R_<id>
+ *   name    the short name shown ("fd 91%") and the exporter's label
+ *   metric  the alert metric: percent of the limit used
+ *   json    the key of its object under "headroom"
+ *   what    the limit, for the man page, the help and the metric's HELP
+ */
+/* clang-format off */
+#define RI_RESOURCES(X)                                                          \
+	X(FD, "fd", "fd", "fd",                                                  \
+	  "open file descriptors against the RLIMIT_NOFILE soft limit")          \
+	X(THREADS, "threads", "threads-limit", "threads",                        \
+	  "tasks of its cgroup against pids.max, or the machine's threads "      \
+	  "against kernel.threads-max")                                          \
+	X(MEM, "mem", "mem-limit", "mem",                                        \
+	  "memory charged to its cgroup against memory.max or memory.high, or "  \
+	  "its RSS and swap against what the machine has (MemAvailable)")
+/* clang-format on */
+
+enum ri_resource {
+#define RI_X_ENUM(id, ...) RI_R_##id,
+	RI_RESOURCES(RI_X_ENUM)
+#undef RI_X_ENUM
+	RI_R_COUNT
+};
+
+struct ri_resource_info {
+	const char *name, *metric, *json, *what;
+};
+
+extern const struct ri_resource_info ri_resources[RI_R_COUNT];
+
+/*
+ * What the source reads of each process's limits into its leader's
+ * record (bpf/resource_image.h): the recording carries them in this
+ * order after the counters, JSON and the exporter show those with a key.
+ *
+ *   field   the member of struct ri_task
+ *   json    JSON key (NULL: none of its own)
+ *   family  metric family stem, a gauge (NULL: none)
+ *   help    for the metric's HELP; "%s" is who
+ */
+/* clang-format off */
+#define RI_LIMIT_FIELDS(X)                                                       \
+	X(nfds, "open_fds", "open_fds", "Open file descriptors of %s")           \
+	X(fd_limit, "fd_limit", "fd_limit",                                      \
+	  "Soft limit of open file descriptors (RLIMIT_NOFILE) of %s")           \
+	X(swap_bytes, "swap_bytes", "swap_bytes", "Swap used by %s (VmSwap)")   \
+	X(nspid, "nspid", NULL, NULL)                                            \
+	X(cg_key, NULL, NULL, NULL)
+/* clang-format on */
+
+/*
+ * What the source reads of the cgroups that bound a process (struct
+ * ri_cgroup in source.h), each once per tick however many processes
+ * share them, on cgroup v2 or on v1's controllers (a hybrid host keeps
+ * memory, pids and cpu there). Declared once: the source's reader, the
+ * recording, the model's interval figures, JSON and the exporter
+ * iterate this list.
+ *
+ *   field   the member of struct ri_cgroup (uint64_t)
+ *   kind    RI_GF_GAUGE a value now; RI_GF_LIMIT a limit, RI_CG_NONE when
+ *           none is set; RI_GF_COUNTER cumulative, only grows
+ *   scale   to the exporter's base unit (seconds, bytes)
+ *   json    JSON key in the cgroup's object
+ *   family  metric family stem (..._cgroup_<family>; "_total" for counters)
+ *   help    where it comes from, v2 and v1
+ */
+#define RI_GF_GAUGE 0
+#define RI_GF_LIMIT 1
+#define RI_GF_COUNTER 2
+
+/* clang-format off */
+#define RI_CG_FIELDS(X)                                                          \
+	X(mem_usage, RI_GF_GAUGE, 1, "memory_bytes", "memory_bytes",             \
+	  "Memory charged to the cgroup (memory.current; v1 memory.usage_in_bytes)") \
+	X(mem_max, RI_GF_LIMIT, 1, "memory_max_bytes", "memory_max_bytes",       \
+	  "Hard memory limit of the cgroup (memory.max; v1 memory.limit_in_bytes)") \
+	X(mem_high, RI_GF_LIMIT, 1, "memory_high_bytes", "memory_high_bytes",    \
+	  "Memory above which the cgroup is throttled and reclaimed (memory.high; " \
+	  "v1 memory.soft_limit_in_bytes)")                                      \
+	X(pids_current, RI_GF_GAUGE, 1, "pids", "pids",                          \
+	  "Tasks in the cgroup (pids.current)")                                  \
+	X(pids_max, RI_GF_LIMIT, 1, "pids_max", "pids_max",                      \
+	  "Most tasks the cgroup may hold (pids.max)")                           \
+	X(cpu_quota_us, RI_GF_LIMIT, 1e-6, "cpu_quota_seconds", "cpu_quota_seconds", \
+	  "CPU time the cgroup may use per period (cpu.max; v1 cpu.cfs_quota_us)") \
+	X(cpu_period_us, RI_GF_GAUGE, 1e-6, "cpu_period_seconds", "cpu_period_seconds", \
+	  "Period of the CPU quota (cpu.max; v1 cpu.cfs_period_us)")             \
+	X(nr_periods, RI_GF_COUNTER, 1, "cpu_periods", "cpu_periods",            \
+	  "Quota periods in which the cgroup ran (cpu.stat nr_periods)")         \
+	X(nr_throttled, RI_GF_COUNTER, 1, "cpu_throttled_periods",               \
+	  "cpu_throttled_periods",                                               \
+	  "Periods that ended with the cgroup throttled (cpu.stat nr_throttled)") \
+	X(throttled_ns, RI_GF_COUNTER, 1e-9, "throttled_seconds", "throttled_seconds", \
+	  "Time the cgroup's tasks were throttled (cpu.stat throttled_usec; v1 " \
+	  "throttled_time)")                                                     \
+	X(ev_high, RI_GF_COUNTER, 1, "memory_high_events", "memory_high_events", \
+	  "Times the cgroup went over memory.high (memory.events high)")         \
+	X(ev_max, RI_GF_COUNTER, 1, "memory_max_events", "memory_max_events",    \
+	  "Times the cgroup hit its memory limit (memory.events max; v1 "        \
+	  "memory.failcnt)")                                                     \
+	X(ev_oom, RI_GF_COUNTER, 1, "oom_events", "oom_events",                  \
+	  "Times the cgroup ran out of memory (memory.events oom)")              \
+	X(ev_oom_kill, RI_GF_COUNTER, 1, "oom_kills", "oom_kills",               \
+	  "Processes of the cgroup the OOM killer killed (memory.events "        \
+	  "oom_kill; v1 memory.oom_control oom_kill)")                           \
+	X(psi_cpu_some_us, RI_GF_COUNTER, 1e-6, "cpu_pressure_some_seconds",     \
+	  "cpu_pressure_some_seconds",                                           \
+	  "Time some of the cgroup's tasks waited for a CPU (cpu.pressure)")     \
+	X(psi_mem_some_us, RI_GF_COUNTER, 1e-6, "memory_pressure_some_seconds",  \
+	  "memory_pressure_some_seconds",                                        \
+	  "Time some of the cgroup's tasks stalled on memory (memory.pressure)") \
+	X(psi_mem_full_us, RI_GF_COUNTER, 1e-6, "memory_pressure_full_seconds",  \
+	  "memory_pressure_full_seconds",                                        \
+	  "Time all of the cgroup's tasks stalled on memory (memory.pressure)")  \
+	X(psi_io_some_us, RI_GF_COUNTER, 1e-6, "io_pressure_some_seconds",       \
+	  "io_pressure_some_seconds",                                            \
+	  "Time some of the cgroup's tasks stalled on I/O (io.pressure)")
+/* clang-format on */
+
+enum ri_cg_field {
+#define RI_X_ENUM(f, ...) RI_CGF_##f,
+	RI_CG_FIELDS(RI_X_ENUM)
+#undef RI_X_ENUM
+	RI_CGF_COUNT
+};
+
+struct ri_cg_field_info {
+	size_t off; /* in struct ri_cgroup */
+	int kind;   /* RI_GF_* */
+	double scale;
+	const char *field, *json, *family, *help;
+};
+
+extern const struct ri_cg_field_info ri_cg_fields[RI_CGF_COUNT];
+
+#define RI_CG_PATH 200          /* bytes of a cgroup's path kept, NUL included */
+#define RI_CG_NONE UINT64_MAX   /* a limit that is not set ("max") */
+
+/* ri_cgroup.flags */
+#define RI_CG_V1 0x1u /* its limits are v1 controllers' (a hybrid or v1 host) */
+
+/*
+ * The cgroups one set of processes shares, as one drain saw them: those
+ * whose /proc/PID/cgroup read the same share one entry (its key), read
+ * once in the tick. @path names it: the v1 memory controller's path
+ * where it has one, else the v2 one.
+ */
+struct ri_cgroup {
+	uint64_t key;  /* ri_task.cg_key of its processes; never 0 */
+	uint32_t have; /* bit RI_CGF_<field>: the field was read */
+	uint32_t flags; /* RI_CG_* */
+	char path[RI_CG_PATH];
+#define RI_X_MEMBER(f, ...) uint64_t f;
+	RI_CG_FIELDS(RI_X_MEMBER)
+#undef RI_X_MEMBER
+};
+_Static_assert(RI_CGF_COUNT <= 32, "ri_cgroup.have is 32 bits");
+
 #endif /* RI_FIGURES_H */

@@ -41,6 +41,8 @@ void ri_model_free(struct ri_model *m)
 	ri_pidtab_free(&p->threads);
 	ri_pidtab_free(&p->procs);
 	ri_machine_free(m);
+	free(p->pcg.v);
+	free(m->cgroups);
 	free(m->procs);
 	free(m->choice_pids);
 	free(m->choice_starts);
@@ -136,7 +138,8 @@ int ri_model_update(struct ri_model *m, const struct ri_drain *d)
 		p->baseline_ns = d->clock_ns;
 	}
 	m->clock_ns = d->clock_ns;
-	if ((err = ri_machine_update(m, &d->machine, dt)))
+	if ((err = ri_machine_update(m, &d->machine, dt)) ||
+	    (err = ri_headroom_update(m, d, dt)))
 		return err;
 	return build_view(m);
 }

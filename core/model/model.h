@@ -80,6 +80,46 @@ struct ri_growth {
 #define RI_GROWTH_R2 0.9
 #define RI_GROWTH_WINDOW_S 60.0
 
+/*
+ * The counts a process can run out of besides memory (open descriptors,
+ * threads), a sample a tick over the growth window, exact: what their
+ * growth fits read (memory's is the history ring's RSS).
+ */
+enum ri_count_series { RI_CS_FDS, RI_CS_THREADS, RI_CS_COUNT };
+
+struct ri_counts_hist {
+	uint16_t head, len, cap;
+	uint32_t v[][RI_CS_COUNT];
+};
+
+/*
+ * How close a process is to one of its limits (figures.h's
+ * RI_RESOURCES): what it uses, the limit, and when the trend meets it.
+ */
+struct ri_room {
+	bool known;      /* a limit applies and was read */
+	bool own;        /* a limit set for it (rlimit, its cgroup's), not the
+			    machine's */
+	uint64_t used, limit;
+	double pct;      /* used / limit, in % */
+	double eta_s;    /* seconds until the trend meets the limit; < 0: the
+			    trend does not head there, or fits poorly */
+	struct ri_growth trend; /* of what it uses, per second */
+};
+
+/*
+ * The model's view of one cgroup in the interval: the source's values
+ * and what the interval made of its counters.
+ */
+struct ri_cgroup_fig {
+	struct ri_cgroup cg;
+	bool primed;          /* seen before: the interval figures hold */
+	double throttled_pct; /* of its quota periods, those throttled */
+	double throttled_s;   /* seconds throttled in the interval */
+	uint64_t oom_kills;   /* in the interval */
+	uint64_t max_events;  /* memory limit hits in the interval */
+};
+
 struct ri_proc;
 
 
@@ -148,6 +188,25 @@ struct ri_proc {
 	struct ri_fig fig;
 	struct ri_hist *hist;    /* NULL only when out of memory */
 	struct ri_growth growth; /* of RSS, over the growth window */
+	/* What it can run out of (headroom.c); valid while lim_known. */
+	bool lim_known;    /* its leader's limits were read */
+	uint64_t nfds, fd_limit, swap_bytes, cg_key;
+	uint32_t nspid;    /* PID in its own namespace; 0: the host's */
+	struct ri_room room[RI_R_COUNT];
+	int scarce;        /* the resource most used, in % of its limit; -1 */
+	int soonest;       /* the resource with the nearest exhaustion; -1 */
+	long cgi;          /* its entry in the model's cgroups; -1: none */
+	/*
+	 * The cgroup it is listed under (the grouped view): its v2 one, or,
+	 * where its limits come from v1 controllers (a hybrid host, whose
+	 * processes share the v2 root), the key of those (cg_key). 0: the
+	 * v2 one (ri_proc_view_cgroup).
+	 */
+	uint64_t view_cgroup;
+	double throttled_pct; /* its cgroup's, this interval (throttle_known) */
+	uint64_t oom_kills;   /* in its cgroup this interval (oom_known) */
+	bool throttle_known, oom_known;
+	struct ri_counts_hist *counts; /* NULL until its limits are known */
 	bool exited;
 	double exit_time;
 	int gone_ticks;
@@ -265,6 +324,12 @@ struct ri_model {
 	struct ri_totals totals;
 	struct ri_machine_fig machine;
 
+	/* The cgroups of this tick's processes (headroom.c). */
+	struct ri_cgroup_fig *cgroups;
+	size_t ncgroups;
+	bool cgroups_known;  /* the source read them */
+	uint64_t threads_max; /* kernel.threads-max; 0: unknown */
+
 	/* The processes to show: chosen (or all), including lingering exits. */
 	struct ri_proc **procs;
 	size_t nprocs;
@@ -311,6 +376,34 @@ void ri_growth_fit(const struct ri_hist *h, double window_s, double dt,
  */
 void ri_growth_update(const struct ri_hist *h, uint32_t still, double window_s,
 		      double dt, struct ri_growth *g);
+
+/* The same fit over series @k of a process's counts. */
+void ri_growth_fit_counts(const struct ri_counts_hist *h, int k, double window_s,
+			  double dt, struct ri_growth *g);
+/* A ring of @cap samples of each count (NULL without memory; free()). */
+struct ri_counts_hist *ri_counts_hist_new(size_t cap);
+void ri_counts_hist_push(struct ri_counts_hist *h, const uint32_t v[RI_CS_COUNT]);
+
+/*
+ * The cgroup figures of @p (NULL: it has none known), the entry of the
+ * model's table for this tick.
+ */
+const struct ri_cgroup_fig *ri_proc_cgroup(const struct ri_model *m,
+					   const struct ri_proc *p);
+
+/* The model's figures of the cgroup of key or v2 id @id, or NULL. */
+const struct ri_cgroup_fig *ri_model_cgroup(const struct ri_model *m, uint64_t id);
+
+/*
+ * The scarcest of a cgroup's own limits (memory, tasks), as a process's
+ * HEADROOM: its RI_R_ resource and *@pct, or -1 when it sets none.
+ */
+int ri_cgroup_scarce(const struct ri_cgroup *cg, double *pct);
+
+static inline uint64_t ri_proc_view_cgroup(const struct ri_proc *p)
+{
+	return p->view_cgroup ? p->view_cgroup : p->cgroup_id;
+}
 
 /*
  * One history sample (CPU%, RSS, read and write rates) of @f into @h: what

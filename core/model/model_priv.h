@@ -24,6 +24,10 @@ struct ri_model_priv {
 	struct ri_machine last_machine;
 	bool machine_primed;
 	uint32_t machine_fig_cap; /* entries allocated in machine.cpu */
+
+	/* headroom.c: the last drain's cgroups, and room in m->cgroups. */
+	struct ri_cg_table pcg;
+	size_t cgroups_cap;
 };
 
 /* pool.c: nodes kept for reuse, so a steady state allocates nothing. */
@@ -63,6 +67,9 @@ double ri_exit_time(const struct ri_drain *d, const struct ri_task *r);
  */
 void ri_perproc_account(struct ri_model *m, const struct ri_drain *d);
 void ri_perproc_reap(struct ri_model *m);
+
+/* headroom.c: the limits' figures, after the machine's. */
+int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt);
 
 /* machine.c */
 int ri_machine_update(struct ri_model *m, const struct ri_machine *now,

@@ -48,11 +48,13 @@ struct ri_proc *ri_pool_proc(struct ri_model_priv *p)
 {
 	struct ri_proc *pr = p->free_procs;
 	struct ri_hist *h = NULL;
+	struct ri_counts_hist *c = NULL;
 
 	if (pr) {
 		p->free_procs = pr->all_next;
 		p->nfree_procs--;
 		h = pr->hist;
+		c = pr->counts;
 	} else {
 		pr = malloc(sizeof(*pr));
 		if (!pr)
@@ -61,6 +63,11 @@ struct ri_proc *ri_pool_proc(struct ri_model_priv *p)
 	memset(pr, 0, sizeof(*pr));
 	ri_hist_clear(h);
 	pr->hist = h;
+	if (c)
+		c->len = c->head = 0;
+	pr->counts = c;
+	pr->scarce = pr->soonest = -1;
+	pr->cgi = -1;
 	return pr;
 }
 
@@ -68,6 +75,7 @@ void ri_pool_put_proc(struct ri_model_priv *p, struct ri_proc *pr)
 {
 	if (p->nfree_procs >= POOL_KEEP) {
 		free(pr->hist);
+		free(pr->counts);
 		free(pr);
 		return;
 	}
@@ -90,6 +98,7 @@ void ri_pool_free(struct ri_model_priv *p)
 			free(t);
 		}
 		free(pr->hist);
+		free(pr->counts);
 		free(pr);
 	}
 	p->all = NULL;
@@ -101,6 +110,7 @@ void ri_pool_free(struct ri_model_priv *p)
 	for (pr = p->free_procs; pr; pr = pn) {
 		pn = pr->all_next;
 		free(pr->hist);
+		free(pr->counts);
 		free(pr);
 	}
 	p->free_threads = NULL;

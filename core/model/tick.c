@@ -254,6 +254,13 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 		pr->vm_bytes = r->vm_pages * (uint64_t)m->page_size;
 		if (r->cgroup_id)
 			pr->cgroup_id = r->cgroup_id;
+		/* A fake or old source leaves fd_limit 0: nothing read. */
+		pr->lim_known = !(r->flags & RI_F_NO_LIMITS) && r->fd_limit;
+		pr->nfds = r->nfds;
+		pr->fd_limit = r->fd_limit;
+		pr->swap_bytes = r->swap_bytes;
+		pr->cg_key = r->cg_key;
+		pr->nspid = r->nspid;
 	}
 	memcpy(t->comm, r->comm, RI_COMM_LEN);
 	t->comm[RI_COMM_LEN - 1] = '\0';

@@ -134,6 +134,14 @@ enum ri_rec_section {
 	RI_SEC_EXITED = 4,
 	RI_SEC_CHOICE = 5,
 	RI_SEC_EVENTS = 6, /* alert transitions */
+	/*
+	 * The cgroups of the frame's processes (struct ri_cgroup) and the
+	 * machine's threads-max: a frame without it was written before
+	 * limits were read, and its processes have none.
+	 */
+	RI_SEC_CGROUPS = 7,
+	/* What runs out, of each alert transition of the EVENTS section. */
+	RI_SEC_EVENT_RES = 8,
 };
 
 /* What a file's header says of the run that wrote it. */

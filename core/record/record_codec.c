@@ -286,9 +286,16 @@ static const struct {
 	{ RI_C_ST_OTHER, FT(struct ri_task, lock_holder) },
 };
 #define NEXTRA_F (sizeof(extra_f) / sizeof(extra_f[0]))
-#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT + NEXTRA_F)
+#define RI_X_ONE(...) +1
+#define NTASK_LIMIT_F (0 RI_LIMIT_FIELDS(RI_X_ONE))
+#define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT + NEXTRA_F + NTASK_LIMIT_F)
 static struct fld task_f[NTASK_F_MAX];
 static size_t ntask_f;
+/*
+ * Then the limits of a process (figures.h's RI_LIMIT_FIELDS): a file
+ * with fewer fields than ntask_counters_f has none of them.
+ */
+static size_t ntask_counters_f;
 
 __attribute__((constructor)) static void task_fields(void)
 {
@@ -302,7 +309,14 @@ __attribute__((constructor)) static void task_fields(void)
 			if (extra_f[k].after == i)
 				task_f[ntask_f++] = extra_f[k].f;
 	}
+	ntask_counters_f = ntask_f;
+#define RI_X_FLD(f, ...)                                                              \
+	task_f[ntask_f++] = (struct fld){ offsetof(struct ri_task, f),                \
+					  sizeof(((struct ri_task *)0)->f), 0, 0 };
+	RI_LIMIT_FIELDS(RI_X_FLD)
+#undef RI_X_FLD
 }
+_Static_assert(NTASK_F_MAX <= 62, "a task's mask has 62 field bits");
 
 size_t rec_task_fields(void)
 {
@@ -490,6 +504,7 @@ void rec_codec_reset(struct rec_codec *c)
 	c->have_prev = false;
 	c->pclock = c->pdropped = c->pevents = c->punix = 0;
 	c->have_choice = false;
+	c->pcg.n = 0;
 }
 
 void rec_codec_free(struct rec_codec *c)
@@ -500,6 +515,7 @@ void rec_codec_free(struct rec_codec *c)
 	free(c->pm.cpu_online);
 	ri_rec_choice_free(&c->pchoice);
 	free(c->ev);
+	free(c->pcg.v);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -969,12 +985,120 @@ static int put_events(struct rec_codec *c, struct rbuf *b, const struct ri_drain
 	return 0;
 }
 
+/*
+ * What runs out, of each transition of the EVENTS section in its order
+ * (a length byte and the name, 0 for none): a section of its own, which
+ * a reader older than it skips; written only when one names any.
+ */
+static int put_event_res(struct rec_codec *c, struct rbuf *b)
+{
+	size_t start, i, n;
+	int err;
+
+	for (i = 0; i < c->nev && !c->ev[i].resource[0]; i++)
+		;
+	if (i == c->nev)
+		return 0;
+	if ((err = rbuf_reserve(b, 5 + 10 + c->nev * RI_RESOURCE_TEXT)))
+		return err;
+	start = sec_begin(b, RI_SEC_EVENT_RES);
+	b->n = (size_t)(put_var(b->p + b->n, c->nev) - b->p);
+	for (i = 0; i < c->nev; i++) {
+		n = strnlen(c->ev[i].resource, RI_RESOURCE_TEXT - 1);
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, c->ev[i].resource, n);
+		b->n += n;
+	}
+	sec_end(b, start);
+	return 0;
+}
+
+static uint64_t cg_get(const struct ri_cgroup *cg, int f)
+{
+	return *(const uint64_t *)((const char *)cg + ri_cg_fields[f].off);
+}
+
+static void cg_put(struct ri_cgroup *cg, int f, uint64_t v)
+{
+	*(uint64_t *)((char *)cg + ri_cg_fields[f].off) = v;
+}
+
+/* Where @key was in the previous frame's table: -1 nowhere. */
+static long cg_prev(const struct rec_codec *c, uint64_t key, size_t hint)
+{
+	if (hint < c->pcg.n && c->pcg.v[hint].key == key)
+		return (long)hint;
+	for (size_t i = 0; i < c->pcg.n; i++)
+		if (c->pcg.v[i].key == key)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The cgroups: threads-max, then each entry, either new (0, then its
+ * key, flags and path) or the previous frame's entry number n + 1 as
+ * (n + 1) << 1 | changed; unless unchanged, the fields read, a mask of
+ * those changed against that entry (or zero), and their deltas.
+ */
+#define CG_MAX (1 + 10 + 8 + 10 + 1 + RI_CG_PATH + 10 + 10 + 10 * RI_CGF_COUNT)
+
+static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cg_table *t)
+{
+	static const struct ri_cgroup zero;
+	size_t start, i;
+	int err;
+
+	if ((err = rbuf_reserve(b, 32 + t->n * CG_MAX)))
+		return err;
+	start = sec_begin(b, RI_SEC_CGROUPS);
+	b->n = (size_t)(put_var(b->p + b->n, t->threads_max) - b->p);
+	b->n = (size_t)(put_var(b->p + b->n, t->n) - b->p);
+	for (i = 0; i < t->n; i++) {
+		const struct ri_cgroup *cg = &t->v[i];
+		long k = cg_prev(c, cg->key, i);
+		const struct ri_cgroup *r = k >= 0 ? &c->pcg.v[k] : &zero;
+		uint64_t mask = 0;
+		int f;
+
+		if (k < 0) {
+			size_t n = strnlen(cg->path, RI_CG_PATH - 1);
+
+			b->p[b->n++] = 0;
+			put_le64(b->p + b->n, cg->key);
+			b->n += 8;
+			b->n = (size_t)(put_var(b->p + b->n, cg->flags) - b->p);
+			b->p[b->n++] = (uint8_t)n;
+			memcpy(b->p + b->n, cg->path, n);
+			b->n += n;
+		}
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			if (cg_get(cg, f) != cg_get(r, f))
+				mask |= 1ull << f;
+		if (k >= 0) {
+			/* Bit 0: changed; a cgroup that did not costs its number. */
+			bool same = !mask && cg->have == r->have;
+
+			b->n = (size_t)(put_var(b->p + b->n, ((uint64_t)k + 1) << 1 | !same) - b->p);
+			if (same)
+				continue;
+		}
+		b->n = (size_t)(put_var(b->p + b->n, cg->have) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, mask) - b->p);
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			if (mask & (1ull << f))
+				put_delta(b, cg_get(cg, f), cg_get(r, f));
+	}
+	sec_end(b, start);
+	return 0;
+}
+
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
 
 	if ((err = copy_tasks(&c->prev, &d->live)) || (err = index_prev(c)) ||
-	    (err = copy_machine(&c->pm, &d->machine)))
+	    (err = copy_machine(&c->pm, &d->machine)) ||
+	    (err = ri_cg_table_copy(&c->pcg, &d->cgroups)))
 		return err;
 	c->pclock = d->clock_ns;
 	c->punix = dbits(d->unix_time);
@@ -1010,7 +1134,9 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 		c->have_choice = true;
 	}
 	/* A frame without transitions stays byte for byte what it was. */
-	if (c->nev && (err = put_events(c, out, d)))
+	if (c->nev && ((err = put_events(c, out, d)) || (err = put_event_res(c, out))))
+		return err;
+	if (d->cgroups.known && (err = put_cgroups(c, out, &d->cgroups)))
 		return err;
 	return remember(c, d);
 }
@@ -1124,9 +1250,12 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 	 * the counters added since version 1 then: the first file that has
 	 * some of them and not others will want a mask per counter.)
 	 */
-	if (c->file_fields && c->file_fields < NTASK_F)
+	if (c->file_fields && c->file_fields < ntask_counters_f)
 		for (size_t i = 0; i < tb->n; i++)
 			tb->v[i].flags |= RI_F_OLD_REC;
+	if (c->file_fields && c->file_fields < NTASK_F)
+		for (size_t i = 0; i < tb->n; i++)
+			tb->v[i].flags |= RI_F_NO_LIMITS;
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
@@ -1287,6 +1416,88 @@ static int get_events(struct rec_codec *c, struct rd *r, const struct ri_drain *
 	return 0;
 }
 
+static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
+{
+	static const struct ri_cgroup zero;
+	uint64_t n, i;
+
+	t->n = 0;
+	t->threads_max = get_var(r);
+	n = get_var(r);
+	/* Each entry takes a byte at least: the count cannot lie. */
+	if (r->bad || n > (uint64_t)(r->end - r->p))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct ri_cgroup *cg = ri_cg_table_push(t);
+		uint64_t k, have, mask;
+		const struct ri_cgroup *ref;
+		int f;
+
+		if (!cg)
+			return -ENOMEM;
+		k = get_var(r);
+		if (r->bad)
+			return -EINVAL;
+		if (k == 0) {
+			uint64_t flags;
+			uint8_t len;
+
+			if (r->end - r->p < 8)
+				return -EINVAL;
+			cg->key = get_le64(r->p);
+			r->p += 8;
+			flags = get_var(r);
+			len = get_u8(r);
+			if (r->bad || !cg->key || flags > UINT32_MAX || len >= RI_CG_PATH ||
+			    len > r->end - r->p || memchr(r->p, 0, len))
+				return -EINVAL;
+			cg->flags = (uint32_t)flags;
+			memcpy(cg->path, r->p, len);
+			r->p += len;
+			ref = &zero;
+		} else {
+			if ((k >> 1) > c->pcg.n || !(k >> 1))
+				return -EINVAL;
+			ref = &c->pcg.v[(k >> 1) - 1];
+			*cg = *ref;
+			if (!(k & 1))
+				continue; /* as it was */
+		}
+		have = get_var(r);
+		mask = get_var(r);
+		if (r->bad || have >> RI_CGF_COUNT || mask >> RI_CGF_COUNT)
+			return -EINVAL;
+		cg->have = (uint32_t)have;
+		for (f = 0; f < RI_CGF_COUNT; f++)
+			cg_put(cg, f, cg_get(ref, f) +
+					      (mask & (1ull << f) ? (uint64_t)unzz(get_var(r)) : 0));
+		if (r->bad)
+			return -EINVAL;
+	}
+	t->known = true;
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
+/* After the EVENTS section: each transition's resource. */
+static int get_event_res(struct rec_codec *c, struct rd *r)
+{
+	uint64_t n = get_var(r);
+
+	if (r->bad || n != c->nev)
+		return -EINVAL;
+	for (size_t i = 0; i < c->nev; i++) {
+		uint8_t len = get_u8(r);
+
+		if (r->bad || len >= RI_RESOURCE_TEXT || len > r->end - r->p ||
+		    memchr(r->p, 0, len))
+			return -EINVAL;
+		memset(c->ev[i].resource, 0, RI_RESOURCE_TEXT);
+		memcpy(c->ev[i].resource, r->p, len);
+		r->p += len;
+	}
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
 int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	       struct ri_drain *d, struct ri_rec_choice *ch, bool *ch_changed)
 {
@@ -1298,6 +1509,10 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 		rec_codec_reset(c);
 	*ch_changed = false;
 	c->nev = 0;
+	/* A frame without the section has no limits to tell. */
+	d->cgroups.n = 0;
+	d->cgroups.known = false;
+	d->cgroups.threads_max = 0;
 	while (p < end && !err) {
 		uint8_t type;
 		uint32_t len;
@@ -1339,6 +1554,18 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			break;
 		case RI_SEC_EVENTS:
 			err = get_events(c, &r, d);
+			break;
+		case RI_SEC_EVENT_RES:
+			/* Only after the transitions it names, once. */
+			if (!(seen & (1u << RI_SEC_EVENTS)) || (seen & (1u << 31)))
+				return -EINVAL;
+			seen |= 1u << 31;
+			err = get_event_res(c, &r);
+			break;
+		case RI_SEC_CGROUPS:
+			if (d->cgroups.known)
+				return -EINVAL; /* once a frame */
+			err = get_cgroups(c, &r, &d->cgroups);
 			break;
 		default:
 			break; /* what a later version adds */

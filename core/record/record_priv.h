@@ -147,6 +147,7 @@ struct rec_codec {
 	bool have_choice;
 	/* The reader's: fields per task in the file being read (0: unknown). */
 	uint32_t file_fields;
+	struct ri_cg_table pcg; /* the previous frame's cgroups */
 };
 
 /* Fields per task that this version writes (the first 22 are version 1's). */

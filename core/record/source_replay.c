@@ -206,7 +206,8 @@ static int replay_drain(struct ri_source *src, struct ri_drain *d)
 				       s->next_ev, s->nnext_ev)) ||
 		    (err = append_tasks(&d->live, &s->next.live)) ||
 		    (err = append_tasks(&d->exited, &s->next.exited)) ||
-		    (err = copy_machine(&d->machine, &s->next.machine)))
+		    (err = copy_machine(&d->machine, &s->next.machine)) ||
+		    (err = ri_cg_table_copy(&d->cgroups, &s->next.cgroups)))
 			return err;
 		d->dropped = s->next.dropped;
 		d->events = s->next.events;

@@ -357,7 +357,7 @@ static int fold(struct ri_rows *r, size_t np, bool by_cgroup, int32_t *as)
 		tab[i] = -1;
 	for (i = 0; i < np; i++) {
 		struct ri_proc *p = r->pbuf[i];
-		uint64_t cg = by_cgroup ? p->cgroup_id : 0;
+		uint64_t cg = by_cgroup ? ri_proc_view_cgroup(p) : 0;
 		size_t h;
 		int g;
 
@@ -553,7 +553,7 @@ static int cgroup_parents(struct ri_rows *r, size_t *nn)
 		r->slots[i] = -1;
 	for (i = 0; i < n0; i++) {
 		struct ri_rows_node *x = &r->nodes[i];
-		uint64_t cg = x->kind == RI_ROW_PROC ? x->p->cgroup_id :
+		uint64_t cg = x->kind == RI_ROW_PROC ? ri_proc_view_cgroup(x->p) :
 						       r->groups[x->group].cgroup_id;
 		struct ri_group *g;
 		int gi, ni;
@@ -621,6 +621,8 @@ static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts
 			it->pid = g->kind == RI_ROW_FOLD ? g->ppid : 0;
 			it->uid = g->uid;
 			it->growth = -INFINITY;
+			it->room = -INFINITY;
+			it->eta = INFINITY;
 		}
 		it->ref = i;
 	}

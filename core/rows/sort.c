@@ -17,7 +17,8 @@ static const char *const sort_names[RI_SORT_COUNT] = {
 	[RI_SORT_RSS] = "rss",       [RI_SORT_USER] = "user",
 	[RI_SORT_WAIT] = "wait",     [RI_SORT_GROWTH] = "growth",
 	[RI_SORT_NICE] = "nice",     [RI_SORT_VIRT] = "virt",
-	[RI_SORT_START] = "start",
+	[RI_SORT_START] = "start",   [RI_SORT_HEADROOM] = "headroom",
+	[RI_SORT_ETA] = "eta",
 };
 
 const char *ri_sort_name(enum ri_sort_key k)
@@ -112,6 +113,13 @@ static int cmp(const struct ri_sort_item *a, const struct ri_sort_item *b,
 	case RI_SORT_START:
 		c = -cmp_num((double)a->start_ns, (double)b->start_ns);
 		break;
+	case RI_SORT_HEADROOM:
+		c = -cmp_num(a->room, b->room);
+		break;
+	case RI_SORT_ETA:
+		/* The soonest first: what breaks next is what to look at. */
+		c = cmp_num(a->eta, b->eta);
+		break;
 	default:
 		c = -cmp_num(fig_key(a->fig, o->key), fig_key(b->fig, o->key));
 	}
@@ -126,6 +134,8 @@ void ri_sort_item_proc(struct ri_sort_item *it, const struct ri_proc *p)
 		.nthreads = p->nthreads, .uid = p->uid, .nice = p->nice,
 		.growth = p->growth.valid ? p->growth.bps : -INFINITY,
 		.vm_bytes = p->vm_bytes, .start_ns = p->start_ns,
+		.room = p->lim_known && p->scarce >= 0 ? p->room[p->scarce].pct : -INFINITY,
+		.eta = p->lim_known && p->soonest >= 0 ? p->room[p->soonest].eta_s : INFINITY,
 	};
 }
 
@@ -135,6 +145,7 @@ void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t)
 		.fig = &t->fig, .comm = t->comm, .pid = t->tid, .nthreads = 1,
 		.uid = t->proc ? t->proc->uid : 0, .nice = t->nice,
 		.growth = -INFINITY, .start_ns = t->start_ns,
+		.room = -INFINITY, .eta = INFINITY,
 	};
 }
 

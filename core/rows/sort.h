@@ -35,6 +35,8 @@ enum ri_sort_key {
 	RI_SORT_NICE,   /* nice value (PRI sorts the same) */
 	RI_SORT_VIRT,   /* virtual size of the address space */
 	RI_SORT_START,  /* start time, newest first */
+	RI_SORT_HEADROOM, /* % used of the scarcest limit (processes) */
+	RI_SORT_ETA,    /* time to exhaustion, soonest first (processes) */
 	RI_SORT_COUNT
 };
 
@@ -50,6 +52,8 @@ struct ri_sort_item {
 	uid_t uid;
 	int nice;
 	double growth; /* bytes per second; -INFINITY when unknown (sorts last) */
+	double room;   /* % of the scarcest limit; -INFINITY when unknown */
+	double eta;    /* seconds to exhaustion; INFINITY when none (sorts last) */
 	uint64_t vm_bytes, start_ns;
 	size_t ref;    /* the caller's: what the item stands for */
 };

@@ -53,6 +53,7 @@ void ri_drain_free(struct ri_drain *d)
 	ri_taskbuf_free(&d->exited);
 	free(d->machine.cpu);
 	free(d->machine.cpu_online);
+	free(d->cgroups.v);
 	memset(d, 0, sizeof(*d));
 }
 

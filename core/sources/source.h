@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "resource_image.h"
+#include "figures.h"
 
 enum ri_source_kind { RI_SRC_AUTO, RI_SRC_BPF, RI_SRC_PROCFS };
 
@@ -46,6 +47,7 @@ struct ri_source_opts {
 	const char *proc_root; /* procfs mount; NULL = /proc (tests use a fake tree) */
 	const struct ri_clocks *clocks; /* NULL = the system's (tests set others) */
 	bool verbose;         /* let libbpf talk */
+	const char *cgroup_root; /* cgroup mounts; NULL = /sys/fs/cgroup */
 	/*
 	 * No thread rows are wanted (batch without -H): a source that can
 	 * may then deliver one live record per process (RI_F_PROC), its
@@ -121,6 +123,26 @@ struct ri_machine {
 };
 
 /*
+ * The cgroups of the processes of one drain (limits_read.c reads them; a
+ * replay gives them as recorded): each process's leader record names
+ * its entry by ri_task.cg_key.
+ */
+struct ri_cg_table {
+	struct ri_cgroup *v;
+	size_t n, cap;
+	uint64_t threads_max; /* kernel.threads-max; 0: unknown */
+	bool known;           /* read at all: false from a source or a
+				 recording that has none */
+};
+
+/* A new zeroed entry at the end of @c, or NULL when out of memory. */
+struct ri_cgroup *ri_cg_table_push(struct ri_cg_table *c);
+/* @dst = @src, @dst's buffer reused; 0 or -ENOMEM. */
+int ri_cg_table_copy(struct ri_cg_table *dst, const struct ri_cg_table *src);
+/* The entry of @key, or NULL. */
+const struct ri_cgroup *ri_cg_table_find(const struct ri_cg_table *c, uint64_t key);
+
+/*
  * Everything one drain delivers. The buffers are reused tick after tick:
  * the source overwrites them, the model reads them, nobody keeps pointers.
  */
@@ -134,6 +156,7 @@ struct ri_drain {
 	 */
 	bool per_process;
 	struct ri_machine machine;
+	struct ri_cg_table cgroups;
 	uint64_t dropped;  /* cumulative events that could not be recorded */
 	uint64_t events;   /* cumulative events recorded (context switches) */
 	uint64_t clock_ns; /* CLOCK_BOOTTIME at the drain: the clock of every

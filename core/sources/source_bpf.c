@@ -31,6 +31,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "limits_read.h"
 #include "procfs.h"
 #include "ringbuf.h"
 #include "figures.h"
@@ -88,6 +89,7 @@ struct bpf_source {
 	__u64 *pcpu; /* one value per possible CPU, for per-CPU map reads */
 	int oom; /* a callback could not store a record */
 	struct ri_machine_reader *mr;
+	struct ri_limits_reader *lim;
 	/*
 	 * Some kernels' task iterator never visits the init process (6.18
 	 * here skips every thread of tgid 1, and a link restricted to it,
@@ -574,6 +576,8 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	if (s->init_from_procfs)
 		quantize_init_exits(s, exited);
 	sum_counters(s, d);
+	if ((r = ri_limits_read(s->lim, d)))
+		return r;
 	return ri_machine_read(s->mr, &d->machine);
 }
 
@@ -639,6 +643,7 @@ static void bpf_close(struct ri_source *base)
 	resource_image_bpf__destroy(s->skel);
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	ri_limits_reader_close(s->lim);
 	ri_taskbuf_free(&s->init_threads);
 	free(s->keys);
 	free(s->pcpu);
@@ -1059,6 +1064,8 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		return ret;
 	}
 	ret = ri_machine_reader_open(&s->mr, o->proc_root);
+	if (!ret && (ret = ri_limits_reader_open(&s->lim, o->proc_root, o->cgroup_root)))
+		ri_machine_reader_close(s->mr);
 	if (ret) {
 		snprintf(err, errlen, "/proc/stat unreadable: %s", strerror(-ret));
 		ri_source_close(s->procfs);
@@ -1111,6 +1118,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		err[used - 1] = '\0';
 	ri_source_close(s->procfs);
 	ri_machine_reader_close(s->mr);
+	ri_limits_reader_close(s->lim);
 	free(s->keys);
 	free(s->pcpu);
 	free(s);

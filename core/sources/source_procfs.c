@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "limits_read.h"
 #include "procfs.h"
 #include "figures.h"
 #include "source.h"
@@ -35,6 +36,7 @@ struct procfs_source {
 	long hz;
 	int rootfd;
 	struct ri_machine_reader *mr;
+	struct ri_limits_reader *lim;
 	const struct ri_clocks *clocks;
 	int cgroupfd; /* the cgroup2 mount, -1: none (ids stay 0) */
 	struct watch *watch; /* the process ri_procfs_read_tgid reads, or NULL */
@@ -568,7 +570,7 @@ static int procfs_drain(struct ri_source *base, struct ri_drain *dr)
 	if (err)
 		return err;
 	m->flags |= RI_MACH_TASKS;
-	if ((err = ri_machine_read(s->mr, m)))
+	if ((err = ri_limits_read(s->lim, dr)) || (err = ri_machine_read(s->mr, m)))
 		return err;
 	ri_drain_stamp(dr, s->clocks);
 	return 0;
@@ -645,6 +647,7 @@ static void procfs_close(struct ri_source *base)
 	free(s->names);
 	watch_free(s->watch);
 	ri_machine_reader_close(s->mr);
+	ri_limits_reader_close(s->lim);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
 	if (s->cgroupfd >= 0)
@@ -688,6 +691,8 @@ int ri_source_procfs_open(const struct ri_source_opts *o, struct ri_source **out
 		return -ENOENT;
 	}
 	ret = ri_machine_reader_open(&s->mr, root);
+	if (!ret)
+		ret = ri_limits_reader_open(&s->lim, o->proc_root, o->cgroup_root);
 	if (ret) {
 		snprintf(err, errlen, "%s/stat unreadable (%s): is /proc mounted?",
 			 root, strerror(-ret));

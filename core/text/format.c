@@ -148,6 +148,29 @@ char *ri_fmt_growth(char *buf, size_t len, double bps)
 	return buf;
 }
 
+char *ri_fmt_eta(char *buf, size_t len, double s)
+{
+	unsigned long long m = (unsigned long long)(s / 60.0);
+
+	if (!(s >= 0))
+		snprintf(buf, len, "?");
+	else if (s < 60)
+		snprintf(buf, len, "%.0fs", s);
+	else if (m < 60)
+		snprintf(buf, len, "%llum", m);
+	else if (m < 10 * 60)
+		snprintf(buf, len, "%lluh%02llum", m / 60, m % 60);
+	else if (m < 24 * 60)
+		snprintf(buf, len, "%lluh", m / 60);
+	else if (m < 10 * 24 * 60)
+		snprintf(buf, len, "%llud%lluh", m / 1440, m % 1440 / 60);
+	else if (m < 100 * 24 * 60)
+		snprintf(buf, len, "%llud", m / 1440);
+	else
+		snprintf(buf, len, ">99d");
+	return buf;
+}
+
 char *ri_fmt_ns(char *buf, size_t len, double ns)
 {
 	static const struct {

@@ -33,6 +33,11 @@ char *ri_fmt_rate(char *buf, size_t len, double bps, int width);
 char *ri_fmt_growth(char *buf, size_t len, double bytes_per_s);
 /* A short time: "850ns", "12.4us", "4.10ms", "1.20s". At most 6 columns. */
 char *ri_fmt_ns(char *buf, size_t len, double ns);
+/*
+ * A time to exhaustion in at most 5 characters: "45s", "14m", "2h10m",
+ * "3d4h", ">99d".
+ */
+char *ri_fmt_eta(char *buf, size_t len, double s);
 /* CPU time as [H:]MM:SS.hh like top's TIME+. */
 char *ri_fmt_time(char *buf, size_t len, uint64_t ns);
 /*

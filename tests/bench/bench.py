@@ -31,6 +31,10 @@
      per switch with the state times (switch and wake-up programs) and
      with --no-states, next to the empty program, under pingpong.  Target:
      with the states, at most 2x the empty program.
+  9. Reading the limits (tests/bench/bench_limits.py): per-refresh CPU
+     with 1,000 processes and 10,000 threads next to top -b, and the
+     reader's own system calls per process.  Target: process mode no
+     more than top -b.
   Further parts are modules of tests/bench/ that bench.py imports and
   calls with its Bench (see there): each adds its section of the report
   and its targets.
@@ -81,6 +85,7 @@ import tui_cost  # noqa: E402  part 5: the TUI next to htop
 import bench_record  # noqa: E402  part 6: recording and replay
 import bench_net  # noqa: E402  part 7: socket byte counting
 import bench_states  # noqa: E402  part 8: where the time goes
+import bench_limits  # noqa: E402  part 9: reading the limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = rilib.REPO
@@ -691,7 +696,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke test)")
     ap.add_argument("--only", metavar="PART",
                     help="run one part only: probe, startup, refresh, metrics, tui, record, "
-                    "net, states")
+                    "net, states, limits")
     args = ap.parse_args()
     if args.quick:
         args.probe_rounds, args.probe_window, args.probe_warmup = 2, 1.0, 0.3
@@ -734,6 +739,7 @@ def main():
         tui_cost.run(bench)
         bench_net.run(bench)
         bench_states.run(bench)
+        bench_limits.run(bench)
         if bench.wants("record"):
             lines, targets = bench_record.run(args, ri, wl, log)
             # Its lines open with a blank one and its title.
