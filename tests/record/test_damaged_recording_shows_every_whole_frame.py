@@ -169,9 +169,11 @@ def main():
     rnd = random.Random(20261127)
     try:
         # A recording with several groups: procfs, the test's own processes.
+        # A group ends when its deltas outweigh its key frame nine times:
+        # 240 frames of this one process make four.
         made = os.path.join(tmp, "made.rirec")
         r = subprocess.run([ri.RI_BIN, "-b", "-q", "--source", "procfs", "-d", "0.05", "-n",
-                            "120", "-p", str(os.getpid()), "-w", made],
+                            "240", "-p", str(os.getpid()), "-w", made],
                            capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
         if r.returncode != 0:
             ri.fail("recording failed: %s" % r.stderr.decode().strip())

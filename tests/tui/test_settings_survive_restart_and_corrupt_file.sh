@@ -30,8 +30,10 @@ wait_for 'Sparkline style' 5 || fail "setup has no Display section"
 keys Down Right
 wait_for 'Sparkline style +< braille >' 5 || fail "Right did not choose braille"
 keys 1
+# START is the list's last column, below the first screenful.
+keys End
 wait_for '\[ \] START' 5 || fail "setup lists no START column"
-keys End Space
+keys Space
 wait_for '\[x\] START' 5 || fail "Space did not show START"
 keys Escape
 wait_for 'START' 5 || fail "the START column is not shown"
