@@ -512,8 +512,18 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 			break;
 		e = ri_monitor_tick(b.mon);
 		news(s);
+		if (e == -EAGAIN && ri_session_replay(s)) {
+			/* Followed: the next frame is not written yet. */
+			tick--;
+			if (!sleep_until(mono_ns() +
+					 (uint64_t)(ri_replay_poll_s(ri_session_replay(s)) * 1e9)))
+				break;
+			continue;
+		}
 		if (e == -ENODATA && ri_session_replay(s))
 			break; /* the end of the recording, or --to */
+		if (ri_recorder_gone(ri_session_recorder(s)))
+			break; /* -w -: the stream's reader went away */
 		if (e) {
 			fprintf(stderr, "resource_image: reading the %s source failed: %s\n",
 				b.info.source, strerror(-e));

@@ -23,6 +23,8 @@ enum {
 	OPT_BTF,
 	OPT_FROM,
 	OPT_TO,
+	OPT_FOLLOW,
+	OPT_GROUP,
 	OPT_KEEP,
 	OPT_MAX_SIZE,
 	OPT_NO_FOLD,
@@ -56,6 +58,8 @@ static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
@@ -121,7 +125,10 @@ void ri_cli_usage(FILE *f)
 	      "      --probe KIND       auto, tp_btf, raw_tp or kprobe (default auto)\n"
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
 	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
-	      "                         or a directory for one file per hour\n"
+	      "                         or a directory for one file per hour; -w - with\n"
+	      "                         -q: the stream form on standard output\n"
+	      "      --group GROUP      -w: the files readable by GROUP (-w DIR: default\n"
+	      "                         adm, where it exists), so it can follow them\n"
 	      "      --keep DURATION    -w DIR: remove files older than this (default 7d)\n"
 	      "      --max-size SIZE    -w DIR: remove the oldest files past this (e.g. 2G)\n"
 	      "  -r, --read PATH        replay a recording (file or directory): the screen,\n"
@@ -130,6 +137,10 @@ void ri_cli_usage(FILE *f)
 	      "      --from TIME        replay from TIME: HH:MM[:SS], 'YYYY-MM-DD HH:MM[:SS]',\n"
 	      "                         -10m / -2h (before the end), +10m, Unix seconds\n"
 	      "      --to TIME          replay up to TIME (same forms)\n"
+	      "      --follow           -r: follow the recording as it grows (a file, or\n"
+	      "                         a directory across the hourly files), from its\n"
+	      "                         end; -r - reads the stream form on standard\n"
+	      "                         input, followed (ssh HOST resource_image -q -w -)\n"
 	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
 	      "                         a pure exporter; with -w: a headless recorder)\n"
 	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
@@ -349,6 +360,14 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "-r: empty path%s", "");
 		o->replay = arg;
 		return 0;
+	case OPT_FOLLOW:
+		o->follow = true;
+		return 0;
+	case OPT_GROUP:
+		if (!*arg)
+			return bad(err, "--group: empty name%s", "");
+		o->group = arg;
+		return 0;
 	case OPT_FROM:
 	case OPT_TO: {
 		struct ri_when w;
@@ -444,6 +463,20 @@ static int check_record_options(struct ri_opts *o, FILE *err)
 				"replay: they need -r%s", "");
 	if ((o->keep_s || o->max_size) && !o->record)
 		return bad(err, "--keep and --max-size are for -w DIR%s", "");
+	if (o->group && !o->record)
+		return bad(err, "--group says who may read what -w writes: it needs -w%s", "");
+	if (o->follow && !o->replay)
+		return bad(err, "--follow follows a recording: it needs -r PATH%s", "");
+	if (o->replay && !strcmp(o->replay, "-"))
+		o->follow = true; /* a stream is read as it comes */
+	if (o->follow && o->to)
+		return bad(err, "--follow and --to: a recording followed has no end%s", "");
+	/* Standard output carries the recording: nothing else may go there. */
+	if (o->record && !strcmp(o->record, "-") && !o->quiet)
+		return bad(err, "-w - writes the recording to standard output: "
+				"add -q, so that nothing else is printed there%s", "");
+	if (o->record && !strcmp(o->record, "-") && (o->keep_s || o->max_size || o->group))
+		return bad(err, "--keep, --max-size and --group are for files, not -w -%s", "");
 	return 0;
 }
 

@@ -48,6 +48,9 @@ struct ri_opts {
 	const char *record;    /* -w PATH: a file, or a directory of hourly files */
 	const char *replay;    /* -r PATH */
 	const char *from, *to; /* --from, --to TIME (timearg.h; syntax checked) */
+	bool follow;           /* --follow (and -r -): the recording grows */
+	int replay_fd;         /* -r - on a screen: the stream, moved off fd 0; else -1 */
+	const char *group;     /* --group: who may read what -w writes */
 	double keep_s;         /* --keep DURATION, 0 = 7 days */
 	uint64_t max_size;     /* --max-size SIZE, 0 = no limit */
 	bool delay_set;        /* -d was given (in replay: aggregate ticks) */

@@ -39,6 +39,7 @@ static void recorder_opts(const struct ri_opts *o, struct ri_recorder_opts *r)
 	r->path = o->record;
 	r->keep_s = o->keep_s;
 	r->max_size = o->max_size;
+	r->group = o->group;
 	r->interval_s = o->delay;
 	r->argc = o->argc;
 	r->argv = o->argv;
@@ -51,6 +52,8 @@ static void replay_opts(const struct ri_opts *o, struct ri_replay_opts *r)
 	r->from = o->from;
 	r->to = o->to;
 	r->every_s = o->delay_set ? o->delay : 0;
+	r->follow = o->follow;
+	r->stream_fd = o->replay_fd > 0 ? o->replay_fd : -1;
 }
 
 static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
