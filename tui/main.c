@@ -5,10 +5,12 @@
  * batch or the interactive front end, and close it when that is done.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "cli.h"
@@ -31,6 +33,36 @@ static int check_pids(const struct ri_opts *o)
 	return 0;
 }
 
+/*
+ * -r - on a screen: standard input is the stream, the keys come from
+ * the terminal. The stream moves to a descriptor of its own and the
+ * terminal takes its place, so the screen reads fd 0 as always.
+ */
+static int stream_off_stdin(struct ri_opts *o)
+{
+	int tty;
+
+	if (!o->replay || strcmp(o->replay, "-"))
+		return 0;
+	if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "resource_image: -r -: standard input is a terminal, "
+				"not a recording: pipe one in (ssh HOST resource_image "
+				"-q -w - | resource_image -r -)\n");
+		return 1;
+	}
+	if (o->batch)
+		return 0;
+	tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
+	if (tty < 0 || (o->replay_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 ||
+	    dup2(tty, STDIN_FILENO) < 0) {
+		fprintf(stderr, "resource_image: -r -: no terminal for the keys (%s); "
+				"use -b or --json\n", strerror(errno));
+		return 1;
+	}
+	close(tty);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ri_opts o;
@@ -47,6 +79,8 @@ int main(int argc, char **argv)
 	/* In a replay, PIDs name recorded processes, not live ones. */
 	if (!o.replay && (r = check_pids(&o)))
 		return r;
+	if (stream_off_stdin(&o))
+		return 1;
 	/* The port before the probe: a busy one costs no BPF load. */
 	if (ri_session_new(&o, &s, err, sizeof(err))) {
 		fprintf(stderr, "resource_image: %s\n", err);

@@ -33,12 +33,19 @@ struct tui_replay {
 	bool playing;
 };
 
+/* Followed, playing and at the end: the screen shows each frame as it is written. */
+static bool live(const struct tui_replay *r)
+{
+	return r->playing && ri_replay_following(r->rp) && ri_replay_at_end(r->rp);
+}
+
 static void pace(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
 	v->paused = !r->playing;
-	v->delay = ri_replay_step_s(r->rp) / speeds[r->speed];
+	v->delay = live(r) ? ri_replay_poll_s(r->rp) :
+			     ri_replay_step_s(r->rp) / speeds[r->speed];
 }
 
 /* After a move in time: the rows point into the model's new nodes. */
@@ -61,9 +68,18 @@ int replay_open(struct tui *v, struct ri_replay *rp)
 		return -ENOMEM;
 	r->rp = rp;
 	v->replay = r;
-	/* The first tick on screen: at --from, or the recording's first. */
-	ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
-			ri_replay_forward(r->rp);
+	/*
+	 * The first tick on screen: at --from, or the recording's first;
+	 * followed, its last, with the history that led there, and live.
+	 */
+	if (ri_replay_following(rp) && !o->from) {
+		r->playing = true;
+		ret = ri_replay_jump(r->rp, ri_replay_last(r->rp));
+	} else {
+		r->playing = ri_replay_following(rp);
+		ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
+				ri_replay_forward(r->rp);
+	}
 	moved(v, ret);
 	if ((news = ri_replay_news(r->rp)))
 		tui_message(v, "%s", news);
@@ -84,7 +100,11 @@ int replay_tick(struct tui *v)
 	const char *news;
 	int ret = ri_replay_forward(r->rp);
 
-	if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
+	if (ret == -EAGAIN)
+		ret = 0; /* followed: nothing written since */
+	if (ri_replay_following(r->rp)) {
+		pace(v); /* caught up: from the recorded pace to live */
+	} else if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
 		if (r->playing)
 			tui_message(v, "end of the recording");
 		r->playing = false;
@@ -124,7 +144,8 @@ static enum ri_next a_forward(struct tui *v)
 	struct tui_replay *r = v->replay;
 
 	if (ri_replay_at_end(r->rp)) {
-		tui_message(v, "end of the recording");
+		tui_message(v, ri_replay_following(r->rp) ? "live: the last frame written" :
+							     "end of the recording");
 		return NEXT_REDRAW;
 	}
 	return moved(v, ri_replay_forward(r->rp));
@@ -150,8 +171,8 @@ static enum ri_next a_play(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
-	r->playing = !r->playing && !ri_replay_at_end(r->rp);
-	if (!r->playing && ri_replay_at_end(r->rp))
+	r->playing = !r->playing && (!ri_replay_at_end(r->rp) || ri_replay_following(r->rp));
+	if (!r->playing && ri_replay_at_end(r->rp) && !ri_replay_following(r->rp))
 		tui_message(v, "end of the recording");
 	pace(v);
 	return NEXT_REDRAW;
@@ -178,9 +199,13 @@ static enum ri_next a_end(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
-	r->playing = false;
+	enum ri_next next;
+
+	/* Followed, the end is live. */
+	r->playing = ri_replay_following(r->rp);
+	next = moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
 	pace(v);
-	return moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
+	return next;
 }
 
 static enum ri_next a_delay(struct tui *v)
@@ -210,11 +235,16 @@ static void title(struct tui *v, const char *clock)
 {
 	struct tui_replay *r = v->replay;
 
+	const struct ri_rec_meta *m = ri_replay_meta(r->rp);
+
 	attrset(v->attr[R_HEADER] | A_BOLD);
 	mvprintw(0, 0, "resource_image");
-	attrset(v->attr[R_WARNING] | A_BOLD);
-	printw(" REPLAY");
+	/* Followed: LIVE at the end; in the past, the time the cursor is at. */
+	attrset(v->attr[live(r) ? R_PICKED : R_WARNING] | A_BOLD);
+	printw(live(r) ? " LIVE" : " REPLAY");
 	attrset(v->attr[R_HEADER]);
+	if (ri_replay_following(r->rp) && m->host[0])
+		printw(" %s:", m->host);
 	printw(" %s  %s  every %gs  source ", ri_replay_path(r->rp), clock,
 	       ri_replay_step_s(r->rp));
 }
@@ -263,8 +293,11 @@ static int bar_draw(struct tui *v, int y)
 	strftime(to, sizeof(to), "%H:%M:%S", &tm);
 	hms(at, sizeof(at), now - first);
 	hms(span, sizeof(span), last - first);
-	snprintf(state, sizeof(state), "%s x%d", r->playing ? "playing" : "paused",
-		 speeds[r->speed]);
+	if (live(r))
+		snprintf(state, sizeof(state), "live");
+	else
+		snprintf(state, sizeof(state), "%s x%d", r->playing ? "playing" : "paused",
+			 speeds[r->speed]);
 	f = last > first ? (now - first) / (last - first) : 1;
 	if (f < 0)
 		f = 0;
