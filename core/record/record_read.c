@@ -299,7 +299,7 @@ static int open_file(struct ri_rec_reader *r, size_t fi, char *err, size_t errle
 		return (int)n;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "%s: empty file, not a recording", f->path);
+		snprintf(err, errlen, "%s: empty, not a recording", f->path);
 		return -EINVAL;
 	}
 	if (n == RI_REC_FHDR_FIXED && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
@@ -330,8 +330,8 @@ static int open_file(struct ri_rec_reader *r, size_t fi, char *err, size_t errle
 		if (n >= 8 && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN))
 			snprintf(err, errlen,
 				 "%s: a recording cut short in its header "
-				 "(%zd bytes): no frame to show",
-				 f->path, n);
+				 "(%llu bytes): no frame to show",
+				 f->path, (unsigned long long)f->size);
 		else
 			snprintf(err, errlen,
 				 "%s: not a resource_image recording (byte 0: "

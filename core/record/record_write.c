@@ -241,8 +241,10 @@ static int append(struct ri_rec_writer *w, const uint8_t *p, size_t n,
 		 * cannot: its reader sees a record cut short, and says so.
 		 */
 		if (w->stream) {
+			/* Its reader went away (| head, a dropped ssh): a normal end. */
 			w->gone = true;
-			failed(w, what, err);
+			if (err != EPIPE)
+				failed(w, what, err);
 			return -err;
 		}
 		k = ftruncate(w->fd, (off_t)w->off);
