@@ -486,6 +486,8 @@ static int share_with_group(struct ri_rec_writer *w, char *err, size_t errlen)
 	DIR *d;
 	int fd = w->dir ? w->dirfd : w->fd;
 
+	if (!w->dir && !w->o.group)
+		return 0; /* a file is left as created unless asked */
 	if (!g) {
 		if (!w->o.group)
 			return 0;
@@ -514,8 +516,9 @@ static int share_with_group(struct ri_rec_writer *w, char *err, size_t errlen)
 			continue;
 		/* Best effort: a file that stays private is said when followed. */
 		if (fchownat(w->dirfd, de->d_name, (uid_t)-1, g->gr_gid,
-			     AT_SYMLINK_NOFOLLOW) == 0)
-			fchmodat(w->dirfd, de->d_name, 0640, 0);
+			     AT_SYMLINK_NOFOLLOW) == 0 &&
+		    fchmodat(w->dirfd, de->d_name, 0640, 0))
+			continue;
 	}
 	closedir(d);
 	return 0;
