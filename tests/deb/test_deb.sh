@@ -41,35 +41,35 @@ unshare --mount --propagation private bash -s "$root" "$name" <<'INNER'
 set -u
 root=$1 name=$2
 fail() { echo "FAIL: $*"; exit 1; }
-in() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+inroot() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
 	TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"; }
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-in dpkg-query -W resource-image >/dev/null 2>&1 && fail "the fresh root already has the package"
-in apt-get update -qq >/tmp/ri-deb-apt.log 2>&1 || { tail -n 5 /tmp/ri-deb-apt.log; fail "apt-get update"; }
-in apt-get install -y -qq --no-install-recommends "./tmp/$name" >/tmp/ri-deb-apt.log 2>&1 ||
-	{ tail -n 10 /tmp/ri-deb-apt.log; fail "apt-get install ./$name"; }
-echo "ok   apt-get install ./$name: $(in dpkg-query -W -f='${Package} ${Version} ${Status}' resource-image)"
+inroot dpkg-query -W resource-image >/dev/null 2>&1 && fail "the fresh root already has the package"
+inroot apt-get update -qq >$root/tmp/ri-deb-apt.log 2>&1 || { tail -n 5 $root/tmp/ri-deb-apt.log; fail "apt-get update"; }
+inroot apt-get install -y -qq --no-install-recommends "./tmp/$name" >$root/tmp/ri-deb-apt.log 2>&1 ||
+	{ tail -n 10 $root/tmp/ri-deb-apt.log; fail "apt-get install ./$name"; }
+echo "ok   apt-get install ./$name: $(inroot dpkg-query -W -f='${Package} ${Version} ${Status}' resource-image)"
 for lib in libbpf1 libelf1 libzstd1; do
-	in dpkg-query -W -f='${Status}' $lib 2>/dev/null | grep -q "install ok installed" ||
+	inroot dpkg-query -W -f='${Status}' $lib 2>/dev/null | grep -q "install ok installed" ||
 		fail "the dependency $lib was not pulled in"
 done
 echo "ok   its runtime libraries pulled in by its dependencies"
-out=$(in resource_image -b -n 1 2>/tmp/ri-deb-err.log); rc=$?
-[ $rc = 0 ] || { cat /tmp/ri-deb-err.log; fail "resource_image -b -n 1: exit $rc"; }
+out=$(inroot resource_image -b -n 1 2>$root/tmp/ri-deb-err.log); rc=$?
+[ $rc = 0 ] || { cat $root/tmp/ri-deb-err.log; fail "resource_image -b -n 1: exit $rc"; }
 echo "$out" | grep -q "PID" || fail "resource_image -b -n 1 printed no table: $(echo "$out" | head -n 3)"
-echo "ok   resource_image -b -n 1: exit 0, $(echo "$out" | wc -l) lines, stderr: $(head -c 120 /tmp/ri-deb-err.log)"
-in sh -c 'ls /usr/share/resource_image/themes/*.theme /usr/share/resource_image/resource_image.rules.yml \
+echo "ok   resource_image -b -n 1: exit 0, $(echo "$out" | wc -l) lines, stderr: $(head -c 120 $root/tmp/ri-deb-err.log)"
+inroot sh -c 'ls /usr/share/resource_image/themes/*.theme /usr/share/resource_image/resource_image.rules.yml \
 	/usr/share/man/man8/resource_image.8.gz /lib/systemd/system/resource_image-record.service' \
 	>/dev/null || fail "a file of the package is missing"
 echo "ok   themes, rules, man page and the recorder's unit installed"
-files=$(in dpkg-query -L resource-image)
-in apt-get remove --purge -y -qq resource-image >/tmp/ri-deb-apt.log 2>&1 ||
-	{ tail -n 5 /tmp/ri-deb-apt.log; fail "apt-get remove --purge"; }
-in dpkg-query -W -f='${Status}' resource-image 2>/dev/null | grep -q installed &&
+files=$(inroot dpkg-query -L resource-image)
+inroot apt-get remove --purge -y -qq resource-image >$root/tmp/ri-deb-apt.log 2>&1 ||
+	{ tail -n 5 $root/tmp/ri-deb-apt.log; fail "apt-get remove --purge"; }
+inroot dpkg-query -W -f='${Status}' resource-image 2>/dev/null | grep -q installed &&
 	fail "still installed after the removal"
 left=
 for f in $files; do
