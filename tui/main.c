@@ -76,8 +76,8 @@ int main(int argc, char **argv)
 		return 0;
 	if (r != RI_CLI_RUN)
 		return 2;
-	/* In a replay, PIDs name recorded processes, not live ones. */
-	if (!o.replay && (r = check_pids(&o)))
+	/* In a replay or of another host, PIDs are not this host's live ones. */
+	if (!o.replay && !o.remote && (r = check_pids(&o)))
 		return r;
 	if (stream_off_stdin(&o))
 		return 1;

@@ -25,6 +25,10 @@ enum {
 	OPT_TO,
 	OPT_FOLLOW,
 	OPT_GROUP,
+	OPT_REMOTE,
+	OPT_REMOTE_DIR,
+	OPT_REMOTE_COMMAND,
+	OPT_REMOTE_CONTROL,
 	OPT_KEEP,
 	OPT_MAX_SIZE,
 	OPT_NO_FOLD,
@@ -60,6 +64,10 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "remote", required_argument, NULL, OPT_REMOTE },
+	{ "remote-dir", required_argument, NULL, OPT_REMOTE_DIR },
+	{ "remote-command", required_argument, NULL, OPT_REMOTE_COMMAND },
+	{ "remote-control", no_argument, NULL, OPT_REMOTE_CONTROL },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
@@ -141,6 +149,13 @@ void ri_cli_usage(FILE *f)
 	      "                         a directory across the hourly files), from its\n"
 	      "                         end; -r - reads the stream form on standard\n"
 	      "                         input, followed (ssh HOST resource_image -q -w -)\n"
+	      "      --remote [USER@]HOST  show HOST's processes here, over ssh: its\n"
+	      "                         recorder followed when one runs there, else a\n"
+	      "                         monitor started there (-q -w -); reconnects\n"
+	      "      --remote-dir DIR   the recorder's directory on HOST\n"
+	      "                         (default /var/log/resource_image)\n"
+	      "      --remote-command CMD  the tool on HOST (default resource_image)\n"
+	      "      --remote-control   let k and nice act on HOST's processes (over ssh)\n"
 	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
 	      "                         a pure exporter; with -w: a headless recorder)\n"
 	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
@@ -360,6 +375,21 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "-r: empty path%s", "");
 		o->replay = arg;
 		return 0;
+	case OPT_REMOTE:
+		/* An option-looking host would become an option of ssh. */
+		if (!*arg || *arg == '-' || strpbrk(arg, " \t\n"))
+			return bad(err, "--remote: '%.64s' is not a [USER@]HOST", arg);
+		o->remote = arg;
+		return 0;
+	case OPT_REMOTE_DIR:
+		o->remote_dir = arg;
+		return 0;
+	case OPT_REMOTE_COMMAND:
+		o->remote_command = arg;
+		return 0;
+	case OPT_REMOTE_CONTROL:
+		o->remote_control = true;
+		return 0;
 	case OPT_FOLLOW:
 		o->follow = true;
 		return 0;
@@ -456,16 +486,27 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 /* What recording and replay options mean together. */
 static int check_record_options(struct ri_opts *o, FILE *err)
 {
-	if (o->record && o->replay)
-		return bad(err, "-w and -r: a replay is not recorded again%s", "");
-	if ((o->from || o->to) && !o->replay)
+	/* -r ... -q -w -: a recording relayed as a stream (what --remote runs). */
+	if (o->record && o->replay && strcmp(o->record, "-"))
+		return bad(err, "-w and -r: a replay is not recorded again (but to -w -)%s", "");
+	if (o->remote && (o->replay || o->record))
+		return bad(err, "--remote shows another host: not with -r or -w%s", "");
+	if ((o->remote_dir || o->remote_command || o->remote_control) && !o->remote)
+		return bad(err, "--remote-dir, --remote-command and --remote-control go "
+				"with --remote%s", "");
+	if (o->remote) {
+		if (o->to)
+			return bad(err, "--remote and --to: a host followed has no end%s", "");
+		o->follow = true;
+	}
+	if ((o->from || o->to) && !o->replay && !o->remote)
 		return bad(err, "--from and --to choose the part of a recording to "
 				"replay: they need -r%s", "");
 	if ((o->keep_s || o->max_size) && !o->record)
 		return bad(err, "--keep and --max-size are for -w DIR%s", "");
 	if (o->group && !o->record)
 		return bad(err, "--group says who may read what -w writes: it needs -w%s", "");
-	if (o->follow && !o->replay)
+	if (o->follow && !o->replay && !o->remote)
 		return bad(err, "--follow follows a recording: it needs -r PATH%s", "");
 	if (o->replay && !strcmp(o->replay, "-"))
 		o->follow = true; /* a stream is read as it comes */

@@ -51,6 +51,11 @@ struct ri_opts {
 	bool follow;           /* --follow (and -r -): the recording grows */
 	int replay_fd;         /* -r - on a screen: the stream, moved off fd 0; else -1 */
 	const char *group;     /* --group: who may read what -w writes */
+	/* Another host (remote.h). */
+	const char *remote;         /* --remote [USER@]HOST */
+	const char *remote_dir;     /* --remote-dir: its recorder's directory */
+	const char *remote_command; /* --remote-command: the tool there */
+	bool remote_control;        /* --remote-control: signals and nice there */
 	double keep_s;         /* --keep DURATION, 0 = 7 days */
 	uint64_t max_size;     /* --max-size SIZE, 0 = no limit */
 	bool delay_set;        /* -d was given (in replay: aggregate ticks) */

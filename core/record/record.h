@@ -259,6 +259,22 @@ int ri_rec_open_stream(int fd, struct ri_rec_reader **out, char *err,
  * (files that the rotation starts in a directory included).
  */
 void ri_rec_follow(struct ri_rec_reader *r);
+/*
+ * A stream that reconnects (--remote): at its end, @reopen is asked for
+ * the descriptor of a new stream, given the time of the newest frame
+ * read (1 and *fd, 0 not yet, <0 never); each new stream's frames up to
+ * that one are decoded for their state and not returned again. @news
+ * says what the connection went through, once each (NULL: nothing);
+ * @close goes with the reader. @label names each stream's file.
+ */
+struct ri_rec_reconnect {
+	int (*reopen)(void *ctx, int64_t newest_us, int *fd);
+	const char *(*news)(void *ctx);
+	void (*close)(void *ctx);
+	void *ctx;
+	const char *label;
+};
+void ri_rec_reconnect(struct ri_rec_reader *r, const struct ri_rec_reconnect *rc);
 /* Whether more may still come (followed, and not a stream that ended). */
 bool ri_rec_following(const struct ri_rec_reader *r);
 void ri_rec_close(struct ri_rec_reader *r);

@@ -40,6 +40,7 @@ struct rfile {
 	struct ri_rec_meta meta;
 	int64_t first_us; /* of its first record; INT64_MIN before it is read */
 	uint64_t size;    /* as last seen */
+	int64_t skip_us;  /* frames at or before this were read already */
 };
 
 /* What a walk over the records finds at an offset. */
@@ -76,10 +77,18 @@ struct ri_rec_reader {
 
 	/* Followed: the end of the last file may still grow. */
 	bool follow, is_dir;
-	/* A stream: what comes on stream_fd is appended to the spool (f[0]). */
+	/*
+	 * A stream: what comes on stream_fd is appended to the spool, the
+	 * last file. A stream that reconnects (--remote) adds a file per
+	 * connection: its frames up to the newest one already read are
+	 * decoded but not returned again.
+	 */
 	int stream_fd;
 	bool stream_eof;
 	uint64_t spooled;
+	struct ri_rec_reconnect rc;
+	bool have_rc, rc_pending; /* the last file's header is not in yet */
+	int64_t newest_us;
 
 	char damage[PATH_MAX + 512];
 	bool damage_new, damage_said;
@@ -88,6 +97,7 @@ struct ri_rec_reader {
 };
 
 static bool pump(struct ri_rec_reader *r, bool block);
+static bool header_in(struct ri_rec_reader *r);
 
 /* ---- damage ---- */
 
@@ -105,7 +115,7 @@ static void damaged(struct ri_rec_reader *r, size_t fi, uint64_t off,
 const char *ri_rec_damage(struct ri_rec_reader *r)
 {
 	if (!r->damage_new)
-		return NULL;
+		return r->have_rc && r->rc.news ? r->rc.news(r->rc.ctx) : NULL;
 	r->damage_new = false;
 	return r->damage;
 }
@@ -425,6 +435,7 @@ static int list_dir(struct ri_rec_reader *r, char *err, size_t errlen)
 		r->f[i].path = names[i];
 		r->f[i].fd = -1;
 		r->f[i].first_us = INT64_MIN;
+		r->f[i].skip_us = INT64_MIN;
 	}
 	r->nf = n;
 	free(names);
@@ -461,6 +472,7 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		return -ENOMEM;
 	}
 	r->stream_fd = -1;
+	r->newest_us = INT64_MIN;
 	if (stat(path, &st)) {
 		e = errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(e));
@@ -482,6 +494,7 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		}
 		r->f[0].fd = -1;
 		r->f[0].first_us = INT64_MIN;
+		r->f[0].skip_us = INT64_MIN;
 		r->nf = 1;
 	}
 	/* A file that is not a recording is left out, said once. */
@@ -568,9 +581,11 @@ int ri_rec_open_stream(int fd, struct ri_rec_reader **out, char *err,
 		return -ENOMEM;
 	}
 	r->stream_fd = fd;
+	r->newest_us = INT64_MIN;
 	r->follow = true;
 	r->nf = 1;
 	r->f[0].first_us = INT64_MIN;
+	r->f[0].skip_us = INT64_MIN;
 	if ((r->f[0].fd = spool_fd()) < 0) {
 		e = errno;
 		snprintf(err, errlen, "-r -: no room to keep the stream in "
@@ -602,7 +617,7 @@ void ri_rec_follow(struct ri_rec_reader *r)
 
 bool ri_rec_following(const struct ri_rec_reader *r)
 {
-	return r->follow && !(r->stream_fd >= 0 && r->stream_eof);
+	return r->follow && (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc);
 }
 
 void ri_rec_close(struct ri_rec_reader *r)
@@ -613,6 +628,8 @@ void ri_rec_close(struct ri_rec_reader *r)
 		return;
 	if (r->stream_fd >= 0)
 		close(r->stream_fd);
+	if (r->have_rc && r->rc.close)
+		r->rc.close(r->rc.ctx);
 	for (i = 0; i < r->nf; i++) {
 		if (r->f[i].fd >= 0)
 			close(r->f[i].fd);
@@ -718,7 +735,7 @@ static bool pump(struct ri_rec_reader *r, bool block)
 			break;
 		}
 		for (w = 0; w < n;) {
-			ssize_t k = pwrite(r->f[0].fd, b + w, (size_t)(n - w),
+			ssize_t k = pwrite(r->f[r->nf - 1].fd, b + w, (size_t)(n - w),
 					   (off_t)(r->spooled + (uint64_t)w));
 
 			if (k <= 0) {
@@ -746,6 +763,7 @@ static int add_file(struct ri_rec_reader *r, const char *path)
 		return -ENOMEM;
 	f[r->nf].fd = -1;
 	f[r->nf].first_us = INT64_MIN;
+	f[r->nf].skip_us = INT64_MIN;
 	r->nf++;
 	return 0;
 }
@@ -817,12 +835,91 @@ static bool rescan(struct ri_rec_reader *r)
 	return r->nf > had;
 }
 
+static int spool_fd(void);
+
+/*
+ * A new connection's file: its header is read once enough of it came
+ * (header_in); until then the reader waits at the end of the one before.
+ */
+static bool reconnect(struct ri_rec_reader *r)
+{
+	char err[PATH_MAX + 256];
+	int fd, sfd;
+
+	if (r->rc_pending)
+		return header_in(r);
+	if (!r->have_rc || !r->stream_eof)
+		return false;
+	if (r->rc.reopen(r->rc.ctx, r->newest_us, &fd) <= 0)
+		return false;
+	if ((sfd = spool_fd()) < 0 || add_file(r, r->rc.label)) {
+		if (sfd >= 0)
+			close(sfd);
+		close(fd);
+		return false;
+	}
+	close(r->stream_fd);
+	r->stream_fd = fd;
+	r->stream_eof = false;
+	r->spooled = 0;
+	r->f[r->nf - 1].fd = sfd;
+	r->f[r->nf - 1].skip_us = r->newest_us;
+	r->rc_pending = true;
+	(void)err;
+	return header_in(r);
+}
+
+/* The pending connection's header, whole (true: the file is readable). */
+static bool header_in(struct ri_rec_reader *r)
+{
+	char err[PATH_MAX + 256];
+	size_t fi = r->nf - 1;
+
+	pump(r, false);
+	r->buf_len = 0;
+	if (r->spooled < RI_REC_FHDR_FIXED + RI_REC_RHDR && !r->stream_eof)
+		return false;
+	if (open_file(r, fi, err, sizeof(err)) == 0 && file_first_us(r, fi) != INT64_MIN) {
+		r->rc_pending = false;
+		return true;
+	}
+	if (!r->stream_eof && r->spooled < (1u << 20))
+		return false; /* more of the header may come */
+	/* What came is no recording (a newer version, garbage): said, dropped. */
+	if (!r->damage_said) {
+		snprintf(r->damage, sizeof(r->damage), "%s", err);
+		r->damage_said = r->damage_new = true;
+	}
+	r->rc_pending = false;
+	r->stream_eof = true;
+	drop_file(r, fi);
+	return false;
+}
+
+void ri_rec_reconnect(struct ri_rec_reader *r, const struct ri_rec_reconnect *rc)
+{
+	char *l = rc->label ? strdup(rc->label) : NULL;
+
+	r->rc = *rc;
+	r->have_rc = true;
+	if (l) {
+		free(r->f[0].path);
+		r->f[0].path = l;
+	}
+}
+
 /* At the end of the last file followed: whether there is more to read now. */
 static bool tail_grew(struct ri_rec_reader *r)
 {
 	if (r->stream_fd >= 0)
-		return pump(r, false);
+		return pump(r, false) | reconnect(r);
 	return r->is_dir && rescan(r);
+}
+
+/* On the last file that can be read (a connection's whose header is not in is not). */
+static bool at_last(const struct ri_rec_reader *r)
+{
+	return r->cur + 1 + (r->rc_pending ? 1 : 0) >= r->nf;
 }
 
 /* Moves on to the next file; false when there is none. */
@@ -858,16 +955,17 @@ static int step(struct ri_rec_reader *r, struct rec_hdr *h,
 			return 1;
 		case AT_END:
 		case AT_CUT:
-			if (r->follow && r->cur + 1 >= r->nf) {
+			if (r->follow && at_last(r)) {
 				if (tail_grew(r))
 					continue;
-				if (!(r->stream_fd >= 0 && r->stream_eof)) {
+				if (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc) {
 					/* A record half written: read it again next time. */
 					r->buf_len = 0;
 					return 0;
 				}
 			}
-			if (a == AT_CUT)
+			/* A dropped connection's last record: the next one resends it. */
+			if (a == AT_CUT && !r->have_rc)
 				damaged(r, r->cur, r->off,
 					r->stream_fd >= 0 ? "stream cut in the middle of a record" :
 							    "recording cut short (a record is incomplete)");
@@ -883,8 +981,8 @@ static int step(struct ri_rec_reader *r, struct rec_hdr *h,
 				 * Followed, what follows may not be written
 				 * yet: look again from here next time.
 				 */
-				if (r->follow && r->cur + 1 >= r->nf &&
-				    !(r->stream_fd >= 0 && r->stream_eof)) {
+				if (r->follow && at_last(r) &&
+				    (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc)) {
 					tail_grew(r);
 					r->buf_len = 0;
 					return 0;
@@ -925,6 +1023,11 @@ int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
 			continue;
 		}
 		r->group_ok = true;
+		/* A new connection starts before what was read: its state only. */
+		if (h.time_us <= r->f[r->cur].skip_us)
+			continue;
+		if (h.time_us > r->newest_us)
+			r->newest_us = h.time_us;
 		r->last_file = r->cur;
 		r->peek_valid = false;
 		if (ch && ri_rec_choice_set(ch, r->choice.pids, r->choice.starts,

@@ -130,6 +130,11 @@ const char *ri_recorder_news(struct ri_recorder *r)
 	return r ? ri_rec_writer_status(r->w) : NULL;
 }
 
+void ri_recorder_interval(struct ri_recorder *r, double s)
+{
+	r->interval_s = s;
+}
+
 bool ri_recorder_gone(const struct ri_recorder *r)
 {
 	return r && ri_rec_writer_gone(r->w);

@@ -40,6 +40,8 @@ void ri_recorder_attach(struct ri_recorder *r, struct ri_monitor *mon);
  * error) or resumed since the last call, else NULL: each is said once.
  */
 const char *ri_recorder_news(struct ri_recorder *r);
+/* The step the header says, when it is not -d's (a recording relayed). */
+void ri_recorder_interval(struct ri_recorder *r, double s);
 /* -w -: the reader of the stream went away (a run that only records ends). */
 bool ri_recorder_gone(const struct ri_recorder *r);
 void ri_recorder_close(struct ri_recorder *r);

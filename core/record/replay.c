@@ -107,14 +107,16 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 	double from, to, step;
 	int ret;
 
-	if (!strcmp(o->path, "-"))
+	if (o->reader)
+		rd = o->reader, ret = 0;
+	else if (!strcmp(o->path, "-"))
 		ret = ri_rec_open_stream(o->stream_fd >= 0 ? o->stream_fd : dup(0), &rd,
 					 err, errlen);
 	else if (!(ret = ri_rec_open(o->path, &rd, err, errlen)) && o->follow)
 		ri_rec_follow(rd);
 	if (ret)
 		return ret;
-	so.follow = o->follow || !strcmp(o->path, "-");
+	so.follow = o->follow || !strcmp(o->path, "-") || o->reader;
 	if ((ret = resolve(o, rd, &so, &from, &to, &step, err, errlen))) {
 		ri_rec_close(rd);
 		return ret;
@@ -127,15 +129,15 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 	rp->last = to;
 	rp->step_s = step;
 	snprintf(rp->path, sizeof(rp->path), "%s",
-		 strcmp(o->path, "-") ? o->path : "standard input");
+		 o->reader || strcmp(o->path, "-") ? o->path : "standard input");
 	/*
 	 * The frame before --from is the starting point of the first tick;
 	 * a file followed starts at its last frame, as tail -f does (its
 	 * past is a rewind away), a stream at its first.
 	 */
-	if (!o->from && o->follow && strcmp(o->path, "-"))
+	if (!o->from && o->follow && strcmp(o->path, "-") && !o->reader)
 		from = to;
-	ri_replay_src_seek(rp, o->from || (o->follow && strcmp(o->path, "-")) ?
+	ri_replay_src_seek(rp, o->from || (o->follow && strcmp(o->path, "-") && !o->reader) ?
 				       (int64_t)(from * 1e6) : INT64_MIN);
 	if (!rp->have_next) {
 		const char *d = ri_rec_damage(rd);

@@ -36,6 +36,7 @@ struct ri_replay_opts {
 	double every_s;        /* -d: ticks this long, of several frames; 0: as recorded */
 	bool follow;           /* --follow: the recording grows while it is read */
 	int stream_fd;         /* -r -: the stream's descriptor (owned from open on) */
+	struct ri_rec_reader *reader; /* already open (--remote): owned from open on */
 };
 
 struct ri_replay;
