@@ -196,7 +196,8 @@ DEPS_BUILD := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config bpftool gcc make libmicrohttpd-dev libzstd-dev
 DEPS_PKGS := $(DEPS_BUILD) tmux python3 procps sysstat util-linux strace \
 	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio \
-	python3-pil fonts-dejavu-core debian-archive-keyring prometheus
+	python3-pil fonts-dejavu-core debian-archive-keyring prometheus \
+	openssh-server openssh-client
 
 define install_missing
 	@missing=$$(for p in $(1); do \

@@ -243,7 +243,7 @@ static void title(struct tui *v, const char *clock)
 	attrset(v->attr[live(r) ? R_PICKED : R_WARNING] | A_BOLD);
 	printw(live(r) ? " LIVE" : " REPLAY");
 	attrset(v->attr[R_HEADER]);
-	if (ri_replay_following(r->rp) && m->host[0])
+	if (ri_replay_following(r->rp) && m->host[0] && strcmp(m->host, ri_replay_path(r->rp)))
 		printw(" %s:", m->host);
 	printw(" %s  %s  every %gs  source ", ri_replay_path(r->rp), clock,
 	       ri_replay_step_s(r->rp));

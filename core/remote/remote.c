@@ -138,11 +138,12 @@ static void drain_err(struct ri_remote *rm)
 	rm->err_fd = -1;
 }
 
+static int spawn_argv(struct ri_remote *rm, int *out);
+
 static int spawn(struct ri_remote *rm, int64_t from_us, int *out)
 {
 	char cmd[4096];
-	int o[2], e[2], i, err;
-	pid_t pid;
+	int i, err;
 
 	if ((err = script(rm, from_us, cmd, sizeof(cmd))))
 		return err;
@@ -151,6 +152,15 @@ static int spawn(struct ri_remote *rm, int64_t from_us, int *out)
 	rm->argv[i++] = (char *)"--";
 	rm->argv[i++] = cmd;
 	rm->argv[i] = NULL;
+	return spawn_argv(rm, out);
+}
+
+/* ssh with rm->argv, its output on *out, its messages kept. */
+static int spawn_argv(struct ri_remote *rm, int *out)
+{
+	int o[2], e[2], err;
+	pid_t pid;
+
 	if (pipe2(o, O_CLOEXEC))
 		return -errno;
 	if (pipe2(e, O_CLOEXEC)) {
@@ -357,4 +367,53 @@ int ri_remote_open(const struct ri_remote_opts *o, struct ri_rec_reader **out,
 	rc.label = rm->host;
 	ri_rec_reconnect(*out, &rc);
 	return 0;
+}
+
+int ri_remote_run(const char *host, const char *cmd, char *said, size_t len)
+{
+	struct ri_remote rm = { .pid = -1, .err_fd = -1 };
+	char *argv_cmd;
+	int fd, status;
+	char b[512];
+	ssize_t n;
+	size_t got = 0;
+
+	said[0] = '\0';
+	if (base_argv(&rm)) {
+		free(rm.ssh_words);
+		snprintf(said, len, "out of memory");
+		return -ENOMEM;
+	}
+	/* The command as it is: no script around it. */
+	rm.host = (char *)host;
+	argv_cmd = (char *)cmd;
+	rm.argv[rm.nbase] = rm.host;
+	rm.argv[rm.nbase + 1] = (char *)"--";
+	rm.argv[rm.nbase + 2] = argv_cmd;
+	rm.argv[rm.nbase + 3] = NULL;
+	if (spawn_argv(&rm, &fd)) {
+		free(rm.ssh_words);
+		snprintf(said, len, "cannot start ssh: %s", strerror(errno));
+		return -EIO;
+	}
+	/* What it prints (one line) is what the user is told. */
+	while (got + 1 < len && (n = read(fd, b, sizeof(b))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if ((size_t)n > len - 1 - got)
+			n = (ssize_t)(len - 1 - got);
+		memcpy(said + got, b, (size_t)n);
+		got += (size_t)n;
+	}
+	said[got] = '\0';
+	close(fd);
+	status = reap(&rm);
+	if (status && rm.err_line[0])
+		snprintf(said, len, "%s", rm.err_line);
+	said[strcspn(said, "\n")] = '\0';
+	free(rm.ssh_words);
+	return status;
 }

@@ -17,6 +17,7 @@
 #ifndef RI_REMOTE_H
 #define RI_REMOTE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "record.h"
@@ -36,5 +37,12 @@ struct ri_remote_opts {
  */
 int ri_remote_open(const struct ri_remote_opts *o, struct ri_rec_reader **out,
 		   char *err, size_t errlen);
+
+/*
+ * Runs @cmd on @host over the same ssh and waits for it (--remote-control:
+ * a signal, a nice value): its exit status, and in @said its first line
+ * of output, or on failure the last line ssh or the host said.
+ */
+int ri_remote_run(const char *host, const char *cmd, char *said, size_t len);
 
 #endif /* RI_REMOTE_H */
