@@ -31,12 +31,19 @@ struct tui_replay {
 	struct ri_replay *rp;
 	int speed;    /* index into speeds */
 	bool playing;
+	/*
+	 * Followed and keeping up: each frame shows as soon as it is read (a
+	 * burst after a reconnection is caught up at once, never trailed at
+	 * the recorded pace). A move back in time or a pause leaves it; the
+	 * end reached again, or ], comes back to it.
+	 */
+	bool live;
 };
 
 /* Followed, playing and at the end: the screen shows each frame as it is written. */
 static bool live(const struct tui_replay *r)
 {
-	return r->playing && ri_replay_following(r->rp) && ri_replay_at_end(r->rp);
+	return r->live && r->playing && ri_replay_following(r->rp);
 }
 
 static void pace(struct tui *v)
@@ -49,6 +56,17 @@ static void pace(struct tui *v)
 }
 
 /* After a move in time: the rows point into the model's new nodes. */
+/* A move into the past: paused there, no longer live. */
+static void into_past(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	if (!r->live)
+		return;
+	r->live = r->playing = false;
+	pace(v);
+}
+
 static enum ri_next moved(struct tui *v, int err)
 {
 	if (err && err != -ENODATA)
@@ -73,10 +91,10 @@ int replay_open(struct tui *v, struct ri_replay *rp)
 	 * followed, its last, with the history that led there, and live.
 	 */
 	if (ri_replay_following(rp) && !o->from) {
-		r->playing = true;
+		r->playing = r->live = true;
 		ret = ri_replay_jump(r->rp, ri_replay_last(r->rp));
 	} else {
-		r->playing = ri_replay_following(rp);
+		r->playing = r->live = ri_replay_following(rp);
 		ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
 				ri_replay_forward(r->rp);
 	}
@@ -103,7 +121,9 @@ int replay_tick(struct tui *v)
 	if (ret == -EAGAIN)
 		ret = 0; /* followed: nothing written since */
 	if (ri_replay_following(r->rp)) {
-		pace(v); /* caught up: from the recorded pace to live */
+		if (r->playing && ri_replay_at_end(r->rp))
+			r->live = true; /* caught up: from the recorded pace to live */
+		pace(v);
 	} else if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
 		if (r->playing)
 			tui_message(v, "end of the recording");
@@ -131,6 +151,7 @@ static enum ri_next jump_to(struct tui *v, const char *text)
 		return NEXT_REDRAW;
 	}
 	t = ri_when_resolve(&w, ri_replay_first(r->rp), ri_replay_last(r->rp));
+	into_past(v);
 	return moved(v, ri_replay_jump(r->rp, t));
 }
 
@@ -159,6 +180,7 @@ static enum ri_next a_back(struct tui *v)
 		tui_message(v, "start of the recording");
 		return NEXT_REDRAW;
 	}
+	into_past(v);
 	return moved(v, ri_replay_back(r->rp));
 }
 
@@ -172,6 +194,7 @@ static enum ri_next a_play(struct tui *v)
 	struct tui_replay *r = v->replay;
 
 	r->playing = !r->playing && (!ri_replay_at_end(r->rp) || ri_replay_following(r->rp));
+	r->live = r->playing && r->live;
 	if (!r->playing && ri_replay_at_end(r->rp) && !ri_replay_following(r->rp))
 		tui_message(v, "end of the recording");
 	pace(v);
@@ -192,6 +215,7 @@ static enum ri_next a_start(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
+	into_past(v);
 	return moved(v, ri_replay_jump(r->rp, ri_replay_first(r->rp)));
 }
 
@@ -202,7 +226,7 @@ static enum ri_next a_end(struct tui *v)
 	enum ri_next next;
 
 	/* Followed, the end is live. */
-	r->playing = ri_replay_following(r->rp);
+	r->playing = r->live = ri_replay_following(r->rp);
 	next = moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
 	pace(v);
 	return next;
@@ -243,10 +267,11 @@ static void title(struct tui *v, const char *clock)
 	attrset(v->attr[live(r) ? R_PICKED : R_WARNING] | A_BOLD);
 	printw(live(r) ? " LIVE" : " REPLAY");
 	attrset(v->attr[R_HEADER]);
+	printw(" %s", ri_replay_path(r->rp));
+	/* Followed: whose figures they are, when the path does not say. */
 	if (ri_replay_following(r->rp) && m->host[0] && strcmp(m->host, ri_replay_path(r->rp)))
-		printw(" %s:", m->host);
-	printw(" %s  %s  every %gs  source ", ri_replay_path(r->rp), clock,
-	       ri_replay_step_s(r->rp));
+		printw(" (%s)", m->host);
+	printw("  %s  every %gs  source ", clock, ri_replay_step_s(r->rp));
 }
 
 static void hms(char *b, size_t n, double s)
