@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,7 +67,9 @@ static int stream_off_stdin(struct ri_opts *o)
 int main(int argc, char **argv)
 {
 	static struct ri_opts o;
-	struct ri_session *s;
+	struct ri_opts *oo[RI_MAX_REMOTES] = { 0 };
+	struct ri_session *s, *ss[RI_MAX_REMOTES];
+	size_t n = 1;
 	char err[256];
 	int r;
 
@@ -86,8 +89,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "resource_image: %s\n", err);
 		return 1;
 	}
+	/*
+	 * Several hosts: a session each, of the same options but its host
+	 * (the first one serves --listen and runs --alert-exec).
+	 */
+	ss[0] = s;
+	for (n = 1; n < o.nremotes; n++) {
+		if (!(oo[n] = malloc(sizeof(*oo[n])))) {
+			fprintf(stderr, "resource_image: out of memory\n");
+			r = 1;
+			goto out;
+		}
+		*oo[n] = o;
+		oo[n]->remote = o.remotes[n];
+		oo[n]->listen = false;
+		oo[n]->alert_exec = NULL;
+		if (ri_session_new(oo[n], &ss[n], err, sizeof(err))) {
+			fprintf(stderr, "resource_image: %s\n", err);
+			free(oo[n]);
+			r = 1;
+			goto out;
+		}
+	}
 	/* The front end opens the session when it is ready for it. */
-	r = o.batch ? ri_batch_run(&o, s) : ri_tui_run(&o, s);
+	r = o.batch ? ri_batch_run(&o, s) : ri_tui_run(&o, ss, n);
+out:
+	while (n-- > 1) {
+		ri_session_close(ss[n], stderr);
+		free(oo[n]);
+	}
 	ri_session_close(s, stderr);
 	return r;
 }

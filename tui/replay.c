@@ -136,6 +136,41 @@ int replay_tick(struct tui *v)
 	return ret;
 }
 
+void replay_pace(struct tui *v)
+{
+	pace(v);
+}
+
+void replay_background(struct tui *v, struct tui_replay *r)
+{
+	const char *news;
+	int i;
+
+	/* As many frames as came, in one go: a host not shown has no pace. */
+	for (i = 0; r->live && i < 1000 && ri_replay_forward(r->rp) == 0; i++)
+		;
+	while ((news = ri_replay_news(r->rp)))
+		tui_message(v, "%s", news);
+}
+
+void replay_state(struct tui_replay *r, char *buf, size_t len)
+{
+	double age = tui_now_real() - ri_replay_last(r->rp);
+	time_t t = (time_t)ri_replay_now(r->rp);
+	struct tm tm;
+	char at[16];
+
+	localtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	/* Nothing new for three ticks: the connection is likely down. */
+	if (ri_replay_following(r->rp) && age > 3 * ri_replay_step_s(r->rp) + 1)
+		snprintf(buf, len, "no news %.0fs", age);
+	else if (live(r))
+		snprintf(buf, len, "LIVE");
+	else
+		snprintf(buf, len, "REPLAY %s", at);
+}
+
 /* The jump prompt's text, when Enter is pressed. */
 static enum ri_next jump_to(struct tui *v, const char *text)
 {
@@ -252,6 +287,11 @@ static const struct action actions[] = {
 	  { '[', KEY_SHOME } },
 	{ NULL, NULL, NULL, a_end, { ']', KEY_SEND } },
 	{ NULL, NULL, NULL, a_delay, { 'd' } },
+	{ "Hosts (--remote, repeated)", "Tab S-Tab", "the next, the previous host",
+	  hosts_next, { '\t' } },
+	{ NULL, NULL, NULL, hosts_prev, { KEY_BTAB } },
+	{ NULL, "O", "all hosts: live or not, CPU, memory, busiest, alerts",
+	  hosts_summary, { 'O' } },
 };
 
 /* "resource_image REPLAY FILE  HH:MM:SS  every Ns  source " */

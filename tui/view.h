@@ -190,6 +190,15 @@ struct picker {
 	char filter[64];
 };
 
+/* One host of several (--remote, repeated): what the screen swaps in. */
+struct tui_host {
+	const char *name;
+	struct ri_session *s;
+	struct ri_monitor *mon;
+	struct tui_replay *replay;
+	struct ri_monitor_info info;
+};
+
 struct tui {
 	const struct ri_opts *opts;
 	struct ri_monitor *mon;
@@ -270,6 +279,8 @@ struct tui {
 	struct picker pk;
 
 	struct tui_replay *replay; /* replaying a recording (-r): replay.c */
+	struct tui_host hosts[RI_MAX_REMOTES]; /* hosts.c; nhosts 1: just this one */
+	int nhosts, host, host_sel;
 	struct ri_recorder *rec;   /* recording (-w) */
 	char rec_said[600];        /* its last news, for stderr at the end */
 };
@@ -438,6 +449,19 @@ struct ri_replay;
 int replay_open(struct tui *v, struct ri_replay *rp);
 void replay_close(struct tui *v);
 int replay_tick(struct tui *v);
+/* The screen's pace for the replay shown (after a switch of host). */
+void replay_pace(struct tui *v);
+/* A replay not shown (another host): kept up with its stream while live. */
+void replay_background(struct tui *v, struct tui_replay *r);
+/* "LIVE", "REPLAY HH:MM:SS" or "no news for Ns", for the hosts' summary. */
+void replay_state(struct tui_replay *r, char *buf, size_t len);
+
+/* hosts.c: several hosts (--remote, repeated). */
+void hosts_switch(struct tui *v, int i);
+void hosts_keep_up(struct tui *v);
+enum ri_next hosts_next(struct tui *v);
+enum ri_next hosts_prev(struct tui *v);
+enum ri_next hosts_summary(struct tui *v);
 extern const struct view_mode replay_mode;
 
 /* colors.c */

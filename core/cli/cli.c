@@ -151,7 +151,8 @@ void ri_cli_usage(FILE *f)
 	      "                         input, followed (ssh HOST resource_image -q -w -)\n"
 	      "      --remote [USER@]HOST  show HOST's processes here, over ssh: its\n"
 	      "                         recorder followed when one runs there, else a\n"
-	      "                         monitor started there (-q -w -); reconnects\n"
+	      "                         monitor started there (-q -w -); reconnects.\n"
+	      "                         Repeated: several hosts, Tab switches, O sums up\n"
 	      "      --remote-dir DIR   the recorder's directory on HOST\n"
 	      "                         (default /var/log/resource_image)\n"
 	      "      --remote-command CMD  the tool on HOST (default resource_image)\n"
@@ -379,7 +380,10 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		/* An option-looking host would become an option of ssh. */
 		if (!*arg || *arg == '-' || strpbrk(arg, " \t\n"))
 			return bad(err, "--remote: '%.64s' is not a [USER@]HOST", arg);
-		o->remote = arg;
+		if (o->nremotes == RI_MAX_REMOTES)
+			return bad(err, "--remote: at most %s hosts", RI_STR(RI_MAX_REMOTES));
+		o->remotes[o->nremotes++] = arg;
+		o->remote = o->remotes[0];
 		return 0;
 	case OPT_REMOTE_DIR:
 		o->remote_dir = arg;
@@ -494,6 +498,9 @@ static int check_record_options(struct ri_opts *o, FILE *err)
 	if ((o->remote_dir || o->remote_command || o->remote_control) && !o->remote)
 		return bad(err, "--remote-dir, --remote-command and --remote-control go "
 				"with --remote%s", "");
+	if (o->nremotes > 1 && o->batch)
+		return bad(err, "several --remote: the screen shows them, a key switches; "
+				"-b, --json and -q take one host%s", "");
 	if (o->remote) {
 		if (o->to)
 			return bad(err, "--remote and --to: a host followed has no end%s", "");

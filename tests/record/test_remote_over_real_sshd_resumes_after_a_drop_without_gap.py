@@ -14,7 +14,10 @@ printed as JSON so the test knows them):
     twice: exactly the recorder's ticks from the first shown to the last;
   - ssh that fails (a host that does not resolve, a host key not known, a
     key the server refuses), the tool missing there, a stream of a newer
-    format: each one line naming the host, exit 1, within a deadline.
+    format: each one line naming the host, exit 1, within a deadline;
+  - two hosts on one screen (the same server under two names): Tab
+    switches the header's host, O lists both, live, with CPU, memory and
+    the busiest process, Enter shows the one chosen; k is off for them.
 """
 
 import json
@@ -77,6 +80,8 @@ class Sshd:
                     % (common, d, d))
             f.write("Host strangehost\n%s  IdentityFile %s/id\n  UserKnownHostsFile /dev/null\n"
                     % (common, d))
+            f.write("Host otherhost\n%s  IdentityFile %s/id\n  UserKnownHostsFile %s/known_hosts\n"
+                    % (common, d, d))
         os.makedirs("/run/sshd", exist_ok=True)
         self.proc = subprocess.Popen([sshd, "-D", "-f", os.path.join(d, "sshd_config"),
                                       "-E", os.path.join(d, "sshd.log")],
@@ -192,6 +197,33 @@ def main():
                    r.returncode == 1 and len(err) == 1 and says in err[0] and
                    args[1] in err[0] and not r.stdout and time.monotonic() - t0 < 30,
                    "exit %d in %.1f s: %r" % (r.returncode, time.monotonic() - t0, err[:2]))
+
+        # Two hosts on one screen.
+        rec = ri.Tool(["-b", "--json", "--source", "procfs", "-d", str(STEP), "-w", d])
+        rec.need_ticks(2, 20)
+        tm = ri.Tmux(150, 30, ri.Tmux.tool_command(
+            ["--remote", "testhost", "--remote", "otherhost", "--remote-dir", d,
+             "--remote-command", ri.RI_BIN],
+            env=("TERM=tmux-256color", "LANG=C.UTF-8", "RI_SSH=" + sshd.ssh.replace(" ", "\\ "))))
+        c.true("two hosts: the first one shown, LIVE",
+               tm.wait_for(r"^resource_image LIVE testhost ", 30), tm.capture()[:300])
+        tm.keys("Tab")
+        c.true("Tab: the other host", tm.wait_for(r"^resource_image LIVE otherhost ", 10),
+               tm.capture()[:200])
+        tm.keys("O")
+        c.true("O: both hosts listed, live, with CPU, memory and the busiest process",
+               tm.wait_for(r"^ testhost +LIVE +[\d.]+ +\S+/\S+ +\d+ \S+", 10) and
+               tm.wait_for(r"^\*otherhost +LIVE +[\d.]+ +\S+/\S+ +\d+ \S+", 5),
+               tm.capture()[:600])
+        tm.keys("Up", "Enter")
+        c.true("Enter: the host chosen", tm.wait_for(r"^resource_image LIVE testhost ", 10),
+               tm.capture()[:200])
+        tm.keys("k")
+        tm.keys("Enter")
+        c.true("k: off for a remote host, said", tm.wait_for(r"off for a remote host", 10),
+               tm.capture()[-300:])
+        tm.keys("Escape", "q")
+        c.true("q: exit 0", tm.wait_for(r"^EXIT=0$", 15), tm.capture()[-200:])
     finally:
         for t in (tool, rec):
             if t:
