@@ -409,8 +409,21 @@ static const struct fbar_hint hints[] = {
 	{ "<>", "Sort", '>' },		{ "q", "Quit", 'q' },
 };
 
+/* The hosts' keys are the table's last: a single recording leaves them out. */
+#define NHOST_ACTIONS 3
+
 /* What the replay adds to the main view; its keys come before the main ones. */
 const struct view_mode replay_mode = {
+	.actions = actions,
+	.nactions = sizeof(actions) / sizeof(actions[0]) - NHOST_ACTIONS,
+	.title = title,
+	.bar_draw = bar_draw,
+	.hints = hints,
+	.nhints = (int)(sizeof(hints) / sizeof(hints[0])),
+};
+
+/* The same with several hosts (--remote, repeated). */
+const struct view_mode hosts_mode = {
 	.actions = actions,
 	.nactions = sizeof(actions) / sizeof(actions[0]),
 	.title = title,

@@ -462,7 +462,7 @@ void hosts_keep_up(struct tui *v);
 enum ri_next hosts_next(struct tui *v);
 enum ri_next hosts_prev(struct tui *v);
 enum ri_next hosts_summary(struct tui *v);
-extern const struct view_mode replay_mode;
+extern const struct view_mode replay_mode, hosts_mode;
 
 /* colors.c */
 void colors_init(struct tui *v);
