@@ -110,7 +110,7 @@ static void summary_draw(struct tui *v)
 	snprintf(line, sizeof(line), "Hosts: %d   Up/Down choose, Enter shows it, Esc or O returns",
 		 v->nhosts);
 	put_str(0, 0, COLS, line, v->attr[R_HEADER] | A_BOLD, false);
-	snprintf(line, sizeof(line), " %-20s %-14s %7s %-18s %-28s %s", "HOST", "STATE", "CPU%",
+	snprintf(line, sizeof(line), " %-20s %-16s %7s %-18s %-28s %s", "HOST", "STATE", "CPU%",
 		 "MEM", "BUSIEST", "ALERTS");
 	put_str(1, 0, COLS, line, v->attr[R_TITLE], false);
 	for (i = 0; i < v->nhosts && y < LINES; i++, y++) {
@@ -135,7 +135,7 @@ static void summary_draw(struct tui *v)
 		else
 			snprintf(al, sizeof(al), "%zu firing", nf);
 		/* Busy of all the CPUs, as the header says it. */
-		snprintf(line, sizeof(line), "%c%-20.20s %-14.14s %7.1f %-18s %-28.28s %s",
+		snprintf(line, sizeof(line), "%c%-20.20s %-16.16s %7.1f %-18s %-28.28s %s",
 			 i == v->host ? '*' : ' ', h->name, state,
 			 m->ncpu > 0 ? m->totals.cpu_pct / m->ncpu : m->totals.cpu_pct, mem, busy,
 			 al);

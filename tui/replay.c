@@ -162,13 +162,13 @@ void replay_state(struct tui_replay *r, char *buf, size_t len)
 
 	localtime_r(&t, &tm);
 	strftime(at, sizeof(at), "%H:%M:%S", &tm);
-	/* Nothing new for three ticks: the connection is likely down. */
-	if (ri_replay_following(r->rp) && age > 3 * ri_replay_step_s(r->rp) + 1)
-		snprintf(buf, len, "no news %.0fs", age);
-	else if (live(r))
-		snprintf(buf, len, "LIVE");
-	else
+	/* Live, but nothing new for three ticks: the connection is likely down. */
+	if (!live(r))
 		snprintf(buf, len, "REPLAY %s", at);
+	else if (age > 3 * ri_replay_step_s(r->rp) + 1)
+		snprintf(buf, len, "no news %.0fs", age);
+	else
+		snprintf(buf, len, "LIVE");
 }
 
 /* The jump prompt's text, when Enter is pressed. */
