@@ -53,7 +53,7 @@ static enum ri_next one_host(struct tui *v)
 	return NEXT_REDRAW;
 }
 
-enum ri_next hosts_next(struct tui *v)
+static enum ri_next hosts_next(struct tui *v)
 {
 	if (v->nhosts < 2)
 		return one_host(v);
@@ -61,7 +61,7 @@ enum ri_next hosts_next(struct tui *v)
 	return NEXT_REDRAW;
 }
 
-enum ri_next hosts_prev(struct tui *v)
+static enum ri_next hosts_prev(struct tui *v)
 {
 	if (v->nhosts < 2)
 		return one_host(v);
@@ -69,7 +69,7 @@ enum ri_next hosts_prev(struct tui *v)
 	return NEXT_REDRAW;
 }
 
-enum ri_next hosts_summary(struct tui *v)
+static enum ri_next hosts_summary(struct tui *v)
 {
 	if (v->nhosts < 2)
 		return one_host(v);
@@ -188,3 +188,21 @@ static const struct overlay summary_overlay = {
 	.key = summary_key,
 	.click = summary_click,
 };
+
+static const struct action actions[] = {
+	{ "Hosts (--remote, repeated)", "Tab S-Tab", "the next, the previous host",
+	  hosts_next, { '\t' } },
+	{ NULL, NULL, NULL, hosts_prev, { KEY_BTAB } },
+	{ NULL, "O", "all hosts: live or not, CPU, memory, busiest, alerts",
+	  hosts_summary, { 'O' } },
+};
+
+const struct view_mode *hosts_mode(void)
+{
+	static struct view_mode m;
+
+	m = replay_mode;
+	m.more = actions;
+	m.nmore = sizeof(actions) / sizeof(actions[0]);
+	return &m;
+}

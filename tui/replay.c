@@ -287,11 +287,6 @@ static const struct action actions[] = {
 	  { '[', KEY_SHOME } },
 	{ NULL, NULL, NULL, a_end, { ']', KEY_SEND } },
 	{ NULL, NULL, NULL, a_delay, { 'd' } },
-	{ "Hosts (--remote, repeated)", "Tab S-Tab", "the next, the previous host",
-	  hosts_next, { '\t' } },
-	{ NULL, NULL, NULL, hosts_prev, { KEY_BTAB } },
-	{ NULL, "O", "all hosts: live or not, CPU, memory, busiest, alerts",
-	  hosts_summary, { 'O' } },
 };
 
 /* "resource_image REPLAY FILE  HH:MM:SS  every Ns  source " */
@@ -409,21 +404,8 @@ static const struct fbar_hint hints[] = {
 	{ "<>", "Sort", '>' },		{ "q", "Quit", 'q' },
 };
 
-/* The hosts' keys are the table's last: a single recording leaves them out. */
-#define NHOST_ACTIONS 3
-
 /* What the replay adds to the main view; its keys come before the main ones. */
 const struct view_mode replay_mode = {
-	.actions = actions,
-	.nactions = sizeof(actions) / sizeof(actions[0]) - NHOST_ACTIONS,
-	.title = title,
-	.bar_draw = bar_draw,
-	.hints = hints,
-	.nhints = (int)(sizeof(hints) / sizeof(hints[0])),
-};
-
-/* The same with several hosts (--remote, repeated). */
-const struct view_mode hosts_mode = {
 	.actions = actions,
 	.nactions = sizeof(actions) / sizeof(actions[0]),
 	.title = title,

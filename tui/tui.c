@@ -273,7 +273,7 @@ static void loop(struct tui *v)
 	enum ri_next next = NEXT_NONE;
 
 	/* A replay's keys, title, time bar and key bar join the main view. */
-	screen_init(v, !v->replay ? NULL : v->nhosts > 1 ? &hosts_mode : &replay_mode);
+	screen_init(v, !v->replay ? NULL : v->nhosts > 1 ? hosts_mode() : &replay_mode);
 	screen_draw(v, false);
 	while (!(next & NEXT_QUIT) && !got_stop) {
 		/* A negative fd is not polled: a dead tty would wake us at once. */

@@ -264,7 +264,7 @@ struct tui {
 	struct keymap {
 		const struct action *a;
 		size_t n;
-	} keymap[2];
+	} keymap[3];
 	int nkeymaps;
 	const struct view_mode *mode; /* what a replay adds; NULL live */
 
@@ -436,6 +436,9 @@ struct view_mode {
 	int (*bar_draw)(struct tui *v, int y); /* lines used */
 	const struct fbar_hint *hints;
 	int nhints;
+	/* Keys looked up after the mode's own (several hosts: hosts.c). */
+	const struct action *more;
+	size_t nmore;
 };
 
 struct ri_replay;
@@ -459,10 +462,9 @@ void replay_state(struct tui_replay *r, char *buf, size_t len);
 /* hosts.c: several hosts (--remote, repeated). */
 void hosts_switch(struct tui *v, int i);
 void hosts_keep_up(struct tui *v);
-enum ri_next hosts_next(struct tui *v);
-enum ri_next hosts_prev(struct tui *v);
-enum ri_next hosts_summary(struct tui *v);
-extern const struct view_mode replay_mode, hosts_mode;
+/* A replay's mode with the hosts' keys (Tab, Shift-Tab, O) after its own. */
+const struct view_mode *hosts_mode(void);
+extern const struct view_mode replay_mode;
 
 /* colors.c */
 void colors_init(struct tui *v);
