@@ -843,7 +843,6 @@ static int spool_fd(void);
  */
 static bool reconnect(struct ri_rec_reader *r)
 {
-	char err[PATH_MAX + 256];
 	int fd, sfd;
 
 	if (r->rc_pending)
@@ -865,7 +864,6 @@ static bool reconnect(struct ri_rec_reader *r)
 	r->f[r->nf - 1].fd = sfd;
 	r->f[r->nf - 1].skip_us = r->newest_us;
 	r->rc_pending = true;
-	(void)err;
 	return header_in(r);
 }
 
@@ -885,8 +883,12 @@ static bool header_in(struct ri_rec_reader *r)
 	}
 	if (!r->stream_eof && r->spooled < (1u << 20))
 		return false; /* more of the header may come */
-	/* What came is no recording (a newer version, garbage): said, dropped. */
-	if (!r->damage_said) {
+	/*
+	 * What came is no recording (a newer version, garbage): said, and
+	 * dropped. Nothing at all is a connection that failed: the
+	 * reconnection says that.
+	 */
+	if (r->spooled && !r->damage_said) {
 		snprintf(r->damage, sizeof(r->damage), "%s", err);
 		r->damage_said = r->damage_new = true;
 	}
