@@ -116,8 +116,15 @@ int replay_tick(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 	const char *news;
-	int ret = ri_replay_forward(r->rp);
+	int ret = ri_replay_forward(r->rp), i;
 
+	/*
+	 * Live, every frame that came is taken now (a burst after a
+	 * reconnection, the history sent at the start): the screen shows
+	 * the newest, never trails behind at the recorded pace.
+	 */
+	for (i = 0; r->live && ret == 0 && i < 1000; i++)
+		ret = ri_replay_forward(r->rp);
 	if (ret == -EAGAIN)
 		ret = 0; /* followed: nothing written since */
 	if (ri_replay_following(r->rp)) {

@@ -538,33 +538,53 @@ static int spool_fd(void)
 /* Spools the stream until its first record's header is in (or it ends). */
 static int stream_start(struct ri_rec_reader *r, char *err, size_t errlen)
 {
-	uint8_t h[RI_REC_FHDR_FIXED];
-	uint64_t need = RI_REC_FHDR_FIXED;
-	bool sized = false;
+	uint8_t h[RI_REC_RHDR];
+	uint64_t need = RI_REC_FHDR_FIXED, rec = 0;
+	struct rec_hdr rh;
 
-	while (r->spooled < need && !r->stream_eof) {
+	/*
+	 * The header, then records until the first frame is whole: a player
+	 * opened on the stream starts with a frame (a record that is no
+	 * record ends the wait: the reader says what it is).
+	 */
+	for (;;) {
+		if (r->spooled >= need) {
+			if (!rec) {
+				if (pread(r->f[0].fd, h, RI_REC_FHDR_FIXED, 0) != RI_REC_FHDR_FIXED)
+					return -EIO;
+				/* Garbage is refused at once, not after a megabyte of it. */
+				if (memcmp(h, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
+					snprintf(err, errlen, "standard input: not a resource_image "
+							      "recording (byte 0: no recording header)");
+					return -EINVAL;
+				}
+				rec = get_le32(h + 12);
+				if (rec > 65536 || rec < RI_REC_FHDR_FIXED)
+					return 0;
+				need = rec + RI_REC_RHDR;
+				continue;
+			}
+			if (pread(r->f[0].fd, h, RI_REC_RHDR, (off_t)rec) != RI_REC_RHDR ||
+			    rec_hdr_get(h, &rh))
+				return 0;
+			if (need == rec + RI_REC_RHDR) {
+				need += rh.len;
+				continue;
+			}
+			if (rh.kind != REC_INDEX)
+				return 0;
+			rec = need;
+			need = rec + RI_REC_RHDR;
+			continue;
+		}
+		if (r->stream_eof)
+			return 0;
 		if (!pump(r, true) && !r->stream_eof) {
 			snprintf(err, errlen, "standard input: interrupted before "
 					      "the recording's first frame");
 			return -EINTR;
 		}
-		if (r->spooled < RI_REC_FHDR_FIXED ||
-		    pread(r->f[0].fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
-			continue;
-		/* Garbage is refused at once, not after a megabyte of it. */
-		if (memcmp(h, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
-			snprintf(err, errlen, "standard input: not a resource_image "
-					      "recording (byte 0: no recording header)");
-			return -EINVAL;
-		}
-		if (!sized) {
-			uint32_t hlen = get_le32(h + 12);
-
-			sized = true;
-			need = (hlen <= 65536 ? hlen : 65536) + (uint64_t)RI_REC_RHDR;
-		}
 	}
-	return 0;
 }
 
 int ri_rec_open_stream(int fd, struct ri_rec_reader **out, char *err,

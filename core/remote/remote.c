@@ -23,7 +23,7 @@
 
 struct ri_remote {
 	char *host, *dir, *command;
-	double delay;
+	double delay, history_s;
 	char *ssh_words;        /* RI_SSH, split in place */
 	char *argv[MAX_ARGS];
 	int nbase;              /* the ssh command and its options */
@@ -85,6 +85,8 @@ static int script(const struct ri_remote *rm, int64_t from_us, char *buf, size_t
 	if (from_us != INT64_MIN)
 		snprintf(from, sizeof(from), "--from %lld.%06lld", (long long)(from_us / 1000000),
 			 (long long)(from_us % 1000000));
+	else if (rm->history_s > 0)
+		snprintf(from, sizeof(from), "--from -%.0fs", rm->history_s);
 	if (snprintf(buf, len,
 		     "t=%s; d=%s; command -v \"$t\" >/dev/null 2>&1 || "
 		     "{ echo \"resource_image is not installed there (no $t in PATH)\" >&2; exit 127; }; "
@@ -340,6 +342,7 @@ int ri_remote_open(const struct ri_remote_opts *o, struct ri_rec_reader **out,
 	rm->pid = -1;
 	rm->err_fd = -1;
 	rm->delay = o->delay > 0 ? o->delay : 1;
+	rm->history_s = o->history_s;
 	rm->backoff = 1;
 	if ((ret = spawn(rm, INT64_MIN, &fd))) {
 		snprintf(err, errlen, "--remote %s: cannot start %s: %s", o->host,

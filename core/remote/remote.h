@@ -27,6 +27,7 @@ struct ri_remote_opts {
 	const char *dir;     /* the recorder's directory there; NULL: /var/log/resource_image */
 	const char *command; /* the tool there; NULL: resource_image */
 	double delay;        /* -d of a monitor started there */
+	double history_s;    /* at the start, the recorder's last seconds too (0: none) */
 };
 
 /*

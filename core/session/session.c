@@ -132,9 +132,11 @@ int ri_session_open(struct ri_session *s, const struct ri_session_front *f,
 	}
 	monitor_opts(s, f);
 	if (o->remote) {
+		/* A screen's history panels start full: the recorder's last ticks. */
 		struct ri_remote_opts mo = { .host = o->remote, .dir = o->remote_dir,
 					     .command = o->remote_command,
-					     .delay = o->delay };
+					     .delay = o->delay,
+					     .history_s = f->screen ? RI_HIST_LEN * o->delay : 0 };
 		struct ri_replay_opts ro;
 
 		replay_opts(o, &ro);

@@ -140,6 +140,36 @@ static void read_all(struct ri_rec_reader *r, struct ri_drain *d,
 	}
 }
 
+/*
+ * How many bytes opening a stream waits for (record_read.c's stream_start:
+ * the header, then records up to the first frame), SIZE_MAX when more
+ * than @n: the harness must never leave it waiting on an open pipe.
+ */
+static size_t open_needs(const uint8_t *d, size_t n)
+{
+	uint64_t rec, need;
+	struct rec_hdr h;
+
+	if (n < RI_REC_FHDR_FIXED)
+		return SIZE_MAX;
+	rec = get_le32(d + 12);
+	if (memcmp(d, RI_REC_MAGIC, RI_REC_MAGIC_LEN) || rec > 65536 || rec < RI_REC_FHDR_FIXED)
+		return RI_REC_FHDR_FIXED;
+	for (;;) {
+		need = rec + RI_REC_RHDR;
+		if (need > n)
+			return SIZE_MAX;
+		if (rec_hdr_get(d + rec, &h))
+			return need;
+		need += h.len;
+		if (need > n)
+			return SIZE_MAX;
+		if (h.kind != REC_INDEX)
+			return need;
+		rec = need;
+	}
+}
+
 static void read_stream(const uint8_t *data, size_t size)
 {
 	struct ri_rec_reader *r;
@@ -147,7 +177,7 @@ static void read_stream(const uint8_t *data, size_t size)
 	struct ri_rec_choice ch = { 0 };
 	char err[4096];
 	int p[2], i;
-	size_t split = size / 2, need = 16;
+	size_t split = size / 2, need;
 
 	/* A pipe holds the whole input: the harness never blocks on it. */
 	if (size > (1u << 20) || pipe(p))
@@ -157,12 +187,7 @@ static void read_stream(const uint8_t *data, size_t size)
 		close(p[1]);
 		return;
 	}
-	/* Opening waits for a header and a first record, or the end. */
-	if (size >= 16 && !memcmp(data, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
-		uint32_t hlen = get_le32(data + 12);
-
-		need = (hlen < 65536 ? hlen : 65536) + RI_REC_RHDR;
-	}
+	need = open_needs(data, size);
 	if (split < need)
 		split = size;
 	if (split && write(p[1], data, split) != (ssize_t)split)
