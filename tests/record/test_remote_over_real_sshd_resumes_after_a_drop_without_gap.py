@@ -10,8 +10,10 @@ printed as JSON so the test knows them):
   - --remote --json shows the host's processes: the recorder's own PID is
     among them, and each tick is one the recorder wrote;
   - the ssh connection killed: one line says it was lost and when it is
-    retried; after the retry the ticks go on with no gap and nothing
-    twice: exactly the recorder's ticks from the first shown to the last;
+    retried; then the server stopped and the connection killed again: the
+    failed retry is said, the next one later; the server back, the ticks
+    go on. Over it all, no gap and nothing twice: exactly the recorder's
+    ticks from the first shown to the last;
   - ssh that fails (a host that does not resolve, a host key not known, a
     key the server refuses), the tool missing there, a stream of a newer
     format: each one line naming the host, exit 1, within a deadline;
@@ -83,10 +85,15 @@ class Sshd:
             f.write("Host otherhost\n%s  IdentityFile %s/id\n  UserKnownHostsFile %s/known_hosts\n"
                     % (common, d, d))
         os.makedirs("/run/sshd", exist_ok=True)
-        self.proc = subprocess.Popen([sshd, "-D", "-f", os.path.join(d, "sshd_config"),
+        self.sshd = sshd
+        self.ssh = "ssh -F %s/ssh_config" % d
+        self.start()
+
+    def start(self):
+        d = self.d
+        self.proc = subprocess.Popen([self.sshd, "-D", "-f", os.path.join(d, "sshd_config"),
                                       "-E", os.path.join(d, "sshd.log")],
                                      stdin=subprocess.DEVNULL)
-        self.ssh = "ssh -F %s/ssh_config" % d
         end = time.monotonic() + 15
         while time.monotonic() < end:
             r = subprocess.run(self.ssh.split() + ["-o", "BatchMode=yes", "testhost", "true"],
@@ -149,10 +156,24 @@ def main():
         while time.monotonic() < end and not any("connection lost" in e for e in tool.err):
             time.sleep(0.05)
         lost = [e for e in tool.err if "connection lost" in e]
-        c.true("the drop is said, with the retry", len(lost) == 1 and "testhost" in lost[0] and
+        c.true("the drop is said, with the retry", len(lost) >= 1 and "testhost" in lost[0] and
                "retrying in" in lost[0], repr(tool.err[-3:]))
         # Ticks after the retry: the connection is back.
         tool.need_ticks(n + 6, 30)
+        # The server down for a while: the retries fail, backing off, and
+        # once it is back the ticks resume after the newest one received.
+        sshd.stop()
+        for p in children(tool.pid):
+            os.kill(p, signal.SIGKILL)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and not any("refused" in e for e in tool.err):
+            time.sleep(0.05)
+        refused = [e for e in tool.err if "connection lost" in e and "refused" in e]
+        c.true("server down: the failed retry is said, and backs off",
+               refused and "retrying in 2 s" in refused[0], repr(tool.err[-3:]))
+        down = len(tool.ticks)
+        sshd.start()
+        tool.need_ticks(down + 4, 30)
         tool.signal(signal.SIGINT)
         trc = tool.wait(15)
         rec.signal(signal.SIGINT)
@@ -161,7 +182,7 @@ def main():
         got = [round(t["time"], 6) for t in tool.ticks]
         want = [round(t["time"], 6) for t in rec.ticks if got and got[0] <= t["time"] <= got[-1]]
         c.true("after the retry, no gap and nothing twice: the host's ticks exactly",
-               got == want and len(got) >= n + 6,
+               got == want and len(got) >= down + 4,
                "%d shown, %d written; first difference %s" % (
                    len(got), len(want),
                    next(((a, b) for a, b in zip(got, want) if a != b), None)))
@@ -231,7 +252,7 @@ def main():
         if sshd:
             sshd.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    c.finish("%d ticks over ssh, one drop, no gap" % len(got))
+    c.finish("%d ticks over ssh, two drops (one with the server down), no gap" % len(got))
 
 
 if __name__ == "__main__":
