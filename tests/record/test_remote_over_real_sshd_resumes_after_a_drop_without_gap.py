@@ -14,12 +14,14 @@ printed as JSON so the test knows them):
     failed retry is said, the next one later; the server back, the ticks
     go on. Over it all, no gap and nothing twice: exactly the recorder's
     ticks from the first shown to the last;
+  - with no recorder there, a monitor is started there instead;
   - ssh that fails (a host that does not resolve, a host key not known, a
     key the server refuses), the tool missing there, a stream of a newer
     format: each one line naming the host, exit 1, within a deadline;
   - two hosts on one screen (the same server under two names): Tab
     switches the header's host, O lists both, live, with CPU, memory and
-    the busiest process, Enter shows the one chosen; k is off for them.
+    the busiest process, Enter shows the one chosen; k is off for them;
+  - with --remote-control, F9 sends the signal there, over ssh.
 """
 
 import json
@@ -132,7 +134,7 @@ def main():
     ri.preflight(need_bpf=False, need_root=True, need_bpftool=False)
     c = ri.Checks()
     tmp = tempfile.mkdtemp(prefix="ri-remote-")
-    sshd = rec = tool = None
+    sshd = rec = tool = victim = None
     got = []
     try:
         sshd = Sshd(tmp)
@@ -190,6 +192,17 @@ def main():
                    for a in tool.ticks for b in rec.ticks if abs(a["time"] - b["time"]) < 1e-6)
         c.true("with the host's figures", same)
 
+        # No recorder there: a monitor is started there, and ends with us.
+        r = subprocess.run([ri.RI_BIN, "--json", "-n", "3", "-d", "0.3", "--remote", "testhost",
+                            "--remote-dir", "/nonexistent", "--remote-command", ri.RI_BIN],
+                           capture_output=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+        lines = r.stdout.decode().splitlines()
+        srcs = {json.loads(x)["source"] for x in lines}
+        c.true("no recorder there: a monitor started there, its ticks shown, exit 0",
+               r.returncode == 0 and len(lines) == 3 and srcs <= {"bpf", "procfs"},
+               "exit %d, %d ticks, %s, %r" % (r.returncode, len(lines), srcs,
+                                              r.stderr.decode()[-200:]))
+
         # Each failure: one line naming the host, exit 1, never a hang.
         # A tool there whose stream is of format version 99: a whole header.
         head = b"\x89RIREC\r\n" + (99).to_bytes(4, "little") + (20).to_bytes(4, "little")
@@ -245,10 +258,39 @@ def main():
                tm.capture()[-300:])
         tm.keys("Escape", "q")
         c.true("q: exit 0", tm.wait_for(r"^EXIT=0$", 15), tm.capture()[-200:])
+
+        # --remote-control: a signal goes there, over ssh.
+        victim_bin = os.path.join(tmp, "rivictim")
+        shutil.copy("/bin/sleep", victim_bin)
+        victim = subprocess.Popen([victim_bin, "300"], stdin=subprocess.DEVNULL)
+        tm = ri.Tmux(150, 30, ri.Tmux.tool_command(
+            ["--remote", "testhost", "--remote-control", "--remote-dir", d,
+             "--remote-command", ri.RI_BIN],
+            env=("TERM=tmux-256color", "LANG=C.UTF-8", "RI_SSH=" + sshd.ssh.replace(" ", "\\ "))))
+        tm.wait_for(r"^resource_image LIVE testhost ", 30)
+        tm.keys("F4")
+        tm.keys("rivictim", "Enter")
+        c.true("--remote-control: the host's process listed",
+               tm.wait_for(r"^ *%d .*rivictim" % victim.pid, 15), tm.capture()[:400])
+        tm.keys("F9")
+        tm.keys("Enter")
+        c.true("--remote-control: SIGTERM sent there, said",
+               tm.wait_for(r"SIGTERM to %d \(rivictim\) on testhost: sent" % victim.pid, 20),
+               tm.capture()[-300:])
+        try:
+            rc = victim.wait(10)
+        except subprocess.TimeoutExpired:
+            victim.kill()
+            rc = None
+        c.true("--remote-control: the process ended by it", rc == -signal.SIGTERM, "%s" % rc)
+        tm.keys("q")
     finally:
         for t in (tool, rec):
             if t:
                 t.kill()
+        if victim and victim.poll() is None:
+            victim.kill()
+            victim.wait()
         if sshd:
             sshd.stop()
         shutil.rmtree(tmp, ignore_errors=True)
