@@ -764,6 +764,14 @@ int ri_rec_writer_open(const struct ri_rec_writer_opts *o,
 			return -e;
 		}
 	} else if (!strcmp(w->path, "-")) {
+		/* Compressed frames are no text for a terminal. */
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen, "-w -: standard output is a terminal: send "
+					      "the stream somewhere (| resource_image -r -, "
+					      "| ssh ..., > FILE)");
+			ri_rec_writer_close(w);
+			return -ENOTTY;
+		}
 		w->stream = true;
 		w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		if (w->fd < 0) {
