@@ -144,7 +144,7 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 
 		snprintf(err, errlen, "%s", d ? d : "");
 		snprintf(err + strlen(err), errlen - strlen(err), "%sno frame of %s can be read",
-			 d ? "; " : "", o->path);
+			 d ? "; " : "", rp->path);
 		ri_source_close(src);
 		return -EINVAL;
 	}
