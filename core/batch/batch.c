@@ -542,8 +542,11 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 		else
 			text_tick(stdout, &b);
 		if (fflush(stdout) || ferror(stdout)) {
-			/* The reader went away (| head): a normal end. */
-			ret = errno == EPIPE ? 0 : 1;
+			/*
+			 * The reader went away (| head), or the stop signal
+			 * cut a write to a full pipe short: a normal end.
+			 */
+			ret = errno == EPIPE || (errno == EINTR && stop_signal) ? 0 : 1;
 			break;
 		}
 	}
