@@ -9,6 +9,8 @@
 #   make bench     probe cost and per-refresh cost next to top and pidstat
 #   make install   to $(DESTDIR)$(PREFIX) (default /usr/local), with the
 #                  recorder's systemd unit (not enabled)
+#   make deb       build/deb/resource_image_VERSION_ARCH.deb, lintian clean
+#   make test-deb  the package installed, run and removed in a fresh Debian 12
 #
 # The pipeline: bpf/*.bpf.c -> build/*.bpf.o (clang -target bpf, CO-RE)
 # -> build/*.skel.h (bpftool gen skeleton) -> core/sources/source_bpf.o; core/'s
@@ -97,7 +99,7 @@ UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o \
 	$(OUT)/san/core/export/http_none.o
 
 .PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
-	setcap clean screenshots workloads san lib golden
+	setcap clean screenshots workloads san lib golden deb test-deb deps-deb
 
 all: $(OUT)/resource_image
 
@@ -194,7 +196,8 @@ DEPS_BUILD := clang llvm libbpf-dev libelf-dev zlib1g-dev libncurses-dev \
 	pkg-config bpftool gcc make libmicrohttpd-dev libzstd-dev
 DEPS_PKGS := $(DEPS_BUILD) tmux python3 procps sysstat util-linux strace \
 	libclang-rt-14-dev libzstd-dev qemu-system-x86 busybox-static cpio \
-	python3-pil fonts-dejavu-core debian-archive-keyring prometheus
+	python3-pil fonts-dejavu-core debian-archive-keyring prometheus \
+	openssh-server openssh-client
 
 define install_missing
 	@missing=$$(for p in $(1); do \
@@ -263,6 +266,36 @@ uninstall:
 		$(DESTDIR)$(mandir)/man8/resource_image.8 \
 		$(DESTDIR)$(unitdir)/resource_image-record.service
 	rm -rf $(DESTDIR)$(datadir)
+
+# A Debian package: the binary built again for /usr with Debian's
+# hardening flags (its own objects, under build/deb), installed into a
+# staging root, then tui/deb/build.sh (control, copyright, changelog,
+# runtime dependencies by dpkg-shlibdeps, lintian at the warning level).
+# Debian's package names take no underscore: the package is resource-image,
+# its file resource_image_VERSION_ARCH.deb.
+VERSION := $(shell sed -n 's/^\#define RI_VERSION "\(.*\)"/\1/p' core/text/version.h)
+DEB_DIR := $(OUT)/deb
+DEB = $(DEB_DIR)/resource_image_$(VERSION)_$(shell dpkg --print-architecture).deb
+DEPS_DEB := dpkg-dev lintian debootstrap
+
+deps-deb:
+	$(call install_missing,$(DEPS_BUILD) $(DEPS_DEB))
+
+deb: deps-deb
+	$(Q)$(MAKE) -s OUT=$(DEB_DIR)/obj PREFIX=/usr \
+		CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS)" \
+		EXTRA_CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS)" \
+		EXTRA_LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" all
+	$(Q)rm -rf $(DEB_DIR)/root
+	$(Q)$(MAKE) -s OUT=$(DEB_DIR)/obj PREFIX=/usr unitdir=/lib/systemd/system \
+		DESTDIR=$(abspath $(DEB_DIR))/root install >/dev/null
+	$(Q)bash tui/deb/build.sh $(DEB_DIR)/root $(DEB) $(VERSION)
+
+# Installs the package into a fresh Debian 12 root (debootstrap, cached in
+# $(DEB_DIR)/bookworm.tar), runs it there and removes it. Not in make test:
+# it needs the network to a Debian mirror the first time.
+test-deb: deb
+	$(Q)bash tests/deb/test_deb.sh $(DEB) $(DEB_DIR)
 
 # Opt-in. WARNING: lets every user who can run the installed binary see
 # the activity of every process on the machine.

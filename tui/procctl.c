@@ -26,6 +26,7 @@
 
 #include "format.h"
 #include "procfs.h"
+#include "remote.h"
 #include "view.h"
 
 static const struct proc_sig signals[] = {
@@ -106,13 +107,57 @@ static const char *why(int err)
 	return strerror(err);
 }
 
+/*
+ * Another host's process (--remote): nothing is sent unless
+ * --remote-control says so; then over ssh, to the process of that name
+ * only (a PID reused since is left alone). True when handled.
+ */
+static bool remote_act(struct tui *v, pid_t pid, const char *comm, const char *what,
+		       const char *act)
+{
+	char cmd[512], q[64], said[256];
+	size_t i, n = 0;
+	int rc;
+
+	if (!v->opts->remote)
+		return false;
+	if (!v->opts->remote_control) {
+		tui_message(v, "%s: off for a remote host (--remote-control turns it on)", what);
+		return true;
+	}
+	/* The name in single quotes for the remote shell. */
+	q[n++] = '\'';
+	for (i = 0; i < RI_COMM_LEN && comm[i] && n + 6 < sizeof(q); i++) {
+		if (comm[i] == '\'') {
+			memcpy(q + n, "'\\''", 4);
+			n += 4;
+		} else {
+			q[n++] = comm[i];
+		}
+	}
+	q[n++] = '\'';
+	q[n] = '\0';
+	snprintf(cmd, sizeof(cmd),
+		 "[ \"$(cat /proc/%d/comm 2>/dev/null)\" = %s ] || "
+		 "{ echo \"%d is no longer %s\" >&2; exit 3; }; %s",
+		 pid, q, pid, q, act);
+	rc = ri_remote_run(v->opts->remote, cmd, said, sizeof(said));
+	tui_message(v, "%s on %s: %s", what, v->opts->remote,
+		    said[0] ? said : rc ? "failed" : "done");
+	return true;
+}
+
 void proc_signal(struct tui *v, pid_t pid, uint64_t start_ns, const char *comm,
 		 int sig)
 {
-	char name[64];
+	char name[64], act[128], what[96];
 	int fd, r, err = 0;
 
 	ri_printable(name, sizeof(name), comm, RI_COMM_LEN);
+	snprintf(act, sizeof(act), "kill -%d %d && echo sent", sig, pid);
+	snprintf(what, sizeof(what), "%s to %d (%s)", signal_name(sig), pid, name);
+	if (remote_act(v, pid, comm, what, act))
+		return;
 #ifdef SYS_pidfd_open
 	fd = (int)syscall(SYS_pidfd_open, pid, 0);
 #else
@@ -165,6 +210,23 @@ void proc_renice(struct tui *v, const struct ri_row *r, int delta)
 	}
 	pid = r->t ? r->t->tid : r->p->pid;
 	ri_printable(name, sizeof(name), r->t ? r->t->comm : r->p->comm, RI_COMM_LEN);
+	{
+		char act[512], what[96], tasks[64];
+
+		/* Every thread of a process, as here; a thread alone. */
+		if (r->t)
+			snprintf(tasks, sizeof(tasks), "%d", pid);
+		else
+			snprintf(tasks, sizeof(tasks), "/proc/%d/task/*", pid);
+		snprintf(act, sizeof(act),
+			 "c=$(ps -o ni= -p %d | tr -d ' '); n=$((c + %d)); "
+			 "for t in %s; do renice -n $n -p ${t##*/} >/dev/null || exit 1; "
+			 "done; echo \"nice $c -> $n\"",
+			 pid, delta, tasks);
+		snprintf(what, sizeof(what), "nice of %d (%s)", pid, name);
+		if (remote_act(v, pid, r->t ? r->t->comm : r->p->comm, what, act))
+			return;
+	}
 	if (r->t ? r->t->exited : r->p->exited) {
 		tui_message(v, "%d (%s) has exited", pid, name);
 		return;

@@ -31,17 +31,42 @@ struct tui_replay {
 	struct ri_replay *rp;
 	int speed;    /* index into speeds */
 	bool playing;
+	/*
+	 * Followed and keeping up: each frame shows as soon as it is read (a
+	 * burst after a reconnection is caught up at once, never trailed at
+	 * the recorded pace). A move back in time or a pause leaves it; the
+	 * end reached again, or ], comes back to it.
+	 */
+	bool live;
 };
+
+/* Followed, playing and at the end: the screen shows each frame as it is written. */
+static bool live(const struct tui_replay *r)
+{
+	return r->live && r->playing && ri_replay_following(r->rp);
+}
 
 static void pace(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
 	v->paused = !r->playing;
-	v->delay = ri_replay_step_s(r->rp) / speeds[r->speed];
+	v->delay = live(r) ? ri_replay_poll_s(r->rp) :
+			     ri_replay_step_s(r->rp) / speeds[r->speed];
 }
 
 /* After a move in time: the rows point into the model's new nodes. */
+/* A move into the past: paused there, no longer live. */
+static void into_past(struct tui *v)
+{
+	struct tui_replay *r = v->replay;
+
+	if (!r->live)
+		return;
+	r->live = r->playing = false;
+	pace(v);
+}
+
 static enum ri_next moved(struct tui *v, int err)
 {
 	if (err && err != -ENODATA)
@@ -61,9 +86,18 @@ int replay_open(struct tui *v, struct ri_replay *rp)
 		return -ENOMEM;
 	r->rp = rp;
 	v->replay = r;
-	/* The first tick on screen: at --from, or the recording's first. */
-	ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
-			ri_replay_forward(r->rp);
+	/*
+	 * The first tick on screen: at --from, or the recording's first;
+	 * followed, its last, with the history that led there, and live.
+	 */
+	if (ri_replay_following(rp) && !o->from) {
+		r->playing = r->live = true;
+		ret = ri_replay_jump(r->rp, ri_replay_last(r->rp));
+	} else {
+		r->playing = r->live = ri_replay_following(rp);
+		ret = o->from ? ri_replay_jump(r->rp, ri_replay_first(r->rp)) :
+				ri_replay_forward(r->rp);
+	}
 	moved(v, ret);
 	if ((news = ri_replay_news(r->rp)))
 		tui_message(v, "%s", news);
@@ -82,9 +116,22 @@ int replay_tick(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 	const char *news;
-	int ret = ri_replay_forward(r->rp);
+	int ret = ri_replay_forward(r->rp), i;
 
-	if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
+	/*
+	 * Live, every frame that came is taken now (a burst after a
+	 * reconnection, the history sent at the start): the screen shows
+	 * the newest, never trails behind at the recorded pace.
+	 */
+	for (i = 0; r->live && ret == 0 && i < 1000; i++)
+		ret = ri_replay_forward(r->rp);
+	if (ret == -EAGAIN)
+		ret = 0; /* followed: nothing written since */
+	if (ri_replay_following(r->rp)) {
+		if (r->playing && ri_replay_at_end(r->rp))
+			r->live = true; /* caught up: from the recorded pace to live */
+		pace(v);
+	} else if (ret == -ENODATA || ri_replay_at_end(r->rp)) {
 		if (r->playing)
 			tui_message(v, "end of the recording");
 		r->playing = false;
@@ -94,6 +141,41 @@ int replay_tick(struct tui *v)
 	if ((news = ri_replay_news(r->rp)))
 		tui_message(v, "%s", news);
 	return ret;
+}
+
+void replay_pace(struct tui *v)
+{
+	pace(v);
+}
+
+void replay_background(struct tui *v, struct tui_replay *r)
+{
+	const char *news;
+	int i;
+
+	/* As many frames as came, in one go: a host not shown has no pace. */
+	for (i = 0; r->live && i < 1000 && ri_replay_forward(r->rp) == 0; i++)
+		;
+	while ((news = ri_replay_news(r->rp)))
+		tui_message(v, "%s", news);
+}
+
+void replay_state(struct tui_replay *r, char *buf, size_t len)
+{
+	double age = tui_now_real() - ri_replay_last(r->rp);
+	time_t t = (time_t)ri_replay_now(r->rp);
+	struct tm tm;
+	char at[16];
+
+	localtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	/* Live, but nothing new for three ticks: the connection is likely down. */
+	if (!live(r))
+		snprintf(buf, len, "REPLAY %s", at);
+	else if (age > 3 * ri_replay_step_s(r->rp) + 1)
+		snprintf(buf, len, "no news %.0fs", age);
+	else
+		snprintf(buf, len, "LIVE");
 }
 
 /* The jump prompt's text, when Enter is pressed. */
@@ -111,6 +193,7 @@ static enum ri_next jump_to(struct tui *v, const char *text)
 		return NEXT_REDRAW;
 	}
 	t = ri_when_resolve(&w, ri_replay_first(r->rp), ri_replay_last(r->rp));
+	into_past(v);
 	return moved(v, ri_replay_jump(r->rp, t));
 }
 
@@ -124,7 +207,8 @@ static enum ri_next a_forward(struct tui *v)
 	struct tui_replay *r = v->replay;
 
 	if (ri_replay_at_end(r->rp)) {
-		tui_message(v, "end of the recording");
+		tui_message(v, ri_replay_following(r->rp) ? "live: the last frame written" :
+							     "end of the recording");
 		return NEXT_REDRAW;
 	}
 	return moved(v, ri_replay_forward(r->rp));
@@ -138,6 +222,7 @@ static enum ri_next a_back(struct tui *v)
 		tui_message(v, "start of the recording");
 		return NEXT_REDRAW;
 	}
+	into_past(v);
 	return moved(v, ri_replay_back(r->rp));
 }
 
@@ -150,8 +235,9 @@ static enum ri_next a_play(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
-	r->playing = !r->playing && !ri_replay_at_end(r->rp);
-	if (!r->playing && ri_replay_at_end(r->rp))
+	r->playing = !r->playing && (!ri_replay_at_end(r->rp) || ri_replay_following(r->rp));
+	r->live = r->playing && r->live;
+	if (!r->playing && ri_replay_at_end(r->rp) && !ri_replay_following(r->rp))
 		tui_message(v, "end of the recording");
 	pace(v);
 	return NEXT_REDRAW;
@@ -171,6 +257,7 @@ static enum ri_next a_start(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
+	into_past(v);
 	return moved(v, ri_replay_jump(r->rp, ri_replay_first(r->rp)));
 }
 
@@ -178,9 +265,13 @@ static enum ri_next a_end(struct tui *v)
 {
 	struct tui_replay *r = v->replay;
 
-	r->playing = false;
+	enum ri_next next;
+
+	/* Followed, the end is live. */
+	r->playing = r->live = ri_replay_following(r->rp);
+	next = moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
 	pace(v);
-	return moved(v, ri_replay_jump(r->rp, ri_replay_last(r->rp)));
+	return next;
 }
 
 static enum ri_next a_delay(struct tui *v)
@@ -210,13 +301,19 @@ static void title(struct tui *v, const char *clock)
 {
 	struct tui_replay *r = v->replay;
 
+	const struct ri_rec_meta *m = ri_replay_meta(r->rp);
+
 	attrset(v->attr[R_HEADER] | A_BOLD);
 	mvprintw(0, 0, "resource_image");
-	attrset(v->attr[R_WARNING] | A_BOLD);
-	printw(" REPLAY");
+	/* Followed: LIVE at the end; in the past, the time the cursor is at. */
+	attrset(v->attr[live(r) ? R_PICKED : R_WARNING] | A_BOLD);
+	printw(live(r) ? " LIVE" : " REPLAY");
 	attrset(v->attr[R_HEADER]);
-	printw(" %s  %s  every %gs  source ", ri_replay_path(r->rp), clock,
-	       ri_replay_step_s(r->rp));
+	printw(" %s", ri_replay_path(r->rp));
+	/* Followed: whose figures they are, when the path does not say. */
+	if (ri_replay_following(r->rp) && m->host[0] && strcmp(m->host, ri_replay_path(r->rp)))
+		printw(" (%s)", m->host);
+	printw("  %s  every %gs  source ", clock, ri_replay_step_s(r->rp));
 }
 
 static void hms(char *b, size_t n, double s)
@@ -263,8 +360,11 @@ static int bar_draw(struct tui *v, int y)
 	strftime(to, sizeof(to), "%H:%M:%S", &tm);
 	hms(at, sizeof(at), now - first);
 	hms(span, sizeof(span), last - first);
-	snprintf(state, sizeof(state), "%s x%d", r->playing ? "playing" : "paused",
-		 speeds[r->speed]);
+	if (live(r))
+		snprintf(state, sizeof(state), "live");
+	else
+		snprintf(state, sizeof(state), "%s x%d", r->playing ? "playing" : "paused",
+			 speeds[r->speed]);
 	f = last > first ? (now - first) / (last - first) : 1;
 	if (f < 0)
 		f = 0;

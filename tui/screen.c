@@ -21,6 +21,10 @@ void screen_init(struct tui *v, const struct view_mode *mode)
 	if (mode && mode->nactions) {
 		v->keymap[v->nkeymaps].a = mode->actions;
 		v->keymap[v->nkeymaps++].n = mode->nactions;
+		if (mode->nmore) {
+			v->keymap[v->nkeymaps].a = mode->more;
+			v->keymap[v->nkeymaps++].n = mode->nmore;
+		}
 	}
 	v->keymap[v->nkeymaps].a = keys_actions(&v->keymap[v->nkeymaps].n);
 	v->nkeymaps++;

@@ -200,6 +200,8 @@ static int open_session(struct tui *v, struct ri_session *s, char *err,
 static void tick(struct tui *v)
 {
 	int ret = v->replay ? replay_tick(v) : ri_monitor_tick(v->mon);
+
+	hosts_keep_up(v);
 	const char *news = ri_recorder_news(v->rec);
 
 	if (ret < 0)
@@ -271,7 +273,7 @@ static void loop(struct tui *v)
 	enum ri_next next = NEXT_NONE;
 
 	/* A replay's keys, title, time bar and key bar join the main view. */
-	screen_init(v, v->replay ? &replay_mode : NULL);
+	screen_init(v, !v->replay ? NULL : v->nhosts > 1 ? hosts_mode() : &replay_mode);
 	screen_draw(v, false);
 	while (!(next & NEXT_QUIT) && !got_stop) {
 		/* A negative fd is not polled: a dead tty would wake us at once. */
@@ -319,7 +321,42 @@ static void loop(struct tui *v)
 	}
 }
 
-int ri_tui_run(const struct ri_opts *o, struct ri_session *s)
+/* Every host's session (one, unless --remote is repeated), the first shown. */
+static int open_hosts(struct tui *v, struct ri_session **s, size_t n, char *err,
+		      size_t errlen)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct tui_host *h = &v->hosts[i];
+
+		v->replay = NULL;
+		if (n > 1) {
+			mvprintw(1, 0, "resource_image: connecting to %s...", v->opts->remotes[i]);
+			clrtoeol();
+			refresh();
+		}
+		if ((ret = open_session(v, s[i], err, errlen)))
+			return ret;
+		h->name = n > 1 ? v->opts->remotes[i] : "";
+		h->s = s[i];
+		h->mon = v->mon;
+		h->replay = v->replay;
+		h->info = v->info;
+		v->nhosts = (int)i + 1;
+	}
+	if (n > 1) {
+		/* --alert-exec and the rest of the first host's sinks are the screen's. */
+		v->hook = ri_session_hook(s[0]);
+		v->rec = ri_session_recorder(s[0]);
+		v->host = (int)n - 1;
+		hosts_switch(v, 0);
+	}
+	return 0;
+}
+
+int ri_tui_run(const struct ri_opts *o, struct ri_session **s, size_t n)
 {
 	struct tui *v = calloc(1, sizeof(*v));
 	char err[512] = "";
@@ -358,7 +395,7 @@ int ri_tui_run(const struct ri_opts *o, struct ri_session *s)
 		mouse_init(v);
 		mvaddstr(0, 0, "resource_image: loading the probe...");
 		refresh();
-		ret = open_session(v, s, err, sizeof(err));
+		ret = open_hosts(v, s, n, err, sizeof(err));
 	}
 	/* cgroup names: one walk of the cgroup2 mount now, more only on a miss. */
 	if (!ret && ri_cgroups_open(&v->cgroups, NULL))
@@ -371,6 +408,10 @@ int ri_tui_run(const struct ri_opts *o, struct ri_session *s)
 		fprintf(stderr, "resource_image: %s\n", err);
 	if (v->rec_said[0])
 		fprintf(stderr, "resource_image: %s\n", v->rec_said);
+	/* The hosts not shown: their replays' screen state (the sessions are the caller's). */
+	for (n = 0; n < (size_t)v->nhosts; n++)
+		if ((int)n != v->host && v->hosts[n].replay != v->replay)
+			free(v->hosts[n].replay);
 	replay_close(v);
 	ri_rows_free(&v->rows);
 	picker_free(&v->pk);

@@ -10,8 +10,9 @@
 
 /*
  * Runs the interactive monitor until quit; returns the exit code. Opens
- * @s once the terminal is set up; the caller closes it.
+ * the @n sessions (one per --remote host when it is repeated, else one)
+ * once the terminal is set up; the caller closes them.
  */
-int ri_tui_run(const struct ri_opts *o, struct ri_session *s);
+int ri_tui_run(const struct ri_opts *o, struct ri_session **s, size_t n);
 
 #endif /* RI_TUI_H */

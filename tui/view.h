@@ -193,6 +193,15 @@ struct picker {
 	char filter[64];
 };
 
+/* One host of several (--remote, repeated): what the screen swaps in. */
+struct tui_host {
+	const char *name;
+	struct ri_session *s;
+	struct ri_monitor *mon;
+	struct tui_replay *replay;
+	struct ri_monitor_info info;
+};
+
 struct tui {
 	const struct ri_opts *opts;
 	struct ri_monitor *mon;
@@ -258,7 +267,7 @@ struct tui {
 	struct keymap {
 		const struct action *a;
 		size_t n;
-	} keymap[2];
+	} keymap[3];
 	int nkeymaps;
 	const struct view_mode *mode; /* what a replay adds; NULL live */
 
@@ -273,6 +282,8 @@ struct tui {
 	struct picker pk;
 
 	struct tui_replay *replay; /* replaying a recording (-r): replay.c */
+	struct tui_host hosts[RI_MAX_REMOTES]; /* hosts.c; nhosts 1: just this one */
+	int nhosts, host, host_sel;
 	struct ri_recorder *rec;   /* recording (-w) */
 	char rec_said[600];        /* its last news, for stderr at the end */
 };
@@ -428,6 +439,9 @@ struct view_mode {
 	int (*bar_draw)(struct tui *v, int y); /* lines used */
 	const struct fbar_hint *hints;
 	int nhints;
+	/* Keys looked up after the mode's own (several hosts: hosts.c). */
+	const struct action *more;
+	size_t nmore;
 };
 
 struct ri_replay;
@@ -441,6 +455,18 @@ struct ri_replay;
 int replay_open(struct tui *v, struct ri_replay *rp);
 void replay_close(struct tui *v);
 int replay_tick(struct tui *v);
+/* The screen's pace for the replay shown (after a switch of host). */
+void replay_pace(struct tui *v);
+/* A replay not shown (another host): kept up with its stream while live. */
+void replay_background(struct tui *v, struct tui_replay *r);
+/* "LIVE", "REPLAY HH:MM:SS" or "no news for Ns", for the hosts' summary. */
+void replay_state(struct tui_replay *r, char *buf, size_t len);
+
+/* hosts.c: several hosts (--remote, repeated). */
+void hosts_switch(struct tui *v, int i);
+void hosts_keep_up(struct tui *v);
+/* A replay's mode with the hosts' keys (Tab, Shift-Tab, O) after its own. */
+const struct view_mode *hosts_mode(void);
 extern const struct view_mode replay_mode;
 
 /* colors.c */

@@ -689,8 +689,18 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 			break;
 		e = ri_monitor_tick(b.mon);
 		news(s);
+		if (e == -EAGAIN && ri_session_replay(s)) {
+			/* Followed: the next frame is not written yet. */
+			tick--;
+			if (!sleep_until(mono_ns() +
+					 (uint64_t)(ri_replay_poll_s(ri_session_replay(s)) * 1e9)))
+				break;
+			continue;
+		}
 		if (e == -ENODATA && ri_session_replay(s))
 			break; /* the end of the recording, or --to */
+		if (ri_recorder_gone(ri_session_recorder(s)))
+			break; /* -w -: the stream's reader went away */
 		if (e) {
 			fprintf(stderr, "resource_image: reading the %s source failed: %s\n",
 				b.info.source, strerror(-e));
@@ -711,8 +721,11 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 			text_tick(b.out, &b);
 		out_flush(b.out);
 		if (fflush(stdout) || ferror(stdout)) {
-			/* The reader went away (| head): a normal end. */
-			ret = errno == EPIPE ? 0 : 1;
+			/*
+			 * The reader went away (| head), or the stop signal
+			 * cut a write to a full pipe short: a normal end.
+			 */
+			ret = errno == EPIPE || (errno == EINTR && stop_signal) ? 0 : 1;
 			break;
 		}
 	}

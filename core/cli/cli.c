@@ -24,6 +24,12 @@ enum {
 	OPT_BTF,
 	OPT_FROM,
 	OPT_TO,
+	OPT_FOLLOW,
+	OPT_GROUP,
+	OPT_REMOTE,
+	OPT_REMOTE_DIR,
+	OPT_REMOTE_COMMAND,
+	OPT_REMOTE_CONTROL,
 	OPT_KEEP,
 	OPT_MAX_SIZE,
 	OPT_NO_FOLD,
@@ -58,6 +64,12 @@ static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "remote", required_argument, NULL, OPT_REMOTE },
+	{ "remote-dir", required_argument, NULL, OPT_REMOTE_DIR },
+	{ "remote-command", required_argument, NULL, OPT_REMOTE_COMMAND },
+	{ "remote-control", no_argument, NULL, OPT_REMOTE_CONTROL },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
@@ -125,7 +137,10 @@ void ri_cli_usage(FILE *f)
 	      "      --no-states        leave out where threads' time goes (DISK% ...\n"
 	      "                         OTHER% n/a) and what timing it costs per switch\n"
 	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
-	      "                         or a directory for one file per hour\n"
+	      "                         or a directory for one file per hour; -w - with\n"
+	      "                         -q: the stream form on standard output\n"
+	      "      --group GROUP      -w: the files readable by GROUP (-w DIR: default\n"
+	      "                         adm, where it exists), so it can follow them\n"
 	      "      --keep DURATION    -w DIR: remove files older than this (default 7d)\n"
 	      "      --max-size SIZE    -w DIR: remove the oldest files past this (e.g. 2G)\n"
 	      "  -r, --read PATH        replay a recording (file or directory): the screen,\n"
@@ -134,6 +149,18 @@ void ri_cli_usage(FILE *f)
 	      "      --from TIME        replay from TIME: HH:MM[:SS], 'YYYY-MM-DD HH:MM[:SS]',\n"
 	      "                         -10m / -2h (before the end), +10m, Unix seconds\n"
 	      "      --to TIME          replay up to TIME (same forms)\n"
+	      "      --follow           -r: follow the recording as it grows (a file, or\n"
+	      "                         a directory across the hourly files), from its\n"
+	      "                         end; -r - reads the stream form on standard\n"
+	      "                         input, followed (ssh HOST resource_image -q -w -)\n"
+	      "      --remote [USER@]HOST  show HOST's processes here, over ssh: its\n"
+	      "                         recorder followed when one runs there, else a\n"
+	      "                         monitor started there (-q -w -); reconnects.\n"
+	      "                         Repeated: several hosts, Tab switches, O sums up\n"
+	      "      --remote-dir DIR   the recorder's directory on HOST\n"
+	      "                         (default /var/log/resource_image)\n"
+	      "      --remote-command CMD  the tool on HOST (default resource_image)\n"
+	      "      --remote-control   let k and nice act on HOST's processes (over ssh)\n"
 	      "  -q, --quiet            batch mode that prints nothing (with --listen:\n"
 	      "                         a pure exporter; with -w: a headless recorder)\n"
 	      "      --listen [ADDR:]PORT  serve Prometheus/OpenMetrics metrics on\n"
@@ -356,6 +383,32 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 			return bad(err, "-r: empty path%s", "");
 		o->replay = arg;
 		return 0;
+	case OPT_REMOTE:
+		/* An option-looking host would become an option of ssh. */
+		if (!*arg || *arg == '-' || strpbrk(arg, " \t\n"))
+			return bad(err, "--remote: '%.64s' is not a [USER@]HOST", arg);
+		if (o->nremotes == RI_MAX_REMOTES)
+			return bad(err, "--remote: at most %s hosts", RI_STR(RI_MAX_REMOTES));
+		o->remotes[o->nremotes++] = arg;
+		o->remote = o->remotes[0];
+		return 0;
+	case OPT_REMOTE_DIR:
+		o->remote_dir = arg;
+		return 0;
+	case OPT_REMOTE_COMMAND:
+		o->remote_command = arg;
+		return 0;
+	case OPT_REMOTE_CONTROL:
+		o->remote_control = true;
+		return 0;
+	case OPT_FOLLOW:
+		o->follow = true;
+		return 0;
+	case OPT_GROUP:
+		if (!*arg)
+			return bad(err, "--group: empty name%s", "");
+		o->group = arg;
+		return 0;
 	case OPT_FROM:
 	case OPT_TO: {
 		struct ri_when w;
@@ -444,13 +497,41 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 /* What recording and replay options mean together. */
 static int check_record_options(struct ri_opts *o, FILE *err)
 {
-	if (o->record && o->replay)
-		return bad(err, "-w and -r: a replay is not recorded again%s", "");
-	if ((o->from || o->to) && !o->replay)
+	/* -r ... -q -w -: a recording relayed as a stream (what --remote runs). */
+	if (o->record && o->replay && strcmp(o->record, "-"))
+		return bad(err, "-w and -r: a replay is not recorded again (but to -w -)%s", "");
+	if (o->remote && (o->replay || o->record))
+		return bad(err, "--remote shows another host: not with -r or -w%s", "");
+	if ((o->remote_dir || o->remote_command || o->remote_control) && !o->remote)
+		return bad(err, "--remote-dir, --remote-command and --remote-control go "
+				"with --remote%s", "");
+	if (o->nremotes > 1 && o->batch)
+		return bad(err, "several --remote: the screen shows them, a key switches; "
+				"-b, --json and -q take one host%s", "");
+	if (o->remote) {
+		if (o->to)
+			return bad(err, "--remote and --to: a host followed has no end%s", "");
+		o->follow = true;
+	}
+	if ((o->from || o->to) && !o->replay && !o->remote)
 		return bad(err, "--from and --to choose the part of a recording to "
 				"replay: they need -r%s", "");
 	if ((o->keep_s || o->max_size) && !o->record)
 		return bad(err, "--keep and --max-size are for -w DIR%s", "");
+	if (o->group && !o->record)
+		return bad(err, "--group says who may read what -w writes: it needs -w%s", "");
+	if (o->follow && !o->replay && !o->remote)
+		return bad(err, "--follow follows a recording: it needs -r PATH%s", "");
+	if (o->replay && !strcmp(o->replay, "-"))
+		o->follow = true; /* a stream is read as it comes */
+	if (o->follow && o->to)
+		return bad(err, "--follow and --to: a recording followed has no end%s", "");
+	/* Standard output carries the recording: nothing else may go there. */
+	if (o->record && !strcmp(o->record, "-") && !o->quiet)
+		return bad(err, "-w - writes the recording to standard output: "
+				"add -q, so that nothing else is printed there%s", "");
+	if (o->record && !strcmp(o->record, "-") && (o->keep_s || o->max_size || o->group))
+		return bad(err, "--keep, --max-size and --group are for files, not -w -%s", "");
 	return 0;
 }
 

@@ -18,6 +18,11 @@
 #include "source.h"
 #include "version.h"
 
+/* Hosts a screen shows at once (--remote, repeated). */
+#define RI_MAX_REMOTES 8
+#define RI_STR_(x) #x
+#define RI_STR(x) RI_STR_(x)
+
 struct ri_opts {
 	bool batch;       /* -b */
 	bool json;        /* --json */
@@ -49,6 +54,16 @@ struct ri_opts {
 	const char *record;    /* -w PATH: a file, or a directory of hourly files */
 	const char *replay;    /* -r PATH */
 	const char *from, *to; /* --from, --to TIME (timearg.h; syntax checked) */
+	bool follow;           /* --follow (and -r -): the recording grows */
+	int replay_fd;         /* -r - on a screen: the stream, moved off fd 0; else -1 */
+	const char *group;     /* --group: who may read what -w writes */
+	/* Another host (remote.h). */
+	const char *remote;         /* --remote [USER@]HOST: the first one */
+	const char *remotes[RI_MAX_REMOTES]; /* every --remote, in order */
+	size_t nremotes;
+	const char *remote_dir;     /* --remote-dir: its recorder's directory */
+	const char *remote_command; /* --remote-command: the tool there */
+	bool remote_control;        /* --remote-control: signals and nice there */
 	double keep_s;         /* --keep DURATION, 0 = 7 days */
 	uint64_t max_size;     /* --max-size SIZE, 0 = no limit */
 	bool delay_set;        /* -d was given (in replay: aggregate ticks) */

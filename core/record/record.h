@@ -188,6 +188,13 @@ struct ri_rec_writer_opts {
 	double rotate_s;   /* directory: start a new file every; 0 = 3600 */
 	uint32_t key_every; /* frames per group; 0 = RI_REC_KEY_EVERY */
 	bool sync;         /* fdatasync every few seconds, in the background */
+	/*
+	 * Who may read the files (the directory gets it, setgid, so the
+	 * files the rotation starts later have it too, privileges dropped
+	 * or not). NULL: adm for a directory when it exists and can be
+	 * given, else nothing changes.
+	 */
+	const char *group;
 };
 
 struct ri_rec_writer;
@@ -223,6 +230,12 @@ int ri_rec_writer_frame(struct ri_rec_writer *w, const struct ri_drain *d,
 const char *ri_rec_writer_status(struct ri_rec_writer *w);
 /* The file being written now. */
 const char *ri_rec_writer_file(const struct ri_rec_writer *w);
+/*
+ * -w -: the stream form on standard output, the file's bytes in the
+ * same order (nothing is ever written back, nothing cut off). Whether
+ * its reader went away (EPIPE): nothing more will be written.
+ */
+bool ri_rec_writer_gone(const struct ri_rec_writer *w);
 void ri_rec_writer_close(struct ri_rec_writer *w);
 
 /* A directory's file name for a file starting at @t (Unix seconds). */
@@ -239,6 +252,39 @@ struct ri_rec_reader;
  */
 int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		size_t errlen);
+/*
+ * Opens the stream form on @fd (a pipe: -r -), which the reader owns
+ * from now on. Waits for the stream's header and first record; refuses
+ * what does not start as a recording. The stream is followed: read as
+ * it comes, kept in an unlinked file under $TMPDIR so that a seek
+ * works on it as on a file.
+ */
+int ri_rec_open_stream(int fd, struct ri_rec_reader **out, char *err,
+		       size_t errlen);
+/*
+ * From now on the end of the recording is where it stops for now: a
+ * read there returns 1 and a later one returns what was written since
+ * (files that the rotation starts in a directory included).
+ */
+void ri_rec_follow(struct ri_rec_reader *r);
+/*
+ * A stream that reconnects (--remote): at its end, @reopen is asked for
+ * the descriptor of a new stream, given the time of the newest frame
+ * read (1 and *fd, 0 not yet, <0 never); each new stream's frames up to
+ * that one are decoded for their state and not returned again. @news
+ * says what the connection went through, once each (NULL: nothing);
+ * @close goes with the reader. @label names each stream's file.
+ */
+struct ri_rec_reconnect {
+	int (*reopen)(void *ctx, int64_t newest_us, int *fd);
+	const char *(*news)(void *ctx);
+	void (*close)(void *ctx);
+	void *ctx;
+	const char *label;
+};
+void ri_rec_reconnect(struct ri_rec_reader *r, const struct ri_rec_reconnect *rc);
+/* Whether more may still come (followed, and not a stream that ended). */
+bool ri_rec_following(const struct ri_rec_reader *r);
 void ri_rec_close(struct ri_rec_reader *r);
 /* The first file's header. */
 const struct ri_rec_meta *ri_rec_meta(const struct ri_rec_reader *r);

@@ -6,14 +6,23 @@
  * (a record that fails its CRC, a lost key frame, a file cut short, a
  * damaged header) said once, with the file and byte offset, and skipped
  * to the next group that is whole. Never more than the bytes say.
+ *
+ * Followed (-r --follow, and always a stream), the end of the last file
+ * is not the end: a record still being written waits there, a file the
+ * rotation starts in the directory joins the list, and a stream read
+ * from a pipe is copied into an unlinked spool file as it comes, so a
+ * seek or a rewind over a stream is a seek in a file like any other
+ * (the stream form of the format is the file's, byte for byte).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -31,6 +40,7 @@ struct rfile {
 	struct ri_rec_meta meta;
 	int64_t first_us; /* of its first record; INT64_MIN before it is read */
 	uint64_t size;    /* as last seen */
+	int64_t skip_us;  /* frames at or before this were read already */
 };
 
 /* What a walk over the records finds at an offset. */
@@ -65,11 +75,29 @@ struct ri_rec_reader {
 	size_t nfiring;
 	bool firing_done;
 
+	/* Followed: the end of the last file may still grow. */
+	bool follow, is_dir;
+	/*
+	 * A stream: what comes on stream_fd is appended to the spool, the
+	 * last file. A stream that reconnects (--remote) adds a file per
+	 * connection: its frames up to the newest one already read are
+	 * decoded but not returned again.
+	 */
+	int stream_fd;
+	bool stream_eof;
+	uint64_t spooled;
+	struct ri_rec_reconnect rc;
+	bool have_rc, rc_pending; /* the last file's header is not in yet */
+	int64_t newest_us;
+
 	char damage[PATH_MAX + 512];
 	bool damage_new, damage_said;
 	size_t last_file;
 	struct ri_rec_meta none;
 };
+
+static bool pump(struct ri_rec_reader *r, bool block);
+static bool header_in(struct ri_rec_reader *r);
 
 /* ---- damage ---- */
 
@@ -87,7 +115,7 @@ static void damaged(struct ri_rec_reader *r, size_t fi, uint64_t off,
 const char *ri_rec_damage(struct ri_rec_reader *r)
 {
 	if (!r->damage_new)
-		return NULL;
+		return r->have_rc && r->rc.news ? r->rc.news(r->rc.ctx) : NULL;
 	r->damage_new = false;
 	return r->damage;
 }
@@ -281,7 +309,7 @@ static int open_file(struct ri_rec_reader *r, size_t fi, char *err, size_t errle
 		return (int)n;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "%s: empty file, not a recording", f->path);
+		snprintf(err, errlen, "%s: empty, not a recording", f->path);
 		return -EINVAL;
 	}
 	if (n == RI_REC_FHDR_FIXED && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
@@ -312,8 +340,8 @@ static int open_file(struct ri_rec_reader *r, size_t fi, char *err, size_t errle
 		if (n >= 8 && !memcmp(p, RI_REC_MAGIC, RI_REC_MAGIC_LEN))
 			snprintf(err, errlen,
 				 "%s: a recording cut short in its header "
-				 "(%zd bytes): no frame to show",
-				 f->path, n);
+				 "(%llu bytes): no frame to show",
+				 f->path, (unsigned long long)f->size);
 		else
 			snprintf(err, errlen,
 				 "%s: not a resource_image recording (byte 0: "
@@ -407,6 +435,7 @@ static int list_dir(struct ri_rec_reader *r, char *err, size_t errlen)
 		r->f[i].path = names[i];
 		r->f[i].fd = -1;
 		r->f[i].first_us = INT64_MIN;
+		r->f[i].skip_us = INT64_MIN;
 	}
 	r->nf = n;
 	free(names);
@@ -442,6 +471,8 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		ri_rec_close(r);
 		return -ENOMEM;
 	}
+	r->stream_fd = -1;
+	r->newest_us = INT64_MIN;
 	if (stat(path, &st)) {
 		e = errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(e));
@@ -449,6 +480,7 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		return -e;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		r->is_dir = true;
 		if ((e = list_dir(r, err, errlen))) {
 			ri_rec_close(r);
 			return e;
@@ -462,6 +494,7 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 		}
 		r->f[0].fd = -1;
 		r->f[0].first_us = INT64_MIN;
+		r->f[0].skip_us = INT64_MIN;
 		r->nf = 1;
 	}
 	/* A file that is not a recording is left out, said once. */
@@ -491,12 +524,132 @@ int ri_rec_open(const char *path, struct ri_rec_reader **out, char *err,
 	return 0;
 }
 
+/* A spool nobody else sees: unlinked from the start, gone with the process. */
+static int spool_fd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		fd = memfd_create("resource_image-stream", MFD_CLOEXEC);
+	return fd;
+}
+
+/* Spools the stream until its first record's header is in (or it ends). */
+static int stream_start(struct ri_rec_reader *r, char *err, size_t errlen)
+{
+	uint8_t h[RI_REC_RHDR];
+	uint64_t need = RI_REC_FHDR_FIXED, rec = 0;
+	struct rec_hdr rh;
+
+	/*
+	 * The header, then records until the first frame is whole: a player
+	 * opened on the stream starts with a frame (a record that is no
+	 * record ends the wait: the reader says what it is).
+	 */
+	for (;;) {
+		if (r->spooled >= need) {
+			if (!rec) {
+				if (pread(r->f[0].fd, h, RI_REC_FHDR_FIXED, 0) != RI_REC_FHDR_FIXED)
+					return -EIO;
+				/* Garbage is refused at once, not after a megabyte of it. */
+				if (memcmp(h, RI_REC_MAGIC, RI_REC_MAGIC_LEN)) {
+					snprintf(err, errlen, "standard input: not a resource_image "
+							      "recording (byte 0: no recording header)");
+					return -EINVAL;
+				}
+				rec = get_le32(h + 12);
+				if (rec > 65536 || rec < RI_REC_FHDR_FIXED)
+					return 0;
+				need = rec + RI_REC_RHDR;
+				continue;
+			}
+			if (pread(r->f[0].fd, h, RI_REC_RHDR, (off_t)rec) != RI_REC_RHDR ||
+			    rec_hdr_get(h, &rh))
+				return 0;
+			if (need == rec + RI_REC_RHDR) {
+				need += rh.len;
+				continue;
+			}
+			if (rh.kind != REC_INDEX)
+				return 0;
+			rec = need;
+			need = rec + RI_REC_RHDR;
+			continue;
+		}
+		if (r->stream_eof)
+			return 0;
+		if (!pump(r, true) && !r->stream_eof) {
+			snprintf(err, errlen, "standard input: interrupted before "
+					      "the recording's first frame");
+			return -EINTR;
+		}
+	}
+}
+
+int ri_rec_open_stream(int fd, struct ri_rec_reader **out, char *err,
+		       size_t errlen)
+{
+	struct ri_rec_reader *r = calloc(1, sizeof(*r));
+	int e;
+
+	if (!r || !(r->path = strdup("-")) || !(r->z = ZSTD_createDCtx()) ||
+	    !(r->f = calloc(1, sizeof(*r->f))) ||
+	    !(r->f[0].path = strdup("standard input"))) {
+		snprintf(err, errlen, "out of memory");
+		ri_rec_close(r);
+		return -ENOMEM;
+	}
+	r->stream_fd = fd;
+	r->newest_us = INT64_MIN;
+	r->follow = true;
+	r->nf = 1;
+	r->f[0].first_us = INT64_MIN;
+	r->f[0].skip_us = INT64_MIN;
+	if ((r->f[0].fd = spool_fd()) < 0) {
+		e = errno;
+		snprintf(err, errlen, "-r -: no room to keep the stream in "
+				      "(TMPDIR or memory): %s", strerror(e));
+		ri_rec_close(r);
+		return -e;
+	}
+	if ((e = stream_start(r, err, errlen)) ||
+	    (e = open_file(r, 0, err, errlen))) {
+		ri_rec_close(r);
+		return e;
+	}
+	if (file_first_us(r, 0) == INT64_MIN) {
+		snprintf(err, errlen, "standard input: %s",
+			 r->spooled ? "the stream ended before its first frame" :
+				      "empty, not a recording");
+		ri_rec_close(r);
+		return -EINVAL;
+	}
+	r->off = r->f[0].data;
+	*out = r;
+	return 0;
+}
+
+void ri_rec_follow(struct ri_rec_reader *r)
+{
+	r->follow = true;
+}
+
+bool ri_rec_following(const struct ri_rec_reader *r)
+{
+	return r->follow && (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc);
+}
+
 void ri_rec_close(struct ri_rec_reader *r)
 {
 	size_t i;
 
 	if (!r)
 		return;
+	if (r->stream_fd >= 0)
+		close(r->stream_fd);
+	if (r->have_rc && r->rc.close)
+		r->rc.close(r->rc.ctx);
 	for (i = 0; i < r->nf; i++) {
 		if (r->f[i].fd >= 0)
 			close(r->f[i].fd);
@@ -574,6 +727,223 @@ static int decode(struct ri_rec_reader *r, const struct rec_hdr *h,
 	return err;
 }
 
+/* ---- following ---- */
+
+/*
+ * Copies what the stream has ready into the spool, without blocking
+ * (@block: waits for some bytes first, or the end). True when bytes came.
+ */
+static bool pump(struct ri_rec_reader *r, bool block)
+{
+	uint8_t b[65536];
+	bool got = false;
+
+	while (r->stream_fd >= 0 && !r->stream_eof) {
+		struct pollfd p = { .fd = r->stream_fd, .events = POLLIN };
+		ssize_t n, w;
+
+		if (!(block && !got) && poll(&p, 1, 0) <= 0)
+			break;
+		n = read(r->stream_fd, b, sizeof(b));
+		if (n < 0 && errno == EINTR) {
+			if (block)
+				return got; /* a signal: the caller decides */
+			continue;
+		}
+		if (n <= 0) {
+			r->stream_eof = true;
+			break;
+		}
+		for (w = 0; w < n;) {
+			ssize_t k = pwrite(r->f[r->nf - 1].fd, b + w, (size_t)(n - w),
+					   (off_t)(r->spooled + (uint64_t)w));
+
+			if (k <= 0) {
+				/* The spool is full: the stream ends here. */
+				r->stream_eof = true;
+				return got;
+			}
+			w += k;
+		}
+		r->spooled += (uint64_t)n;
+		got = true;
+	}
+	return got;
+}
+
+static int add_file(struct ri_rec_reader *r, const char *path)
+{
+	struct rfile *f = realloc(r->f, (r->nf + 1) * sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	r->f = f;
+	memset(&f[r->nf], 0, sizeof(*f));
+	if (!(f[r->nf].path = strdup(path)))
+		return -ENOMEM;
+	f[r->nf].fd = -1;
+	f[r->nf].first_us = INT64_MIN;
+	f[r->nf].skip_us = INT64_MIN;
+	r->nf++;
+	return 0;
+}
+
+/*
+ * Files the rotation started since the last look, in order. A newest
+ * file without a whole header and first record yet is left for the
+ * next look; an older one that has none is damage, said once.
+ */
+static bool rescan(struct ri_rec_reader *r)
+{
+	const char *last = r->f[r->nf - 1].path;
+	char one[PATH_MAX + 256] = "", **names = NULL;
+	size_t n = 0, cap = 0, i, had = r->nf;
+	struct dirent *de;
+	DIR *d = opendir(r->path);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		char *p;
+
+		if (!rec_name(de->d_name) ||
+		    asprintf(&p, "%s/%s", r->path, de->d_name) < 0)
+			continue;
+		if (strcmp(p, last) <= 0) {
+			free(p);
+			continue;
+		}
+		if (n == cap) {
+			char **nn = reallocarray(names, cap ? cap * 2 : 8, sizeof(*nn));
+
+			if (!nn) {
+				free(p);
+				break;
+			}
+			names = nn;
+			cap = cap ? cap * 2 : 8;
+		}
+		names[n++] = p;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		size_t fi = r->nf;
+
+		if (add_file(r, names[i]))
+			break;
+		r->buf_len = 0;
+		if (open_file(r, fi, one, sizeof(one)) == 0 &&
+		    file_first_us(r, fi) != INT64_MIN)
+			continue;
+		if (i + 1 == n) {
+			drop_file(r, fi);
+			break;
+		}
+		if (!r->damage_said) {
+			snprintf(r->damage, sizeof(r->damage), "%s; left out",
+				 one[0] ? one : names[i]);
+			r->damage_said = r->damage_new = true;
+		}
+		one[0] = '\0';
+		drop_file(r, fi);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return r->nf > had;
+}
+
+static int spool_fd(void);
+
+/*
+ * A new connection's file: its header is read once enough of it came
+ * (header_in); until then the reader waits at the end of the one before.
+ */
+static bool reconnect(struct ri_rec_reader *r)
+{
+	int fd, sfd;
+
+	if (r->rc_pending)
+		return header_in(r);
+	if (!r->have_rc || !r->stream_eof)
+		return false;
+	if (r->rc.reopen(r->rc.ctx, r->newest_us, &fd) <= 0)
+		return false;
+	if ((sfd = spool_fd()) < 0 || add_file(r, r->rc.label)) {
+		if (sfd >= 0)
+			close(sfd);
+		close(fd);
+		return false;
+	}
+	close(r->stream_fd);
+	r->stream_fd = fd;
+	r->stream_eof = false;
+	r->spooled = 0;
+	r->f[r->nf - 1].fd = sfd;
+	r->f[r->nf - 1].skip_us = r->newest_us;
+	r->rc_pending = true;
+	return header_in(r);
+}
+
+/* The pending connection's header, whole (true: the file is readable). */
+static bool header_in(struct ri_rec_reader *r)
+{
+	char err[PATH_MAX + 256];
+	size_t fi = r->nf - 1;
+
+	pump(r, false);
+	r->buf_len = 0;
+	if (r->spooled < RI_REC_FHDR_FIXED + RI_REC_RHDR && !r->stream_eof)
+		return false;
+	if (open_file(r, fi, err, sizeof(err)) == 0 && file_first_us(r, fi) != INT64_MIN) {
+		r->rc_pending = false;
+		return true;
+	}
+	if (!r->stream_eof && r->spooled < (1u << 20))
+		return false; /* more of the header may come */
+	/*
+	 * What came is no recording (a newer version, garbage): said, and
+	 * dropped. Nothing at all is a connection that failed: the
+	 * reconnection says that.
+	 */
+	if (r->spooled && !r->damage_said) {
+		snprintf(r->damage, sizeof(r->damage), "%s", err);
+		r->damage_said = r->damage_new = true;
+	}
+	r->rc_pending = false;
+	r->stream_eof = true;
+	drop_file(r, fi);
+	return false;
+}
+
+void ri_rec_reconnect(struct ri_rec_reader *r, const struct ri_rec_reconnect *rc)
+{
+	char *l = rc->label ? strdup(rc->label) : NULL;
+
+	r->rc = *rc;
+	r->have_rc = true;
+	if (l) {
+		free(r->f[0].path);
+		r->f[0].path = l;
+	}
+}
+
+/* At the end of the last file followed: whether there is more to read now. */
+static bool tail_grew(struct ri_rec_reader *r)
+{
+	if (r->stream_fd >= 0)
+		return pump(r, false) | reconnect(r);
+	return r->is_dir && rescan(r);
+}
+
+/* On the last file that can be read (a connection's whose header is not in is not). */
+static bool at_last(const struct ri_rec_reader *r)
+{
+	return r->cur + 1 + (r->rc_pending ? 1 : 0) >= r->nf;
+}
+
 /* Moves on to the next file; false when there is none. */
 static bool next_file(struct ri_rec_reader *r)
 {
@@ -606,11 +976,21 @@ static int step(struct ri_rec_reader *r, struct rec_hdr *h,
 		case AT_OK:
 			return 1;
 		case AT_END:
-			if (!next_file(r))
-				return 0;
-			continue;
 		case AT_CUT:
-			damaged(r, r->cur, r->off, "recording cut short (a record is incomplete)");
+			if (r->follow && at_last(r)) {
+				if (tail_grew(r))
+					continue;
+				if (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc) {
+					/* A record half written: read it again next time. */
+					r->buf_len = 0;
+					return 0;
+				}
+			}
+			/* A dropped connection's last record: the next one resends it. */
+			if (a == AT_CUT && !r->have_rc)
+				damaged(r, r->cur, r->off,
+					r->stream_fd >= 0 ? "stream cut in the middle of a record" :
+							    "recording cut short (a record is incomplete)");
 			if (!next_file(r))
 				return 0;
 			continue;
@@ -619,6 +999,16 @@ static int step(struct ri_rec_reader *r, struct rec_hdr *h,
 			nx = resync(r, r->cur, r->off + 1, UINT64_MAX);
 			r->group_ok = false;
 			if (nx == UINT64_MAX) {
+				/*
+				 * Followed, what follows may not be written
+				 * yet: look again from here next time.
+				 */
+				if (r->follow && at_last(r) &&
+				    (!(r->stream_fd >= 0 && r->stream_eof) || r->have_rc)) {
+					tail_grew(r);
+					r->buf_len = 0;
+					return 0;
+				}
 				if (!next_file(r))
 					return 0;
 				continue;
@@ -655,6 +1045,11 @@ int ri_rec_read(struct ri_rec_reader *r, struct ri_drain *d,
 			continue;
 		}
 		r->group_ok = true;
+		/* A new connection starts before what was read: its state only. */
+		if (h.time_us <= r->f[r->cur].skip_us)
+			continue;
+		if (h.time_us > r->newest_us)
+			r->newest_us = h.time_us;
 		r->last_file = r->cur;
 		r->peek_valid = false;
 		if (ch && ri_rec_choice_set(ch, r->choice.pids, r->choice.starts,
@@ -732,7 +1127,8 @@ int64_t ri_rec_peek_us(struct ri_rec_reader *r)
 	r->cur = cur;
 	r->off = off;
 	r->group_ok = ok;
-	r->peek_valid = true;
+	/* Followed, "nothing yet" may change at any moment. */
+	r->peek_valid = t != INT64_MIN || !r->follow;
 	r->peek_file = cur;
 	r->peek_from = off;
 	r->peek_us = t;

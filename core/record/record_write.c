@@ -12,6 +12,7 @@
  * has the rest), a power cut at most the last few seconds.
  */
 #include <dirent.h>
+#include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,6 +41,8 @@
 struct ri_rec_writer {
 	struct ri_rec_writer_opts o;
 	bool dir;
+	bool stream, gone;     /* -w -; its reader went away */
+	bool share;            /* files made group-readable (--group) */
 	int dirfd;
 	char path[PATH_MAX];   /* as given */
 	char file[PATH_MAX + 64]; /* being written now */
@@ -222,7 +225,10 @@ static int append(struct ri_rec_writer *w, const uint8_t *p, size_t n,
 	int err;
 
 	while (done < n) {
-		k = pwrite(w->fd, p + done, n - done, (off_t)(w->off + done));
+		if (w->gone)
+			return -EPIPE;
+		k = w->stream ? write(w->fd, p + done, n - done) :
+				pwrite(w->fd, p + done, n - done, (off_t)(w->off + done));
 		if (k > 0) {
 			done += (size_t)k;
 			continue;
@@ -230,7 +236,17 @@ static int append(struct ri_rec_writer *w, const uint8_t *p, size_t n,
 		err = k < 0 ? errno : ENOSPC;
 		if (err == EINTR)
 			continue;
-		/* Whatever part went out is no record: take it back. */
+		/*
+		 * Whatever part went out is no record: take it back. A stream
+		 * cannot: its reader sees a record cut short, and says so.
+		 */
+		if (w->stream) {
+			/* Its reader went away (| head, a dropped ssh): a normal end. */
+			w->gone = true;
+			if (err != EPIPE)
+				failed(w, what, err);
+			return -err;
+		}
 		k = ftruncate(w->fd, (off_t)w->off);
 		(void)k;
 		failed(w, what, err);
@@ -446,10 +462,71 @@ static int open_next_file(struct ri_rec_writer *w, double t)
 		failed(w, "creating a file", errno);
 		return -errno;
 	}
+	/* Readable by the group whatever the umask: a follower needs no more. */
+	if (w->share)
+		fchmod(fd, 0640);
 	pthread_mutex_lock(&w->mu);
 	w->fd = fd;
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+/*
+ * --group: the directory (setgid, so that every file created in it
+ * later takes its group without a capability) and the files already
+ * there, or the one file. Only an explicit --group that cannot be given
+ * is an error; the default (adm) is given where it can be.
+ */
+static int share_with_group(struct ri_rec_writer *w, char *err, size_t errlen)
+{
+	const char *name = w->o.group ? w->o.group : "adm";
+	struct group *g = getgrnam(name);
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd = w->dir ? w->dirfd : w->fd;
+
+	if (!w->dir && !w->o.group)
+		return 0; /* a file is left as created unless asked */
+	if (!g) {
+		if (!w->o.group)
+			return 0;
+		snprintf(err, errlen, "--group %s: no such group", name);
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) || (st.st_gid != g->gr_gid && fchown(fd, (uid_t)-1, g->gr_gid)) ||
+	    fchmod(fd, w->dir ? (st.st_mode & 07777) | 02050 : 0640)) {
+		int e = errno;
+
+		if (!w->o.group)
+			return 0;
+		snprintf(err, errlen, "--group %s: cannot give %s to the group: %s",
+			 name, w->path, strerror(e));
+		return -e;
+	}
+	w->share = true;
+	if (!w->dir || (fd = dup(w->dirfd)) < 0)
+		return 0;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		if (!our_name(de->d_name))
+			continue;
+		/* Best effort: a file that stays private is said when followed. */
+		if (fchownat(w->dirfd, de->d_name, (uid_t)-1, g->gr_gid,
+			     AT_SYMLINK_NOFOLLOW) == 0 &&
+		    fchmodat(w->dirfd, de->d_name, 0640, 0))
+			continue;
+	}
+	closedir(d);
+	return 0;
+}
+
+bool ri_rec_writer_gone(const struct ri_rec_writer *w)
+{
+	return w->gone;
 }
 
 static void new_file_state(struct ri_rec_writer *w, double t)
@@ -686,6 +763,24 @@ int ri_rec_writer_open(const struct ri_rec_writer_opts *o,
 			ri_rec_writer_close(w);
 			return -e;
 		}
+	} else if (!strcmp(w->path, "-")) {
+		/* Compressed frames are no text for a terminal. */
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen, "-w -: standard output is a terminal: send "
+					      "the stream somewhere (| resource_image -r -, "
+					      "| ssh ..., > FILE)");
+			ri_rec_writer_close(w);
+			return -ENOTTY;
+		}
+		w->stream = true;
+		w->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (w->fd < 0) {
+			e = errno;
+			snprintf(err, errlen, "-w -: standard output: %s", strerror(e));
+			ri_rec_writer_close(w);
+			return -e;
+		}
+		snprintf(w->file, sizeof(w->file), "standard output");
 	} else {
 		w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 		if (w->fd < 0) {
@@ -696,6 +791,10 @@ int ri_rec_writer_open(const struct ri_rec_writer_opts *o,
 			return -e;
 		}
 		snprintf(w->file, sizeof(w->file), "%s", w->path);
+	}
+	if (!w->stream && (e = share_with_group(w, err, errlen))) {
+		ri_rec_writer_close(w);
+		return e;
 	}
 	w->z = ZSTD_createCCtx();
 	if (!w->z || ZSTD_isError(ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel,

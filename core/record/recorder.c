@@ -73,7 +73,8 @@ int ri_recorder_open(const struct ri_recorder_opts *o, struct ri_recorder **out,
 		.path = o->path,
 		.keep_s = o->keep_s,
 		.max_size = o->max_size,
-		.sync = true,
+		.group = o->group,
+		.sync = strcmp(o->path, "-") != 0,
 	};
 	struct ri_recorder *r = calloc(1, sizeof(*r));
 	const char *rot = getenv("RI_RECORD_ROTATE_S");
@@ -127,6 +128,16 @@ void ri_recorder_attach(struct ri_recorder *r, struct ri_monitor *mon)
 const char *ri_recorder_news(struct ri_recorder *r)
 {
 	return r ? ri_rec_writer_status(r->w) : NULL;
+}
+
+void ri_recorder_interval(struct ri_recorder *r, double s)
+{
+	r->interval_s = s;
+}
+
+bool ri_recorder_gone(const struct ri_recorder *r)
+{
+	return r && ri_rec_writer_gone(r->w);
 }
 
 void ri_recorder_close(struct ri_recorder *r)

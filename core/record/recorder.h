@@ -9,6 +9,7 @@
 #ifndef RI_RECORDER_H
 #define RI_RECORDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct ri_recorder_opts {
 	const char *path;    /* -w PATH: a file, or a directory of hourly files */
 	double keep_s;       /* --keep: a directory's files older go; 0 = 7 days */
 	uint64_t max_size;   /* --max-size: the oldest files past it go; 0 = no limit */
+	const char *group;   /* --group: who may read the files; NULL: adm for a directory */
 	double interval_s;   /* -d, as the header says it */
 	int argc;            /* the command line, as the header says it */
 	char *const *argv;
@@ -38,6 +40,10 @@ void ri_recorder_attach(struct ri_recorder *r, struct ri_monitor *mon);
  * error) or resumed since the last call, else NULL: each is said once.
  */
 const char *ri_recorder_news(struct ri_recorder *r);
+/* The step the header says, when it is not -d's (a recording relayed). */
+void ri_recorder_interval(struct ri_recorder *r, double s);
+/* -w -: the reader of the stream went away (a run that only records ends). */
+bool ri_recorder_gone(const struct ri_recorder *r);
 void ri_recorder_close(struct ri_recorder *r);
 
 #endif /* RI_RECORDER_H */

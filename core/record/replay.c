@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "replay_priv.h"
 #include "timearg.h"
@@ -106,8 +107,16 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 	double from, to, step;
 	int ret;
 
-	if ((ret = ri_rec_open(o->path, &rd, err, errlen)))
+	if (o->reader)
+		rd = o->reader, ret = 0;
+	else if (!strcmp(o->path, "-"))
+		ret = ri_rec_open_stream(o->stream_fd >= 0 ? o->stream_fd : dup(0), &rd,
+					 err, errlen);
+	else if (!(ret = ri_rec_open(o->path, &rd, err, errlen)) && o->follow)
+		ri_rec_follow(rd);
+	if (ret)
 		return ret;
+	so.follow = o->follow || !strcmp(o->path, "-") || o->reader;
 	if ((ret = resolve(o, rd, &so, &from, &to, &step, err, errlen))) {
 		ri_rec_close(rd);
 		return ret;
@@ -119,15 +128,23 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 	rp->first = from;
 	rp->last = to;
 	rp->step_s = step;
-	snprintf(rp->path, sizeof(rp->path), "%s", o->path);
-	/* The frame before --from is the starting point of the first tick. */
-	ri_replay_src_seek(rp, o->from ? (int64_t)(from * 1e6) : INT64_MIN);
+	snprintf(rp->path, sizeof(rp->path), "%s",
+		 o->reader || strcmp(o->path, "-") ? o->path : "standard input");
+	/*
+	 * The frame before --from is the starting point of the first tick;
+	 * a file followed starts at its last frame, as tail -f does (its
+	 * past is a rewind away), a stream at its first.
+	 */
+	if (!o->from && o->follow && strcmp(o->path, "-") && !o->reader)
+		from = to;
+	ri_replay_src_seek(rp, o->from || (o->follow && strcmp(o->path, "-") && !o->reader) ?
+				       (int64_t)(from * 1e6) : INT64_MIN);
 	if (!rp->have_next) {
 		const char *d = ri_rec_damage(rd);
 
 		snprintf(err, errlen, "%s", d ? d : "");
 		snprintf(err + strlen(err), errlen - strlen(err), "%sno frame of %s can be read",
-			 d ? "; " : "", o->path);
+			 d ? "; " : "", rp->path);
 		ri_source_close(src);
 		return -EINVAL;
 	}
@@ -139,8 +156,11 @@ int ri_replay_open(const struct ri_replay_opts *o, struct ri_source **out,
 void ri_replay_start(struct ri_replay *rp, struct ri_monitor *mon)
 {
 	rp->mon = mon;
-	/* The part replayed starts at the first tick: the frame after the prime. */
-	if (rp->have_next)
+	/*
+	 * The part replayed starts at the first tick: the frame after the
+	 * prime; followed, the time bar spans all that was written before.
+	 */
+	if (rp->have_next && !rp->o.follow)
 		rp->first = (double)rp->next_us * 1e-6;
 }
 
@@ -205,9 +225,20 @@ int ri_replay_back(struct ri_replay *rp)
 
 int ri_replay_forward(struct ri_replay *rp)
 {
-	if (!rp->have_next)
+	if (!rp->have_next && !ri_replay_following(rp))
 		return -ENODATA;
 	return ri_monitor_tick(rp->mon);
+}
+
+bool ri_replay_following(const struct ri_replay *rp)
+{
+	return rp->o.follow && ri_rec_following(rp->rd);
+}
+
+double ri_replay_poll_s(const struct ri_replay *rp)
+{
+	/* A fifth of a tick: a frame shows well within the tick it was written in. */
+	return fmax(0.02, fmin(rp->step_s / 5, 0.25));
 }
 
 bool ri_replay_at_end(const struct ri_replay *rp)

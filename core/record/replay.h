@@ -6,6 +6,11 @@
  * there, step back and forth, where the cursor is). The batch printers
  * only tick the monitor; the TUI also moves through time.
  *
+ * Followed (--follow, or a stream: -r -), the recording's end moves: a
+ * tick at the end waits for the next frame (-EAGAIN), the part replayed
+ * grows with it, and the first tick is the last frame written (a stream:
+ * its first) unless --from says otherwise.
+ *
  * Given no alert rules, a replay shows the transitions the live run
  * recorded (the monitor applies them tick by tick); given rules, it
  * evaluates those afresh.
@@ -29,6 +34,9 @@ struct ri_replay_opts {
 	const char *path;      /* -r PATH: a file or a directory */
 	const char *from, *to; /* --from, --to TIME (timearg.h); NULL: its ends */
 	double every_s;        /* -d: ticks this long, of several frames; 0: as recorded */
+	bool follow;           /* --follow: the recording grows while it is read */
+	int stream_fd;         /* -r -: the stream's descriptor (owned from open on) */
+	struct ri_rec_reader *reader; /* already open (--remote): owned from open on */
 };
 
 struct ri_replay;
@@ -58,9 +66,20 @@ void ri_replay_start(struct ri_replay *rp, struct ri_monitor *mon);
 int ri_replay_jump(struct ri_replay *rp, double t);
 /* One tick back (the model restarted, history refilled). */
 int ri_replay_back(struct ri_replay *rp);
-/* One tick forward: 0, or -ENODATA at the end (of the recording or --to). */
+/*
+ * One tick forward: 0; -ENODATA at the end (of the recording or --to);
+ * -EAGAIN at the end of a recording followed, until the next frame is
+ * written.
+ */
 int ri_replay_forward(struct ri_replay *rp);
 bool ri_replay_at_end(const struct ri_replay *rp);
+/*
+ * Followed (--follow, a stream) and more may come: the end is "now".
+ * A stream that ended is no longer followed.
+ */
+bool ri_replay_following(const struct ri_replay *rp);
+/* How often to look for a new frame at the end of a recording followed. */
+double ri_replay_poll_s(const struct ri_replay *rp);
 /* Unix times: of the cursor's tick, and of the part replayed. */
 double ri_replay_now(const struct ri_replay *rp);
 double ri_replay_first(const struct ri_replay *rp);

@@ -18,6 +18,7 @@ struct leader {
 struct ri_replay_src_opts {
 	double every_s; /* merge frames into ticks at least this long; 0: each frame */
 	int64_t to_us;  /* no frame after this; INT64_MAX: to the end */
+	bool follow;    /* at the end, look again for a frame written since */
 };
 
 struct ri_replay {

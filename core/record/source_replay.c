@@ -38,6 +38,23 @@ static int push_events(struct ri_alert_transition **v, size_t *len, size_t *cap,
 	return 0;
 }
 
+/* A frame followed in that has a transition to firing: a mark of its own. */
+static void note_mark(struct ri_replay *s)
+{
+	double t = (double)s->next_us * 1e-6, *m;
+	size_t i;
+
+	for (i = 0; i < s->nnext_ev; i++)
+		if (s->next_ev[i].to == RI_ALERT_FIRING)
+			break;
+	if (i == s->nnext_ev || (s->nmarks && s->marks[s->nmarks - 1] >= t))
+		return;
+	if (!(m = realloc(s->marks, (s->nmarks + 1) * sizeof(*m))))
+		return;
+	s->marks = m;
+	s->marks[s->nmarks++] = t;
+}
+
 static void load_next(struct ri_replay *s)
 {
 	const struct ri_alert_transition *ev;
@@ -54,6 +71,19 @@ static void load_next(struct ri_replay *s)
 		s->have_next = false;
 		s->next_us = INT64_MIN;
 	}
+	/* Followed, the part replayed ends with the last frame written. */
+	if (s->have_next && s->o.follow && (double)s->next_us * 1e-6 > s->last)
+		s->last = (double)s->next_us * 1e-6;
+	if (s->have_next && s->marks_done)
+		note_mark(s);
+}
+
+/* At the end of a recording followed: a frame written since, if any. */
+static bool more(struct ri_replay *s)
+{
+	if (!s->have_next && s->o.follow)
+		load_next(s);
+	return s->have_next;
 }
 
 static int append_tasks(struct ri_taskbuf *dst, const struct ri_taskbuf *src)
@@ -195,8 +225,8 @@ static int replay_drain(struct ri_source *src, struct ri_drain *d)
 	int64_t taken;
 	int err;
 
-	if (!s->have_next)
-		return -ENODATA;
+	if (!more(s))
+		return s->o.follow && ri_rec_following(s->rd) ? -EAGAIN : -ENODATA;
 	d->live.n = 0;
 	d->exited.n = 0;
 	s->ntick_ev = 0;
@@ -295,7 +325,7 @@ static const struct ri_rec_choice *replay_choice(struct ri_source *src)
 {
 	struct ri_replay *s = (struct ri_replay *)src;
 
-	return s->have_next ? &s->next_choice : NULL;
+	return more(s) ? &s->next_choice : NULL;
 }
 
 static size_t replay_alerts(struct ri_source *src,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "exporter.h"
+#include "remote.h"
 #include "session.h"
 
 struct ri_session {
@@ -39,6 +40,7 @@ static void recorder_opts(const struct ri_opts *o, struct ri_recorder_opts *r)
 	r->path = o->record;
 	r->keep_s = o->keep_s;
 	r->max_size = o->max_size;
+	r->group = o->group;
 	r->interval_s = o->delay;
 	r->argc = o->argc;
 	r->argv = o->argv;
@@ -50,7 +52,10 @@ static void replay_opts(const struct ri_opts *o, struct ri_replay_opts *r)
 	r->path = o->replay;
 	r->from = o->from;
 	r->to = o->to;
-	r->every_s = o->delay_set ? o->delay : 0;
+	/* --remote: -d is the step of a monitor started there. */
+	r->every_s = o->delay_set && !o->remote ? o->delay : 0;
+	r->follow = o->follow;
+	r->stream_fd = o->replay_fd > 0 ? o->replay_fd : -1;
 }
 
 static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
@@ -127,7 +132,19 @@ int ri_session_open(struct ri_session *s, const struct ri_session_front *f,
 			return ret;
 	}
 	monitor_opts(s, f);
-	if (o->replay) {
+	if (o->remote) {
+		/* A screen's history panels start full: the recorder's last ticks. */
+		struct ri_remote_opts mo = { .host = o->remote, .dir = o->remote_dir,
+					     .command = o->remote_command,
+					     .delay = o->delay,
+					     .history_s = f->screen ? RI_HIST_LEN * o->delay : 0 };
+		struct ri_replay_opts ro;
+
+		replay_opts(o, &ro);
+		ro.path = o->remote;
+		if (!(ret = ri_remote_open(&mo, &ro.reader, err, errlen)))
+			ret = ri_replay_open(&ro, &src, &rp, err, errlen);
+	} else if (o->replay) {
 		struct ri_replay_opts ro;
 
 		replay_opts(o, &ro);
@@ -144,6 +161,9 @@ int ri_session_open(struct ri_session *s, const struct ri_session_front *f,
 		s->rp = rp;
 		ri_replay_start(rp, s->mon);
 	}
+	/* A recording relayed (-r ... -w -) says the step it was recorded at. */
+	if (s->rec && rp)
+		ri_recorder_interval(s->rec, ri_replay_step_s(rp));
 	if (s->rec)
 		ri_recorder_attach(s->rec, s->mon);
 	if (s->exporter && (ret = ri_exporter_attach(s->exporter, s->mon, err, errlen)))

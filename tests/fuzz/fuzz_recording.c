@@ -8,11 +8,19 @@
  *   1  the same after the CRCs of every record found are made right, so
  *      mutations get past the checks and reach zstd and the decoder;
  *   2  frame payloads straight into the decoder: the rest split on a
- *      four-byte marker, the first a key frame, each next a delta.
+ *      four-byte marker, the first a key frame, each next a delta;
+ *   3, 4  the stream form (-r -), as it is and with the CRCs made right:
+ *      through a pipe in two parts, read to its end for now after the
+ *      first, then on after the second and the pipe's end, then seeks
+ *      over what was spooled.
  * Whatever the bytes: no crash, no leak, nothing read out of bounds, and
  * every drain holds no more tasks, nor a frame more alert transitions,
  * than the bytes could say; every transition's strings end in a NUL.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +128,104 @@ static void read_file(const uint8_t *data, size_t size)
 	ri_rec_choice_free(&ch);
 }
 
+static void read_all(struct ri_rec_reader *r, struct ri_drain *d,
+		     struct ri_rec_choice *ch, size_t size)
+{
+	const struct ri_alert_transition *ev;
+	int i;
+
+	for (i = 0; i < 10000 && ri_rec_read(r, d, ch) == 0; i++) {
+		check_drain(d, size);
+		check_events(ev, ri_rec_events(r, &ev), size);
+	}
+}
+
+/*
+ * How many bytes opening a stream waits for (record_read.c's stream_start:
+ * the header, then records up to the first frame), SIZE_MAX when more
+ * than @n: the harness must never leave it waiting on an open pipe.
+ */
+static size_t open_needs(const uint8_t *d, size_t n)
+{
+	uint64_t rec, need;
+	struct rec_hdr h;
+
+	if (n < RI_REC_FHDR_FIXED)
+		return SIZE_MAX;
+	rec = get_le32(d + 12);
+	if (memcmp(d, RI_REC_MAGIC, RI_REC_MAGIC_LEN) || rec > 65536 || rec < RI_REC_FHDR_FIXED)
+		return RI_REC_FHDR_FIXED;
+	for (;;) {
+		need = rec + RI_REC_RHDR;
+		if (need > n)
+			return SIZE_MAX;
+		if (rec_hdr_get(d + rec, &h))
+			return need;
+		need += h.len;
+		if (need > n)
+			return SIZE_MAX;
+		if (h.kind != REC_INDEX)
+			return need;
+		rec = need;
+	}
+}
+
+static void read_stream(const uint8_t *data, size_t size)
+{
+	struct ri_rec_reader *r;
+	struct ri_drain d = { 0 };
+	struct ri_rec_choice ch = { 0 };
+	char err[4096];
+	int p[2], i;
+	size_t split = size / 2, need;
+
+	/* A pipe holds the whole input: the harness never blocks on it. */
+	if (size > (1u << 20) || pipe(p))
+		return;
+	if (fcntl(p[1], F_SETPIPE_SZ, 1 << 20) < (int)size) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	need = open_needs(data, size);
+	if (split < need)
+		split = size;
+	if (split && write(p[1], data, split) != (ssize_t)split)
+		abort();
+	if (split == size) {
+		close(p[1]);
+		p[1] = -1;
+	}
+	if (ri_rec_open_stream(p[0], &r, err, sizeof(err)) == 0) {
+		read_all(r, &d, &ch, size);
+		if (p[1] >= 0) {
+			if (write(p[1], data + split, size - split) != (ssize_t)(size - split))
+				abort();
+			close(p[1]);
+			p[1] = -1;
+		}
+		read_all(r, &d, &ch, size);
+		if (ri_rec_following(r) && ri_rec_read(r, &d, &ch) == 0)
+			read_all(r, &d, &ch, size);
+		ri_rec_damage(r);
+		for (i = 0; i < 3; i++) {
+			ri_rec_seek(r, i == 2 ? INT64_MIN : ri_rec_last_us(r) - i);
+			ri_rec_peek_us(r);
+			if (ri_rec_read(r, &d, &ch) == 0)
+				check_drain(&d, size);
+		}
+		ri_rec_close(r);
+	} else {
+		if (!memchr(err, '\0', sizeof(err)) || !err[0])
+			abort(); /* a refusal always says why */
+		close(p[0]);
+	}
+	if (p[1] >= 0)
+		close(p[1]);
+	ri_drain_free(&d);
+	ri_rec_choice_free(&ch);
+}
+
 static void decode_frames(const uint8_t *data, size_t size)
 {
 	static const uint8_t mark[4] = { 0xfe, 'F', 'R', 0xfe };
@@ -154,18 +260,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	switch (data[0] % 3) {
+	switch (data[0] % 5) {
 	case 0:
 		read_file(data + 1, size - 1);
 		break;
 	case 1:
+	case 4:
 		b = malloc(size);
 		if (!b)
 			abort();
 		memcpy(b, data + 1, size - 1);
 		fix_crcs(b, size - 1);
-		read_file(b, size - 1);
+		if (data[0] % 5 == 1)
+			read_file(b, size - 1);
+		else
+			read_stream(b, size - 1);
 		free(b);
+		break;
+	case 3:
+		read_stream(data + 1, size - 1);
 		break;
 	default:
 		decode_frames(data + 1, size - 1);

@@ -557,10 +557,10 @@ class Tool:
 
     san: a SanDir for its sanitizer reports (else the environment's
     settings hold); cpu: pin it to that CPU; sample(tool): called every
-    0.2 s while it runs."""
+    0.2 s while it runs; stdin: what it reads (nothing by default)."""
 
     def __init__(self, args, san=None, json_mode=True, preexec=None, binary=None,
-                 env=None, sample=None, cpu=None, source=None):
+                 env=None, sample=None, cpu=None, source=None, stdin=None):
         self.cmd = [binary or RI_BIN] + list(args)
         self.json_mode = json_mode
         self.source = source
@@ -581,7 +581,8 @@ class Tool:
             env = san.env(env)
         self.started = time.time()
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL if stdin is None else stdin,
                                      env=env, preexec_fn=pre)
         _children.append(self.proc)
         self.pid = self.proc.pid

@@ -16,7 +16,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("RI_BUILD", os.path.join(HERE, "..", "..", "build"))
-SKIP = {"san", "unit", "fuzz", "tests", "static", "test-logs"}
+SKIP = {"san", "unit", "fuzz", "tests", "static", "test-logs", "deb"}
 
 
 def objects():

@@ -737,6 +737,152 @@ static void test_events_file(void)
 	synth_free(&s);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends bytes [@from, @to) of @b to @path. */
+static void append_bytes(const char *path, const uint8_t *b, size_t from, size_t to)
+{
+	FILE *f = fopen(path, "ab");
+
+	if (!f || (to > from && fwrite(b + from, 1, to - from, f) != to - from))
+		exit(1);
+	fclose(f);
+}
+
+/*
+ * Followed: a file read as it grows, cut in the middle of records (a
+ * record half written is waited for, never taken for damage); a
+ * directory whose rotation starts files while it is read (a newest file
+ * without a whole header is left for the next look); a stream through a
+ * pipe in parts, then its end, then one cut in the middle of a record.
+ */
+static void test_follow(void)
+{
+	char path[300], live[300], dir[300], ldir[300], err[512];
+	struct frames fr;
+	struct ri_rec_reader *r;
+	size_t n, bad, got = 0, at[64], k, i;
+	uint8_t *b;
+
+	snprintf(path, sizeof(path), "%s/grow.rirec", tmpdir);
+	snprintf(live, sizeof(live), "%s/grow-live.rirec", tmpdir);
+	write_frames(path, 60, 4, &fr, 0, 0);
+	b = slurp(path, &n);
+	k = find_records(b, n, 'D', at, 64);
+	CHECK(k > 20);
+	append_bytes(live, b, 0, at[5] + 40);
+	CHECK_EQ(ri_rec_open(live, &r, err, sizeof(err)), 0);
+	ri_rec_follow(r);
+	got += read_all(r, &fr, &bad);
+	CHECK_EQ(bad, 0);
+	CHECK(got > 0);
+	CHECK(ri_rec_following(r));
+	CHECK_EQ(ri_rec_peek_us(r), INT64_MIN);
+	/* The rest of the record, then up to the middle of a later one. */
+	append_bytes(live, b, at[5] + 40, at[k - 3] + 7);
+	got += read_all(r, &fr, &bad);
+	CHECK_EQ(bad, 0);
+	append_bytes(live, b, at[k - 3] + 7, n);
+	got += read_all(r, &fr, &bad);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(got, 60);
+	CHECK(ri_rec_damage(r) == NULL);
+	ri_rec_close(r);
+	free(b);
+	free_frames(&fr);
+
+	/* A directory: the files come one by one, the newest in parts. */
+	snprintf(dir, sizeof(dir), "%s/fsrc/", tmpdir);
+	snprintf(ldir, sizeof(ldir), "%s/flive", tmpdir);
+	mkdir(ldir, 0700);
+	write_frames(dir, 60, 4, &fr, 10, 0);
+	{
+		struct dirent *de;
+		DIR *d = opendir(dir);
+		char *names[16];
+		size_t nn = 0;
+
+		while (d && (de = readdir(d)) && nn < 16)
+			if (strstr(de->d_name, RI_REC_EXT))
+				names[nn++] = strdup(de->d_name);
+		closedir(d);
+		qsort(names, nn, sizeof(*names), cmp_str);
+		CHECK(nn >= 6);
+		got = 0;
+		for (i = 0; i < nn; i++) {
+			char src[700], dst[700];
+			size_t m;
+			uint8_t *fb;
+
+			snprintf(src, sizeof(src), "%s%s", dir, names[i]);
+			snprintf(dst, sizeof(dst), "%s/%s", ldir, names[i]);
+			fb = slurp(src, &m);
+			/* A header not whole yet, then half the file, then all of it. */
+			append_bytes(dst, fb, 0, 20);
+			if (i == 0) {
+				/* Nothing to read at all: not a recording yet. */
+				CHECK(ri_rec_open(ldir, &r, err, sizeof(err)) != 0);
+				append_bytes(dst, fb, 20, m / 2);
+				CHECK_EQ(ri_rec_open(ldir, &r, err, sizeof(err)), 0);
+				ri_rec_follow(r);
+			} else {
+				got += read_all(r, &fr, &bad);
+				CHECK_EQ(bad, 0);
+				append_bytes(dst, fb, 20, m / 2);
+			}
+			got += read_all(r, &fr, &bad);
+			CHECK_EQ(bad, 0);
+			append_bytes(dst, fb, m / 2, m);
+			got += read_all(r, &fr, &bad);
+			CHECK_EQ(bad, 0);
+			free(fb);
+			free(names[i]);
+		}
+		CHECK_EQ(got, 60);
+		CHECK(ri_rec_damage(r) == NULL);
+		CHECK_EQ(ri_rec_last_us(r), us(&fr.v[59]));
+		ri_rec_close(r);
+	}
+	free_frames(&fr);
+
+	/* A stream: in parts through a pipe, then its end. */
+	write_frames(path, 60, 4, &fr, 0, 0);
+	b = slurp(path, &n);
+	k = find_records(b, n, 'D', at, 64);
+	for (i = 0; i < 2; i++) {
+		int p[2];
+		size_t cut = i ? at[k - 2] + 9 : n;
+
+		CHECK_EQ(pipe(p), 0);
+		CHECK(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) >= (int)n);
+		CHECK_EQ(write(p[1], b, at[8] + 3), (ssize_t)(at[8] + 3));
+		CHECK_EQ(ri_rec_open_stream(p[0], &r, err, sizeof(err)), 0);
+		got = read_all(r, &fr, &bad);
+		CHECK_EQ(bad, 0);
+		CHECK(ri_rec_following(r));
+		CHECK_EQ(write(p[1], b + at[8] + 3, cut - at[8] - 3), (ssize_t)(cut - at[8] - 3));
+		close(p[1]);
+		got += read_all(r, &fr, &bad);
+		CHECK_EQ(bad, 0);
+		CHECK(!ri_rec_following(r));
+		if (i) {
+			const char *dmg = ri_rec_damage(r);
+
+			CHECK_EQ(got, 58);
+			CHECK(dmg && strstr(dmg, "standard input") && strstr(dmg, "stream cut"));
+		} else {
+			CHECK_EQ(got, 60);
+			CHECK(ri_rec_damage(r) == NULL);
+		}
+		ri_rec_close(r);
+	}
+	free(b);
+	free_frames(&fr);
+}
+
 int main(void)
 {
 	char cmd[320];
@@ -753,6 +899,7 @@ int main(void)
 	test_write_errors();
 	test_events_codec();
 	test_events_file();
+	test_follow();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		return 1;
