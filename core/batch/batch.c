@@ -691,6 +691,8 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 		news(s);
 		if (e == -EAGAIN && ri_session_replay(s)) {
 			/* Followed: the next frame is not written yet. */
+			if (ri_recorder_gone(ri_session_recorder(s)))
+				break; /* -w -: the stream's reader went away */
 			tick--;
 			if (!sleep_until(mono_ns() +
 					 (uint64_t)(ri_replay_poll_s(ri_session_replay(s)) * 1e9)))

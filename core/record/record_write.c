@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -526,7 +527,15 @@ static int share_with_group(struct ri_rec_writer *w, char *err, size_t errlen)
 
 bool ri_rec_writer_gone(const struct ri_rec_writer *w)
 {
-	return w->gone;
+	struct pollfd p = { .fd = w->fd };
+
+	if (w->gone || !w->stream)
+		return w->gone;
+	/*
+	 * Between frames too: a followed recording that stands still writes
+	 * nothing, and only asking the pipe or socket tells its reader left.
+	 */
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP));
 }
 
 static void new_file_state(struct ri_rec_writer *w, double t)
