@@ -4,7 +4,10 @@
 LOCK%, NET%, SLEEP%, OTHER%) against threads that each spend their time in
 one known state.
 
-The states workload runs, all at once: a spinning thread (CPU >= 98%), a
+First a spinning thread alone on the last CPU, the tool on the first: CPU
+>= 98%. Then the states workload runs, all at once: a spinning thread on a
+CPU that the workload's other threads and the tool leave to it (CPU +
+RUNQ >= 99%: the disk reader's I/O completions run on every CPU), a
 nanosleep loop (SLEEP >= 95%), a TCP client whose loopback server answers
 each request 200 ms later (NET >= 90%), N threads taking turns on one
 pthread mutex, each holding it 10 ms (their mean LOCK within 5 points of
@@ -77,11 +80,17 @@ def fmt(sh):
 
 
 def workload_pass(c, d):
+    # This test's own threads (the readers of the tool's output) keep off
+    # the spinner's CPU too.
+    ncpu = os.cpu_count() or 1
+    if ncpu > 1:
+        os.sched_setaffinity(0, set(range(ncpu - 1)))
     name = ri.comm_name("ristate")
     w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", str(LOCKERS),
                                "--idle", str(IDLE)], timeout=60)
+    # The tool on the first CPU: the spinner has the last to itself.
     tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0",
-                         "--alert", "hung > 2s"])
+                         "--alert", "hung > 2s"], cpu=0)
     released = None
     try:
         tool.need_ticks(WARM + WINDOW, timeout=30)
@@ -122,7 +131,11 @@ def workload_pass(c, d):
         c.at_least("%s: %s %s%% (%s)" % (what, thread, state.upper(), fmt(sh[thread])),
                    sh[thread][state], floor, "%")
 
-    one("spinning thread", "spin", "cpu", 98)
+    # The spinner shares the machine with the disk reader's I/O (the
+    # kernel's completion work runs on every CPU): its truth is the
+    # kernel's own, not 98%. The 98% is the lone spinner's (spin_pass).
+    c.at_least("spinning thread among the others: spin CPU%% + RUNQ%% (%s)" % fmt(sh["spin"]),
+               sh["spin"]["cpu"] + sh["spin"]["runq"], 99, "%")
     one("nanosleep loop", "nap", "sleep", 95)
     one("TCP client answered after 200 ms", "tcpc", "net", 90)
     one("O_DIRECT reads from disk", "disk", "disk", 80)
@@ -253,11 +266,46 @@ def whole_system(c):
            n > 0 and not bad, "%d do not: %s" % (len(bad), "; ".join(bad[:4])))
 
 
+def spin_pass(c):
+    """A spinning thread alone on the last CPU, the tool on the first:
+    CPU >= 98%."""
+    ncpu = os.cpu_count() or 1
+    if ncpu < 2:
+        c.skip_part("lone spinner", "one CPU: the spinner shares it with the tool")
+        return
+    name = ri.comm_name("rispin")
+    w = ri.Workload("burn", ["--name", name, "--seconds", "30",
+                             "--thread", "%s-s:100:%d" % (name, ncpu - 1)])
+    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H"], cpu=0)
+    try:
+        tool.need_ticks(WARM + WINDOW, timeout=30)
+        tool.signal(2)
+        if tool.wait(15) is None:
+            tool.fail_with("the tool did not stop on SIGINT")
+    finally:
+        w.kill()
+        tool.kill()
+    tool.require_clean()
+    if ri.RI_SOURCE == "procfs":
+        return
+    tid = None
+    for tick in tool.ticks:
+        p = ri.find_proc(tick, w.pid)
+        for t in (p or {}).get("threads") or []:
+            if t["comm"].endswith("-s"):
+                tid = t["tid"]
+    sh = shares(tool, w.pid, tid) if tid else None
+    c.true("lone spinner: in every tick of the window with its states", sh is not None)
+    if sh:
+        c.at_least("spinning thread alone on a CPU: CPU%% (%s)" % fmt(sh), sh["cpu"], 98, "%")
+
+
 def main():
     ri.preflight_source()
     d = ri.io_dir()
     c = ri.Checks()
     try:
+        spin_pass(c)
         workload_pass(c, d)
         if ri.RI_SOURCE != "procfs":
             deadlock_pass(c, d)

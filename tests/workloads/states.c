@@ -9,7 +9,8 @@
  *
  * Starts these threads (named as below), prints "ready" on stderr, and
  * runs until SIGTERM or SIGINT:
- *   spin       burns a CPU, at nice -20 (root)                -> CPU
+ *   spin       burns the last CPU, which the other threads leave
+ *              to it, at nice -20 (root)                       -> CPU
  *   nap        nanosleep(100 ms) in a loop                    -> SLEEP
  *   tcpc       asks a loopback TCP server, which answers each
  *              request 200 ms later, and waits in recv()      -> NET
@@ -38,6 +39,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/eventfd.h>
@@ -100,8 +102,30 @@ static void first_in_line(void)
 	setpriority(PRIO_PROCESS, (id_t)gettid(), -20);
 }
 
+/*
+ * The spinner has the last CPU to itself, the other threads the rest
+ * (main() sets that first): its truth is then a CPU of its own, not a
+ * share of one with this workload's other threads and the tool's.
+ */
+static void own_cpu(int last)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	if (n < 2)
+		return;
+	CPU_ZERO(&set);
+	if (last)
+		CPU_SET(n - 1, &set);
+	else
+		for (long i = 0; i < n - 1; i++)
+			CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void *spin(void *a)
 {
+	own_cpu(1);
 	started(a);
 	first_in_line();
 	for (;;)
@@ -332,6 +356,7 @@ int main(int argc, char **argv)
 	    listen(listen_fd, 1))
 		wl_die("listen: %s", strerror(errno));
 
+	own_cpu(0); /* inherited by every thread but the spinner */
 	start("spin", spin);
 	start("nap", nap);
 	start("tcps", tcps);
