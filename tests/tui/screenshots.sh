@@ -18,6 +18,9 @@
 #   alert-log.png    ! : the alert log
 #   network.png      a server's worker threads and the socket bytes each
 #                    moves (NET-RX/s, NET-TX/s), with its history panel
+#   states.png       where a server's threads' time goes: the STATES bar
+#                    and the state columns, threads taking turns on a
+#                    lock, what they sleep in and who holds the lock
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
@@ -205,3 +208,22 @@ sleep 12
 keys Enter
 sleep 1.5
 shot network "resource_image - a server's worker threads and the socket bytes each moves"
+
+# Where the time goes: a server whose threads take turns on one lock
+# (the states workload), chosen, its threads open, the STATES bar and
+# the state columns on (a settings file of the shot's own).
+wl payments "$W/states" --name payments --dir "$tmp" --lockers 6 --idle 6
+pay=${pids[${#pids[@]} - 1]}
+mkdir -p "$tmp/stconfig/resource_image"
+printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,WAIT%,STATES,DISK%,BLKD%,LOCK%,NET%,SLEEP%,OTHER%' \
+	'sort = lock' >"$tmp/stconfig/resource_image/config"
+"${TM[@]}" kill-server 2>/dev/null
+SOCK=ri-shots-$$-states
+TM=(tmux -L "$SOCK")
+"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
+	"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/stconfig $RI_BIN -d 0.5 -p $pay; cat >/dev/null"
+"${TM[@]}" set -g status off >/dev/null
+sleep 10
+keys Enter
+sleep 1.5
+shot states "resource_image - where each thread's time goes: a lock taken in turns"
