@@ -1051,7 +1051,7 @@ def header_constant(name, header=HEADER):
         return None
     m = re.search(r"^\s*#\s*define\s+%s\s+(.+?)\s*(?:/[/*].*)?$" % re.escape(name), text, re.M)
     if not m:
-        return None
+        return _enum_constant(name, text)
     expr = re.sub(r"(?<=[0-9a-fA-F])[uUlL]+\b", "", m.group(1))
     if not re.fullmatch(r"[0-9a-fA-FxX\s()+\-*<>|]+", expr):
         return None
@@ -1059,6 +1059,28 @@ def header_constant(name, header=HEADER):
         return int(eval(expr, {"__builtins__": {}}))  # digits and operators only
     except (SyntaxError, ValueError, TypeError):
         return None
+
+
+def _enum_constant(name, text):
+    """The value of enumerator NAME of an enum in C source text (members
+    counted from 0, or from a plain integer given with =), or None."""
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    for body in re.findall(r"\benum\s+\w*\s*\{(.*?)\}", text, re.S):
+        v = 0
+        for member in (x.strip() for x in body.split(",")):
+            if not member:
+                continue
+            k, _, init = (x.strip() for x in member.partition("="))
+            if init:
+                try:
+                    v = int(re.sub(r"[uUlL]+$", "", init), 0)
+                except ValueError:
+                    break  # not a plain number: this enum cannot be counted
+            if k == name:
+                return v
+            v += 1
+    return None
 
 
 # The fixed-width types the ABI header is written in (it allows no other):
@@ -1070,7 +1092,7 @@ _ABI_TYPES = {"__u8": 1, "__s8": 1, "char": 1, "__u16": 2, "__s16": 2,
 def header_struct_size(name, header=HEADER):
     """sizeof(struct NAME) of the C header, summed from its members' types
     (with natural alignment, as a compiler lays them out), array lengths
-    given as numbers or #define'd constants of the header. Raises
+    given as numbers, #define'd constants or enumerators of the header. Raises
     ValueError naming what it cannot size, so that a new kind of member
     fails a test loudly instead of giving it a wrong size."""
     with open(header) as f:
