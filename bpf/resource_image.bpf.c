@@ -1145,6 +1145,68 @@ int BPF_KRETPROBE(ri_net_page_kp, int ret)
 }
 #endif /* RI_LITE */
 
+/*
+ * ---- Wait sites ----
+ *
+ * Read by the iterators only, never at a switch. sites_on (bss) is set by
+ * user space once it can symbolize what it gets; sites_after_ns (bss) is
+ * how long a thread of a process not chosen must have been asleep
+ * uninterruptible before its site is read. waits_n counts the entries of
+ * this drain (user space resets it), waits_lost those that did not fit.
+ */
+volatile __u32 sites_on;
+volatile __u64 sites_after_ns;
+__u32 waits_n;
+__u32 waits_lost;
+struct ri_wait waits[RI_MAX_WAITS];
+
+/*
+ * Notes where @t sleeps if it is wanted: any sleeping thread of a
+ * process reported under a choice (the iterators report only chosen
+ * ones then), else an uninterruptible one whose span has been open for
+ * sites_after_ns. The stack of a task on a CPU would be a guess: skipped.
+ */
+static __always_inline void wait_site(struct task_struct *t, __u64 now)
+{
+	struct ri_states *s;
+	struct ri_wait *w;
+	__u32 st, i;
+	long n;
+
+	if (!sites_on)
+		return;
+	st = task_state(t, true);
+	if (!st || t->on_cpu)
+		return;
+	if (!filter_on) {
+		if (!(st & TASK_UNINTERRUPTIBLE) || (st & TASK_NOLOAD))
+			return;
+		s = bpf_task_storage_get(&states, t, 0, 0);
+		if (!s || !s->since || now <= s->since || now - s->since < sites_after_ns)
+			return;
+	}
+	i = waits_n;
+	if (i >= RI_MAX_WAITS) {
+		waits_lost++;
+		return;
+	}
+	waits_n = i + 1;
+	w = &waits[i];
+	w->tid = t->pid;
+	w->tgid = t->tgid;
+	w->nr = -1;
+#if defined(__TARGET_ARCH_x86)
+	if (!(t->flags & PF_KTHREAD)) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+
+		if (regs)
+			w->nr = (__s32)regs->orig_ax;
+	}
+#endif
+	n = bpf_get_task_stack(t, w->ips, sizeof(w->ips), 0);
+	w->nframes = n > 0 ? (__u32)n / sizeof(__u64) : 0;
+}
+
 SEC("iter/task")
 int ri_iter(struct bpf_iter__task *ctx)
 {
@@ -1180,6 +1242,7 @@ int ri_iter(struct bpf_iter__task *ctx)
 		__u64 now = bpf_ktime_get_ns();
 
 		add_states(&r, states_of(t, now), t, now, true);
+		wait_site(t, now);
 	}
 	mm = t->mm;
 	r.rss_pages = mm_rss_pages(mm, true);
@@ -1215,8 +1278,10 @@ static __always_inline void add_thread(struct ri_task *r, struct task_struct *t)
 	}
 	if (net_tps)
 		add_net(r, net_of(t));
-	if (states_ok && states_on)
+	if (states_ok && states_on) {
 		add_states(r, states_of(t, walk.now), t, walk.now, false);
+		wait_site(t, walk.now);
+	}
 }
 
 
@@ -1336,8 +1401,10 @@ static __always_inline int emit_thread(struct task_struct *t)
 	fill_task(r, t, true);
 	if (net_tps)
 		add_net(r, net_of(t));
-	if (states_ok && states_on)
+	if (states_ok && states_on) {
 		add_states(r, states_of(t, walk.now), t, walk.now, true);
+		wait_site(t, walk.now);
+	}
 	r->rss_pages = walk.rss_pages;
 	if (r->pid == r->tgid)
 		r->vm_pages = walk.vm_pages;

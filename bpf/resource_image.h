@@ -136,6 +136,24 @@ struct ri_task {
 	__u32 reserved2;   /* always 0 */
 };
 
+/*
+ * Where a thread waits (its "wait site"), read by the iterators at tick
+ * time for the sleeping threads of chosen processes and for any thread
+ * uninterruptible for longer than a threshold: the syscall it sleeps in
+ * and its kernel stack, which user space symbolizes. The iterators fill
+ * the global array "waits" (bss), at most RI_MAX_WAITS a drain.
+ */
+#define RI_MAX_WAITS 1024
+#define RI_WAIT_FRAMES 12
+
+struct ri_wait {
+	__u32 tid;
+	__u32 tgid;
+	__s32 nr;      /* syscall number (x86_64); -1: none (a kernel thread) */
+	__u32 nframes; /* entries of ips[], innermost first */
+	__u64 ips[RI_WAIT_FRAMES];
+};
+
 /* Indexes of the per-CPU "stats" array. */
 enum ri_stat {
 	RI_STAT_EXIT_DROPPED = 0, /* exit snapshot lost: ring buffer full */

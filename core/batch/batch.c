@@ -437,7 +437,65 @@ static void json_fig(struct out *f, const struct ri_fig *g, double exit_time, bo
 	}
 }
 
-static void json_thread(struct out *f, const struct ri_thread *t, bool first)
+/*
+ * Where thread @t waits (waits.h): its kernel function and syscall, null
+ * when it is not asleep, not wanted (a process not chosen, not stuck)
+ * or the source reads no sites.
+ */
+static void json_site(struct out *f, const struct ri_model *m, const struct ri_thread *t)
+{
+	const struct ri_site *s = NULL;
+	const char *sc;
+
+	if (!t->exited && t->proc)
+		s = ri_site_table_find(&m->sites, (uint32_t)t->proc->pid, (uint32_t)t->tid);
+	put(f, ",\"wait_site\":");
+	if (s && *s->fn)
+		out_json_str(f, s->fn, strnlen(s->fn, sizeof(s->fn)));
+	else
+		put(f, "null");
+	put(f, ",\"wait_syscall\":");
+	if (s && (sc = ri_syscall_name(s->nr)))
+		out_json_str(f, sc, strlen(sc));
+	else
+		put(f, "null");
+}
+
+/*
+ * The process's wait sites grouped, most threads first: "waits":
+ * [{"site", "syscall", "threads"}]; null where the source reads none.
+ */
+static void json_waits(struct out *f, const struct ri_model *m, const struct ri_proc *p)
+{
+	struct ri_site_group g[64];
+	const struct ri_site *s;
+	size_t n, ng, i;
+
+	if (!m->sites.known || p->exited) {
+		put(f, ",\"waits\":null");
+		return;
+	}
+	s = ri_site_table_proc(&m->sites, (uint32_t)p->pid, &n);
+	ng = ri_site_group(s, n < 64 ? n : 64, g);
+	put(f, ",\"waits\":[");
+	for (i = 0; i < ng; i++) {
+		const char *sc = ri_syscall_name(g[i].nr);
+
+		put(f, i ? ",{\"site\":" : "{\"site\":");
+		out_json_str(f, g[i].fn, strlen(g[i].fn));
+		put(f, ",\"syscall\":");
+		if (sc)
+			out_json_str(f, sc, strlen(sc));
+		else
+			put(f, "null");
+		json_int(f, "threads", g[i].threads);
+		out_putc(f, '}');
+	}
+	out_putc(f, ']');
+}
+
+static void json_thread(struct out *f, const struct ri_model *m, const struct ri_thread *t,
+			bool first)
 {
 	char num[24];
 
@@ -463,6 +521,7 @@ static void json_thread(struct out *f, const struct ri_thread *t, bool first)
 		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->lock_holder));
 	else
 		put(f, "null");
+	json_site(f, m, t);
 	out_putc(f, '}');
 }
 
@@ -530,6 +589,7 @@ static void json_proc_open(struct out *f, const struct ri_model *m, const struct
 		put(f, ",\"rss_growth_bps\":null");
 	json_bool(f, "growing", p->growth.growing);
 	json_asleep(f, p);
+	json_waits(f, m, p);
 	/* batch_limits.c writes to the stream: what is built goes first. */
 	out_flush(f);
 	ri_batch_limits_json(f->f, m, p);
@@ -579,7 +639,7 @@ static void json_tick(struct out *f, struct batch *b)
 		const struct ri_row *r = &b->rows.v[i];
 
 		if (r->t) {
-			json_thread(f, r->t, nthreads++ == 0);
+			json_thread(f, m, r->t, nthreads++ == 0);
 			continue;
 		}
 		if (nprocs && b->o->threads)

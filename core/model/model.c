@@ -43,6 +43,7 @@ void ri_model_free(struct ri_model *m)
 	ri_machine_free(m);
 	free(p->pcg.v);
 	free(m->cgroups);
+	ri_site_table_free(&m->sites);
 	free(m->procs);
 	free(m->choice_pids);
 	free(m->choice_starts);
@@ -139,7 +140,9 @@ int ri_model_update(struct ri_model *m, const struct ri_drain *d)
 	}
 	m->clock_ns = d->clock_ns;
 	if ((err = ri_machine_update(m, &d->machine, dt)) ||
-	    (err = ri_headroom_update(m, d, dt)))
+	    (err = ri_headroom_update(m, d, dt)) ||
+	    (err = ri_site_table_copy(&m->sites, &d->sites)))
 		return err;
+	ri_site_table_sort(&m->sites); /* a recording's order is not trusted */
 	return build_view(m);
 }

@@ -330,6 +330,13 @@ struct ri_model {
 	bool cgroups_known;  /* the source read them */
 	uint64_t threads_max; /* kernel.threads-max; 0: unknown */
 
+	/*
+	 * Where threads wait, as of this tick (waits.h; sorted by process):
+	 * the sleeping threads of chosen processes and those uninterruptible
+	 * for long. sites.known: the source reads them.
+	 */
+	struct ri_site_table sites;
+
 	/* The processes to show: chosen (or all), including lingering exits. */
 	struct ri_proc **procs;
 	size_t nprocs;

@@ -54,6 +54,7 @@ void ri_drain_free(struct ri_drain *d)
 	free(d->machine.cpu);
 	free(d->machine.cpu_online);
 	free(d->cgroups.v);
+	ri_site_table_free(&d->sites);
 	memset(d, 0, sizeof(*d));
 }
 

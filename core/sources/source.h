@@ -23,8 +23,16 @@
 
 #include "resource_image.h"
 #include "figures.h"
+#include "waits.h"
 
 enum ri_source_kind { RI_SRC_AUTO, RI_SRC_BPF, RI_SRC_PROCFS };
+
+/*
+ * A thread of a process not chosen gets its wait site once it has been
+ * uninterruptible this long: well before the hung rule people set (10 s
+ * and more), long enough that a disk read in passing is not one.
+ */
+#define RI_SITES_AFTER_NS 2000000000ull
 
 /*
  * The clocks a live source stamps its drains with. Every time a source
@@ -43,6 +51,12 @@ struct ri_source_opts {
 	enum ri_probe probe;
 	size_t exit_buffer;  /* bytes of the BPF exit ring buffer, 0 = default */
 	bool no_states;      /* leave the state times out (RI_F_NO_STATES) */
+	bool no_sites;       /* read no wait sites (nor /proc/kallsyms) */
+	/*
+	 * Of a process not chosen, a thread's site is read once it has been
+	 * uninterruptible this long (ns); 0: RI_SITES_AFTER_NS.
+	 */
+	uint64_t sites_after_ns;
 	const char *btf_path; /* kernel BTF to require; NULL = /sys/kernel/btf/vmlinux */
 	const char *proc_root; /* procfs mount; NULL = /proc (tests use a fake tree) */
 	const struct ri_clocks *clocks; /* NULL = the system's (tests set others) */
@@ -157,6 +171,7 @@ struct ri_drain {
 	bool per_process;
 	struct ri_machine machine;
 	struct ri_cg_table cgroups;
+	struct ri_site_table sites; /* where threads wait (waits.h) */
 	uint64_t dropped;  /* cumulative events that could not be recorded */
 	uint64_t events;   /* cumulative events recorded (context switches) */
 	uint64_t clock_ns; /* CLOCK_BOOTTIME at the drain: the clock of every

@@ -108,6 +108,16 @@ struct bpf_source {
 	 */
 	int states_drop;
 	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
+	/*
+	 * Wait sites: the iterators' records (bss), how many and how many
+	 * did not fit; NULL where the object has none or sites are off.
+	 */
+	struct ri_wait *waits;
+	__u32 *waits_n, *waits_lost;
+	volatile __u32 *sites_on;
+	volatile __u64 *sites_after_ns;
+	struct ri_ksyms *ksyms; /* opened before privileges drop; NULL: no sites */
+	uint64_t lost_total;
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
 
@@ -515,6 +525,30 @@ static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 	return 0;
 }
 
+/*
+ * The wait sites the walk just noted, named. The kernel's stacks of
+ * threads whose process is not chosen come only once they have been
+ * uninterruptible for sites_after_ns.
+ */
+static int read_sites(struct bpf_source *s, struct ri_site_table *t)
+{
+	__u32 n;
+	int err;
+
+	t->n = 0;
+	t->known = s->ksyms && *s->sites_on;
+	if (!t->known)
+		return 0;
+	n = *s->waits_n < RI_MAX_WAITS ? *s->waits_n : RI_MAX_WAITS;
+	s->lost_total += *s->waits_lost;
+	t->lost = s->lost_total;
+	if ((err = ri_wait_sites(s->ksyms, s->waits, n, t)) == -ENOMEM)
+		return err;
+	/* A read of kallsyms that failed leaves names unknown, not the tick. */
+	ri_site_table_sort(t);
+	return 0;
+}
+
 static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 {
 	struct bpf_source *s = (struct bpf_source *)base;
@@ -535,6 +569,8 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 			return r;
 	}
 	memset(c, 0, sizeof(*c));
+	if (s->waits_n)
+		*s->waits_n = *s->waits_lost = 0;
 	s->exited = exited;
 	d->per_process = per_process;
 	if (walk) {
@@ -575,6 +611,8 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 	}
 	if (s->init_from_procfs)
 		quantize_init_exits(s, exited);
+	if ((r = read_sites(s, &d->sites)))
+		return r;
 	sum_counters(s, d);
 	if ((r = ri_limits_read(s->lim, d)))
 		return r;
@@ -645,6 +683,7 @@ static void bpf_close(struct ri_source *base)
 	ri_machine_reader_close(s->mr);
 	ri_limits_reader_close(s->lim);
 	ri_taskbuf_free(&s->init_threads);
+	ri_ksyms_close(s->ksyms);
 	free(s->keys);
 	free(s->pcpu);
 	free(s);
@@ -760,6 +799,11 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	s->counts = &l->bss->counts;
 	s->round = &l->bss->procs_round;
 	s->filter_on = &l->bss->filter_on;
+	s->waits = l->bss->waits;
+	s->waits_n = &l->bss->waits_n;
+	s->waits_lost = &l->bss->waits_lost;
+	s->sites_on = &l->bss->sites_on;
+	s->sites_after_ns = &l->bss->sites_after_ns;
 	return open_ring(s, why, whylen);
 }
 
@@ -972,6 +1016,11 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 	s->counts = &s->skel->bss->counts;
 	s->round = &s->skel->bss->procs_round;
 	s->filter_on = &s->skel->bss->filter_on;
+	s->waits = s->skel->bss->waits;
+	s->waits_n = &s->skel->bss->waits_n;
+	s->waits_lost = &s->skel->bss->waits_lost;
+	s->sites_on = &s->skel->bss->sites_on;
+	s->sites_after_ns = &s->skel->bss->sites_after_ns;
 	return open_ring(s, why, whylen);
 }
 
@@ -987,6 +1036,32 @@ static void undo(struct bpf_source *s)
 	s->lite = NULL;
 	resource_image_bpf__destroy(s->skel);
 	s->skel = NULL;
+}
+
+/*
+ * Wait sites need the state times' walk (they are read beside them) and
+ * /proc/kallsyms showing addresses, which only an open made now, before
+ * the privileges drop, can do.
+ */
+static void sites_setup(struct bpf_source *s, const struct ri_source_opts *o)
+{
+	int err;
+
+	if (o->no_sites || !s->sites_on)
+		return;
+	if (!(s->lite ? s->lite->bss->states_on : s->skel->bss->states_on)) {
+		if (verbose)
+			fprintf(stderr, "resource_image: wait sites: n/a (no state times)\n");
+		return;
+	}
+	if ((err = ri_ksyms_open(&s->ksyms, NULL))) {
+		if (verbose)
+			fprintf(stderr, "resource_image: wait sites: n/a (/proc/kallsyms: %s)\n",
+				strerror(-err));
+		return;
+	}
+	*s->sites_after_ns = o->sites_after_ns ? o->sites_after_ns : RI_SITES_AFTER_NS;
+	*s->sites_on = 1;
 }
 
 /* -v: how the programs were loaded and what a drain walks. */
@@ -1084,6 +1159,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		ret = try_lite(s, o, why, sizeof(why));
 		if (!ret) {
 			s->base.probe = probe_name(RI_PROBE_TP_BTF);
+			sites_setup(s, o);
 			*out = &s->base;
 			say_loaded(s);
 			return 0;
@@ -1098,6 +1174,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		ret = try_probe(s, o, order[i], why, sizeof(why));
 		if (!ret) {
 			s->base.probe = probe_name(order[i]);
+			sites_setup(s, o);
 			*out = &s->base;
 			say_loaded(s);
 			return 0;
