@@ -142,6 +142,11 @@ enum ri_rec_section {
 	RI_SEC_CGROUPS = 7,
 	/* What runs out, of each alert transition of the EVENTS section. */
 	RI_SEC_EVENT_RES = 8,
+	/*
+	 * Where threads wait (struct ri_site): a frame without it was
+	 * written by a source that reads no sites, or before they existed.
+	 */
+	RI_SEC_WAITS = 9,
 };
 
 /* What a file's header says of the run that wrote it. */

@@ -1092,6 +1092,47 @@ static int put_cgroups(struct rec_codec *c, struct rbuf *b, const struct ri_cg_t
 	return 0;
 }
 
+/*
+ * The wait sites: the threads that did not fit, the count, then each
+ * site's tgid, tid, syscall + 1 and its function, as the number + 1 of
+ * an earlier site of the frame with the same one, or 0 and the name.
+ */
+#define SITE_MAX (10 + 10 + 10 + 10 + 1 + RI_SITE_LEN)
+
+static int put_sites(struct rbuf *b, const struct ri_site_table *t)
+{
+	size_t start, i, j;
+	int err;
+
+	if ((err = rbuf_reserve(b, 32 + t->n * SITE_MAX)))
+		return err;
+	start = sec_begin(b, RI_SEC_WAITS);
+	b->n = (size_t)(put_var(b->p + b->n, t->lost) - b->p);
+	b->n = (size_t)(put_var(b->p + b->n, t->n) - b->p);
+	for (i = 0; i < t->n; i++) {
+		const struct ri_site *s = &t->v[i];
+		size_t n = strnlen(s->fn, RI_SITE_LEN - 1);
+
+		b->n = (size_t)(put_var(b->p + b->n, s->tgid) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, s->tid) - b->p);
+		b->n = (size_t)(put_var(b->p + b->n, (uint64_t)((int64_t)s->nr + 1)) - b->p);
+		/* Most threads of a process wait in a few places: a back reference. */
+		for (j = i; j > 0 && i - j < 64; j--)
+			if (!strncmp(t->v[j - 1].fn, s->fn, RI_SITE_LEN))
+				break;
+		if (j > 0 && i - j < 64) {
+			b->n = (size_t)(put_var(b->p + b->n, i - (j - 1)) - b->p);
+			continue;
+		}
+		b->p[b->n++] = 0;
+		b->p[b->n++] = (uint8_t)n;
+		memcpy(b->p + b->n, s->fn, n);
+		b->n += n;
+	}
+	sec_end(b, start);
+	return 0;
+}
+
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
@@ -1137,6 +1178,8 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 	if (c->nev && ((err = put_events(c, out, d)) || (err = put_event_res(c, out))))
 		return err;
 	if (d->cgroups.known && (err = put_cgroups(c, out, &d->cgroups)))
+		return err;
+	if (d->sites.known && (err = put_sites(out, &d->sites)))
 		return err;
 	return remember(c, d);
 }
@@ -1478,6 +1521,48 @@ static int get_cgroups(struct rec_codec *c, struct rd *r, struct ri_cg_table *t)
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
+static int get_sites(struct rd *r, struct ri_site_table *t)
+{
+	uint64_t n, i;
+
+	t->n = 0;
+	t->lost = get_var(r);
+	n = get_var(r);
+	/* Each entry takes four bytes at least: the count cannot lie. */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 4)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct ri_site *s = ri_site_table_push(t);
+		uint64_t tgid, tid, nr, back;
+
+		if (!s)
+			return -ENOMEM;
+		tgid = get_var(r);
+		tid = get_var(r);
+		nr = get_var(r);
+		back = get_var(r);
+		if (r->bad || tgid > UINT32_MAX || tid > UINT32_MAX || nr > (uint64_t)INT32_MAX + 1 ||
+		    back > i)
+			return -EINVAL;
+		s->tgid = (uint32_t)tgid;
+		s->tid = (uint32_t)tid;
+		s->nr = (int32_t)((int64_t)nr - 1);
+		if (back) {
+			memcpy(s->fn, t->v[i - back].fn, RI_SITE_LEN);
+		} else {
+			uint8_t len = get_u8(r);
+
+			if (r->bad || len >= RI_SITE_LEN || len > r->end - r->p ||
+			    memchr(r->p, 0, len))
+				return -EINVAL;
+			memcpy(s->fn, r->p, len);
+			r->p += len;
+		}
+	}
+	t->known = true;
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
 /* After the EVENTS section: each transition's resource. */
 static int get_event_res(struct rec_codec *c, struct rd *r)
 {
@@ -1513,6 +1598,10 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 	d->cgroups.n = 0;
 	d->cgroups.known = false;
 	d->cgroups.threads_max = 0;
+	/* Nor one without this one sites. */
+	d->sites.n = 0;
+	d->sites.lost = 0;
+	d->sites.known = false;
 	while (p < end && !err) {
 		uint8_t type;
 		uint32_t len;
@@ -1566,6 +1655,11 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			if (d->cgroups.known)
 				return -EINVAL; /* once a frame */
 			err = get_cgroups(c, &r, &d->cgroups);
+			break;
+		case RI_SEC_WAITS:
+			if (d->sites.known)
+				return -EINVAL; /* once a frame */
+			err = get_sites(&r, &d->sites);
 			break;
 		default:
 			break; /* what a later version adds */

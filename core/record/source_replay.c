@@ -237,7 +237,8 @@ static int replay_drain(struct ri_source *src, struct ri_drain *d)
 		    (err = append_tasks(&d->live, &s->next.live)) ||
 		    (err = append_tasks(&d->exited, &s->next.exited)) ||
 		    (err = copy_machine(&d->machine, &s->next.machine)) ||
-		    (err = ri_cg_table_copy(&d->cgroups, &s->next.cgroups)))
+		    (err = ri_cg_table_copy(&d->cgroups, &s->next.cgroups)) ||
+		    (err = ri_site_table_copy(&d->sites, &s->next.sites)))
 			return err;
 		d->dropped = s->next.dropped;
 		d->events = s->next.events;
