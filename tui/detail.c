@@ -45,6 +45,12 @@ static int limit_lines(const struct tui *v, const struct ri_proc *p)
 	return n + (ri_proc_cgroup(v->m, p) != NULL);
 }
 
+/* A panel's lines under its graphs: its limits, then where it waits. */
+static int extra_lines(const struct tui *v, const struct ri_proc *p)
+{
+	return limit_lines(v, p) + waits_lines(v, p);
+}
+
 /* Lines all the chosen processes' panels would take. */
 int detail_height(const struct tui *v)
 {
@@ -407,7 +413,7 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
 		put_str(y + 1 + NGRAPHS * gh, COLS - STATS_W, STATS_W, title,
 			v->attr[p->deadlocked || p->hung_s >= 1 ? R_WARNING : R_NORMAL], false);
-	limits_draw(v, p, y + 2 + NGRAPHS * gh);
+	waits_draw(v, p, y + 2 + NGRAPHS * gh + limits_draw(v, p, y + 2 + NGRAPHS * gh));
 }
 
 /*
@@ -423,9 +429,9 @@ void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 	for (i = 0; i < v->rows.n; i++)
 		if (v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member) {
 			npanels++;
-			extra += limit_lines(v, v->rows.v[i].p);
+			extra += extra_lines(v, v->rows.v[i].p);
 		}
-	if (h < PANEL_H + limit_lines(v, sel) || npanels < 1)
+	if (h < PANEL_H + extra_lines(v, sel) || npanels < 1)
 		return;
 	if (npanels > (h - extra) / PANEL_H)
 		npanels = (h - extra) / PANEL_H;
@@ -438,17 +444,17 @@ void detail_draw(struct tui *v, const struct ri_proc *sel, int y, int h)
 		gh = 1;
 	ph = 2 + NGRAPHS * gh;
 	panel(v, sel, y, gh);
-	y += ph + limit_lines(v, sel);
-	h -= ph + limit_lines(v, sel);
+	y += ph + extra_lines(v, sel);
+	h -= ph + extra_lines(v, sel);
 	for (i = 0; i < v->rows.n; i++) {
 		const struct ri_proc *p = v->rows.v[i].p;
 
 		if (v->rows.v[i].kind != RI_ROW_PROC || v->rows.v[i].member || p == sel)
 			continue;
-		if (h < ph + limit_lines(v, p))
+		if (h < ph + extra_lines(v, p))
 			break;
 		panel(v, p, y, gh);
-		y += ph + limit_lines(v, p);
-		h -= ph + limit_lines(v, p);
+		y += ph + extra_lines(v, p);
+		h -= ph + extra_lines(v, p);
 	}
 }

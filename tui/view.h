@@ -338,6 +338,9 @@ const char *meter_name(unsigned bit);
 /* detail.c */
 int detail_height(const struct tui *v);
 void detail_draw(struct tui *v, const struct ri_proc *p, int y, int h);
+/* The panel's lines of where its threads wait (waits.c), and drawing them. */
+int waits_lines(const struct tui *v, const struct ri_proc *p);
+int waits_draw(struct tui *v, const struct ri_proc *p, int y);
 
 /* spark.c */
 /*
