@@ -104,7 +104,7 @@ for t in tests/truth/test_*.py; do
 done
 
 echo "== truth tests, the same truth from the procfs source"
-for n in cpu_duty threads io memory short_lived wait cgroup faults net header_network states limits; do
+for n in cpu_duty threads io memory short_lived wait cgroup faults net header_network states limits sites; do
 	t=tests/truth/test_$n.py
 	[ -e "$t" ] && run_one "truth/procfs/test_$n" env RI_SOURCE=procfs python3 "$t"
 done

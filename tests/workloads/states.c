@@ -4,8 +4,8 @@
  * truth test of where time goes (CPU%, DISK%, BLKD%, LOCK%, NET%, SLEEP%,
  * OTHER%).
  *
- *   states [--name COMM] [--lockers N] [--idle N] [--deadlock] [--dir DIR]
- *          [--truth FILE]
+ *   states [--name COMM] [--lockers N] [--idle N] [--deadlock] [--sites]
+ *          [--dir DIR] [--truth FILE]
  *
  * Starts these threads (named as below), prints "ready" on stderr, and
  * runs until SIGTERM or SIGINT:
@@ -25,6 +25,9 @@
  *              end: the thread is held uninterruptible        -> BLOCKED, hung
  *   evfd       epoll_wait over an eventfd and a pipe that
  *              nobody writes                                  -> OTHER, never NET
+ * and with --sites (where threads wait):
+ *   pipe       read() from a pipe nobody writes             -> OTHER, in pipe_read
+ *   epsk       epoll_wait over a socket that gets nothing   -> NET, in ep_poll
  * and with --deadlock:
  *   dlA, dlB   each takes one of two mutexes, then the other's: a real
  *              deadlock                                       -> LOCK, in a cycle
@@ -283,6 +286,35 @@ static void *evfd(void *a)
 	return NULL;
 }
 
+static void *piper(void *a)
+{
+	int p[2];
+	char c;
+
+	started(a);
+	if (pipe(p))
+		wl_die("pipe: %s", strerror(errno));
+	for (;;)
+		if (read(p[0], &c, 1) < 0 && errno != EINTR)
+			wl_die("read: %s", strerror(errno));
+	return NULL;
+}
+
+static void *epsk(void *a)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	int ep = epoll_create1(0), sv[2];
+
+	started(a);
+	if (ep < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		wl_die("epoll/socketpair: %s", strerror(errno));
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev))
+		wl_die("epoll_ctl: %s", strerror(errno));
+	for (;;)
+		epoll_wait(ep, &out, 1, -1);
+	return NULL;
+}
+
 static void start(const char *name, void *(*fn)(void *))
 {
 	struct th *t;
@@ -322,13 +354,14 @@ int main(int argc, char **argv)
 		{ "lockers", required_argument, NULL, 'l' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "deadlock", no_argument, NULL, 'D' },
+		{ "sites", no_argument, NULL, 'S' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "truth", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	const char *name = "states", *truth = NULL;
-	int lockers = 4, nidle = 64, dl = 0, c;
+	int lockers = 4, nidle = 64, dl = 0, sites = 0, c;
 	char label[16];
 	FILE *f;
 
@@ -338,14 +371,15 @@ int main(int argc, char **argv)
 		case 'l': lockers = atoi(optarg); break;
 		case 'i': nidle = atoi(optarg); break;
 		case 'D': dl = 1; break;
+		case 'S': sites = 1; break;
 		case 'd': dir = optarg; break;
 		case 't': truth = optarg; break;
 		default: wl_die("usage: states [--name COMM] [--lockers N] [--idle N] "
-				"[--deadlock] [--dir DIR] [--truth FILE]");
+				"[--deadlock] [--sites] [--dir DIR] [--truth FILE]");
 		}
 	}
-	if (lockers < 1 || nidle < 0 || lockers + nidle + 8 > MAX_THREADS)
-		wl_die("--lockers 1.. and --idle 0.., %d threads at most", MAX_THREADS - 8);
+	if (lockers < 1 || nidle < 0 || lockers + nidle + 10 > MAX_THREADS)
+		wl_die("--lockers 1.. and --idle 0.., %d threads at most", MAX_THREADS - 10);
 	wl_set_comm(name);
 	wl_install_signals();
 	signal(SIGUSR1, on_usr1);
@@ -372,6 +406,10 @@ int main(int argc, char **argv)
 	start("disk", disk);
 	start("vfork", vforker);
 	start("evfd", evfd);
+	if (sites) {
+		start("pipe", piper);
+		start("epsk", epsk);
+	}
 	if (dl) {
 		start("dlA", deadlocker);
 		start("dlB", deadlocker);
