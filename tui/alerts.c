@@ -48,7 +48,7 @@ int alerts_header_draw(struct tui *v, int y)
 {
 	const struct ri_alerts *a = ri_monitor_alerts(v->mon);
 	const struct ri_alert *x;
-	char line[400], val[64], since[16], name[64];
+	char line[400], val[160], since[16], name[64];
 	unsigned long long dropped;
 	size_t nf;
 
@@ -101,7 +101,7 @@ static int walk(struct tui *v, const struct ri_alerts *a, int first, int last)
 {
 	const struct ri_alert *x;
 	size_t n = ri_alerts_list(a, &x), i, k, logn = ri_alerts_log_len(a);
-	char val[64], extra[48];
+	char val[160], extra[48];
 	int line = 0;
 
 #define AT(l) ((l) >= first && (l) < last)

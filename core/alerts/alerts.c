@@ -113,6 +113,49 @@ const char *ri_alert_metric_resource(enum ri_alert_metric m, const struct ri_pro
 	return "";
 }
 
+char *ri_alert_wait_resource(char *buf, size_t len, enum ri_alert_metric m,
+			     const struct ri_model *model, const struct ri_proc *p)
+{
+	const struct ri_thread *t, *first = NULL;
+	const struct ri_site *s;
+	size_t o = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (m != RI_AM_HUNG && m != RI_AM_DEADLOCK)
+		return buf;
+	for (t = p->threads; t; t = t->next) {
+		if (t->exited)
+			continue;
+		if (m == RI_AM_HUNG && t->stuck_since &&
+		    (!first || t->stuck_since < first->stuck_since))
+			first = t;
+		if (m == RI_AM_DEADLOCK && t->deadlocked) {
+			/* The threads of the cycle, four at most. */
+			if (n < 4 && o < len)
+				o += (size_t)snprintf(buf + o, len - o, "%s%d", n ? "," : "",
+						      (int)t->tid);
+			else if (n == 4 && o < len)
+				o += (size_t)snprintf(buf + o, len - o, ",...");
+			if (!first)
+				first = t;
+			n++;
+		}
+	}
+	if (!first)
+		return buf;
+	if (m == RI_AM_HUNG)
+		o = (size_t)snprintf(buf, len, "%d", (int)first->tid);
+	s = ri_site_table_find(&model->sites, (uint32_t)p->pid, (uint32_t)first->tid);
+	if (s && *s->fn && o < len) {
+		char site[RI_SITE_LEN + 32];
+
+		snprintf(buf + o, len - o, " in %s",
+			 ri_site_text(site, sizeof(site), s->fn, s->nr, "<-"));
+	}
+	return buf;
+}
+
 char *ri_alert_fmt_value(char *buf, size_t len, enum ri_alert_metric m, double v)
 {
 	char num[32];
@@ -171,7 +214,9 @@ char *ri_alert_fmt_value_of(char *buf, size_t len, enum ri_alert_metric m, doubl
 	char val[32];
 
 	ri_alert_fmt_value(val, sizeof(val), m, v);
-	if (resource && *resource)
+	if (resource && *resource && (m == RI_AM_HUNG || m == RI_AM_DEADLOCK))
+		snprintf(buf, len, "%s (%.*s)", val, RI_RESOURCE_TEXT, resource);
+	else if (resource && *resource)
 		snprintf(buf, len, "%.*s %s", RI_RESOURCE_TEXT, resource, val);
 	else
 		snprintf(buf, len, "%s", val);
@@ -420,8 +465,11 @@ static int step(struct ri_alerts *a, const struct ri_model *m, uint32_t ri,
 	memcpy(x->comm, p->comm, RI_COMM_LEN);
 	if (known) {
 		x->value = v;
-		snprintf(x->resource, sizeof(x->resource), "%s",
-			 ri_alert_metric_resource(r->metric, p));
+		if (r->metric == RI_AM_HUNG || r->metric == RI_AM_DEADLOCK)
+			ri_alert_wait_resource(x->resource, sizeof(x->resource), r->metric, m, p);
+		else
+			snprintf(x->resource, sizeof(x->resource), "%s",
+				 ri_alert_metric_resource(r->metric, p));
 	}
 	if (x->state == RI_ALERT_INACTIVE)
 		return transition(a, m, x, a->for_ns[ri] ? RI_ALERT_PENDING : RI_ALERT_FIRING);

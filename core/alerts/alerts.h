@@ -41,7 +41,12 @@
 
 #include "model.h"
 
-#define RI_RESOURCE_TEXT 16
+/*
+ * What an alert is about, NUL included: what runs out for the limits'
+ * metrics ("fd"); for hung and deadlock, the threads and where they wait
+ * ("8706 in kernel_clone <- vfork").
+ */
+#define RI_RESOURCE_TEXT 96
 
 enum ri_alert_metric {
 	RI_AM_CPU,
@@ -121,6 +126,15 @@ void ri_rule_error_print(FILE *f, const char *where, const char *line,
  * limits' metrics (eta: the soonest), "" for the others.
  */
 const char *ri_alert_metric_resource(enum ri_alert_metric m, const struct ri_proc *p);
+
+/*
+ * For hung and deadlock: the thread stuck the longest, or the threads in
+ * a cycle of lock waits, and where the first waits (its kernel function
+ * and syscall, when the model has its site) into @buf; "" for the other
+ * metrics, or when no thread is known.
+ */
+char *ri_alert_wait_resource(char *buf, size_t len, enum ri_alert_metric m,
+			     const struct ri_model *model, const struct ri_proc *p);
 
 /* The metric's name in a rule; NULL for a number that is no metric. */
 const char *ri_alert_metric_name(enum ri_alert_metric m);

@@ -29,7 +29,7 @@ void ri_batch_alerts_text(FILE *f, const struct ri_alerts *a, struct ri_hook *h)
 
 	for (i = 0; i < n; i++) {
 		const struct ri_rule *r = &ri_alerts_rules(a)->v[t[i].rule];
-		char when[16], since[16], v[64], name[RI_COMM_LEN * 4 + 8];
+		char when[16], since[16], v[160], name[RI_COMM_LEN * 4 + 8];
 
 		clock_text(when, sizeof(when), t[i].time);
 		clock_text(since, sizeof(since), t[i].since);

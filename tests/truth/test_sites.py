@@ -10,14 +10,16 @@ nanosleep or clock_nanosleep), threads taking turns on a pthread mutex
 and workers idle on a condition variable (a futex function, syscall
 futex), an epoll_wait over a socket (ep_poll or the epoll function it is
 inlined into, syscall epoll_wait), a read from a pipe nobody writes
-(pipe_read, anon_pipe_read on 6.16+, syscall read) and a thread held by vfork (syscall vfork).
+(pipe_read, anon_pipe_read on 6.16+, syscall read) and a thread held by
+vfork (syscall vfork), which the 'hung > 2s' alert names with its site.
 Every tick, the process's grouped list ("waits") counts exactly the
 threads the per-thread fields name. The run is recorded: its replay
 gives the same sites, tick by tick.
 
 Then the whole system, nothing chosen: of the workload only the thread
 held uninterruptible by vfork for longer than the threshold (2 s) has a
-site; the ones asleep interruptibly have none.
+site; the ones asleep interruptibly have none. Two threads deadlocked on two
+mutexes: the 'deadlock > 0' alert names both, and their futex.
 
 From the procfs source, which cannot read a kernel stack, every site is
 null (n/a), never a guess.
@@ -75,7 +77,8 @@ def chosen_pass(c, d):
     rec = os.path.join(d, "sites.rirec")
     w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", str(LOCKERS),
                                "--idle", str(IDLE), "--sites"], timeout=60)
-    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "-w", rec])
+    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "-w", rec,
+                         "--alert", "hung > 2s"])
     try:
         tool.need_ticks(TICKS, timeout=30)
         tool.signal(2)
@@ -139,6 +142,12 @@ def chosen_pass(c, d):
     c.true("all %d idle workers have a site in the last tick" % IDLE, idle_n == IDLE,
            "%d" % idle_n)
     grouped_matches(c, ticks, w.pid)
+    fired = [a for k in tool.ticks for a in k.get("alerts") or []
+             if a.get("pid") == w.pid and a.get("state") == "firing"]
+    c.true("the hung alert names the thread and where it waits (%s)" %
+           (fired[-1].get("resource") if fired else "never fired"),
+           fired and (fired[-1].get("resource") or "").startswith("%d in " % tids["vfork"]) and
+           "<- vfork" in fired[-1]["resource"])
     return rec, tool
 
 
@@ -190,6 +199,32 @@ def hung_pass(c, d):
            waits is not None and not any(g["syscall"] in SLEEPING for g in waits))
 
 
+def deadlock_pass(c, d):
+    """Two threads deadlocked: the alert names both and where they wait."""
+    name = ri.comm_name("ridlsite")
+    w = ri.Workload("states", ["--name", name, "--dir", d, "--lockers", "1", "--idle", "0",
+                               "--deadlock"], timeout=60)
+    tool = ri.Tool.json(["-d", str(DELAY), "-c", name, "-H", "--alert", "deadlock > 0"])
+    try:
+        tool.need_ticks(5, timeout=30)
+        tool.signal(2)
+        if tool.wait(15) is None:
+            tool.fail_with("the tool did not stop on SIGINT")
+        truth = w.stop()
+    finally:
+        w.kill()
+        tool.kill()
+    tool.require_clean()
+    tids = sorted(t["tid"] for t in truth["threads"] if t["name"] in ("dlA", "dlB"))
+    fired = [a for k in tool.ticks for a in k.get("alerts") or []
+             if a.get("pid") == w.pid and a.get("state") == "firing"]
+    res = fired[-1].get("resource") or "" if fired else ""
+    named = res.split(" ")[0].split(",") if res else []
+    c.true("the deadlock alert names the threads of the cycle and where they wait (%s)" %
+           (res or "never fired"),
+           sorted(int(x) for x in named if x.isdigit()) == tids and "futex" in res)
+
+
 def main():
     ri.preflight_source()
     d = ri.io_dir()
@@ -200,6 +235,7 @@ def main():
         if ri.RI_SOURCE != "procfs":
             replay_pass(c, rec, live)
             hung_pass(c, d)
+            deadlock_pass(c, d)
     finally:
         for f in (rec, os.path.join(d, "states-disk")):
             try:
