@@ -21,6 +21,8 @@ enum {
 	OPT_PROBE,
 	OPT_EXIT_BUFFER,
 	OPT_NO_STATES,
+	OPT_NO_SITES,
+	OPT_SITES_AFTER,
 	OPT_BTF,
 	OPT_FROM,
 	OPT_TO,
@@ -59,6 +61,8 @@ static const struct option longopts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "exit-buffer", required_argument, NULL, OPT_EXIT_BUFFER },
 	{ "no-states", no_argument, NULL, OPT_NO_STATES },
+	{ "no-sites", no_argument, NULL, OPT_NO_SITES },
+	{ "sites-after", required_argument, NULL, OPT_SITES_AFTER },
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
@@ -136,6 +140,9 @@ void ri_cli_usage(FILE *f)
 	      "      --exit-buffer BYTES  BPF ring buffer for exiting tasks (default 1M)\n"
 	      "      --no-states        leave out where threads' time goes (DISK% ...\n"
 	      "                         OTHER% n/a) and what timing it costs per switch\n"
+	      "      --no-sites         read no wait sites (where threads are blocked)\n"
+	      "      --sites-after SECS  a thread of a process not chosen gets its wait\n"
+	      "                         site once uninterruptible this long (default 2)\n"
 	      "  -w, --write PATH       record to PATH while running (any mode): a file,\n"
 	      "                         or a directory for one file per hour; -w - with\n"
 	      "                         -q: the stream form on standard output\n"
@@ -365,6 +372,17 @@ static int parse_one(struct ri_opts *o, int c, const char *arg, FILE *out,
 		return 0;
 	case OPT_NO_STATES:
 		o->no_states = true;
+		return 0;
+	case OPT_NO_SITES:
+		o->no_sites = true;
+		return 0;
+	case OPT_SITES_AFTER:
+		errno = 0;
+		d = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(d) || d < 0.1 || d > 86400)
+			return bad(err, "--sites-after: '%.64s' is not a number of seconds "
+					"from 0.1 to 86400", arg);
+		o->sites_after_ns = (uint64_t)(d * 1e9);
 		return 0;
 	case OPT_EXIT_BUFFER:
 		if (parse_size(arg, &o->exit_buffer))

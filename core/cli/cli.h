@@ -43,6 +43,8 @@ struct ri_opts {
 	const char *theme;     /* -t NAME|PATH, NULL = default */
 	size_t exit_buffer;    /* --exit-buffer BYTES, 0 = default */
 	bool no_states;        /* --no-states: no state times, nor their cost */
+	bool no_sites;         /* --no-sites: no wait sites */
+	uint64_t sites_after_ns; /* --sites-after SECONDS; 0: the default */
 	const char *btf_path;  /* --btf PATH (testing: pretend BTF is there or not) */
 	bool no_fold;     /* --no-fold: every exited process on its own row */
 	bool no_mouse;    /* -M */

@@ -68,6 +68,8 @@ static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
 	mo->src.probe = o->probe;
 	mo->src.exit_buffer = o->exit_buffer;
 	mo->src.no_states = o->no_states;
+	mo->src.no_sites = o->no_sites;
+	mo->src.sites_after_ns = o->sites_after_ns;
 	mo->src.btf_path = o->btf_path;
 	mo->src.verbose = o->verbose;
 	mo->src.warning = s->warning;
