@@ -288,6 +288,40 @@ static int build_rows(struct batch *b)
 	return ri_rows_build(&b->rows, ri_monitor_model(b->mon), &ro);
 }
 
+/*
+ * After the rows, one line per process with wait sites, the threads
+ * grouped by where they wait: "WAITS 12:00:01 pid 812 (nginx): 6 threads
+ * in futex_do_wait <- futex, 2 in do_epoll_wait <- epoll_wait".
+ */
+static void text_waits(struct out *f, const struct ri_model *m, const struct ri_rows *rows,
+		       const char *ts)
+{
+	struct ri_site_group g[64];
+	char name[RI_COMM_LEN * 4 + 8], site[RI_SITE_LEN + 40];
+
+	if (!m->sites.known)
+		return;
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct ri_row *r = &rows->v[i];
+		const struct ri_site *s;
+		size_t n, ng;
+
+		if (r->kind != RI_ROW_PROC || r->t || !r->p || r->p->exited)
+			continue;
+		s = ri_site_table_proc(&m->sites, (uint32_t)r->p->pid, &n);
+		if (!n)
+			continue;
+		ng = ri_site_group(s, n < 64 ? n : 64, g);
+		ri_printable(name, sizeof(name), r->p->comm, RI_COMM_LEN);
+		out_printf(f, "WAITS %s pid %d (%s):", ts, (int)r->p->pid, name);
+		for (size_t k = 0; k < ng; k++)
+			out_printf(f, "%s %u %s %s", k ? "," : "", g[k].threads,
+				   k ? "in" : g[k].threads == 1 ? "thread in" : "threads in",
+				   ri_site_text(site, sizeof(site), g[k].fn, g[k].nr, "<-"));
+		out_putc(f, '\n');
+	}
+}
+
 static void text_tick(struct out *f, struct batch *b)
 {
 	const struct ri_model *m = ri_monitor_model(b->mon);
@@ -313,6 +347,7 @@ static void text_tick(struct out *f, struct batch *b)
 				 r->p->exited ? "  [exited]\n" : "\n");
 		}
 	}
+	text_waits(f, m, &b->rows, ts);
 	out_flush(f);
 	ri_batch_alerts_text(f->f, ri_monitor_alerts(b->mon), b->hook);
 	out_putc(f, '\n');
