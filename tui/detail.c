@@ -59,7 +59,7 @@ int detail_height(const struct tui *v)
 
 	for (i = 0; i < v->rows.n; i++)
 		if (v->rows.v[i].kind == RI_ROW_PROC && !v->rows.v[i].member)
-			n += PANEL_H + limit_lines(v, v->rows.v[i].p);
+			n += PANEL_H + extra_lines(v, v->rows.v[i].p);
 	return n;
 }
 

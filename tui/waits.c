@@ -20,16 +20,17 @@
 struct waits_text {
 	char line[WAITS_LINES + 1][512];
 	int n;
-	bool hot; /* a deadlock or a hung thread: drawn as a warning */
+	int holders; /* the line of lock holders, -1: none */
+	bool hot;    /* a deadlock: that line drawn as a warning */
 };
 
 /* Appends @s to the lines, a new one when it would pass @w columns. */
 static void add(struct waits_text *t, int w, const char *s, bool sep)
 {
-	char *l = t->line[t->n ? t->n - 1 : 0];
-	size_t len = strlen(l), sl = strlen(s);
+	char *l = t->n ? t->line[t->n - 1] : NULL;
+	size_t len = l ? strlen(l) : 0, sl = strlen(s);
 
-	if (!t->n || (len && len + 2 + sl > (size_t)w)) {
+	if (!l || (len && len + 2 + sl > (size_t)w)) {
 		if (t->n == WAITS_LINES)
 			return;
 		l = t->line[t->n++];
@@ -77,6 +78,7 @@ static void holders(struct waits_text *t, const struct tui *v, const struct ri_p
 				      (int)who[i], name[0] ? " " : "", name, v->utf8 ? "←" : "<-",
 				      n[i], h && h->deadlocked ? " DEADLOCK" : "");
 	}
+	t->holders = t->n;
 	snprintf(t->line[t->n++], sizeof(t->line[0]), "%s", l);
 }
 
@@ -88,7 +90,8 @@ static void waits_build(const struct tui *v, const struct ri_proc *p, struct wai
 	int w = COLS - LABEL_W;
 
 	t->n = 0;
-	t->hot = p->deadlocked || p->hung_s >= 1;
+	t->holders = -1;
+	t->hot = p->deadlocked;
 	if (!v->m->sites.known || p->exited)
 		return;
 	s = ri_site_table_proc(&v->m->sites, (uint32_t)p->pid, &n);
@@ -124,7 +127,7 @@ int waits_draw(struct tui *v, const struct ri_proc *p, int y)
 		if (!i)
 			put_str(y, 0, LABEL_W, "waits", v->attr[R_NORMAL] | A_BOLD, false);
 		put_str(y + i, LABEL_W, COLS - LABEL_W, t.line[i],
-			v->attr[t.hot ? R_WARNING : R_NORMAL], false);
+			v->attr[t.hot && i == t.holders ? R_WARNING : R_NORMAL], false);
 	}
 	return t.n;
 }
