@@ -20,7 +20,8 @@
 #                    moves (NET-RX/s, NET-TX/s), with its history panel
 #   states.png       where a server's threads' time goes: the STATES bar
 #                    and the state columns, threads taking turns on a
-#                    lock, what they sleep in and who holds the lock
+#                    lock, what they sleep in and who holds the lock, and
+#                    where in the kernel they wait (the panel's waits)
 #
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
