@@ -95,7 +95,7 @@ static void waits_build(const struct tui *v, const struct ri_proc *p, struct wai
 	if (!v->m->sites.known || p->exited)
 		return;
 	s = ri_site_table_proc(&v->m->sites, (uint32_t)p->pid, &n);
-	ng = ri_site_group(s, n < MAX_GROUPS ? n : MAX_GROUPS, g);
+	ng = ri_site_group(s, n, g, MAX_GROUPS);
 	for (size_t i = 0; i < ng; i++) {
 		char site[RI_SITE_LEN + 40], item[RI_SITE_LEN + 64];
 

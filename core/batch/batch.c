@@ -311,7 +311,7 @@ static void text_waits(struct out *f, const struct ri_model *m, const struct ri_
 		s = ri_site_table_proc(&m->sites, (uint32_t)r->p->pid, &n);
 		if (!n)
 			continue;
-		ng = ri_site_group(s, n < 64 ? n : 64, g);
+		ng = ri_site_group(s, n, g, 64);
 		ri_printable(name, sizeof(name), r->p->comm, RI_COMM_LEN);
 		out_printf(f, "WAITS %s pid %d (%s):", ts, (int)r->p->pid, name);
 		for (size_t k = 0; k < ng; k++)
@@ -511,7 +511,7 @@ static void json_waits(struct out *f, const struct ri_model *m, const struct ri_
 		return;
 	}
 	s = ri_site_table_proc(&m->sites, (uint32_t)p->pid, &n);
-	ng = ri_site_group(s, n < 64 ? n : 64, g);
+	ng = ri_site_group(s, n, g, 64);
 	put(f, ",\"waits\":[");
 	for (i = 0; i < ng; i++) {
 		const char *sc = ri_syscall_name(g[i].nr);

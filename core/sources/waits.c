@@ -112,7 +112,7 @@ static int group_cmp(const void *a, const void *b)
 	return x->nr < y->nr ? -1 : x->nr > y->nr;
 }
 
-size_t ri_site_group(const struct ri_site *s, size_t n, struct ri_site_group *g)
+size_t ri_site_group(const struct ri_site *s, size_t n, struct ri_site_group *g, size_t max)
 {
 	size_t ng = 0, i, j;
 
@@ -120,8 +120,11 @@ size_t ri_site_group(const struct ri_site *s, size_t n, struct ri_site_group *g)
 		for (j = 0; j < ng; j++)
 			if (g[j].nr == s[i].nr && !strcmp(g[j].fn, s[i].fn))
 				break;
-		if (j == ng)
+		if (j == ng) {
+			if (ng == max)
+				continue;
 			g[ng++] = (struct ri_site_group){ .fn = s[i].fn, .nr = s[i].nr };
+		}
 		g[j].threads++;
 	}
 	if (ng > 1)

@@ -61,8 +61,11 @@ struct ri_site_group {
 	int32_t nr;
 	uint32_t threads;
 };
-/* Groups @n sites into @g (room for @n); returns the groups. */
-size_t ri_site_group(const struct ri_site *s, size_t n, struct ri_site_group *g);
+/*
+ * Groups @n sites into @g, room for @max; returns the groups. Sites of a
+ * place past the first @max are left out.
+ */
+size_t ri_site_group(const struct ri_site *s, size_t n, struct ri_site_group *g, size_t max);
 
 /* x86_64's name of syscall @nr, or NULL. */
 const char *ri_syscall_name(int32_t nr);

@@ -142,12 +142,17 @@ static void test_sites(void)
 	CHECK(ri_site_table_find(&t, 10, 12) != NULL);
 	CHECK(ri_site_table_find(&t, 10, 7) == NULL);
 	CHECK(ri_site_table_proc(&t, 9, &n) == NULL && n == 0);
-	ng = ri_site_group(s, 2, g);
+	ng = ri_site_group(s, 2, g, 3);
 	CHECK_EQ(ng, 1);
 	CHECK_EQ(g[0].threads, 2);
 	CHECK_STR(ri_site_text(text, sizeof(text), g[0].fn, g[0].nr, "<-"),
 		  "futex_wait_queue <- futex");
 	CHECK_STR(ri_site_text(text, sizeof(text), "", -1, "<-"), "?");
+	/* Most threads first; a place past the room is left out. */
+	CHECK_EQ(ri_site_group(t.v, 3, g, 3), 2);
+	CHECK(g[0].threads == 2 && g[1].threads == 1 && g[1].nr == -1);
+	CHECK_EQ(ri_site_group(t.v, 3, g, 1), 1);
+	CHECK_EQ(g[0].threads, 1); /* the first place met, tgid 7's */
 	CHECK_STR(ri_syscall_name(0), "read");
 	CHECK_STR(ri_syscall_name(232), "epoll_wait");
 	CHECK(ri_syscall_name(-1) == NULL && ri_syscall_name(100000) == NULL);
