@@ -644,6 +644,11 @@ static void json_tick(struct out *f, struct batch *b)
 	out_printf(f, ",\"source\":\"%s\",\"probe\":\"%s\"", src->source, src->probe);
 	json_u64(f, "dropped", m->dropped);
 	json_u64(f, "dropped_delta", m->dropped_delta);
+	/* Sleeping threads whose wait site did not fit, since the start. */
+	if (m->sites.known)
+		json_u64(f, "waits_lost", m->sites.lost);
+	else
+		put(f, ",\"waits_lost\":null");
 	json_num(f, "events_ps", m->events_ps);
 	json_int(f, "ncpu", m->ncpu);
 	json_u64(f, "mem_total", m->totals.mem_total);
