@@ -244,3 +244,124 @@ void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 	}
 	attrset(A_NORMAL);
 }
+
+char spark_state_letter(int i)
+{
+	static const char letters[] = "crdblnso";
+
+	return i >= 0 && i < RI_HIST_NSTATES ? letters[i] : '?';
+}
+
+/*
+ * The mean shares of the samples @ago .. @ago + @k - 1 ticks back that
+ * have states, as @units whole units (largest remainders get the odd
+ * ones); false when none has.
+ */
+static bool states_units(const struct ri_hist *h, size_t ago, size_t k, int units,
+			 int out[RI_HIST_NSTATES])
+{
+	double sum[RI_HIST_NSTATES] = { 0 }, rem[RI_HIST_NSTATES];
+	uint8_t pct[RI_HIST_NSTATES];
+	size_t i, got = 0;
+	int used = 0, s;
+
+	for (i = ago; i < ago + k && i < ri_hist_len(h); i++) {
+		if (!ri_hist_states(h, i, pct))
+			continue;
+		for (s = 0; s < RI_HIST_NSTATES; s++)
+			sum[s] += pct[s];
+		got++;
+	}
+	if (!got)
+		return false;
+	for (s = 0; s < RI_HIST_NSTATES; s++) {
+		double exact = sum[s] / (100.0 * (double)got) * units;
+
+		out[s] = (int)exact;
+		rem[s] = sum[s] > 0 ? exact - out[s] : -1;
+		used += out[s];
+	}
+	while (used < units) {
+		int best = 0;
+
+		for (s = 1; s < RI_HIST_NSTATES; s++)
+			if (rem[s] > rem[best])
+				best = s;
+		if (rem[best] < 0)
+			break;
+		out[best]++;
+		rem[best] = -1;
+		used++;
+	}
+	return true;
+}
+
+/* The state that unit @u (0 = bottom) of a column falls in; -1 above. */
+static int state_at(const int units[RI_HIST_NSTATES], int u)
+{
+	for (int s = 0, top = 0; s < RI_HIST_NSTATES; s++) {
+		top += units[s];
+		if (u < top)
+			return s;
+	}
+	return -1;
+}
+
+/*
+ * Each cell shows two states at most, one under the other: the lower
+ * eighths' glyph in the colour of the state at its bottom, on the colour
+ * of the state at its top, as btop stacks its graphs. A sliver of a third
+ * state inside one cell goes to its neighbours. Without colour or UTF-8,
+ * the letter of the state at the cell's middle.
+ */
+void spark_draw_states(struct tui *v, const struct ri_hist *h, size_t samples,
+		       int y, int x, int width, int height)
+{
+	int pc = (int)spark_per_cell(v), nslots = width * pc, units = height * LEVELS;
+	size_t per = width > 0 ? (samples + (size_t)nslots - 1) / (size_t)nslots : 1;
+	bool blocks = v->utf8 && v->color;
+	int u[RI_HIST_NSTATES];
+
+	if (!per)
+		per = 1;
+	for (int cell = 0; cell < width; cell++) {
+		size_t ago = (size_t)(width - 1 - cell) * (size_t)pc * per;
+		bool any = ago < samples &&
+			   states_units(h, ago, (size_t)pc * per, units, u);
+
+		for (int r = 0; r < height; r++) {
+			int b = any ? state_at(u, r * LEVELS) : -1;
+			int t = any ? state_at(u, r * LEVELS + LEVELS - 1) : -1;
+			int mid = any ? state_at(u, r * LEVELS + LEVELS / 2) : -1;
+
+			move(y + height - 1 - r, x + cell);
+			if (!blocks) {
+				attrset(mid >= 0 && v->color ? v->attr[R_STATE0 + mid] :
+							       v->attr[R_NORMAL]);
+				addch(mid >= 0 ? (chtype)spark_state_letter(mid) : ' ');
+				continue;
+			}
+			if (b < 0) {
+				attrset(v->attr[R_NORMAL]);
+				addch(' ');
+			} else if (t == b || t < 0) {
+				int end = 0;
+
+				for (int s = 0; s <= b; s++)
+					end += u[s];
+				end -= r * LEVELS;
+				attrset(v->attr[R_STATE0 + b]);
+				addstr(block_ramp[end > LEVELS ? LEVELS : end]);
+			} else {
+				int end = 0;
+
+				for (int s = 0; s <= b; s++)
+					end += u[s];
+				end -= r * LEVELS;
+				attrset(v->state_duo[b][t]);
+				addstr(block_ramp[end < 1 ? 1 : end > LEVELS - 1 ? LEVELS - 1 : end]);
+			}
+		}
+	}
+	attrset(A_NORMAL);
+}
