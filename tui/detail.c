@@ -241,7 +241,7 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 		 */
 		const struct ri_growth *gr = &p->growth;
 		double per_min = gr->bps * 60;
-		int x = LABEL_W + w + 35;
+		int x = LABEL_W + w + 34;
 
 		if (ri_hist_len(p->hist) >= 3) {
 			fmt_growth(g, sizeof(g), per_min);
