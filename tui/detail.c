@@ -189,7 +189,8 @@ static void graph_label(struct tui *v, const char *name, int attr, enum ri_metri
 	char b[24], t[16];
 
 	put_str(y, 0, LABEL_W, name, attr | A_BOLD, false);
-	if (gh < 2)
+	/* No scale over a series of zeros: nothing to read it against. */
+	if (gh < 2 || !(hi > 0))
 		return;
 	if (m == RI_M_CPU)
 		snprintf(t, sizeof(t), "%.0f%%", hi);
@@ -291,8 +292,15 @@ static void states_line(struct tui *v, const struct ri_proc *p, size_t n, int y,
 		put_str(y, x, room, b, v->attr[R_NORMAL], false);
 		return;
 	}
-	if (!ri_hist_states(p->hist, 0, pct))
-		return;
+	/*
+	 * The newest sample that has them: a tick in which a starved thread
+	 * never ran has no RUNQ yet (run_delay joins as it gets a CPU).
+	 */
+	for (size_t ago = 0;; ago++)
+		if (ago >= n || ago >= 8)
+			return;
+		else if (ri_hist_states(p->hist, ago, pct))
+			break;
 	if (room < 5)
 		return;
 	put_str(y, x, 4, " now", v->attr[R_NORMAL], false);
