@@ -145,7 +145,7 @@ static void fit(char *s, int w)
  * The top of a graph's scale, whose bottom is always 0: for CPU% a whole
  * number of CPUs (100% at least); else a round number a little above the
  * window's largest sample (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
- * power of ten, of KiB..TiB for bytes), so a flat series draws at its
+ * power of ten, of B..TiB), so a flat series draws at its
  * level, not at the full height, and the scale reads as a round figure.
  */
 static double scale_top(enum ri_metric m, double mx)
@@ -157,10 +157,10 @@ static double scale_top(enum ri_metric m, double mx)
 		return mx > 100 ? 100 * ceil(mx / 100 - 1e-9) : 100;
 	if (!(mx > 0))
 		return 0;
+	/* Every other graph is of bytes or bytes/s, shown in binary units. */
 	want = mx * 1.1;
-	if (m == RI_M_MEM)
-		while (want >= 1024 * unit && unit < 1099511627776.0)
-			unit *= 1024;
+	while (want >= 1024 * unit && unit < 1099511627776.0)
+		unit *= 1024;
 	want /= unit;
 	dec = pow(10, floor(log10(want)));
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)

@@ -145,14 +145,20 @@ shot setup "resource_image - F2: setup (columns, meters, sparklines, theme)"
 keys Escape
 sleep 0.3
 
+# The picker's list follows the filter a moment after each key: on a
+# busy machine, wait for it before Space marks the row under the cursor.
 keys p
 sleep 0.5
 keys c a c h e - l e a k
-sleep 0.3
+sleep 1
 keys Space
-sleep 0.3
+sleep 0.5
 shot picker "resource_image - p: pick processes (type to filter, Space marks)"
-keys C-u w e b s e r v e r Space Enter
+keys C-u w e b s e r v e r
+sleep 1
+keys Space
+sleep 0.5
+keys Enter
 sleep 3
 shot chosen "resource_image - chosen processes with their history panels"
 
