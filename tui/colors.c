@@ -285,6 +285,17 @@ void colors_apply(struct tui *v)
 	for (i = 0; i < RI_TK_STATES; i++)
 		v->attr[R_STATE0 + i] = make_pair(pair++, ri_theme_color(t, RI_TK_STATE_CPU + (int)i),
 						  bg);
+	/*
+	 * The STATES graph's cells of two states: one pair each, where the
+	 * terminal has the pairs; else the lower state alone.
+	 */
+	for (i = 0; i < RI_TK_STATES; i++)
+		for (size_t j = 0; j < RI_TK_STATES; j++)
+			v->state_duo[i][j] =
+				i == j || pair >= COLOR_PAIRS ?
+					v->attr[R_STATE0 + i] :
+					make_pair(pair++, ri_theme_color(t, RI_TK_STATE_CPU + (int)i),
+						  ri_theme_color(t, RI_TK_STATE_CPU + (int)j));
 	/* The screen's own background follows main_bg (light themes). */
 	bkgdset(' ' | v->attr[R_NORMAL]);
 	bkgd(' ' | v->attr[R_NORMAL]);

@@ -3,10 +3,12 @@
  * Detail panels, shown under the table when the user has chosen
  * processes: one sparkline per metric over the whole history window, with
  * the current, min and max values, the time span covered, and the memory
- * growth rate so a leak is visible at a glance; the title says how long
- * the process waited for a CPU (WAIT% and the mean wait per run); a time
- * axis under the graphs says how long ago each part of them is
- * ("-4m ... now").
+ * growth rate so a leak is visible at a glance; under CPU% where its
+ * threads' time went (STATES, stacked in the theme's state colours); the
+ * title says how long the process waited for a CPU (WAIT% and the mean
+ * wait per run); a time axis under the graphs says how long ago each part
+ * of them is ("-4m ... now"). Every graph's scale starts at 0; no label
+ * runs past the right edge, the less telling parts go first.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -22,8 +24,10 @@
 
 static const enum ri_metric order[] = { RI_M_CPU, RI_M_MEM, RI_M_READ,
 					RI_M_WRITE, RI_M_NET_RX, RI_M_NET_TX };
-#define NGRAPHS ((int)(sizeof(order) / sizeof(order[0])))
-/* Title, a line per metric, the axis: the least a panel takes. */
+#define NMETRICS ((int)(sizeof(order) / sizeof(order[0])))
+/* The metrics and the STATES graph, drawn after CPU%. */
+#define NGRAPHS (NMETRICS + 1)
+/* Title, a line per graph, the axis: the least a panel takes. */
 #define PANEL_H (NGRAPHS + 2)
 #define MAX_GRAPH_H 4 /* rows per metric when the screen has room */
 #define LABEL_W 8
@@ -90,21 +94,85 @@ static void fmt_growth(char *b, size_t n, double per_min)
 	snprintf(b, n, "%c%.1f %s/min", per_min < 0 ? '-' : '+', a, unit[u]);
 }
 
-static void scale(enum ri_metric m, double mn, double mx, double *lo,
-		  double *hi)
+/*
+ * Display width of @s (UTF-8), and @s cut to at most @w cells: first
+ * trailing parenthesised parts go ("+1.2 MiB/min (34s)" -> "+1.2
+ * MiB/min"), then words from the end; a word is cut only when it is all
+ * there is.
+ */
+static int width_of(const char *s)
 {
-	*lo = 0;
-	*hi = mx;
-	if (m == RI_M_CPU && *hi < 100)
-		*hi = 100;
-	if (m != RI_M_MEM)
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void fit(char *s, int w)
+{
+	size_t len;
+
+	if (w < 0)
+		w = 0;
+	while (width_of(s) > w) {
+		char *sp;
+
+		len = strlen(s);
+		while (len && s[len - 1] == ' ')
+			s[--len] = '\0';
+		if (len && s[len - 1] == ')' && (sp = strrchr(s, '(')) && sp > s) {
+			*sp = '\0';
+			continue;
+		}
+		sp = strrchr(s, ' ');
+		if (sp && sp > s && sp[-1] != ' ') {
+			*sp = '\0';
+			continue;
+		}
+		if (sp && sp > s) {
+			/* Several blanks: drop them with the word. */
+			while (sp > s && sp[-1] == ' ')
+				sp--;
+			*sp = '\0';
+			if (sp > s)
+				continue;
+		}
+		/* One long word: cut it at a character's start. */
+		for (len = 0; s[len] && w > 0; w -= 1)
+			for (len++; ((unsigned char)s[len] & 0xc0) == 0x80; len++)
+				;
+		s[len] = '\0';
 		return;
-	/* Memory: zoom on the window's range so slow growth shows. */
-	if (mx > mn) {
-		*lo = mn - (mx - mn) / 8;
-	} else {
-		*hi = 2 * mx;
 	}
+}
+
+/*
+ * The top of a graph's scale, whose bottom is always 0: for CPU% a whole
+ * number of CPUs (100% at least); else a round number a little above the
+ * window's largest sample (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
+ * power of ten, of B..TiB), so a flat series draws at its
+ * level, not at the full height, and the scale reads as a round figure.
+ */
+static double scale_top(enum ri_metric m, double mx)
+{
+	static const double steps[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+	double unit = 1, want, dec;
+
+	if (m == RI_M_CPU)
+		return mx > 100 ? 100 * ceil(mx / 100 - 1e-9) : 100;
+	if (!(mx > 0))
+		return 0;
+	/* Every other graph is of bytes or bytes/s, shown in binary units. */
+	want = mx * 1.1;
+	while (want >= 1024 * unit && unit < 1099511627776.0)
+		unit *= 1024;
+	want /= unit;
+	dec = pow(10, floor(log10(want)));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] * dec >= want * (1 - 1e-9))
+			return steps[i] * dec * unit;
+	return 10 * dec * unit;
 }
 
 static int metric_role(enum ri_metric m)
@@ -117,21 +185,50 @@ static int metric_role(enum ri_metric m)
 	return roles[m];
 }
 
+/*
+ * The label column of a graph @gh rows tall: its name, and under it, with
+ * room, the top of its scale ("^2M").
+ */
+static void graph_label(struct tui *v, const char *name, int attr, enum ri_metric m,
+			double hi, int y, int gh)
+{
+	char b[24], t[16];
+
+	put_str(y, 0, LABEL_W, name, attr | A_BOLD, false);
+	/* No scale over a series of zeros: nothing to read it against. */
+	if (gh < 2 || !(hi > 0))
+		return;
+	if (m == RI_M_CPU)
+		snprintf(t, sizeof(t), "%.0f%%", hi);
+	else if ((int)m < 0)
+		snprintf(t, sizeof(t), "100%%");
+	else
+		fmt_value(t, sizeof(t), m, hi);
+	/* A round figure: no ".0" to read. */
+	{
+		char *z = strstr(t, ".0");
+
+		if (z && !(z[2] >= '0' && z[2] <= '9'))
+			memmove(z, z + 2, strlen(z + 2) + 1);
+	}
+	snprintf(b, sizeof(b), "%s%s", v->utf8 ? "↑" : "^", t);
+	put_str(y + 1, 0, LABEL_W - 1, b, v->attr[R_EXITED], false);
+}
+
 static void metric_line(struct tui *v, const struct ri_proc *p,
 			enum ri_metric m, size_t n, int y, int gh)
 {
-	char now[16], mnb[16], mxb[16], st[96], g[32];
-	double mn, mx, lo, hi;
+	char now[16], mnb[16], mxb[16], st[96], g[48];
+	double mn, mx, hi;
 	int w = COLS - LABEL_W - STATS_W - 1;
 	int role = metric_role(m);
 
 	if (w < 10)
 		w = 10;
 	spark_range(p->hist, m, n, &mn, &mx);
-	scale(m, mn, mx, &lo, &hi);
-	put_str(y, 0, LABEL_W, spark_metric_name(m), v->attr[role] | A_BOLD,
-		false);
-	spark_draw_tall(v, p->hist, m, n, y, LABEL_W, w, gh, lo, hi);
+	hi = scale_top(m, mx);
+	graph_label(v, spark_metric_name(m), v->attr[role], m, hi, y, gh);
+	spark_draw_tall(v, p->hist, m, n, y, LABEL_W, w, gh, 0, hi);
 	fmt_value(now, sizeof(now), m, n ? ri_hist_get(p->hist, m, 0) : 0);
 	fmt_value(mnb, sizeof(mnb), m, mn);
 	fmt_value(mxb, sizeof(mxb), m, mx);
@@ -140,6 +237,7 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 	if ((m == RI_M_NET_RX && ri_fig_na(&p->fig, RI_C_NET_RX)) ||
 	    (m == RI_M_NET_TX && ri_fig_na(&p->fig, RI_C_NET_TX)))
 		snprintf(st, sizeof(st), " n/a (not counted in this source)");
+	fit(st, COLS - LABEL_W - w);
 	put_str(y, LABEL_W + w, COLS - LABEL_W - w, st, v->attr[R_NORMAL],
 		false);
 	if (m == RI_M_MEM) {
@@ -150,7 +248,7 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 		 */
 		const struct ri_growth *gr = &p->growth;
 		double per_min = gr->bps * 60;
-		int x = LABEL_W + w + 35;
+		int x = LABEL_W + w + 34;
 
 		if (ri_hist_len(p->hist) >= 3) {
 			fmt_growth(g, sizeof(g), per_min);
@@ -161,14 +259,84 @@ static void metric_line(struct tui *v, const struct ri_proc *p,
 				snprintf(g + strlen(g), sizeof(g) - strlen(g), " (%.0fs)",
 					 gr->span_s);
 		} else {
-			snprintf(g, sizeof(g), "growth: gathering");
+			snprintf(g, sizeof(g), COLS - x >= 17 ? "growth: gathering" : "gathering");
 		}
+		fit(g, COLS - x);
 		/* A steady climb over 1 MiB/min is worth a warning colour. */
 		put_str(y, x, COLS - x, g,
 			v->attr[gr->growing && per_min > 1024 * 1024 ? R_WARNING :
 								       R_MEMORY] |
 				A_BOLD,
 			false);
+	}
+}
+
+/*
+ * Where the process's threads' time went over the window, stacked, CPU
+ * at the bottom, and on the right the shares of the newest sample, each
+ * in its state's colour ("now cpu 12% runq 3% lock 61% sleep 24%"), as
+ * many as fit, the largest first when not all do.
+ */
+static void states_line(struct tui *v, const struct ri_proc *p, size_t n, int y, int gh)
+{
+	static const char *const names[RI_HIST_NSTATES] = { "cpu", "runq" };
+	int w = COLS - LABEL_W - STATS_W - 1, x, room;
+	uint8_t pct[RI_HIST_NSTATES];
+	bool show[RI_HIST_NSTATES] = { false };
+	char b[48];
+
+	if (w < 10)
+		w = 10;
+	graph_label(v, "STATES", v->attr[R_NORMAL], (enum ri_metric)-1, 100, y, gh);
+	spark_draw_states(v, p->hist, n, y, LABEL_W, w, gh);
+	x = LABEL_W + w;
+	room = COLS - x;
+	put_str(y, x, room, "", v->attr[R_NORMAL], false);
+	if (ri_fig_na(&p->fig, RI_C_ST_DISK)) {
+		snprintf(b, sizeof(b), " n/a (not counted in this source)");
+		fit(b, room);
+		put_str(y, x, room, b, v->attr[R_NORMAL], false);
+		return;
+	}
+	/*
+	 * The newest sample that has them: a tick in which a starved thread
+	 * never ran has no RUNQ yet (run_delay joins as it gets a CPU).
+	 */
+	for (size_t ago = 0;; ago++)
+		if (ago >= n || ago >= 8)
+			return;
+		else if (ri_hist_states(p->hist, ago, pct))
+			break;
+	if (room < 5)
+		return;
+	put_str(y, x, 4, " now", v->attr[R_NORMAL], false);
+	x += 4;
+	room -= 4;
+	/* The largest shares that fit, shown in the bar's order. */
+	for (int left = room;;) {
+		int best = -1, len;
+
+		for (int i = 0; i < RI_HIST_NSTATES; i++)
+			if (!show[i] && pct[i] && (best < 0 || pct[i] > pct[best]))
+				best = i;
+		if (best < 0)
+			break;
+		len = snprintf(b, sizeof(b), " %s %u%%",
+			       best < 2 ? names[best] : ri_state_name(best - 2), pct[best]);
+		if (len > left)
+			break;
+		show[best] = true;
+		left -= len;
+	}
+	for (int i = 0; i < RI_HIST_NSTATES; i++) {
+		int len;
+
+		if (!show[i])
+			continue;
+		len = snprintf(b, sizeof(b), " %s %u%%",
+			       i < 2 ? names[i] : ri_state_name(i - 2), pct[i]);
+		put_str(y, x, len, b, v->attr[R_STATE0 + i] | A_BOLD, false);
+		x += len;
 	}
 }
 
@@ -242,13 +410,38 @@ static void states_text(char *b, size_t n, const struct ri_proc *p)
 }
 
 /*
+ * Appends @piece to @b when it fits in @w cells; a piece of "name value"
+ * pairs ("  states: cpu 87 runq 75") keeps the pairs that fit.
+ */
+static void add_fitting(char *b, size_t n, const char *piece, int w, bool pairs)
+{
+	char t[400];
+	int room = w - width_of(b);
+
+	snprintf(t, sizeof(t), "%s", piece);
+	if (width_of(t) > room && pairs) {
+		fit(t, room);
+		/* A name whose value was cut goes with it. */
+		char *sp = strrchr(t, ' ');
+
+		if (sp && !(sp[1] >= '0' && sp[1] <= '9'))
+			*sp = '\0';
+		if (!strchr(t, ' ') || !strchr(strchr(t, ':') ? strchr(t, ':') : t, ' '))
+			t[0] = '\0';
+	}
+	if (width_of(t) <= room)
+		snprintf(b + strlen(b), n - strlen(b), "%s", t);
+}
+
+/*
  * What the process's threads sleep in now, for the right of the time
  * axis, the telling states first: " asleep: 2 lock on 8706 DEADLOCK 1 net
  * 8 sleep" ("+": other holders too; DEADLOCK: threads wait for each
  * other's locks in a cycle); a thread stuck uninterruptible says how
- * long. Empty when no thread is known asleep.
+ * long. Empty when no thread is known asleep. Only the groups that fit in
+ * @w cells, whole.
  */
-static void asleep_text(char *b, size_t n, const struct ri_proc *p)
+static void asleep_text(char *b, size_t n, const struct ri_proc *p, int w)
 {
 	static const int first[RI_NSTATES] = { RI_ST_LOCK, RI_ST_BLOCKED, RI_ST_DISK,
 					       RI_ST_NET, RI_ST_OTHER, RI_ST_SLEEP };
@@ -273,16 +466,20 @@ static void asleep_text(char *b, size_t n, const struct ri_proc *p)
 		return;
 	o += (size_t)snprintf(b + o, n - o, " asleep:");
 	for (int k = 0; k < RI_NSTATES && o < n; k++) {
-		int i = first[k];
+		int i = first[k], l;
+		char g[96];
 
 		if (!now[i])
 			continue;
-		o += (size_t)snprintf(b + o, n - o, " %d %s", now[i], ri_state_name(i));
-		if (i == RI_ST_LOCK && holder[0] && o < n)
-			o += (size_t)snprintf(b + o, n - o, " on %d%s%s", (int)holder[0],
-					      holder[1] ? "+" : "", p->deadlocked ? " DEADLOCK" : "");
-		if (i == RI_ST_BLOCKED && p->hung_s >= 1 && o < n)
-			o += (size_t)snprintf(b + o, n - o, " (%.0fs)", p->hung_s);
+		l = snprintf(g, sizeof(g), " %d %s", now[i], ri_state_name(i));
+		if (i == RI_ST_LOCK && holder[0])
+			l += snprintf(g + l, sizeof(g) - (size_t)l, " on %d%s%s", (int)holder[0],
+				      holder[1] ? "+" : "", p->deadlocked ? " DEADLOCK" : "");
+		if (i == RI_ST_BLOCKED && p->hung_s >= 1)
+			snprintf(g + l, sizeof(g) - (size_t)l, " (%.0fs)", p->hung_s);
+		if ((int)o + width_of(g) > w)
+			break;
+		o += (size_t)snprintf(b + o, n - o, "%s", g);
 	}
 }
 
@@ -399,17 +596,40 @@ static void panel(struct tui *v, const struct ri_proc *p, int y, int gh)
 			 p->fig.n[RI_C_PCOUNT] ? ", " : "", p->fig.n[RI_C_PCOUNT] ? avg : "",
 			 p->fig.n[RI_C_PCOUNT] ? " per run" : "");
 	}
-	snprintf(title, sizeof(title),
-		 "%s %d%s %s (%s)  last %d:%02d, %zu samples%s%s", v->utf8 ? "▶" : ">",
-		 p->pid, ns, name, user_name(p->uid), (int)span / 60, (int)span % 60,
-		 n, wait, p->exited ? "  <exited>" : "");
-	states_text(title + strlen(title), sizeof(title) - strlen(title), p);
+	/*
+	 * What the title says, the less telling parts dropped first where
+	 * the screen is narrow: the states (the STATES graph shows them),
+	 * the mean wait per run, the samples.
+	 */
+	{
+		char piece[300];
+
+		snprintf(title, sizeof(title), "%s %d%s %s (%s)", v->utf8 ? "▶" : ">",
+			 p->pid, ns, name, user_name(p->uid));
+		fit(title, COLS);
+		if (p->exited)
+			add_fitting(title, sizeof(title), "  <exited>", COLS, false);
+		snprintf(piece, sizeof(piece), "  last %d:%02d, %zu samples", (int)span / 60,
+			 (int)span % 60, n);
+		if (width_of(title) + width_of(piece) + width_of(wait) > COLS)
+			snprintf(piece, sizeof(piece), "  last %d:%02d", (int)span / 60,
+				 (int)span % 60);
+		add_fitting(title, sizeof(title), piece, COLS, false);
+		if (width_of(title) + width_of(wait) > COLS && strchr(wait, ','))
+			*strchr(wait, ',') = '\0';
+		add_fitting(title, sizeof(title), wait, COLS, false);
+		piece[0] = '\0';
+		states_text(piece, sizeof(piece), p);
+		add_fitting(title, sizeof(title), piece, COLS, true);
+	}
 	put_str(y, 0, COLS, title,
 		v->attr[p->exited ? R_EXITED : R_PICKED] | A_BOLD, false);
-	for (i = 0; i < NGRAPHS; i++)
-		metric_line(v, p, order[i], n, y + 1 + i * gh, gh);
+	metric_line(v, p, order[0], n, y + 1, gh);
+	states_line(v, p, n, y + 1 + gh, gh);
+	for (i = 1; i < NMETRICS; i++)
+		metric_line(v, p, order[i], n, y + 1 + (i + 1) * gh, gh);
 	time_axis(v, n, y + 1 + NGRAPHS * gh);
-	asleep_text(title, sizeof(title), p);
+	asleep_text(title, sizeof(title), p, STATS_W);
 	if (title[0] && COLS > LABEL_W + 10 + STATS_W)
 		put_str(y + 1 + NGRAPHS * gh, COLS - STATS_W, STATS_W, title,
 			v->attr[p->deadlocked || p->hung_s >= 1 ? R_WARNING : R_NORMAL], false);

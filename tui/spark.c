@@ -244,3 +244,139 @@ void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 	}
 	attrset(A_NORMAL);
 }
+
+char spark_state_letter(int i)
+{
+	static const char letters[] = "crdblnso";
+
+	return i >= 0 && i < RI_HIST_NSTATES ? letters[i] : '?';
+}
+
+/*
+ * The mean shares of the samples @ago .. @ago + @k - 1 ticks back that
+ * have states, as @units whole units (largest remainders get the odd
+ * ones); false when none has.
+ */
+static bool states_units(const struct ri_hist *h, size_t ago, size_t k, int units,
+			 int out[RI_HIST_NSTATES])
+{
+	double sum[RI_HIST_NSTATES] = { 0 }, rem[RI_HIST_NSTATES];
+	uint8_t pct[RI_HIST_NSTATES];
+	size_t i, got = 0;
+	int used = 0, s;
+
+	for (i = ago; i < ago + k && i < ri_hist_len(h); i++) {
+		if (!ri_hist_states(h, i, pct))
+			continue;
+		for (s = 0; s < RI_HIST_NSTATES; s++)
+			sum[s] += pct[s];
+		got++;
+	}
+	if (!got)
+		return false;
+	for (s = 0; s < RI_HIST_NSTATES; s++) {
+		double exact = sum[s] / (100.0 * (double)got) * units;
+
+		out[s] = (int)exact;
+		rem[s] = sum[s] > 0 ? exact - out[s] : -1;
+		used += out[s];
+	}
+	while (used < units) {
+		int best = 0;
+
+		for (s = 1; s < RI_HIST_NSTATES; s++)
+			if (rem[s] > rem[best])
+				best = s;
+		if (rem[best] < 0)
+			break;
+		out[best]++;
+		rem[best] = -1;
+		used++;
+	}
+	return true;
+}
+
+/*
+ * The units each state has in cell row @r of a column (units [8r, 8r+8)),
+ * and the two states with the most there, lower one first in the stack
+ * (@lo, @hi; @hi -1 when only one, both -1 when none).
+ */
+static void cell_states(const int units[RI_HIST_NSTATES], int r, int *lo, int *hi,
+			int in[RI_HIST_NSTATES])
+{
+	int a = -1, b = -1;
+
+	for (int s = 0, base = 0; s < RI_HIST_NSTATES; base += units[s], s++) {
+		int from = base > r * LEVELS ? base : r * LEVELS;
+		int to = base + units[s] < (r + 1) * LEVELS ? base + units[s] : (r + 1) * LEVELS;
+
+		in[s] = to > from ? to - from : 0;
+		if (!in[s])
+			continue;
+		if (a < 0 || in[s] > in[a]) {
+			b = a;
+			a = s;
+		} else if (b < 0 || in[s] > in[b]) {
+			b = s;
+		}
+	}
+	*lo = b >= 0 && b < a ? b : a;
+	*hi = b >= 0 && b < a ? a : b;
+}
+
+/*
+ * Each cell shows two states at most, one under the other: the lower
+ * eighths' glyph in the colour of the lower state, on the colour of the
+ * upper, as btop stacks its graphs. Where more share a cell, the two
+ * largest there, in proportion to each other: a 25% LOCK is not hidden
+ * between 14% RUNQ under it and 46% SLEEP over it in a graph one row tall.
+ * Without colour or UTF-8, the letter of the cell's largest state.
+ */
+void spark_draw_states(struct tui *v, const struct ri_hist *h, size_t samples,
+		       int y, int x, int width, int height)
+{
+	int pc = (int)spark_per_cell(v), nslots = width * pc, units = height * LEVELS;
+	size_t per = width > 0 ? (samples + (size_t)nslots - 1) / (size_t)nslots : 1;
+	bool blocks = v->utf8 && v->color;
+	int u[RI_HIST_NSTATES], in[RI_HIST_NSTATES];
+
+	if (!per)
+		per = 1;
+	for (int cell = 0; cell < width; cell++) {
+		size_t ago = (size_t)(width - 1 - cell) * (size_t)pc * per;
+		bool any = ago < samples &&
+			   states_units(h, ago, (size_t)pc * per, units, u);
+
+		for (int r = 0; r < height; r++) {
+			int lo = -1, hi = -1;
+
+			if (any)
+				cell_states(u, r, &lo, &hi, in);
+			move(y + height - 1 - r, x + cell);
+			if (lo < 0) {
+				attrset(v->attr[R_NORMAL]);
+				addch(' ');
+			} else if (!blocks) {
+				int big = hi >= 0 && in[hi] > in[lo] ? hi : lo;
+
+				attrset(v->color ? v->attr[R_STATE0 + big] : v->attr[R_NORMAL]);
+				addch((chtype)spark_state_letter(big));
+			} else if (hi < 0) {
+				/* One state: as high as it reaches in this row. */
+				int top = 0;
+
+				for (int s = 0; s <= lo; s++)
+					top += u[s];
+				top -= r * LEVELS;
+				attrset(v->attr[R_STATE0 + lo]);
+				addstr(block_ramp[top > LEVELS ? LEVELS : top < 1 ? 1 : top]);
+			} else {
+				int k = (int)floor(LEVELS * (double)in[lo] / (in[lo] + in[hi]) + 0.5);
+
+				attrset(v->state_duo[lo][hi]);
+				addstr(block_ramp[k < 1 ? 1 : k > LEVELS - 1 ? LEVELS - 1 : k]);
+			}
+		}
+	}
+	attrset(A_NORMAL);
+}

@@ -249,6 +249,8 @@ struct tui {
 	/* Terminal capabilities. */
 	bool utf8, color;
 	int attr[R_COUNT];
+	/* A cell of two states, one under the other: [lower][upper] (spark.c). */
+	int state_duo[8][8];
 	struct ri_theme theme;
 	char theme_name[64]; /* as asked for (-t, the settings, C): what is saved */
 	char theme_names[32][64];
@@ -360,6 +362,14 @@ void spark_draw_tall(struct tui *v, const struct ri_hist *h, enum ri_metric m,
 void spark_range(const struct ri_hist *h, enum ri_metric m, size_t samples,
 		 double *mn, double *mx);
 const char *spark_metric_name(enum ri_metric m);
+/* The letter of state @i of the STATES bar (CPU, RUNQ, then enum ri_state's). */
+char spark_state_letter(int i);
+/*
+ * Where the time went, @height rows tall at (@y, @x): one stacked column
+ * per cell (time aligned as spark_draw_tall's), CPU at the bottom.
+ */
+void spark_draw_states(struct tui *v, const struct ri_hist *h, size_t samples,
+		       int y, int x, int width, int height);
 
 /* The overlays: each opens itself (pushed on the stack); keys close it. */
 /* picker.c */

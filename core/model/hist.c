@@ -2,6 +2,7 @@
 /* History rings and their 16-bit logarithmic codec. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hist.h"
 
@@ -66,7 +67,8 @@ double ri_hist_decode8(uint8_t e, enum ri_metric m)
 struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow)
 {
 	struct ri_hist *h;
-	size_t kept;
+	size_t kept, sbytes;
+	bool states = metrics & RI_HIST_STATES;
 
 	metrics &= RI_HIST_ALL;
 	if (!metrics)
@@ -76,7 +78,8 @@ struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow)
 	if (cap > RI_HIST_LEN)
 		cap = RI_HIST_LEN;
 	kept = (size_t)__builtin_popcount(metrics);
-	h = malloc(sizeof(*h) + kept * cap * (narrow ? 1 : sizeof(h->v[0])));
+	sbytes = states ? cap * RI_HIST_NSTATES : 0;
+	h = malloc(sizeof(*h) + kept * cap * (narrow ? 1 : sizeof(h->v[0])) + sbytes);
 	if (!h)
 		return NULL;
 	h->head = 0;
@@ -84,6 +87,7 @@ struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow)
 	h->cap = (uint16_t)cap;
 	h->metrics = (uint8_t)metrics;
 	h->narrow = narrow;
+	h->states = states;
 	return h;
 }
 
@@ -104,7 +108,59 @@ static long row(const struct ri_hist *h, enum ri_metric m)
 	return (long)__builtin_popcount(below) * h->cap;
 }
 
+/* Where the states' bytes start: after every kept metric's samples. */
+static uint8_t *states_base(const struct ri_hist *h)
+{
+	size_t kept = (size_t)__builtin_popcount(h->metrics);
+
+	return (uint8_t *)h->v + kept * h->cap * (h->narrow ? 1 : sizeof(h->v[0]));
+}
+
+/*
+ * Whole percents of the sum that add up to exactly 100: the largest
+ * remainders get the points rounding leaves. All 0 when nothing is known.
+ */
+static void states_put(uint8_t out[RI_HIST_NSTATES], const double st[RI_HIST_NSTATES])
+{
+	double total = 0, rem[RI_HIST_NSTATES];
+	int used = 0, i;
+
+	memset(out, 0, RI_HIST_NSTATES);
+	if (!st)
+		return;
+	for (i = 0; i < RI_HIST_NSTATES; i++) {
+		if (st[i] < 0 || !isfinite(st[i]))
+			return;
+		total += st[i];
+	}
+	if (!(total > 0))
+		return;
+	for (i = 0; i < RI_HIST_NSTATES; i++) {
+		double exact = st[i] * 100.0 / total;
+
+		out[i] = (uint8_t)exact;
+		rem[i] = exact - out[i];
+		used += out[i];
+	}
+	while (used < 100) {
+		int best = 0;
+
+		for (i = 1; i < RI_HIST_NSTATES; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		out[best]++;
+		rem[best] = -1;
+		used++;
+	}
+}
+
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT])
+{
+	ri_hist_push_states(h, v, NULL);
+}
+
+void ri_hist_push_states(struct ri_hist *h, const double v[RI_M_COUNT],
+			 const double st[RI_HIST_NSTATES])
 {
 	uint8_t *b;
 	long r;
@@ -112,6 +168,8 @@ void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT])
 
 	if (!h)
 		return;
+	if (h->states)
+		states_put(states_base(h) + (size_t)h->head * RI_HIST_NSTATES, st);
 	b = (uint8_t *)h->v;
 	for (m = 0; m < RI_M_COUNT; m++) {
 		if ((r = row(h, (enum ri_metric)m)) < 0)
@@ -137,4 +195,18 @@ double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago)
 	if (h->narrow)
 		return ri_hist_decode8(((const uint8_t *)h->v)[i], m);
 	return ri_hist_decode(h->v[i]);
+}
+
+bool ri_hist_states(const struct ri_hist *h, size_t ago, uint8_t pct[RI_HIST_NSTATES])
+{
+	const uint8_t *s;
+	int i, sum = 0;
+
+	memset(pct, 0, RI_HIST_NSTATES);
+	if (!h || !h->states || ago >= h->len)
+		return false;
+	s = states_base(h) + (size_t)((h->head + h->cap - 1 - ago) % h->cap) * RI_HIST_NSTATES;
+	for (i = 0; i < RI_HIST_NSTATES; i++)
+		sum += (pct[i] = s[i]);
+	return sum > 0;
 }

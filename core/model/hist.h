@@ -12,6 +12,13 @@
  * keeps no thread rings and only the RSS of processes, for the growth fit.
  * Every reader goes through ri_hist_len / ri_hist_get, which take NULL for
  * a task that keeps no history.
+ *
+ * A process's ring may also keep where its threads' time went (the
+ * detail panel's STATES graph): per sample, one byte per state, the
+ * state's whole percent of the time of all its threads (CPU, RUNQ, then
+ * enum ri_state's). 8 bytes a sample, 2.4 KiB over 300 samples, kept only
+ * when asked for (RI_HIST_STATES: the TUI's processes, not thread rows,
+ * groups or batch).
  */
 #ifndef RI_HIST_H
 #define RI_HIST_H
@@ -36,6 +43,10 @@ enum ri_metric {
 /* Masks of metrics a ring keeps. */
 #define RI_HIST_METRIC(m) (1u << (m))
 #define RI_HIST_ALL ((1u << RI_M_COUNT) - 1)
+/* Also the states (with the metrics of the mask; alone: with them all). */
+#define RI_HIST_STATES (1u << RI_M_COUNT)
+/* States a sample keeps: CPU, RUNQ, then enum ri_state's. */
+#define RI_HIST_NSTATES 8
 
 struct ri_hist {
 	uint32_t head;    /* next slot to write */
@@ -43,8 +54,10 @@ struct ri_hist {
 	uint16_t cap;     /* samples kept of each metric */
 	uint8_t metrics;  /* RI_HIST_METRIC mask of the metrics kept */
 	uint8_t narrow;   /* samples are 8-bit (ri_hist_encode8) */
+	uint8_t states;   /* RI_HIST_STATES: cap * RI_HIST_NSTATES bytes follow */
 	uint16_t v[];     /* cap samples of each kept metric, in metric order
-			     (bytes, not 16-bit words, when narrow) */
+			     (bytes, not 16-bit words, when narrow), then
+			     the states' bytes, a sample's together */
 };
 
 /*
@@ -69,6 +82,23 @@ static inline size_t ri_hist_cap(const struct ri_hist *h)
 double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago);
 /* Appends one sample of every metric (those not kept are ignored). */
 void ri_hist_push(struct ri_hist *h, const double v[RI_M_COUNT]);
+/*
+ * The same, with where the time went: @st the percent (of any total) of
+ * each state, negative or NULL when not known (the sample then has none).
+ */
+void ri_hist_push_states(struct ri_hist *h, const double v[RI_M_COUNT],
+			 const double st[RI_HIST_NSTATES]);
+/* Whether @h keeps the states. */
+static inline bool ri_hist_has_states(const struct ri_hist *h)
+{
+	return h && h->states;
+}
+/*
+ * The share, in whole percent of their sum, of each state in the sample
+ * @ago ticks back, into @pct; false (and zeros) when the sample has none.
+ */
+bool ri_hist_states(const struct ri_hist *h, size_t ago,
+		    uint8_t pct[RI_HIST_NSTATES]);
 uint16_t ri_hist_encode(double x);
 double ri_hist_decode(uint16_t e);
 uint8_t ri_hist_encode8(double x, enum ri_metric m);

@@ -248,8 +248,9 @@ struct ri_model_opts {
 	bool thread_history;
 	/*
 	 * What each process's ring keeps: samples (0: RI_HIST_LEN) and
-	 * metrics (RI_HIST_METRIC mask, 0: all). Batch keeps the RSS of
-	 * the growth window only; the TUI's detail panel wants everything.
+	 * metrics (RI_HIST_METRIC mask, 0: all, and the states). Batch keeps
+	 * the RSS of the growth window only; the TUI's detail panel wants
+	 * everything.
 	 */
 	size_t hist_len;
 	unsigned hist_metrics;

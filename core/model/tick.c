@@ -55,7 +55,9 @@ static struct ri_proc *proc_new(struct ri_model *m, const struct ri_task *r,
 	pr->comm[RI_COMM_LEN - 1] = '\0';
 	if (!pr->hist)
 		pr->hist = ri_hist_new(m->opts.hist_len ? m->opts.hist_len : RI_HIST_LEN,
-				       m->opts.hist_metrics, false);
+				       m->opts.hist_metrics ? m->opts.hist_metrics :
+							      RI_HIST_ALL | RI_HIST_STATES,
+				       false);
 	if (in_table) {
 		if (ri_pidtab_put(&p->procs, r->tgid, pr)) {
 			ri_pool_put_proc(p, pr);
@@ -287,7 +289,7 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 /* One sample of @f's figures into @h (also the rows' group histories). */
 void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
 {
-	double v[RI_M_COUNT];
+	double v[RI_M_COUNT], st[RI_HIST_NSTATES];
 
 	v[RI_M_CPU] = f->cpu_pct;
 	v[RI_M_MEM] = (double)f->rss_bytes;
@@ -295,7 +297,18 @@ void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
 	v[RI_M_WRITE] = f->rate[RI_C_WRITE];
 	v[RI_M_NET_RX] = ri_fig_na(f, RI_C_NET_RX) ? 0 : f->rate[RI_C_NET_RX];
 	v[RI_M_NET_TX] = ri_fig_na(f, RI_C_NET_TX) ? 0 : f->rate[RI_C_NET_TX];
-	ri_hist_push(h, v);
+	_Static_assert(RI_HIST_NSTATES == RI_NSTATES + 2, "CPU, RUNQ and the states");
+	if (!ri_hist_has_states(h) || ri_fig_na(f, RI_C_ST_DISK)) {
+		ri_hist_push(h, v);
+		return;
+	}
+	/* Where the time went, in the order of the STATES bar. */
+	st[0] = f->cpu_pct;
+	st[1] = f->wait_na ? 0 : f->wait_pct;
+	for (int c = 0, i = 2; c < RI_C_COUNT && i < RI_HIST_NSTATES; c++)
+		if (ri_counters[c].flags & RI_FF_TIME)
+			st[i++] = f->rate[c] > 0 ? f->rate[c] : 0;
+	ri_hist_push_states(h, v, st);
 }
 
 static void thread_drop(struct ri_model *m, struct ri_thread *t)

@@ -1355,6 +1355,60 @@ static void test_hist(void)
 		free(small);
 	}
 
+	/*
+	 * Where the time went (the STATES graph): whole percents of the
+	 * sample's sum that add up to 100, none where not known, kept only
+	 * when asked for, wrapping with the metrics.
+	 */
+	{
+		double st[RI_HIST_NSTATES] = { 98.4, 1.3, 0, 0, 0, 0, 0.3, 0 };
+		uint8_t pct[RI_HIST_NSTATES];
+		int sum;
+
+		small = ri_hist_new(4, RI_HIST_STATES, false);
+		CHECK(ri_hist_has_states(small));
+		CHECK(!ri_hist_states(small, 0, pct));
+		for (m = 0; m < RI_M_COUNT; m++)
+			v[m] = 7;
+		ri_hist_push_states(small, v, st);
+		CHECK(ri_hist_states(small, 0, pct));
+		CHECK_EQ(pct[0], 99); /* the largest remainder gets the odd point */
+		CHECK_EQ(pct[1], 1);
+		CHECK_EQ(pct[6], 0);
+		CHECK_NEAR(ri_hist_get(small, RI_M_READ, 0), 7.0, 0.01);
+		/* Shares of the whole: 16 threads at 1600% in all read the same. */
+		for (m = 0; m < RI_HIST_NSTATES; m++)
+			st[m] = m == 4 ? 1200 : m == 6 ? 400 : 0;
+		ri_hist_push_states(small, v, st);
+		ri_hist_states(small, 0, pct);
+		CHECK_EQ(pct[4], 75);
+		CHECK_EQ(pct[6], 25);
+		/* Not known (procfs): no states, not a fake 0% everywhere. */
+		ri_hist_push(small, v);
+		CHECK(!ri_hist_states(small, 0, pct));
+		st[0] = -1;
+		ri_hist_push_states(small, v, st);
+		CHECK(!ri_hist_states(small, 0, pct));
+		CHECK(ri_hist_states(small, 2, pct));
+		CHECK_EQ(pct[4], 75);
+		/* Uneven thirds still add up to 100. */
+		for (m = 0; m < RI_HIST_NSTATES; m++)
+			st[m] = m < 3 ? 1 : 0;
+		ri_hist_push_states(small, v, st);
+		ri_hist_states(small, 0, pct);
+		for (sum = 0, m = 0; m < RI_HIST_NSTATES; m++)
+			sum += pct[m];
+		CHECK_EQ(sum, 100);
+		CHECK_EQ(ri_hist_len(small), 4);
+		CHECK(!ri_hist_states(small, 4, pct));
+		free(small);
+		small = ri_hist_new(4, 0, false);
+		CHECK(!ri_hist_has_states(small));
+		ri_hist_push_states(small, v, st);
+		CHECK(!ri_hist_states(small, 0, pct));
+		free(small);
+	}
+
 	CHECK_EQ(ri_hist_encode(0), 0);
 	CHECK_NEAR(ri_hist_decode(0), 0.0, 0);
 	CHECK_EQ(ri_hist_encode(-5), 0);

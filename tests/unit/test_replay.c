@@ -151,12 +151,19 @@ static uint64_t mix_hist(uint64_t h, const struct ri_hist *r)
 	int k;
 
 	h = mix(h, &n, sizeof(n));
-	for (ago = 0; ago < n; ago++)
+	for (ago = 0; ago < n; ago++) {
+		uint8_t st[RI_HIST_NSTATES];
+		bool has = ri_hist_states(r, ago, st);
+
 		for (k = 0; k < RI_M_COUNT; k++) {
 			double v = ri_hist_get(r, (enum ri_metric)k, ago);
 
 			h = mix(h, &v, sizeof(v));
 		}
+		/* Where the time went (the STATES graph) is rebuilt alike. */
+		h = mix(h, &has, sizeof(has));
+		h = mix(h, st, sizeof(st));
+	}
 	return h;
 }
 

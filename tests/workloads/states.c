@@ -6,6 +6,7 @@
  *
  *   states [--name COMM] [--lockers N] [--idle N] [--deadlock] [--sites]
  *          [--dir DIR] [--truth FILE]
+ *   states --alone spin|nap [--name COMM] [--truth FILE]
  *
  * Starts these threads (named as below), prints "ready" on stderr, and
  * runs until SIGTERM or SIGINT:
@@ -31,6 +32,9 @@
  * and with --deadlock:
  *   dlA, dlB   each takes one of two mutexes, then the other's: a real
  *              deadlock                                       -> LOCK, in a cycle
+ *
+ * With --alone, the process is that one thread (its main thread runs the
+ * loop), so the process's own states are the thread's: CPU, or SLEEP.
  *
  * Truth (JSON, at the end): {"threads": [{"tid", "name"}, ...],
  *                            "lockers": N, "holds": total turns taken}
@@ -347,6 +351,34 @@ static void make_disk_file(void)
 	free(b);
 }
 
+/* --alone: the spinner's or the napper's loop in the main thread. */
+static int alone(const char *what, const char *truth)
+{
+	int spinner = !strcmp(what, "spin");
+	FILE *f;
+
+	if (!spinner && strcmp(what, "nap"))
+		wl_die("--alone spin or --alone nap");
+	if (spinner) {
+		own_cpu(1);
+		first_in_line();
+	}
+	wl_ready();
+	while (!wl_stop) {
+		if (spinner)
+			wl_spin_a_bit();
+		else
+			sleep_ns(100 * NSEC_PER_MSEC);
+	}
+	f = wl_truth_open(truth);
+	fprintf(f, "{\"lockers\": 0, \"holds\": 0, \"threads\": [{\"tid\": %d, \"name\": ",
+		(int)getpid());
+	wl_json_str(f, what);
+	fprintf(f, "}]}\n");
+	wl_truth_close(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -357,10 +389,11 @@ int main(int argc, char **argv)
 		{ "sites", no_argument, NULL, 'S' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "truth", required_argument, NULL, 't' },
+		{ "alone", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	const char *name = "states", *truth = NULL;
+	const char *name = "states", *truth = NULL, *only = NULL;
 	int lockers = 4, nidle = 64, dl = 0, sites = 0, c;
 	char label[16];
 	FILE *f;
@@ -374,14 +407,18 @@ int main(int argc, char **argv)
 		case 'S': sites = 1; break;
 		case 'd': dir = optarg; break;
 		case 't': truth = optarg; break;
+		case 'a': only = optarg; break;
 		default: wl_die("usage: states [--name COMM] [--lockers N] [--idle N] "
-				"[--deadlock] [--sites] [--dir DIR] [--truth FILE]");
+				"[--deadlock] [--sites] [--dir DIR] [--truth FILE] "
+				"| --alone spin|nap");
 		}
 	}
 	if (lockers < 1 || nidle < 0 || lockers + nidle + 10 > MAX_THREADS)
 		wl_die("--lockers 1.. and --idle 0.., %d threads at most", MAX_THREADS - 10);
 	wl_set_comm(name);
 	wl_install_signals();
+	if (only)
+		return alone(only, truth);
 	signal(SIGUSR1, on_usr1);
 	make_disk_file();
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
