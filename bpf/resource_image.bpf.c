@@ -274,6 +274,13 @@ static __always_inline void stat_add(__u32 idx)
 }
 
 /*
+ * The state times take the run queue's clock through a task's
+ * se.cfs_rq (rq_clock()), which a kernel without group scheduling lacks:
+ * there they are n/a.
+ */
+#define STATES_CLOCK(t) bpf_core_field_exists((t)->se.cfs_rq)
+
+/*
  * Reads a field of a task: a plain load where the verifier trusts the
  * pointer (tp_btf, the task iterator), a probe read elsewhere. @btf is a
  * constant, so each program keeps only one of the two. Plain loads are
@@ -387,7 +394,7 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 	r->maj_flt = TASK_READ(btf, t, maj_flt);
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
-	if (!states_on)
+	if (!states_on || !STATES_CLOCK(t))
 		r->flags |= RI_F_NO_STATES;
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
@@ -828,22 +835,14 @@ static __always_inline __u64 last_arrival(struct task_struct *t)
  * switch, try_to_wake_up() before it queues a task, and the wake-up stamp
  * sched_info.last_queued is on the same clock. bpf_ktime_get_ns() would
  * cost more than the rest of the switch program (85 ns in a virtual
- * machine). Without group scheduling a task's cfs_rq is its run queue's
- * own member, reached with probe reads.
+ * machine). se.cfs_rq, and its rq, come with group scheduling
+ * (STATES_CLOCK).
  */
 static __always_inline __u64 rq_clock(struct task_struct *t)
 {
-	struct cfs_rq *c = t->se.cfs_rq;
-	__u64 a = 0, clk = 0;
-
-	if (bpf_core_field_exists(c->rq))
-		return c->rq->clock;
-	if (bpf_probe_read_kernel(&a, sizeof(a), &t->se.cfs_rq) || !a)
+	if (!STATES_CLOCK(t))
 		return 0;
-	bpf_probe_read_kernel(&clk, sizeof(clk),
-			      (void *)(a - bpf_core_field_offset(struct rq, cfs) +
-				       bpf_core_field_offset(struct rq, clock)));
-	return clk;
+	return t->se.cfs_rq->rq->clock;
 }
 
 /*
@@ -938,7 +937,7 @@ static __always_inline void states_switch(struct task_struct *prev, struct task_
 
 	if (self_tgid && next->tgid == self_tgid)
 		clock_off = bpf_ktime_get_ns() - rq_clock(next);
-	if (st == TASK_DEAD || !prev->pid)
+	if (st == TASK_DEAD || !prev->pid || !STATES_CLOCK(prev))
 		return;
 	if (!sleeps && bpf_core_field_exists(prev->bpf_storage) && !prev->bpf_storage)
 		return;
@@ -1461,7 +1460,7 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 		r->flags |= RI_F_NO_DISK;
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
-	if (!states_on)
+	if (!states_on || !STATES_CLOCK(p))
 		r->flags |= RI_F_NO_STATES;
 	__builtin_memcpy(r->comm, p->comm, RI_COMM_LEN);
 	r->cpu = task_cpu(p, true);
