@@ -981,14 +981,6 @@ static __always_inline void add_states(struct ri_task *r, struct ri_states *s,
 		r->state_ns[st] += span_slept(s, t, since, now);
 		return;
 	}
-	/*
-	 * Queued while still asleep (a sleeping task the scheduler moved,
-	 * or whose dequeue EEVDF delayed, 6.12+): the kernel will count what
-	 * follows in run_delay as it gets a CPU, so the sleep ends there.
-	 */
-	if (t && last_queued(t) > since && last_queued(t) > last_arrival(t) &&
-	    last_queued(t) < now)
-		now = last_queued(t);
 	if (now <= since)
 		return;
 	r->state_ns[st] += now - since;
