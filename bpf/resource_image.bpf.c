@@ -24,11 +24,13 @@
  *  - ri_switch_btf also times where each task's wall time goes when it is
  *    off the CPU and not runnable: as a task leaves the CPU to sleep, it
  *    opens a span in its slot of the "states" task storage with the state
- *    it sleeps in (classify()); ri_wakeup (tp_btf sched_wakeup) closes the
- *    span into the state's counter. From the wake-up to the next switch-in
- *    the task is runnable, which the kernel counts in run_delay, so CPU,
- *    run delay and the states add up to the wall time. Readers add a span
- *    still open up to their own clock reading.
+ *    it sleeps in (classify()); as it next leaves the CPU, the span is
+ *    closed into the state's counter, up to the wake-up the scheduler
+ *    stamped (sched_info), all on the run queue's clock, which costs no
+ *    clock read. From the wake-up to the switch-in the task is
+ *    runnable, which the kernel counts in run_delay, so CPU, run delay and
+ *    the states add up to the wall time. Readers add a span still open up
+ *    to their own clock reading.
  *  - ri_iter_procs (iter/task on one task, the tool's own): when no
  *    thread rows are wanted, the same per tick, but one record per
  *    process, its threads summed in the kernel. It walks the kernel's
@@ -83,6 +85,16 @@ const volatile __u32 states_ok;
 const volatile __u32 has_task_from_pid;
 volatile __u32 states_on;
 /*
+ * Spans are timed on the scheduler's run-queue clock (sched_clock), which
+ * the switch reads for free; readers convert their CLOCK_MONOTONIC
+ * reading with clock_off (bss), CLOCK_MONOTONIC minus the run-queue
+ * clock, which the switch program takes as a thread of the tool (tgid
+ * self_tgid, rodata) is switched in: a few times per tick, right after
+ * the scheduler updated the clock. 0: not taken yet.
+ */
+const volatile __u32 self_tgid;
+volatile __u64 clock_off;
+/*
  * Futex waits found asleep by the iterators since user space last ran
  * ri_recheck (bss): it runs it only then.
  */
@@ -107,7 +119,7 @@ struct {
 	__u32 has_mm;  /* memory figures taken from a live thread */
 	__u32 skip;    /* threads: live threads to pass over (a split process) */
 	__u64 rss_pages, vm_pages; /* threads: the process's memory */
-	__u64 now;     /* the walk's clock, for the spans still open */
+	__u64 now;     /* the walk's clock, for the spans still open (states_now) */
 } walk;
 
 struct {
@@ -162,11 +174,12 @@ struct {
 } net SEC(".maps");
 
 /*
- * A task's state times. ns[] holds closed spans; since (CLOCK_MONOTONIC,
- * 0 = none) and state the span open while the task sleeps. The task
- * writes since as it leaves the CPU, its waker clears it and adds the
- * span: never both at once, as a wake-up waits for the switch-out to end.
- * Readers take ns[] first and since after, and the waker clears since
+ * A task's state times. ns[] holds closed spans; since (the run queue's
+ * clock, see rq_clock(); 0 = none) and state the span open while the
+ * task sleeps. The task writes since as it leaves the CPU to sleep; as
+ * it next leaves the CPU, it clears since and adds the span, which ended
+ * at the wake-up the scheduler stamped (span_slept()).
+ * Readers take ns[] first and since after, and the closer clears since
  * first: a reader can miss a span being closed for one tick, never count
  * it twice (the model waits for a reading that ran ahead to be caught up).
  */
@@ -178,6 +191,16 @@ struct ri_states {
 	__u32 holder; /* RI_ST_LOCK: the lock owner's TID */
 	__u32 born;   /* set up: a task asleep before the tool gets a span */
 	__u32 recheck; /* a futex wait found asleep: ri_recheck reads its word */
+	/*
+	 * The last sleep classified from its descriptors (classify()): the
+	 * syscall and its first argument, the state, and the run-queue clock
+	 * until which the next sleep with the same key takes that state
+	 * without reading the descriptor table again.
+	 */
+	__u64 c_key;
+	__u64 c_until;
+	__u32 c_state;
+	__u32 c_pad;
 };
 
 struct {
@@ -249,6 +272,13 @@ static __always_inline void stat_add(__u32 idx)
 	if (v)
 		*v += 1;
 }
+
+/*
+ * The state times take the run queue's clock through a task's
+ * se.cfs_rq (rq_clock()), which a kernel without group scheduling lacks:
+ * there they are n/a.
+ */
+#define STATES_CLOCK(t) bpf_core_field_exists((t)->se.cfs_rq)
 
 /*
  * Reads a field of a task: a plain load where the verifier trusts the
@@ -364,7 +394,7 @@ static __always_inline void fill_task(struct ri_task *r, struct task_struct *t,
 	r->maj_flt = TASK_READ(btf, t, maj_flt);
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
-	if (!states_on)
+	if (!states_on || !STATES_CLOCK(t))
 		r->flags |= RI_F_NO_STATES;
 	if (bpf_core_field_exists(t->sched_info)) {
 		r->run_delay_ns = TASK_READ(btf, t, sched_info.run_delay);
@@ -453,6 +483,15 @@ static __always_inline void add_net(struct ri_task *r, const struct ri_net *n)
 #define FUTEX_TID_MASK 0x3fffffffu
 #define RI_POLL_FDS 8  /* poll/select: the first fds looked at */
 #define RI_EPOLL_FDS 8 /* epoll: the watched files looked at */
+/*
+ * How long a sleep classified from its descriptors stands for the next
+ * sleeps of the same thread with the same syscall and first argument
+ * (struct ri_states' c_key): a thread that sleeps a hundred thousand
+ * times a second on one pipe or socket reads its descriptor table a
+ * hundred times. A descriptor closed and opened again as another kind of
+ * file is classified as the old one for at most this long.
+ */
+#define RI_CLASS_TTL_NS 10000000ull
 
 enum {
 	NR_read = 0, NR_write = 1, NR_poll = 7, NR_readv = 19, NR_writev = 20,
@@ -657,11 +696,18 @@ static __noinline __u32 futex_state(struct task_struct *t, struct pt_regs *regs,
  * @cur: @t is the current task, whose user memory can be read (the
  * futex word, poll's array); a task found asleep by the iterator is
  * classified without it (poll and select: OTHER until it next sleeps;
- * futex: SLEEP until ri_recheck reads its word).
+ * futex: SLEEP until ri_recheck reads its word); a lock's holder goes to
+ * @s->holder. When @cur, the state of a sleep in a syscall other than
+ * futex is kept in @s's cache for RI_CLASS_TTL_NS of run-queue clock
+ * (@now), for the next sleeps in the same syscall on the same first
+ * argument: classify_cur() takes it from there without a call.
  */
-static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u32 *holder)
+static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, struct ri_states *s,
+				 __u64 now)
 {
 	struct pt_regs *regs;
+	__u32 state;
+	__u64 key;
 	long nr;
 
 	if (st & TASK_UNINTERRUPTIBLE) {
@@ -679,6 +725,11 @@ static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u3
 	if (!regs)
 		return RI_ST_OTHER;
 	nr = regs->orig_ax;
+	if (nr == NR_futex)
+		return cur ? futex_state(t, regs, &s->holder) : RI_ST_SLEEP;
+	key = (__u64)nr << 32 | (__u32)regs->di;
+	if (cur && s->c_key == key && now < s->c_until)
+		return s->c_state;
 	switch (nr) {
 	case NR_nanosleep:
 	case NR_clock_nanosleep:
@@ -687,9 +738,8 @@ static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u3
 	case NR_waitid:
 	case NR_rt_sigsuspend:
 	case NR_rt_sigtimedwait:
-		return RI_ST_SLEEP;
-	case NR_futex:
-		return cur ? futex_state(t, regs, holder) : RI_ST_SLEEP;
+		state = RI_ST_SLEEP;
+		break;
 	case NR_connect:
 	case NR_accept:
 	case NR_accept4:
@@ -699,26 +749,65 @@ static __noinline __u32 classify(struct task_struct *t, __u32 st, bool cur, __u3
 	case NR_recvmsg:
 	case NR_recvmmsg:
 	case NR_sendmmsg:
-		return RI_ST_NET;
+		state = RI_ST_NET;
+		break;
 	case NR_read:
 	case NR_write:
 	case NR_readv:
 	case NR_writev:
-		return ri_fd_is_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+		state = ri_fd_is_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+		break;
 	case NR_epoll_wait:
 	case NR_epoll_pwait:
 	case NR_epoll_pwait2:
-		return ri_epoll_has_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+		state = ri_epoll_has_socket(fdt(t), (int)regs->di) ? RI_ST_NET : RI_ST_OTHER;
+		break;
 	case NR_poll:
 	case NR_ppoll:
-		return cur ? ri_poll_state(fdt(t), regs->di, (__u32)regs->si) : RI_ST_OTHER;
+		if (!cur)
+			return RI_ST_OTHER;
+		state = ri_poll_state(fdt(t), regs->di, (__u32)regs->si);
+		break;
 	case NR_select:
 	case NR_pselect6:
-		return cur ? ri_select_state(fdt(t), (__u32)regs->di, regs->si, regs->dx) :
-			     RI_ST_OTHER;
+		if (!cur)
+			return RI_ST_OTHER;
+		state = ri_select_state(fdt(t), (__u32)regs->di, regs->si, regs->dx);
+		break;
+	default:
+		state = RI_ST_OTHER;
+	}
+	if (cur) {
+		s->c_key = key;
+		s->c_state = state;
+		s->c_until = now + RI_CLASS_TTL_NS;
+	}
+	return state;
+#else
+	return RI_ST_OTHER;
+#endif
+}
+
+/*
+ * classify() of the current task, the cache taken without calling it:
+ * on x86_64 the switch program's calls cost (return thunks) as much as
+ * the loads.
+ */
+static __always_inline __u32 classify_cur(struct task_struct *t, __u32 st, struct ri_states *s,
+					  __u64 now)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs;
+
+	if ((st & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)) == TASK_INTERRUPTIBLE &&
+	    !(t->flags & PF_KTHREAD) && now < s->c_until) {
+		regs = (struct pt_regs *)bpf_task_pt_regs(t);
+		if (regs && s->c_key == ((__u64)regs->orig_ax << 32 | (__u32)regs->di) &&
+		    regs->orig_ax != NR_futex)
+			return s->c_state;
 	}
 #endif
-	return RI_ST_OTHER;
+	return classify(t, st, true, s, now);
 }
 
 static __always_inline __u64 run_delay(struct task_struct *t)
@@ -726,68 +815,157 @@ static __always_inline __u64 run_delay(struct task_struct *t)
 	return bpf_core_field_exists(t->sched_info) ? t->sched_info.run_delay : 0;
 }
 
+/*
+ * When the scheduler last queued @t to run (its wake-up; 0: not queued),
+ * and last switched it in; on the run queue's clock.
+ */
+static __always_inline __u64 last_queued(struct task_struct *t)
+{
+	return bpf_core_field_exists(t->sched_info) ? t->sched_info.last_queued : 0;
+}
+
+static __always_inline __u64 last_arrival(struct task_struct *t)
+{
+	return bpf_core_field_exists(t->sched_info) ? t->sched_info.last_arrival : 0;
+}
+
+/*
+ * The clock of @t's run queue (sched_clock, as the scheduler last read
+ * it), with plain loads: __schedule() brings it up to date before the
+ * switch, try_to_wake_up() before it queues a task, and the wake-up stamp
+ * sched_info.last_queued is on the same clock. bpf_ktime_get_ns() would
+ * cost more than the rest of the switch program (85 ns in a virtual
+ * machine). se.cfs_rq, and its rq, come with group scheduling
+ * (STATES_CLOCK).
+ */
+static __always_inline __u64 rq_clock(struct task_struct *t)
+{
+	if (!STATES_CLOCK(t))
+		return 0;
+	return t->se.cfs_rq->rq->clock;
+}
+
+/*
+ * A reader's "now" on the spans' clock: CLOCK_MONOTONIC less clock_off;
+ * until the offset is taken, the current CPU's run-queue clock (up to a
+ * scheduler tick behind).
+ */
+static __always_inline __u64 states_now(void)
+{
+	__u64 off = clock_off;
+
+	if (off)
+		return bpf_ktime_get_ns() - off;
+	return rq_clock(bpf_get_current_task_btf());
+}
+
 /* Opens the span of @t, which sleeps from @now in state @st. */
 static __always_inline void span_open(struct ri_states *s, struct task_struct *t, __u32 st,
 				      bool cur, __u64 now)
 {
-	__u32 holder = 0;
-
-	s->state = classify(t, st, cur, &holder);
-	s->holder = holder;
+	s->holder = 0;
+	s->state = cur ? classify_cur(t, st, s, now) : classify(t, st, false, s, now);
 	s->cpu0 = t->se.sum_exec_runtime;
 	s->rd0 = run_delay(t);
 	s->since = now;
 }
 
 /*
- * A span whose wake-up was not seen (the wake-up program found the slot
- * busy, say): the task has slept, waited for a CPU and run since it
- * opened. What was neither run time nor run delay was the sleep.
+ * What awake task @t slept of the span opened at @since, seen at @now
+ * (on the run queue's clock). The sleep ended at the wake-up: while @t
+ * waits in the run queue, at last_queued; once it runs, at its switch-in
+ * (last_arrival) less the run-queue wait before it, which the switch-in
+ * added to run_delay. A migration in the run queue moves the wait so far
+ * into run_delay and stamps last_queued again: the same sum. Where a
+ * close was missed and @t has run since the span opened, what it ran
+ * before it was last queued is taken off too (its run since its last
+ * switch-in is not, as that came after the end). Where the kernel keeps
+ * no such stamps, up to @now less what it ran and waited.
  */
-static __always_inline void span_recover(struct ri_states *s, struct task_struct *t, __u64 now)
+static __always_inline __u64 span_slept(struct ri_states *s, struct task_struct *t, __u64 since,
+					__u64 now)
 {
-	__u64 gone = now - s->since, ran = t->se.sum_exec_runtime - s->cpu0;
-	__u64 waited = run_delay(t) - s->rd0;
+	__u64 end = now, lq = last_queued(t), la = last_arrival(t), away;
 
-	if (now > s->since && gone > ran + waited && s->state < RI_NSTATES)
-		s->ns[s->state] += gone - ran - waited;
-	s->since = 0;
+	away = run_delay(t) - s->rd0;
+	if (lq > since && lq > la) {
+		end = lq;
+		away += t->se.sum_exec_runtime - s->cpu0;
+	} else if (la > since) {
+		end = la;
+	} else {
+		away += t->se.sum_exec_runtime - s->cpu0;
+	}
+	if (end <= since)
+		return 0;
+	return end - since > away ? end - since - away : 0;
+}
+
+/*
+ * Closes the span of @t at its first switch-out since it woke (the
+ * switch program's one lookup of a switch; a span whose close that
+ * missed, the slot busy, say, is closed the same way at the next one).
+ * since is cleared first (see struct ri_states).
+ */
+static __always_inline void span_close(struct ri_states *s, struct task_struct *t, __u64 now)
+{
+	__u64 since = s->since, d;
+	__u32 st = s->state;
+
+	*(volatile __u64 *)&s->since = 0;
+	asm volatile("" ::: "memory");
+	d = span_slept(s, t, since, now);
+	if (st < RI_NSTATES)
+		s->ns[st] += d;
 }
 
 /*
  * The per-switch part: @prev leaves the CPU in state @st (0: still
- * runnable, preempted, counted by run_delay).
+ * runnable, preempted, counted by run_delay; TASK_DEAD: its exit record
+ * carries its times). The span it opened as it last went to sleep is
+ * closed here, the first time it leaves the CPU since; if it sleeps
+ * again, it opens the next. One task storage lookup, and none for a
+ * preempted task that never had task storage (told at once from its
+ * pointer) or the idle task.
  */
-static __always_inline void states_switch(struct task_struct *prev, bool preempt, __u32 st)
+static __always_inline void states_switch(struct task_struct *prev, struct task_struct *next,
+					  bool preempt, __u32 st)
 {
+	bool sleeps = !preempt && st && st != TASK_DEAD;
 	struct ri_states *s;
-	__u64 now = 0;
+	__u64 now;
 
-	s = bpf_task_storage_get(&states, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (self_tgid && next->tgid == self_tgid)
+		clock_off = bpf_ktime_get_ns() - rq_clock(next);
+	if (st == TASK_DEAD || !prev->pid || !STATES_CLOCK(prev))
+		return;
+	if (!sleeps && bpf_core_field_exists(prev->bpf_storage) && !prev->bpf_storage)
+		return;
+	s = bpf_task_storage_get(&states, prev, 0, sleeps ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	if (!s)
 		return;
-	s->born = 1;
-	if (s->since) {
-		now = bpf_ktime_get_ns();
-		span_recover(s, prev, now);
-	}
-	if (preempt || !st)
+	now = rq_clock(prev);
+	if (s->since)
+		span_close(s, prev, now);
+	if (!sleeps)
 		return;
-	span_open(s, prev, st, true, now ? now : bpf_ktime_get_ns());
+	s->born = 1;
+	span_open(s, prev, st, true, now);
 }
 
 /*
  * @r's state times from slot @s (NULL: never slept since the tool began)
  * of task @t (NULL: it is not running, the exit snapshot). A span still
- * open counts up to @now while @t sleeps. If @t is awake, its wake-up was
- * not seen (or is being closed right now): the span holds what was
- * neither run time nor run delay since it opened, as span_recover() will
- * make it, not the time @t has been running or waiting for a CPU since.
+ * open counts up to @now (the spans' clock) while @t sleeps. If @t is
+ * awake, it has not left the CPU since it woke, when the switch program
+ * closes its span: the span holds what span_slept() gives, as the close
+ * will make it, not the time @t has been waiting for a CPU or running
+ * since.
  */
 static __always_inline void add_states(struct ri_task *r, struct ri_states *s,
 				       struct task_struct *t, __u64 now, bool one)
 {
-	__u64 since, open, gone;
+	__u64 since;
 	__u32 st;
 
 	if (!s)
@@ -797,15 +975,15 @@ static __always_inline void add_states(struct ri_task *r, struct ri_states *s,
 	asm volatile("" ::: "memory");
 	since = *(volatile __u64 *)&s->since;
 	st = s->state;
-	if (!since || now <= since || st >= RI_NSTATES)
+	if (!since || st >= RI_NSTATES)
 		return;
-	open = now - since;
 	if (t && !task_state(t, true)) {
-		gone = (t->se.sum_exec_runtime - s->cpu0) + (run_delay(t) - s->rd0);
-		r->state_ns[st] += open > gone ? open - gone : 0;
+		r->state_ns[st] += span_slept(s, t, since, now);
 		return;
 	}
-	r->state_ns[st] += open;
+	if (now <= since)
+		return;
+	r->state_ns[st] += now - since;
 	if (one) {
 		r->wait_state = st + 1;
 		r->lock_holder = st == RI_ST_LOCK ? s->holder : 0;
@@ -935,7 +1113,8 @@ static __noinline int record_exit(struct task_struct *prev, __u32 cpu, bool cur)
  * only a task's last switch-out does more.
  *
  * It reads no clock: in a virtual machine that costs more than the whole
- * program (85 ns here, with kvm-clock). The run in progress of a task that
+ * program (85 ns here, with kvm-clock); the state times take the run
+ * queue's, which the scheduler has just read. The run in progress of a task that
  * never leaves its CPU is in its se.sum_exec_runtime anyway, which the
  * scheduler brings up to date at every tick.
  */
@@ -956,38 +1135,10 @@ int BPF_PROG(ri_switch_btf, bool preempt, struct task_struct *prev,
 	 * it: by now a waker on another CPU may have made __state
 	 * TASK_WAKING.
 	 */
-	if (states_ok && !task_dead(prev, true))
-		states_switch(prev, preempt,
+	if (states_ok)
+		states_switch(prev, next, preempt,
 			      raw_state_arg ? (__u32)ctx[3] : task_state(prev, true));
 	return on_switch(prev, true);
-}
-
-/*
- * A sleeping task is woken: its span ends here, the run-queue wait that
- * follows is the kernel's run_delay. Runs on the waker's CPU, after @p's
- * switch-out is over (try_to_wake_up waits for it).
- */
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(ri_wakeup, struct task_struct *p)
-{
-	struct ri_states *s;
-	__u64 since, now;
-	__u32 st;
-
-	if (!states_ok)
-		return 0;
-	s = bpf_task_storage_get(&states, p, 0, 0);
-	if (!s || !s->since)
-		return 0;
-	now = bpf_ktime_get_ns();
-	since = s->since;
-	st = s->state;
-	/* Cleared before the add: see struct ri_states. */
-	*(volatile __u64 *)&s->since = 0;
-	asm volatile("" ::: "memory");
-	if (now > since && st < RI_NSTATES)
-		s->ns[st] += now - since;
-	return 0;
 }
 
 #ifndef RI_LITE
@@ -1239,7 +1390,7 @@ int ri_iter(struct bpf_iter__task *ctx)
 	if (net_tps)
 		add_net(&r, net_of(t));
 	if (states_ok && states_on) {
-		__u64 now = bpf_ktime_get_ns();
+		__u64 now = states_now();
 
 		add_states(&r, states_of(t, now), t, now, true);
 		wait_site(t, now);
@@ -1366,7 +1517,7 @@ __noinline int ri_walk_leader(struct task_struct *p __arg_trusted)
 		r->flags |= RI_F_NO_DISK;
 	if (!net_on)
 		r->flags |= RI_F_NO_NET;
-	if (!states_on)
+	if (!states_on || !STATES_CLOCK(p))
 		r->flags |= RI_F_NO_STATES;
 	__builtin_memcpy(r->comm, p->comm, RI_COMM_LEN);
 	r->cpu = task_cpu(p, true);
@@ -1493,7 +1644,7 @@ int ri_iter_procs(struct bpf_iter__task *ctx)
 	walk.idx = 0;
 	walk.state = WALK_SKIP;
 	walk.live = 0;
-	walk.now = bpf_ktime_get_ns();
+	walk.now = states_ok ? states_now() : 0;
 	bpf_iter_task_new(&it, NULL, RI_ITER_ALL_THREADS);
 	while ((t = bpf_iter_task_next(&it))) {
 		if (t->pid == t->tgid) {

@@ -746,7 +746,6 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 		    char *why, size_t whylen)
 {
 	struct ri_lite *l = ri_lite__open();
-	bool states;
 	int err;
 
 	if (!l) {
@@ -767,14 +766,14 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	l->rodata->raw_state_arg = 1;
 	l->rodata->states_ok = 1;
 	l->rodata->has_task_from_pid = 1;
+	l->rodata->self_tgid = (__u32)getpid();
 	err = ri_lite__load(l);
 	if (err) {
 		err = err < 0 ? err : -EINVAL;
 		snprintf(why, whylen, "kernel-side load failed: %s", strerror(-err));
 		return err;
 	}
-	/* The wake-ups first: every span a switch opens is then closed. */
-	states = ri_lite__ri_wakeup__attach(l) > 0;
+	/* The switch program opens and closes the spans alike. */
 	if (ri_lite__ri_switch_btf__attach(l) <= 0 || ri_lite__ri_iter__attach(l) <= 0) {
 		err = -errno;
 		snprintf(why, whylen, "attach failed: %s", strerror(-err));
@@ -787,7 +786,7 @@ static int try_lite(struct bpf_source *s, const struct ri_source_opts *o,
 	s->net_how = *s->net_on ? "tracepoints sock_send_length, sock_recv_length" :
 				  "not counted (the socket tracepoints did not attach)";
 	s->exits_fd = l->maps.exits.map_fd;
-	l->bss->states_on = states;
+	l->bss->states_on = 1;
 	s->recheck_pending = &l->bss->recheck_pending;
 	if (ri_lite__ri_recheck__attach(l) > 0)
 		s->recheck_fd = l->links.ri_recheck_fd;
@@ -870,9 +869,9 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		kernel_has_states(o->btf_path, &ok, &from_pid, &recheck);
 		s->skel->rodata->states_ok = ok;
 		s->skel->rodata->has_task_from_pid = from_pid;
+		s->skel->rodata->self_tgid = (__u32)getpid();
 		recheck = recheck && !s->states_drop;
 	}
-	bpf_program__set_autoload(s->skel->progs.ri_wakeup, s->skel->rodata->states_ok);
 	bpf_program__set_autoload(s->skel->progs.ri_recheck, recheck);
 	if (!s->skel->rodata->states_ok) {
 		/* As for "net": the state times need task storage. */
@@ -941,9 +940,6 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		snprintf(why, whylen, "load failed: %s", strerror(-err));
 		return err;
 	}
-	if (s->skel->rodata->states_ok)
-		/* The wake-ups first: every span a switch opens is then closed. */
-		s->skel->links.ri_wakeup = bpf_program__attach(s->skel->progs.ri_wakeup);
 	switch (p) {
 	case RI_PROBE_TP_BTF:
 		sw = s->skel->progs.ri_switch_btf;
@@ -999,7 +995,8 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 		s->skel->links.ri_net_tx = s->skel->links.ri_net_rx = NULL;
 		net_links_destroy(s);
 	}
-	s->skel->bss->states_on = s->skel->links.ri_wakeup != NULL;
+	/* The switch program is attached: it opens and closes the spans. */
+	s->skel->bss->states_on = s->skel->rodata->states_ok && p == RI_PROBE_TP_BTF;
 	s->recheck_pending = &s->skel->bss->recheck_pending;
 	if (bpf_program__autoload(s->skel->progs.ri_recheck)) {
 		s->skel->links.ri_recheck = bpf_program__attach_iter(s->skel->progs.ri_recheck,

@@ -28,8 +28,9 @@
      loopback TCP bytes per second with and without the tool.  Target: at
      most 2% fewer bytes per second.
   8. Where the time goes (tests/bench/bench_states.py): the probe's cost
-     per switch with the state times (switch and wake-up programs) and
-     with --no-states, next to the empty program, under pingpong.  Target:
+     per switch with the state times (the switch program, and a wake-up
+     program's per switch where the tool has one: today none) and with
+     --no-states, next to the empty program, under pingpong.  Target:
      with the states, at most 2x the empty program.
   9. Reading the limits (tests/bench/bench_limits.py): per-refresh CPU
      with 1,000 processes and 10,000 threads next to top -b, and the
