@@ -187,9 +187,16 @@ struct {
 	__type(value, struct ri_states);
 } states SEC(".maps");
 
-/* ri_iter_procs writes its records here; user space reads them in a batch. */
+/*
+ * ri_iter_procs writes its records here; user space reads them where they
+ * lie (mappable: 6.7's kernel-side loader has it; libbpf's sets it when
+ * it loads the walk), else in a batch.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+#ifdef RI_LITE
+	__uint(map_flags, BPF_F_MMAPABLE);
+#endif
 	__uint(max_entries, 1); /* sized by user space: procs_cap */
 	__type(key, __u32);
 	__type(value, struct ri_task);
