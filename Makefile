@@ -6,7 +6,8 @@
 #   make unit      build and run the unit tests of core/ (no root, clang,
 #                  bpftool or kernel BTF needed)
 #   make test      every test (unit, probe against ground truth, TUI in tmux)
-#   make bench     probe cost and per-refresh cost next to top and pidstat
+#   make bench     probe cost and per-refresh cost next to top and pidstat,
+#                  recording next to atop, the TUI next to htop
 #   make install   to $(DESTDIR)$(PREFIX) (default /usr/local), with the
 #                  recorder's systemd unit (not enabled)
 #   make deb       build/deb/resource_image_VERSION_ARCH.deb, lintian clean
