@@ -140,7 +140,7 @@ struct {
  * Socket bytes of a task since the tool attached. Only the task itself
  * writes its slot (the tracepoints fire in the caller), so plain adds
  * suffice; a task that never used a socket has no slot, and costs its
- * readers one pointer test. The kernel frees a slot with its task.
+ * readers one pointer test, or the look at its states slot's mark. The kernel frees a slot with its task.
  */
 struct ri_net {
 	__u64 rx;
@@ -1046,13 +1046,6 @@ int BPF_KPROBE(ri_switch_kp, struct task_struct *prev)
 #endif /* RI_LITE */
 
 /*
- * Bytes a socket call of the current task moved: every send and receive
- * of every family goes through sock_sendmsg or sock_recvmsg, write(2),
- * read(2) and sendfile(2) or splice(2) towards a socket included. @ret is
- * the call's result (an error when negative); a peek leaves its bytes in
- * the socket, for the receive that takes them.
- */
-/*
  * The current task's "net" slot, made on its first socket call, and the
  * mark in its states slot that the walk tests before it looks in "net"
  * (made here should the task not have left a CPU yet: born stays 0, as
@@ -1078,6 +1071,13 @@ static __always_inline struct ri_net *net_create(void)
 	return n;
 }
 
+/*
+ * Bytes a socket call of the current task moved: every send and receive
+ * of every family goes through sock_sendmsg or sock_recvmsg, write(2),
+ * read(2) and sendfile(2) or splice(2) towards a socket included. @ret is
+ * the call's result (an error when negative); a peek leaves its bytes in
+ * the socket, for the receive that takes them.
+ */
 static __always_inline void count_net(int ret, bool rx)
 {
 	struct ri_net *n;
