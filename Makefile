@@ -6,7 +6,8 @@
 #   make unit      build and run the unit tests of core/ (no root, clang,
 #                  bpftool or kernel BTF needed)
 #   make test      every test (unit, probe against ground truth, TUI in tmux)
-#   make bench     probe cost and per-refresh cost next to top and pidstat
+#   make bench     probe cost and per-refresh cost next to top and pidstat,
+#                  recording next to atop, the TUI next to htop
 #   make install   to $(DESTDIR)$(PREFIX) (default /usr/local), with the
 #                  recorder's systemd unit (not enabled)
 #   make deb       build/deb/resource_image_VERSION_ARCH.deb, lintian clean
@@ -98,7 +99,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(UNIT_SRC))
 UNIT_EXTRA := $(OUT)/san/tui/theme.o $(OUT)/san/tests/unit/no_bpf.o \
 	$(OUT)/san/core/export/http_none.o
 
-.PHONY: all deps deps-build run test check unit unit-bins bench install uninstall \
+.PHONY: all deps deps-build deps-bench run test check unit unit-bins bench install uninstall \
 	setcap clean screenshots workloads san lib golden deb test-deb deps-deb
 
 all: $(OUT)/resource_image
@@ -215,6 +216,45 @@ endef
 deps:
 	$(call install_missing,$(DEPS_PKGS))
 
+# What make bench compares against besides top and pidstat: atop (the
+# recorder's rival) and htop (the TUI's). atop's package starts a daemon
+# that samples every process all day (atop.service, atopacct.service, a
+# midnight restart from cron where systemd is not init) and would load the
+# very CPUs the bench measures: the install runs under a policy-rc.d that
+# forbids starting services, and afterwards the services are stopped and
+# disabled and the cron restart commented out, every run (idempotent).
+DEPS_BENCH := atop htop
+ATOP_UNITS := atop.service atopacct.service atop-rotate.timer
+
+deps-bench: deps
+	@sudo= ; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	missing=$$(for p in $(DEPS_BENCH); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing "(services not started)"; \
+		rc=/usr/sbin/policy-rc.d; own=; \
+		if [ ! -e $$rc ]; then own=1; \
+			printf '#!/bin/sh\nexit 101\n' | $$sudo tee $$rc >/dev/null; \
+			$$sudo chmod 755 $$rc; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; st=$$?; \
+		[ -z "$$own" ] || $$sudo rm -f $$rc; \
+		[ $$st = 0 ] || exit 1; \
+	fi; \
+	if [ -d /run/systemd/system ]; then \
+		$$sudo systemctl disable --now $(ATOP_UNITS) >/dev/null 2>&1; \
+	fi; \
+	for s in atop atopacct; do \
+		[ -x /etc/init.d/$$s ] || continue; \
+		$$sudo /etc/init.d/$$s stop >/dev/null 2>&1; \
+		$$sudo update-rc.d $$s disable >/dev/null 2>&1; \
+	done; \
+	[ ! -f /etc/cron.d/atop ] || $$sudo sed -i 's/^\([^#].*atop\.daily\)/#\1/' \
+		/etc/cron.d/atop; \
+	true
+
 deps-build:
 	$(call install_missing,$(DEPS_BUILD))
 
@@ -231,7 +271,7 @@ test check: deps
 		RI_UNIT=$(abspath $(OUT))/unit \
 		bash tests/run.sh
 
-bench: deps
+bench: deps-bench
 	$(Q)$(MAKE) -s all workloads $(OUT)/tests/gen_recording
 	$(Q)RI_BIN=$(abspath $(OUT))/resource_image \
 		RI_WORKLOADS=$(abspath $(OUT))/tests/workloads \

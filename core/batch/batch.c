@@ -64,20 +64,34 @@ static void out_flush(struct out *o)
 	o->n = 0;
 }
 
-static void put_n(struct out *o, const char *s, size_t k)
+static void put_slow(struct out *o, const char *s, size_t k)
 {
-	if (o->n + k > sizeof(o->b)) {
-		out_flush(o);
-		if (k > sizeof(o->b)) {
-			fwrite_unlocked(s, 1, k, o->f);
-			return;
-		}
+	out_flush(o);
+	if (k > sizeof(o->b)) {
+		fwrite_unlocked(s, 1, k, o->f);
+		return;
+	}
+	memcpy(o->b, s, k);
+	o->n = k;
+}
+
+/*
+ * Inline, as are put() of a literal (its length a constant, its copy a
+ * move or two) and the numbers below, written in place: a row of a
+ * thread is some sixty of them.
+ */
+static inline __attribute__((always_inline)) void put_n(struct out *o, const char *s,
+							size_t k)
+{
+	if (__builtin_expect(o->n + k > sizeof(o->b), 0)) {
+		put_slow(o, s, k);
+		return;
 	}
 	memcpy(o->b + o->n, s, k);
 	o->n += k;
 }
 
-static void put(struct out *o, const char *s)
+static inline __attribute__((always_inline)) void put(struct out *o, const char *s)
 {
 	put_n(o, s, strlen(s));
 }
@@ -91,8 +105,58 @@ static void out_putc(struct out *o, char c)
 
 static void out_spaces(struct out *o, int k)
 {
-	while (k-- > 0)
-		out_putc(o, ' ');
+	if (k <= 0)
+		return;
+	if (o->n + (size_t)k > sizeof(o->b))
+		out_flush(o);
+	if ((size_t)k > sizeof(o->b))
+		k = sizeof(o->b);
+	memset(o->b + o->n, ' ', (size_t)k);
+	o->n += (size_t)k;
+}
+
+/* Room for @k more bytes in place. */
+static inline void out_room(struct out *o, size_t k)
+{
+	if (o->n + k > sizeof(o->b))
+		out_flush(o);
+}
+
+/* @v in decimal, in place: two digits a step, most figures being zero. */
+static void out_u64(struct out *o, uint64_t v)
+{
+	static const char d2[] = "00010203040506070809101112131415161718192021222324"
+				 "25262728293031323334353637383940414243444546474849"
+				 "50515253545556575859606162636465666768697071727374"
+				 "75767778798081828384858687888990919293949596979899";
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+
+	if (v < 10) {
+		out_putc(o, (char)('0' + v));
+		return;
+	}
+	while (v >= 100) {
+		unsigned i = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--p = d2[i + 1];
+		*--p = d2[i];
+	}
+	if (v >= 10) {
+		*--p = d2[v * 2 + 1];
+		*--p = d2[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	put_n(o, p, (size_t)(e - p));
+}
+
+/* ri_fmt_fixed's figure, in place. */
+static void out_fixed(struct out *o, double v, int dec)
+{
+	out_room(o, 48);
+	ri_fmt_fixed(o->b + o->n, 48, v, dec);
+	o->n += strlen(o->b + o->n);
 }
 
 __attribute__((format(printf, 2, 3))) static void out_printf(struct out *o,
@@ -189,14 +253,30 @@ static char *fmt_counter_rate(char *b, size_t n, const struct ri_fig *g, int c, 
 /* @s right-aligned (or left-aligned) in @w columns, then a space. */
 static void put_col(struct out *f, const char *s, int w, bool left)
 {
-	size_t len = strlen(s);
+	size_t len = strlen(s), pad = (int)len < w ? (size_t)w - len : 0;
+	char *d;
 
+	if (f->n + len + pad + 1 > sizeof(f->b)) {
+		if (left)
+			put_n(f, s, len);
+		out_spaces(f, (int)pad);
+		if (!left)
+			put_n(f, s, len);
+		out_putc(f, ' ');
+		return;
+	}
+	/* In place: a cell is a few bytes, not worth a call to the library. */
+	d = f->b + f->n;
 	if (left)
-		put_n(f, s, len);
-	out_spaces(f, w - (int)len);
+		for (size_t i = 0; i < len; i++)
+			*d++ = s[i];
+	for (size_t i = 0; i < pad; i++)
+		*d++ = ' ';
 	if (!left)
-		put_n(f, s, len);
-	out_putc(f, ' ');
+		for (size_t i = 0; i < len; i++)
+			*d++ = s[i];
+	*d++ = ' ';
+	f->n = (size_t)(d - f->b);
 }
 
 static void put_int_col(struct out *f, long long v, int w)
@@ -355,51 +435,28 @@ static void text_tick(struct out *f, struct batch *b)
 
 /* ---- JSON ---- */
 
-static void json_key(struct out *f, const char *key)
+/*
+ * Each key with its comma, quotes and colon is one literal: every row of
+ * ten thousand threads writes them all.
+ */
+#define JSON_KEY(key) ",\"" key "\":"
+#define json_key(f, key) put_n(f, JSON_KEY(key), sizeof(JSON_KEY(key)) - 1)
+#define json_fixed(f, key, v, dec) (json_key(f, key), out_fixed(f, v, dec))
+#define json_num(f, key, v) json_fixed(f, key, v, 3)
+#define json_u64(f, key, v) (json_key(f, key), out_u64(f, v))
+#define json_int(f, key, v) (json_key(f, key), out_int(f, v))
+
+static void out_int(struct out *f, long long v)
 {
-	put(f, ",\"");
-	put(f, key);
-	put(f, "\":");
-}
-
-static void json_fixed(struct out *f, const char *key, double v, int dec)
-{
-	char b[48];
-
-	json_key(f, key);
-	put(f, ri_fmt_fixed(b, sizeof(b), v, dec));
-}
-
-static void json_num(struct out *f, const char *key, double v)
-{
-	json_fixed(f, key, v, 3);
-}
-
-static void json_u64(struct out *f, const char *key, uint64_t v)
-{
-	char b[24];
-
-	json_key(f, key);
-	put(f, ri_fmt_u64(b, sizeof(b), v));
-}
-
-static void json_int(struct out *f, const char *key, long long v)
-{
-	char b[24];
-
-	json_key(f, key);
 	if (v < 0) {
-		put(f, "-");
-		v = -v;
+		out_putc(f, '-');
+		out_u64(f, -(uint64_t)v);
+	} else {
+		out_u64(f, (uint64_t)v);
 	}
-	put(f, ri_fmt_u64(b, sizeof(b), (uint64_t)v));
 }
 
-static void json_bool(struct out *f, const char *key, bool v)
-{
-	json_key(f, key);
-	put(f, v ? "true" : "false");
-}
+#define json_bool(f, key, v) (json_key(f, key), put(f, (v) ? "true" : "false"))
 
 /*
  * A counter's two keys: "<json>_bps" and "<json>_bytes" for bytes,
@@ -427,8 +484,6 @@ __attribute__((constructor)) static void json_counter_keys(void)
 
 static void json_counter(struct out *f, const struct ri_fig *g, int c)
 {
-	char b[48];
-
 	if (ri_fig_na(g, c)) {
 		put(f, json_ckey[c][0]);
 		put(f, "null");
@@ -437,9 +492,9 @@ static void json_counter(struct out *f, const struct ri_fig *g, int c)
 		return;
 	}
 	put(f, json_ckey[c][0]);
-	put(f, ri_fmt_fixed(b, sizeof(b), g->rate[c], 3));
+	out_fixed(f, g->rate[c], 3);
 	put(f, json_ckey[c][1]);
-	put(f, ri_fmt_u64(b, sizeof(b), g->n[c]));
+	out_u64(f, g->n[c]);
 }
 
 static void json_fig(struct out *f, const struct ri_fig *g, double exit_time, bool exited)
@@ -532,10 +587,8 @@ static void json_waits(struct out *f, const struct ri_model *m, const struct ri_
 static void json_thread(struct out *f, const struct ri_model *m, const struct ri_thread *t,
 			bool first)
 {
-	char num[24];
-
 	put(f, first ? "{\"tid\":" : ",{\"tid\":");
-	put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->tid));
+	out_u64(f, (uint64_t)t->tid);
 	put(f, ",\"comm\":");
 	out_json_str(f, t->comm, RI_COMM_LEN);
 	json_fig(f, &t->fig, t->exit_time, t->exited);
@@ -553,7 +606,7 @@ static void json_thread(struct out *f, const struct ri_model *m, const struct ri
 	}
 	put(f, ",\"lock_holder\":");
 	if (t->lock_holder && !t->exited)
-		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)t->lock_holder));
+		out_u64(f, (uint64_t)t->lock_holder);
 	else
 		put(f, "null");
 	json_site(f, m, t);
@@ -584,12 +637,10 @@ static void json_asleep(struct out *f, const struct ri_proc *p)
 	}
 	put(f, ",\"threads_asleep\":{");
 	for (int i = 0; i < RI_NSTATES; i++) {
-		char num[24];
-
 		put(f, i ? ",\"" : "\"");
 		put(f, ri_state_name(i));
 		put(f, "\":");
-		put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)now[i]));
+		out_u64(f, (uint64_t)now[i]);
 	}
 	out_putc(f, '}');
 	json_int(f, "deadlocked", p->deadlocked);
@@ -600,10 +651,9 @@ static void json_proc_open(struct out *f, const struct ri_model *m, const struct
 			   bool first, struct ri_cgroups *cg)
 {
 	const char *path = ri_cgroup_path(cg, p->cgroup_id);
-	char num[24];
 
 	put(f, first ? "{\"pid\":" : ",{\"pid\":");
-	put(f, ri_fmt_u64(num, sizeof(num), (uint64_t)p->pid));
+	out_u64(f, (uint64_t)p->pid);
 	json_int(f, "ppid", p->ppid);
 	json_u64(f, "uid", p->uid);
 	put(f, ",\"comm\":");

@@ -132,8 +132,16 @@ void ri_batch_limits_cells(const struct ri_proc *p, char *room, size_t rl, char 
 {
 	char t[16];
 
-	snprintf(room, rl, "-");
-	snprintf(eta, el, "-");
+	/* Every thread row asks: its dashes without printf. */
+	if (rl < 2 || el < 2) {
+		if (rl)
+			room[0] = '\0';
+		if (el)
+			eta[0] = '\0';
+		return;
+	}
+	room[0] = eta[0] = '-';
+	room[1] = eta[1] = '\0';
 	if (!p || !p->lim_known || p->exited)
 		return;
 	if (p->scarce >= 0)

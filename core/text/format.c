@@ -46,6 +46,16 @@ char *ri_fmt_fixed(char *buf, size_t len, double v, int dec)
 		dec = 6;
 	if (v != v)
 		v = 0;
+	/* Most figures of most rows are zero. */
+	if (v == 0 && len > (size_t)dec + 2) {
+		buf[n++] = '0';
+		if (dec)
+			buf[n++] = '.';
+		for (i = 0; i < dec; i++)
+			buf[n++] = '0';
+		buf[n] = '\0';
+		return buf;
+	}
 	if (v < 0) {
 		if (len > 1)
 			buf[n++] = '-';
@@ -63,12 +73,16 @@ char *ri_fmt_fixed(char *buf, size_t len, double v, int dec)
 	for (i = 0; ibuf[i] && n + 1 < len; i++)
 		buf[n++] = ibuf[i];
 	if (dec && n + 1 < len) {
-		buf[n++] = '.';
-		for (i = dec - 1; i >= 0 && n + 1 < len; i--) {
-			uint64_t d = fp / (uint64_t)p10[i];
+		char fbuf[8];
 
-			buf[n++] = (char)('0' + d % 10);
+		/* Backwards by tens: a division by a constant, not by p10[i]. */
+		for (i = dec - 1; i >= 0; i--) {
+			fbuf[i] = (char)('0' + fp % 10);
+			fp /= 10;
 		}
+		buf[n++] = '.';
+		for (i = 0; i < dec && n + 1 < len; i++)
+			buf[n++] = fbuf[i];
 	}
 	buf[n < len ? n : len - 1] = '\0';
 	return buf;
