@@ -220,6 +220,23 @@ static void proc_rooms(struct ri_model *m, struct ri_proc *pr, double dt, double
 	}
 }
 
+/*
+ * The OOM kills of the cgroup a process was last seen in, when it has
+ * no limits of its own any more: it exited, or its files went as it
+ * died. Its cgroup is read once more after its last process went
+ * (limits_read.c), so a process killed alone in it still shows the kill.
+ */
+static void proc_cg_events(struct ri_model *m, struct ri_proc *pr)
+{
+	const struct ri_cgroup_fig *cf;
+
+	pr->cgi = pr->cg_key ? find_cg(m, pr->cg_key) : -1;
+	cf = ri_proc_cgroup(m, pr);
+	pr->throttle_known = false;
+	pr->oom_known = cf && cf->primed && cg_has(&cf->cg, RI_CGF_ev_oom_kill);
+	pr->oom_kills = pr->oom_known ? cf->oom_kills : 0;
+}
+
 int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 {
 	double window = m->opts.growth_window_s > 0 ? m->opts.growth_window_s :
@@ -231,16 +248,15 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 		return err;
 	for (pr = m->priv->all; pr; pr = pr->all_next) {
 		if (pr->exited) {
-			/* Its entry may be another's next tick: figures kept, no cgroup. */
-			pr->cgi = -1;
+			/* Figures kept; its cgroup only while it is read again. */
+			proc_cg_events(m, pr);
 			continue;
 		}
 		pr->view_cgroup = 0;
 		if (!pr->lim_known || pr->kthread) {
 			memset(pr->room, 0, sizeof(pr->room));
-			pr->throttle_known = pr->oom_known = false;
 			pr->scarce = pr->soonest = -1;
-			pr->cgi = pr->cg_key ? find_cg(m, pr->cg_key) : -1;
+			proc_cg_events(m, pr);
 			continue;
 		}
 		proc_rooms(m, pr, dt, window);

@@ -444,6 +444,19 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 		if (err)
 			k->flags |= RI_F_NO_LIMITS;
 	}
+	/*
+	 * A cgroup whose last watched process went since the last tick is
+	 * read once more: the OOM kill that ended a process alone in its
+	 * cgroup shows in memory.events only now, when nothing points at it.
+	 */
+	for (size_t i = 0; i < r->npaths; i++) {
+		struct lim_paths *lp = &r->paths[i];
+
+		if (lp->used_tick + 1 != r->tick || ri_cg_table_find(t, lp->key))
+			continue;
+		if ((err = add_cgroup(r, t, &lp->p, lp->key)))
+			return err;
+	}
 	/* What this tick saw is what the next one remembers. */
 	swap = r->tab;
 	r->tab = r->next;

@@ -14,12 +14,15 @@ window):
   - a process that grows 24 MiB a second in a cgroup with a 256 MiB
     memory limit and no swap until the OOM killer kills it (the test sees
     the kill), an idle sibling keeping the cgroup in view;
+  - another alone in a cgroup of its own with a 128 MiB limit, whose
+    kill nothing alive in the cgroup is left to show;
   - a CPU hog in a cgroup with a quota of 20 ms every 100 ms;
   - a sawtooth of descriptors and memory;
   - a process in a PID namespace of its own.
 Checks: once the trend is steady (a window after the start), every ETA
 the tool gives meets the limit within 10% of the time that was left; the
-OOM kill is counted in the tick after it; the throttled share is within
+OOM kill is counted in the tick after it, the lone process's on its
+own exited row, with its alert; the throttled share is within
 2 points of cpu.stat's own counters over the same stretch and CPU% about
 20; the sawtooth never gets an ETA; the namespaced process shows its
 inner PID 1; the eta and oom_kill alerts name what runs out.
@@ -78,8 +81,8 @@ class Cgroups:
         self.made.append(d)
         return d
 
-    def memory(self, limit):
-        d = self.make("mem", "memory")
+    def memory(self, limit, name="mem"):
+        d = self.make(name, "memory")
         if self.v1:
             write(d, "memory.limit_in_bytes", str(limit))
         else:
@@ -190,6 +193,7 @@ def main():
     ns_pid = None
     try:
         mem_dirs = cg.memory(256 << 20)
+        alone_dirs = cg.memory(128 << 20, "alone")
         pids_dirs = cg.pids(200)
         cpu_dirs = cg.cpu(20000, 100000)
 
@@ -206,6 +210,8 @@ def main():
         join(mem_dirs, keeper.pid)
         grow = wl("mem", 24 << 20, "rigrow")
         join(mem_dirs, grow.pid)
+        alone = wl("mem", 24 << 20, "rialone")
+        join(alone_dirs, alone.pid)
         saw = wl("saw", 100, "risaw")
         hog = ri.Workload("burn", ["--name", ri.comm_name("rihog"), "--seconds", "40",
                                    "--thread", "h:100"], truth=False)
@@ -228,15 +234,16 @@ def main():
             w.proc.wait()
             killed[w.pid] = time.time()
         threading.Thread(target=watch, args=(grow,), daemon=True).start()
+        threading.Thread(target=watch, args=(alone,), daemon=True).start()
 
-        pids = [fds.pid, thr.pid, keeper.pid, grow.pid, saw.pid, hog.pid] + \
+        pids = [fds.pid, thr.pid, keeper.pid, grow.pid, alone.pid, saw.pid, hog.pid] + \
             ([ns_pid] if ns_pid else [])
         tool = ri.Tool.json(["-d", str(DELAY), "--growth-window", "%gs" % WINDOW,
                              "--alert", "eta < 30m", "--alert", "oom_kill > 0",
                              "-p", ",".join(str(p) for p in pids)])
         tool.need_ticks(2, timeout=15)
         go = time.time()
-        for w in (fds, thr, grow, saw):
+        for w in (fds, thr, grow, alone, saw):
             os.kill(w.pid, signal.SIGUSR1)
         t_a = time.time()
         stat_a = cg.cpu_stat(cpu_dirs)
@@ -244,14 +251,16 @@ def main():
         emfile = fds.wait_said("emfile", timeout=40)
         eagain = thr.wait_said("eagain", timeout=40)
         end = time.monotonic() + 40
-        while grow.pid not in killed and time.monotonic() < end:
+        while not (grow.pid in killed and alone.pid in killed) and time.monotonic() < end:
             time.sleep(0.02)
         if grow.pid not in killed:
             ri.fail("the memory grower was not killed within 40 s")
+        if alone.pid not in killed:
+            ri.fail("the lone memory grower was not killed within 40 s")
         t_b = time.time()
         stat_b = cg.cpu_stat(cpu_dirs)
         sched_b = read_hog(hog.pid)
-        tool.stop_after(max(killed[grow.pid], emfile, eagain))
+        tool.stop_after(max(killed[grow.pid], killed[alone.pid], emfile, eagain))
         tool.require_clean()
         truth = {"fds": fds.stop(), "threads": thr.stop()}
     finally:
@@ -310,6 +319,21 @@ def main():
     c.true("oom_kill alert fires for the sibling and names mem",
            any(a["pid"] == keeper.pid and a["rule"].startswith("oom_kill") and
                a["resource"] == "mem" for a in alerts), "")
+    # Alone in its cgroup: its own row, as it exits, says the kill, once.
+    kill = killed[alone.pid]
+    said = [(t["time"], p["limits_cgroup"]["oom_kills_delta"])
+            for t, p in proc_rows(tool, alone.pid)
+            if (p.get("limits_cgroup") or {}).get("oom_kills_delta")]
+    c.true("mem alone: the lone process was killed by SIGKILL (the OOM killer)",
+           alone.proc.returncode == -9, "rc %s" % alone.proc.returncode)
+    c.true("mem alone: one OOM kill, in one tick, by the tick after it",
+           len(said) == 1 and said[0][1] == 1 and
+           kill - 2 * DELAY <= said[0][0] <= kill + 2 * DELAY,
+           "kill at %.2f, said %s" % (kill, said))
+    c.true("mem alone: the oom_kill alert fires for it and names mem",
+           any(a["pid"] == alone.pid and a["rule"].startswith("oom_kill") and
+               a["state"] == "firing" and a["resource"] == "mem" for a in alerts),
+           "%s" % [a for a in alerts if a["pid"] == alone.pid])
     c.true("eta alert fires for the descriptor leak and names fd",
            any(a["pid"] == fds.pid and a["rule"].startswith("eta") and a["state"] == "firing"
                and a["resource"] == "fd" for a in alerts), "")
