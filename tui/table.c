@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "container.h"
 #include "view.h"
 
 #define COMM_MIN 12
@@ -270,6 +271,9 @@ const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len)
 		snprintf(buf, len, "%s", id ? "?" : "");
 		return buf;
 	}
+	/* A container its runtime named goes by that name, as `docker ps` shows it. */
+	if (cf && ri_ct_names_label(buf, len, &cf->cg.names))
+		return buf;
 	return ri_cgroup_short(buf, len, path);
 }
 

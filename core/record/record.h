@@ -142,6 +142,8 @@ enum ri_rec_section {
 	RI_SEC_CGROUPS = 7,
 	/* What runs out, of each alert transition of the EVENTS section. */
 	RI_SEC_EVENT_RES = 8,
+	/* The names of the containers of the CGROUPS section's entries. */
+	RI_SEC_CG_NAMES = 9,
 };
 
 /* What a file's header says of the run that wrote it. */

@@ -26,6 +26,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "limits_read.h"
 #include "procfs.h"
 
@@ -55,7 +56,8 @@ struct lim_paths {
 	uint64_t key, used_tick, read_tick;
 	struct ri_cg_paths p;
 	struct ri_cgroup cg;
-	bool read, limited;
+	struct ri_ct_names names; /* read once, at first sight */
+	bool read, limited, named;
 };
 
 #define RI_LIMITS_EVERY 8
@@ -64,6 +66,7 @@ struct ri_limits_reader {
 	int procfd;
 	int cgfd;          /* the cgroup root, -1: none */
 	char v2base[16];   /* "" (v2 at the root) or "unified" (hybrid); "-": none */
+	char *rtroot;      /* where the container runtimes' files are; NULL: / */
 	bool fd_size;      /* a real procfs: /proc/PID/fd's size may be its count */
 	uint64_t tick;
 	struct lim_entry *tab, *next; /* last tick's processes, and this one's */
@@ -159,9 +162,11 @@ static uint64_t paths_key(const struct ri_cg_paths *p)
 }
 
 static int add_cgroup(struct ri_limits_reader *r, struct ri_cg_table *t,
-		      const struct ri_cg_paths *p, uint64_t key)
+		      struct lim_paths *lp, uint64_t key)
 {
+	const struct ri_cg_paths *p = &lp->p;
 	struct ri_cgroup *cg = ri_cg_table_push(t);
+	struct ri_container ct;
 	char dir[RI_CG_PATH + 24];
 
 	if (!cg)
@@ -189,6 +194,13 @@ static int add_cgroup(struct ri_limits_reader *r, struct ri_cg_table *t,
 			 strchr(p->pids[0] ? p->pids : p->cpu, '/'));
 	else
 		snprintf(cg->path, sizeof(cg->path), "/");
+	/* The runtime's names of its container, once: they do not change. */
+	if (!lp->named) {
+		lp->named = true;
+		if (ri_container_of(cg->path, &ct))
+			(void)ri_container_names(r->rtroot, &ct, &lp->names);
+	}
+	cg->names = lp->names;
 	return 0;
 }
 
@@ -389,7 +401,7 @@ static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct
 				return -ENOMEM;
 			*cg = lp->cg;
 		} else {
-			if ((err = add_cgroup(r, t, &lp->p, e->key)))
+			if ((err = add_cgroup(r, t, lp, e->key)))
 				return err;
 			lp->cg = t->v[t->n - 1];
 			lp->read = true;
@@ -454,7 +466,7 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 
 		if (lp->used_tick + 1 != r->tick || ri_cg_table_find(t, lp->key))
 			continue;
-		if ((err = add_cgroup(r, t, &lp->p, lp->key)))
+		if ((err = add_cgroup(r, t, lp, lp->key)))
 			return err;
 	}
 	/* What this tick saw is what the next one remembers. */
@@ -497,10 +509,22 @@ int ri_limits_reader_open(struct ri_limits_reader **out, const char *proc_root,
 	return 0;
 }
 
+int ri_limits_reader_runtime_root(struct ri_limits_reader *r, const char *root)
+{
+	char *s = root ? strdup(root) : NULL;
+
+	if (root && !s)
+		return -ENOMEM;
+	free(r->rtroot);
+	r->rtroot = s;
+	return 0;
+}
+
 void ri_limits_reader_close(struct ri_limits_reader *r)
 {
 	if (!r)
 		return;
+	free(r->rtroot);
 	close(r->procfd);
 	if (r->cgfd >= 0)
 		close(r->cgfd);
