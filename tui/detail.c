@@ -296,7 +296,7 @@ static int limits_draw(struct tui *v, const struct ri_proc *p, int y)
 {
 	const struct ri_cgroup_fig *cf = ri_proc_cgroup(v->m, p);
 	int lines = 0, bw = 20;
-	char line[512], used[16], lim[16], eta[32], bar[3 * 20 + 1];
+	char line[1024], used[16], lim[16], eta[32], bar[3 * 20 + 1];
 
 	if (!p->lim_known || p->exited)
 		return 0;

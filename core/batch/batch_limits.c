@@ -80,6 +80,15 @@ static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 	}
 	u64_or_null(f, "oom_kills_delta", cf->primed && (cg->have & (1u << RI_CGF_ev_oom_kill)),
 		    cf->oom_kills);
+	/* Its pressure over the interval: % of it some of its tasks stalled. */
+	for (int k = 0; k < 3; k++) {
+		static const char *const keys[3] = { "psi_cpu_pct", "psi_mem_pct", "psi_io_pct" };
+
+		if (cf->psi_known[k])
+			num(f, keys[k], cf->psi_pct[k]);
+		else
+			fprintf(f, ",\"%s\":null", keys[k]);
+	}
 	/*
 	 * The container and pod its path names (either layout), or null; their
 	 * names where the runtime's files said them.

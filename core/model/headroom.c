@@ -76,6 +76,15 @@ static int cgroups_update(struct ri_model *m, const struct ri_drain *d, double d
 		f->throttled_s = (double)grew(&f->cg, was, RI_CGF_throttled_ns) * 1e-9;
 		f->oom_kills = grew(&f->cg, was, RI_CGF_ev_oom_kill);
 		f->max_events = grew(&f->cg, was, RI_CGF_ev_max);
+		{
+			static const int psi[3] = { RI_CGF_psi_cpu_some_us, RI_CGF_psi_mem_some_us,
+						    RI_CGF_psi_io_some_us };
+
+			for (int k = 0; k < 3; k++) {
+				f->psi_known[k] = cg_has(&f->cg, psi[k]) && cg_has(was, psi[k]);
+				f->psi_pct[k] = (double)grew(&f->cg, was, psi[k]) * 1e-4 / dt;
+			}
+		}
 	}
 	if ((err = ri_cg_table_copy(&p->pcg, t)))
 		return err;
@@ -261,13 +270,15 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 		}
 		proc_rooms(m, pr, dt, window);
 		/*
-		 * Listed under the v1 cgroup its limits come from where the
-		 * v2 one is the root (a hybrid host), not all under "/".
+		 * Listed under the cgroup its limits come from, so the cgroup
+		 * view's row has them: on a hybrid host the v1 one (its v2 one
+		 * is the root, where every process would be), on v2 the same
+		 * cgroup its v2 id names.
 		 */
 		{
 			const struct ri_cgroup_fig *cf = ri_proc_cgroup(m, pr);
 
-			if (cf && (cf->cg.flags & RI_CG_V1) && strcmp(cf->cg.path, "/"))
+			if (cf && strcmp(cf->cg.path, "/"))
 				pr->view_cgroup = pr->cg_key;
 		}
 	}

@@ -320,16 +320,20 @@ def main():
            any(a["pid"] == keeper.pid and a["rule"].startswith("oom_kill") and
                a["resource"] == "mem" for a in alerts), "")
     # Alone in its cgroup: its own row, as it exits, says the kill, once.
-    kill = killed[alone.pid]
-    said = [(t["time"], p["limits_cgroup"]["oom_kills_delta"])
-            for t, p in proc_rows(tool, alone.pid)
+    # The tick it is first seen exited covers the kill (the test's own
+    # clock, a thread woken by waitpid, may be late on a busy machine).
+    rows = list(proc_rows(tool, alone.pid))
+    gone = next((i for i, (t, p) in enumerate(rows) if p.get("exited")), None)
+    said = [(i, t["time"], p["limits_cgroup"]["oom_kills_delta"])
+            for i, (t, p) in enumerate(rows)
             if (p.get("limits_cgroup") or {}).get("oom_kills_delta")]
     c.true("mem alone: the lone process was killed by SIGKILL (the OOM killer)",
            alone.proc.returncode == -9, "rc %s" % alone.proc.returncode)
-    c.true("mem alone: one OOM kill, in one tick, by the tick after it",
-           len(said) == 1 and said[0][1] == 1 and
-           kill - 2 * DELAY <= said[0][0] <= kill + 2 * DELAY,
-           "kill at %.2f, said %s" % (kill, said))
+    c.true("mem alone: one OOM kill, in one tick, the one that sees it exit",
+           gone is not None and len(said) == 1 and said[0][2] == 1 and
+           said[0][0] in (gone - 1, gone),
+           "exited in row %s at %s, said (row, time, kills) %s" %
+           (gone, rows[gone][0]["time"] if gone is not None else None, said))
     c.true("mem alone: the oom_kill alert fires for it and names mem",
            any(a["pid"] == alone.pid and a["rule"].startswith("oom_kill") and
                a["state"] == "firing" and a["resource"] == "mem" for a in alerts),
@@ -355,6 +359,14 @@ def main():
         c.true("cpu: the hog stays within its 20% quota", cpu <= 21.0, "%.1f%%" % cpu)
         c.true("cpu: every tick says the throttled share",
                all(p["limits_cgroup"]["throttled_pct"] is not None for t, p in rows[1:]), "")
+        # Pressure per cgroup: v2 keeps it (a share of the interval), v1 not (null).
+        psi = [p["limits_cgroup"].get("psi_cpu_pct", "absent") for t, p in rows[1:]]
+        if cg.v1:
+            c.true("cpu: no pressure per cgroup on v1: null, not 0",
+                   all(v is None for v in psi), "%s" % psi[:5])
+        else:
+            c.true("cpu: the throttled hog's cgroup's CPU pressure, a share of the interval",
+                   all(v is not None and 0 <= v <= 100.5 for v in psi), "%s" % psi[:5])
     else:
         c.true("cpu: the hog has rows over the run", False, "%d rows" % len(rows))
 

@@ -22,6 +22,7 @@
 #include "container.h"
 #include "limits_read.h"
 #include "record_priv.h"
+#include "rows.h"
 #include "check.h"
 #include "world.h"
 
@@ -333,6 +334,9 @@ static void test_model(void)
 		set(cg, RI_CGF_nr_periods, (uint64_t)i * 10);
 		set(cg, RI_CGF_nr_throttled, (uint64_t)i * 4);
 		set(cg, RI_CGF_ev_oom_kill, i >= 20 ? 1 : 0);
+		set(cg, RI_CGF_cpu_quota_us, 20000);
+		/* A quarter of each second some of it waits for a CPU. */
+		set(cg, RI_CGF_psi_cpu_some_us, (uint64_t)i * 250000);
 		leader(&w, 10, 100 + (uint64_t)i * 20, 1000, 0, 100);
 		leader(&w, 20, (uint64_t)(i % 4) * 100, 1000, 0, 100);
 		leader(&w, 30, 5, RI_CG_NONE, 77, (uint64_t)(4 + i) * 256);
@@ -346,6 +350,19 @@ static void test_model(void)
 			CHECK(cf && cf->oom_kills == 1);
 			CHECK(full->oom_known && full->oom_kills == 1);
 			CHECK_NEAR(full->throttled_pct, 40.0, 1e-9);
+			/* The cgroup view's figures: its own, known or not. */
+			if (cf) {
+				double x;
+
+				CHECK(cf->psi_known[0] && !cf->psi_known[1] && !cf->psi_known[2]);
+				CHECK_NEAR(cf->psi_pct[0], 25.0, 1e-9);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_MEM, &x) && x == (double)(36u << 20));
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_TASKS, &x) && x == 3);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_THROTTLED, &x) && x == 40.0);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_PSI_CPU, &x) && x == 25.0);
+				CHECK(!ri_cgroup_view_value(cf, RI_CGV_PSI_IO, &x));
+				CHECK(!ri_cgroup_view_value(NULL, RI_CGV_MEM, &x));
+			}
 		}
 		if (i == 21 && full)
 			CHECK(full->oom_kills == 0);
