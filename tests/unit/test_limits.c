@@ -250,7 +250,7 @@ static void test_reader(void)
 	put("proc/100/limits", limits, 2048);
 	CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_U64(d.live.v[0].nfds, 5);
-	for (int i = 0; i < 8 && d.live.v[0].fd_limit != 2048; i++)
+	for (int i = 0; i < 32 && d.live.v[0].fd_limit != 2048; i++)
 		CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_U64(d.live.v[0].fd_limit, 2048);
 	CHECK_EQ(d.cgroups.n, 1);
