@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The cgroup view's limits: a CPU hog in a cgroup the test makes with a
-# 256 MiB memory limit, pids.max 50 and a quota of 20 ms every 100 ms,
-# another in one with no limit. Grouped by cgroup (c), the limited
-# cgroup's row shows its memory against 256M, its tasks against 50, its
-# throttled share of quota periods (some: the hog wants all the CPU it
-# may have, as much as a busy machine gives it), HEADROOM, and its pressure (a share on cgroup v2, n/a
-# where the kernel keeps none for it: v1); the other cgroup's row shows
-# no limit and no throttled share. Sorted by THROTL%, the limited
-# cgroup comes first; reversed (I), last. v1 controllers on a hybrid
-# host, v2 elsewhere; the cgroups are removed on the way out.
+# 256 MiB memory limit, pids.max 50 and a CPU quota, another in one with
+# no limit. The quota is the least the kernel takes (1 ms every 100 ms),
+# so the hog is throttled even on a machine so busy it gets little CPU.
+# Grouped by cgroup (c), the limited cgroup's row shows its memory
+# against 256M, its tasks against 50, its throttled share of quota
+# periods, HEADROOM, and its pressure (a share on cgroup v2, n/a where
+# the kernel keeps none for it: v1); the other cgroup's row shows no
+# limit and no throttled share. Sorted by THROTL%, the limited cgroup
+# comes first; reversed (I), last. v1 controllers on a hybrid host, v2
+# elsewhere; the cgroups are removed on the way out.
 . "$(dirname "$0")/lib.sh"
 need_basics
 
@@ -47,7 +48,7 @@ mk() {
 				memory) echo 268435456 >"$d/memory.limit_in_bytes" ;;
 				pids) echo 50 >"$d/pids.max" ;;
 				*) echo 100000 >"$d/cpu.cfs_period_us"
-				   echo 20000 >"$d/cpu.cfs_quota_us" ;;
+				   echo 1000 >"$d/cpu.cfs_quota_us" ;;
 				esac
 			fi
 			echo "$pid" >"$d/cgroup.procs" || fail "cannot move $pid into $d"
@@ -59,7 +60,7 @@ mk() {
 		if [ -n "$lim" ]; then
 			echo 268435456 >"$d/memory.max"
 			echo 50 >"$d/pids.max"
-			echo "20000 100000" >"$d/cpu.max"
+			echo "1000 100000" >"$d/cpu.max"
 		fi
 		echo "$pid" >"$d/cgroup.procs" || fail "cannot move $pid into $d"
 	fi
