@@ -499,7 +499,7 @@ static int limits_draw(struct tui *v, const struct ri_proc *p, int y)
 {
 	const struct ri_cgroup_fig *cf = ri_proc_cgroup(v->m, p);
 	int lines = 0, bw = 20;
-	char line[512], used[16], lim[16], eta[32], bar[3 * 20 + 1];
+	char line[1024], used[16], lim[16], eta[32], bar[3 * 20 + 1];
 
 	if (!p->lim_known || p->exited)
 		return 0;
@@ -554,13 +554,18 @@ static int limits_draw(struct tui *v, const struct ri_proc *p, int y)
 				 (unsigned long long)cf->cg.ev_oom_kill);
 		{
 			struct ri_container ct;
-			char who[128] = "";
+			char who[320] = "";
 
 			/* The container and pod its path names: a 12-digit id, as runtimes show. */
 			if (ri_container_of(cf->cg.path, &ct))
-				snprintf(who, sizeof(who), "  %s%s%.12s%s%s", ct.runtime ? ct.runtime : "",
-					 ct.runtime ? " " : "", ct.id, ct.pod_uid[0] ? " pod " : "",
-					 ct.pod_uid);
+				snprintf(who, sizeof(who), "  %s%s%.12s%s%s%s%s%s%s",
+					 ct.runtime ? ct.runtime : "",
+					 ct.runtime ? " " : "", ct.id,
+					 cf->cg.names.name[0] ? " " : "", cf->cg.names.name,
+					 ct.pod_uid[0] || cf->cg.names.pod[0] ? " pod " : "",
+					 cf->cg.names.pod_ns[0] ? cf->cg.names.pod_ns : "",
+					 cf->cg.names.pod_ns[0] ? "/" : "",
+					 cf->cg.names.pod[0] ? cf->cg.names.pod : ct.pod_uid);
 			snprintf(line, sizeof(line), "%s%s  %s%s", cf->cg.path, who, thr, oom);
 		}
 		put_str(y + lines, 0, LABEL_W, "cgroup", v->attr[R_NORMAL] | A_BOLD, false);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "container.h"
 #include "view.h"
 
 #define COMM_MIN 12
@@ -33,7 +34,8 @@ enum col_id {
 	C_GROWTH, C_TIME,
 	C_FIG, /* a column for each counter of figures.h with a figure of its own */
 	C_CSW = C_FIG + RI_C_SHOWN, C_STATES, C_CGROUP, C_HEADROOM, C_ETA,
-	C_STATE, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
+	C_CGV, /* the cgroup's figures of enum ri_cg_view, for the cgroup view */
+	C_STATE = C_CGV + RI_CGV_COUNT, C_NICE, C_PRI, C_VIRT, C_START, C_SPARK, C_COUNT
 };
 
 /*
@@ -79,6 +81,24 @@ static struct col {
 			 "the scarcest limit and how much of it is used (fd 91%)" },
 	[C_ETA] = { "ETA", "ETA", 13, 13, true, false, RI_SORT_ETA,
 		    "time until the trend meets a limit (fd 14m); blank if none" },
+	[C_CGV + RI_CGV_MEM] = { "CG-MEM", "CG-MEM", 11, 14, false, false,
+				 RI_SORT_CGV + RI_CGV_MEM,
+				 "its cgroup's memory and limit (119M/256M); the cgroup view's" },
+	[C_CGV + RI_CGV_TASKS] = { "CG-TASKS", "CG-TASKS", 9, 14, false, false,
+				   RI_SORT_CGV + RI_CGV_TASKS,
+				   "its cgroup's tasks and pids.max (12/100)" },
+	[C_CGV + RI_CGV_THROTTLED] = { "THROTL%", "THROTL%", 7, 14, false, false,
+				       RI_SORT_CGV + RI_CGV_THROTTLED,
+				       "its cgroup's quota periods throttled, of the interval's" },
+	[C_CGV + RI_CGV_PSI_CPU] = { "PSI-CPU", "PSI-CPU", 7, 14, false, false,
+				     RI_SORT_CGV + RI_CGV_PSI_CPU,
+				     "share of the interval some of its cgroup waited for a CPU" },
+	[C_CGV + RI_CGV_PSI_MEM] = { "PSI-MEM", "PSI-MEM", 7, 14, false, false,
+				     RI_SORT_CGV + RI_CGV_PSI_MEM,
+				     "share of the interval some of its cgroup stalled on memory" },
+	[C_CGV + RI_CGV_PSI_IO] = { "PSI-IO", "PSI-IO", 7, 14, false, false,
+				    RI_SORT_CGV + RI_CGV_PSI_IO,
+				    "share of the interval some of its cgroup stalled on I/O" },
 	[C_STATE] = { "STATE", "S", 1, 16, true, false, RI_SORT_COUNT,
 		      "state: R running, S sleeping, D disk, T stopped, Z zombie" },
 	[C_NICE] = { "NICE", "NI", 3, 16, false, false, RI_SORT_NICE, "nice value" },
@@ -270,6 +290,9 @@ const char *table_cgroup_name(struct tui *v, uint64_t id, char *buf, size_t len)
 		snprintf(buf, len, "%s", id ? "?" : "");
 		return buf;
 	}
+	/* A container its runtime named goes by that name, as `docker ps` shows it. */
+	if (cf && ri_ct_names_label(buf, len, &cf->cg.names))
+		return buf;
 	return ri_cgroup_short(buf, len, path);
 }
 
@@ -368,6 +391,65 @@ static void fmt_start(char *b, size_t n, const struct tui *v, uint64_t start_ns)
 	strftime(b, n, now - t < 24 * 3600 ? "%H:%M" : "%b%d", &tm);
 }
 
+/*
+ * A cgroup's figure of the cgroup view (enum ri_cg_view): on its row, and
+ * on a process's row outside that view (inside, the group's row says it).
+ */
+static int cgv_cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
+		    enum ri_cg_view c, int w)
+{
+	const struct ri_cgroup_fig *cf = NULL;
+	const struct ri_cgroup *cg;
+	char used[16], lim[16];
+	double x;
+
+	if (r->kind == RI_ROW_CGROUP)
+		cf = ri_model_cgroup(v->m, r->g->cgroup_id);
+	else if (r->kind == RI_ROW_PROC && !r->t && v->view != RI_VIEW_CGROUP)
+		cf = ri_proc_cgroup(v->m, r->p);
+	if (!ri_cgroup_view_value(cf, c, &x)) {
+		/* Pressure the kernel keeps not for this cgroup (v1): n/a, not 0. */
+		if (cf && cf->primed && c >= RI_CGV_PSI_CPU)
+			snprintf(b, n, "n/a");
+		return R_NORMAL;
+	}
+	cg = &cf->cg;
+	switch (c) {
+	case RI_CGV_MEM: {
+		/* Against the lower of its limits, as HEADROOM weighs it. */
+		uint64_t l = RI_CG_NONE;
+
+		if (cg->have & (1u << RI_CGF_mem_max))
+			l = cg->mem_max;
+		if ((cg->have & (1u << RI_CGF_mem_high)) && cg->mem_high < l)
+			l = cg->mem_high;
+		ri_fmt_bytes(used, sizeof(used), x, 5);
+		if (l == RI_CG_NONE || !l) {
+			snprintf(b, n, "%s", used);
+			return R_MEMORY;
+		}
+		ri_fmt_bytes(lim, sizeof(lim), (double)l, 5);
+		snprintf(b, n, "%s/%s", used, lim);
+		return 100.0 * x / (double)l >= HEADROOM_WARN_PCT ? R_WARNING : R_MEMORY;
+	}
+	case RI_CGV_TASKS:
+		if ((cg->have & (1u << RI_CGF_pids_max)) && cg->pids_max != RI_CG_NONE &&
+		    cg->pids_max) {
+			snprintf(b, n, "%.0f/%llu", x, (unsigned long long)cg->pids_max);
+			return 100.0 * x / (double)cg->pids_max >= HEADROOM_WARN_PCT ? R_WARNING :
+											R_NORMAL;
+		}
+		snprintf(b, n, "%.0f", x);
+		return R_NORMAL;
+	case RI_CGV_THROTTLED:
+		ri_fmt_pct(b, n, x, w);
+		return x >= 20 ? R_WARNING : R_NORMAL;
+	default:
+		ri_fmt_pct(b, n, x, w);
+		return cpu_role(x);
+	}
+}
+
 /* Formats one cell; returns its role (colour). */
 static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 		int c, int w)
@@ -376,6 +458,8 @@ static int cell(char *b, size_t n, struct tui *v, const struct ri_row *r,
 	bool proc = r->kind == RI_ROW_PROC, group = r->g != NULL;
 
 	b[0] = '\0';
+	if (c >= C_CGV && c < C_CGV + RI_CGV_COUNT)
+		return cgv_cell(b, n, v, r, (enum ri_cg_view)(c - C_CGV), w);
 	switch (c) {
 	case C_PID:
 		if (!group)

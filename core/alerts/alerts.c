@@ -83,8 +83,9 @@ bool ri_alert_metric_value(enum ri_alert_metric m, const struct ri_proc *p,
 		*v = p->throttled_pct;
 		return p->lim_known && p->throttle_known;
 	case RI_AM_OOM_KILL:
+		/* Known of a process that exited too: the kill may be what ended it. */
 		*v = (double)p->oom_kills;
-		return p->lim_known && p->oom_known;
+		return p->oom_known;
 	default:
 		if (m >= RI_AM_LIMIT && m <= RI_AM_LIMIT_LAST) {
 			const struct ri_room *o = &p->room[m - RI_AM_LIMIT];
@@ -525,11 +526,16 @@ int ri_alerts_eval(struct ri_alerts *a, const struct ri_model *m)
 	for (i = 0; i < m->nprocs; i++) {
 		const struct ri_proc *p = m->procs[i];
 
-		if (p->exited)
-			continue; /* its alerts end below, with the unseen */
-		for (r = 0; r < a->rules.n; r++)
+		for (r = 0; r < a->rules.n; r++) {
+			/*
+			 * An exited process's alerts end below, with the unseen;
+			 * only the OOM kill that ended it still fires, once.
+			 */
+			if (p->exited && (a->rules.v[r].metric != RI_AM_OOM_KILL || !p->oom_known))
+				continue;
 			if (applies(&a->rules.v[r], p) && (err = step(a, m, r, p)))
 				return err;
+		}
 	}
 	/* Gone, exited or no longer watched: nothing holds any more. */
 	for (k = 0; k < a->n; k++) {

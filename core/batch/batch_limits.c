@@ -43,6 +43,15 @@ static void room_json(FILE *f, const struct ri_room *r)
 	fputc('}', f);
 }
 
+static void name_or_null(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (s[0])
+		ri_json_str(f, s, strnlen(s, RI_CT_NAME));
+	else
+		fputs("null", f);
+}
+
 static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 {
 	const struct ri_cgroup *cg = &cf->cg;
@@ -71,13 +80,28 @@ static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 	}
 	u64_or_null(f, "oom_kills_delta", cf->primed && (cg->have & (1u << RI_CGF_ev_oom_kill)),
 		    cf->oom_kills);
-	/* The container and pod its path names (either layout), or null. */
+	/* Its pressure over the interval: % of it some of its tasks stalled. */
+	for (int k = 0; k < 3; k++) {
+		static const char *const keys[3] = { "psi_cpu_pct", "psi_mem_pct", "psi_io_pct" };
+
+		if (cf->psi_known[k])
+			num(f, keys[k], cf->psi_pct[k]);
+		else
+			fprintf(f, ",\"%s\":null", keys[k]);
+	}
+	/*
+	 * The container and pod its path names (either layout), or null; their
+	 * names where the runtime's files said them.
+	 */
 	if (ri_container_of(cg->path, &ct)) {
 		fputs(",\"container\":", f);
-		if (ct.runtime)
-			fprintf(f, "{\"runtime\":\"%s\",\"id\":\"%s\"}", ct.runtime, ct.id);
-		else
+		if (ct.runtime) {
+			fprintf(f, "{\"runtime\":\"%s\",\"id\":\"%s\"", ct.runtime, ct.id);
+			name_or_null(f, "name", cg->names.name);
+			fputc('}', f);
+		} else {
 			fputs("null", f);
+		}
 		if (ct.pod_uid[0])
 			fprintf(f, ",\"pod_uid\":\"%s\"", ct.pod_uid);
 		else
@@ -85,6 +109,8 @@ static void cgroup_json(FILE *f, const struct ri_cgroup_fig *cf)
 	} else {
 		fputs(",\"container\":null,\"pod_uid\":null", f);
 	}
+	name_or_null(f, "pod_name", cg->names.pod);
+	name_or_null(f, "pod_namespace", cg->names.pod_ns);
 	fputc('}', f);
 }
 

@@ -394,6 +394,18 @@ extern const struct ri_cg_field_info ri_cg_fields[RI_CGF_COUNT];
 /* ri_cgroup.flags */
 #define RI_CG_V1 0x1u /* its limits are v1 controllers' (a hybrid or v1 host) */
 
+#define RI_CT_NAME 64 /* bytes of a container, pod or namespace name kept */
+
+/*
+ * What a container's runtime calls it, from the runtime's own files
+ * (container_names.c); "" where they say nothing or cannot be read.
+ */
+struct ri_ct_names {
+	char name[RI_CT_NAME];   /* the container ("web-1"; Kubernetes' container name) */
+	char pod[RI_CT_NAME];    /* the Kubernetes pod */
+	char pod_ns[RI_CT_NAME]; /* the pod's namespace */
+};
+
 /*
  * The cgroups one set of processes shares, as one drain saw them: those
  * whose /proc/PID/cgroup read the same share one entry (its key), read
@@ -405,6 +417,7 @@ struct ri_cgroup {
 	uint32_t have; /* bit RI_CGF_<field>: the field was read */
 	uint32_t flags; /* RI_CG_* */
 	char path[RI_CG_PATH];
+	struct ri_ct_names names; /* of the container its path names */
 #define RI_X_MEMBER(f, ...) uint64_t f;
 	RI_CG_FIELDS(RI_X_MEMBER)
 #undef RI_X_MEMBER

@@ -76,6 +76,15 @@ static int cgroups_update(struct ri_model *m, const struct ri_drain *d, double d
 		f->throttled_s = (double)grew(&f->cg, was, RI_CGF_throttled_ns) * 1e-9;
 		f->oom_kills = grew(&f->cg, was, RI_CGF_ev_oom_kill);
 		f->max_events = grew(&f->cg, was, RI_CGF_ev_max);
+		{
+			static const int psi[3] = { RI_CGF_psi_cpu_some_us, RI_CGF_psi_mem_some_us,
+						    RI_CGF_psi_io_some_us };
+
+			for (int k = 0; k < 3; k++) {
+				f->psi_known[k] = cg_has(&f->cg, psi[k]) && cg_has(was, psi[k]);
+				f->psi_pct[k] = (double)grew(&f->cg, was, psi[k]) * 1e-4 / dt;
+			}
+		}
 	}
 	if ((err = ri_cg_table_copy(&p->pcg, t)))
 		return err;
@@ -220,6 +229,23 @@ static void proc_rooms(struct ri_model *m, struct ri_proc *pr, double dt, double
 	}
 }
 
+/*
+ * The OOM kills of the cgroup a process was last seen in, when it has
+ * no limits of its own any more: it exited, or its files went as it
+ * died. Its cgroup is read once more after its last process went
+ * (limits_read.c), so a process killed alone in it still shows the kill.
+ */
+static void proc_cg_events(struct ri_model *m, struct ri_proc *pr)
+{
+	const struct ri_cgroup_fig *cf;
+
+	pr->cgi = pr->cg_key ? find_cg(m, pr->cg_key) : -1;
+	cf = ri_proc_cgroup(m, pr);
+	pr->throttle_known = false;
+	pr->oom_known = cf && cf->primed && cg_has(&cf->cg, RI_CGF_ev_oom_kill);
+	pr->oom_kills = pr->oom_known ? cf->oom_kills : 0;
+}
+
 int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 {
 	double window = m->opts.growth_window_s > 0 ? m->opts.growth_window_s :
@@ -231,27 +257,28 @@ int ri_headroom_update(struct ri_model *m, const struct ri_drain *d, double dt)
 		return err;
 	for (pr = m->priv->all; pr; pr = pr->all_next) {
 		if (pr->exited) {
-			/* Its entry may be another's next tick: figures kept, no cgroup. */
-			pr->cgi = -1;
+			/* Figures kept; its cgroup only while it is read again. */
+			proc_cg_events(m, pr);
 			continue;
 		}
 		pr->view_cgroup = 0;
 		if (!pr->lim_known || pr->kthread) {
 			memset(pr->room, 0, sizeof(pr->room));
-			pr->throttle_known = pr->oom_known = false;
 			pr->scarce = pr->soonest = -1;
-			pr->cgi = pr->cg_key ? find_cg(m, pr->cg_key) : -1;
+			proc_cg_events(m, pr);
 			continue;
 		}
 		proc_rooms(m, pr, dt, window);
 		/*
-		 * Listed under the v1 cgroup its limits come from where the
-		 * v2 one is the root (a hybrid host), not all under "/".
+		 * Listed under the cgroup its limits come from, so the cgroup
+		 * view's row has them: on a hybrid host the v1 one (its v2 one
+		 * is the root, where every process would be), on v2 the same
+		 * cgroup its v2 id names.
 		 */
 		{
 			const struct ri_cgroup_fig *cf = ri_proc_cgroup(m, pr);
 
-			if (cf && (cf->cg.flags & RI_CG_V1) && strcmp(cf->cg.path, "/"))
+			if (cf && strcmp(cf->cg.path, "/"))
 				pr->view_cgroup = pr->cg_key;
 		}
 	}

@@ -118,6 +118,9 @@ struct ri_cgroup_fig {
 	double throttled_s;   /* seconds throttled in the interval */
 	uint64_t oom_kills;   /* in the interval */
 	uint64_t max_events;  /* memory limit hits in the interval */
+	/* Share of the interval some tasks stalled on CPU, memory, I/O (PSI). */
+	double psi_pct[3];
+	bool psi_known[3];
 };
 
 struct ri_proc;

@@ -261,7 +261,13 @@ void ri_thread_account(struct ri_model *m, struct ri_thread *t,
 		pr->nfds = r->nfds;
 		pr->fd_limit = r->fd_limit;
 		pr->swap_bytes = r->swap_bytes;
-		pr->cg_key = r->cg_key;
+		/*
+		 * An exit record, or a dying process whose files are gone,
+		 * brings no cgroup: the one it was in stays known for a tick,
+		 * to report the OOM kill that ended it (headroom.c).
+		 */
+		if (r->cg_key || !(r->flags & RI_F_NO_LIMITS || !r->fd_limit))
+			pr->cg_key = r->cg_key;
 		pr->nspid = r->nspid;
 	}
 	memcpy(t->comm, r->comm, RI_COMM_LEN);

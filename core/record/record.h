@@ -147,6 +147,8 @@ enum ri_rec_section {
 	 * written by a source that reads no sites, or before they existed.
 	 */
 	RI_SEC_WAITS = 9,
+	/* The names of the containers of the CGROUPS section's entries. */
+	RI_SEC_CG_NAMES = 10,
 };
 
 /* What a file's header says of the run that wrote it. */

@@ -1133,6 +1133,61 @@ static int put_sites(struct rbuf *b, const struct ri_site_table *t)
 	return 0;
 }
 
+/*
+ * The names of the containers of the cgroups (ri_ct_names), for each
+ * entry new in this frame or named otherwise than before: its number in
+ * the table, then the container's, the pod's and the namespace's names
+ * (a length byte each). A section of its own, after the cgroups, which
+ * older readers skip (and read as no name); written only when one has
+ * a name to carry.
+ */
+#define CG_NAME_MAX (10 + 3 * RI_CT_NAME)
+
+static bool cg_names_new(const struct rec_codec *c, const struct ri_cgroup *cg, size_t i)
+{
+	long k = cg_prev(c, cg->key, i);
+
+	if (k >= 0)
+		return memcmp(&cg->names, &c->pcg.v[k].names, sizeof(cg->names)) != 0;
+	return cg->names.name[0] || cg->names.pod[0] || cg->names.pod_ns[0];
+}
+
+static void put_name(struct rbuf *b, const char *s)
+{
+	size_t n = strnlen(s, RI_CT_NAME - 1);
+
+	b->p[b->n++] = (uint8_t)n;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static int put_cg_names(struct rec_codec *c, struct rbuf *b, const struct ri_cg_table *t)
+{
+	size_t start, i, n = 0;
+	int err;
+
+	for (i = 0; i < t->n; i++)
+		n += cg_names_new(c, &t->v[i], i);
+	if (!n)
+		return 0;
+	if ((err = rbuf_reserve(b, 5 + 10 + n * CG_NAME_MAX)))
+		return err;
+	start = sec_begin(b, RI_SEC_CG_NAMES);
+	b->n = (size_t)(put_var(b->p + b->n, n) - b->p);
+	for (i = 0; i < t->n; i++) {
+		const struct ri_ct_names *nm = &t->v[i].names;
+
+		if (!cg_names_new(c, &t->v[i], i))
+			continue;
+		b->n = (size_t)(put_var(b->p + b->n, i) - b->p);
+		put_name(b, nm->name);
+		put_name(b, nm->pod);
+		put_name(b, nm->pod_ns);
+	}
+	sec_end(b, start);
+	return 0;
+}
+
 static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
@@ -1177,7 +1232,8 @@ int rec_encode(struct rec_codec *c, bool key, const struct ri_drain *d,
 	/* A frame without transitions stays byte for byte what it was. */
 	if (c->nev && ((err = put_events(c, out, d)) || (err = put_event_res(c, out))))
 		return err;
-	if (d->cgroups.known && (err = put_cgroups(c, out, &d->cgroups)))
+	if (d->cgroups.known && ((err = put_cgroups(c, out, &d->cgroups)) ||
+				 (err = put_cg_names(c, out, &d->cgroups))))
 		return err;
 	if (d->sites.known && (err = put_sites(out, &d->sites)))
 		return err;
@@ -1563,6 +1619,38 @@ static int get_sites(struct rd *r, struct ri_site_table *t)
 	return r->p == r->end ? 0 : -EINVAL;
 }
 
+static int get_name(struct rd *r, char out[RI_CT_NAME])
+{
+	uint8_t len = get_u8(r);
+
+	if (r->bad || len >= RI_CT_NAME || len > r->end - r->p || memchr(r->p, 0, len))
+		return -EINVAL;
+	memset(out, 0, RI_CT_NAME);
+	memcpy(out, r->p, len);
+	r->p += len;
+	return 0;
+}
+
+/* After the CGROUPS section: names of the containers of its entries. */
+static int get_cg_names(struct rd *r, struct ri_cg_table *t)
+{
+	uint64_t n = get_var(r);
+
+	if (r->bad || n > t->n)
+		return -EINVAL;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t k = get_var(r);
+		struct ri_ct_names *nm;
+
+		if (r->bad || k >= t->n)
+			return -EINVAL;
+		nm = &t->v[k].names;
+		if (get_name(r, nm->name) || get_name(r, nm->pod) || get_name(r, nm->pod_ns))
+			return -EINVAL;
+	}
+	return r->p == r->end ? 0 : -EINVAL;
+}
+
 /* After the EVENTS section: each transition's resource. */
 static int get_event_res(struct rec_codec *c, struct rd *r)
 {
@@ -1660,6 +1748,13 @@ int rec_decode(struct rec_codec *c, bool key, const uint8_t *p, size_t n,
 			if (d->sites.known)
 				return -EINVAL; /* once a frame */
 			err = get_sites(&r, &d->sites);
+			break;
+		case RI_SEC_CG_NAMES:
+			/* Only after the cgroups it names, once. */
+			if (!d->cgroups.known || (seen & (1u << 30)))
+				return -EINVAL;
+			seen |= 1u << 30;
+			err = get_cg_names(&r, &d->cgroups);
 			break;
 		default:
 			break; /* what a later version adds */

@@ -597,8 +597,47 @@ static int cgroup_parents(struct ri_rows *r, size_t *nn)
 }
 
 /* Sorts every node once, then links each parent's children in that order. */
-static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts *o,
-			 int32_t *root, int32_t *root_last)
+bool ri_cgroup_view_value(const struct ri_cgroup_fig *cf, enum ri_cg_view c, double *v)
+{
+	const struct ri_cgroup *cg = cf ? &cf->cg : NULL;
+
+	*v = 0;
+	if (!cg)
+		return false;
+	switch (c) {
+	case RI_CGV_MEM:
+		*v = (double)cg->mem_usage;
+		return cg->have & (1u << RI_CGF_mem_usage);
+	case RI_CGV_TASKS:
+		*v = (double)cg->pids_current;
+		return cg->have & (1u << RI_CGF_pids_current);
+	case RI_CGV_THROTTLED:
+		/* Only under a quota: a cgroup with none is never throttled. */
+		*v = cf->throttled_pct;
+		return cf->primed && (cg->have & (1u << RI_CGF_nr_periods)) &&
+		       (cg->have & (1u << RI_CGF_cpu_quota_us)) && cg->cpu_quota_us != RI_CG_NONE;
+	case RI_CGV_PSI_CPU:
+	case RI_CGV_PSI_MEM:
+	case RI_CGV_PSI_IO:
+		*v = cf->psi_pct[c - RI_CGV_PSI_CPU];
+		return cf->psi_known[c - RI_CGV_PSI_CPU];
+	default:
+		return false;
+	}
+}
+
+/* A row's cgroup figures as sort keys: a cgroup row's own, a process's cgroup's. */
+static void cgv_items(struct ri_sort_item *it, const struct ri_cgroup_fig *cf)
+{
+	for (int c = 0; c < RI_CGV_COUNT; c++) {
+		double v;
+
+		it->cgv[c] = ri_cgroup_view_value(cf, (enum ri_cg_view)c, &v) ? v : -INFINITY;
+	}
+}
+
+static int sort_and_link(struct ri_rows *r, const struct ri_model *m, size_t nn,
+			 const struct ri_rows_opts *o, int32_t *root, int32_t *root_last)
 {
 	size_t i;
 
@@ -612,6 +651,7 @@ static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts
 			ri_sort_item_proc(it, x->p);
 			if (x->sum >= 0)
 				it->fig = &r->sums[x->sum];
+			cgv_items(it, ri_proc_cgroup(m, x->p));
 		} else {
 			const struct ri_group *g = &r->groups[x->group];
 
@@ -623,6 +663,16 @@ static int sort_and_link(struct ri_rows *r, size_t nn, const struct ri_rows_opts
 			it->growth = -INFINITY;
 			it->room = -INFINITY;
 			it->eta = INFINITY;
+			cgv_items(it, g->kind == RI_ROW_CGROUP ? ri_model_cgroup(m, g->cgroup_id) :
+								 NULL);
+			/* A cgroup row sorts by HEADROOM as its own limits have it. */
+			if (g->kind == RI_ROW_CGROUP) {
+				const struct ri_cgroup_fig *cf = ri_model_cgroup(m, g->cgroup_id);
+				double pct;
+
+				if (cf && ri_cgroup_scarce(&cf->cg, &pct) >= 0)
+					it->room = pct;
+			}
 		}
 		it->ref = i;
 	}
@@ -961,7 +1011,7 @@ int ri_rows_build(struct ri_rows *r, const struct ri_model *m,
 		if ((err = cgroup_parents(r, &nn)))
 			return err;
 	}
-	if ((err = sort_and_link(r, nn, o, &root, &root_last)))
+	if ((err = sort_and_link(r, m, nn, o, &root, &root_last)))
 		return err;
 	sort_members(r, o);
 	cgroup_firsts(r);

@@ -157,6 +157,12 @@ struct ri_rows {
 /* Rebuilds @r from @m; the selection follows its row. 0 or -ENOMEM. */
 int ri_rows_build(struct ri_rows *r, const struct ri_model *m,
 		  const struct ri_rows_opts *o);
+/*
+ * What the cgroup view shows of cgroup @cf (NULL: none): memory charged
+ * (bytes), tasks, throttled share (%, only under a CPU quota), pressure
+ * (% of the interval); false when not known (not read, not primed).
+ */
+bool ri_cgroup_view_value(const struct ri_cgroup_fig *cf, enum ri_cg_view c, double *v);
 void ri_rows_free(struct ri_rows *r);
 
 bool ri_rows_is_expanded(const struct ri_rows *r, pid_t pid);

@@ -19,6 +19,12 @@ static const char *const sort_names[RI_SORT_COUNT] = {
 	[RI_SORT_NICE] = "nice",     [RI_SORT_VIRT] = "virt",
 	[RI_SORT_START] = "start",   [RI_SORT_HEADROOM] = "headroom",
 	[RI_SORT_ETA] = "eta",
+	[RI_SORT_CGV + RI_CGV_MEM] = "cg-mem",
+	[RI_SORT_CGV + RI_CGV_TASKS] = "cg-tasks",
+	[RI_SORT_CGV + RI_CGV_THROTTLED] = "throttled",
+	[RI_SORT_CGV + RI_CGV_PSI_CPU] = "psi-cpu",
+	[RI_SORT_CGV + RI_CGV_PSI_MEM] = "psi-mem",
+	[RI_SORT_CGV + RI_CGV_PSI_IO] = "psi-io",
 };
 
 const char *ri_sort_name(enum ri_sort_key k)
@@ -121,7 +127,10 @@ static int cmp(const struct ri_sort_item *a, const struct ri_sort_item *b,
 		c = cmp_num(a->eta, b->eta);
 		break;
 	default:
-		c = -cmp_num(fig_key(a->fig, o->key), fig_key(b->fig, o->key));
+		if (o->key >= RI_SORT_CGV && o->key <= RI_SORT_CGV_LAST)
+			c = -cmp_num(a->cgv[o->key - RI_SORT_CGV], b->cgv[o->key - RI_SORT_CGV]);
+		else
+			c = -cmp_num(fig_key(a->fig, o->key), fig_key(b->fig, o->key));
 	}
 	c *= o->dir;
 	return c ? c : cmp_num(a->pid, b->pid);
@@ -137,6 +146,8 @@ void ri_sort_item_proc(struct ri_sort_item *it, const struct ri_proc *p)
 		.room = p->lim_known && p->scarce >= 0 ? p->room[p->scarce].pct : -INFINITY,
 		.eta = p->lim_known && p->soonest >= 0 ? p->room[p->soonest].eta_s : INFINITY,
 	};
+	for (int i = 0; i < RI_CGV_COUNT; i++)
+		it->cgv[i] = -INFINITY;
 }
 
 void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t)
@@ -147,6 +158,8 @@ void ri_sort_item_thread(struct ri_sort_item *it, const struct ri_thread *t)
 		.growth = -INFINITY, .start_ns = t->start_ns,
 		.room = -INFINITY, .eta = INFINITY,
 	};
+	for (int i = 0; i < RI_CGV_COUNT; i++)
+		it->cgv[i] = -INFINITY;
 }
 
 static int cmp_proc(const void *a, const void *b, void *ctx)

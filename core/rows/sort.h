@@ -16,6 +16,22 @@
 struct ri_proc;
 struct ri_thread;
 
+/*
+ * What the cgroup view shows of a cgroup (ri_cgroup_view_value): memory
+ * charged, tasks, the interval's throttled share of its quota periods,
+ * and its pressure (the share of the interval some of its tasks stalled
+ * on CPU, memory, I/O).
+ */
+enum ri_cg_view {
+	RI_CGV_MEM,
+	RI_CGV_TASKS,
+	RI_CGV_THROTTLED,
+	RI_CGV_PSI_CPU,
+	RI_CGV_PSI_MEM,
+	RI_CGV_PSI_IO,
+	RI_CGV_COUNT
+};
+
 enum ri_sort_key {
 	RI_SORT_CPU,
 	RI_SORT_MEM,
@@ -37,6 +53,8 @@ enum ri_sort_key {
 	RI_SORT_START,  /* start time, newest first */
 	RI_SORT_HEADROOM, /* % used of the scarcest limit (processes) */
 	RI_SORT_ETA,    /* time to exhaustion, soonest first (processes) */
+	RI_SORT_CGV,    /* the cgroup's figures of enum ri_cg_view, most first */
+	RI_SORT_CGV_LAST = RI_SORT_CGV + RI_CGV_COUNT - 1,
 	RI_SORT_COUNT
 };
 
@@ -54,6 +72,7 @@ struct ri_sort_item {
 	double growth; /* bytes per second; -INFINITY when unknown (sorts last) */
 	double room;   /* % of the scarcest limit; -INFINITY when unknown */
 	double eta;    /* seconds to exhaustion; INFINITY when none (sorts last) */
+	double cgv[RI_CGV_COUNT]; /* its cgroup's; -INFINITY when unknown */
 	uint64_t vm_bytes, start_ns;
 	size_t ref;    /* the caller's: what the item stands for */
 };

@@ -54,6 +54,12 @@ int ri_limits_reader_open(struct ri_limits_reader **out, const char *proc_root,
  * be read (gone, or not ours to read) gets RI_F_NO_LIMITS. 0 or -ENOMEM.
  */
 int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d);
+/*
+ * Where the container runtimes keep their files (/var/lib/docker,
+ * /run/containerd, ...), for tests: NULL or "/" is the machine's. 0 or
+ * -ENOMEM.
+ */
+int ri_limits_reader_runtime_root(struct ri_limits_reader *r, const char *root);
 void ri_limits_reader_close(struct ri_limits_reader *r);
 
 #endif /* RI_LIMITS_READ_H */

@@ -22,7 +22,12 @@
 #                    and the state columns, threads taking turns on a
 #                    lock, what they sleep in and who holds the lock, and
 #                    where in the kernel they wait (the panel's waits)
+#   headroom.png     a descriptor leak and a memory leak counting down to
+#                    their limits (HEADROOM, ETA), the detail panel's
+#                    limits with their bars and times to exhaustion
 #
+# `tests/tui/screenshots.sh headroom` (or any one name of those with a
+# section of its own: headroom) makes that shot alone.
 # The renderer is tests/tui/ansi2png.py (python3-pil, fonts-dejavu-core).
 # Needs root (the BPF probe) and the workloads built by `make workloads`.
 set -u
@@ -67,6 +72,83 @@ wl() {
 	pids+=($!)
 }
 
+start() { # theme [more arguments, quoted for the shell]
+	local theme=$1
+	shift
+	"${TM[@]}" kill-server 2>/dev/null
+	SOCK=ri-shots-$$-$theme
+	TM=(tmux -L "$SOCK")
+	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
+	"${TM[@]}" set -g status off >/dev/null
+}
+keys() { "${TM[@]}" send-keys -t ri "$@"; }
+shot() { # name title
+	"${TM[@]}" capture-pane -p -e -N -t ri >"$tmp/$1.txt"
+	/usr/bin/python3 "$render" "$tmp/$1.txt" "$out/$1.png" \
+		--cols $COLS --rows $ROWS --title "$2" || die "render $1 failed"
+	echo "  SHOT     screenshots/$1.png"
+}
+
+# The headroom: a descriptor leak (20 a second under `ulimit -n 1024`)
+# in a unit with memory, pids and CPU limits, and a memory leak (4 MiB a
+# second) in one with a 256 MiB memory limit, chosen, HEADROOM and ETA
+# on, a 10 s growth window. The cgroups are v1's on a hybrid host,
+# v2's elsewhere, and removed on the way out.
+limit_cgroup() { # NAME PID MEMORY_MAX PIDS_MAX CPU_QUOTA_US
+	local base=/sys/fs/cgroup d ctl cpu=cpu
+	if [ -d $base/memory ] && [ ! -e $base/cgroup.controllers ]; then
+		cpu=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $2 }' /proc/self/cgroup)
+		for ctl in memory pids "$cpu"; do
+			d=$base/$ctl/$1
+			mkdir -p "$d" && cgs+=("$d") || return 1
+			case $ctl in
+			memory) echo "$3" >"$d/memory.limit_in_bytes" ;;
+			pids) [ -n "$4" ] && echo "$4" >"$d/pids.max" ;;
+			*) [ -n "$5" ] && echo 100000 >"$d/cpu.cfs_period_us" &&
+				echo "$5" >"$d/cpu.cfs_quota_us" ;;
+			esac
+			echo "$2" >"$d/cgroup.procs" || return 1
+		done
+	else
+		echo "+memory +pids +cpu" >$base/cgroup.subtree_control 2>/dev/null
+		d=$base/$1
+		mkdir -p "$d" && cgs+=("$d") || return 1
+		echo "$3" >"$d/memory.max"
+		[ -n "$4" ] && echo "$4" >"$d/pids.max"
+		[ -n "$5" ] && echo "$5 100000" >"$d/cpu.max"
+		echo "$2" >"$d/cgroup.procs" || return 1
+	fi
+}
+shot_headroom() {
+	local fds mem
+	wl leaky "$RI_WORKLOADS/limits" --mode fds --rate 20 --nofile 1024 --name leaky
+	fds=${pids[${#pids[@]} - 1]}
+	wl image-cache "$RI_WORKLOADS/limits" --mode mem --rate 4194304 --name image-cache
+	mem=${pids[${#pids[@]} - 1]}
+	sleep 0.5
+	limit_cgroup fdleak.service "$fds" 536870912 100 50000 ||
+		die "cannot make the cgroups of the headroom shot"
+	limit_cgroup imgcache.service "$mem" 268435456 "" "" ||
+		die "cannot make the cgroups of the headroom shot"
+	kill -USR1 "$fds" "$mem"
+	mkdir -p "$tmp/hrconfig/resource_image"
+	printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,RSS,GROWTH,HEADROOM,ETA,CGROUP,HISTORY' \
+		'sort = rss' >"$tmp/hrconfig/resource_image/config"
+	"${TM[@]}" kill-server 2>/dev/null
+	SOCK=ri-shots-$$-headroom
+	TM=(tmux -L "$SOCK")
+	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
+		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/hrconfig $RI_BIN -d 0.5 --growth-window 10s -p $fds,$mem; cat >/dev/null"
+	"${TM[@]}" set -g status off >/dev/null
+	sleep 30
+	shot headroom "resource_image - leaks counting down to their limits: HEADROOM, ETA and the limits in the detail panel"
+}
+if [ "${1:-}" = headroom ]; then
+	shot_headroom
+	exit 0
+fi
+
 # Demo: a web server with busy workers, a leaking cache, a backup writer.
 W=$RI_WORKLOADS
 wl webserver "$W/burn" --name webserver --seconds 600 --thread worker-1:55 \
@@ -96,24 +178,6 @@ in_cgroup cache.service "${pids[1]}"
 in_cgroup backup.service "${pids[2]}"
 in_cgroup docker-4f7c2a9e1b3d5f6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d1f3a.scope "${pids[3]}"
 in_cgroup postgresql.service "${pids[4]}"
-
-start() { # theme [more arguments, quoted for the shell]
-	local theme=$1
-	shift
-	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$theme
-	TM=(tmux -L "$SOCK")
-	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
-	"${TM[@]}" set -g status off >/dev/null
-}
-keys() { "${TM[@]}" send-keys -t ri "$@"; }
-shot() { # name title
-	"${TM[@]}" capture-pane -p -e -N -t ri >"$tmp/$1.txt"
-	/usr/bin/python3 "$render" "$tmp/$1.txt" "$out/$1.png" \
-		--cols $COLS --rows $ROWS --title "$2" || die "render $1 failed"
-	echo "  SHOT     screenshots/$1.png"
-}
 
 start default -w "$tmp/demo.rirec"
 sleep 20 # fill the sparklines
@@ -237,3 +301,5 @@ sleep 10
 keys Enter
 sleep 1.5
 shot states "resource_image - where each thread's time goes: a lock taken in turns"
+
+shot_headroom

@@ -22,6 +22,7 @@
 #include "container.h"
 #include "limits_read.h"
 #include "record_priv.h"
+#include "rows.h"
 #include "check.h"
 #include "world.h"
 
@@ -249,7 +250,7 @@ static void test_reader(void)
 	put("proc/100/limits", limits, 2048);
 	CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_U64(d.live.v[0].nfds, 5);
-	for (int i = 0; i < 8 && d.live.v[0].fd_limit != 2048; i++)
+	for (int i = 0; i < 32 && d.live.v[0].fd_limit != 2048; i++)
 		CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_U64(d.live.v[0].fd_limit, 2048);
 	CHECK_EQ(d.cgroups.n, 1);
@@ -333,6 +334,9 @@ static void test_model(void)
 		set(cg, RI_CGF_nr_periods, (uint64_t)i * 10);
 		set(cg, RI_CGF_nr_throttled, (uint64_t)i * 4);
 		set(cg, RI_CGF_ev_oom_kill, i >= 20 ? 1 : 0);
+		set(cg, RI_CGF_cpu_quota_us, 20000);
+		/* A quarter of each second some of it waits for a CPU. */
+		set(cg, RI_CGF_psi_cpu_some_us, (uint64_t)i * 250000);
 		leader(&w, 10, 100 + (uint64_t)i * 20, 1000, 0, 100);
 		leader(&w, 20, (uint64_t)(i % 4) * 100, 1000, 0, 100);
 		leader(&w, 30, 5, RI_CG_NONE, 77, (uint64_t)(4 + i) * 256);
@@ -346,6 +350,19 @@ static void test_model(void)
 			CHECK(cf && cf->oom_kills == 1);
 			CHECK(full->oom_known && full->oom_kills == 1);
 			CHECK_NEAR(full->throttled_pct, 40.0, 1e-9);
+			/* The cgroup view's figures: its own, known or not. */
+			if (cf) {
+				double x;
+
+				CHECK(cf->psi_known[0] && !cf->psi_known[1] && !cf->psi_known[2]);
+				CHECK_NEAR(cf->psi_pct[0], 25.0, 1e-9);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_MEM, &x) && x == (double)(36u << 20));
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_TASKS, &x) && x == 3);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_THROTTLED, &x) && x == 40.0);
+				CHECK(ri_cgroup_view_value(cf, RI_CGV_PSI_CPU, &x) && x == 25.0);
+				CHECK(!ri_cgroup_view_value(cf, RI_CGV_PSI_IO, &x));
+				CHECK(!ri_cgroup_view_value(NULL, RI_CGV_MEM, &x));
+			}
 		}
 		if (i == 21 && full)
 			CHECK(full->oom_kills == 0);
@@ -561,9 +578,181 @@ static void test_containers(void)
 	CHECK(!ri_container_of(NULL, &c));
 }
 
+/*
+ * The names of containers: the runtimes' files parsed (every runtime's
+ * layout, the keys only where they are keys, cut text), read by the
+ * reader under a runtime root of the test's own at the first sight of a
+ * cgroup, and carried by a recording. And a cgroup whose last process
+ * went is read once more (the OOM kill that ended it), then no more.
+ */
+static void test_names(void)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char id2[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	static const char containerd[] =
+		"{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+		"\"io.kubernetes.cri.container-type\":\"container\","
+		"\"io.kubernetes.cri.container-name\":\"app\","
+		"\"io.kubernetes.cri.sandbox-name\":\"web-7d4f9\","
+		"\"io.kubernetes.cri.sandbox-namespace\":\"shop\"}}";
+	static const char crio[] =
+		"{\"annotations\": {\"io.kubernetes.pod.name\" : \"db-0\",\n"
+		"  \"io.kubernetes.pod.namespace\": \"data\", \"io.kubernetes.container.name\": \"pg\"}}";
+	struct ri_ct_names nm;
+	char buf[4096], label[160], proc[300], cgr[300], rt[300], rel[300];
+	struct ri_limits_reader *r;
+	struct ri_drain d = { 0 }, back = { 0 };
+	const struct ri_cgroup *cg;
+
+	/* Docker: the top object's Name, not a volume's nested one. */
+	snprintf(buf, sizeof(buf),
+		 "{\"ID\":\"%s\",\"MountPoints\":{\"/d\":{\"Name\":\"vol\"}},"
+		 "\"Config\":{\"Hostname\":\"h\"},\"Name\":\"/web-1\"}", id);
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(buf, strlen(buf), NULL, &nm);
+	CHECK_STR(nm.name, "web-1");
+	CHECK_STR(nm.pod, "");
+	CHECK(!ri_ct_names_label(label, sizeof(label), &(struct ri_ct_names){ 0 }));
+	CHECK_STR(ri_ct_names_label(label, sizeof(label), &nm), "web-1");
+	/* containerd under Kubernetes, and CRI-O: the annotations. */
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(containerd, strlen(containerd), NULL, &nm);
+	CHECK_STR(nm.name, "app");
+	CHECK_STR(nm.pod, "web-7d4f9");
+	CHECK_STR(nm.pod_ns, "shop");
+	CHECK_STR(ri_ct_names_label(label, sizeof(label), &nm), "web-7d4f9/app");
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(crio, strlen(crio), NULL, &nm);
+	CHECK_STR(nm.name, "pg");
+	CHECK_STR(nm.pod, "db-0");
+	CHECK_STR(nm.pod_ns, "data");
+	/* Podman: the entry of its id among others, escapes undone. */
+	snprintf(buf, sizeof(buf),
+		 "[{\"id\":\"%s\",\"names\":[\"other\"]},\n"
+		 " {\"id\":\"%s\",\"names\":[\"my\\\"db\",\"alias\"],\"image\":\"x\"}]", id2, id);
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(buf, strlen(buf), id, &nm);
+	CHECK_STR(nm.name, "my\"db");
+	/* An id absent: no name; a value that is no string: none either. */
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(buf, strlen(buf), "abc", &nm);
+	CHECK_STR(nm.name, "");
+	CHECK(!ri_json_value(buf, buf + strlen(buf), "image", 1, label, sizeof(label)));
+	CHECK(ri_json_value(buf, buf + strlen(buf), "image", -1, label, sizeof(label)) != NULL);
+	CHECK_STR(label, "x");
+	snprintf(buf, sizeof(buf), "{\"Name\":42,\"x\":\"Name\",\"Name\":\"/b\"}");
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(buf, strlen(buf), NULL, &nm);
+	CHECK_STR(nm.name, "b");
+	/* Cut anywhere: names cut or none, never a read past the text. */
+	for (size_t n = 0; n < strlen(containerd); n++) {
+		char *cut = malloc(n ? n : 1);
+
+		memcpy(cut, containerd, n);
+		memset(&nm, 0, sizeof(nm));
+		ri_container_names_parse(cut, n, NULL, &nm);
+		CHECK(strlen(nm.name) < sizeof(nm.name));
+		free(cut);
+	}
+	/* A long name is cut to what is kept, a control byte shown as '?'. */
+	snprintf(buf, sizeof(buf), "{\"Name\":\"/%0100d\\n\"}", 7);
+	memset(&nm, 0, sizeof(nm));
+	ri_container_names_parse(buf, strlen(buf), NULL, &nm);
+	CHECK_EQ((int)strlen(nm.name), RI_CT_NAME - 1);
+
+	/* The reader: Docker's file under the test's runtime root. */
+	snprintf(root, sizeof(root), "/tmp/ri-names-XXXXXX");
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	put("proc/500/limits", "Max open files            1024                 4096               files\n");
+	put("proc/500/status", "Name:\tweb\nVmSwap:\t  0 kB\n");
+	put("proc/500/fd/0", "");
+	snprintf(rel, sizeof(rel), "proc/500/cgroup");
+	put(rel, "0::/system.slice/docker-%s.scope\n", id);
+	put("cg/cgroup.controllers", "memory pids cpu\n");
+	snprintf(rel, sizeof(rel), "cg/system.slice/docker-%s.scope/memory.max", id);
+	put(rel, "1048576\n");
+	snprintf(rel, sizeof(rel), "cg/system.slice/docker-%s.scope/memory.events", id);
+	put(rel, "oom_kill 0\n");
+	snprintf(rel, sizeof(rel), "rt/var/lib/docker/containers/%s/config.v2.json", id);
+	put(rel, "{\"ID\":\"%s\",\"Name\":\"/shop-db\"}", id);
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(cgr, sizeof(cgr), "%s/cg", root);
+	snprintf(rt, sizeof(rt), "%s/rt", root);
+	CHECK_EQ(ri_limits_reader_open(&r, proc, cgr), 0);
+	CHECK_EQ(ri_limits_reader_runtime_root(r, rt), 0);
+	push(&d.live, task(500, 500, SEC, "web"));
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_EQ(d.cgroups.n, 1);
+	cg = d.cgroups.n ? &d.cgroups.v[0] : NULL;
+	CHECK(cg && !strcmp(cg->names.name, "shop-db"));
+	/* Read at first sight only: the file going changes nothing. */
+	snprintf(rel, sizeof(rel), "rt/var/lib/docker/containers/%s/config.v2.json", id);
+	put(rel, "{}");
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK(d.cgroups.n == 1 && !strcmp(d.cgroups.v[0].names.name, "shop-db"));
+
+	/* A recording carries the names: a key frame, then a delta. */
+	{
+		struct rec_codec wr = { 0 }, rd = { 0 };
+		struct rbuf out = { 0 };
+		struct ri_rec_choice ch = { 0 };
+		bool changed;
+		size_t off;
+
+		d.machine.page_size = 4096;
+		d.clock_ns = SEC;
+		CHECK_EQ(rec_encode(&wr, true, &d, NULL, &out), 0);
+		CHECK_EQ(rec_decode(&rd, true, out.p, out.n, &back, &ch, &changed), 0);
+		CHECK(back.cgroups.n == 1 && !strcmp(back.cgroups.v[0].names.name, "shop-db"));
+		off = out.n;
+		d.clock_ns = 2 * SEC;
+		CHECK_EQ(rec_encode(&wr, false, &d, NULL, &out), 0);
+		CHECK_EQ(rec_decode(&rd, false, out.p + off, out.n - off, &back, &ch, &changed), 0);
+		CHECK(back.cgroups.n == 1 && !strcmp(back.cgroups.v[0].names.name, "shop-db"));
+		/* A cgroup of no name costs no section: a cut one is refused. */
+		for (size_t n = 0; n < out.n - off; n++) {
+			struct rec_codec x = { 0 };
+			struct ri_drain y = { 0 };
+
+			CHECK_EQ(rec_decode(&x, true, out.p, off, &y, &ch, &changed), 0);
+			(void)rec_decode(&x, false, out.p + off, n, &y, &ch, &changed);
+			rec_codec_free(&x);
+			ri_drain_free(&y);
+		}
+		rbuf_free(&out);
+		rec_codec_free(&wr);
+		rec_codec_free(&rd);
+		ri_rec_choice_free(&ch);
+	}
+
+	/* Its last process gone: the cgroup is read once more, then not. */
+	snprintf(rel, sizeof(rel), "cg/system.slice/docker-%s.scope/memory.events", id);
+	put(rel, "oom_kill 1\n");
+	d.live.n = 0;
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_EQ(d.cgroups.n, 1);
+	CHECK(d.cgroups.n == 1 && d.cgroups.v[0].ev_oom_kill == 1 &&
+	      !strcmp(d.cgroups.v[0].names.name, "shop-db"));
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_EQ(d.cgroups.n, 0);
+	ri_limits_reader_close(r);
+	ri_drain_free(&d);
+	ri_drain_free(&back);
+	{
+		char cmd[400];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		CHECK_EQ(system(cmd), 0);
+	}
+}
+
 int main(void)
 {
 	test_containers();
+	test_names();
 	test_parsers();
 	test_reader();
 	test_model();
