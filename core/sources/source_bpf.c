@@ -1110,6 +1110,13 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		}
 		if (verbose)
 			fprintf(stderr, "resource_image: %s; loading with libbpf\n", why);
+		/*
+		 * Too complex for this verifier (6.12): the same programs through
+		 * libbpf would be too, and each refusal is a long verification.
+		 * The per-process walk, which only saves time, goes first.
+		 */
+		if (ret == -E2BIG)
+			s->want_procs = false;
 		undo(s);
 	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
