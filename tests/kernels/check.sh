@@ -172,7 +172,7 @@ wait_ready() { # stderr file of a workload, pid, seconds
 }
 
 # Under emulation a load the verifier refuses and the one after take a while.
-wait_ticks 1 120
+wait_ticks 1 240
 # Which loader served, what a drain walks, what it counts (-v says, as it
 # loads; the matrix shows it).
 how=$(grep -m1 'loaded by' "$tmp/tool.err" | sed 's/^resource_image: //')
@@ -285,7 +285,9 @@ fi
 cg_stat() { awk '{ printf "%s=%s ", $1, $2 }' "$cg/cpu.stat"; }
 if [ $states -ne 0 ] || [ $cg_on = 1 ]; then
 	n=$(lines "$out")
-	[ $cg_on = 1 ] && l_t0=$(now) && l_s0=$(cg_stat)
+	# The throttling is compared over these ticks only: the workloads
+	# may have taken a while to be ready.
+	[ $cg_on = 1 ] && l_n0=$n && l_t0=$(now) && l_s0=$(cg_stat)
 	wait_ticks $((n + 7)) 40
 	if [ $cg_on = 1 ]; then
 		l_t1=$(now)
@@ -296,9 +298,11 @@ if [ $states -ne 0 ] || [ $cg_on = 1 ]; then
 fi
 
 rss_truth2=$(awk '{ print $2 * 4096 }' "/proc/$grow/statm")
-kill -TERM "$tool" "$grow"
+# The tool first: its last tick must not see grow go.
+kill -TERM "$tool"
 wait "$tool"
 tool_rc=$?
+kill -TERM "$grow"
 wait "$grow"
 for p in $states $lburn $lgrow; do
 	[ "$p" -ne 0 ] && kill -TERM "$p" && wait "$p"
@@ -328,7 +332,7 @@ awk -v kernel="$kernel" -v probe="$probe" \
 	-v states="$states" -v states_on="$states_on" -v states_how="$states_how" \
 	-v cg_on="$cg_on" -v cg_why="$cg_why" -v cg_path="/${cg##*/}" \
 	-v lburn="$lburn" -v lgrow="$lgrow" -v l_pids="${l_pids:-}" -v l_mem="${l_mem:-}" \
-	-v l_s0="${l_s0:-}" -v l_s1="${l_s1:-}" -v l_t0="${l_t0:-0}" -v l_t1="${l_t1:-0}" \
+	-v l_s0="${l_s0:-}" -v l_s1="${l_s1:-}" -v l_t0="${l_t0:-0}" -v l_t1="${l_t1:-0}" -v l_n0="${l_n0:-0}" \
 	-v children="$children" -v child_comm="$c_name-c" -v rss1="$rss_truth" -v rss2="$rss_truth2" \
 	-v burn_truth="$(cat "$tmp/burn.truth")" \
 	-v writer_truth="$(cat "$tmp/writer.truth")" \
@@ -494,7 +498,7 @@ function check(ok, text) {
 			room_mem = val(substr(x, index(x, "\"mem\":")), "limit")
 			room_mem_pct = val(substr(x, index(x, "\"mem\":")), "pct")
 		}
-		if (cg_on && pid == lburn) {
+		if (cg_on && pid == lburn && nticks > l_n0) {
 			lpct[++nl] = val(p, "cpu_pct") + 0
 			x = val(p, "throttled_pct")
 			if (x == "null" || x == "")
