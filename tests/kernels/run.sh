@@ -287,7 +287,7 @@ table() {
 # from 100%), "n/a" with the reason on the probe paths that do not
 # measure them.
 states_of() {
-	local p how got na="" out=""
+	local p how got na="" res=""
 	for p in $probes; do
 		how=$(info_of "$1" "states_$p")
 		case $how in
@@ -295,7 +295,7 @@ states_of() {
 		measured)
 			got=$(detail_of "$1" "$p" | tr ' ' '\n' | sed -n 's/^states=//p' |
 				sed -e 's/^cpu\([0-9.]*\)\/sleep\([0-9.]*\)\/other\([0-9.]*\)\/sum+-\([0-9.]*\)$/CPU \1%, SLEEP \2%, OTHER \3%, rows 100% +- \4/')
-			out="$out${out:+; }$p: ${got:-?}" ;;
+			res="$res${res:+; }$p: ${got:-?}" ;;
 		*) na="$na${na:+, }$p" ;;
 		esac
 	done
@@ -303,14 +303,14 @@ states_of() {
 	# tp_btf does not where it does not.
 	how=$(info_of "$1" states_tp_btf)
 	case $how in
-	"") [ -n "$out$na" ] || out="?" ;;
+	"") [ -n "$res$na" ] || res="?" ;;
 	measured) ;;
-	*) out="n/a: ${how#not measured }" ;;
+	*) res="n/a: ${how#not measured }" ;;
 	esac
 	if [ -n "$na" ] && [ "$how" = measured ]; then
-		out="$out; n/a on $na"
+		res="$res; n/a on $na"
 	fi
-	echo "${out:-?}"
+	echo "${res:-?}"
 }
 
 # The limits of a cgroup v2 mounted alone: the throttled hog's share of
