@@ -44,10 +44,12 @@
 #                                       20. On a hybrid host (v1 controllers)
 #                                       not here: tests/truth/test_limits.py
 #   every tick: each thread row alive for the whole tick (in the tick
-#   before, not exited) adds up to 100% +- 3 points (CPU% + WAIT% + the
+#   before, not exited) adds up to 100% +- 5 points (CPU% + WAIT% + the
 #   states), where the states are measured; a row next to a wait for a
 #   CPU (WAIT% over 5 in it or a row either side: run_delay counts a wait
-#   in the tick it ends in) is held to CPU% + states <= 103 instead
+#   in the tick it ends in) is held to CPU% + states <= 105 instead. On
+#   the host, shared, the spinner's and the napper's RUNQ count with
+#   their CPU and SLEEP
 #
 # Prints "  ok ..." / "  FAIL ..." detail lines, then one line
 #   RESULT <kernel> <probe> PASS|FAIL|SKIP <summary>
@@ -364,7 +366,7 @@ function sum_check(sum, pid, comm, what) {
 	nsum++
 	if (abs(sum - 100) > maxdev)
 		maxdev = abs(sum - 100)
-	if (abs(sum - 100) > 3) {
+	if (abs(sum - 100) > 5) {
 		sum_bad++
 		if (sum_bad <= 3)
 			sum_ex = sum_ex sprintf(" %s/%s %s %.1f%%", pid, comm, what, sum)
@@ -375,9 +377,10 @@ function sum_check(sum, pid, comm, what) {
 #
 # RUNQ is run_delay of the kernel, which a wait joins only as the thread
 # gets a CPU: a wait across the edge of a tick counts in the tick it ends in.
-# So a row is held to 100% +- 3 when neither it nor the rows either side
-# of it wait more than 5% (the row after decides); else its CPU and
-# states alone, which are cut at the tick, must not pass 100% + 3.
+# So a row is held to 100% +- 5 (emulated clocks jitter) when neither it
+# nor the rows either side of it wait more than 5% (the row after
+# decides); else its CPU and states alone, which are cut at the tick,
+# must not pass 100% + 5.
 function thread_row(t, pid,   tid, comm, k, sum, x, st, nul, w) {
 	tid = val(t, "tid")
 	comm = val(t, "comm")
@@ -406,7 +409,7 @@ function thread_row(t, pid,   tid, comm, k, sum, x, st, nul, w) {
 			psum[tid] = sum
 		} else {
 			nedge++
-			if (sum - w > 103)
+			if (sum - w > 105)
 				sum_check(sum - w, pid, comm, "without RUNQ")
 		}
 	}
@@ -416,7 +419,8 @@ function thread_row(t, pid,   tid, comm, k, sum, x, st, nul, w) {
 		k = ++seen[comm]
 		ival[comm, k] = interval
 		st[1] = "cpu_ns"; st[2] = "state_sleep_ns"; st[3] = "state_other_ns"
-		for (x = 1; x <= 3; x++)
+		st[4] = "wait_ns"
+		for (x = 1; x <= 4; x++)
 			tns[comm, k, st[x]] = val(t, st[x]) + 0
 	}
 }
@@ -599,11 +603,21 @@ END {
 		sc = window("spin", "cpu_ns")
 		ss = window("nap", "state_sleep_ns")
 		so = window("pipe", "state_other_ns")
-		check(sc >= 95, sprintf("states: spin CPU %.1f%% of its window (>= 95)", sc))
-		check(ss >= 95, sprintf("states: nap SLEEP %.1f%% of its window (>= 95)", ss))
+		# A host is shared: a task of another cgroup takes its share of the
+		# spinner CPU whatever its nice value, and delays the napper wake-ups.
+		# What the machine held back is RUNQ there; a guest is ours alone.
+		if (kernel == "host") {
+			sq = window("spin", "wait_ns")
+			nq = window("nap", "wait_ns")
+		} else
+			sq = nq = 0
+		check(sc + sq >= 95, sprintf("states: spin CPU %.1f%% of its window (>= 95%s)", sc,
+			kernel == "host" ? sprintf(" with RUNQ %.1f on a shared host", sq) : ""))
+		check(ss + nq >= 95, sprintf("states: nap SLEEP %.1f%% of its window (>= 95%s)", ss,
+			kernel == "host" ? sprintf(" with RUNQ %.1f on a shared host", nq) : ""))
 		check(so >= 95, sprintf("states: pipe OTHER %.1f%% of its window (>= 95)", so))
 		check(nsum > 0 && !sum_bad && !sum_null,
-		      sprintf("states: %d thread rows alive for the whole tick add up to 100%% +- 3 (worst %.1f off; %d null; %d next to a wait for a CPU, CPU + states <= 103)%s",
+		      sprintf("states: %d thread rows alive for the whole tick add up to 100%% +- 5 (worst %.1f off; %d null; %d next to a wait for a CPU, CPU + states <= 105)%s",
 			      nsum, maxdev, sum_null, nedge, sum_bad ? ":" sum_ex : ""))
 		sts = sprintf("cpu%.0f/sleep%.0f/other%.0f/sum+-%.1f", sc, ss, so, maxdev)
 	} else {
