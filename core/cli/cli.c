@@ -178,7 +178,8 @@ void ri_cli_usage(FILE *f)
 	      "      --metrics-linger DURATION  how long the series of exited\n"
 	      "                         processes stay (default 5m; 90s, 1h, 0)\n"
 	      "      --metrics-threads  per-thread-name series of chosen processes\n"
-	      "  -v, --verbose          show libbpf's messages\n"
+	      "  -v, --verbose          show libbpf's messages, and how the probe\n"
+	      "                         loaded: what it counts, what is n/a\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          version\n",
 	      f);

@@ -108,6 +108,7 @@ struct bpf_source {
 	 * re-check of futex waits (a sleepable task walk), 2 the state times.
 	 */
 	int states_drop;
+	const char *states_how; /* why the state times are not measured (-v) */
 	__u32 *keys; /* PROCS_PER_ROUND keys, for the batch lookup */
 	/*
 	 * Wait sites: the iterators' records (bss), how many and how many
@@ -898,6 +899,13 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 	}
 	bool recheck = false;
 
+	s->states_how = NULL;
+	if (p != RI_PROBE_TP_BTF)
+		s->states_how = "not measured (only the tp_btf switch probe reads them)";
+	else if (o->no_states)
+		s->states_how = "not measured (--no-states)";
+	else if (s->states_drop >= 2)
+		s->states_how = "not measured (the kernel refused the programs)";
 	if (p == RI_PROBE_TP_BTF && !o->no_states && s->states_drop < 2) {
 		bool ok, from_pid;
 
@@ -906,6 +914,9 @@ static int open_object(struct bpf_source *s, const struct ri_source_opts *o,
 		s->skel->rodata->has_task_from_pid = from_pid;
 		s->skel->rodata->self_tgid = (__u32)getpid();
 		recheck = recheck && !s->states_drop;
+		if (!ok)
+			s->states_how = "not measured (no task storage or bpf_task_pt_regs: "
+					"before 5.15)";
 	}
 	bpf_program__set_autoload(s->skel->progs.ri_recheck, recheck);
 	if (!s->skel->rodata->states_ok) {
@@ -951,19 +962,20 @@ static int try_probe(struct bpf_source *s, const struct ri_source_opts *o,
 
 	err = resource_image_bpf__load(s->skel);
 	/*
-	 * What a kernel may refuse, left out one at a time: the re-check of
-	 * futex waits (a sleepable task walk), then the state times (n/a),
-	 * then the per-process walk (it needs the open-coded task iterators,
-	 * 6.7+: every task is read instead).
+	 * What a kernel may refuse, left out one at a time, what costs only
+	 * time first: the per-process walk (it needs the open-coded task
+	 * iterators, 6.7+; and 6.12's verifier finds it too complex with the
+	 * state times in: every task is read instead), then the re-check of
+	 * futex waits (a sleepable task walk), then the state times (n/a).
 	 */
 	while (err && (s->skel->rodata->states_ok || procs)) {
 		const char *what;
 
-		if (s->skel->rodata->states_ok) {
-			what = s->states_drop++ ? "state times" : "re-check of futex waits";
-		} else {
+		if (procs) {
 			what = "per-process walk";
 			procs = false;
+		} else {
+			what = s->states_drop++ ? "state times" : "re-check of futex waits";
 		}
 		if (verbose)
 			fprintf(stderr, "resource_image: %s refused (%s): loading without it\n",
@@ -1100,16 +1112,24 @@ static void sites_setup(struct bpf_source *s, const struct ri_source_opts *o)
 	*s->sites_on = 1;
 }
 
-/* -v: how the programs were loaded and what a drain walks. */
+/*
+ * -v: how the programs were loaded, what a drain walks, and which figures
+ * this kernel and probe leave n/a (the kernels matrix checks both ways).
+ */
 static void say_loaded(const struct bpf_source *s)
 {
+	bool states = s->lite ? s->lite->bss->states_on : s->skel->bss->states_on;
+
 	if (verbose)
 		fprintf(stderr, "resource_image: %s loaded by %s; each drain walks %s; "
-				"socket bytes: %s\n",
+				"socket bytes: %s; thread states: %s\n",
 			s->base.probe, s->lite ? "the kernel (no BTF read here)" : "libbpf",
 			s->procs_iter_fd >= 0 ? "processes (threads summed in the kernel)" :
 						"every task",
-			s->net_how ? s->net_how : "?");
+			s->net_how ? s->net_how : "?",
+			states ? "measured" :
+			s->states_how ? s->states_how :
+					"not measured (the wake-up program did not attach)");
 }
 
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
@@ -1203,6 +1223,13 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		}
 		if (verbose)
 			fprintf(stderr, "resource_image: %s; loading with libbpf\n", why);
+		/*
+		 * Too complex for this verifier (6.12): the same programs through
+		 * libbpf would be too, and each refusal is a long verification.
+		 * The per-process walk, which only saves time, goes first.
+		 */
+		if (ret == -E2BIG)
+			s->want_procs = false;
 		undo(s);
 	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {

@@ -6,8 +6,8 @@
 #
 # Runs the same way inside a qemu guest (busybox sh and awk, nothing else)
 # and on the host, so every row of the kernel matrix is measured alike.
-# One tool run in batch/JSON mode, chosen by name (-c) so every workload
-# is seen from its birth, in two phases:
+# One tool run in batch/JSON mode with thread rows (-H), chosen by name
+# (-c) so every workload is seen from its birth, in four phases:
 #
 #   1. grow    holds 48 MiB resident    rss_bytes within 5% of statm
 #      burn    one thread at 50%, alone median cpu_pct within 5 points of
@@ -25,12 +25,38 @@
 #                                       counts socket bytes (and how:
 #                                       tracepoints or kprobes); null
 #                                       in every row where it says not
+#   4. states  a spinning thread, a     where the tool says it measures
+#              nanosleep loop and a     thread states: CPU (cpu_ns), SLEEP
+#              reader of a pipe nobody  and OTHER >= 95% of the window's
+#              writes (3 s)             wall time; where it says not (raw_tp,
+#                                       kprobe, before 5.15), every state of
+#                                       every row null (n/a), never 0
+#      limits  burn (a thread at 100%,  with the tp_btf probe, where cgroup v2
+#              three idle) and grow     is mounted alone at /sys/fs/cgroup
+#              (32 MiB) in a cgroup of  (the guests): the cgroup's path,
+#              pids.max 40, memory.max  pids.max, memory.max and cpu.max as
+#              64 MiB, cpu.max "20000   written; pids.current and
+#              100000" (3 s)            memory.current as read (5%); the
+#                                       median throttled share within 5
+#                                       points of cpu.stat's nr_throttled /
+#                                       nr_periods, the hog's CPU% within 3
+#                                       of the cgroup's usage_usec and about
+#                                       20. On a hybrid host (v1 controllers)
+#                                       not here: tests/truth/test_limits.py
+#   every tick: each thread row alive for the whole tick (in the tick
+#   before, not exited) adds up to 100% +- 5 points (CPU% + WAIT% + the
+#   states), where the states are measured; a row next to a wait for a
+#   CPU (WAIT% over 5 in it or a row either side: run_delay counts a wait
+#   in the tick it ends in) is held to CPU% + states <= 105 instead. On
+#   the host, shared, the spinner's and the napper's RUNQ count with
+#   their CPU and SLEEP
 #
 # Prints "  ok ..." / "  FAIL ..." detail lines, then one line
 #   RESULT <kernel> <probe> PASS|FAIL|SKIP <summary>
 # and exits 0 (pass), 1 (fail) or 77 (skip).
 #
-# Environment: RI_BIN (the tool), RI_WORKLOADS (burn churn writer grow net),
+# Environment: RI_BIN (the tool), RI_WORKLOADS (burn churn writer grow net
+# states),
 # RI_TMP (scratch directory, default /tmp).
 
 kernel=${1:?kernel label}
@@ -44,7 +70,9 @@ wait_s=2
 # Names of this run only (a comm holds 15 bytes): -c picks exactly these.
 sfx=$(($$ % 100000))
 b_name=riburn$sfx c_name=richurn$sfx w_name=riwriter$sfx g_name=rigrow$sfx
-q_name=riwait$sfx n_name=rinet$sfx
+q_name=riwait$sfx n_name=rinet$sfx s_name=ristate$sfx l_name=rilim$sfx
+m_name=rimem$sfx
+cg=/sys/fs/cgroup/rilim$sfx
 
 result() { # status summary
 	echo "RESULT $kernel $probe $1 $2"
@@ -66,6 +94,11 @@ pids=""
 cleanup() {
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
 	rm -rf "$tmp"
+	# The cgroup empties as its killed tasks go.
+	if [ -d "$cg" ]; then
+		t_end=$(deadline 5)
+		until rmdir "$cg" 2>/dev/null || ! before "$t_end"; do sleep 0.05; done
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -85,22 +118,37 @@ if [ "$probe" = kprobe ] && [ ! -e /sys/bus/event_source/devices/kprobe ] &&
 	   result FAIL "no kprobes, and the tool's error does not say so" ;;
 	esac
 fi
-for w in burn churn writer grow net; do
+for w in burn churn writer grow net states; do
 	[ -x "$RI_WORKLOADS/$w" ] || result FAIL "workload $w missing in $RI_WORKLOADS"
 done
 mkdir -p "$tmp" || result FAIL "cannot create $tmp"
 
-# Which loader served, and what a drain walks (-v says; the matrix shows it).
-how=$("$RI_BIN" -v -b --source bpf --probe "$probe" -n 1 -d 0.1 -p 1 2>&1 >/dev/null |
-	grep 'loaded by' | sed 's/^resource_image: //')
-echo "  info ${how:-the tool did not say how it loaded}"
+# The limits phase: with tp_btf only (the limits do not depend on the
+# probe), where cgroup v2 holds every controller at /sys/fs/cgroup. A
+# hybrid host keeps memory, pids and cpu on v1: test_limits.py covers it.
+cg_on=0
+cg_why="not checked: no cgroup v2 alone at /sys/fs/cgroup (a hybrid or v1 host: tests/truth/test_limits.py)"
+if [ "$probe" != tp_btf ]; then
+	cg_why="checked with tp_btf"
+elif [ -e /sys/fs/cgroup/cgroup.controllers ] && [ ! -d /sys/fs/cgroup/memory ]; then
+	echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	if mkdir "$cg" && echo 40 >"$cg/pids.max" && echo $((64 << 20)) >"$cg/memory.max" &&
+		echo "20000 100000" >"$cg/cpu.max"; then
+		echo 0 >"$cg/memory.swap.max" 2>/dev/null
+		cg_on=1
+	elif [ "$kernel" = host ]; then
+		cg_why="not checked: cannot make a cgroup v2 with memory, pids and cpu here"
+	else
+		result FAIL "cannot make a cgroup v2 with pids.max, memory.max, cpu.max: $(cat /sys/fs/cgroup/cgroup.subtree_control 2>&1)"
+	fi
+fi
 
 # ---- one tool run, four workloads -------------------------------------------
 
 out=$tmp/ticks.json
-"$RI_BIN" -b --json --source bpf --probe "$probe" -d 0.5 \
-	-c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" -c "$q_name" -c "$n_name" \
-	>"$out" 2>"$tmp/tool.err" &
+"$RI_BIN" -v -b --json --source bpf --probe "$probe" -d 0.5 \
+	-H -c "$b_name" -c "$c_name-c" -c "$w_name" -c "$g_name" -c "$q_name" -c "$n_name" \
+	-c "$s_name" -c "$l_name" -c "$m_name" >"$out" 2>"$tmp/tool.err" &
 tool=$!
 pids="$pids $tool"
 
@@ -125,7 +173,26 @@ wait_ready() { # stderr file of a workload, pid, seconds
 	done
 }
 
-wait_ticks 1 60
+# Under emulation a load the verifier refuses and the one after take a while.
+wait_ticks 1 240
+# Which loader served, what a drain walks, what it counts (-v says, as it
+# loads; the matrix shows it).
+how=$(grep -m1 'loaded by' "$tmp/tool.err" | sed 's/^resource_image: //')
+echo "  info ${how:-the tool did not say how it loaded}"
+case $how in
+*"thread states: measured"*) states_on=1 ;;
+*"thread states: not measured"*) states_on=0 ;;
+*) result FAIL "the tool did not say whether it measures thread states: $how" ;;
+esac
+states_how=${how##*thread states: }
+# Only tp_btf reads them, and from 5.15 (bpf_task_pt_regs) every kernel can.
+if [ "$probe" != tp_btf ] && [ $states_on = 1 ]; then
+	result FAIL "thread states measured through $probe, which cannot read them"
+fi
+if [ "$probe" = tp_btf ] && [ $states_on = 0 ] &&
+	uname -r | awk -F. '{ exit !($1 > 5 || ($1 == 5 && $2 + 0 >= 15)) }'; then
+	result FAIL "thread states not measured on $(uname -r): $states_how"
+fi
 
 # Phase 1: the burner alone (grow only holds its pages by then), so that
 # on two emulated CPUs nothing else competes for its 50%.
@@ -191,11 +258,57 @@ net_truth=$(awk '$1 == "bytes" { print $2 }' "$tmp/net.out")
 n=$(lines "$out")
 wait_ticks $((n + 2)) 30
 
+# Phase 4: the states, and the limits of a cgroup v2, side by side: the
+# spinner has the last CPU, the throttled hog the first.
+states=0 lburn=0 lgrow=0
+if [ $states_on = 1 ]; then
+	"$RI_WORKLOADS/states" --name "$s_name" --only spin,nap,pipe \
+		--truth "$tmp/states.truth" 2>"$tmp/states.err" &
+	states=$!
+	pids="$pids $states"
+	wait_ready "$tmp/states.err" "$states" 30
+fi
+if [ $cg_on = 1 ]; then
+	# Born in the cgroup: the shell moves itself in, then becomes the workload.
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' - "$cg" \
+		"$RI_WORKLOADS/grow" --name "$m_name" --start 32M --rate 0 --seconds 120 \
+		2>"$tmp/lgrow.err" &
+	lgrow=$!
+	pids="$pids $lgrow"
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' - "$cg" \
+		"$RI_WORKLOADS/burn" --name "$l_name" --seconds 120 --thread "$l_name-h:100:0" \
+		--thread "$l_name-a:0" --thread "$l_name-b:0" --thread "$l_name-c:0" \
+		2>"$tmp/lburn.err" &
+	lburn=$!
+	pids="$pids $lburn"
+	wait_ready "$tmp/lgrow.err" "$lgrow" 30
+	wait_ready "$tmp/lburn.err" "$lburn" 30
+fi
+cg_stat() { awk '{ printf "%s=%s ", $1, $2 }' "$cg/cpu.stat"; }
+if [ $states -ne 0 ] || [ $cg_on = 1 ]; then
+	n=$(lines "$out")
+	# The throttling is compared over these ticks only: the workloads
+	# may have taken a while to be ready.
+	[ $cg_on = 1 ] && l_n0=$n && l_t0=$(now) && l_s0=$(cg_stat)
+	wait_ticks $((n + 7)) 40
+	if [ $cg_on = 1 ]; then
+		l_t1=$(now)
+		l_s1=$(cg_stat)
+		l_pids=$(cat "$cg/pids.current")
+		l_mem=$(cat "$cg/memory.current")
+	fi
+fi
+
 rss_truth2=$(awk '{ print $2 * 4096 }' "/proc/$grow/statm")
-kill -TERM "$tool" "$grow"
+# The tool first: its last tick must not see grow go.
+kill -TERM "$tool"
 wait "$tool"
 tool_rc=$?
+kill -TERM "$grow"
 wait "$grow"
+for p in $states $lburn $lgrow; do
+	[ "$p" -ne 0 ] && kill -TERM "$p" && wait "$p"
+done
 pids=""
 
 [ "$tool_rc" -eq 0 ] || result FAIL "tool exit code $tool_rc: $(tail -n 1 "$tmp/tool.err")"
@@ -208,7 +321,8 @@ case $how in
 *"socket bytes: "*) net_counted=1 ;;
 *) result FAIL "the tool did not say how it counts socket bytes: $how" ;;
 esac
-net_how=${how##*socket bytes: }
+net_how=${how#*socket bytes: }
+net_how=${net_how%%; thread states: *}
 
 # ---- the verdict ------------------------------------------------------------
 
@@ -217,6 +331,10 @@ awk -v kernel="$kernel" -v probe="$probe" \
 	-v wait_truth="$wait_truth" \
 	-v netw="$netw" -v net_truth="$net_truth" -v net_counted="$net_counted" \
 	-v net_how="$net_how" \
+	-v states="$states" -v states_on="$states_on" -v states_how="$states_how" \
+	-v cg_on="$cg_on" -v cg_why="$cg_why" -v cg_path="/${cg##*/}" \
+	-v lburn="$lburn" -v lgrow="$lgrow" -v l_pids="${l_pids:-}" -v l_mem="${l_mem:-}" \
+	-v l_s0="${l_s0:-}" -v l_s1="${l_s1:-}" -v l_t0="${l_t0:-0}" -v l_t1="${l_t1:-0}" -v l_n0="${l_n0:-0}" \
 	-v children="$children" -v child_comm="$c_name-c" -v rss1="$rss_truth" -v rss2="$rss_truth2" \
 	-v burn_truth="$(cat "$tmp/burn.truth")" \
 	-v writer_truth="$(cat "$tmp/writer.truth")" \
@@ -235,6 +353,94 @@ function val(s, key,   i, v) {
 	return substr(v, 1, RLENGTH)
 }
 function abs(x) { return x < 0 ? -x : x }
+# The value of "key=value" in a line of such words (cpu.stat, as read).
+function kv(s, key,   i, v) {
+	i = index(" " s, " " key "=")
+	if (!i)
+		return ""
+	v = substr(s, i + length(key) + 1)
+	return substr(v, 1, index(v " ", " ") - 1)
+}
+# The shares of a row against 100%: the worst, and the first ones off.
+function sum_check(sum, pid, comm, what) {
+	nsum++
+	if (abs(sum - 100) > maxdev)
+		maxdev = abs(sum - 100)
+	if (abs(sum - 100) > 5) {
+		sum_bad++
+		if (sum_bad <= 3)
+			sum_ex = sum_ex sprintf(" %s/%s %s %.1f%%", pid, comm, what, sum)
+	}
+}
+# A thread row of process pid in tick nticks: the sum of its shares, and
+# what the threads of the states workload spent in each state.
+#
+# RUNQ is run_delay of the kernel, which a wait joins only as the thread
+# gets a CPU: a wait across the edge of a tick counts in the tick it ends in.
+# So a row is held to 100% +- 5 (emulated clocks jitter) when neither it
+# nor the rows either side of it wait more than 5% (the row after
+# decides); else its CPU and states alone, which are cut at the tick,
+# must not pass 100% + 5.
+function thread_row(t, pid,   tid, comm, k, sum, x, st, nul, w) {
+	tid = val(t, "tid")
+	comm = val(t, "comm")
+	nthr++
+	nul = 0
+	sum = 0
+	for (k = 1; k <= 8; k++) {
+		x = val(t, shares[k])
+		if (x == "null" || x == "")
+			nul = 1
+		sum += x
+	}
+	w = val(t, "wait_pct") + 0
+	if (states_on && pend[tid] && pend[tid] == nticks - 1) {
+		if (w <= 5)
+			sum_check(psum[tid], pid, comm, "")
+		else
+			nedge++
+	}
+	pend[tid] = 0
+	if (states_on && last_seen[tid] == nticks - 1 && val(t, "exited") != "true") {
+		if (nul)
+			sum_null++
+		else if (w <= 5 && last_wait[tid] <= 5) {
+			pend[tid] = nticks
+			psum[tid] = sum
+		} else {
+			nedge++
+			if (sum - w > 105)
+				sum_check(sum - w, pid, comm, "without RUNQ")
+		}
+	}
+	last_seen[tid] = nticks
+	last_wait[tid] = w
+	if (pid == states && (comm == "spin" || comm == "nap" || comm == "pipe")) {
+		k = ++seen[comm]
+		ival[comm, k] = interval
+		st[1] = "cpu_ns"; st[2] = "state_sleep_ns"; st[3] = "state_other_ns"
+		st[4] = "wait_ns"
+		for (x = 1; x <= 4; x++)
+			tns[comm, k, st[x]] = val(t, st[x]) + 0
+	}
+}
+# The share of its window (its 3rd to next-to-last tick: the first is
+# partial, the second may still hold the sleep it started in) that thread
+# comm spent in key, in percent; -1 with too few ticks.
+function window(comm, key,   k, w, v) {
+	w = v = 0
+	for (k = 3; k < seen[comm]; k++) {
+		w += ival[comm, k] * 1e9
+		v += tns[comm, k, key]
+	}
+	return w > 0 && seen[comm] >= 5 ? 100 * v / w : -1
+}
+BEGIN {
+	shares[1] = "cpu_pct"; shares[2] = "wait_pct"
+	shares[3] = "state_disk_pct"; shares[4] = "state_blocked_pct"
+	shares[5] = "state_lock_pct"; shares[6] = "state_net_pct"
+	shares[7] = "state_sleep_pct"; shares[8] = "state_other_pct"
+}
 # The median of v[2..n-1] (the first and last ticks are partial), -1 if
 # none; how many it had in nsteady.
 function steady_median(v, n,   s, m, k, a, b, t) {
@@ -258,6 +464,14 @@ function check(ok, text) {
 	if (val($0, "source") != "bpf" || val($0, "probe") != probe)
 		wrong = "tick " nticks " says source " val($0, "source") " probe " val($0, "probe")
 	dropped = val($0, "dropped")
+	interval = val($0, "interval_s") + 0
+	# n/a: every state field of every row, process and thread, is null.
+	if (!states_on) {
+		s = $0
+		st_all += gsub(/"state_[a-z]+_(pct|ns)":/, "", s)
+		s = $0
+		st_null += gsub(/"state_[a-z]+_(pct|ns)":null/, "", s)
+	}
 	s = $0
 	i = index(s, "\"processes\":[")
 	s = i ? substr(s, i) : ""
@@ -267,6 +481,35 @@ function check(ok, text) {
 		p = j ? substr(s, 1, j - 1) : s
 		pid = val(p, "pid")
 		comm = val(p, "comm")
+		i = index(p, "\"threads\":[")
+		ts = i ? substr(p, i) : ""
+		while ((i = index(ts, "{\"tid\":")) > 0) {
+			ts = substr(ts, i + 1)
+			j = index(ts, "{\"tid\":")
+			thread_row(j ? substr(ts, 1, j - 1) : ts, pid)
+		}
+		if (cg_on && (pid == lburn || pid == lgrow)) {
+			lrows++
+			if (val(p, "cgroup") != cg_path)
+				lwrong = "cgroup " val(p, "cgroup")
+			if (val(p, "path") != cg_path || val(p, "v1") != "false")
+				lwrong = "limits_cgroup path " val(p, "path") " v1 " val(p, "v1")
+			lim_pids = val(p, "pids") " of " val(p, "pids_max")
+			lim_mem = val(p, "memory_bytes") " of " val(p, "memory_max_bytes")
+			lim_cpu = val(p, "cpu_quota_seconds") " every " val(p, "cpu_period_seconds")
+			x = substr(p, index(p, "\"headroom\":"))
+			room_thr = val(substr(x, index(x, "\"threads\":")), "limit")
+			room_mem = val(substr(x, index(x, "\"mem\":")), "limit")
+			room_mem_pct = val(substr(x, index(x, "\"mem\":")), "pct")
+		}
+		if (cg_on && pid == lburn && nticks > l_n0) {
+			lpct[++nl] = val(p, "cpu_pct") + 0
+			x = val(p, "throttled_pct")
+			if (x == "null" || x == "")
+				tnull++
+			else
+				tpct[++nt] = x + 0
+		}
 		if (pid == burn) {
 			bpct[++nb] = val(p, "cpu_pct") + 0
 			bcpu += val(p, "cpu_ns")
@@ -355,8 +598,72 @@ END {
 		      sprintf("net: %s, and every row says null (%d of %d)", net_how, nnull, nrows))
 		nets = "n/a"
 	}
-	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%% wait=%.0f/%.0f%% net=%s\n",
+	# states: what the three threads did, and every row adding up; or n/a.
+	if (states_on) {
+		sc = window("spin", "cpu_ns")
+		ss = window("nap", "state_sleep_ns")
+		so = window("pipe", "state_other_ns")
+		# A host is shared: a task of another cgroup takes its share of the
+		# spinner CPU whatever its nice value, and delays the napper wake-ups.
+		# What the machine held back is RUNQ there; a guest is ours alone.
+		if (kernel == "host") {
+			sq = window("spin", "wait_ns")
+			nq = window("nap", "wait_ns")
+		} else
+			sq = nq = 0
+		check(sc + sq >= 95, sprintf("states: spin CPU %.1f%% of its window (>= 95%s)", sc,
+			kernel == "host" ? sprintf(" with RUNQ %.1f on a shared host", sq) : ""))
+		check(ss + nq >= 95, sprintf("states: nap SLEEP %.1f%% of its window (>= 95%s)", ss,
+			kernel == "host" ? sprintf(" with RUNQ %.1f on a shared host", nq) : ""))
+		check(so >= 95, sprintf("states: pipe OTHER %.1f%% of its window (>= 95)", so))
+		check(nsum > 0 && !sum_bad && !sum_null,
+		      sprintf("states: %d thread rows alive for the whole tick add up to 100%% +- 5 (worst %.1f off; %d null; %d next to a wait for a CPU, CPU + states <= 105)%s",
+			      nsum, maxdev, sum_null, nedge, sum_bad ? ":" sum_ex : ""))
+		sts = sprintf("cpu%.0f/sleep%.0f/other%.0f/sum+-%.1f", sc, ss, so, maxdev)
+	} else {
+		check(nthr > 0 && st_all > 0 && st_null == st_all,
+		      sprintf("states: %s, and every state of every row is null (%d of %d fields, %d thread rows)",
+			      states_how, st_null, st_all, nthr))
+		sts = "n/a"
+	}
+
+	# limits of a cgroup v2: as written, as read, and its throttling.
+	if (cg_on) {
+		tp = kv(l_s1, "nr_periods") - kv(l_s0, "nr_periods")
+		tt = kv(l_s1, "nr_throttled") - kv(l_s0, "nr_throttled")
+		tshare = tp > 0 ? 100 * tt / tp : -1
+		tusage = l_t1 > l_t0 ? (kv(l_s1, "usage_usec") - kv(l_s0, "usage_usec")) / 1e4 / (l_t1 - l_t0) : -1
+		check(lrows > 0 && lwrong == "",
+		      sprintf("limits: %d rows of the cgroup name it %s (v2)%s", lrows, cg_path,
+			      lwrong == "" ? "" : ": " lwrong))
+		check(lim_pids == l_pids " of 40" && room_thr + 0 == 40,
+		      sprintf("limits: tasks %s (pids.current %s, pids.max 40), threads headroom against %s",
+			      lim_pids, l_pids, room_thr))
+		split(lim_mem, mm, " of ")
+		check(mm[2] + 0 == 64 * 1048576 && room_mem + 0 == 64 * 1048576 &&
+		      abs(mm[1] - l_mem) <= 0.05 * l_mem && abs(room_mem_pct - 100 * l_mem / mm[2]) <= 5,
+		      sprintf("limits: memory %.1f MiB of %.1f MiB (memory.current %.1f MiB, tol 5%%), headroom %.1f%% of %.1f MiB",
+			      mm[1] / 1048576, mm[2] / 1048576, l_mem / 1048576, room_mem_pct, room_mem / 1048576))
+		check(lim_cpu == "0.020000 every 0.100000",
+		      sprintf("limits: cpu quota %s s (cpu.max 20000 100000)", lim_cpu))
+		tmed = steady_median(tpct, nt)
+		m = nsteady
+		check(!tnull && m >= 3 && abs(tmed - tshare) <= 5,
+		      sprintf("limits: throttled median of %d steady ticks %.1f%% (cpu.stat %d of %d periods: %.1f%%, tol 5; %d null)",
+			      m, tmed, tt, tp, tshare, tnull))
+		lmed = steady_median(lpct, nl)
+		m = nsteady
+		check(m >= 3 && abs(lmed - tusage) <= 3 && abs(lmed - 20) <= 3,
+		      sprintf("limits: throttled hog cpu_pct median of %d steady ticks %.1f (cpu.stat usage %.1f%%, quota 20%%, tol 3)",
+			      m, lmed, tusage))
+		cgs = sprintf("thr%.0f/%.0f,cpu%.1f", tmed, tshare, lmed)
+	} else {
+		cgs = "n/a"
+		if (probe == "tp_btf")
+			printf "  info limits %s\n", cg_why
+	}
+	printf "RESULT %s %s %s cpu=%.1f%% exits=%d/%d write=%.1f%% rss=%.1f%% wait=%.0f/%.0f%% net=%s states=%s cgv2=%s\n",
 		kernel, probe, bad ? "FAIL" : "PASS", med, ndead, children,
-		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0, wmed, wait_truth, nets
+		wt ? 100 * wbytes / wt : 0, rt ? 100 * rss / rt : 0, wmed, wait_truth, nets, sts, cgs
 	exit bad ? 1 : 0
 }' "$out"

@@ -4,7 +4,7 @@
 # /init of the test initramfs (run.sh builds it): busybox, the static
 # resource_image, static workloads and check.sh. Runs check.sh once per
 # probe path and prints its lines on the serial console, then powers off.
-# The kernel label comes from the command line (ri.kernel=5.10).
+# cgroup v2 is mounted alone, as on a v2-only host. The kernel label comes from the command line (ri.kernel=5.10).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -13,6 +13,10 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null   # legacy kprobes
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# cgroup v2 alone, every controller on it, as a v2-only host has it: the
+# limits check makes its cgroup there.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null &&
+	echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 # Loopback up: the network check sends over it.
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 # BPF maps are charged to RLIMIT_MEMLOCK before 5.11; libbpf raises it.

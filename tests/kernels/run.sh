@@ -54,7 +54,7 @@ fi
 # Static copies of the workloads: the guest has no C library.
 wl=$out/workloads
 mkdir -p "$wl"
-for w in burn churn writer grow net; do
+for w in burn churn writer grow net states; do
 	src=$root/tests/workloads/$w.c
 	if [ ! -x "$wl/$w" ] || [ "$src" -nt "$wl/$w" ] ||
 		[ "$root/tests/workloads/wl.h" -nt "$wl/$w" ]; then
@@ -76,7 +76,7 @@ initramfs() {
 		cp "$here/guest-init.sh" "$stage/init" &&
 		cp "$here/check.sh" "$stage/ri/check.sh" &&
 		cp "$bin" "$stage/ri/resource_image" &&
-		cp "$wl"/{burn,churn,writer,grow,net} "$stage/ri/workloads/" || return 1
+		cp "$wl"/{burn,churn,writer,grow,net,states} "$stage/ri/workloads/" || return 1
 	strip "$stage/ri/resource_image" "$stage"/ri/workloads/* 2>/dev/null
 	chmod 0755 "$stage/init"
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$img" || return 1
@@ -87,6 +87,15 @@ initramfs() {
 
 # record LABEL PROBE STATUS DETAIL
 record() { echo "$2 $3 $4" >>"$out/results/$1"; }
+
+# say_how LOG PROBE: what the tool said (-v) it counts of socket bytes and
+# thread states, and where the limits check ran, as lines of the .info file.
+say_how() {
+	grep -m1 "^  info $2 .*socket bytes: " "$1" | sed -e "s/.*socket bytes: /net_$2 /" \
+		-e 's/; thread states: .*//'
+	grep -m1 "^  info $2 .*thread states: " "$1" | sed "s/.*thread states: /states_$2 /"
+	grep -m1 "^  info limits " "$1" | sed "s/^  info limits /cgv2_$2 /"
+}
 
 run_host() {
 	local k=host rel p line rc
@@ -106,8 +115,7 @@ run_host() {
 		RI_BIN=$bin RI_WORKLOADS=$wl RI_TMP=${TMPDIR:-/tmp} \
 			sh "$here/check.sh" "$k" "$p" >"$out/logs/host-$p.log" 2>&1
 		sed 's/^/   /' "$out/logs/host-$p.log"
-		grep -m1 "^  info $p .*socket bytes: " "$out/logs/host-$p.log" |
-			sed "s/.*socket bytes: /net_$p /" >>"$out/results/$k.info"
+		say_how "$out/logs/host-$p.log" "$p" >>"$out/results/$k.info"
 		line=$(grep '^RESULT ' "$out/logs/host-$p.log" | tail -n 1)
 		if [ -n "$line" ]; then
 			set -- $line
@@ -175,14 +183,17 @@ run_guest() {
 		# text (a static key of the tracepoint we attach to, patched with
 		# int3): "Oops: int3" in __schedule, then a panic, in a guest whose
 		# other runs pass; or, the same patching seen half done by the
-		# other vCPU, a call to address 0 from __schedule ("RIP:
-		# 0010:0x0"). That is the emulator's, not the tool's: boot once
-		# more, and say so. Any other end of the guest stands.
+		# other vCPU, a call to address 0 from __schedule or, in a new
+		# task, from schedule_tail (both call finish_task_switch, where the
+		# kprobe goes) ("RIP: 0010:0x0"). That is the emulator's, not the
+		# tool's: boot once more, and say so. Any other end of the guest
+		# stands.
 		if [ $boot -eq 1 ] && [ -z "${RI_QEMU_KVM:-}" ] &&
 			{ grep -q 'Oops: int3' "$log" ||
-				{ grep -q 'RIP: 0010:0x0$' "$log" && grep -q ' __schedule+' "$log"; }; }; then
+				{ grep -q 'RIP: 0010:0x0$' "$log" &&
+					grep -Eq ' (__schedule|schedule_tail)\+' "$log"; }; }; then
 			cp "$log" "$log.first"
-			echo "   the guest oopsed in __schedule while patching its text (emulator; log: build/kernels/logs/guest-$k.log.first): booting again"
+			echo "   the guest oopsed in the scheduler while patching its text (emulator; log: build/kernels/logs/guest-$k.log.first): booting again"
 			continue
 		fi
 		break
@@ -190,8 +201,7 @@ run_guest() {
 	grep -E '^(INFO|RESULT|DONE|  (ok|FAIL|info) )' "$log" | sed 's/^/   /'
 	grep '^INFO ' "$log" | tail -n 1 >>"$out/results/$k.info"
 	for p in $probes; do
-		grep -m1 "^  info $p .*socket bytes: " "$log" |
-			sed "s/.*socket bytes: /net_$p /" >>"$out/results/$k.info"
+		say_how "$log" "$p" >>"$out/results/$k.info"
 	done
 	for p in $probes; do
 		line=$(grep "^RESULT $k $p " "$log" | tail -n 1)
@@ -238,8 +248,8 @@ info_of() { # label key
 
 table() {
 	local k p name rel sym st
-	printf '| kernel | package / release | tp_btf | raw_tp | kprobe | finish_task_switch in kallsyms | socket bytes (tp_btf run) |\n'
-	printf '|---|---|---|---|---|---|---|\n'
+	printf '| kernel | package / release | tp_btf | raw_tp | kprobe | finish_task_switch in kallsyms | socket bytes (tp_btf run) | thread states | cgroup v2 alone: limits (tp_btf run) |\n'
+	printf '|---|---|---|---|---|---|---|---|---|\n'
 	for k in "${want[@]}"; do
 		rel=$(info_of "$k" package)
 		[ -n "$rel" ] || rel=$(info_of "$k" release)
@@ -267,8 +277,53 @@ table() {
 			NF { printf "%s`%s`", n++ ? ", " : "", $0 }
 			END { if (pfx) printf " (and a `__pfx_` twin)" }')"
 		# How the tool said it counts socket bytes, and what it counted.
-		printf ' %s |\n' "$(net_of "$k")"
+		printf ' %s |' "$(net_of "$k")"
+		printf ' %s | %s |\n' "$(states_of "$k")" "$(cgv2_of "$k")"
 	done
+}
+
+# The thread states: what the tp_btf run measured (CPU of a spinner, SLEEP
+# of a nanosleep loop, OTHER of a pipe reader, the worst row's distance
+# from 100%), "n/a" with the reason on the probe paths that do not
+# measure them.
+states_of() {
+	local p how got na="" res=""
+	for p in $probes; do
+		how=$(info_of "$1" "states_$p")
+		case $how in
+		"") ;;
+		measured)
+			got=$(detail_of "$1" "$p" | tr ' ' '\n' | sed -n 's/^states=//p' |
+				sed -e 's/^cpu\([0-9.]*\)\/sleep\([0-9.]*\)\/other\([0-9.]*\)\/sum+-\([0-9.]*\)$/CPU \1%, SLEEP \2%, OTHER \3%, rows 100% +- \4/')
+			res="$res${res:+; }$p: ${got:-?}" ;;
+		*) na="$na${na:+, }$p" ;;
+		esac
+	done
+	# One reason per kernel: the paths that do not measure them, with why
+	# tp_btf does not where it does not.
+	how=$(info_of "$1" states_tp_btf)
+	case $how in
+	"") [ -n "$res$na" ] || res="?" ;;
+	measured) ;;
+	*) res="n/a: ${how#not measured }" ;;
+	esac
+	if [ -n "$na" ] && [ "$how" = measured ]; then
+		res="$res; n/a on $na"
+	fi
+	echo "${res:-?}"
+}
+
+# The limits of a cgroup v2 mounted alone: the throttled hog's share of
+# throttled periods (tool / cpu.stat) and CPU%; or where it was not checked.
+cgv2_of() {
+	local got why
+	got=$(detail_of "$1" tp_btf | tr ' ' '\n' | sed -n 's/^cgv2=//p')
+	why=$(info_of "$1" cgv2_tp_btf)
+	case $got in
+	"") echo "?" ;;
+	n/a) echo "${why:-?}" ;;
+	*) echo "$got" | sed 's/^thr\([0-9.]*\)\/\([0-9.]*\),cpu\([0-9.]*\)$/PASS: throttled \1% (cpu.stat \2%), CPU \3% of a 20% quota/' ;;
+	esac
 }
 
 # "kprobes on ... (100.0%)": the tp_btf run's path and its count of the
@@ -309,6 +364,8 @@ for k in "${want[@]}"; do
 		[ "$st" = PASS ] || echo "  $k $p ${st:-?}: $(detail_of "$k" "$p")"
 	done
 	echo "  $k socket bytes: $(net_of "$k")"
+	echo "  $k thread states: $(states_of "$k")"
+	echo "  $k cgroup v2 alone: $(cgv2_of "$k")"
 done
 secs=$(($(date +%s) - t_start))
 

@@ -5,7 +5,7 @@
  * OTHER%).
  *
  *   states [--name COMM] [--lockers N] [--idle N] [--deadlock] [--sites]
- *          [--dir DIR] [--truth FILE]
+ *          [--dir DIR] [--only NAME,...] [--truth FILE]
  *   states --alone spin|nap [--name COMM] [--truth FILE]
  *
  * Starts these threads (named as below), prints "ready" on stderr, and
@@ -32,6 +32,9 @@
  * and with --deadlock:
  *   dlA, dlB   each takes one of two mutexes, then the other's: a real
  *              deadlock                                       -> LOCK, in a cycle
+ * --only starts the named ones alone ("lock" and "idle" for all of theirs,
+ * "pipe" too), so that a machine with little more than a CPU (a guest with busybox, a
+ * tmpfs that takes no O_DIRECT) runs what it can.
  *
  * With --alone, the process is that one thread (its main thread runs the
  * loop), so the process's own states are the thread's: CPU, or SLEEP.
@@ -275,6 +278,20 @@ static void on_usr1(int sig)
 	release_vfork = 1;
 }
 
+static void *piper(void *a)
+{
+	char b;
+	int p[2];
+
+	started(a);
+	if (pipe(p))
+		wl_die("pipe: %s", strerror(errno));
+	for (;;)
+		if (read(p[0], &b, 1) < 0 && errno != EINTR)
+			wl_die("read: %s", strerror(errno));
+	return NULL;
+}
+
 static void *evfd(void *a)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -287,20 +304,6 @@ static void *evfd(void *a)
 		wl_die("epoll_ctl: %s", strerror(errno));
 	for (;;)
 		epoll_wait(ep, &out, 1, -1);
-	return NULL;
-}
-
-static void *piper(void *a)
-{
-	int p[2];
-	char c;
-
-	started(a);
-	if (pipe(p))
-		wl_die("pipe: %s", strerror(errno));
-	for (;;)
-		if (read(p[0], &c, 1) < 0 && errno != EINTR)
-			wl_die("read: %s", strerror(errno));
 	return NULL;
 }
 
@@ -317,6 +320,21 @@ static void *epsk(void *a)
 	for (;;)
 		epoll_wait(ep, &out, 1, -1);
 	return NULL;
+}
+
+static const char *pick; /* --only */
+
+/* Whether --only names @what (a comma-separated list), or there is none. */
+static int wanted(const char *what)
+{
+	size_t n = strlen(what);
+
+	if (!pick)
+		return strcmp(what, "pipe") != 0;
+	for (const char *p = pick; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, what, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
 }
 
 static void start(const char *name, void *(*fn)(void *))
@@ -390,6 +408,7 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "truth", required_argument, NULL, 't' },
 		{ "alone", required_argument, NULL, 'a' },
+		{ "only", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -408,9 +427,10 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 't': truth = optarg; break;
 		case 'a': only = optarg; break;
+		case 'o': pick = optarg; break;
 		default: wl_die("usage: states [--name COMM] [--lockers N] [--idle N] "
-				"[--deadlock] [--sites] [--dir DIR] [--truth FILE] "
-				"| --alone spin|nap");
+				"[--deadlock] [--sites] [--dir DIR] [--only NAME,...] "
+				"[--truth FILE] | --alone spin|nap");
 		}
 	}
 	if (lockers < 1 || nidle < 0 || lockers + nidle + 10 > MAX_THREADS)
@@ -420,7 +440,8 @@ int main(int argc, char **argv)
 	if (only)
 		return alone(only, truth);
 	signal(SIGUSR1, on_usr1);
-	make_disk_file();
+	if (wanted("disk"))
+		make_disk_file();
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
@@ -428,25 +449,32 @@ int main(int argc, char **argv)
 		wl_die("listen: %s", strerror(errno));
 
 	own_cpu(0); /* inherited by every thread but the spinner */
-	start("spin", spin);
-	start("nap", nap);
-	start("tcps", tcps);
-	start("tcpc", tcpc);
-	for (int i = 0; i < lockers; i++) {
+	if (wanted("spin"))
+		start("spin", spin);
+	if (wanted("nap"))
+		start("nap", nap);
+	if (wanted("tcps"))
+		start("tcps", tcps);
+	if (wanted("tcpc"))
+		start("tcpc", tcpc);
+	for (int i = 0; i < lockers && wanted("lock"); i++) {
 		snprintf(label, sizeof(label), "lock%d", i);
 		start(label, locker);
 	}
-	for (int i = 0; i < nidle; i++) {
+	for (int i = 0; i < nidle && wanted("idle"); i++) {
 		snprintf(label, sizeof(label), "idle%d", i);
 		start(label, idle);
 	}
-	start("disk", disk);
-	start("vfork", vforker);
-	start("evfd", evfd);
-	if (sites) {
+	if (wanted("disk"))
+		start("disk", disk);
+	if (wanted("vfork"))
+		start("vfork", vforker);
+	if (wanted("evfd"))
+		start("evfd", evfd);
+	if (sites || wanted("pipe"))
 		start("pipe", piper);
+	if (sites)
 		start("epsk", epsk);
-	}
 	if (dl) {
 		start("dlA", deadlocker);
 		start("dlB", deadlocker);
@@ -470,6 +498,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(f, "]}\n");
 	wl_truth_close(f);
-	unlink(disk_path);
+	if (disk_path[0])
+		unlink(disk_path);
 	return 0;
 }
