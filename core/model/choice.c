@@ -100,16 +100,19 @@ int ri_model_choose(struct ri_model *m, const pid_t *pids, size_t npids,
 	m->nchoice_pids = npids;
 	m->choice_names = nn;
 	m->nchoice_names = nnames;
-	for (pr = m->priv->all; pr; pr = pr->all_next) {
+	for (pr = m->priv->all; pr; pr = pr->all_next)
 		pr->by_name = false;
-		pr->chosen = ri_choice_takes(m, pr);
-	}
 	/*
 	 * Tasks of newly chosen processes appear in the next drain with all
 	 * their past: count them from that drain on, not from birth.
 	 */
 	m->priv->baseline_ns = m->clock_ns;
-	return 0;
+	/*
+	 * The view holds the new choice at once: the table is rebuilt from
+	 * it before the next refresh, which may be seconds away on a busy
+	 * machine, and would show until then processes no longer chosen.
+	 */
+	return ri_model_build_view(m);
 nomem:
 	free(np);
 	free(ns);

@@ -63,7 +63,7 @@ struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid)
 }
 
 /* The processes to show, and the header's totals of what is tracked. */
-static int build_view(struct ri_model *m)
+int ri_model_build_view(struct ri_model *m)
 {
 	struct ri_model_priv *p = m->priv;
 	struct ri_proc *pr;
@@ -144,5 +144,5 @@ int ri_model_update(struct ri_model *m, const struct ri_drain *d)
 	    (err = ri_site_table_copy(&m->sites, &d->sites)))
 		return err;
 	ri_site_table_sort(&m->sites); /* a recording's order is not trusted */
-	return build_view(m);
+	return ri_model_build_view(m);
 }

@@ -40,6 +40,9 @@ void ri_pool_free(struct ri_model_priv *p);
 /* choice.c */
 bool ri_choice_takes(struct ri_model *m, struct ri_proc *pr);
 
+/* model.c: m->procs (what is shown), from the choice and the processes known. */
+int ri_model_build_view(struct ri_model *m);
+
 /* tick.c: one update of the tasks, between the model's bookkeeping. */
 void ri_tick_begin(struct ri_model *m);
 void ri_tick_account(struct ri_model *m, const struct ri_drain *d);

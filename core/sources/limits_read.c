@@ -256,11 +256,20 @@ static struct lim_entry *slot_of(struct lim_entry *tab, size_t n, uint32_t tgid)
 	return &tab[i];
 }
 
-/* The next tick's table: @want processes at most half full. */
+/*
+ * The next tick's table: @want processes at most half full. The last
+ * tick's entries are carried over, so they count too: a choice of one
+ * process after a thousand (the picker) would otherwise carry them into
+ * a table too small to hold them, whose probing then never ends.
+ */
 static int next_table(struct ri_limits_reader *r, size_t want)
 {
-	size_t n = 64;
+	size_t n = 64, had = 0;
 
+	for (size_t i = 0; i < r->ntab; i++)
+		had += r->tab[i].tgid != 0;
+	if (want < had)
+		want = had;
 	while (n < 2 * want)
 		n *= 2;
 	if (n != r->ntab) {

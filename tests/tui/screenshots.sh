@@ -221,8 +221,7 @@ sleep 0.5
 shot picker "resource_image - p: pick processes (type to filter, Space marks)"
 keys Escape
 # The chosen processes from the command line, their history gathered
-# for 20 s (on a machine busy with a thousand other processes, a choice
-# made in the picker has shown rows that were not chosen).
+# for 20 s.
 start default -p "${pids[0]},${pids[1]}"
 sleep 20
 # The leaking cache selected: its panel first, its memory climbing.

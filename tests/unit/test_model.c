@@ -738,6 +738,33 @@ static void test_choose_pid(void)
 	world_free(&w);
 }
 
+/*
+ * A choice made mid-session (the picker) is what the view holds at once:
+ * the table is rebuilt from the view before the next refresh, which a
+ * busy machine may take seconds to bring.
+ */
+static void test_choose_mid_session(void)
+{
+	struct world w;
+	uint64_t s = T0 - 20 * SEC;
+	struct ri_task a = task(710, 710, s, "picked");
+	struct ri_task o = task(711, 711, s, "other");
+	pid_t one[] = { 710 };
+
+	init(&w, 0, false, 0);
+	live(&w, a);
+	live(&w, o);
+	tick(&w, 0);
+	CHECK_EQ(w.m->nprocs, 2);
+	CHECK_EQ(ri_model_choose(w.m, one, 1, NULL, 0), 0);
+	CHECK_EQ(w.m->nprocs, 1);
+	CHECK(w.m->nprocs == 1 && w.m->procs[0]->pid == 710);
+	/* Back to all, again without waiting for a refresh. */
+	CHECK_EQ(ri_model_choose(w.m, NULL, 0, NULL, 0), 0);
+	CHECK_EQ(w.m->nprocs, 2);
+	world_free(&w);
+}
+
 static void test_choose_name(void)
 {
 	struct world w;
@@ -1766,6 +1793,7 @@ int main(void)
 	test_pid_reuse_same_interval();
 	test_choose_pid();
 	test_choose_name();
+	test_choose_mid_session();
 	test_linger();
 	test_thread_linger();
 	test_missing_grace();
