@@ -256,11 +256,21 @@ static struct lim_entry *slot_of(struct lim_entry *tab, size_t n, uint32_t tgid)
 	return &tab[i];
 }
 
-/* The next tick's table: @want processes at most half full. */
+/*
+ * The next tick's table: @want processes at most half full. It also
+ * holds the last tick's entries, carried over when the size changes:
+ * when many processes have just exited, those outnumber @want, and a
+ * table sized for @want alone would fill up and slot_of() would probe
+ * it forever.
+ */
 static int next_table(struct ri_limits_reader *r, size_t want)
 {
-	size_t n = 64;
+	size_t n = 64, had = 0;
 
+	for (size_t i = 0; i < r->ntab; i++)
+		had += r->tab[i].tgid != 0;
+	if (want < had)
+		want = had;
 	while (n < 2 * want)
 		n *= 2;
 	if (n != r->ntab) {
