@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hook.h"
 #include "recorder.h"
 #include "session.h"
 #include "view.h"
@@ -86,15 +87,16 @@ static void on_teardown_overdue(int sig)
 
 /*
  * How long the exit may take, from the end of the screen loop to the end
- * of the process. Detaching the probe and closing the sinks take well
- * under a second; the bound is there for a teardown that cannot end,
+ * of the process: the --alert-exec programs still running get their
+ * grace, and detaching the probe and closing the other sinks take well
+ * under a second more. The bound is there for a teardown that cannot end,
  * e.g. the sanitizer build's exit-time leak check, which stops the
  * process with ptrace and waits forever for a SIGSTOP that the hang-up's
  * SIGCONT discarded (the kernel sends SIGHUP and SIGCONT to the
  * terminal's foreground group when the session leader exits, which can
  * be after the tool saw the terminal go and began to leave).
  */
-#define TEARDOWN_MAX_S 3
+#define TEARDOWN_MAX_S ((unsigned)RI_HOOK_EXIT_GRACE_S + 2)
 
 /*
  * From here on the tool is leaving: one more SIGTERM, SIGINT or SIGQUIT
