@@ -25,11 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hook.h"
 #include "recorder.h"
 #include "session.h"
 #include "view.h"
 
 static volatile sig_atomic_t got_stop;
+/* What the process exits with if its teardown overruns (see teardown_guard). */
+static volatile sig_atomic_t teardown_status;
 static SCREEN *screen;
 
 static double now_mono(void)
@@ -58,6 +61,66 @@ static void on_crash(int sig)
 		endwin();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* The stop signals: handled by on_stop while the screen runs. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+static void on_teardown_overdue(int sig)
+{
+	static const char msg[] = "resource_image: the exit took too long; "
+				  "leaving without finishing it\n";
+	ssize_t w;
+
+	(void)sig;
+	w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(teardown_status);
+}
+
+/*
+ * How long the exit may take, from the end of the screen loop to the end
+ * of the process: the --alert-exec programs still running get their
+ * grace, and detaching the probe and closing the other sinks take well
+ * under a second more. The bound is there for a teardown that cannot end,
+ * e.g. the sanitizer build's exit-time leak check, which stops the
+ * process with ptrace and waits forever for a SIGSTOP that the hang-up's
+ * SIGCONT discarded (the kernel sends SIGHUP and SIGCONT to the
+ * terminal's foreground group when the session leader exits, which can
+ * be after the tool saw the terminal go and began to leave).
+ */
+#define TEARDOWN_MAX_S ((unsigned)RI_HOOK_EXIT_GRACE_S + 2)
+
+/*
+ * From here on the tool is leaving: one more SIGTERM, SIGINT or SIGQUIT
+ * ends it at once (the BPF links are file descriptors: the kernel
+ * detaches the programs when the process dies), another SIGHUP says
+ * nothing new, and an alarm ends a teardown that overruns, with the exit
+ * status the run would have had.
+ */
+static void teardown_guard(int status)
+{
+	struct sigaction sa;
+
+	teardown_status = status;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_teardown_overdue;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(TEARDOWN_MAX_S);
 }
 
 static void install_signals(void)
@@ -275,10 +338,14 @@ static void loop(struct tui *v)
 	/* A replay's keys, title, time bar and key bar join the main view. */
 	screen_init(v, !v->replay ? NULL : v->nhosts > 1 ? hosts_mode() : &replay_mode);
 	screen_draw(v, false);
+	sigset_t stops, unblocked;
+
+	stop_signals(&stops);
 	while (!(next & NEXT_QUIT) && !got_stop) {
 		/* A negative fd is not polled: a dead tty would wake us at once. */
 		struct pollfd pfd = { .fd = hung_up ? -1 : STDIN_FILENO,
 				      .events = POLLIN };
+		struct timespec ts;
 		int ms = wait_ms(v, deadline), n;
 
 		if (hung_up) {
@@ -289,7 +356,20 @@ static void loop(struct tui *v)
 			if (ms < 0 || ms > (int)ceil(left * 1000))
 				ms = (int)ceil(left * 1000);
 		}
-		n = poll(&pfd, 1, ms);
+		/*
+		 * A stop signal that lands between the check of got_stop and
+		 * the wait would not end the wait (forever while paused): the
+		 * signals are held until ppoll() lets them in atomically.
+		 */
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		sigprocmask(SIG_BLOCK, &stops, &unblocked);
+		if (got_stop) {
+			sigprocmask(SIG_SETMASK, &unblocked, NULL);
+			break;
+		}
+		n = ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &unblocked);
+		sigprocmask(SIG_SETMASK, &unblocked, NULL);
 		if (n < 0 && errno != EINTR)
 			break;
 		/*
@@ -402,6 +482,7 @@ int ri_tui_run(const struct ri_opts *o, struct ri_session **s, size_t n)
 		v->cgroups = NULL;
 	if (!ret)
 		loop(v);
+	teardown_guard(ret == -EDOM ? 2 : ret ? 1 : 0);
 	restore_terminal();
 	/* Printed after endwin so the message stays on the user's screen. */
 	if (err[0])

@@ -257,10 +257,12 @@ static struct lim_entry *slot_of(struct lim_entry *tab, size_t n, uint32_t tgid)
 }
 
 /*
- * The next tick's table: @want processes at most half full. The last
- * tick's entries are carried over, so they count too: a choice of one
- * process after a thousand (the picker) would otherwise carry them into
- * a table too small to hold them, whose probing then never ends.
+ * The next tick's table: @want processes at most half full. It also
+ * holds the last tick's entries, carried over when the size changes:
+ * when many processes have just exited, or one is chosen after a
+ * thousand were seen (the picker), those outnumber @want, and a table
+ * sized for @want alone would fill up and slot_of() would probe it
+ * forever.
  */
 static int next_table(struct ri_limits_reader *r, size_t want)
 {

@@ -255,12 +255,29 @@ static void test_reader(void)
 	CHECK_U64(d.live.v[0].fd_limit, 2048);
 	CHECK_EQ(d.cgroups.n, 1);
 	/* Many processes: the table grows and remembers them all. */
-	for (int i = 0; i < 200; i++)
+	for (int i = 0; i < 200; i++) {
+		char rel[64];
+
+		/* A descriptor table each: every one of them takes a slot. */
+		snprintf(rel, sizeof(rel), "proc/%d/fd/0", 1000 + i);
+		put(rel, "");
 		push(&d.live, task(1000 + i, 1000 + i, SEC, "many"));
+	}
 	CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_EQ(ri_limits_read(r, &d), 0);
 	CHECK_U64(d.live.v[0].fd_limit, 2048);
 	CHECK(d.live.v[10].flags & RI_F_NO_LIMITS);
+	/*
+	 * Most of them exit at once: the last tick's 200 entries are carried
+	 * over to a table sized for the survivors too (a table of 64 slots
+	 * would fill up and its lookups never end), and the survivors keep
+	 * what they had.
+	 */
+	d.live.n = 4;
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_EQ(ri_limits_read(r, &d), 0);
+	CHECK_U64(d.live.v[0].fd_limit, 2048);
+	CHECK_U64(d.live.v[2].nfds, 8);
 	/*
 	 * A choice of one process after many were seen (the picker on a busy
 	 * machine): the table shrinks, and what it carries over still fits.
