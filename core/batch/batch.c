@@ -809,7 +809,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 	struct ri_session_front f;
 	char err[1024] = "";
 	const char *warn;
-	uint64_t start, step;
+	uint64_t start, step, slot = 0, last = 0;
 	long tick;
 	int ret = 0, e;
 
@@ -835,8 +835,25 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 	step = (uint64_t)(ri_session_pace_s(s) * 1e9);
 	start = mono_ns();
 	for (tick = 1; !o->count || tick <= o->count; tick++) {
-		if (step ? !sleep_until(start + (uint64_t)tick * step) : stop_signal != 0)
+		if (step) {
+			/*
+			 * Refreshes keep to a grid of steps from the start. After
+			 * a stall (a loaded machine, SIGSTOP) the ones missed are
+			 * not made up in a burst: refreshes a fraction of a
+			 * millisecond apart would print noise, as a running task's
+			 * CPU time moves in the scheduler's ticks (4 ms). The next
+			 * is the first point of the grid at least half a step
+			 * after the last refresh.
+			 */
+			slot++;
+			if (last && start + slot * step < last + step / 2)
+				slot = (last + step / 2 - start + step - 1) / step;
+			if (!sleep_until(start + slot * step))
+				break;
+		} else if (stop_signal) {
 			break;
+		}
+		last = mono_ns();
 		e = ri_monitor_tick(b.mon);
 		news(s);
 		if (e == -EAGAIN && ri_session_replay(s)) {
@@ -844,6 +861,7 @@ int ri_batch_run(const struct ri_opts *o, struct ri_session *s)
 			if (ri_recorder_gone(ri_session_recorder(s)))
 				break; /* -w -: the stream's reader went away */
 			tick--;
+			slot--;
 			if (!sleep_until(mono_ns() +
 					 (uint64_t)(ri_replay_poll_s(ri_session_replay(s)) * 1e9)))
 				break;
