@@ -127,6 +127,8 @@ struct bpf_source {
 	 * tick with 10,000 thread rows.
 	 */
 	const struct ri_task *procs_mem;
+	size_t procs_mem_len; /* bytes of it mapped */
+	bool procs_mappable;
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
 
@@ -497,22 +499,51 @@ static int read_iter(int link_fd, struct ri_taskbuf *live)
 #define PROCS_MEM_LEN ((size_t)PROCS_PER_ROUND * sizeof(struct ri_task))
 
 /* Maps the "procs" array when it was made mappable; else the batch lookup. */
+/*
+ * The "procs" array is mapped as far as the rounds have needed, grown as
+ * they need more: the kernel maps a BPF array's pages whole at mmap(), so
+ * they count in the tool's RSS at once, and mapping all PROCS_PER_ROUND
+ * records (5 MiB) would double the RSS of a tool that reads 300 of them.
+ * map_procs() says the array can be mapped; procs_map() grows the mapping.
+ */
 static void map_procs(struct bpf_source *s)
 {
-	void *p;
-
-	if (s->procs_fd < 0 || s->procs_iter_fd < 0)
-		return;
-	p = mmap(NULL, PROCS_MEM_LEN, PROT_READ, MAP_SHARED, s->procs_fd, 0);
-	if (p != MAP_FAILED)
-		s->procs_mem = p;
+	s->procs_mappable = s->procs_fd >= 0 && s->procs_iter_fd >= 0;
 }
 
 static void unmap_procs(struct bpf_source *s)
 {
 	if (s->procs_mem)
-		munmap((void *)s->procs_mem, PROCS_MEM_LEN);
+		munmap((void *)s->procs_mem, s->procs_mem_len);
 	s->procs_mem = NULL;
+	s->procs_mem_len = 0;
+}
+
+/* Whether @count records can be read in place (else: the batch lookup). */
+static bool procs_map(struct bpf_source *s, size_t count)
+{
+	size_t want = count * sizeof(struct ri_task), len, page = (size_t)sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (want <= s->procs_mem_len)
+		return true;
+	if (!s->procs_mappable)
+		return false;
+	len = s->procs_mem_len ? s->procs_mem_len : 16 * page;
+	while (len < want)
+		len *= 2;
+	len = (len + page - 1) / page * page;
+	if (len > (PROCS_MEM_LEN + page - 1) / page * page)
+		len = (PROCS_MEM_LEN + page - 1) / page * page;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->procs_fd, 0);
+	if (p == MAP_FAILED) {
+		s->procs_mappable = false;
+		return false;
+	}
+	unmap_procs(s);
+	s->procs_mem = p;
+	s->procs_mem_len = len;
+	return true;
 }
 
 /*
@@ -535,7 +566,7 @@ static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 		if ((err = read_iter(s->procs_iter_fd, live)))
 			return err;
 		count = rd->n < PROCS_PER_ROUND ? rd->n : PROCS_PER_ROUND;
-		if (count && s->procs_mem) {
+		if (count && procs_map(s, count)) {
 			if (ri_taskbuf_reserve(live, count))
 				return -ENOMEM;
 			memcpy(live->v + live->n, s->procs_mem, count * sizeof(*live->v));
