@@ -62,8 +62,8 @@ bool ri_choice_takes(struct ri_model *m, struct ri_proc *pr)
 	return false;
 }
 
-int ri_model_choose(struct ri_model *m, const pid_t *pids, size_t npids,
-		    const char (*names)[RI_COMM_LEN], size_t nnames)
+int ri_choice_set(struct ri_model *m, const pid_t *pids, size_t npids,
+		  const char (*names)[RI_COMM_LEN], size_t nnames)
 {
 	pid_t *np = NULL;
 	uint64_t *ns = NULL;
@@ -107,12 +107,7 @@ int ri_model_choose(struct ri_model *m, const pid_t *pids, size_t npids,
 	 * their past: count them from that drain on, not from birth.
 	 */
 	m->priv->baseline_ns = m->clock_ns;
-	/*
-	 * The view holds the new choice at once: the table is rebuilt from
-	 * it before the next refresh, which may be seconds away on a busy
-	 * machine, and would show until then processes no longer chosen.
-	 */
-	return ri_model_build_view(m);
+	return 0;
 nomem:
 	free(np);
 	free(ns);

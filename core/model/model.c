@@ -63,7 +63,7 @@ struct ri_thread *ri_model_find_thread(const struct ri_model *m, pid_t tid)
 }
 
 /* The processes to show, and the header's totals of what is tracked. */
-int ri_model_build_view(struct ri_model *m)
+static int build_view(struct ri_model *m)
 {
 	struct ri_model_priv *p = m->priv;
 	struct ri_proc *pr;
@@ -99,6 +99,19 @@ int ri_model_build_view(struct ri_model *m)
 	m->totals.mem_total = m->machine.mem_total;
 	m->totals.mem_used = m->machine.mem_used;
 	return 0;
+}
+
+int ri_model_choose(struct ri_model *m, const pid_t *pids, size_t npids,
+		    const char (*names)[RI_COMM_LEN], size_t nnames)
+{
+	int err = ri_choice_set(m, pids, npids, names, nnames);
+
+	/*
+	 * The view holds the new choice at once: the table is rebuilt from
+	 * it before the next refresh, which may be seconds away on a busy
+	 * machine, and would show until then processes no longer chosen.
+	 */
+	return err ? err : build_view(m);
 }
 
 int ri_model_update(struct ri_model *m, const struct ri_drain *d)
@@ -144,5 +157,5 @@ int ri_model_update(struct ri_model *m, const struct ri_drain *d)
 	    (err = ri_site_table_copy(&m->sites, &d->sites)))
 		return err;
 	ri_site_table_sort(&m->sites); /* a recording's order is not trusted */
-	return ri_model_build_view(m);
+	return build_view(m);
 }

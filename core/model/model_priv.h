@@ -39,9 +39,10 @@ void ri_pool_free(struct ri_model_priv *p);
 
 /* choice.c */
 bool ri_choice_takes(struct ri_model *m, struct ri_proc *pr);
+/* The choice of ri_model_choose(), which then rebuilds the view (model.c). */
+int ri_choice_set(struct ri_model *m, const pid_t *pids, size_t npids,
+		  const char (*names)[RI_COMM_LEN], size_t nnames);
 
-/* model.c: m->procs (what is shown), from the choice and the processes known. */
-int ri_model_build_view(struct ri_model *m);
 
 /* tick.c: one update of the tasks, between the model's bookkeeping. */
 void ri_tick_begin(struct ri_model *m);
