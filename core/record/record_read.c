@@ -567,7 +567,8 @@ static int stream_start(struct ri_rec_reader *r, char *err, size_t errlen)
 			if (pread(r->f[0].fd, h, RI_REC_RHDR, (off_t)rec) != RI_REC_RHDR ||
 			    rec_hdr_get(h, &rh))
 				return 0;
-			if (need == rec + RI_REC_RHDR) {
+			/* A record of no bytes moves on at once, or this would spin. */
+			if (need == rec + RI_REC_RHDR && rh.len) {
 				need += rh.len;
 				continue;
 			}
