@@ -11,6 +11,7 @@
  * decoder trusts nothing: counts are bounded by the bytes left, every
  * reference must exist, and any doubt is -EINVAL.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -289,7 +290,21 @@ static const struct {
 #define RI_X_ONE(...) +1
 #define NTASK_LIMIT_F (0 RI_LIMIT_FIELDS(RI_X_ONE))
 #define NTASK_F_MAX (NTASK_V1_F + RI_C_COUNT + NEXTRA_F + NTASK_LIMIT_F)
+#define TM_WHOLE 1u
+#define TM_COMM 2u
+#define TM_FIELD(k) (1ull << ((k) + 2))
+/* Indexes in task_f of the fields the pcount predictor reads. */
+#define F_NVCSW 1
+#define F_PCOUNT 2
+#define F_NIVCSW 5
+#define F_START 16
+#define F_PSTART 17
+#define F_TGID 18
 static struct fld task_f[NTASK_F_MAX];
+#define TASK_WORDS (sizeof(struct ri_task) / 8)
+_Static_assert(sizeof(struct ri_task) % 8 == 0, "a task is whole words");
+/* For each 8-byte word of a task, the mask bits of what lies in it. */
+static uint64_t word_bits[TASK_WORDS];
 static size_t ntask_f;
 /*
  * Then the limits of a process (figures.h's RI_LIMIT_FIELDS): a file
@@ -315,6 +330,16 @@ __attribute__((constructor)) static void task_fields(void)
 					  sizeof(((struct ri_task *)0)->f), 0, 0 };
 	RI_LIMIT_FIELDS(RI_X_FLD)
 #undef RI_X_FLD
+	for (size_t k = 0; k < ntask_f; k++)
+		for (size_t w = task_f[k].off / 8; w <= (task_f[k].off + task_f[k].size - 1u) / 8u;
+		     w++)
+			word_bits[w] |= TM_FIELD(k);
+	/* pcount is stored against the switches: a change of either counts. */
+	word_bits[offsetof(struct ri_task, nvcsw) / 8] |= TM_FIELD(F_PCOUNT);
+	word_bits[offsetof(struct ri_task, nivcsw) / 8] |= TM_FIELD(F_PCOUNT);
+	for (size_t w = offsetof(struct ri_task, comm) / 8;
+	     w <= (offsetof(struct ri_task, comm) + RI_COMM_LEN - 1) / 8; w++)
+		word_bits[w] |= TM_COMM;
 }
 _Static_assert(NTASK_F_MAX <= 62, "a task's mask has 62 field bits");
 
@@ -323,16 +348,6 @@ size_t rec_task_fields(void)
 	return ntask_f;
 }
 #define NTASK_F ntask_f
-#define TM_WHOLE 1u
-#define TM_COMM 2u
-#define TM_FIELD(k) (1ull << ((k) + 2))
-/* Indexes in task_f of the fields the pcount predictor reads. */
-#define F_NVCSW 1
-#define F_PCOUNT 2
-#define F_NIVCSW 5
-#define F_START 16
-#define F_PSTART 17
-#define F_TGID 18
 
 /*
  * The stream of a task list: each item a varint whose two low bits say
@@ -408,9 +423,17 @@ static uint32_t hash_pid(uint32_t pid, size_t nslot)
 	return (pid * 2654435761u) & (uint32_t)(nslot - 1);
 }
 
+/*
+ * The PIDs of the previous frame's list, hashed. Made when a task is first
+ * looked up by PID: a writer whose tasks all come in the previous frame's
+ * order (threads that only slept) never needs it.
+ */
 static int index_prev(struct rec_codec *c)
 {
 	size_t need = 16, i;
+
+	if (c->indexed)
+		return 0;
 
 	while (need < c->prev.n * 2)
 		need *= 2;
@@ -432,6 +455,7 @@ static int index_prev(struct rec_codec *c)
 		if (!c->slot[h])
 			c->slot[h] = (uint32_t)i + 1;
 	}
+	c->indexed = true;
 	return 0;
 }
 
@@ -440,8 +464,9 @@ static long prev_index(const struct rec_codec *c, uint32_t pid)
 {
 	uint32_t h;
 
-	if (!c->have_prev || !c->nslot)
+	if (!c->have_prev)
 		return -1;
+	assert(c->indexed);
 	h = hash_pid(pid, c->nslot);
 	while (c->slot[h]) {
 		const struct ri_task *t = &c->prev.v[c->slot[h] - 1];
@@ -502,6 +527,7 @@ void rec_codec_reset(struct rec_codec *c)
 {
 	c->prev.n = 0;
 	c->have_prev = false;
+	c->indexed = false;
 	c->pclock = c->pdropped = c->pevents = c->punix = 0;
 	c->have_choice = false;
 	c->pcg.n = 0;
@@ -685,19 +711,43 @@ static uint64_t stored(const struct ri_task *t, const struct ri_task *r, size_t 
 	return d;
 }
 
-static uint64_t task_mask(const struct ri_task *t, const struct ri_task *r)
+/*
+ * The mask of @t against @r. @same: @r is the same task a frame earlier,
+ * whose every field predicts itself (its tgid and start are @t's), so a
+ * field can be stored as non-zero only where the bytes differ: the
+ * 8-byte words that differ say which fields to look at (word_bits). At
+ * 10,000 threads that sleep, each has a field or two that moved (the
+ * time asleep), and looking at all sixty would be most of the cost of
+ * recording them.
+ */
+static uint64_t task_mask(const struct ri_task *t, const struct ri_task *r, bool same)
 {
-	uint64_t mask = 0;
+	uint64_t mask = 0, look = 0;
 	size_t k;
 
 	/* Most tasks slept the whole interval: nothing moved, nothing to say. */
 	if (!memcmp(t, r, sizeof(*t)))
 		return 0;
+	if (same) {
+		uint64_t a, b;
 
-	for (k = 0; k < NTASK_F; k++)
+		for (k = 0; k < TASK_WORDS; k++) {
+			memcpy(&a, (const char *)t + 8 * k, 8);
+			memcpy(&b, (const char *)r + 8 * k, 8);
+			if (a != b)
+				look |= word_bits[k];
+		}
+	} else {
+		look = ~0ull;
+	}
+	for (uint64_t m = look >> 2; m; m &= m - 1) {
+		k = (size_t)__builtin_ctzll(m);
+		if (k >= NTASK_F)
+			break;
 		if (stored(t, r, k))
 			mask |= TM_FIELD(k);
-	if (comm_differs(t, r))
+	}
+	if ((look & TM_COMM) && comm_differs(t, r))
 		mask |= TM_COMM;
 	return mask;
 }
@@ -714,10 +764,10 @@ static void put_fields(struct rbuf *b, const struct ri_task *t,
 		memcpy(b->p + b->n, t->comm, n);
 		b->n += n;
 	}
-	for (k = 0; k < NTASK_F; k++)
-		if (mask & TM_FIELD(k))
-			b->n = (size_t)(put_var(b->p + b->n, zz((int64_t)stored(t, r, k))) -
-					b->p);
+	for (uint64_t m = mask >> 2; m; m &= m - 1) {
+		k = (size_t)__builtin_ctzll(m);
+		b->n = (size_t)(put_var(b->p + b->n, zz((int64_t)stored(t, r, k))) - b->p);
+	}
 }
 
 static void put_op(struct rbuf *b, unsigned op, uint64_t arg)
@@ -739,8 +789,17 @@ static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 	b->n = (size_t)(put_var(b->p + b->n, tb->n) - b->p);
 	for (i = 0; i < tb->n; i++) {
 		const struct ri_task *t = &tb->v[i];
-		long k = prev_index(c, t->pid);
 		uint64_t mask;
+		long k;
+
+		/* Mostly the task the previous frame had next: no lookup. */
+		if (c->have_prev && j < c->prev.n && c->prev.v[j].pid == t->pid) {
+			k = (long)j;
+		} else {
+			if (c->have_prev && (err = index_prev(c)))
+				return err;
+			k = prev_index(c, t->pid);
+		}
 
 		if (k >= 0 && c->prev.v[k].start_ns != t->start_ns)
 			k = -1; /* the PID now names another task */
@@ -755,7 +814,7 @@ static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 				put_op(b, OP_SKIP, (size_t)k - j);
 				j = (size_t)k;
 			}
-			mask = task_mask(t, r);
+			mask = task_mask(t, r, true);
 			j++;
 			if (!mask) {
 				same++;
@@ -778,7 +837,7 @@ static int put_tasks(struct rec_codec *c, struct rbuf *b, uint8_t type,
 			if (same)
 				put_op(b, OP_SAME, same);
 			same = 0;
-			mask = task_mask(t, r) | (k >= 0 ? 0 : TM_WHOLE);
+			mask = task_mask(t, r, k >= 0) | (k >= 0 ? 0 : TM_WHOLE);
 			put_op(b, OP_PID, mask);
 			put_delta(b, t->pid, last_pid);
 			put_fields(b, t, r, mask);
@@ -1192,7 +1251,8 @@ static int remember(struct rec_codec *c, const struct ri_drain *d)
 {
 	int err;
 
-	if ((err = copy_tasks(&c->prev, &d->live)) || (err = index_prev(c)) ||
+	c->indexed = false;
+	if ((err = copy_tasks(&c->prev, &d->live)) ||
 	    (err = copy_machine(&c->pm, &d->machine)) ||
 	    (err = ri_cg_table_copy(&c->pcg, &d->cgroups)))
 		return err;
@@ -1326,6 +1386,8 @@ static int get_tasks(struct rec_codec *c, struct rd *r, struct ri_taskbuf *tb)
 			if (arg & TM_WHOLE) {
 				ref = tb->n ? &tb->v[tb->n - 1] : &zero;
 			} else {
+				if (c->have_prev && index_prev(c))
+					return -ENOMEM;
 				k = prev_index(c, pid);
 				if (k < 0)
 					return -EINVAL;

@@ -144,6 +144,7 @@ struct rec_codec {
 	struct ri_alert_transition *ev;
 	size_t nev, evcap;
 	bool have_prev;
+	bool indexed;       /* slot holds prev's PIDs (made when first needed) */
 	bool have_choice;
 	/* The reader's: fields per task in the file being read (0: unknown). */
 	uint32_t file_fields;
