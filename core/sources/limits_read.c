@@ -74,6 +74,7 @@ struct ri_limits_reader {
 	uint64_t tick;
 	struct lim_entry *tab, *next; /* last tick's processes, and this one's */
 	size_t ntab;
+	size_t ntab_used, nnext_used; /* entries in each */
 	struct lim_paths *paths;
 	size_t npaths, cpaths;
 	char buf[8192];
@@ -266,10 +267,8 @@ static struct lim_entry *slot_of(struct lim_entry *tab, size_t n, uint32_t tgid)
  */
 static int next_table(struct ri_limits_reader *r, size_t want)
 {
-	size_t n = 64, had = 0;
+	size_t n = 64, had = r->ntab_used;
 
-	for (size_t i = 0; i < r->ntab; i++)
-		had += r->tab[i].tgid != 0;
 	if (want < had)
 		want = had;
 	while (n < 2 * want)
@@ -293,6 +292,7 @@ static int next_table(struct ri_limits_reader *r, size_t want)
 		r->ntab = n;
 	}
 	memset(r->next, 0, r->ntab * sizeof(*r->next));
+	r->nnext_used = 0;
 	return 0;
 }
 
@@ -409,6 +409,7 @@ static int read_leader(struct ri_limits_reader *r, struct ri_cg_table *t, struct
 
 	if (count_fds(r, k->tgid, &nfds))
 		return -ENOENT;
+	r->nnext_used += !e->tgid;
 	known = was->tgid == k->tgid && was->pstart == k->pstart_ns && was->ok;
 	if (known && (r->tick + k->tgid) % RI_LIMITS_EVERY) {
 		*e = *was;
@@ -452,6 +453,7 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 	struct ri_cg_table *t = &d->cgroups;
 	const struct ri_task *lead = NULL;
 	struct lim_entry *swap;
+	size_t nlead = 0;
 	uint64_t v;
 	int err;
 
@@ -459,7 +461,14 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 	t->known = true;
 	t->threads_max = 0;
 	r->tick++;
-	if ((err = next_table(r, d->live.n)))
+	/*
+	 * Sized for the processes, not the tasks: a recording reads every
+	 * thread, and a table for 10,000 of them cleared every tick cost
+	 * more than reading the processes' limits.
+	 */
+	for (size_t i = 0; i < d->live.n; i++)
+		nlead += d->live.v[i].pid == d->live.v[i].tgid;
+	if ((err = next_table(r, nlead)))
 		return err;
 	if (ri_procfs_read_at(r->procfd, "sys/kernel/threads-max", r->buf,
 			      sizeof(r->buf)) >= 0 &&
@@ -508,6 +517,7 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 	swap = r->tab;
 	r->tab = r->next;
 	r->next = swap;
+	r->ntab_used = r->nnext_used;
 	return 0;
 }
 
