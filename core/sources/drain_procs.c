@@ -95,6 +95,7 @@ static struct ri_task *start_proc(struct ri_taskbuf *out, const struct ri_task *
 int ri_drain_procs_sum(struct ri_drain_procs *f, const struct ri_drain *in, const struct ri_drain **out)
 {
 	const struct ri_taskbuf *live = &in->live, *ex = &in->exited;
+	struct ri_task *p = NULL; /* the process of the last thread */
 	size_t mask, i, j;
 	int err;
 
@@ -116,25 +117,32 @@ int ri_drain_procs_sum(struct ri_drain_procs *f, const struct ri_drain *in, cons
 	if ((err = table_reserve(f, ex->n > live->n ? ex->n : live->n)))
 		return err;
 	mask = f->nslot - 1;
-	for (j = 0; j < ex->n; j++) {
-		for (i = hash32(ex->v[j].pid) & mask; f->slot[i]; i = (i + 1) & mask)
-			;
-		f->slot[i] = (uint32_t)j + 1;
+	if (ex->n && !in->exits_first) {
+		for (j = 0; j < ex->n; j++) {
+			for (i = hash32(ex->v[j].pid) & mask; f->slot[i]; i = (i + 1) & mask)
+				;
+			f->slot[i] = (uint32_t)j + 1;
+		}
+		for (j = 0; j < live->n; j++)
+			f->skip[j] = exited_here(f, ex, &live->v[j]);
+		memset(f->slot, 0, f->nslot * sizeof(*f->slot));
+	} else {
+		memset(f->skip, 0, live->n * sizeof(*f->skip));
 	}
-	for (j = 0; j < live->n; j++)
-		f->skip[j] = ex->n && exited_here(f, ex, &live->v[j]);
-	memset(f->slot, 0, f->nslot * sizeof(*f->slot));
 	for (j = 0; j < live->n; j++) {
 		const struct ri_task *t = &live->v[j];
-		struct ri_task *p = NULL;
 
 		if (f->skip[j])
 			continue;
-		for (i = hash32(t->tgid) & mask; f->slot[i]; i = (i + 1) & mask)
-			if (f->live.v[f->slot[i] - 1].tgid == t->tgid) {
-				p = &f->live.v[f->slot[i] - 1];
-				break;
-			}
+		/* A walk gives a process's threads one after the other. */
+		if (!p || p->tgid != t->tgid) {
+			p = NULL;
+			for (i = hash32(t->tgid) & mask; f->slot[i]; i = (i + 1) & mask)
+				if (f->live.v[f->slot[i] - 1].tgid == t->tgid) {
+					p = &f->live.v[f->slot[i] - 1];
+					break;
+				}
+		}
 		if (!p) {
 			if (!(p = start_proc(&f->live, t)))
 				return -ENOMEM;

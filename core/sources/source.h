@@ -169,6 +169,11 @@ struct ri_drain {
 	 * this drain is never also in a live sum of it.
 	 */
 	bool per_process;
+	/*
+	 * The exits were read before the live records (a walk of threads
+	 * that reads them first): no exit is also in live.
+	 */
+	bool exits_first;
 	struct ri_machine machine;
 	struct ri_cg_table cgroups;
 	struct ri_site_table sites; /* where threads wait (waits.h) */

@@ -639,6 +639,7 @@ static int bpf_drain(struct ri_source *base, struct ri_drain *d)
 		*s->waits_n = *s->waits_lost = 0;
 	s->exited = exited;
 	d->per_process = per_process;
+	d->exits_first = walk;
 	if (walk) {
 		/*
 		 * Exits first: a thread pushes its final counters after it
