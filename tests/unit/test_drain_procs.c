@@ -138,6 +138,40 @@ static void test_exit_in_the_same_drain(void)
 	CHECK(a && a->cpu_ns == 103 * MS);
 	CHECK(a && a->nthreads == 2);
 	CHECK(!find(out, 30));
+	/*
+	 * A walk that read its exits first (bpf) never has a thread in both:
+	 * an exit of the same PID is an older task's, and nothing is left out.
+	 */
+	in.exits_first = true;
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 2);
+	a = find(out, 10);
+	CHECK(a && a->cpu_ns == 143 * MS && a->nthreads == 3);
+	a = find(out, 30);
+	CHECK(a && a->cpu_ns == 2 * MS && a->nthreads == 1);
+	ri_drain_procs_free(&f);
+	ri_drain_free(&in);
+}
+
+/* Threads of two processes in turns (a source in PID order) sum apart. */
+static void test_interleaved_threads(void)
+{
+	struct ri_drain in = { 0 };
+	const struct ri_drain *out;
+	const struct ri_task *a;
+	struct ri_drain_procs f = { 0 };
+
+	push(&in.live, thr(10, 10, 1, "a"));
+	push(&in.live, thr(11, 20, 10, "b-worker"));
+	push(&in.live, thr(12, 10, 100, "a-worker"));
+	push(&in.live, thr(20, 20, 1000, "b"));
+	push(&in.live, thr(21, 10, 10000, "a-worker"));
+	CHECK_EQ(ri_drain_procs_sum(&f, &in, &out), 0);
+	CHECK_EQ(out->live.n, 2);
+	a = find(out, 10);
+	CHECK(a && a->cpu_ns == 10101 * MS && a->nthreads == 3 && !strcmp(a->comm, "a"));
+	a = find(out, 20);
+	CHECK(a && a->cpu_ns == 1010 * MS && a->nthreads == 2 && !strcmp(a->comm, "b"));
 	ri_drain_procs_free(&f);
 	ri_drain_free(&in);
 }
@@ -189,6 +223,7 @@ int main(void)
 {
 	test_sums_and_identity();
 	test_exit_in_the_same_drain();
+	test_interleaved_threads();
 	test_zombie_leader();
 	test_processes_pass();
 	return check_report("test_drain_procs");
