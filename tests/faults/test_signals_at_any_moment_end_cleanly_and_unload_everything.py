@@ -14,6 +14,7 @@ import os
 import random
 import resource
 import signal
+import subprocess
 import sys
 import time
 
@@ -77,12 +78,15 @@ def main():
         printed = bool(t.raw)
         t0 = time.monotonic()
         t.signal(sig)
-        rc = t.wait(10)
-        took = time.monotonic() - t0
-        if rc is None:
-            # Where it hangs, for whoever reads the failure.
+        try:
+            t.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # Where it hangs, for whoever reads the failure: read before
+            # wait() below kills it.
             problems.append("round %d: still running; where each thread waits: %s"
                             % (i, where(t.pid)))
+        rc = t.wait(1)
+        took = time.monotonic() - t0
         started = printed or bool(o["link"])
         key = (sig.name, "loop" if printed else ("attached" if o["link"] else "start-up"),
                ri.rc_text(rc))
