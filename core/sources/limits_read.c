@@ -452,6 +452,7 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 	struct ri_cg_table *t = &d->cgroups;
 	const struct ri_task *lead = NULL;
 	struct lim_entry *swap;
+	size_t leaders = 0;
 	uint64_t v;
 	int err;
 
@@ -459,7 +460,15 @@ int ri_limits_read(struct ri_limits_reader *r, struct ri_drain *d)
 	t->known = true;
 	t->threads_max = 0;
 	r->tick++;
-	if ((err = next_table(r, d->live.n)))
+	/*
+	 * Sized for the leaders, the only tasks it keeps: one sized for
+	 * every thread (two copies, one cleared each tick) held 3.6 MiB at
+	 * 10,000 threads.
+	 */
+	for (size_t i = 0; i < d->live.n; i++)
+		leaders += d->live.v[i].pid == d->live.v[i].tgid &&
+			   !(d->live.v[i].flags & RI_F_KTHREAD);
+	if ((err = next_table(r, leaders)))
 		return err;
 	if (ri_procfs_read_at(r->procfd, "sys/kernel/threads-max", r->buf,
 			      sizeof(r->buf)) >= 0 &&
