@@ -264,6 +264,9 @@ static void tick(struct tui *v)
 {
 	int ret = v->replay ? replay_tick(v) : ri_monitor_tick(v->mon);
 
+	/* The screen reads the model alone: the drain waits for the next tick. */
+	if (!v->replay)
+		ri_monitor_shed(v->mon);
 	hosts_keep_up(v);
 	const char *news = ri_recorder_news(v->rec);
 

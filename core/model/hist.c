@@ -91,6 +91,21 @@ struct ri_hist *ri_hist_new(size_t cap, unsigned metrics, bool narrow)
 	return h;
 }
 
+struct ri_hist *ri_hist_new_sparse(size_t cap)
+{
+	struct ri_hist *h = malloc(sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->head = 0;
+	h->len = 0;
+	h->cap = (uint16_t)(cap < 1 ? 1 : cap > RI_HIST_LEN ? RI_HIST_LEN : cap);
+	h->metrics = 0;
+	h->narrow = true;
+	h->states = false;
+	return h;
+}
+
 void ri_hist_clear(struct ri_hist *h)
 {
 	if (h)
@@ -182,6 +197,42 @@ void ri_hist_push_states(struct ri_hist *h, const double v[RI_M_COUNT],
 	h->head = (h->head + 1) % h->cap;
 	if (h->len < h->cap)
 		h->len++;
+}
+
+void ri_hist_push_grow(struct ri_hist **hp, const double v[RI_M_COUNT])
+{
+	struct ri_hist *h = *hp, *g;
+	unsigned add = 0, all;
+	int m;
+
+	if (!h)
+		return;
+	/* Narrow rings without states only: those are the sparse ones. */
+	for (m = 0; h->narrow && !h->states && m < RI_M_COUNT; m++)
+		if (!(h->metrics & RI_HIST_METRIC(m)) && ri_hist_encode8(v[m], (enum ri_metric)m))
+			add |= RI_HIST_METRIC(m);
+	if (add) {
+		all = h->metrics | add;
+		g = malloc(sizeof(*g) + (size_t)__builtin_popcount(all) * h->cap);
+		if (g) {
+			*g = *h;
+			g->metrics = (uint8_t)all;
+			for (m = 0; m < RI_M_COUNT; m++) {
+				long to = row(g, (enum ri_metric)m), from = row(h, (enum ri_metric)m);
+
+				if (to < 0)
+					continue;
+				if (from < 0)
+					memset((uint8_t *)g->v + to, 0, h->cap);
+				else
+					memcpy((uint8_t *)g->v + to, (const uint8_t *)h->v + from,
+					       h->cap);
+			}
+			free(h);
+			*hp = h = g;
+		}
+	}
+	ri_hist_push(h, v);
 }
 
 double ri_hist_get(const struct ri_hist *h, enum ri_metric m, size_t ago)

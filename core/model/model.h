@@ -127,24 +127,13 @@ struct ri_proc;
 
 
 struct ri_thread {
-	pid_t tid;
+	/* Wide members first, then narrow: no padding between them. */
 	uint64_t start_ns;
-	char comm[RI_COMM_LEN];
-	char state;        /* ps's letter, as of the last snapshot */
-	int nice;
-	/*
-	 * As of the last snapshot: the state it sleeps in (enum ri_state + 1;
-	 * 0: on a CPU, runnable, or not known) and, asleep in RI_ST_LOCK, the
-	 * TID of the thread holding the lock (0: not known).
-	 */
-	uint8_t wait_state;
-	pid_t lock_holder;
 	/*
 	 * Unix time since which it has been seen uninterruptible (BLOCKED or
 	 * DISK) at every snapshot with no CPU time in between; 0: it is not.
 	 */
 	double stuck_since;
-	bool deadlocked; /* in a cycle of lock waits, as of the last tick */
 	struct ri_fig fig;
 	/*
 	 * Its cumulative counters as of its last snapshot (each interval's
@@ -152,21 +141,33 @@ struct ri_thread {
 	 */
 	struct ri_counters total;
 	struct ri_hist *hist; /* NULL unless thread_history */
-	bool exited;
 	double exit_time;  /* Unix time of exit, when exited */
-	int gone_ticks;    /* ticks since exit (front ends dim, then drop) */
 	struct ri_proc *proc;
 	struct ri_thread *next; /* in the process's thread list */
+	pid_t tid;
+	int nice;
+	/*
+	 * As of the last snapshot: the state it sleeps in (enum ri_state + 1;
+	 * 0: on a CPU, runnable, or not known) and, asleep in RI_ST_LOCK, the
+	 * TID of the thread holding the lock (0: not known).
+	 */
+	pid_t lock_holder;
+	int gone_ticks;    /* ticks since exit (front ends dim, then drop) */
+	char comm[RI_COMM_LEN];
+	char state;        /* ps's letter, as of the last snapshot */
+	uint8_t wait_state;
+	bool deadlocked; /* in a cycle of lock waits, as of the last tick */
+	bool exited;
 
 	/* private to the model */
-	uint64_t last_rss_pages;
-	struct ri_thread *prev;
-	uint64_t seen_tick;
-	int missing;
 	bool counted;   /* alive, or exited in this tick: part of the sums */
 	bool in_table;  /* the pid table maps tid to this thread */
 	bool whole;     /* stands for all the process's threads (perproc.c) */
 	bool primed;    /* whole: its first figures are taken */
+	int missing;
+	uint64_t last_rss_pages;
+	struct ri_thread *prev;
+	uint64_t seen_tick;
 };
 
 struct ri_proc {

@@ -294,6 +294,13 @@ const struct ri_drain *ri_monitor_drain(const struct ri_monitor *mon)
 	return &mon->drain;
 }
 
+void ri_monitor_shed(struct ri_monitor *mon)
+{
+	ri_taskbuf_shed(&mon->drain.live);
+	ri_taskbuf_shed(&mon->drain.exited);
+	ri_taskbuf_shed(&mon->procs_sum.live);
+}
+
 int ri_monitor_proc_list(const struct ri_monitor *mon, struct ri_proc_list *out)
 {
 	if (mon->src->ops->proc_list)

@@ -126,7 +126,8 @@ static struct ri_thread *find_displaced_thread(struct ri_proc *pr,
 /*
  * A thread's ring, when thread rows are drawn: the width of a sparkline,
  * of 8-bit samples (a sparkline has 8 levels; only processes have the
- * detail panel's tall graphs and their figures).
+ * detail panel's tall graphs and their figures), each metric stored from
+ * its first sample other than 0 on (most threads store their RSS alone).
  */
 static void thread_ring(struct ri_model *m, struct ri_thread *t)
 {
@@ -135,7 +136,7 @@ static void thread_ring(struct ri_model *m, struct ri_thread *t)
 					     RI_HIST_LEN;
 
 	if (m->opts.thread_history && !t->hist)
-		t->hist = ri_hist_new(n, RI_HIST_ALL, true);
+		t->hist = ri_hist_new_sparse(n);
 }
 
 static struct ri_thread *thread_new(struct ri_model *m, const struct ri_task *r,
@@ -292,17 +293,23 @@ static void fig_rates(struct ri_fig *f, double dt, uint64_t mem_total)
 	f->mem_pct = (double)f->rss_bytes * 100.0 / (double)mem_total;
 }
 
-/* One sample of @f's figures into @h (also the rows' group histories). */
-void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
+/* The metrics of a history sample of @f. */
+static void hist_values(const struct ri_fig *f, double v[RI_M_COUNT])
 {
-	double v[RI_M_COUNT], st[RI_HIST_NSTATES];
-
 	v[RI_M_CPU] = f->cpu_pct;
 	v[RI_M_MEM] = (double)f->rss_bytes;
 	v[RI_M_READ] = f->rate[RI_C_READ];
 	v[RI_M_WRITE] = f->rate[RI_C_WRITE];
 	v[RI_M_NET_RX] = ri_fig_na(f, RI_C_NET_RX) ? 0 : f->rate[RI_C_NET_RX];
 	v[RI_M_NET_TX] = ri_fig_na(f, RI_C_NET_TX) ? 0 : f->rate[RI_C_NET_TX];
+}
+
+/* One sample of @f's figures into @h (also the rows' group histories). */
+void ri_hist_sample(struct ri_hist *h, const struct ri_fig *f)
+{
+	double v[RI_M_COUNT], st[RI_HIST_NSTATES];
+
+	hist_values(f, v);
 	_Static_assert(RI_HIST_NSTATES == RI_NSTATES + 2, "CPU, RUNQ and the states");
 	if (!ri_hist_has_states(h) || ri_fig_na(f, RI_C_ST_DISK)) {
 		ri_hist_push(h, v);
@@ -502,8 +509,12 @@ static void proc_finish(struct ri_model *m, struct ri_proc *pr, double dt)
 			continue;
 		t->fig.rss_bytes = f->rss_bytes;
 		fig_rates(&t->fig, dt, m->mem_total);
-		if (dt > 0)
-			ri_hist_sample(t->hist, &t->fig); /* NULL: none kept */
+		if (dt > 0 && t->hist) {
+			double v[RI_M_COUNT];
+
+			hist_values(&t->fig, v);
+			ri_hist_push_grow(&t->hist, v);
+		}
 	}
 	if (dt > 0 && (any || alive)) {
 		ri_hist_sample(pr->hist, f);

@@ -83,6 +83,12 @@ struct ri_task *ri_taskbuf_push(struct ri_taskbuf *b);
 /* Room for @more records past b->n, not zeroed; 0 or -ENOMEM. */
 int ri_taskbuf_reserve(struct ri_taskbuf *b, size_t more);
 void ri_taskbuf_free(struct ri_taskbuf *b);
+/*
+ * Gives the pages of @b's records back to the kernel, keeping the buffer
+ * and n: what they held reads as 0 until the next drain writes it again.
+ * For a front end that reads nothing of a drain between two drains.
+ */
+void ri_taskbuf_shed(struct ri_taskbuf *b);
 
 /* CPU time of one CPU, or of all, by kind (ns, from /proc/stat's ticks). */
 struct ri_cpu_times {

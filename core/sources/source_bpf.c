@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <link.h>
 #include <sys/mman.h>
 
 #include <bpf/bpf.h>
@@ -497,15 +498,18 @@ static int read_iter(int link_fd, struct ri_taskbuf *live)
 }
 
 #define PROCS_MEM_LEN ((size_t)PROCS_PER_ROUND * sizeof(struct ri_task))
-
-/* Maps the "procs" array when it was made mappable; else the batch lookup. */
 /*
- * The "procs" array is mapped as far as the rounds have needed, grown as
- * they need more: the kernel maps a BPF array's pages whole at mmap(), so
- * they count in the tool's RSS at once, and mapping all PROCS_PER_ROUND
- * records (5 MiB) would double the RSS of a tool that reads 300 of them.
- * map_procs() says the array can be mapped; procs_map() grows the mapping.
+ * Bytes of the "procs" array kept mapped from one drain to the next: the
+ * kernel maps a BPF array's pages whole at mmap(), so they count in the
+ * tool's RSS at once, and the records are copied out at each drain anyway.
+ * 128 KiB hold 431 records, a round of most machines' processes; records
+ * past them are copied through a window of the same size mapped for the
+ * copy alone (the records of 10,000 thread rows would otherwise keep
+ * 3 to 4 MiB resident twice over, here and in the drain).
  */
+#define PROCS_WINDOW ((size_t)128 << 10)
+
+/* Whether the "procs" array can be mapped (else: the batch lookup). */
 static void map_procs(struct bpf_source *s)
 {
 	s->procs_mappable = s->procs_fd >= 0 && s->procs_iter_fd >= 0;
@@ -519,12 +523,26 @@ static void unmap_procs(struct bpf_source *s)
 	s->procs_mem_len = 0;
 }
 
-/* Whether @count records can be read in place (else: the batch lookup). */
-static bool procs_map(struct bpf_source *s, size_t count)
+/* Bytes @want of the array, rounded up to pages, within its size. */
+static size_t procs_span(size_t want, size_t page)
 {
-	size_t want = count * sizeof(struct ri_task), len, page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t all = (PROCS_MEM_LEN + page - 1) / page * page;
+
+	want = (want + page - 1) / page * page;
+	return want < all ? want : all;
+}
+
+/*
+ * Grows the lasting mapping towards @want bytes (PROCS_WINDOW at most):
+ * false when the array cannot be mapped.
+ */
+static bool procs_map(struct bpf_source *s, size_t want, size_t page)
+{
+	size_t len;
 	void *p;
 
+	if (want > PROCS_WINDOW)
+		want = PROCS_WINDOW;
 	if (want <= s->procs_mem_len)
 		return true;
 	if (!s->procs_mappable)
@@ -532,9 +550,7 @@ static bool procs_map(struct bpf_source *s, size_t count)
 	len = s->procs_mem_len ? s->procs_mem_len : 16 * page;
 	while (len < want)
 		len *= 2;
-	len = (len + page - 1) / page * page;
-	if (len > (PROCS_MEM_LEN + page - 1) / page * page)
-		len = (PROCS_MEM_LEN + page - 1) / page * page;
+	len = procs_span(len < PROCS_WINDOW ? len : PROCS_WINDOW, page);
 	p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->procs_fd, 0);
 	if (p == MAP_FAILED) {
 		s->procs_mappable = false;
@@ -543,6 +559,36 @@ static bool procs_map(struct bpf_source *s, size_t count)
 	unmap_procs(s);
 	s->procs_mem = p;
 	s->procs_mem_len = len;
+	return true;
+}
+
+/*
+ * Copies the round's first @count records into @dst: those within the
+ * lasting mapping from it, the rest through windows mapped at their
+ * offset for the copy. False when the array cannot be mapped.
+ */
+static bool procs_copy(struct bpf_source *s, struct ri_task *dst, size_t count)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), want = count * sizeof(*dst), done;
+
+	if (!procs_map(s, want, page))
+		return false;
+	done = want < s->procs_mem_len ? want : s->procs_mem_len;
+	memcpy(dst, s->procs_mem, done);
+	while (done < want) {
+		size_t at = done / page * page, len = procs_span(want, page) - at, n;
+		void *p;
+
+		if (len > PROCS_WINDOW)
+			len = PROCS_WINDOW;
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->procs_fd, (off_t)at);
+		if (p == MAP_FAILED)
+			return false;
+		n = at + len - done < want - done ? at + len - done : want - done;
+		memcpy((char *)dst + done, (char *)p + (done - at), n);
+		munmap(p, len);
+		done += n;
+	}
 	return true;
 }
 
@@ -566,16 +612,13 @@ static int read_procs(struct bpf_source *s, struct ri_taskbuf *live)
 		if ((err = read_iter(s->procs_iter_fd, live)))
 			return err;
 		count = rd->n < PROCS_PER_ROUND ? rd->n : PROCS_PER_ROUND;
-		if (count && procs_map(s, count)) {
-			if (ri_taskbuf_reserve(live, count))
-				return -ENOMEM;
-			memcpy(live->v + live->n, s->procs_mem, count * sizeof(*live->v));
+		if (count && ri_taskbuf_reserve(live, count))
+			return -ENOMEM;
+		if (count && procs_copy(s, live->v + live->n, count)) {
 			live->n += count;
 		} else if (count) {
 			LIBBPF_OPTS(bpf_map_batch_opts, bo);
 
-			if (ri_taskbuf_reserve(live, count))
-				return -ENOMEM;
 			if (bpf_map_lookup_batch(mfd, NULL, &out, s->keys,
 						 live->v + live->n, &count, &bo) &&
 			    errno != ENOENT)
@@ -1164,6 +1207,33 @@ static void say_loaded(const struct bpf_source *s)
 					"not measured (the wake-up program did not attach)");
 }
 
+/*
+ * The programs are loaded: the objects they came from (embedded in the
+ * tool's read-only data, 450 KiB of it, read once at load) need not stay
+ * resident. Every read-only segment of the executable has its pages
+ * dropped: they are clean pages of the file, read back from the page
+ * cache where touched again (the constants in use), so nothing is lost.
+ */
+static int shed_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_filesz;
+
+		if (ph->p_type != PT_LOAD || ph->p_flags != PF_R)
+			continue;
+		lo = (lo + page - 1) / page * page;
+		hi = hi / page * page;
+		if (hi > lo)
+			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	return 1; /* the executable comes first: the libraries stay as they are */
+}
+
 int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		       char *err, size_t errlen)
 {
@@ -1251,6 +1321,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 			*out = &s->base;
 			map_procs(s);
 			say_loaded(s);
+			dl_iterate_phdr(shed_segment, NULL);
 			return 0;
 		}
 		if (verbose)
@@ -1274,6 +1345,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 			*out = &s->base;
 			map_procs(s);
 			say_loaded(s);
+			dl_iterate_phdr(shed_segment, NULL);
 			return 0;
 		}
 		undo(s);

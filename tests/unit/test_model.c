@@ -1380,6 +1380,34 @@ static void test_hist(void)
 		CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 2), 2000.0, 2000.0 * 0.065);
 		CHECK_NEAR(ri_hist_get(small, RI_M_MEM, 3), 0.0, 0);
 		free(small);
+
+		/*
+		 * A sparse ring stores a metric from its first sample other
+		 * than 0 on, the earlier ones 0; the others read 0 throughout.
+		 */
+		small = ri_hist_new_sparse(3);
+		CHECK(small && small->narrow && !small->metrics);
+		memset(v, 0, sizeof(v));
+		v[RI_M_MEM] = 1 << 20;
+		ri_hist_push_grow(&small, v);
+		CHECK_EQ(small->metrics, RI_HIST_METRIC(RI_M_MEM));
+		v[RI_M_CPU] = 50;
+		ri_hist_push_grow(&small, v);
+		v[RI_M_CPU] = 0;
+		v[RI_M_WRITE] = 4096;
+		for (i = 0; i < 2; i++)
+			ri_hist_push_grow(&small, v);
+		CHECK_EQ(small->metrics, RI_HIST_METRIC(RI_M_MEM) | RI_HIST_METRIC(RI_M_CPU) |
+						 RI_HIST_METRIC(RI_M_WRITE));
+		CHECK_EQ(ri_hist_len(small), 3);
+		CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 2), 50.0, 50.0 * 0.03);
+		CHECK_NEAR(ri_hist_get(small, RI_M_CPU, 1), 0.0, 0);
+		CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 2), 0.0, 0);
+		CHECK_NEAR(ri_hist_get(small, RI_M_WRITE, 0), 4096.0, 4096.0 * 0.065);
+		for (i = 0; i < 3; i++)
+			CHECK_NEAR(ri_hist_get(small, RI_M_MEM, (size_t)i), 1 << 20, (1 << 20) * 0.05);
+		CHECK_NEAR(ri_hist_get(small, RI_M_READ, 0), 0.0, 0);
+		free(small);
 	}
 
 	/*
