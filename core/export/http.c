@@ -448,6 +448,7 @@ bool ri_http_available(void)
 int ri_http_start(int fd, struct ri_http **out, char *err, size_t errlen)
 {
 	struct ri_http *h = calloc(1, sizeof(*h));
+	pthread_condattr_t ca;
 	int e;
 
 	*out = NULL;
@@ -464,7 +465,11 @@ int ri_http_start(int fd, struct ri_http **out, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&h->lock, NULL);
-	pthread_cond_init(&h->wake, NULL);
+	/* The guard's deadlines are on the monotonic clock: so is its wait. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	h->index_len = (size_t)snprintf(
 		h->index, sizeof(h->index),
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
