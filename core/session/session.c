@@ -83,6 +83,7 @@ static void monitor_opts(struct ri_session *s, const struct ri_session_front *f)
 	 */
 	mo->sum_threads = f->no_thread_rows && !o->metrics_threads;
 	mo->src.per_process = mo->sum_threads && !o->record;
+	mo->src.lean = f->screen;
 	/* The command line's choice holds from the first drain on. */
 	mo->pids = o->pids;
 	mo->npids = o->npids;

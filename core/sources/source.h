@@ -68,6 +68,11 @@ struct ri_source_opts {
 	 * threads summed where they are read, and say so in the drain.
 	 */
 	bool per_process;
+	/*
+	 * Memory before CPU: a screen stays up for days, where a batch run
+	 * or a recording wants each tick cheap (see PROCS_WINDOW).
+	 */
+	bool lean;
 	/* Set when auto fell back to procfs: one line for stderr. */
 	char *warning;
 	size_t warning_len;

@@ -130,6 +130,7 @@ struct bpf_source {
 	const struct ri_task *procs_mem;
 	size_t procs_mem_len; /* bytes of it mapped */
 	bool procs_mappable;
+	size_t procs_window; /* bytes of it kept mapped at most */
 	struct ri_taskbuf init_threads; /* the init gap, before its sum */
 };
 
@@ -499,13 +500,16 @@ static int read_iter(int link_fd, struct ri_taskbuf *live)
 
 #define PROCS_MEM_LEN ((size_t)PROCS_PER_ROUND * sizeof(struct ri_task))
 /*
- * Bytes of the "procs" array kept mapped from one drain to the next: the
- * kernel maps a BPF array's pages whole at mmap(), so they count in the
- * tool's RSS at once, and the records are copied out at each drain anyway.
- * 128 KiB hold 431 records, a round of most machines' processes; records
- * past them are copied through a window of the same size mapped for the
- * copy alone (the records of 10,000 thread rows would otherwise keep
- * 3 to 4 MiB resident twice over, here and in the drain).
+ * Bytes of the "procs" array a screen keeps mapped from one drain to the
+ * next (ri_source_opts.lean): the kernel maps a BPF array's pages whole
+ * at mmap(), so they count in the tool's RSS at once, and the records are
+ * copied out at each drain anyway. 128 KiB hold 431 records, a round of
+ * most machines' processes; records past them are copied through a window
+ * of the same size mapped for the copy alone (the records of 10,000
+ * thread rows would otherwise keep 3 to 4 MiB resident twice over, here
+ * and in the drain). Other front ends keep the array mapped as far as
+ * the rounds needed: mapping windows each drain cost a recording of
+ * 10,000 threads a fifth more CPU per tick.
  */
 #define PROCS_WINDOW ((size_t)128 << 10)
 
@@ -533,7 +537,7 @@ static size_t procs_span(size_t want, size_t page)
 }
 
 /*
- * Grows the lasting mapping towards @want bytes (PROCS_WINDOW at most):
+ * Grows the lasting mapping towards @want bytes (procs_window at most):
  * false when the array cannot be mapped.
  */
 static bool procs_map(struct bpf_source *s, size_t want, size_t page)
@@ -541,8 +545,8 @@ static bool procs_map(struct bpf_source *s, size_t want, size_t page)
 	size_t len;
 	void *p;
 
-	if (want > PROCS_WINDOW)
-		want = PROCS_WINDOW;
+	if (want > s->procs_window)
+		want = s->procs_window;
 	if (want <= s->procs_mem_len)
 		return true;
 	if (!s->procs_mappable)
@@ -550,7 +554,7 @@ static bool procs_map(struct bpf_source *s, size_t want, size_t page)
 	len = s->procs_mem_len ? s->procs_mem_len : 16 * page;
 	while (len < want)
 		len *= 2;
-	len = procs_span(len < PROCS_WINDOW ? len : PROCS_WINDOW, page);
+	len = procs_span(len < s->procs_window ? len : s->procs_window, page);
 	p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->procs_fd, 0);
 	if (p == MAP_FAILED) {
 		s->procs_mappable = false;
@@ -579,8 +583,8 @@ static bool procs_copy(struct bpf_source *s, struct ri_task *dst, size_t count)
 		size_t at = done / page * page, len = procs_span(want, page) - at, n;
 		void *p;
 
-		if (len > PROCS_WINDOW)
-			len = PROCS_WINDOW;
+		if (len > s->procs_window)
+			len = s->procs_window;
 		p = mmap(NULL, len, PROT_READ, MAP_SHARED, s->procs_fd, (off_t)at);
 		if (p == MAP_FAILED)
 			return false;
@@ -1266,6 +1270,7 @@ int ri_source_bpf_open(const struct ri_source_opts *o, struct ri_source **out,
 		return -ENOMEM;
 	s->base.ops = &bpf_ops;
 	s->base.sees_short_lived = true;
+	s->procs_window = o->lean ? PROCS_WINDOW : PROCS_MEM_LEN;
 	s->ncpu = libbpf_num_possible_cpus();
 	if (s->ncpu <= 0) {
 		ret = s->ncpu;
