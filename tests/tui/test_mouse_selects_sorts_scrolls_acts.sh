@@ -63,7 +63,11 @@ for form in x10 sgr; do
 	wait_until 5 five || fail "$form: not the five workloads listed"
 
 	# A click on a row selects it. (The key after a click needs no pause:
-	# the tool reads them in the order they were sent.)
+	# the tool reads them in the order they were sent.) Sorted by PID, the
+	# rows stay where they were seen: by CPU%, a tick that still counted
+	# one's start-up could move it between the look and the click.
+	keys N
+	wait_for 'sorted by pid$' 5 || fail "$form: N did not sort by PID"
 	wait_for " $b( |$)" 5 || fail "$form: $b not listed"
 	y=$(line_of " $b( |$)")
 	click 10 "$y"
@@ -80,12 +84,12 @@ for form in x10 sgr; do
 	# A click on a title sorts; again inverts.
 	wait_for '^ +PID' 5 || fail "$form: no column titles"
 	t=$(line_of '^ +PID')
+	click "$(col_of "$t" 'MEM%')" "$t"
+	wait_for 'sorted by mem' 5 || fail "$form: a click on MEM% did not sort by it"
 	click "$(col_of "$t" 'PID')" "$t"
 	wait_for 'sorted by pid$' 5 || fail "$form: a click on PID did not sort by it"
 	click "$(col_of "$t" 'PID')" "$t"
 	wait_for 'sorted by pid \(inverted\)' 5 || fail "$form: a second click did not invert"
-	click "$(col_of "$t" 'MEM%')" "$t"
-	wait_for 'sorted by mem' 5 || fail "$form: a click on MEM% did not sort by it"
 
 	# The wheel moves the cursor down, among our five processes. (g, not
 	# Home: tmux sends Home as xterm does not, for TERM=xterm-256color.)
