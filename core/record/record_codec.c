@@ -725,9 +725,6 @@ static uint64_t task_mask(const struct ri_task *t, const struct ri_task *r, bool
 	uint64_t mask = 0, look = 0;
 	size_t k;
 
-	/* Most tasks slept the whole interval: nothing moved, nothing to say. */
-	if (!memcmp(t, r, sizeof(*t)))
-		return 0;
 	if (same) {
 		uint64_t a, b;
 
@@ -737,9 +734,12 @@ static uint64_t task_mask(const struct ri_task *t, const struct ri_task *r, bool
 			if (a != b)
 				look |= word_bits[k];
 		}
-	} else {
+	} else if (memcmp(t, r, sizeof(*t))) {
 		look = ~0ull;
 	}
+	/* Most tasks slept the whole interval: nothing moved, nothing to say. */
+	if (!look)
+		return 0;
 	for (uint64_t m = look >> 2; m; m &= m - 1) {
 		k = (size_t)__builtin_ctzll(m);
 		if (k >= NTASK_F)
