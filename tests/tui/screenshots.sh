@@ -72,15 +72,19 @@ wl() {
 	pids+=($!)
 }
 
+# new_screen TAG COMMAND: COMMAND (a shell line) alone in a new tmux server of
+# its own, the last one gone; the pane stays when it exits.
+new_screen() {
+	"${TM[@]}" kill-server 2>/dev/null
+	SOCK=ri-shots-$$-$1
+	TM=(tmux -L "$SOCK")
+	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS "$2; cat >/dev/null"
+	"${TM[@]}" set -g status off >/dev/null
+}
 start() { # theme [more arguments, quoted for the shell]
 	local theme=$1
 	shift
-	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$theme
-	TM=(tmux -L "$SOCK")
-	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*; cat >/dev/null"
-	"${TM[@]}" set -g status off >/dev/null
+	new_screen "$theme" "env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $RI_BIN -d 0.5 -t $theme $*"
 }
 keys() { "${TM[@]}" send-keys -t ri "$@"; }
 shot() { # name title
@@ -135,12 +139,7 @@ shot_headroom() {
 	mkdir -p "$tmp/hrconfig/resource_image"
 	printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,RSS,GROWTH,HEADROOM,ETA,CGROUP,HISTORY' \
 		'sort = rss' >"$tmp/hrconfig/resource_image/config"
-	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-headroom
-	TM=(tmux -L "$SOCK")
-	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-		"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/hrconfig $RI_BIN -d 0.5 --growth-window 10s -p $fds,$mem; cat >/dev/null"
-	"${TM[@]}" set -g status off >/dev/null
+	new_screen headroom "env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/hrconfig $RI_BIN -d 0.5 --growth-window 10s -p $fds,$mem"
 	sleep 30
 	shot headroom "resource_image - leaks counting down to their limits: HEADROOM, ETA and the limits in the detail panel"
 }
@@ -237,12 +236,7 @@ done
 
 # The first screen's recording, replayed: ten seconds before its end,
 # the web server's threads expanded.
-"${TM[@]}" kill-server 2>/dev/null
-SOCK=ri-shots-$$-replay
-TM=(tmux -L "$SOCK")
-"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-	"cd $tmp && env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -r demo.rirec; cat >/dev/null"
-"${TM[@]}" set -g status off >/dev/null
+new_screen replay "cd $tmp && env TERM=tmux-256color LANG=C.UTF-8 $RI_BIN -r demo.rirec"
 sleep 1
 keys b - 1 0 s Enter
 sleep 1
@@ -271,12 +265,7 @@ shot alert-log "resource_image - !: the alert log"
 mkdir -p "$tmp/netconfig/resource_image"
 printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,MEM%,RSS,NET-RX/s,NET-TX/s,READ/s,WRITE/s,CSW/s,WAIT%,HISTORY' \
 	'spark_metric = net-tx' 'sort = net-tx' >"$tmp/netconfig/resource_image/config"
-"${TM[@]}" kill-server 2>/dev/null
-SOCK=ri-shots-$$-net
-TM=(tmux -L "$SOCK")
-"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-	"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/netconfig $RI_BIN -d 0.5 -p $api; cat >/dev/null"
-"${TM[@]}" set -g status off >/dev/null
+new_screen net "env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/netconfig $RI_BIN -d 0.5 -p $api"
 sleep 12
 keys Enter
 sleep 1.5
@@ -290,12 +279,7 @@ pay=${pids[${#pids[@]} - 1]}
 mkdir -p "$tmp/stconfig/resource_image"
 printf '%s\n' 'columns = PID,USER,COMM,THR,CPU%,WAIT%,STATES,DISK%,BLKD%,LOCK%,NET%,SLEEP%,OTHER%' \
 	'sort = lock' >"$tmp/stconfig/resource_image/config"
-"${TM[@]}" kill-server 2>/dev/null
-SOCK=ri-shots-$$-states
-TM=(tmux -L "$SOCK")
-"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS \
-	"env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/stconfig $RI_BIN -d 0.5 -p $pay; cat >/dev/null"
-"${TM[@]}" set -g status off >/dev/null
+new_screen states "env TERM=tmux-256color LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/stconfig $RI_BIN -d 0.5 -p $pay"
 sleep 10
 keys Enter
 sleep 1.5

@@ -22,7 +22,6 @@ label that a narrow screen used to cut: "+171.5 MiB/min ("):
 import os
 import re
 import sys
-import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -37,19 +36,6 @@ TITLE = re.compile(r"^▶ \d+ \S+ \(\w+\)(  last \d+:\d\d(, \d+ samples)?)?"
 GROWTH = re.compile(r"(gathering|growth: gathering|flat|[+-][\d.]+ \w+/min)"
                     r"( steady| \(\d+s\))?$")
 STATS = re.compile(r"now +\S+( min +\S+( max +\S+)?)?$|n/a( \(not counted in this source\))?$")
-
-
-def settled(tm, pattern, timeout=15):
-    """The screen once it matches pattern and stays the same for 0.4 s."""
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        s = tm.capture()
-        if re.search(pattern, s, re.M) and s == last:
-            return s
-        last = s
-        time.sleep(0.2)
-    return None
 
 
 def value(text):
@@ -146,7 +132,7 @@ def main():
     tm = ri.Tmux(120, 72, "cd %s && %s" % (ri.REPO, ri.Tmux.tool_command(
         ["-r", "tests/record/fixture-v1.rirec"], env=ENV)))
     c.tmux = tm
-    s = settled(tm, r"^▶ 896 fxburn")
+    s = tm.settled(r"^▶ 896 fxburn")
     c.true("the replay opens with its chosen processes' panels", s is not None)
     if s:
         p = panel(s.splitlines(), "fxburn")
@@ -164,14 +150,14 @@ def main():
     tm.keys("Space")
     for cols, rows in ((80, 24), (80, 40), (100, 40), (120, 40), (160, 50)):
         tm.run("resize-window", "-t", "ri", "-x", str(cols), "-y", str(rows))
-        s = settled(tm, r"^▶ \d+ fx")
+        s = tm.settled(r"^▶ \d+ fx")
         c.true("a panel shows at %dx%d" % (cols, rows), s is not None)
         if s:
             check_whole(c, s, cols, "%dx%d" % (cols, rows))
     # A growing series from 0 too: its oldest sample (its min) at its
     # level, not at the bottom of a window zoomed on its range.
     tm.run("resize-window", "-t", "ri", "-x", "120", "-y", "72")
-    s = settled(tm, r"^▶ 902 fxgrow")
+    s = tm.settled(r"^▶ 902 fxgrow")
     p = panel((s or "").splitlines(), "fxgrow")
     if p:
         mem = graph_rows(p, "MEM")

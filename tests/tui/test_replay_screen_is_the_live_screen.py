@@ -16,7 +16,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 
 sys.dont_write_bytecode = True    # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -24,19 +23,6 @@ import rilib as ri  # noqa: E402
 
 COLS, ROWS = 120, 36
 ENV = ("TERM=tmux-256color", "LANG=C.UTF-8", "TZ=UTC", "NO_COLOR=1")
-
-
-def stable(tm, pattern, timeout=20):
-    """A screen matching pattern that stays the same for 0.4 s."""
-    end = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < end:
-        s = tm.capture()
-        if re.search(pattern, s, re.M) and s == last:
-            return s
-        last = s
-        time.sleep(0.2)
-    return None
 
 
 def main():
@@ -54,7 +40,7 @@ def main():
         # A tick with figures (CPU% of the burner shown), between two ticks.
         screen = None
         for _ in range(3):
-            s = stable(live, r"^\s+%d\s.*\s\d+\.\d\s" % wl.pid)
+            s = live.settled(r"^\s+%d\s.*\s\d+\.\d\s" % wl.pid, timeout=20)
             if s and re.search(r"\b[1-9]\d?\.\d\b", s):
                 screen = s
                 break
@@ -68,7 +54,7 @@ def main():
         c.tmux = rep
         c.true("the replay opens", rep.wait_for(r"REPLAY", 10))
         rep.keys("b", clock.group(1), "Enter")
-        again = stable(rep, r"^\d{4}-\d\d-\d\d %s " % clock.group(1))
+        again = rep.settled(r"^\d{4}-\d\d-\d\d %s " % clock.group(1), timeout=20)
         c.true("b lands on that tick", again is not None)
         a = screen.splitlines()
         b = (again or "").splitlines()
