@@ -73,10 +73,14 @@ wl() {
 }
 
 # new_screen TAG COMMAND: COMMAND (a shell line) alone in a new tmux server of
-# its own, the last one gone; the pane stays when it exits.
+# its own, the last one gone; the pane stays when it exits. Each server has
+# a socket of its own: a new one on the socket of one still exiting died
+# with it ("server exited unexpectedly").
+nscreen=0
 new_screen() {
 	"${TM[@]}" kill-server 2>/dev/null
-	SOCK=ri-shots-$$-$1
+	nscreen=$((nscreen + 1))
+	SOCK=ri-shots-$$-$nscreen-$1
 	TM=(tmux -L "$SOCK")
 	"${TM[@]}" -f /dev/null new-session -d -s ri -x $COLS -y $ROWS "$2; cat >/dev/null"
 	"${TM[@]}" set -g status off >/dev/null
