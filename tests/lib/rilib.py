@@ -877,15 +877,16 @@ class Tmux:
             time.sleep(0.1)
         return False
 
-    def settled(self, regex, timeout=15):
-        """The screen once it matches regex (re.M) and stays the same for
-        0.2 s (a frame being drawn is never read); None at the timeout."""
+    def settled(self, regex, timeout=15, before=None):
+        """The screen once it matches regex (re.M), is not the screen
+        before (what the last step left), and stays the same for 0.2 s (a
+        frame being drawn is never read); None at the timeout."""
         r = re.compile(regex, re.M)
         end = time.monotonic() + timeout
         last = None
         while time.monotonic() < end:
             s = self.capture()
-            if r.search(s) and s == last:
+            if r.search(s) and s == last and s != before:
                 return s
             last = s
             time.sleep(0.2)
